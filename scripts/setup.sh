@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages launchmc needs to build, test and plot.
+# Idempotent: only packages that are missing are installed. Run as root (or with sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libeigen3-dev          # fixed-size linear algebra for state vectors and frames
+  libtbb-dev             # parallel Monte Carlo engine
+  libhdf5-dev hdf5-tools # result files (C API) and h5dump for inspection
+  libboost-dev           # Boost.Random, Boost.Math (header-only)
+  libyaml-cpp-dev        # config files with line/column marks
+  libcli11-dev           # command line
+  libfmt-dev             # formatting of tables and messages
+  libgeographiclib-dev   # WGS-84 geodesy (geodetic <-> ECEF, geodesic distances)
+  nlohmann-json3-dev     # JSON output for scripts
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3-h5py python3-numpy python3-pandas python3-matplotlib  # notebooks and plots (Debian's /usr/bin/python3)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
