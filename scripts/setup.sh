@@ -15,7 +15,7 @@ packages=(
   libgeographiclib-dev   # WGS-84 geodesy (geodetic <-> ECEF, geodesic distances)
   nlohmann-json3-dev     # JSON output for scripts
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-h5py python3-numpy python3-pandas python3-matplotlib  # notebooks and plots (Debian's /usr/bin/python3)
+  python3-h5py python3-numpy python3-pandas python3-matplotlib python3-scipy  # notebooks, plots, calibration (Debian's /usr/bin/python3)
 )
 
 missing=()

@@ -1,0 +1,299 @@
+// The config schema: YAML -> Scenario, with every constraint checked where the value is read.
+#include "config/load_scenario.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/constants.hpp"
+#include "geo/time.hpp"
+
+namespace launchmc::config {
+
+namespace {
+
+using constants::deg_to_rad;
+
+// A table of `cols` columns; column 0 (the abscissa) must be strictly increasing.
+std::vector<std::vector<double>> read_increasing_rows(const Value& v, std::size_t cols,
+                                                      std::string_view abscissa) {
+  auto rows = v.rows(cols);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (!(rows[i][0] > rows[i - 1][0]))
+      v[i].fail(fmt::format("{} must increase strictly from row to row ({} after {})", abscissa,
+                            rows[i][0], rows[i - 1][0]));
+  }
+  return rows;
+}
+
+Table1D table_from_rows(const std::vector<std::vector<double>>& rows, std::size_t ycol) {
+  std::vector<double> x, y;
+  for (const auto& r : rows) {
+    x.push_back(r[0]);
+    y.push_back(r[ycol]);
+  }
+  return Table1D(std::move(x), std::move(y));
+}
+
+vehicle::DragModel read_drag(const Value& v) {
+  MapReader m(v);
+  vehicle::DragModel d;
+  d.ref_area_m2 = m.number("ref_area_m2", Range::positive());
+  const Value table = m.required("cd_mach");
+  const auto rows = read_increasing_rows(table, 2, "Mach");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i][0] < 0.0) table[i][0].fail("Mach must be >= 0");
+    if (rows[i][1] < 0.0 || rows[i][1] > 10.0) table[i][1].fail("drag coefficient must be in [0, 10]");
+  }
+  d.cd_vs_mach = table_from_rows(rows, 1);
+  m.finish();
+  return d;
+}
+
+vehicle::Stage read_stage(const Value& v, std::size_t index) {
+  MapReader m(v);
+  vehicle::Stage s;
+  s.name = m.string_or("name", fmt::format("stage{}", index + 1));
+  s.dry_mass_kg = m.number("dry_mass_kg", Range::positive());
+  s.propellant_mass_kg = m.number("propellant_mass_kg", Range::positive());
+  s.engine.isp_vac_s = m.number("isp_vac_s", Range{50.0, 1000.0, false, false});
+  s.engine.nozzle_exit_area_m2 = m.number_or("nozzle_exit_area_m2", 0.0, Range::non_negative());
+  const auto thrust = m.optional("thrust_vac_N");
+  const auto curve = m.optional("thrust_curve_vac_N");
+  if (thrust && curve)
+    curve->fail("give either thrust_vac_N (liquid) or thrust_curve_vac_N (solid), not both");
+  if (!thrust && !curve)
+    v.fail("missing thrust: give thrust_vac_N (liquid) or thrust_curve_vac_N (solid motor)");
+  if (thrust) s.engine.thrust_vac_N = thrust->number(Range::positive());
+  if (curve) {
+    const auto rows = read_increasing_rows(*curve, 2, "time");
+    if (rows.size() < 2) curve->fail("a thrust curve needs at least 2 rows [time_s, thrust_N]");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i][0] < 0.0) (*curve)[i][0].fail("time must be >= 0");
+      if (rows[i][1] < 0.0) (*curve)[i][1].fail("thrust must be >= 0");
+    }
+    s.engine.thrust_curve_vac_N = table_from_rows(rows, 1);
+    s.engine.thrust_vac_N = *std::max_element(s.engine.thrust_curve_vac_N.y().begin(),
+                                              s.engine.thrust_curve_vac_N.y().end());
+    if (!(s.engine.thrust_vac_N > 0.0)) curve->fail("thrust curve is zero everywhere");
+  }
+  s.ignition_delay_s = m.number_or("ignition_delay_s", 0.0, Range::non_negative());
+  s.cutoff_time_s = m.optional_number("cutoff_time_s", Range::positive());
+  s.separation_delay_s = m.number_or("separation_delay_s", 0.0, Range::non_negative());
+  s.stack_drag = read_drag(m.required("stack_drag"));
+  if (auto d = m.optional("spent_drag")) s.spent_drag = read_drag(*d);
+  m.finish();
+  return s;
+}
+
+vehicle::Vehicle read_vehicle(const Value& v) {
+  MapReader m(v);
+  vehicle::Vehicle veh;
+  {
+    MapReader p(m.required("payload"));
+    veh.payload.name = p.string_or("name", "payload");
+    veh.payload.mass_kg = p.number("mass_kg", Range::positive());
+    veh.payload.separation_delay_s = p.optional_number("separation_delay_s", Range::non_negative());
+    if (auto d = p.optional("drag")) veh.payload.drag = read_drag(*d);
+    p.finish();
+  }
+  if (auto fv = m.optional("fairing")) {
+    MapReader f(*fv);
+    vehicle::Fairing fr;
+    fr.mass_kg = f.number("mass_kg", Range::positive());
+    fr.pieces = f.has("pieces") ? f.required("pieces").integer(1, 8) : 2;
+    fr.jettison_alt_m = f.optional_number("jettison_alt_m", Range::positive());
+    fr.jettison_time_s = f.optional_number("jettison_time_s", Range::positive());
+    if (fr.jettison_alt_m.has_value() == fr.jettison_time_s.has_value())
+      fv->fail("give exactly one of jettison_alt_m and jettison_time_s");
+    fr.separation_speed_mps = f.number_or("separation_speed_mps", 0.0, Range::closed(0.0, 100.0));
+    fr.drag = read_drag(f.required("drag"));
+    f.finish();
+    veh.fairing = fr;
+  }
+  const Value stages = m.required("stages");
+  if (stages.size() == 0) stages.fail("at least one stage is needed");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    veh.stages.push_back(read_stage(stages[i], i));
+    if (!names.insert(veh.stages.back().name).second)
+      stages[i].fail(fmt::format("stage name '{}' is used twice", veh.stages.back().name));
+  }
+  if (names.contains(veh.payload.name))
+    v.fail(fmt::format("payload name '{}' is also a stage name", veh.payload.name));
+  m.finish();
+  return veh;
+}
+
+guidance::OpenLoopProgram read_guidance(const Value& v, double azimuth_deg) {
+  MapReader m(v);
+  guidance::OpenLoopProgram g;
+  g.azimuth_deg = azimuth_deg;
+  g.vertical_rise_s = m.number("vertical_rise_s", Range::non_negative());
+  g.pitch_kick_deg = m.number("pitch_kick_deg", Range::closed(0.0, 90.0));
+  g.pitch_kick_duration_s = m.number("pitch_kick_duration_s", Range::positive());
+  const double kick_end = g.vertical_rise_s + g.pitch_kick_duration_s;
+  if (auto e = m.optional("gravity_turn_end_s")) {
+    g.gravity_turn_end_s = e->number(Range{kick_end, 1e308, false, false});
+  }
+  if (auto p = m.optional("pitch_program")) {
+    const auto rows = read_increasing_rows(*p, 2, "time");
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (rows[i][1] < -90.0 || rows[i][1] > 90.0) (*p)[i][1].fail("pitch must be in [-90, 90] deg");
+    g.pitch_program_deg = table_from_rows(rows, 1);
+  }
+  if (std::isfinite(g.gravity_turn_end_s) && g.pitch_program_deg.empty())
+    v.fail("gravity_turn_end_s needs a pitch_program to follow it");
+  if (auto ys = m.optional("yaw_steps")) {
+    double prev_end = 0.0;
+    for (std::size_t i = 0; i < ys->size(); ++i) {
+      MapReader y((*ys)[i]);
+      guidance::YawStep step;
+      step.start_s = y.number("start_s", Range::non_negative());
+      step.duration_s = y.number_or("duration_s", 0.0, Range::non_negative());
+      step.azimuth_deg = y.number("azimuth_deg", Range::closed(-360.0, 720.0));
+      y.finish();
+      if (step.start_s < prev_end)
+        (*ys)[i].fail("yaw steps must be in time order and must not overlap");
+      prev_end = step.start_s + step.duration_s;
+      g.yaw_steps.push_back(step);
+    }
+  }
+  m.finish();
+  return g;
+}
+
+}  // namespace
+
+Override parse_override(std::string_view text) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == text.size())
+    throw ConfigError(fmt::format("override '{}': expected PATH=VALUE", text));
+  return {std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(fmt::format("{}: cannot open the config file", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<Override>& overrides) {
+  return load_scenario(read_text_file(path), path, overrides);
+}
+
+Scenario load_scenario(const std::string& text, const std::string& file,
+                       const std::vector<Override>& overrides) {
+  Value root = parse_document(text, file);
+  for (const Override& o : overrides) set_scalar(root.node(), o.path, o.value);
+
+  MapReader top(root);
+  Scenario sc;
+  sc.config_path = file;
+  sc.config_text = text;
+  sc.name = top.string_or("name", file);
+
+  double azimuth_deg = 0.0;
+  {
+    MapReader l(top.required("launch"));
+    sc.site.lat_deg = l.number("lat_deg", Range::closed(-90.0, 90.0));
+    sc.site.lon_deg = l.number("lon_deg", Range::closed(-180.0, 360.0));
+    sc.site.alt_m = l.number_or("alt_m", 0.0, Range::closed(-500.0, 9000.0));
+    azimuth_deg = l.number("azimuth_deg", Range::closed(-360.0, 720.0));
+    const Value epoch = l.required("epoch_utc");
+    try {
+      sc.epoch_unix_utc_s = geo::parse_utc_iso8601(epoch.string());
+    } catch (const std::invalid_argument& e) {
+      epoch.fail(fmt::format("'{}': {}", epoch.string(), e.what()));
+    }
+    l.finish();
+  }
+  sc.earth_rotation_angle_at_liftoff_rad = geo::gmst_rad(sc.epoch_unix_utc_s);
+
+  if (auto av = top.optional("atmosphere")) {
+    MapReader a(*av);
+    sc.density_scale = a.number_or("density_scale", 1.0, Range::closed(0.0, 100.0));
+    const double wind_scale = a.number_or("wind_scale", 1.0, Range::closed(-100.0, 100.0));
+    if (auto w = a.optional("winds")) {
+      const auto rows = read_increasing_rows(*w, 3, "altitude");
+      sc.wind = atmosphere::WindProfile(table_from_rows(rows, 1), table_from_rows(rows, 2), wind_scale);
+    }
+    a.finish();
+  }
+  if (auto gv = top.optional("gravity")) {
+    MapReader g(*gv);
+    const Value deg = g.required("degree");
+    sc.gravity_degree = deg.integer(0, 4);
+    if (sc.gravity_degree == 1) deg.fail("= 1: must be 0 (point mass), 2, 3 or 4");
+    g.finish();
+  }
+  sc.vehicle = read_vehicle(top.required("vehicle"));
+  sc.guidance = read_guidance(top.required("guidance"), azimuth_deg);
+
+  if (auto iv = top.optional("integrator")) {
+    MapReader i(*iv);
+    IntegratorSettings& s = sc.integrator;
+    s.rtol = i.number_or("rtol", s.rtol, Range{1e-14, 1e-2, false, false});
+    s.atol_position_m = i.number_or("atol_position_m", s.atol_position_m, Range::positive());
+    s.atol_velocity_mps = i.number_or("atol_velocity_mps", s.atol_velocity_mps, Range::positive());
+    s.atol_mass_kg = i.number_or("atol_mass_kg", s.atol_mass_kg, Range::positive());
+    s.max_step_s = i.number_or("max_step_s", s.max_step_s, Range::positive());
+    s.event_tolerance_s =
+        i.number_or("event_tolerance_s", s.event_tolerance_s, Range{1e-9, 1e-3, false, false});
+    i.finish();
+  }
+  if (auto lv = top.optional("limits")) {
+    MapReader l(*lv);
+    FlightLimits& s = sc.limits;
+    s.max_flight_time_s = l.number_or("max_flight_time_s", s.max_flight_time_s, Range::positive());
+    s.max_body_flight_time_s =
+        l.number_or("max_body_flight_time_s", s.max_body_flight_time_s, Range::positive());
+    s.insertion_min_perigee_alt_m = l.number_or("insertion_min_perigee_alt_m",
+                                                s.insertion_min_perigee_alt_m, Range::any());
+    s.orbiting_body_min_perigee_alt_m = l.number_or(
+        "orbiting_body_min_perigee_alt_m", s.orbiting_body_min_perigee_alt_m, Range::positive());
+    l.finish();
+  }
+  if (auto ov = top.optional("output")) {
+    MapReader o(*ov);
+    sc.history_step_s = o.number_or("history_step_s", sc.history_step_s, Range::positive());
+    o.finish();
+  }
+  top.finish();
+
+  // Cross-field checks, reported at the key they concern.
+  const auto& doc = root.document();
+  auto fail_path = [&](const std::string& path, std::string_view message) -> void {
+    const auto it = doc.marks.find(path);
+    const std::string where = it != doc.marks.end() ? doc.where(it->second) : doc.file;
+    throw ConfigError(fmt::format("{}: {}: {}", where, path, message));
+  };
+  const vehicle::Stage& first = sc.vehicle.stages.front();
+  const double liftoff_weight_N = sc.vehicle.liftoff_mass_kg() * constants::g0_mps2;
+  const double sea_level_thrust_N = first.engine.thrust_N(0.0, 101325.0);
+  if (!(sea_level_thrust_N > liftoff_weight_N)) {
+    fail_path(first.engine.solid() ? "vehicle.stages[0].thrust_curve_vac_N"
+                                   : "vehicle.stages[0].thrust_vac_N",
+              fmt::format("sea-level thrust {:.0f} N at ignition does not exceed the liftoff weight "
+                          "{:.0f} N (thrust-to-weight must be > 1)",
+                          sea_level_thrust_N, liftoff_weight_N));
+  }
+  for (std::size_t i = 0; i < sc.vehicle.stages.size(); ++i) {
+    const auto& s = sc.vehicle.stages[i];
+    if (i + 1 < sc.vehicle.stages.size() && s.spent_drag.none())
+      fail_path(fmt::format("vehicle.stages[{}]", i),
+                "a stage that separates needs spent_drag (it is flown to impact)");
+    if (s.engine.thrust_N(0.0, 0.0) <= 0.0 && !s.engine.solid())
+      fail_path(fmt::format("vehicle.stages[{}].thrust_vac_N", i), "must be > 0");
+  }
+  if (sc.vehicle.payload.separation_delay_s && sc.vehicle.payload.drag.none())
+    fail_path("vehicle.payload", "a payload that separates needs drag (it may be flown to impact)");
+  return sc;
+}
+
+}  // namespace launchmc::config

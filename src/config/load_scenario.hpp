@@ -1,0 +1,27 @@
+// Builds a validated Scenario from a YAML config (see docs/config.md for the schema).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/yaml_reader.hpp"
+#include "scenario/scenario.hpp"
+
+namespace launchmc::config {
+
+// An override "path=value" applied to the config text before it is read (e.g. from --set).
+struct Override {
+  std::string path;
+  std::string value;
+};
+Override parse_override(std::string_view text);  // "stages[1].thrust_vac_N=1.2e6"
+
+// Reads, overrides and validates. Throws ConfigError ("file:line:col: path: constraint").
+Scenario load_scenario(const std::string& text, const std::string& file_for_messages,
+                       const std::vector<Override>& overrides = {});
+Scenario load_scenario_file(const std::string& path, const std::vector<Override>& overrides = {});
+
+// The text of a file; ConfigError if it cannot be read.
+std::string read_text_file(const std::string& path);
+
+}  // namespace launchmc::config

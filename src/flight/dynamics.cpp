@@ -1,0 +1,91 @@
+// Equations of motion of the point-mass vehicle and of falling bodies.
+#include "flight/dynamics.hpp"
+
+#include <cmath>
+
+#include "common/constants.hpp"
+#include "gravity/gravity.hpp"
+
+namespace launchmc::flight {
+
+AirData air_data(const Environment& env, double t_s, const Eigen::Vector3d& r_eci_m,
+                 const Eigen::Vector3d& v_eci_mps) noexcept {
+  AirData a;
+  const Eigen::Matrix3d eci_to_ecef = env.rotation.eci_to_ecef(t_s);
+  const Eigen::Vector3d r_ecef = eci_to_ecef * r_eci_m;
+  a.geodetic = geo::ecef_to_geodetic(r_ecef);
+  const double sl = std::sin(a.geodetic.lat_rad), cl = std::cos(a.geodetic.lat_rad);
+  const double so = std::sin(a.geodetic.lon_rad), co = std::cos(a.geodetic.lon_rad);
+  // Local east/north/up in ECEF, then to ECI with the transpose of the rotation.
+  const Eigen::Vector3d east_ecef(-so, co, 0.0);
+  const Eigen::Vector3d north_ecef(-sl * co, -sl * so, cl);
+  const Eigen::Vector3d up_ecef(cl * co, cl * so, sl);
+  a.east_eci = eci_to_ecef.transpose() * east_ecef;
+  a.north_eci = eci_to_ecef.transpose() * north_ecef;
+  a.up_eci = eci_to_ecef.transpose() * up_ecef;
+
+  const atmosphere::AtmosphereState atm = env.atmosphere->at(a.geodetic.alt_m);
+  a.temperature_K = atm.temperature_K;
+  a.pressure_Pa = atm.pressure_Pa;
+  a.density_kgpm3 = atm.density_kgpm3 * env.density_scale;
+  a.speed_of_sound_mps = atm.speed_of_sound_mps;
+
+  // The air co-rotates with the Earth: v_air = omega x r + wind (east, north).
+  const Eigen::Vector3d omega(0.0, 0.0, constants::earth_rotation_radps);
+  Eigen::Vector3d v_atm = omega.cross(r_eci_m);
+  if (env.wind != nullptr && !env.wind->calm()) {
+    const Eigen::Vector2d w = env.wind->at(a.geodetic.alt_m);
+    v_atm += w.x() * a.east_eci + w.y() * a.north_eci;
+  }
+  a.v_air_eci_mps = v_eci_mps - v_atm;
+  a.airspeed_mps = a.v_air_eci_mps.norm();
+  a.mach = a.airspeed_mps / a.speed_of_sound_mps;
+  a.dynamic_pressure_Pa = 0.5 * a.density_kgpm3 * a.airspeed_mps * a.airspeed_mps;
+  return a;
+}
+
+Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, double t_s,
+                                     const AirData& air) noexcept {
+  const guidance::AttitudeCommand cmd = program.command(t_s);
+  double pitch = cmd.pitch_rad;
+  if (cmd.follow_velocity_pitch) {
+    // Gravity turn: zero angle of attack in pitch, i.e. the air-relative flight-path angle.
+    // Below 1 m/s of airspeed that angle is undefined: stay vertical.
+    pitch = air.airspeed_mps > 1.0
+                ? std::asin(std::clamp(air.v_air_eci_mps.dot(air.up_eci) / air.airspeed_mps, -1.0, 1.0))
+                : 0.5 * constants::pi;
+  }
+  const double cp = std::cos(pitch), sp = std::sin(pitch);
+  const double sh = std::sin(cmd.heading_rad), ch = std::cos(cmd.heading_rad);
+  return cp * (sh * air.east_eci + ch * air.north_eci) + sp * air.up_eci;
+}
+
+void derivative(const Environment& env, const PhaseForces& forces, double t_s, const State& y,
+                State& dydt) noexcept {
+  const Eigen::Vector3d r = y.head<3>();
+  const Eigen::Vector3d v = y.segment<3>(3);
+  const double m = y[6];
+  Eigen::Vector3d acc = gravity::acceleration_mps2(r, env.gravity_degree);
+  double mdot = 0.0;
+
+  const bool powered = forces.engine != nullptr;
+  const bool has_drag = forces.drag != nullptr && !forces.drag->none();
+  if (powered || has_drag) {
+    const AirData air = air_data(env, t_s, r, v);
+    if (has_drag && air.density_kgpm3 > 0.0 && air.airspeed_mps > 0.0) {
+      const double cda = forces.drag->cd_area_m2(air.mach);
+      acc -= (0.5 * air.density_kgpm3 * air.airspeed_mps * cda / m) * air.v_air_eci_mps;
+    }
+    if (powered) {
+      const double t_burn = t_s - forces.ignition_time_s;
+      const double thrust = forces.engine->thrust_N(t_burn, air.pressure_Pa);
+      if (thrust > 0.0) acc += (thrust / m) * thrust_direction_eci(*forces.guidance, t_s, air);
+      mdot = -forces.engine->mass_flow_kgps(t_burn);
+    }
+  }
+  dydt.head<3>() = v;
+  dydt.segment<3>(3) = acc;
+  dydt[6] = mdot;
+}
+
+}  // namespace launchmc::flight

@@ -1,0 +1,64 @@
+// Equations of motion of a point mass (3-DOF) in the Earth-centred inertial frame (ECI, true of
+// date with precession and nutation ignored; see geo/frames.hpp): zonal gravity, thrust with
+// back-pressure loss along the guidance direction, and drag on the velocity relative to the air,
+// which co-rotates with the Earth and carries the wind.
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/Geometry>
+
+#include "atmosphere/us76.hpp"
+#include "atmosphere/wind.hpp"
+#include "geo/frames.hpp"
+#include "guidance/open_loop.hpp"
+#include "vehicle/vehicle.hpp"
+
+namespace launchmc::flight {
+
+// [r_eci_m (3), v_eci_mps (3), mass_kg]
+using State = Eigen::Matrix<double, 7, 1>;
+
+// What the flight knows of the world; cheap to copy, built once per flight.
+struct Environment {
+  geo::EarthRotation rotation{0.0};
+  const atmosphere::Us76* atmosphere = nullptr;
+  const atmosphere::WindProfile* wind = nullptr;
+  double density_scale = 1.0;
+  int gravity_degree = 4;
+};
+
+// Local frame and air data at a point of the trajectory.
+struct AirData {
+  geo::Geodetic geodetic;
+  Eigen::Vector3d east_eci, north_eci, up_eci;  // geodetic local frame, unit vectors in ECI
+  double temperature_K = 0.0;
+  double pressure_Pa = 0.0;
+  double density_kgpm3 = 0.0;
+  double speed_of_sound_mps = 0.0;
+  Eigen::Vector3d v_air_eci_mps;  // velocity relative to the moving air, in ECI
+  double airspeed_mps = 0.0;
+  double mach = 0.0;
+  double dynamic_pressure_Pa = 0.0;
+};
+
+AirData air_data(const Environment& env, double t_s, const Eigen::Vector3d& r_eci_m,
+                 const Eigen::Vector3d& v_eci_mps) noexcept;
+
+// The forces acting in one phase of flight: an engine (or none), a drag configuration and the
+// guidance program that points the thrust.
+struct PhaseForces {
+  const vehicle::Engine* engine = nullptr;  // null while coasting
+  double ignition_time_s = 0.0;
+  const vehicle::DragModel* drag = nullptr;  // null: no drag
+  const guidance::OpenLoopProgram* guidance = nullptr;
+};
+
+// Thrust direction (unit, ECI) commanded by the guidance at this point.
+Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, double t_s,
+                                     const AirData& air) noexcept;
+
+// dy/dt of the state; no allocation.
+void derivative(const Environment& env, const PhaseForces& forces, double t_s, const State& y,
+                State& dydt) noexcept;
+
+}  // namespace launchmc::flight

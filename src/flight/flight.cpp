@@ -1,0 +1,575 @@
+// The flight sequencer: phases of powered flight and coast, staging, fairing jettison, insertion,
+// and the flight of every jettisoned body to impact.
+#include "flight/flight.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "atmosphere/us76.hpp"
+#include "common/constants.hpp"
+
+namespace launchmc::flight {
+
+namespace {
+
+constexpr double kTimeEps_s = 1e-9;
+
+Tolerances<7> make_tolerances(const IntegratorSettings& s) {
+  Tolerances<7> tol;
+  tol.rtol = s.rtol;
+  tol.atol << s.atol_position_m, s.atol_position_m, s.atol_position_m, s.atol_velocity_mps,
+      s.atol_velocity_mps, s.atol_velocity_mps, s.atol_mass_kg;
+  tol.h_max_s = s.max_step_s;
+  tol.event_tol_s = s.event_tolerance_s;
+  return tol;
+}
+
+double geodetic_alt_m(const Environment& env, double t_s, const State& y) noexcept {
+  return geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(y.head<3>(), t_s)).alt_m;
+}
+
+// Samples the time history on a fixed grid from the dense output, and tracks the highest point and
+// (for the vehicle in the atmosphere) the maximum dynamic pressure.
+class StepObserver {
+ public:
+  StepObserver(const Environment& env, TrajectoryRecorder* recorder, int id, double history_step_s,
+               bool track_max_q)
+      : env_(env), recorder_(recorder), id_(id), dt_(history_step_s), track_max_q_(track_max_q) {}
+
+  // A point recorded outside the grid (an event, the start of a trajectory).
+  void record_point(double t_s, const State& y) {
+    if (recorder_ != nullptr) {
+      recorder_->record(id_, t_s, y);
+      last_recorded_s_ = t_s;
+      next_sample_s_ = (std::floor(t_s / dt_ + kTimeEps_s) + 1.0) * dt_;
+    }
+  }
+  // Restart of integration after a discontinuity: the next step's start value of q is fresh.
+  void restart() { have_q_start_ = false; }
+
+  void operator()(const DenseStep<7>& d, double t_stop) {
+    if (recorder_ != nullptr) {
+      while (next_sample_s_ <= t_stop + kTimeEps_s) {
+        if (next_sample_s_ > last_recorded_s_ + kTimeEps_s) {
+          recorder_->record(id_, next_sample_s_, d.at(next_sample_s_));
+          last_recorded_s_ = next_sample_s_;
+        }
+        next_sample_s_ += dt_;
+      }
+    }
+    const State y_stop = d.at(t_stop);
+    const double alt_stop = geodetic_alt_m(env_, t_stop, y_stop);
+    max_alt_m_ = std::max(max_alt_m_, alt_stop);
+    if (track_max_q_) update_max_q(d, t_stop, y_stop, alt_stop);
+  }
+
+  double max_alt_m() const noexcept { return max_alt_m_; }
+  double max_q_Pa() const noexcept { return max_q_Pa_; }
+  double max_q_time_s() const noexcept { return max_q_time_s_; }
+  const State& max_q_state() const noexcept { return max_q_state_; }
+
+ private:
+  double q_at(double t_s, const State& y) const noexcept {
+    return air_data(env_, t_s, y.head<3>(), y.segment<3>(3)).dynamic_pressure_Pa;
+  }
+  void consider(double t_s, const State& y, double q) {
+    if (q > max_q_Pa_) {
+      max_q_Pa_ = q;
+      max_q_time_s_ = t_s;
+      max_q_state_ = y;
+    }
+  }
+  void update_max_q(const DenseStep<7>& d, double t_stop, const State& y_stop, double alt_stop) {
+    // Above 200 km the dynamic pressure is negligible next to any max-q: skip the work.
+    if (alt_stop > 200e3) {
+      have_q_start_ = false;
+      return;
+    }
+    const double t0 = d.t0;
+    const double q0 = have_q_start_ ? q_start_ : q_at(t0, d.at(t0));
+    const double q1 = q_at(t_stop, y_stop);
+    const double tm = 0.5 * (t0 + t_stop);
+    const State ym = d.at(tm);
+    const double qm = q_at(tm, ym);
+    if (qm > q0 && qm > q1) {
+      // The peak is inside this step: golden-section search on the dense output, to 1 ms.
+      constexpr double invphi = 0.6180339887498949;
+      double a = t0, b = t_stop;
+      double c = b - invphi * (b - a), e = a + invphi * (b - a);
+      double qc = q_at(c, d.at(c)), qe = q_at(e, d.at(e));
+      while (b - a > 1e-3) {
+        if (qc > qe) {
+          b = e;
+          e = c;
+          qe = qc;
+          c = b - invphi * (b - a);
+          qc = q_at(c, d.at(c));
+        } else {
+          a = c;
+          c = e;
+          qc = qe;
+          e = a + invphi * (b - a);
+          qe = q_at(e, d.at(e));
+        }
+      }
+      const double tq = 0.5 * (a + b);
+      const State yq = d.at(tq);
+      consider(tq, yq, q_at(tq, yq));
+    } else {
+      consider(t_stop, y_stop, q1);
+      consider(tm, ym, qm);
+    }
+    q_start_ = q1;
+    have_q_start_ = true;
+  }
+
+  const Environment& env_;
+  TrajectoryRecorder* recorder_;
+  int id_;
+  double dt_;
+  bool track_max_q_;
+  double next_sample_s_ = 0.0;
+  double last_recorded_s_ = -1e300;
+  double max_alt_m_ = -1e300;
+  bool have_q_start_ = false;
+  double q_start_ = 0.0;
+  double max_q_Pa_ = 0.0;
+  double max_q_time_s_ = 0.0;
+  State max_q_state_ = State::Zero();
+};
+
+const vehicle::DragModel& body_drag(const vehicle::Vehicle& v, const BodyResult& b) {
+  switch (b.kind) {
+    case BodyKind::spent_stage:
+      return v.stages[static_cast<std::size_t>(b.index)].spent_drag;
+    case BodyKind::fairing_piece:
+      return v.fairing->drag;
+    case BodyKind::payload:
+      break;
+  }
+  return v.payload.drag;
+}
+
+void fly_body(const Scenario& sc, const Environment& env, const DormandPrince45<7>& integrator,
+              int id, BodyResult& body, TrajectoryRecorder* recorder) {
+  State y = body.release_state;
+  double t = body.release_time_s;
+  StepObserver observer(env, recorder, id, sc.history_step_s, false);
+  observer.record_point(t, y);
+
+  const orbit::Elements el = orbit::elements_from_state(y.head<3>(), y.segment<3>(3));
+  if (el.eccentricity < 1.0 &&
+      orbit::apsis_altitudes(el).perigee_alt_m >= sc.limits.orbiting_body_min_perigee_alt_m) {
+    body.fate = BodyFate::orbiting;
+    return;
+  }
+
+  PhaseForces forces;
+  forces.drag = &body_drag(sc.vehicle, body);
+  auto f = [&](double tt, const State& yy, State& dy) { derivative(env, forces, tt, yy, dy); };
+  EventSpec spec;
+  spec.count = 1;
+  spec.direction[0] = -1;
+  auto g = [&](double tt, const State& yy, double* out) { out[0] = geodetic_alt_m(env, tt, yy); };
+  double h = 0.0;
+  const IntegrationOutcome out = integrator.integrate(
+      f, g, spec, observer, t, y, body.release_time_s + sc.limits.max_body_flight_time_s, h,
+      body.stats);
+  switch (out.reason) {
+    case StopReason::event:
+      body.fate = BodyFate::impact;
+      body.impact = {EventKind::impact, id, t, y};
+      observer.record_point(t, y);
+      break;
+    case StopReason::reached_end:
+      body.fate = BodyFate::time_limit;
+      break;
+    default:
+      body.fate = BodyFate::integration_failure;
+      break;
+  }
+}
+
+}  // namespace
+
+const char* to_string(EventKind kind) noexcept {
+  switch (kind) {
+    case EventKind::liftoff: return "liftoff";
+    case EventKind::pitch_over: return "pitch_over";
+    case EventKind::max_q: return "max_q";
+    case EventKind::ignition: return "ignition";
+    case EventKind::burnout: return "burnout";
+    case EventKind::separation: return "separation";
+    case EventKind::fairing_jettison: return "fairing_jettison";
+    case EventKind::payload_separation: return "payload_separation";
+    case EventKind::insertion: return "insertion";
+    case EventKind::apogee: return "apogee";
+    case EventKind::impact: return "impact";
+  }
+  return "unknown";
+}
+
+const char* to_string(BodyFate fate) noexcept {
+  switch (fate) {
+    case BodyFate::impact: return "impact";
+    case BodyFate::orbiting: return "orbiting";
+    case BodyFate::time_limit: return "time_limit";
+    case BodyFate::integration_failure: return "integration_failure";
+  }
+  return "unknown";
+}
+
+const char* to_string(FlightStatus status) noexcept {
+  switch (status) {
+    case FlightStatus::orbit: return "orbit";
+    case FlightStatus::suborbital: return "suborbital";
+    case FlightStatus::crash: return "crash";
+    case FlightStatus::integration_failure: return "integration_failure";
+    case FlightStatus::time_limit: return "time_limit";
+  }
+  return "unknown";
+}
+
+void FlightResult::clear() noexcept {
+  status = FlightStatus::time_limit;
+  events.clear();
+  insertion.reset();
+  bodies.clear();
+  max_q_Pa = max_q_time_s = 0.0;
+  apogee_alt_m = range_m = flight_time_s = 0.0;
+  ascent_stats = {};
+}
+
+std::string body_name(const Scenario& scenario, const BodyResult& body) {
+  switch (body.kind) {
+    case BodyKind::spent_stage:
+      return scenario.vehicle.stages[static_cast<std::size_t>(body.index)].name;
+    case BodyKind::fairing_piece:
+      return "fairing_" + std::to_string(body.index + 1);
+    case BodyKind::payload:
+      break;
+  }
+  return scenario.vehicle.payload.name;
+}
+
+std::string event_name(const Scenario& scenario, const FlightResult& result,
+                       const FlightEvent& event) {
+  const std::string kind = to_string(event.kind);
+  switch (event.kind) {
+    case EventKind::ignition:
+    case EventKind::burnout:
+    case EventKind::separation:
+      return scenario.vehicle.stages[static_cast<std::size_t>(event.index)].name + "_" + kind;
+    case EventKind::impact:
+      if (event.index >= 0)
+        return body_name(scenario, result.bodies[static_cast<std::size_t>(event.index)]) + "_" + kind;
+      return kind;
+    default:
+      return kind;
+  }
+}
+
+PointSummary summarize_point(const Environment& env, double t_s, const State& y) {
+  PointSummary p;
+  const Eigen::Vector3d r = y.head<3>(), v = y.segment<3>(3);
+  const AirData air = air_data(env, t_s, r, v);
+  p.lat_deg = air.geodetic.lat_rad * constants::rad_to_deg;
+  p.lon_deg = air.geodetic.lon_rad * constants::rad_to_deg;
+  p.alt_m = air.geodetic.alt_m;
+  const Eigen::Vector3d r_ecef = env.rotation.position_eci_to_ecef(r, t_s);
+  const Eigen::Vector3d v_ecef = env.rotation.velocity_eci_to_ecef(r, v, t_s);
+  const geo::LocalVelocity lv = geo::local_velocity(r_ecef, v_ecef);
+  p.speed_mps = lv.speed_mps;
+  p.inertial_speed_mps = v.norm();
+  p.flight_path_angle_deg = lv.flight_path_angle_rad * constants::rad_to_deg;
+  p.heading_deg = lv.heading_rad * constants::rad_to_deg;
+  p.mach = air.mach;
+  p.dynamic_pressure_Pa = air.dynamic_pressure_Pa;
+  p.mass_kg = y[6];
+  return p;
+}
+
+Environment make_environment(const Scenario& scenario) {
+  Environment env;
+  env.rotation = geo::EarthRotation(scenario.earth_rotation_angle_at_liftoff_rad);
+  env.atmosphere = &atmosphere::us76();
+  env.wind = &scenario.wind;
+  env.density_scale = scenario.density_scale;
+  env.gravity_degree = scenario.gravity_degree;
+  return env;
+}
+
+State initial_state(const Scenario& scenario, const Environment& env) {
+  const geo::Geodetic pad{scenario.site.lat_deg * constants::deg_to_rad,
+                          scenario.site.lon_deg * constants::deg_to_rad, scenario.site.alt_m};
+  const Eigen::Vector3d r_eci = env.rotation.position_ecef_to_eci(geo::geodetic_to_ecef(pad), 0.0);
+  const Eigen::Vector3d omega(0.0, 0.0, constants::earth_rotation_radps);
+  State y;
+  y.head<3>() = r_eci;
+  y.segment<3>(3) = omega.cross(r_eci);
+  y[6] = scenario.vehicle.liftoff_mass_kg();
+  return y;
+}
+
+FlightResult fly(const Scenario& scenario, TrajectoryRecorder* recorder) {
+  FlightResult result;
+  FlightWorkspace workspace;
+  fly(scenario, result, workspace, recorder);
+  return result;
+}
+
+void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
+         TrajectoryRecorder* recorder) {
+  result.clear();
+  const Environment env = make_environment(sc);
+  const vehicle::Vehicle& veh = sc.vehicle;
+  const std::size_t n_stages = veh.stages.size();
+  const DormandPrince45<7> integrator(make_tolerances(sc.integrator));
+
+  enum class Phase { burn, coast_to_separation, coast_to_ignition, ballistic };
+  Phase phase = Phase::burn;
+  std::size_t k = 0;              // lowest stage still attached
+  double t = 0.0;
+  double h = 0.0;
+  double t_ignition = 0.0;
+  double t_phase_end = 0.0;       // separation or ignition time in the coast phases
+  double t_payload_sep = std::numeric_limits<double>::infinity();
+  bool fairing_on = veh.fairing.has_value();
+  bool payload_alone = false;
+  bool apogee_found = false;
+  State y = initial_state(sc, env);
+
+  StepObserver observer(env, recorder, -1, sc.history_step_s, true);
+  auto add_event = [&](EventKind kind, int index) {
+    result.events.push_back({kind, index, t, y});
+    observer.record_point(t, y);
+  };
+  auto spawn_body = [&](BodyKind kind, int index, const State& release) {
+    BodyResult b;
+    b.kind = kind;
+    b.index = index;
+    b.release_time_s = t;
+    b.release_state = release;
+    result.bodies.push_back(b);
+  };
+  auto fairing_mass = [&]() { return fairing_on ? veh.fairing->mass_kg : 0.0; };
+  // Mass above stage k (upper stages, payload and fairing if still on).
+  auto mass_above = [&](std::size_t stage) {
+    double m = veh.payload.mass_kg + fairing_mass();
+    for (std::size_t j = stage + 1; j < n_stages; ++j)
+      m += veh.stages[j].dry_mass_kg + veh.stages[j].propellant_mass_kg;
+    return m;
+  };
+
+  add_event(EventKind::liftoff, -1);
+  sc.guidance.breakpoints_s(ws.guidance_breakpoints_s);
+  std::size_t next_bp = 0;
+  bool done = false;
+
+  auto ignite = [&]() {
+    phase = Phase::burn;
+    t_ignition = t;
+    add_event(EventKind::ignition, static_cast<int>(k));
+  };
+  auto separate = [&]() {
+    add_event(EventKind::separation, static_cast<int>(k));
+    State spent = y;
+    spent[6] = y[6] - mass_above(k);
+    y[6] = mass_above(k);
+    spawn_body(BodyKind::spent_stage, static_cast<int>(k), spent);
+    ++k;
+    phase = Phase::coast_to_ignition;
+    t_phase_end = t + veh.stages[k].ignition_delay_s;
+    if (veh.stages[k].ignition_delay_s <= 0.0) ignite();
+  };
+  auto separate_payload = [&]() {
+    add_event(EventKind::payload_separation, -1);
+    State spent = y;
+    spent[6] = y[6] - veh.payload.mass_kg;
+    y[6] = veh.payload.mass_kg;
+    spawn_body(BodyKind::spent_stage, static_cast<int>(k), spent);
+    payload_alone = true;
+    t_payload_sep = std::numeric_limits<double>::infinity();
+  };
+  auto burnout = [&]() {
+    add_event(EventKind::burnout, static_cast<int>(k));
+    if (k + 1 < n_stages) {
+      phase = Phase::coast_to_separation;
+      t_phase_end = t + veh.stages[k].separation_delay_s;
+      if (veh.stages[k].separation_delay_s <= 0.0) separate();
+      return;
+    }
+    // Final cutoff: in orbit, or on a ballistic arc back to the ground.
+    const orbit::Elements el = orbit::elements_from_state(y.head<3>(), y.segment<3>(3));
+    if (el.eccentricity < 1.0) {
+      const orbit::ApsisAltitudes aps = orbit::apsis_altitudes(el);
+      if (aps.perigee_alt_m >= sc.limits.insertion_min_perigee_alt_m) {
+        add_event(EventKind::insertion, -1);
+        result.insertion = Insertion{t, y, el, aps};
+        result.status = FlightStatus::orbit;
+        if (veh.payload.separation_delay_s) separate_payload();
+        done = true;
+        return;
+      }
+    }
+    phase = Phase::ballistic;
+    if (veh.payload.separation_delay_s) {
+      t_payload_sep = t + *veh.payload.separation_delay_s;
+      if (*veh.payload.separation_delay_s <= 0.0) separate_payload();
+    }
+  };
+  auto jettison_fairing = [&]() {
+    add_event(EventKind::fairing_jettison, -1);
+    const vehicle::Fairing& fr = *veh.fairing;
+    const Eigen::Vector3d v = y.segment<3>(3);
+    const Eigen::Vector3d along = v.normalized();
+    const Eigen::Vector3d cross = y.head<3>().cross(v).normalized();
+    const Eigen::Vector3d third = along.cross(cross);
+    for (int p = 0; p < fr.pieces; ++p) {
+      // Pieces fly apart evenly around the velocity axis (two halves: +/- crossrange).
+      const double ang = 2.0 * constants::pi * p / fr.pieces;
+      State piece = y;
+      piece.segment<3>(3) += fr.separation_speed_mps * (std::cos(ang) * cross + std::sin(ang) * third);
+      piece[6] = fr.mass_kg / fr.pieces;
+      spawn_body(BodyKind::fairing_piece, p, piece);
+    }
+    y[6] -= fr.mass_kg;
+    fairing_on = false;
+  };
+
+  while (!done) {
+    const vehicle::Stage& stage = veh.stages[k];
+    PhaseForces forces;
+    forces.engine = phase == Phase::burn ? &stage.engine : nullptr;
+    forces.ignition_time_s = t_ignition;
+    forces.drag = payload_alone ? &veh.payload.drag : &stage.stack_drag;
+    forces.guidance = &sc.guidance;
+
+    // Next scheduled (time-triggered) action.
+    while (next_bp < ws.guidance_breakpoints_s.size() &&
+           ws.guidance_breakpoints_s[next_bp] <= t + kTimeEps_s)
+      ++next_bp;
+    double t_next = sc.limits.max_flight_time_s;
+    if (next_bp < ws.guidance_breakpoints_s.size())
+      t_next = std::min(t_next, ws.guidance_breakpoints_s[next_bp]);
+    if (phase == Phase::burn) {
+      if (stage.cutoff_time_s) t_next = std::min(t_next, t_ignition + *stage.cutoff_time_s);
+      if (stage.engine.solid())
+        t_next = std::min(t_next, t_ignition + stage.engine.thrust_curve_vac_N.back_x());
+    } else if (phase == Phase::coast_to_separation || phase == Phase::coast_to_ignition) {
+      t_next = std::min(t_next, t_phase_end);
+    }
+    t_next = std::min(t_next, t_payload_sep);
+    if (fairing_on && veh.fairing->jettison_time_s)
+      t_next = std::min(t_next, *veh.fairing->jettison_time_s);
+
+    // State-triggered events.
+    enum EventId { kImpact = 0, kDepletion, kFairingAltitude, kApogee };
+    std::array<int, kMaxEvents> ids{};
+    EventSpec spec;
+    auto add_spec = [&](int id, int dir) {
+      ids[static_cast<std::size_t>(spec.count)] = id;
+      spec.direction[static_cast<std::size_t>(spec.count)] = dir;
+      ++spec.count;
+    };
+    add_spec(kImpact, -1);
+    const double burnout_mass_kg = mass_above(k) + stage.dry_mass_kg;
+    if (phase == Phase::burn) add_spec(kDepletion, -1);
+    if (fairing_on && veh.fairing->jettison_alt_m) add_spec(kFairingAltitude, +1);
+    if (phase == Phase::ballistic && !apogee_found) add_spec(kApogee, -1);
+    auto g = [&](double tt, const State& yy, double* out) {
+      for (int i = 0; i < spec.count; ++i) {
+        switch (ids[static_cast<std::size_t>(i)]) {
+          case kImpact: out[i] = geodetic_alt_m(env, tt, yy); break;
+          case kDepletion: out[i] = yy[6] - burnout_mass_kg; break;
+          case kFairingAltitude:
+            out[i] = geodetic_alt_m(env, tt, yy) - *veh.fairing->jettison_alt_m;
+            break;
+          case kApogee: out[i] = yy.head<3>().dot(yy.segment<3>(3)); break;
+        }
+      }
+    };
+    auto f = [&](double tt, const State& yy, State& dy) { derivative(env, forces, tt, yy, dy); };
+
+    observer.restart();
+    const IntegrationOutcome out =
+        integrator.integrate(f, g, spec, observer, t, y, t_next, h, result.ascent_stats);
+    // Every stop is a discontinuity (staging, guidance corner): restart with a modest step.
+    h = std::min(h, 1.0);
+
+    if (out.reason == StopReason::event) {
+      switch (ids[static_cast<std::size_t>(out.event)]) {
+        case kImpact:
+          add_event(EventKind::impact, -1);
+          result.status = phase == Phase::ballistic ? FlightStatus::suborbital : FlightStatus::crash;
+          done = true;
+          break;
+        case kDepletion:
+          y[6] = burnout_mass_kg;  // exactly empty tanks, not a hair below
+          burnout();
+          break;
+        case kFairingAltitude:
+          jettison_fairing();
+          break;
+        case kApogee:
+          add_event(EventKind::apogee, -1);
+          apogee_found = true;
+          break;
+      }
+      continue;
+    }
+    if (out.reason != StopReason::reached_end) {
+      result.status = FlightStatus::integration_failure;
+      break;
+    }
+    // Scheduled actions due now.
+    if (t >= sc.limits.max_flight_time_s - kTimeEps_s) {
+      result.status = FlightStatus::time_limit;
+      break;
+    }
+    if (sc.guidance.vertical_rise_s > 0.0 && std::abs(t - sc.guidance.vertical_rise_s) < 1e-6)
+      add_event(EventKind::pitch_over, -1);
+    if (fairing_on && veh.fairing->jettison_time_s && t >= *veh.fairing->jettison_time_s - kTimeEps_s)
+      jettison_fairing();
+    if (phase == Phase::burn) {
+      const bool cutoff = stage.cutoff_time_s && t >= t_ignition + *stage.cutoff_time_s - kTimeEps_s;
+      const bool motor_end = stage.engine.solid() &&
+                             t >= t_ignition + stage.engine.thrust_curve_vac_N.back_x() - kTimeEps_s;
+      if (cutoff || motor_end) burnout();
+    } else if (phase == Phase::coast_to_separation && t >= t_phase_end - kTimeEps_s) {
+      separate();
+    } else if (phase == Phase::coast_to_ignition && t >= t_phase_end - kTimeEps_s) {
+      ignite();
+    }
+    if (!done && t >= t_payload_sep - kTimeEps_s) separate_payload();
+  }
+
+  result.flight_time_s = t;
+  result.apogee_alt_m = observer.max_alt_m();
+  if (result.status == FlightStatus::suborbital || result.status == FlightStatus::crash) {
+    const geo::Geodetic impact =
+        geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(y.head<3>(), t));
+    result.range_m = geo::geodesic_inverse(sc.site.lat_deg, sc.site.lon_deg,
+                                           impact.lat_rad * constants::rad_to_deg,
+                                           impact.lon_rad * constants::rad_to_deg)
+                         .distance_m;
+  }
+  if (observer.max_q_Pa() > 0.0) {
+    result.max_q_Pa = observer.max_q_Pa();
+    result.max_q_time_s = observer.max_q_time_s();
+    result.events.push_back({EventKind::max_q, -1, observer.max_q_time_s(), observer.max_q_state()});
+  }
+
+  for (std::size_t i = 0; i < result.bodies.size(); ++i) {
+    BodyResult& body = result.bodies[i];
+    fly_body(sc, env, integrator, static_cast<int>(i), body, recorder);
+    if (body.fate == BodyFate::impact) result.events.push_back(body.impact);
+  }
+  // Time order (insertion sort: few events, and no allocation unlike stable_sort).
+  auto& ev = result.events;
+  for (std::size_t i = 1; i < ev.size(); ++i) {
+    for (std::size_t j = i; j > 0 && ev[j].t_s < ev[j - 1].t_s; --j) std::swap(ev[j], ev[j - 1]);
+  }
+}
+
+}  // namespace launchmc::flight

@@ -1,0 +1,130 @@
+// One flight: the vehicle from liftoff to orbit insertion or ground impact, then every jettisoned
+// body to its impact. A pure function of the scenario: no shared state, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flight/dynamics.hpp"
+#include "flight/integrator.hpp"
+#include "orbit/elements.hpp"
+#include "scenario/scenario.hpp"
+
+namespace launchmc::flight {
+
+enum class EventKind : std::uint8_t {
+  liftoff,
+  pitch_over,
+  max_q,
+  ignition,            // index: stage
+  burnout,             // index: stage (depletion or commanded cutoff)
+  separation,          // index: stage
+  fairing_jettison,
+  payload_separation,
+  insertion,
+  apogee,
+  impact,              // index: -1 for the vehicle, else the body
+};
+const char* to_string(EventKind kind) noexcept;
+
+struct FlightEvent {
+  EventKind kind = EventKind::liftoff;
+  int index = -1;
+  double t_s = 0.0;
+  State state = State::Zero();  // ECI position, velocity and mass at the event
+};
+
+enum class BodyKind : std::uint8_t { spent_stage, fairing_piece, payload };
+
+enum class BodyFate : std::uint8_t {
+  impact,               // reached the ellipsoid
+  orbiting,             // released into an orbit whose perigee is above the orbiting threshold
+  time_limit,           // still flying at the body flight-time limit
+  integration_failure,  // non-finite state or step-size underflow
+};
+const char* to_string(BodyFate fate) noexcept;
+
+struct BodyResult {
+  BodyKind kind = BodyKind::spent_stage;
+  int index = 0;              // stage index, or fairing piece number
+  double release_time_s = 0.0;
+  State release_state = State::Zero();
+  BodyFate fate = BodyFate::time_limit;
+  FlightEvent impact;         // valid when fate == impact
+  IntegratorStats stats;
+};
+
+enum class FlightStatus : std::uint8_t {
+  orbit,                // final cutoff with perigee above the insertion threshold
+  suborbital,           // powered flight completed, the vehicle fell back (missiles: nominal)
+  crash,                // hit the ground before the end of powered flight
+  integration_failure,  // non-finite state or step-size underflow
+  time_limit,           // still flying at the flight-time limit
+};
+const char* to_string(FlightStatus status) noexcept;
+
+struct Insertion {
+  double t_s = 0.0;
+  State state = State::Zero();
+  orbit::Elements elements{};
+  orbit::ApsisAltitudes apsides{};
+};
+
+struct FlightResult {
+  FlightStatus status = FlightStatus::time_limit;
+  std::vector<FlightEvent> events;   // in time order for the vehicle, then body impacts
+  std::optional<Insertion> insertion;
+  std::vector<BodyResult> bodies;
+  double max_q_Pa = 0.0;
+  double max_q_time_s = 0.0;
+  // The vehicle's own flight when it ends on the ground (suborbital or crash).
+  double apogee_alt_m = 0.0;  // highest geodetic altitude reached [m]
+  double range_m = 0.0;       // geodesic distance launch site -> impact [m]
+  double flight_time_s = 0.0;
+  IntegratorStats ascent_stats;
+
+  // Empties the result but keeps its capacity, so a reused result does not allocate.
+  void clear() noexcept;
+};
+
+// Receives trajectory points (for time histories). id -1 is the vehicle, k >= 0 body k.
+class TrajectoryRecorder {
+ public:
+  virtual ~TrajectoryRecorder() = default;
+  virtual void record(int id, double t_s, const State& state) = 0;
+};
+
+// Buffers reused between flights so that a flight does not allocate once warmed up.
+struct FlightWorkspace {
+  std::vector<double> guidance_breakpoints_s;
+};
+
+void fly(const Scenario& scenario, FlightResult& result, FlightWorkspace& workspace,
+         TrajectoryRecorder* recorder = nullptr);
+FlightResult fly(const Scenario& scenario, TrajectoryRecorder* recorder = nullptr);
+
+// "stage1", "fairing_2", "payload name", ...
+std::string body_name(const Scenario& scenario, const BodyResult& body);
+// "liftoff", "stage1_burnout", "stage2_ignition", "fairing_1_impact", ...
+std::string event_name(const Scenario& scenario, const FlightResult& result, const FlightEvent& event);
+
+// Where and how fast, at one point of a trajectory.
+struct PointSummary {
+  double lat_deg = 0.0, lon_deg = 0.0, alt_m = 0.0;  // geodetic, WGS-84
+  double speed_mps = 0.0;               // relative to the rotating Earth
+  double inertial_speed_mps = 0.0;      // in ECI
+  double flight_path_angle_deg = 0.0;   // Earth-relative velocity above the local horizontal
+  double heading_deg = 0.0;             // Earth-relative velocity, clockwise from north
+  double mach = 0.0;
+  double dynamic_pressure_Pa = 0.0;
+  double mass_kg = 0.0;
+};
+PointSummary summarize_point(const Environment& env, double t_s, const State& state);
+// Environment of a scenario (Earth rotation from its epoch, atmosphere, wind, gravity).
+Environment make_environment(const Scenario& scenario);
+// Initial state on the pad, at rest on the rotating Earth.
+State initial_state(const Scenario& scenario, const Environment& env);
+
+}  // namespace launchmc::flight

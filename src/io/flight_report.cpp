@@ -1,0 +1,277 @@
+// JSON, text and HDF5 reports of one flight.
+#include "io/flight_report.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "common/constants.hpp"
+#include "common/version.hpp"
+#include "io/hdf5_file.hpp"
+
+namespace launchmc::io {
+
+using constants::rad_to_deg;
+using nlohmann::json;
+
+void HistoryRecorder::record(int id, double t_s, const flight::State& state) {
+  Track* track = &vehicle_;
+  if (id >= 0) {
+    if (bodies_.size() <= static_cast<std::size_t>(id)) bodies_.resize(static_cast<std::size_t>(id) + 1);
+    track = &bodies_[static_cast<std::size_t>(id)];
+  }
+  track->t_s.push_back(t_s);
+  track->states.push_back(state);
+}
+
+namespace {
+
+json event_json(const Scenario& sc, const flight::Environment& env,
+                const flight::FlightResult& r, const flight::FlightEvent& e) {
+  const flight::PointSummary p = flight::summarize_point(env, e.t_s, e.state);
+  return {{"name", flight::event_name(sc, r, e)},
+          {"time_s", e.t_s},
+          {"alt_km", p.alt_m / 1e3},
+          {"speed_mps", p.speed_mps},
+          {"lat_deg", p.lat_deg},
+          {"lon_deg", p.lon_deg},
+          {"inertial_speed_mps", p.inertial_speed_mps},
+          {"flight_path_angle_deg", p.flight_path_angle_deg},
+          {"heading_deg", p.heading_deg},
+          {"mass_kg", p.mass_kg}};
+}
+
+double wrap_deg_360(double x) {
+  x = std::fmod(x, 360.0);
+  return x < 0.0 ? x + 360.0 : x;
+}
+
+}  // namespace
+
+json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
+  const flight::Environment env = flight::make_environment(sc);
+  json j;
+  j["scenario"] = sc.name;
+  j["config"] = sc.config_path;
+  j["status"] = flight::to_string(r.status);
+  if (r.insertion) {
+    const auto& ins = *r.insertion;
+    const auto& el = ins.elements;
+    j["insertion"] = {{"time_s", ins.t_s},
+                      {"perigee_alt_km", ins.apsides.perigee_alt_m / 1e3},
+                      {"apogee_alt_km", ins.apsides.apogee_alt_m / 1e3},
+                      {"inclination_deg", el.inclination_rad * rad_to_deg},
+                      {"raan_deg", wrap_deg_360(el.raan_rad * rad_to_deg)},
+                      {"period_s", el.period_s},
+                      {"semi_major_axis_km", el.semi_major_axis_m / 1e3},
+                      {"eccentricity", el.eccentricity},
+                      {"arg_perigee_deg", wrap_deg_360(el.arg_perigee_rad * rad_to_deg)},
+                      {"true_anomaly_deg", wrap_deg_360(el.true_anomaly_rad * rad_to_deg)},
+                      {"inertial_speed_mps", ins.state.segment<3>(3).norm()}};
+  } else {
+    j["insertion"] = nullptr;
+  }
+  j["events"] = json::array();
+  for (const auto& e : r.events) j["events"].push_back(event_json(sc, env, r, e));
+
+  j["bodies"] = json::array();
+  std::int64_t body_rhs = 0;
+  for (const auto& b : r.bodies) {
+    json jb = {{"name", flight::body_name(sc, b)},
+               {"mass_kg", b.release_state[6]},
+               {"release_time_s", b.release_time_s},
+               {"fate", flight::to_string(b.fate)},
+               {"rhs_evaluations", b.stats.rhs_evaluations}};
+    body_rhs += b.stats.rhs_evaluations;
+    if (b.fate == flight::BodyFate::impact) {
+      const flight::PointSummary p = flight::summarize_point(env, b.impact.t_s, b.impact.state);
+      jb["impact"] = {{"time_s", b.impact.t_s},
+                      {"lat_deg", p.lat_deg},
+                      {"lon_deg", p.lon_deg},
+                      {"speed_mps", p.speed_mps},
+                      {"flight_path_angle_deg", p.flight_path_angle_deg},
+                      {"range_from_site_km",
+                       geo::geodesic_inverse(sc.site.lat_deg, sc.site.lon_deg, p.lat_deg, p.lon_deg)
+                               .distance_m / 1e3}};
+    } else {
+      jb["impact"] = nullptr;
+    }
+    j["bodies"].push_back(jb);
+  }
+  const bool on_ground =
+      r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash;
+  j["apogee_alt_km"] = on_ground ? json(r.apogee_alt_m / 1e3) : json(nullptr);
+  j["range_km"] = on_ground ? json(r.range_m / 1e3) : json(nullptr);
+  j["flight_time_s"] = on_ground ? json(r.flight_time_s) : json(nullptr);
+  j["max_q"] = {{"time_s", r.max_q_time_s}, {"dynamic_pressure_kPa", r.max_q_Pa / 1e3}};
+  j["rhs_evaluations"] = {{"ascent", r.ascent_stats.rhs_evaluations},
+                          {"bodies", body_rhs},
+                          {"total", r.ascent_stats.rhs_evaluations + body_rhs}};
+  return j;
+}
+
+void print_flight_report(std::ostream& out, const Scenario& sc, const flight::FlightResult& r) {
+  const flight::Environment env = flight::make_environment(sc);
+  fmt::print(out, "{}\nstatus: {}\n\n", sc.name, flight::to_string(r.status));
+  fmt::print(out, "{:<28} {:>9} {:>9} {:>10} {:>9} {:>10}\n", "event", "time_s", "alt_km",
+             "speed_mps", "lat_deg", "lon_deg");
+  for (const auto& e : r.events) {
+    const flight::PointSummary p = flight::summarize_point(env, e.t_s, e.state);
+    fmt::print(out, "{:<28} {:>9.3f} {:>9.3f} {:>10.1f} {:>9.4f} {:>10.4f}\n",
+               flight::event_name(sc, r, e), e.t_s, p.alt_m / 1e3, p.speed_mps, p.lat_deg,
+               p.lon_deg);
+  }
+  if (r.max_q_Pa > 0.0)
+    fmt::print(out, "\nmax dynamic pressure: {:.1f} kPa at {:.2f} s\n", r.max_q_Pa / 1e3,
+               r.max_q_time_s);
+  if (r.insertion) {
+    const auto& ins = *r.insertion;
+    fmt::print(out,
+               "\ninsertion at {:.2f} s: perigee {:.1f} km, apogee {:.1f} km, inclination {:.3f} deg, "
+               "RAAN {:.3f} deg, period {:.1f} min\n",
+               ins.t_s, ins.apsides.perigee_alt_m / 1e3, ins.apsides.apogee_alt_m / 1e3,
+               ins.elements.inclination_rad * rad_to_deg,
+               wrap_deg_360(ins.elements.raan_rad * rad_to_deg), ins.elements.period_s / 60.0);
+  } else if (r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash) {
+    fmt::print(out, "\nno orbit: apogee {:.1f} km, range {:.1f} km, flight time {:.1f} s\n",
+               r.apogee_alt_m / 1e3, r.range_m / 1e3, r.flight_time_s);
+  }
+  fmt::print(out, "\n{:<14} {:>10} {:>12} {:>10} {:>10} {:>10}\n", "body", "mass_kg", "fate",
+             "impact_s", "lat_deg", "lon_deg");
+  for (const auto& b : r.bodies) {
+    if (b.fate == flight::BodyFate::impact) {
+      const flight::PointSummary p = flight::summarize_point(env, b.impact.t_s, b.impact.state);
+      fmt::print(out, "{:<14} {:>10.1f} {:>12} {:>10.2f} {:>10.4f} {:>10.4f}\n",
+                 flight::body_name(sc, b), b.release_state[6], flight::to_string(b.fate),
+                 b.impact.t_s, p.lat_deg, p.lon_deg);
+    } else {
+      fmt::print(out, "{:<14} {:>10.1f} {:>12}\n", flight::body_name(sc, b), b.release_state[6],
+                 flight::to_string(b.fate));
+    }
+  }
+  std::int64_t body_rhs = 0;
+  for (const auto& b : r.bodies) body_rhs += b.stats.rhs_evaluations;
+  fmt::print(out, "\nright-hand-side evaluations: ascent {}, bodies {}\n",
+             r.ascent_stats.rhs_evaluations, body_rhs);
+}
+
+}  // namespace launchmc::io
+
+namespace launchmc::io {
+
+namespace {
+
+std::string utc_now_iso8601() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t tt = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void write_track(h5::Group& group, const flight::Environment& env,
+                 const HistoryRecorder::Track& track) {
+  const std::size_t n = track.t_s.size();
+  struct Column {
+    const char* name;
+    const char* units;
+    std::vector<double> values;
+  };
+  std::vector<Column> cols = {
+      {"lat_deg", "deg", {}},          {"lon_deg", "deg", {}},
+      {"alt_m", "m", {}},              {"speed_mps", "m/s", {}},
+      {"inertial_speed_mps", "m/s", {}}, {"flight_path_angle_deg", "deg", {}},
+      {"heading_deg", "deg", {}},      {"mach", "1", {}},
+      {"dynamic_pressure_Pa", "Pa", {}}, {"mass_kg", "kg", {}},
+      {"r_eci_x_m", "m", {}},          {"r_eci_y_m", "m", {}},
+      {"r_eci_z_m", "m", {}},          {"v_eci_x_mps", "m/s", {}},
+      {"v_eci_y_mps", "m/s", {}},      {"v_eci_z_mps", "m/s", {}},
+  };
+  for (auto& c : cols) c.values.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const flight::State& y = track.states[i];
+    const flight::PointSummary p = flight::summarize_point(env, track.t_s[i], y);
+    const double row[] = {p.lat_deg, p.lon_deg, p.alt_m, p.speed_mps, p.inertial_speed_mps,
+                          p.flight_path_angle_deg, p.heading_deg, p.mach, p.dynamic_pressure_Pa,
+                          p.mass_kg, y[0], y[1], y[2], y[3], y[4], y[5]};
+    for (std::size_t c = 0; c < cols.size(); ++c) cols[c].values.push_back(row[c]);
+  }
+  group.write_dataset("time_s", std::span<const double>(track.t_s)).set_attribute("units", "s");
+  for (const auto& c : cols)
+    group.write_dataset(c.name, std::span<const double>(c.values)).set_attribute("units", c.units);
+}
+
+}  // namespace
+
+void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
+                       const flight::FlightResult& r, const HistoryRecorder& histories) {
+  const flight::Environment env = flight::make_environment(sc);
+  h5::File file = h5::File::create(path);
+  h5::Group root = file.root();
+  root.set_attribute("format", "launchmc-flight");
+  root.set_attribute("format_version", "1.0");
+  root.set_attribute("launchmc_version", launchmc::version);
+  root.set_attribute("git_revision", launchmc::git_revision);
+  root.set_attribute("created_utc", utc_now_iso8601());
+  root.set_attribute("scenario", sc.name);
+  root.set_attribute("config_path", sc.config_path);
+  root.set_attribute("config_text", sc.config_text);
+  root.set_attribute("status", flight::to_string(r.status));
+  root.set_attribute("frame",
+                     "ECI: true equator and equinox of date, precession and nutation ignored; "
+                     "geodetic coordinates on WGS-84; speeds relative to the rotating Earth unless "
+                     "named inertial");
+
+  h5::Group vehicle_group = root.create_group("vehicle");
+  write_track(vehicle_group, env, histories.vehicle());
+
+  h5::Group bodies = root.create_group("bodies");
+  for (std::size_t i = 0; i < r.bodies.size(); ++i) {
+    const auto& b = r.bodies[i];
+    h5::Group g = bodies.create_group(flight::body_name(sc, b));
+    g.set_attribute("fate", flight::to_string(b.fate));
+    g.set_attribute("release_time_s", b.release_time_s);
+    g.set_attribute("mass_kg", b.release_state[6]);
+    if (i < histories.bodies().size()) write_track(g, env, histories.bodies()[i]);
+  }
+
+  h5::Group events = root.create_group("events");
+  std::vector<std::string> names;
+  std::vector<double> t, alt, speed, lat, lon;
+  for (const auto& e : r.events) {
+    const flight::PointSummary p = flight::summarize_point(env, e.t_s, e.state);
+    names.push_back(flight::event_name(sc, r, e));
+    t.push_back(e.t_s);
+    alt.push_back(p.alt_m);
+    speed.push_back(p.speed_mps);
+    lat.push_back(p.lat_deg);
+    lon.push_back(p.lon_deg);
+  }
+  events.write_string_dataset("name", names);
+  events.write_dataset("time_s", std::span<const double>(t)).set_attribute("units", "s");
+  events.write_dataset("alt_m", std::span<const double>(alt)).set_attribute("units", "m");
+  events.write_dataset("speed_mps", std::span<const double>(speed)).set_attribute("units", "m/s");
+  events.write_dataset("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
+  events.write_dataset("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
+
+  if (r.insertion) {
+    h5::Group ins = root.create_group("insertion");
+    const auto& el = r.insertion->elements;
+    ins.set_attribute("time_s", r.insertion->t_s);
+    ins.set_attribute("perigee_alt_m", r.insertion->apsides.perigee_alt_m);
+    ins.set_attribute("apogee_alt_m", r.insertion->apsides.apogee_alt_m);
+    ins.set_attribute("semi_major_axis_m", el.semi_major_axis_m);
+    ins.set_attribute("eccentricity", el.eccentricity);
+    ins.set_attribute("inclination_deg", el.inclination_rad * rad_to_deg);
+    ins.set_attribute("raan_deg", wrap_deg_360(el.raan_rad * rad_to_deg));
+    ins.set_attribute("arg_perigee_deg", wrap_deg_360(el.arg_perigee_rad * rad_to_deg));
+    ins.set_attribute("true_anomaly_deg", wrap_deg_360(el.true_anomaly_rad * rad_to_deg));
+    ins.set_attribute("period_s", el.period_s);
+  }
+  file.commit();
+}
+
+}  // namespace launchmc::io

@@ -1,0 +1,57 @@
+// The validated description of one launch: site, epoch, environment, vehicle, guidance and the
+// numerical settings of the flight. Built by the config loader; read-only for the flight.
+#pragma once
+
+#include <string>
+
+#include "atmosphere/wind.hpp"
+#include "guidance/open_loop.hpp"
+#include "vehicle/vehicle.hpp"
+
+namespace launchmc {
+
+struct LaunchSite {
+  double lat_deg = 0.0;  // geodetic latitude, WGS-84 [deg]
+  double lon_deg = 0.0;  // longitude, east positive [deg]
+  double alt_m = 0.0;    // height above the ellipsoid [m]
+};
+
+struct IntegratorSettings {
+  double rtol = 1e-9;
+  double atol_position_m = 1e-3;
+  double atol_velocity_mps = 1e-6;
+  double atol_mass_kg = 1e-3;
+  double max_step_s = 60.0;
+  double event_tolerance_s = 1e-5;  // events (burnout, impact, ...) located to this [s]
+};
+
+struct FlightLimits {
+  double max_flight_time_s = 30000.0;       // vehicle flight ends here [s after liftoff]
+  double max_body_flight_time_s = 30000.0;  // a falling body's flight ends here [s after release]
+  // Final cutoff with a perigee at least this high counts as orbit insertion [m].
+  double insertion_min_perigee_alt_m = 100e3;
+  // A jettisoned body whose osculating perigee is at least this high is in orbit: not flown [m].
+  double orbiting_body_min_perigee_alt_m = 150e3;
+};
+
+struct Scenario {
+  std::string name;
+  std::string config_path;   // where it was loaded from (for messages and result files)
+  std::string config_text;   // the full text of the config, stored with results
+
+  LaunchSite site;
+  double epoch_unix_utc_s = 0.0;  // liftoff time, seconds since 1970-01-01 UTC
+  double earth_rotation_angle_at_liftoff_rad = 0.0;  // GMST at liftoff (derived from the epoch)
+
+  double density_scale = 1.0;     // multiplies the US76 density everywhere [-]
+  atmosphere::WindProfile wind;
+  int gravity_degree = 4;         // zonal harmonics: 0 (point mass), 2, 3 or 4
+
+  vehicle::Vehicle vehicle;
+  guidance::OpenLoopProgram guidance;
+  IntegratorSettings integrator;
+  FlightLimits limits;
+  double history_step_s = 1.0;    // time-history output interval of `fly` [s]
+};
+
+}  // namespace launchmc

@@ -1,0 +1,40 @@
+// Mass properties and burn durations of the vehicle description.
+#include "vehicle/vehicle.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace launchmc::vehicle {
+
+double Engine::nominal_burn_time_s(double propellant_mass_kg) const {
+  if (!solid()) return propellant_mass_kg * isp_vac_s * constants::g0_mps2 / thrust_vac_N;
+  // Solid: walk the thrust table until the consumed mass reaches the load.
+  const auto& t = thrust_curve_vac_N.x();
+  const double exhaust_mps = isp_vac_s * constants::g0_mps2;
+  double used_kg = 0.0;
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    const double seg_kg = thrust_curve_vac_N.integral(t[i - 1], t[i]) / exhaust_mps;
+    if (used_kg + seg_kg >= propellant_mass_kg) {
+      // Bisection inside the segment: the thrust is linear there, so this converges fast.
+      double lo = t[i - 1], hi = t[i];
+      for (int it = 0; it < 60; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        const double m = used_kg + thrust_curve_vac_N.integral(t[i - 1], mid) / exhaust_mps;
+        (m < propellant_mass_kg ? lo : hi) = mid;
+      }
+      return 0.5 * (lo + hi);
+    }
+    used_kg += seg_kg;
+  }
+  return t.back();
+}
+
+double Vehicle::stack_mass_kg(std::size_t first_stage, bool with_fairing) const {
+  double m = payload.mass_kg;
+  for (std::size_t k = first_stage; k < stages.size(); ++k)
+    m += stages[k].dry_mass_kg + stages[k].propellant_mass_kg;
+  if (with_fairing && fairing) m += fairing->mass_kg;
+  return m;
+}
+
+}  // namespace launchmc::vehicle

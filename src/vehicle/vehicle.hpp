@@ -1,0 +1,99 @@
+// Vehicle description: stages with engines and aerodynamics, fairing, payload; mass properties.
+// Point-mass (3-DOF) model: each configuration of the stack has its own drag table and reference
+// area; every jettisoned body keeps its own mass and drag and is flown to impact.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/constants.hpp"
+#include "common/table.hpp"
+
+namespace launchmc::vehicle {
+
+// Drag of one configuration: axial drag coefficient versus Mach number, on a reference area.
+struct DragModel {
+  Table1D cd_vs_mach;          // [-] versus Mach [-]
+  double ref_area_m2 = 0.0;    // [m^2]
+
+  bool none() const noexcept { return cd_vs_mach.empty() || ref_area_m2 <= 0.0; }
+  double cd_area_m2(double mach) const noexcept {
+    return none() ? 0.0 : cd_vs_mach(mach) * ref_area_m2;
+  }
+};
+
+// Rocket engine (or cluster) of one stage.
+// Liquid: constant vacuum thrust. Solid: vacuum thrust versus time since ignition from a table.
+// Thrust at ambient pressure p: F = F_vac - p * A_exit (back-pressure loss of an ideal nozzle,
+// Sutton & Biblarz, Rocket Propulsion Elements, 9th ed., eq. 3-21). Mass flow from vacuum thrust
+// and vacuum Isp: mdot = F_vac / (Isp_vac g0), so sea-level Isp = Isp_vac (1 - p A_e / F_vac).
+struct Engine {
+  double thrust_vac_N = 0.0;       // [N] liquid engines (ignored when thrust_curve is given)
+  double isp_vac_s = 0.0;          // [s]
+  double nozzle_exit_area_m2 = 0.0;  // [m^2] total over all nozzles
+  Table1D thrust_curve_vac_N;      // [N] versus time since ignition [s]; solid motors only
+
+  bool solid() const noexcept { return !thrust_curve_vac_N.empty(); }
+  double vacuum_thrust_N(double t_since_ignition_s) const noexcept {
+    if (!solid()) return thrust_vac_N;
+    if (t_since_ignition_s < thrust_curve_vac_N.front_x() ||
+        t_since_ignition_s > thrust_curve_vac_N.back_x())
+      return 0.0;
+    return thrust_curve_vac_N(t_since_ignition_s);
+  }
+  // Thrust [N] at ambient pressure [Pa]; never negative (an over-expanded nozzle at sea level
+  // with a tiny engine would otherwise "pull").
+  double thrust_N(double t_since_ignition_s, double ambient_pressure_Pa) const noexcept {
+    const double f = vacuum_thrust_N(t_since_ignition_s) - ambient_pressure_Pa * nozzle_exit_area_m2;
+    return f > 0.0 ? f : 0.0;
+  }
+  double mass_flow_kgps(double t_since_ignition_s) const noexcept {
+    return vacuum_thrust_N(t_since_ignition_s) / (isp_vac_s * constants::g0_mps2);
+  }
+  // Burn duration [s] of a full load if nothing cuts it off: depletion for liquids, the end of
+  // the thrust table or depletion for solids, whichever comes first.
+  double nominal_burn_time_s(double propellant_mass_kg) const;
+};
+
+struct Stage {
+  std::string name;
+  double dry_mass_kg = 0.0;         // [kg] structure, engines, residuals
+  double propellant_mass_kg = 0.0;  // [kg] usable propellant
+  Engine engine;
+  double ignition_delay_s = 0.0;    // [s] from the previous stage's separation (or liftoff) to ignition
+  std::optional<double> cutoff_time_s;  // [s] commanded cutoff, time after ignition
+  double separation_delay_s = 0.0;  // [s] from burnout/cutoff to separation of this stage
+  DragModel stack_drag;             // the stack while this stage is the lowest one
+  DragModel spent_drag;             // this stage alone, falling after separation
+};
+
+struct Fairing {
+  double mass_kg = 0.0;             // [kg] total, split equally among pieces
+  int pieces = 2;
+  std::optional<double> jettison_alt_m;   // jettison when the geodetic altitude reaches this ...
+  std::optional<double> jettison_time_s;  // ... or at this time after liftoff (whichever is given)
+  double separation_speed_mps = 0.0;  // [m/s] each piece pushed sideways (+/- crossrange)
+  DragModel drag;                   // one piece
+};
+
+struct Payload {
+  std::string name = "payload";
+  double mass_kg = 0.0;
+  // Separation from the last stage after its burnout (for missiles: the re-entry vehicle; for
+  // launchers: spacecraft separation, after which the last stage is a body of its own).
+  std::optional<double> separation_delay_s;
+  DragModel drag;                   // the payload alone (re-entry vehicle)
+};
+
+struct Vehicle {
+  std::vector<Stage> stages;
+  std::optional<Fairing> fairing;
+  Payload payload;
+
+  // Mass [kg] of the stack from stage k upward, full tanks, with fairing if still on.
+  double stack_mass_kg(std::size_t first_stage, bool with_fairing) const;
+  double liftoff_mass_kg() const { return stack_mass_kg(0, true); }
+};
+
+}  // namespace launchmc::vehicle
