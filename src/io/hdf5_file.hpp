@@ -1,0 +1,300 @@
+// Thin RAII wrapper over the HDF5 C API, used to write and read launchmc result files: atomic file
+// creation, groups, attributes, one-shot and appendable (chunked, compressed) 1-D datasets, enums.
+//
+// Design (in the spirit of OpenMC's hdf5_interface.h): the C API only, every hid_t owned by a
+// move-only Handle, every failure reported as h5::Error naming the file, the object and the
+// operation, plus the innermost message of the HDF5 error stack. HDF5's automatic printing of
+// error stacks to stderr is switched off by File::create / File::open_read.
+//
+// Threading: the HDF5 library is the serial, non-thread-safe build. launchmc makes every HDF5
+// call from one writer thread only, so this wrapper does no locking. Never use these classes
+// (even on different files) from two threads at the same time.
+//
+// Lifetime: File::create writes to "<final_path>.tmp-<pid>"; commit() flushes, closes and
+// renames it atomically onto final_path. A File destroyed without commit() (exception, error)
+// deletes its temporary and leaves any existing file at final_path untouched. A writable File
+// is closed with H5F_CLOSE_STRONG: after commit() or destruction, every Group / Dataset obtained
+// from it is invalid (its destructor is harmless; using it throws Error).
+//
+// Attributes on datasets: every write_* returns the Dataset it created, so units can be attached
+// directly: `g.write_dataset("x", xs).set_attribute("units", "m");`. An existing dataset is
+// reached with `g.dataset("x")`, and AppendableDataset is a Dataset too.
+//
+// File layout choices: numbers are stored little-endian (IEEE f32/f64, two's complement ints);
+// strings are variable-length UTF-8 (h5py reads attributes as str, datasets via .asstr());
+// link and attribute names are tagged UTF-8; the file format is pinned to the HDF5 1.8 object
+// format (H5F_LIBVER_V18) so any reader >= 1.8 can open it and large attributes are allowed.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace launchmc::io::h5 {
+
+// The id type of HDF5 >= 1.10 (hid_t); hdf5_file.cpp static_asserts the equality, so the HDF5
+// headers need not be included here.
+using Hid = std::int64_t;
+
+// Thrown on every failure: operation, object path, file, then the innermost HDF5 error message
+// (minor message, function) or the wrapper's own reason, e.g. "HDF5: cannot read double values
+// of dataset '/results/x' in 'out.h5': object 'x' doesn't exist (Object not found) [H5G__...]".
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Owns one HDF5 identifier and closes it with the matching H5?close (chosen by H5Iget_type).
+class Handle {
+ public:
+  Handle() noexcept = default;
+  explicit Handle(Hid id) noexcept : id_(id) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)) {}
+  Handle& operator=(Handle&& other) noexcept;
+  ~Handle() { reset(); }
+
+  Hid id() const noexcept { return id_; }
+  // True when the id is non-negative and still known to the library.
+  bool valid() const noexcept;
+  // Closes the id, throwing Error if HDF5 reports a failure (the Handle is empty afterwards).
+  void close();
+  // Closes the id, ignoring failures.
+  void reset() noexcept;
+  // Gives up ownership without closing.
+  Hid release() noexcept { return std::exchange(id_, -1); }
+
+ private:
+  Hid id_ = -1;
+};
+
+// Element types of numeric datasets.
+template <class T>
+concept Element =
+    std::same_as<T, double> || std::same_as<T, float> || std::same_as<T, std::int8_t> ||
+    std::same_as<T, std::uint8_t> || std::same_as<T, std::int32_t> ||
+    std::same_as<T, std::int64_t> || std::same_as<T, std::uint64_t>;
+
+// Members of an enum type with base int8: (name, value) pairs. Names and values must be unique.
+using EnumMembers = std::vector<std::pair<std::string, std::int8_t>>;
+
+namespace detail {
+enum class ElementType { kFloat64, kFloat32, kInt8, kUInt8, kInt32, kInt64, kUInt64 };
+
+template <Element T>
+consteval ElementType element_type_of() {
+  if constexpr (std::same_as<T, double>) return ElementType::kFloat64;
+  if constexpr (std::same_as<T, float>) return ElementType::kFloat32;
+  if constexpr (std::same_as<T, std::int8_t>) return ElementType::kInt8;
+  if constexpr (std::same_as<T, std::uint8_t>) return ElementType::kUInt8;
+  if constexpr (std::same_as<T, std::int32_t>) return ElementType::kInt32;
+  if constexpr (std::same_as<T, std::int64_t>) return ElementType::kInt64;
+  if constexpr (std::same_as<T, std::uint64_t>) return ElementType::kUInt64;
+}
+}  // namespace detail
+
+// Common base of Group and Dataset: an HDF5 object that carries attributes. Setting an attribute
+// that already exists replaces it. Readers convert numbers through HDF5's own conversions, but
+// refuse lossy ones (out of range, fractional to integer, NaN/inf to integer) with an Error.
+class Object {
+ public:
+  Hid id() const noexcept { return handle_.id(); }
+  bool valid() const noexcept { return handle_.valid(); }
+  // Absolute HDF5 path of the object, e.g. "/results/x".
+  std::string path() const;
+
+  // Scalar variable-length UTF-8 string (must not contain '\0').
+  void set_attribute(std::string_view name, std::string_view value);
+  void set_attribute(std::string_view name, const char* value) {
+    set_attribute(name, std::string_view(value));
+  }
+  void set_attribute(std::string_view name, double value);                    // scalar IEEE f64
+  void set_attribute(std::string_view name, std::int64_t value);              // scalar int64
+  void set_attribute(std::string_view name, std::uint64_t value);             // scalar uint64
+  void set_attribute(std::string_view name, std::span<const double> values);  // 1-D f64
+  // Other integers (int, unsigned, long long, ...) are stored as int64 / uint64 by signedness.
+  template <std::integral I>
+  requires(!std::same_as<I, bool>) void set_attribute(std::string_view name, I value) {
+    if constexpr (std::is_signed_v<I>) {
+      set_attribute(name, static_cast<std::int64_t>(value));
+    } else {
+      set_attribute(name, static_cast<std::uint64_t>(value));
+    }
+  }
+
+  bool has_attribute(std::string_view name) const;
+  std::string attribute_string(std::string_view name) const;  // vlen or fixed-length string
+  double attribute_double(std::string_view name) const;       // scalar or one element
+  std::int64_t attribute_int64(std::string_view name) const;
+  std::uint64_t attribute_uint64(std::string_view name) const;
+  std::vector<double> attribute_doubles(std::string_view name) const;  // scalar or 1-D
+
+ protected:
+  Object() = default;
+  explicit Object(Handle handle) noexcept : handle_(std::move(handle)) {}
+  void require_valid(std::string_view operation) const;
+
+  Handle handle_;
+};
+
+// A dataset, returned by the write_* functions of Group and by Group::dataset().
+class Dataset : public Object {
+ public:
+  Dataset() = default;
+  // Takes ownership of an open dataset id.
+  explicit Dataset(Handle handle) noexcept : Object(std::move(handle)) {}
+  // Current number of elements.
+  std::size_t size() const;
+};
+
+namespace detail {
+// Type-erased part of AppendableDataset<T>.
+class AppendableBase : public Dataset {
+ public:
+  AppendableBase() = default;
+  // Takes the dataset, the memory type appended values are written with and, for enums, the
+  // set of allowed int8 values (empty: no check).
+  AppendableBase(Handle dataset, Handle memory_type, std::vector<bool> allowed_values) noexcept
+      : Dataset(std::move(dataset)),
+        memory_type_(std::move(memory_type)),
+        allowed_values_(std::move(allowed_values)) {}
+  // Number of elements appended so far.
+  std::size_t size() const noexcept { return size_; }
+
+ protected:
+  void append_raw(const void* data, std::size_t count);
+
+ private:
+  Handle memory_type_;
+  std::vector<bool> allowed_values_;
+  std::size_t size_ = 0;
+};
+}  // namespace detail
+
+// A 1-D, chunked, extendible (H5S_UNLIMITED) dataset with shuffle + deflate, filled by append().
+// Created by Group::create_appendable<T> or Group::create_appendable_enum (T = int8_t; appended
+// values must be enum members). Data reaches the file at the latest on File::commit().
+template <Element T>
+class AppendableDataset : public detail::AppendableBase {
+ public:
+  AppendableDataset() = default;
+  explicit AppendableDataset(detail::AppendableBase base) noexcept
+      : AppendableBase(std::move(base)) {}
+
+  // Extends the dataset by values.size() elements and writes them (any length, 0 is a no-op).
+  void append(std::span<const T> values) { append_raw(values.data(), values.size()); }
+  void append(const T& value) { append_raw(&value, 1); }
+};
+
+class Group : public Object {
+ public:
+  Group() = default;
+  // Takes ownership of an open group id.
+  explicit Group(Handle handle) noexcept : Object(std::move(handle)) {}
+
+  // Names may be paths relative to this group ("a/b"); create_* make missing intermediate groups.
+  Group create_group(std::string_view name);
+  Group open_group(std::string_view name) const;
+  Dataset dataset(std::string_view name) const;  // opens an existing dataset
+  // True if a link of that name (or every component of the path) exists.
+  bool has(std::string_view name) const;
+  // Names of the direct children (groups and datasets), sorted.
+  std::vector<std::string> children() const;
+
+  // One-shot 1-D contiguous datasets; empty spans give datasets of shape (0,).
+  Dataset write_dataset(std::string_view name, std::span<const double> values);
+  Dataset write_dataset(std::string_view name, std::span<const float> values);
+  Dataset write_dataset(std::string_view name, std::span<const std::int8_t> values);
+  Dataset write_dataset(std::string_view name, std::span<const std::uint8_t> values);
+  Dataset write_dataset(std::string_view name, std::span<const std::int32_t> values);
+  Dataset write_dataset(std::string_view name, std::span<const std::int64_t> values);
+  Dataset write_dataset(std::string_view name, std::span<const std::uint64_t> values);
+  // Variable-length UTF-8 strings (no '\0' inside).
+  Dataset write_string_dataset(std::string_view name, const std::vector<std::string>& values);
+  // HDF5 enum type with base int8 (h5py: h5py.check_enum_dtype); every value must be a member.
+  Dataset write_enum_dataset(std::string_view name, std::span<const std::int8_t> values,
+                             const EnumMembers& members);
+
+  // Readers of 1-D datasets. Integer, float and enum datasets convert to the requested type
+  // through HDF5 (int32 read as double works); lossy conversions throw Error.
+  std::vector<double> read_doubles(std::string_view name) const;
+  std::vector<float> read_floats(std::string_view name) const;
+  std::vector<std::int8_t> read_int8s(std::string_view name) const;
+  std::vector<std::uint8_t> read_uint8s(std::string_view name) const;
+  std::vector<std::int32_t> read_int32s(std::string_view name) const;
+  std::vector<std::int64_t> read_int64s(std::string_view name) const;
+  std::vector<std::uint64_t> read_uint64s(std::string_view name) const;
+  std::vector<std::string> read_strings(std::string_view name) const;  // vlen or fixed length
+  // Members of an enum dataset (base must be 8-bit), in the type's member order.
+  EnumMembers enum_members(std::string_view name) const;
+
+  // Appendable datasets: chunk_elems > 0 elements per chunk, deflate_level in 0..9 (0 disables
+  // both shuffle and deflate; otherwise shuffle + deflate are applied).
+  template <Element T>
+  AppendableDataset<T> create_appendable(std::string_view name, std::size_t chunk_elems = 4096,
+                                         int deflate_level = 4);
+  AppendableDataset<std::int8_t> create_appendable_enum(std::string_view name,
+                                                        const EnumMembers& members,
+                                                        std::size_t chunk_elems = 4096,
+                                                        int deflate_level = 4);
+
+ private:
+  Dataset write_numeric(std::string_view name, const void* data, std::size_t count,
+                        detail::ElementType type);
+  detail::AppendableBase create_appendable_numeric(std::string_view name, detail::ElementType type,
+                                                   std::size_t chunk_elems, int deflate_level);
+};
+
+template <Element T>
+AppendableDataset<T> Group::create_appendable(std::string_view name, std::size_t chunk_elems,
+                                              int deflate_level) {
+  return AppendableDataset<T>(
+      create_appendable_numeric(name, detail::element_type_of<T>(), chunk_elems, deflate_level));
+}
+
+class File {
+ public:
+  // Creates "<final_path>.tmp-<pid>" (and missing parent directories) for writing.
+  static File create(const std::filesystem::path& final_path);
+  // Opens an existing file read-only.
+  static File open_read(const std::filesystem::path& path);
+
+  File(File&& other) noexcept;
+  File& operator=(File&& other) noexcept;
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  // Without a prior commit(), a writable file's temporary is closed and deleted.
+  ~File();
+
+  Group root() const;
+  // Flushes, closes, fsyncs the temporary and renames it onto final_path (atomic replace).
+  // Afterwards the File is closed. Throws Error if not writable or on any failure (the
+  // temporary is then deleted by the destructor).
+  void commit();
+
+  bool is_open() const noexcept { return file_.id() >= 0; }
+  bool writable() const noexcept { return writable_; }
+  const std::filesystem::path& path() const noexcept { return path_; }
+  // The temporary being written (empty for read-only or committed files).
+  const std::filesystem::path& temp_path() const noexcept { return temp_path_; }
+
+ private:
+  File() = default;
+  void abandon() noexcept;
+
+  Handle file_;
+  std::filesystem::path path_;
+  std::filesystem::path temp_path_;
+  bool writable_ = false;
+};
+
+}  // namespace launchmc::io::h5

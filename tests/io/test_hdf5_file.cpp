@@ -1,0 +1,739 @@
+// Tests of the RAII HDF5 wrapper (io/hdf5_file.hpp): round trips of every dataset and attribute
+// type, appendable chunked datasets, enums, atomic create/commit, errors and h5py interop.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "io/hdf5_file.hpp"
+
+namespace h5 = launchmc::io::h5;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory under the system temp directory, removed at the end of each test.
+class Hdf5FileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("launchmc_h5_" + std::to_string(::getpid()) + "_" +
+                                        std::to_string(counter++) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Names of the regular files in dir (to check that no temporary is left behind).
+  static std::vector<std::string> files_in(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  fs::path dir_;
+};
+
+template <class T>
+std::vector<T> read_as(const h5::Group& group, std::string_view name) {
+  if constexpr (std::is_same_v<T, double>) return group.read_doubles(name);
+  if constexpr (std::is_same_v<T, float>) return group.read_floats(name);
+  if constexpr (std::is_same_v<T, std::int8_t>) return group.read_int8s(name);
+  if constexpr (std::is_same_v<T, std::uint8_t>) return group.read_uint8s(name);
+  if constexpr (std::is_same_v<T, std::int32_t>) return group.read_int32s(name);
+  if constexpr (std::is_same_v<T, std::int64_t>) return group.read_int64s(name);
+  if constexpr (std::is_same_v<T, std::uint64_t>) return group.read_uint64s(name);
+}
+
+// Deterministic values covering negative and large magnitudes for every element type.
+template <class T>
+T value_at(std::size_t i) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<T>(static_cast<double>(i) * 0.25 - 1000.0);
+  } else {
+    return static_cast<T>(static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL);
+  }
+}
+
+template <class T>
+std::vector<T> extremes() {
+  using L = std::numeric_limits<T>;
+  std::vector<T> v = {L::lowest(), L::max(), T{0}, T{1}, static_cast<T>(42)};
+  if constexpr (std::is_floating_point_v<T>) {
+    v.push_back(L::infinity());
+    v.push_back(-L::infinity());
+    v.push_back(L::denorm_min());
+    v.push_back(static_cast<T>(-0.1));
+  } else if constexpr (std::is_signed_v<T>) {
+    v.push_back(static_cast<T>(-1));
+  }
+  return v;
+}
+
+// HDF5 class/size/sign of a dataset's stored type compared with a predefined file type.
+bool stored_type_is(const h5::Dataset& dataset, hid_t expected) {
+  const hid_t type = H5Dget_type(dataset.id());
+  const bool equal = H5Tequal(type, expected) > 0;
+  H5Tclose(type);
+  return equal;
+}
+
+std::string error_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const h5::Error& e) {
+    return e.what();
+  }
+  return "<no h5::Error thrown>";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round trips
+
+TEST_F(Hdf5FileTest, RoundTripEveryDatasetType) {
+  const fs::path path = dir_ / "types.h5";
+  const std::vector<std::string> strings = {"alpha",          "",        "β-γ δ",
+                                            "日本語テキスト", "emoji 🚀", std::string(1000, 'x')};
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    EXPECT_TRUE(stored_type_is(root.write_dataset("f64", extremes<double>()), H5T_IEEE_F64LE));
+    EXPECT_TRUE(stored_type_is(root.write_dataset("f32", extremes<float>()), H5T_IEEE_F32LE));
+    EXPECT_TRUE(stored_type_is(root.write_dataset("i8", extremes<std::int8_t>()), H5T_STD_I8LE));
+    EXPECT_TRUE(stored_type_is(root.write_dataset("u8", extremes<std::uint8_t>()), H5T_STD_U8LE));
+    EXPECT_TRUE(stored_type_is(root.write_dataset("i32", extremes<std::int32_t>()), H5T_STD_I32LE));
+    EXPECT_TRUE(stored_type_is(root.write_dataset("i64", extremes<std::int64_t>()), H5T_STD_I64LE));
+    EXPECT_TRUE(
+        stored_type_is(root.write_dataset("u64", extremes<std::uint64_t>()), H5T_STD_U64LE));
+    root.write_string_dataset("strings", strings);
+    const std::vector<double> nan = {std::nan("")};
+    root.write_dataset("nan", nan);
+    file.commit();
+  }
+  h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  EXPECT_EQ(root.read_doubles("f64"), extremes<double>());
+  EXPECT_EQ(root.read_floats("f32"), extremes<float>());
+  EXPECT_EQ(root.read_int8s("i8"), extremes<std::int8_t>());
+  EXPECT_EQ(root.read_uint8s("u8"), extremes<std::uint8_t>());
+  EXPECT_EQ(root.read_int32s("i32"), extremes<std::int32_t>());
+  EXPECT_EQ(root.read_int64s("i64"), extremes<std::int64_t>());
+  EXPECT_EQ(root.read_uint64s("u64"), extremes<std::uint64_t>());
+  EXPECT_EQ(root.read_strings("strings"), strings);
+  ASSERT_EQ(root.read_doubles("nan").size(), 1u);
+  EXPECT_TRUE(std::isnan(root.read_doubles("nan")[0]));
+  EXPECT_TRUE(std::isnan(root.read_floats("nan")[0]));  // NaN survives double -> float
+
+  // Strings are variable-length UTF-8.
+  const h5::Dataset ds = root.dataset("strings");
+  const hid_t type = H5Dget_type(ds.id());
+  EXPECT_EQ(H5Tget_class(type), H5T_STRING);
+  EXPECT_GT(H5Tis_variable_str(type), 0);
+  EXPECT_EQ(H5Tget_cset(type), H5T_CSET_UTF8);
+  H5Tclose(type);
+  EXPECT_EQ(ds.size(), strings.size());
+  EXPECT_EQ(ds.path(), "/strings");
+}
+
+TEST_F(Hdf5FileTest, RoundTripEveryAttributeType) {
+  const fs::path path = dir_ / "attrs.h5";
+  const std::vector<double> vec = {1.0, -2.5, 1e-300, std::numeric_limits<double>::max()};
+  std::vector<double> big(20000);  // larger than the 64 KiB compact attribute limit
+  std::iota(big.begin(), big.end(), 0.5);
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    root.set_attribute("title", "launchmc ✓ résumé");
+    root.set_attribute("title2", std::string("std::string"));
+    root.set_attribute("empty_string", "");
+    root.set_attribute("g0", 9.80665);
+    root.set_attribute("min_i64", std::numeric_limits<std::int64_t>::min());
+    root.set_attribute("max_u64", std::numeric_limits<std::uint64_t>::max());
+    root.set_attribute("int", -7);       // int -> int64
+    root.set_attribute("unsigned", 7u);  // unsigned -> uint64
+    root.set_attribute("size", std::size_t{12});
+    root.set_attribute("vec", vec);
+    root.set_attribute("empty_vec", std::vector<double>{});
+    root.set_attribute("big", big);
+    root.set_attribute("replaced", 1.0);
+    root.set_attribute("replaced", "now a string");
+    h5::Group group = root.create_group("g");
+    group.set_attribute("x", 3.5);
+    const std::vector<float> xs = {1.0f, 2.0f};
+    root.write_dataset("d", xs).set_attribute("units", "m");
+    root.dataset("d").set_attribute("scale", 2.0);
+    file.commit();
+  }
+  h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  EXPECT_EQ(root.attribute_string("title"), "launchmc ✓ résumé");
+  EXPECT_EQ(root.attribute_string("title2"), "std::string");
+  EXPECT_EQ(root.attribute_string("empty_string"), "");
+  EXPECT_EQ(root.attribute_double("g0"), 9.80665);
+  EXPECT_EQ(root.attribute_int64("min_i64"), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(root.attribute_uint64("max_u64"), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(root.attribute_int64("int"), -7);
+  EXPECT_EQ(root.attribute_uint64("unsigned"), 7u);
+  EXPECT_EQ(root.attribute_uint64("size"), 12u);
+  EXPECT_EQ(root.attribute_int64("size"), 12);    // converted through HDF5
+  EXPECT_EQ(root.attribute_double("int"), -7.0);  // converted through HDF5
+  EXPECT_EQ(root.attribute_doubles("vec"), vec);
+  EXPECT_EQ(root.attribute_doubles("g0"), std::vector<double>{9.80665});
+  EXPECT_TRUE(root.attribute_doubles("empty_vec").empty());
+  EXPECT_EQ(root.attribute_doubles("big"), big);
+  EXPECT_EQ(root.attribute_string("replaced"), "now a string");
+  EXPECT_TRUE(root.has_attribute("title"));
+  EXPECT_FALSE(root.has_attribute("nope"));
+  EXPECT_EQ(root.open_group("g").attribute_double("x"), 3.5);
+  EXPECT_EQ(root.dataset("d").attribute_string("units"), "m");
+  EXPECT_EQ(root.dataset("d").attribute_double("scale"), 2.0);
+  // Lossy attribute conversions are refused.
+  EXPECT_THROW(root.attribute_int64("max_u64"), h5::Error);
+  EXPECT_THROW(root.attribute_uint64("min_i64"), h5::Error);
+  EXPECT_THROW(root.attribute_int64("g0"), h5::Error);
+  EXPECT_THROW(root.attribute_double("vec"), h5::Error);    // 4 elements, not one
+  EXPECT_THROW(root.attribute_double("title"), h5::Error);  // string
+  EXPECT_THROW(root.attribute_string("g0"), h5::Error);     // number
+
+  // The string attribute is a scalar variable-length UTF-8 string.
+  const hid_t attr = H5Aopen(root.id(), "title", H5P_DEFAULT);
+  const hid_t type = H5Aget_type(attr);
+  const hid_t space = H5Aget_space(attr);
+  EXPECT_GT(H5Tis_variable_str(type), 0);
+  EXPECT_EQ(H5Tget_cset(type), H5T_CSET_UTF8);
+  EXPECT_EQ(H5Sget_simple_extent_type(space), H5S_SCALAR);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Aclose(attr);
+}
+
+TEST_F(Hdf5FileTest, EmptyDatasets) {
+  const fs::path path = dir_ / "empty.h5";
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    root.write_dataset("f64", std::span<const double>{});
+    root.write_dataset("f32", std::span<const float>{});
+    root.write_dataset("i8", std::span<const std::int8_t>{});
+    root.write_dataset("u8", std::span<const std::uint8_t>{});
+    root.write_dataset("i32", std::span<const std::int32_t>{});
+    root.write_dataset("i64", std::span<const std::int64_t>{});
+    root.write_dataset("u64", std::span<const std::uint64_t>{});
+    root.write_string_dataset("s", {});
+    root.write_enum_dataset("e", {}, {{"a", 0}});
+    auto app = root.create_appendable<double>("app");
+    app.append(std::span<const double>{});
+    EXPECT_EQ(app.size(), 0u);
+    file.commit();
+  }
+  h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  EXPECT_TRUE(root.read_doubles("f64").empty());
+  EXPECT_TRUE(root.read_floats("f32").empty());
+  EXPECT_TRUE(root.read_int8s("i8").empty());
+  EXPECT_TRUE(root.read_uint8s("u8").empty());
+  EXPECT_TRUE(root.read_int32s("i32").empty());
+  EXPECT_TRUE(root.read_int64s("i64").empty());
+  EXPECT_TRUE(root.read_uint64s("u64").empty());
+  EXPECT_TRUE(root.read_strings("s").empty());
+  EXPECT_TRUE(root.read_int8s("e").empty());
+  EXPECT_TRUE(root.read_doubles("app").empty());
+  EXPECT_EQ(root.dataset("app").size(), 0u);
+}
+
+TEST_F(Hdf5FileTest, NumericConversionsThroughHdf5) {
+  const fs::path path = dir_ / "conv.h5";
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    root.write_dataset("i32", std::vector<std::int32_t>{-3, 0, 2147483647});
+    root.write_dataset("u8", std::vector<std::uint8_t>{0, 200, 255});
+    root.write_dataset("f32", std::vector<float>{0.5f, -1.25f});
+    root.write_dataset("whole", std::vector<double>{1.0, -2.0, 100.0});
+    root.write_dataset("frac", std::vector<double>{1.5});
+    root.write_dataset("huge", std::vector<double>{1e300});
+    root.write_dataset("negative", std::vector<std::int64_t>{-1});
+    root.write_dataset("big_i64", std::vector<std::int64_t>{(std::int64_t{1} << 53) + 1});
+    file.commit();
+  }
+  h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  EXPECT_EQ(root.read_doubles("i32"), (std::vector<double>{-3.0, 0.0, 2147483647.0}));
+  EXPECT_EQ(root.read_int64s("i32"), (std::vector<std::int64_t>{-3, 0, 2147483647}));
+  EXPECT_EQ(root.read_int32s("u8"), (std::vector<std::int32_t>{0, 200, 255}));
+  EXPECT_EQ(root.read_doubles("f32"), (std::vector<double>{0.5, -1.25}));
+  EXPECT_EQ(root.read_int32s("whole"), (std::vector<std::int32_t>{1, -2, 100}));
+  EXPECT_EQ(root.read_int8s("whole"), (std::vector<std::int8_t>{1, -2, 100}));
+  EXPECT_EQ(root.read_doubles("big_i64").size(), 1u);  // precision loss is accepted
+  // Lossy conversions throw.
+  EXPECT_THROW(root.read_int8s("u8"), h5::Error);          // 200 > 127
+  EXPECT_THROW(root.read_int32s("frac"), h5::Error);       // fraction
+  EXPECT_THROW(root.read_floats("huge"), h5::Error);       // > FLT_MAX
+  EXPECT_THROW(root.read_uint64s("negative"), h5::Error);  // < 0
+  const std::string message = error_message([&] { root.read_int32s("frac"); });
+  EXPECT_NE(message.find("int32 values of dataset '/frac'"), std::string::npos) << message;
+  EXPECT_NE(message.find("lossy conversion refused"), std::string::npos) << message;
+  EXPECT_THROW(root.read_doubles("nonexistent"), h5::Error);
+}
+
+TEST_F(Hdf5FileTest, GroupsAndChildren) {
+  const fs::path path = dir_ / "groups.h5";
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    h5::Group b = root.create_group("a/b");  // intermediate group "a" is created
+    EXPECT_EQ(b.path(), "/a/b");
+    b.write_dataset("x", std::vector<double>{1.0});
+    root.create_group("zeta");
+    root.create_group("Alpha");
+    root.write_dataset("m", std::vector<std::int32_t>{1});
+    root.write_dataset("deep/er/d", std::vector<std::int32_t>{5});
+    EXPECT_THROW(root.create_group("zeta"), h5::Error);  // exists already
+    file.commit();
+  }
+  h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  EXPECT_EQ(root.children(), (std::vector<std::string>{"Alpha", "a", "deep", "m", "zeta"}));
+  EXPECT_EQ(root.open_group("a").children(), std::vector<std::string>{"b"});
+  EXPECT_TRUE(root.open_group("Alpha").children().empty());
+  EXPECT_TRUE(root.has("a"));
+  EXPECT_TRUE(root.has("a/b"));
+  EXPECT_TRUE(root.has("a/b/x"));
+  EXPECT_TRUE(root.has("/a/b/x"));
+  EXPECT_TRUE(root.has("m"));
+  EXPECT_FALSE(root.has("a/c"));
+  EXPECT_FALSE(root.has("nope/deeper"));
+  EXPECT_FALSE(root.has("m/inside_a_dataset"));
+  EXPECT_EQ(root.open_group("a").read_doubles("b/x"), std::vector<double>{1.0});
+  EXPECT_EQ(root.read_int32s("deep/er/d"), std::vector<std::int32_t>{5});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appendable datasets
+
+template <class T>
+class AppendableTest : public Hdf5FileTest {};
+using ElementTypes = ::testing::Types<double, float, std::int8_t, std::uint8_t, std::int32_t,
+                                      std::int64_t, std::uint64_t>;
+TYPED_TEST_SUITE(AppendableTest, ElementTypes);
+
+TYPED_TEST(AppendableTest, OddSizedAppendsAcrossChunksReadBackEqual) {
+  using T = TypeParam;
+  const fs::path path = this->dir_ / "append.h5";
+  const std::vector<std::size_t> sizes = {1, 4095, 4097, 10000, 0, 3, 1, 8192, 17};
+  std::vector<T> expected;
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    h5::AppendableDataset<T> app = root.create_appendable<T>("grp/values");
+    app.set_attribute("units", "m/s");
+    for (const std::size_t n : sizes) {
+      std::vector<T> chunk(n);
+      for (std::size_t i = 0; i < n; ++i) chunk[i] = value_at<T>(expected.size() + i);
+      app.append(chunk);
+      expected.insert(expected.end(), chunk.begin(), chunk.end());
+      EXPECT_EQ(app.size(), expected.size());
+    }
+    app.append(value_at<T>(expected.size()));  // single element overload
+    expected.push_back(value_at<T>(expected.size()));
+    EXPECT_EQ(app.size(), expected.size());
+    file.commit();
+  }
+  h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  EXPECT_EQ(read_as<T>(root, "grp/values"), expected);
+  const h5::Dataset ds = root.dataset("grp/values");
+  EXPECT_EQ(ds.size(), expected.size());
+  EXPECT_EQ(ds.attribute_string("units"), "m/s");
+
+  // Chunked, 1-D, unlimited, shuffle then deflate level 4.
+  const hid_t dcpl = H5Dget_create_plist(ds.id());
+  ASSERT_GE(dcpl, 0);
+  EXPECT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
+  hsize_t chunk[2] = {0, 0};
+  EXPECT_EQ(H5Pget_chunk(dcpl, 2, chunk), 1);
+  EXPECT_EQ(chunk[0], 4096u);
+  ASSERT_EQ(H5Pget_nfilters(dcpl), 2);
+  unsigned flags = 0;
+  unsigned config = 0;
+  std::size_t cd_count = 4;
+  unsigned cd_values[4] = {};
+  char name[64] = {};
+  EXPECT_EQ(H5Pget_filter2(dcpl, 0, &flags, &cd_count, cd_values, sizeof name, name, &config),
+            H5Z_FILTER_SHUFFLE);
+  cd_count = 4;
+  EXPECT_EQ(H5Pget_filter2(dcpl, 1, &flags, &cd_count, cd_values, sizeof name, name, &config),
+            H5Z_FILTER_DEFLATE);
+  ASSERT_GE(cd_count, 1u);
+  EXPECT_EQ(cd_values[0], 4u);
+  H5Pclose(dcpl);
+  const hid_t space = H5Dget_space(ds.id());
+  hsize_t dims[1] = {0};
+  hsize_t max_dims[1] = {0};
+  EXPECT_EQ(H5Sget_simple_extent_dims(space, dims, max_dims), 1);
+  EXPECT_EQ(dims[0], expected.size());
+  EXPECT_EQ(max_dims[0], H5S_UNLIMITED);
+  H5Sclose(space);
+}
+
+TEST_F(Hdf5FileTest, AppendableOptions) {
+  const fs::path path = dir_ / "options.h5";
+  h5::File file = h5::File::create(path);
+  h5::Group root = file.root();
+  auto plain = root.create_appendable<std::int32_t>("plain", 7, 0);
+  std::vector<std::int32_t> values(100);
+  std::iota(values.begin(), values.end(), -50);
+  plain.append(values);
+  plain.append(values);
+  EXPECT_EQ(plain.size(), 200u);
+  const hid_t dcpl = H5Dget_create_plist(plain.id());
+  hsize_t chunk[1] = {0};
+  EXPECT_EQ(H5Pget_chunk(dcpl, 1, chunk), 1);
+  EXPECT_EQ(chunk[0], 7u);
+  EXPECT_EQ(H5Pget_nfilters(dcpl), 0);  // level 0: no shuffle, no deflate
+  H5Pclose(dcpl);
+  auto strong = root.create_appendable<double>("strong", 1, 9);
+  strong.append(std::vector<double>{1.0, 2.0, 3.0});
+  EXPECT_EQ(root.read_doubles("strong"), (std::vector<double>{1.0, 2.0, 3.0}));
+  std::vector<std::int32_t> both = values;
+  both.insert(both.end(), values.begin(), values.end());
+  EXPECT_EQ(root.read_int32s("plain"), both);  // readable before commit
+  EXPECT_THROW(root.create_appendable<double>("bad_chunk", 0), h5::Error);
+  EXPECT_THROW(root.create_appendable<double>("bad_level", 16, 10), h5::Error);
+  EXPECT_THROW(root.create_appendable<double>("plain"), h5::Error);  // exists already
+  h5::AppendableDataset<double> moved_from = std::move(strong);
+  EXPECT_THROW(strong.append(1.0), h5::Error);  // NOLINT(bugprone-use-after-move)
+  moved_from.append(4.0);
+  EXPECT_EQ(moved_from.size(), 4u);
+  file.commit();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+
+TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
+  const fs::path path = dir_ / "enum.h5";
+  const h5::EnumMembers members = {{"ascent", 0}, {"coast", 1}, {"reentry", 2}, {"lost", -1}};
+  const std::vector<std::int8_t> values = {0, 1, 1, 2, -1, 0};
+  std::vector<std::int8_t> appended;
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    root.write_enum_dataset("phase", values, members).set_attribute("note", "flight phase");
+    EXPECT_THROW(root.write_enum_dataset("bad", std::vector<std::int8_t>{0, 5}, members),
+                 h5::Error);
+    EXPECT_THROW(root.write_enum_dataset("dup", values, {{"a", 0}, {"b", 0}}), h5::Error);
+    EXPECT_THROW(root.write_enum_dataset("dup2", values, {{"a", 0}, {"a", 1}}), h5::Error);
+    EXPECT_THROW(root.write_enum_dataset("none", values, {}), h5::Error);
+    auto app = root.create_appendable_enum("phases", members, 5, 6);
+    for (const std::size_t n : {1u, 4u, 5u, 6u, 13u}) {
+      std::vector<std::int8_t> chunk(n);
+      for (std::size_t i = 0; i < n; ++i) chunk[i] = static_cast<std::int8_t>((i + n) % 4 - 1);
+      app.append(chunk);
+      appended.insert(appended.end(), chunk.begin(), chunk.end());
+    }
+    const std::size_t before = app.size();
+    EXPECT_THROW(app.append(std::vector<std::int8_t>{0, 3}), h5::Error);
+    EXPECT_EQ(app.size(), before);
+    file.commit();
+  }
+  h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  EXPECT_EQ(root.read_int8s("phase"), values);
+  EXPECT_EQ(root.read_int32s("phase"), (std::vector<std::int32_t>{0, 1, 1, 2, -1, 0}));
+  EXPECT_EQ(root.read_int8s("phases"), appended);
+  EXPECT_EQ(root.enum_members("phase"), members);
+  EXPECT_EQ(root.enum_members("phases"), members);
+  EXPECT_EQ(root.dataset("phase").attribute_string("note"), "flight phase");
+  EXPECT_THROW(root.enum_members("nope"), h5::Error);
+  EXPECT_FALSE(root.has("bad"));
+
+  for (const char* name : {"phase", "phases"}) {
+    SCOPED_TRACE(name);
+    const h5::Dataset ds = root.dataset(name);
+    const hid_t type = H5Dget_type(ds.id());
+    ASSERT_EQ(H5Tget_class(type), H5T_ENUM);
+    const hid_t base = H5Tget_super(type);
+    EXPECT_EQ(H5Tget_size(base), 1u);
+    EXPECT_EQ(H5Tget_sign(base), H5T_SGN_2);
+    H5Tclose(base);
+    ASSERT_EQ(H5Tget_nmembers(type), static_cast<int>(members.size()));
+    std::vector<std::pair<std::string, std::int8_t>> found;
+    for (unsigned i = 0; i < members.size(); ++i) {
+      char* member = H5Tget_member_name(type, i);
+      ASSERT_NE(member, nullptr);
+      std::int8_t value = 99;
+      EXPECT_GE(H5Tenum_valueof(type, member, &value), 0);
+      found.emplace_back(member, value);
+      H5free_memory(member);
+    }
+    std::sort(found.begin(), found.end());
+    h5::EnumMembers sorted = members;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(found, sorted);
+    H5Tclose(type);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Atomic create / commit
+
+void write_version(const fs::path& path, std::int64_t version) {
+  h5::File file = h5::File::create(path);
+  file.root().set_attribute("version", version);
+  file.root().write_dataset("data", std::vector<std::int64_t>(100, version));
+  file.commit();
+}
+
+std::int64_t read_version(const fs::path& path) {
+  h5::File file = h5::File::open_read(path);
+  return file.root().attribute_int64("version");
+}
+
+TEST_F(Hdf5FileTest, CreateWritesATemporaryAndCommitRenamesIt) {
+  const fs::path path = dir_ / "sub" / "dir" / "run.h5";  // parents are created
+  h5::File file = h5::File::create(path);
+  EXPECT_EQ(file.temp_path(), fs::path(path.string() + ".tmp-" + std::to_string(::getpid())));
+  EXPECT_TRUE(fs::exists(file.temp_path()));
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(file.writable());
+  h5::Group group = file.root().create_group("g");
+  auto app = group.create_appendable<double>("x", 16);
+  app.append(std::vector<double>(100, 1.5));
+  file.commit();  // objects still open are closed with the file (H5F_CLOSE_STRONG)
+  EXPECT_FALSE(file.is_open());
+  EXPECT_TRUE(fs::exists(path));
+  EXPECT_EQ(files_in(path.parent_path()), std::vector<std::string>{"run.h5"});
+  EXPECT_THROW(group.create_group("late"), h5::Error);
+  EXPECT_THROW(app.append(1.0), h5::Error);
+  EXPECT_THROW(file.commit(), h5::Error);
+  EXPECT_THROW(file.root(), h5::Error);
+  EXPECT_EQ(h5::File::open_read(path).root().read_doubles("g/x"), std::vector<double>(100, 1.5));
+}
+
+TEST_F(Hdf5FileTest, DestroyWithoutCommitKeepsTheOldFile) {
+  const fs::path path = dir_ / "result.h5";
+  write_version(path, 1);
+  const auto old_size = fs::file_size(path);
+  {
+    h5::File file = h5::File::create(path);
+    file.root().set_attribute("version", std::int64_t{2});
+    file.root().write_dataset("data", std::vector<std::int64_t>(100000, 2));
+    EXPECT_EQ(files_in(dir_).size(), 2u);  // old file + temporary
+  }
+  EXPECT_EQ(read_version(path), 1);
+  EXPECT_EQ(fs::file_size(path), old_size);
+  EXPECT_EQ(files_in(dir_), std::vector<std::string>{"result.h5"});
+
+  write_version(path, 3);
+  EXPECT_EQ(read_version(path), 3);
+  EXPECT_EQ(files_in(dir_), std::vector<std::string>{"result.h5"});
+}
+
+TEST_F(Hdf5FileTest, ExceptionWhileWritingLeavesNoTemporary) {
+  const fs::path path = dir_ / "result.h5";
+  write_version(path, 1);
+  EXPECT_THROW(
+      {
+        h5::File file = h5::File::create(path);
+        h5::Group root = file.root();
+        root.set_attribute("version", std::int64_t{2});
+        root.write_dataset("data", std::vector<double>{1.0});
+        root.write_dataset("data", std::vector<double>{2.0});  // duplicate name: throws
+        file.commit();
+      },
+      h5::Error);
+  EXPECT_EQ(read_version(path), 1);
+  EXPECT_EQ(files_in(dir_), std::vector<std::string>{"result.h5"});
+
+  // Same with a non-HDF5 exception in the middle of writing.
+  EXPECT_THROW(
+      {
+        h5::File file = h5::File::create(path);
+        file.root().set_attribute("version", std::int64_t{2});
+        throw std::runtime_error("simulation failed");
+      },
+      std::runtime_error);
+  EXPECT_EQ(read_version(path), 1);
+  EXPECT_EQ(files_in(dir_), std::vector<std::string>{"result.h5"});
+}
+
+TEST_F(Hdf5FileTest, MoveKeepsOwnershipOfTheTemporary) {
+  const fs::path path = dir_ / "moved.h5";
+  h5::File a = h5::File::create(path);
+  a.root().set_attribute("version", std::int64_t{7});
+  h5::File b = std::move(a);
+  EXPECT_FALSE(a.writable());  // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(a.commit(), h5::Error);
+  b.commit();
+  EXPECT_EQ(read_version(path), 7);
+  h5::File c = h5::File::create(dir_ / "other.h5");
+  c = h5::File::create(dir_ / "third.h5");  // the first temporary is discarded
+  c.commit();
+  EXPECT_EQ(files_in(dir_), (std::vector<std::string>{"moved.h5", "third.h5"}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
+  const fs::path missing = dir_ / "missing.h5";
+  ::testing::internal::CaptureStderr();
+  std::string message = error_message([&] { h5::File::open_read(missing); });
+  EXPECT_NE(message.find("missing.h5"), std::string::npos) << message;
+  EXPECT_NE(message.find("open file"), std::string::npos) << message;
+
+  const fs::path path = dir_ / "errors.h5";
+  {
+    h5::File file = h5::File::create(path);
+    file.root().create_group("grp").write_dataset("x", std::vector<double>{1.0});
+    file.root().write_string_dataset("s", {"a"});
+    file.commit();
+  }
+  h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  const h5::Group grp = root.open_group("grp");
+  message = error_message([&] { grp.read_doubles("nope"); });
+  EXPECT_NE(message.find("'/grp/nope'"), std::string::npos) << message;
+  EXPECT_NE(message.find("errors.h5"), std::string::npos) << message;
+  EXPECT_NE(message.find("doesn't exist"), std::string::npos) << message;  // innermost HDF5 msg
+  message = error_message([&] { root.open_group("absent"); });
+  EXPECT_NE(message.find("open group '/absent'"), std::string::npos) << message;
+  message = error_message([&] { grp.dataset("x").attribute_string("units"); });
+  EXPECT_NE(message.find("attribute 'units' of '/grp/x'"), std::string::npos) << message;
+  message = error_message([&] { root.read_doubles("s"); });
+  EXPECT_NE(message.find("string, not numeric"), std::string::npos) << message;
+  message = error_message([&] { root.read_strings("grp/x"); });
+  EXPECT_NE(message.find("'/grp/x'"), std::string::npos) << message;
+  message = error_message([&] { root.open_group("grp").read_int8s("x/y"); });
+  EXPECT_NE(message.find("'/grp/x/y'"), std::string::npos) << message;
+  // Writing to a read-only file fails cleanly.
+  h5::Group writable_handle = root.open_group("grp");
+  EXPECT_THROW(writable_handle.create_group("new"), h5::Error);
+  EXPECT_THROW(writable_handle.set_attribute("a", 1.0), h5::Error);
+  EXPECT_THROW(file.commit(), h5::Error);
+  // Default-constructed objects.
+  h5::Group empty;
+  EXPECT_FALSE(empty.valid());
+  EXPECT_THROW(empty.children(), h5::Error);
+  EXPECT_THROW(empty.set_attribute("a", 1.0), h5::Error);
+  // Not an HDF5 file.
+  std::ofstream(dir_ / "text.h5") << "not hdf5";
+  message = error_message([&] { h5::File::open_read(dir_ / "text.h5"); });
+  EXPECT_NE(message.find("text.h5"), std::string::npos) << message;
+  // Parent is a regular file: directories cannot be created.
+  message = error_message([&] { h5::File::create(dir_ / "text.h5" / "x.h5"); });
+  EXPECT_NE(message.find("x.h5"), std::string::npos) << message;
+  // HDF5's automatic error stack printing is off.
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// h5py interoperability
+
+bool h5py_available() {
+  return std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0;
+}
+
+TEST_F(Hdf5FileTest, H5pyReadsTheFile) {
+  if (!h5py_available()) GTEST_SKIP() << "/usr/bin/python3 with h5py is not available";
+  const fs::path path = dir_ / "interop.h5";
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    root.set_attribute("title", "launchmc ✓ résumé");
+    root.set_attribute("seed", std::numeric_limits<std::uint64_t>::max());
+    root.set_attribute("n", std::int64_t{-5});
+    root.set_attribute("g0", 9.80665);
+    root.set_attribute("vec", std::vector<double>{1.0, 2.5, -3.0});
+    h5::Group results = root.create_group("results");
+    results.write_dataset("x", std::vector<double>{0.5, -1.0, 1e300}).set_attribute("units", "m");
+    results.write_dataset("f", std::vector<float>{0.25f});
+    results.write_dataset("i8", std::vector<std::int8_t>{-128, 127});
+    results.write_dataset("u8", std::vector<std::uint8_t>{0, 255});
+    results.write_dataset("i32", std::vector<std::int32_t>{-7});
+    results.write_dataset("i64",
+                          std::vector<std::int64_t>{std::numeric_limits<std::int64_t>::min()});
+    results.write_dataset("u64", std::vector<std::uint64_t>{18446744073709551615ULL});
+    results.write_string_dataset("names", {"alpha", "β-γ", ""});
+    results.write_enum_dataset("phase", std::vector<std::int8_t>{0, 1, -1},
+                               {{"ascent", 0}, {"coast", 1}, {"lost", -1}});
+    auto app = results.create_appendable<std::int64_t>("app", 16, 4);
+    for (std::int64_t i = 0; i < 1000; i += 10) {
+      std::vector<std::int64_t> block(10);
+      std::iota(block.begin(), block.end(), i);
+      app.append(block);
+    }
+    auto phases = results.create_appendable_enum("phases", {{"a", 3}, {"b", -2}}, 4, 1);
+    phases.append(std::vector<std::int8_t>{3, -2, 3, 3, -2});
+    file.commit();
+  }
+  const fs::path script = dir_ / "check.py";
+  std::ofstream(script) << R"PY(
+import sys
+import h5py
+import numpy as np
+
+f = h5py.File(sys.argv[1], "r")
+a = f.attrs
+assert isinstance(a["title"], str) and a["title"] == "launchmc \u2713 r\u00e9sum\u00e9", a["title"]
+assert a["seed"] == 18446744073709551615 and a["seed"].dtype == np.uint64, a["seed"]
+assert a["n"] == -5 and a["n"].dtype == np.int64
+assert a["g0"] == 9.80665
+assert list(a["vec"]) == [1.0, 2.5, -3.0]
+r = f["results"]
+assert sorted(r.keys()) == ["app", "f", "i32", "i64", "i8", "names", "phase", "phases", "u64",
+                            "u8", "x"], list(r.keys())
+assert r["x"].dtype == np.float64 and list(r["x"][()]) == [0.5, -1.0, 1e300]
+assert r["x"].attrs["units"] == "m"
+assert r["f"].dtype == np.float32 and r["f"][0] == 0.25
+assert r["i8"].dtype == np.int8 and list(r["i8"][()]) == [-128, 127]
+assert r["u8"].dtype == np.uint8 and list(r["u8"][()]) == [0, 255]
+assert r["i32"].dtype == np.int32 and list(r["i32"][()]) == [-7]
+assert r["i64"].dtype == np.int64 and r["i64"][0] == -2**63
+assert r["u64"].dtype == np.uint64 and r["u64"][0] == 2**64 - 1
+assert h5py.check_string_dtype(r["names"].dtype).encoding == "utf-8"
+assert list(r["names"].asstr()[()]) == ["alpha", "\u03b2-\u03b3", ""]
+assert h5py.check_enum_dtype(r["phase"].dtype) == {"ascent": 0, "coast": 1, "lost": -1}
+assert list(r["phase"][()]) == [0, 1, -1]
+assert h5py.check_enum_dtype(r["phases"].dtype) == {"a": 3, "b": -2}
+assert list(r["phases"][()]) == [3, -2, 3, 3, -2]
+app = r["app"]
+assert app.maxshape == (None,) and app.chunks == (16,), (app.maxshape, app.chunks)
+assert app.compression == "gzip" and app.compression_opts == 4 and app.shuffle
+assert np.array_equal(app[()], np.arange(1000, dtype=np.int64))
+print("h5py OK")
+)PY";
+  const std::string command =
+      "/usr/bin/python3 '" + script.string() + "' '" + path.string() + "' 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  const int status = ::pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << output;
+  EXPECT_NE(output.find("h5py OK"), std::string::npos) << output;
+}
+
+}  // namespace
