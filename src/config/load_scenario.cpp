@@ -230,7 +230,21 @@ Scenario load_scenario(const std::string& text, const std::string& file,
     const Value deg = g.required("degree");
     sc.gravity_degree = deg.integer(0, 4);
     if (sc.gravity_degree == 1) deg.fail("= 1: must be 0 (point mass), 2, 3 or 4");
+    sc.earth.gravity = g.boolean_or("enabled", true);
     g.finish();
+  }
+  if (auto ev = top.optional("earth")) {
+    MapReader e(*ev);
+    sc.earth.rotating = e.boolean_or("rotating", true);
+    const std::string shape = e.string_or("shape", "wgs84");
+    if (shape == "sphere") {
+      sc.earth.spherical = true;
+    } else if (shape != "wgs84") {
+      e.required("shape").fail(fmt::format("'{}': expected wgs84 or sphere", shape));
+    }
+    sc.earth.sphere_radius_m =
+        e.number_or("sphere_radius_m", sc.earth.sphere_radius_m, Range{6.0e6, 7.0e6, false, false});
+    e.finish();
   }
   sc.vehicle = read_vehicle(top.required("vehicle"));
   sc.guidance = read_guidance(top.required("guidance"), azimuth_deg);

@@ -71,6 +71,13 @@ std::string Value::string() const {
   return node_.Scalar();
 }
 
+bool Value::boolean() const {
+  const std::string s = string();
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  fail(fmt::format("'{}': expected true or false", s));
+}
+
 std::size_t Value::size() const {
   if (!node_.IsSequence()) fail("expected a list");
   return node_.size();
@@ -142,6 +149,11 @@ std::string MapReader::string(std::string_view key) { return required(key).strin
 std::string MapReader::string_or(std::string_view key, std::string fallback) {
   auto v = optional(key);
   return v ? v->string() : fallback;
+}
+
+bool MapReader::boolean_or(std::string_view key, bool fallback) {
+  auto v = optional(key);
+  return v ? v->boolean() : fallback;
 }
 
 void MapReader::finish() const {

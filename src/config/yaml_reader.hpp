@@ -57,6 +57,7 @@ class Value {
   double number(const Range& range = Range::any()) const;
   int integer(int lo, int hi) const;
   std::string string() const;
+  bool boolean() const;  // true/false (YAML 1.2 core schema spellings)
 
   std::size_t size() const;             // a sequence's length (error if not a sequence)
   Value operator[](std::size_t i) const;  // a sequence element
@@ -91,6 +92,7 @@ class MapReader {
   std::optional<double> optional_number(std::string_view key, const Range& range = Range::any());
   std::string string(std::string_view key);
   std::string string_or(std::string_view key, std::string fallback);
+  bool boolean_or(std::string_view key, bool fallback);
 
   void finish() const;  // throws ConfigError on the first unknown key
   const Value& value() const noexcept { return value_; }

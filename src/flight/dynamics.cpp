@@ -8,12 +8,18 @@
 
 namespace launchmc::flight {
 
+geo::Geodetic surface_coordinates(const Environment& env, const Eigen::Vector3d& r_ecef_m) noexcept {
+  if (!env.spherical) return geo::ecef_to_geodetic(r_ecef_m);
+  const double r = r_ecef_m.norm();
+  return {std::asin(r_ecef_m.z() / r), std::atan2(r_ecef_m.y(), r_ecef_m.x()), r - env.sphere_radius_m};
+}
+
 AirData air_data(const Environment& env, double t_s, const Eigen::Vector3d& r_eci_m,
                  const Eigen::Vector3d& v_eci_mps) noexcept {
   AirData a;
   const Eigen::Matrix3d eci_to_ecef = env.rotation.eci_to_ecef(t_s);
   const Eigen::Vector3d r_ecef = eci_to_ecef * r_eci_m;
-  a.geodetic = geo::ecef_to_geodetic(r_ecef);
+  a.geodetic = surface_coordinates(env, r_ecef);
   const double sl = std::sin(a.geodetic.lat_rad), cl = std::cos(a.geodetic.lat_rad);
   const double so = std::sin(a.geodetic.lon_rad), co = std::cos(a.geodetic.lon_rad);
   // Local east/north/up in ECEF, then to ECI with the transpose of the rotation.
@@ -31,7 +37,7 @@ AirData air_data(const Environment& env, double t_s, const Eigen::Vector3d& r_ec
   a.speed_of_sound_mps = atm.speed_of_sound_mps;
 
   // The air co-rotates with the Earth: v_air = omega x r + wind (east, north).
-  const Eigen::Vector3d omega(0.0, 0.0, constants::earth_rotation_radps);
+  const Eigen::Vector3d omega(0.0, 0.0, env.rotation.rate_radps());
   Eigen::Vector3d v_atm = omega.cross(r_eci_m);
   if (env.wind != nullptr && !env.wind->calm()) {
     const Eigen::Vector2d w = env.wind->at(a.geodetic.alt_m);
@@ -65,7 +71,8 @@ void derivative(const Environment& env, const PhaseForces& forces, double t_s, c
   const Eigen::Vector3d r = y.head<3>();
   const Eigen::Vector3d v = y.segment<3>(3);
   const double m = y[6];
-  Eigen::Vector3d acc = gravity::acceleration_mps2(r, env.gravity_degree);
+  Eigen::Vector3d acc = env.gravity ? gravity::acceleration_mps2(r, env.gravity_degree)
+                                    : Eigen::Vector3d::Zero();
   double mdot = 0.0;
 
   const bool powered = forces.engine != nullptr;

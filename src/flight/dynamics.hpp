@@ -25,7 +25,13 @@ struct Environment {
   const atmosphere::WindProfile* wind = nullptr;
   double density_scale = 1.0;
   int gravity_degree = 4;
+  bool gravity = true;
+  bool spherical = false;        // sphere instead of the WGS-84 ellipsoid (validation only)
+  double sphere_radius_m = 0.0;
 };
+
+// Latitude, longitude and height above the Earth's surface (WGS-84 geodetic, or spherical).
+geo::Geodetic surface_coordinates(const Environment& env, const Eigen::Vector3d& r_ecef_m) noexcept;
 
 // Local frame and air data at a point of the trajectory.
 struct AirData {

@@ -25,7 +25,7 @@ Tolerances<7> make_tolerances(const IntegratorSettings& s) {
 }
 
 double geodetic_alt_m(const Environment& env, double t_s, const State& y) noexcept {
-  return geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(y.head<3>(), t_s)).alt_m;
+  return surface_coordinates(env, env.rotation.position_eci_to_ecef(y.head<3>(), t_s)).alt_m;
 }
 
 // Samples the time history on a fixed grid from the dense output, and tracks the highest point and
@@ -138,6 +138,19 @@ class StepObserver {
   State max_q_state_ = State::Zero();
 };
 
+// Distance along the surface: WGS-84 geodesic, or great circle on the sphere.
+double surface_distance_m(const Environment& env, double lat1_rad, double lon1_rad, double lat2_rad,
+                          double lon2_rad) {
+  if (env.spherical) {
+    const double s = std::sin(0.5 * (lat2_rad - lat1_rad)), c = std::sin(0.5 * (lon2_rad - lon1_rad));
+    const double h = s * s + std::cos(lat1_rad) * std::cos(lat2_rad) * c * c;
+    return 2.0 * env.sphere_radius_m * std::asin(std::min(1.0, std::sqrt(h)));
+  }
+  return geo::geodesic_inverse(lat1_rad * constants::rad_to_deg, lon1_rad * constants::rad_to_deg,
+                               lat2_rad * constants::rad_to_deg, lon2_rad * constants::rad_to_deg)
+      .distance_m;
+}
+
 const vehicle::DragModel& body_drag(const vehicle::Vehicle& v, const BodyResult& b) {
   switch (b.kind) {
     case BodyKind::spent_stage:
@@ -196,6 +209,7 @@ const char* to_string(EventKind kind) noexcept {
   switch (kind) {
     case EventKind::liftoff: return "liftoff";
     case EventKind::pitch_over: return "pitch_over";
+    case EventKind::gravity_turn_end: return "gravity_turn_end";
     case EventKind::max_q: return "max_q";
     case EventKind::ignition: return "ignition";
     case EventKind::burnout: return "burnout";
@@ -291,7 +305,11 @@ PointSummary summarize_point(const Environment& env, double t_s, const State& y)
 
 Environment make_environment(const Scenario& scenario) {
   Environment env;
-  env.rotation = geo::EarthRotation(scenario.earth_rotation_angle_at_liftoff_rad);
+  env.rotation = geo::EarthRotation(scenario.earth_rotation_angle_at_liftoff_rad,
+                                    scenario.earth.rotating ? constants::earth_rotation_radps : 0.0);
+  env.gravity = scenario.earth.gravity;
+  env.spherical = scenario.earth.spherical;
+  env.sphere_radius_m = scenario.earth.sphere_radius_m;
   env.atmosphere = &atmosphere::us76();
   env.wind = &scenario.wind;
   env.density_scale = scenario.density_scale;
@@ -302,8 +320,14 @@ Environment make_environment(const Scenario& scenario) {
 State initial_state(const Scenario& scenario, const Environment& env) {
   const geo::Geodetic pad{scenario.site.lat_deg * constants::deg_to_rad,
                           scenario.site.lon_deg * constants::deg_to_rad, scenario.site.alt_m};
-  const Eigen::Vector3d r_eci = env.rotation.position_ecef_to_eci(geo::geodetic_to_ecef(pad), 0.0);
-  const Eigen::Vector3d omega(0.0, 0.0, constants::earth_rotation_radps);
+  const Eigen::Vector3d r_ecef =
+      env.spherical ? Eigen::Vector3d((env.sphere_radius_m + pad.alt_m) *
+                                      Eigen::Vector3d(std::cos(pad.lat_rad) * std::cos(pad.lon_rad),
+                                                      std::cos(pad.lat_rad) * std::sin(pad.lon_rad),
+                                                      std::sin(pad.lat_rad)))
+                    : geo::geodetic_to_ecef(pad);
+  const Eigen::Vector3d r_eci = env.rotation.position_ecef_to_eci(r_ecef, 0.0);
+  const Eigen::Vector3d omega(0.0, 0.0, env.rotation.rate_radps());
   State y;
   y.head<3>() = r_eci;
   y.segment<3>(3) = omega.cross(r_eci);
@@ -529,6 +553,9 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     }
     if (sc.guidance.vertical_rise_s > 0.0 && std::abs(t - sc.guidance.vertical_rise_s) < 1e-6)
       add_event(EventKind::pitch_over, -1);
+    if (std::isfinite(sc.guidance.gravity_turn_end_s) &&
+        std::abs(t - sc.guidance.gravity_turn_end_s) < 1e-6)
+      add_event(EventKind::gravity_turn_end, -1);
     if (fairing_on && veh.fairing->jettison_time_s && t >= *veh.fairing->jettison_time_s - kTimeEps_s)
       jettison_fairing();
     if (phase == Phase::burn) {
@@ -548,11 +575,10 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
   result.apogee_alt_m = observer.max_alt_m();
   if (result.status == FlightStatus::suborbital || result.status == FlightStatus::crash) {
     const geo::Geodetic impact =
-        geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(y.head<3>(), t));
-    result.range_m = geo::geodesic_inverse(sc.site.lat_deg, sc.site.lon_deg,
-                                           impact.lat_rad * constants::rad_to_deg,
-                                           impact.lon_rad * constants::rad_to_deg)
-                         .distance_m;
+        surface_coordinates(env, env.rotation.position_eci_to_ecef(y.head<3>(), t));
+    result.range_m = surface_distance_m(env, sc.site.lat_deg * constants::deg_to_rad,
+                                        sc.site.lon_deg * constants::deg_to_rad, impact.lat_rad,
+                                        impact.lon_rad);
   }
   if (observer.max_q_Pa() > 0.0) {
     result.max_q_Pa = observer.max_q_Pa();

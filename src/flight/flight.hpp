@@ -17,6 +17,7 @@ namespace launchmc::flight {
 enum class EventKind : std::uint8_t {
   liftoff,
   pitch_over,
+  gravity_turn_end,    // the pitch program takes over from the gravity turn
   max_q,
   ignition,            // index: stage
   burnout,             // index: stage (depletion or commanded cutoff)

@@ -90,14 +90,15 @@ Eigen::Matrix3d enu_to_ecef(double lat_rad, double lon_rad) {
 // ---------------------------------------------------------------------------------------------
 // EarthRotation
 
-EarthRotation::EarthRotation(double theta0_rad) : theta0_rad_(theta0_rad) {}
+EarthRotation::EarthRotation(double theta0_rad, double rate_radps)
+    : theta0_rad_(theta0_rad), rate_radps_(rate_radps) {}
 
 double EarthRotation::angle_rad(double t_s) const {
-  return wrap_two_pi(theta0_rad_ + constants::earth_rotation_radps * t_s);
+  return wrap_two_pi(theta0_rad_ + rate_radps_ * t_s);
 }
 
 Eigen::Matrix3d EarthRotation::eci_to_ecef(double t_s) const {
-  const double th = theta0_rad_ + constants::earth_rotation_radps * t_s;
+  const double th = theta0_rad_ + rate_radps_ * t_s;
   const double c = std::cos(th);
   const double s = std::sin(th);
   Eigen::Matrix3d m;
@@ -111,7 +112,7 @@ Eigen::Matrix3d EarthRotation::eci_to_ecef(double t_s) const {
 
 Eigen::Vector3d EarthRotation::position_eci_to_ecef(const Eigen::Vector3d& r_eci_m,
                                                     double t_s) const {
-  const double th = theta0_rad_ + constants::earth_rotation_radps * t_s;
+  const double th = theta0_rad_ + rate_radps_ * t_s;
   const double c = std::cos(th);
   const double s = std::sin(th);
   return {c * r_eci_m.x() + s * r_eci_m.y(), -s * r_eci_m.x() + c * r_eci_m.y(), r_eci_m.z()};
@@ -119,7 +120,7 @@ Eigen::Vector3d EarthRotation::position_eci_to_ecef(const Eigen::Vector3d& r_eci
 
 Eigen::Vector3d EarthRotation::position_ecef_to_eci(const Eigen::Vector3d& r_ecef_m,
                                                     double t_s) const {
-  const double th = theta0_rad_ + constants::earth_rotation_radps * t_s;
+  const double th = theta0_rad_ + rate_radps_ * t_s;
   const double c = std::cos(th);
   const double s = std::sin(th);
   return {c * r_ecef_m.x() - s * r_ecef_m.y(), s * r_ecef_m.x() + c * r_ecef_m.y(), r_ecef_m.z()};
@@ -128,7 +129,7 @@ Eigen::Vector3d EarthRotation::position_ecef_to_eci(const Eigen::Vector3d& r_ece
 Eigen::Vector3d EarthRotation::velocity_eci_to_ecef(const Eigen::Vector3d& r_eci_m,
                                                     const Eigen::Vector3d& v_eci_mps,
                                                     double t_s) const {
-  constexpr double w = constants::earth_rotation_radps;
+  const double w = rate_radps_;
   // v_eci - w x r_eci, with w x r = (-w y, w x, 0)
   const Eigen::Vector3d v_rel(v_eci_mps.x() + w * r_eci_m.y(), v_eci_mps.y() - w * r_eci_m.x(),
                               v_eci_mps.z());
@@ -138,7 +139,7 @@ Eigen::Vector3d EarthRotation::velocity_eci_to_ecef(const Eigen::Vector3d& r_eci
 Eigen::Vector3d EarthRotation::velocity_ecef_to_eci(const Eigen::Vector3d& r_ecef_m,
                                                     const Eigen::Vector3d& v_ecef_mps,
                                                     double t_s) const {
-  constexpr double w = constants::earth_rotation_radps;
+  const double w = rate_radps_;
   // R^T v_ecef + w x (R^T r_ecef) = R^T (v_ecef + w x r_ecef), since R3 commutes with w || z.
   const Eigen::Vector3d v_abs(v_ecef_mps.x() - w * r_ecef_m.y(), v_ecef_mps.y() + w * r_ecef_m.x(),
                               v_ecef_mps.z());

@@ -5,6 +5,8 @@
 #include <Eigen/Core>
 #include <utility>
 
+#include "common/constants.hpp"
+
 namespace launchmc::geo {
 
 // Geodetic coordinates on the WGS-84 ellipsoid (NIMA TR8350.2): latitude is the angle of the
@@ -40,8 +42,11 @@ Eigen::Matrix3d enu_to_ecef(double lat_rad, double lon_rad);
 // the dispersions of a launch; the frame is the quasi-inertial frame of the flight, not J2000).
 class EarthRotation {
  public:
-  // theta0_rad: Earth rotation angle (GMST, see geo::gmst_rad) at t = 0.
-  explicit EarthRotation(double theta0_rad);
+  // theta0_rad: Earth rotation angle (GMST, see geo::gmst_rad) at t = 0. rate_radps other than
+  // WGS-84's is for validation against non-rotating analytic solutions.
+  explicit EarthRotation(double theta0_rad, double rate_radps = constants::earth_rotation_radps);
+
+  double rate_radps() const noexcept { return rate_radps_; }
 
   // Angle of the ECEF x axis from the ECI x axis at t_s, wrapped to [0, 2 pi).
   double angle_rad(double t_s) const;
@@ -58,6 +63,7 @@ class EarthRotation {
 
  private:
   double theta0_rad_;
+  double rate_radps_;
 };
 
 // Geodesic (shortest path) between two points on the WGS-84 ellipsoid, solved by

@@ -73,6 +73,22 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
   } else {
     j["insertion"] = nullptr;
   }
+  // Osculating orbit at the last stage's cutoff, whether or not it is an orbit (a negative
+  // perigee altitude says by how much it is not): useful to see why a flight missed.
+  j["final_cutoff"] = nullptr;
+  for (const auto& e : r.events) {
+    if (e.kind == flight::EventKind::burnout &&
+        e.index + 1 == static_cast<int>(sc.vehicle.stages.size())) {
+      const orbit::Elements el = orbit::elements_from_state(e.state.head<3>(), e.state.segment<3>(3));
+      const orbit::ApsisAltitudes aps = orbit::apsis_altitudes(el);
+      j["final_cutoff"] = {{"time_s", e.t_s},
+                           {"perigee_alt_km", aps.perigee_alt_m / 1e3},
+                           {"apogee_alt_km", std::isfinite(aps.apogee_alt_m) ? json(aps.apogee_alt_m / 1e3) : json(nullptr)},
+                           {"inclination_deg", el.inclination_rad * rad_to_deg},
+                           {"eccentricity", el.eccentricity},
+                           {"inertial_speed_mps", e.state.segment<3>(3).norm()}};
+    }
+  }
   j["events"] = json::array();
   for (const auto& e : r.events) j["events"].push_back(event_json(sc, env, r, e));
 

@@ -16,6 +16,15 @@ struct LaunchSite {
   double alt_m = 0.0;    // height above the ellipsoid [m]
 };
 
+// The Earth of the flight. Anything but the defaults exists to validate against analytic
+// solutions (a non-rotating sphere, no gravity), not to fly real launches.
+struct EarthModel {
+  bool rotating = true;               // WGS-84 rate; false: non-rotating Earth (and atmosphere)
+  bool spherical = false;             // false: WGS-84 ellipsoid; true: sphere of sphere_radius_m
+  double sphere_radius_m = 6371008.8; // IUGG mean radius R1 (Moritz, Geodetic Reference System 1980)
+  bool gravity = true;                // false: no gravity at all
+};
+
 struct IntegratorSettings {
   double rtol = 1e-9;
   double atol_position_m = 1e-3;
@@ -46,6 +55,7 @@ struct Scenario {
   double density_scale = 1.0;     // multiplies the US76 density everywhere [-]
   atmosphere::WindProfile wind;
   int gravity_degree = 4;         // zonal harmonics: 0 (point mass), 2, 3 or 4
+  EarthModel earth;
 
   vehicle::Vehicle vehicle;
   guidance::OpenLoopProgram guidance;

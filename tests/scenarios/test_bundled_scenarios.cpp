@@ -1,0 +1,113 @@
+// The bundled scenarios against the public facts they were built from: Chollima-1's orbit,
+// insertion time and drop zones, and the lofted ICBM tests' apogee, range and flight time.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "config/load_scenario.hpp"
+#include "flight/flight.hpp"
+#include "geo/frames.hpp"
+
+namespace launchmc {
+namespace {
+
+using constants::rad_to_deg;
+
+const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
+const std::string kDataDir = LAUNCHMC_TEST_DATA_DIR;
+
+geo::Geodetic impact_point(const Scenario& sc, const flight::BodyResult& b) {
+  const flight::Environment env = flight::make_environment(sc);
+  return geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(b.impact.state.head<3>(), b.impact.t_s));
+}
+
+const flight::BodyResult& body(const Scenario& sc, const flight::FlightResult& r,
+                               const std::string& name) {
+  for (const auto& b : r.bodies)
+    if (flight::body_name(sc, b) == name) return b;
+  throw std::runtime_error("no body " + name);
+}
+
+// Distance [km] from a body's impact to a point given as "D km toward azimuth A from (lat, lon)".
+double miss_km(const Scenario& sc, const flight::FlightResult& r, const std::string& name,
+               double lat_deg, double lon_deg, double azimuth_deg, double distance_km) {
+  const flight::BodyResult& b = body(sc, r, name);
+  EXPECT_EQ(b.fate, flight::BodyFate::impact) << name;
+  const auto [zlat, zlon] = geo::geodesic_direct(lat_deg, lon_deg, azimuth_deg, distance_km * 1e3);
+  const geo::Geodetic p = impact_point(sc, b);
+  return geo::geodesic_inverse(zlat, zlon, p.lat_rad * rad_to_deg, p.lon_rad * rad_to_deg).distance_m /
+         1e3;
+}
+
+TEST(BundledScenarios, Chollima1MeetsInsertionFacts) {
+  const Scenario sc = config::load_scenario_file(kConfigDir + "/chollima1_2023.yaml");
+  const flight::FlightResult r = flight::fly(sc);
+  ASSERT_EQ(r.status, flight::FlightStatus::orbit);
+  ASSERT_TRUE(r.insertion.has_value());
+  // KCNA: insertion 705 s after liftoff; US tracking: 493 x 512 km, 97.4 deg.
+  EXPECT_NEAR(r.insertion->t_s, 705.0, 30.0);
+  EXPECT_NEAR(r.insertion->apsides.perigee_alt_m / 1e3, 493.0, 20.0);
+  EXPECT_NEAR(r.insertion->apsides.apogee_alt_m / 1e3, 512.0, 20.0);
+  EXPECT_NEAR(r.insertion->elements.inclination_rad * rad_to_deg, 97.4, 0.3);
+}
+
+TEST(BundledScenarios, Chollima1DebrisFallsNearNotifiedZones) {
+  const Scenario sc = config::load_scenario_file(kConfigDir + "/chollima1_2023.yaml");
+  const flight::FlightResult r = flight::fly(sc);
+  // Notified zones (IMO / Japan Coast Guard via Korean press): stage 1 about 253 km west of Taean
+  // (zone 230-300 km west of Daecheon), fairing about 284 km west of Jindo (270-330 km west of
+  // Jeju naval base), stage 2 about 820 km east of Manila (700-1000 km east of Luzon).
+  // Town coordinates: Taean 36.745 N 126.298 E, Jindo 34.487 N 126.263 E, Manila 14.5995 N
+  // 120.9842 E. "Near" is the zones' own extent: ~70 km, ~60 km, ~300 km.
+  EXPECT_LT(miss_km(sc, r, "stage1", 36.745, 126.298, 270.0, 253.0), 75.0);
+  EXPECT_LT(miss_km(sc, r, "fairing_1", 34.487, 126.263, 270.0, 284.0), 75.0);
+  EXPECT_LT(miss_km(sc, r, "stage2", 14.5995, 120.9842, 90.0, 820.0), 300.0);
+}
+
+struct LoftedTest {
+  std::string name;
+  double apogee_km, range_km, flight_time_s;
+};
+
+std::vector<LoftedTest> read_lofted_tests() {
+  std::ifstream in(kDataDir + "/lofted_icbm_tests.csv");
+  std::vector<LoftedTest> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line.rfind("test,", 0) == 0) continue;
+    std::stringstream ss(line);
+    std::string name, date, apo, range, time;
+    std::getline(ss, name, ',');
+    std::getline(ss, date, ',');
+    std::getline(ss, apo, ',');
+    std::getline(ss, range, ',');
+    std::getline(ss, time, ',');
+    out.push_back({name, std::stod(apo), std::stod(range), std::stod(time)});
+  }
+  return out;
+}
+
+TEST(BundledScenarios, LoftedIcbmTestsMatchReportedFlightTime) {
+  const std::map<std::string, std::string> configs = {{"Hwasong-15", "hwasong15_2017.yaml"},
+                                                      {"Hwasong-17", "hwasong17_2022.yaml"},
+                                                      {"Hwasong-18", "hwasong18_2023.yaml"}};
+  const auto tests = read_lofted_tests();
+  ASSERT_EQ(tests.size(), 3u);
+  for (const LoftedTest& t : tests) {
+    SCOPED_TRACE(t.name);
+    const Scenario sc = config::load_scenario_file(kConfigDir + "/" + configs.at(t.name));
+    const flight::FlightResult r = flight::fly(sc);
+    ASSERT_EQ(r.status, flight::FlightStatus::suborbital);
+    // The config reaches the reported apogee and range within 1 % ...
+    EXPECT_NEAR(r.apogee_alt_m / 1e3 / t.apogee_km, 1.0, 0.01);
+    EXPECT_NEAR(r.range_m / 1e3 / t.range_km, 1.0, 0.01);
+    // ... and then shows the reported flight time within 3 % (physics, not calibration).
+    EXPECT_NEAR(r.flight_time_s / t.flight_time_s, 1.0, 0.03);
+  }
+}
+
+}  // namespace
+}  // namespace launchmc
