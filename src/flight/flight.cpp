@@ -45,7 +45,11 @@ class StepObserver {
     }
   }
   // Restart of integration after a discontinuity: the next step's start value of q is fresh.
-  void restart() { have_q_start_ = false; }
+  // Max-q is the ascent's: tracking stops once powered flight is over.
+  void restart(bool track_max_q) {
+    have_q_start_ = false;
+    track_max_q_ = track_max_q;
+  }
 
   void operator()(const DenseStep<7>& d, double t_stop) {
     if (recorder_ != nullptr) {
@@ -515,7 +519,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     };
     auto f = [&](double tt, const State& yy, State& dy) { derivative(env, forces, tt, yy, dy); };
 
-    observer.restart();
+    observer.restart(phase != Phase::ballistic);
     const IntegrationOutcome out =
         integrator.integrate(f, g, spec, observer, t, y, t_next, h, result.ascent_stats);
     // Every stop is a discontinuity (staging, guidance corner): restart with a modest step.
