@@ -36,9 +36,11 @@ class StepObserver {
                bool track_max_q)
       : env_(env), recorder_(recorder), id_(id), dt_(history_step_s), track_max_q_(track_max_q) {}
 
-  // A point recorded outside the grid (an event, the start of a trajectory).
+  // A point recorded outside the grid (an event, the start of a trajectory). Times stay strictly
+  // increasing: a second point at the same time (events that coincide, or with a grid sample)
+  // is dropped.
   void record_point(double t_s, const State& y) {
-    if (recorder_ != nullptr) {
+    if (recorder_ != nullptr && t_s > last_recorded_s_ + kTimeEps_s) {
       recorder_->record(id_, t_s, y);
       last_recorded_s_ = t_s;
       next_sample_s_ = (std::floor(t_s / dt_ + kTimeEps_s) + 1.0) * dt_;
