@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev     # JSON output for scripts
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-scipy  # notebooks, plots, calibration (Debian's /usr/bin/python3)
+  python3-nbconvert python3-ipykernel  # notebooks are executed by the tests
 )
 
 missing=()
