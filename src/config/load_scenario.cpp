@@ -10,6 +10,8 @@
 
 #include "common/constants.hpp"
 #include "geo/time.hpp"
+#include "scenario/parameters.hpp"
+#include "uncertainty/copula.hpp"
 
 namespace launchmc::config {
 
@@ -49,6 +51,7 @@ vehicle::DragModel read_drag(const Value& v) {
     if (rows[i][1] < 0.0 || rows[i][1] > 10.0) table[i][1].fail("drag coefficient must be in [0, 10]");
   }
   d.cd_vs_mach = table_from_rows(rows, 1);
+  d.cd_scale = m.number_or("cd_scale", 1.0, Range::positive());
   m.finish();
   return d;
 }
@@ -80,6 +83,7 @@ vehicle::Stage read_stage(const Value& v, std::size_t index) {
                                               s.engine.thrust_curve_vac_N.y().end());
     if (!(s.engine.thrust_vac_N > 0.0)) curve->fail("thrust curve is zero everywhere");
   }
+  s.engine.thrust_scale = m.number_or("thrust_scale", 1.0, Range::positive());
   s.ignition_delay_s = m.number_or("ignition_delay_s", 0.0, Range::non_negative());
   s.cutoff_time_s = m.optional_number("cutoff_time_s", Range::positive());
   s.separation_delay_s = m.number_or("separation_delay_s", 0.0, Range::non_negative());
@@ -166,6 +170,201 @@ guidance::OpenLoopProgram read_guidance(const Value& v, double azimuth_deg) {
   return g;
 }
 
+// One dispersed input: `path` and exactly one distribution key. Spreads are absolute (in the
+// parameter's unit) or relative to the nominal value (keys ending in _percent); lo/hi/mode are
+// deviations from the nominal value; discrete values are absolute values.
+UncertainInput read_input(const Value& v, Scenario& sc) {
+  MapReader m(v);
+  const Value path = m.required("path");
+  const std::string path_text = path.string();
+  const ParameterRef ref = resolve_parameter(sc, path_text);
+  if (!ref) path.fail(fmt::format("'{}' names no parameter: {}", path_text, ref.why_not));
+  const double nominal = *ref.value;
+  std::optional<uncertainty::Distribution> dist;
+  static const char* kinds[] = {"normal", "truncated_normal", "uniform", "triangular", "lognormal",
+                                "discrete"};
+  std::optional<Value> spec;
+  std::string kind;
+  for (const char* k : kinds) {
+    if (auto s = m.optional(k)) {
+      if (spec) s->fail("give exactly one distribution per input");
+      spec = s;
+      kind = k;
+    }
+  }
+  if (!spec) m.finish();  // an unknown key (a misspelt distribution) is the better message
+  if (!spec)
+    v.fail("missing distribution: one of normal, truncated_normal, uniform, triangular, lognormal, "
+           "discrete");
+  MapReader d(*spec);
+  // An absolute amount `key` or a relative one `key_percent` (of |nominal|).
+  auto amount = [&](const std::string& key, bool required, const Range& range) -> std::optional<double> {
+    const auto abs = d.optional_number(key, range);
+    const auto pct = d.optional_number(key + "_percent", range);
+    if (abs && pct) spec->fail(fmt::format("give {} or {}_percent, not both", key, key));
+    if (pct) return *pct / 100.0 * std::abs(nominal);
+    if (!abs && required) spec->fail(fmt::format("missing {} (or {}_percent)", key, key));
+    return abs;
+  };
+  try {
+    if (kind == "normal") {
+      const double sd = *amount("sd", true, Range::positive());
+      const double bias = amount("bias", false, Range::any()).value_or(0.0);
+      dist = uncertainty::Distribution::normal(nominal + bias, sd);
+    } else if (kind == "truncated_normal") {
+      const double sd = *amount("sd", true, Range::positive());
+      const double lo = *amount("lo", true, Range::any());
+      const double hi = *amount("hi", true, Range::any());
+      if (!(lo < hi)) spec->fail("lo must be below hi");
+      dist = uncertainty::Distribution::truncated_normal(nominal, sd, nominal + lo, nominal + hi);
+    } else if (kind == "uniform") {
+      const auto half = amount("half_width", false, Range::positive());
+      double lo = 0, hi = 0;
+      if (half) {
+        lo = -*half;
+        hi = *half;
+      } else {
+        lo = *amount("lo", true, Range::any());
+        hi = *amount("hi", true, Range::any());
+      }
+      if (!(lo < hi)) spec->fail("lo must be below hi");
+      dist = uncertainty::Distribution::uniform(nominal + lo, nominal + hi);
+    } else if (kind == "triangular") {
+      const double lo = *amount("lo", true, Range::any());
+      const double mode = amount("mode", false, Range::any()).value_or(0.0);
+      const double hi = *amount("hi", true, Range::any());
+      if (!(lo <= mode && mode <= hi && lo < hi)) spec->fail("need lo <= mode <= hi and lo < hi");
+      dist =
+          uncertainty::Distribution::triangular(nominal + lo, nominal + mode, nominal + hi);
+    } else if (kind == "lognormal") {
+      if (!(nominal > 0.0)) spec->fail("a lognormal input needs a positive nominal value");
+      const double sd = *amount("sd", true, Range::positive());
+      dist = uncertainty::Distribution::lognormal_from_mean_sd(nominal, sd);
+    } else {
+      const Value values = d.required("values");
+      const Value weights = d.required("weights");
+      std::vector<double> xs, ws;
+      for (std::size_t i = 0; i < values.size(); ++i) xs.push_back(values[i].number());
+      for (std::size_t i = 0; i < weights.size(); ++i) ws.push_back(weights[i].number(Range::positive()));
+      if (xs.empty() || xs.size() != ws.size())
+        weights.fail("values and weights must be non-empty lists of the same length");
+      dist = uncertainty::Distribution::discrete(xs, ws);
+    }
+  } catch (const std::invalid_argument& e) {
+    spec->fail(e.what());
+  }
+  d.finish();
+  m.finish();
+  return UncertainInput{path_text, *dist, nominal};
+}
+
+Table1D read_profile(const Value& v, std::string_view what) {
+  const auto rows = read_increasing_rows(v, 2, "altitude");
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i][1] < 0.0) v[i][1].fail(fmt::format("{} must be >= 0", what));
+  return table_from_rows(rows, 1);
+}
+
+Dispersions read_uncertainties(const Value& v, Scenario& sc) {
+  MapReader m(v);
+  Dispersions disp;
+  if (auto s = m.optional("sampler")) {
+    try {
+      disp.sampler = uncertainty::sampler_from_string(s->string());
+    } catch (const std::invalid_argument&) {
+      s->fail(fmt::format("'{}': expected mc, lhs or sobol", s->string()));
+    }
+  }
+  std::set<std::string> seen;
+  if (auto inputs = m.optional("inputs")) {
+    for (std::size_t i = 0; i < inputs->size(); ++i) {
+      disp.inputs.push_back(read_input((*inputs)[i], sc));
+      if (!seen.insert(disp.inputs.back().path).second)
+        (*inputs)[i].fail(fmt::format("'{}' is dispersed twice", disp.inputs.back().path));
+    }
+  }
+  if (auto cv = m.optional("correlations")) {
+    std::set<std::size_t> used;
+    for (std::size_t g = 0; g < cv->size(); ++g) {
+      MapReader c((*cv)[g]);
+      CorrelationGroup group;
+      const Value paths = c.required("paths");
+      for (std::size_t i = 0; i < paths.size(); ++i) {
+        const std::string p = paths[i].string();
+        std::size_t idx = disp.inputs.size();
+        for (std::size_t j = 0; j < disp.inputs.size(); ++j)
+          if (disp.inputs[j].path == p) idx = j;
+        if (idx == disp.inputs.size()) paths[i].fail(fmt::format("'{}' is not a dispersed input", p));
+        if (!used.insert(idx).second) paths[i].fail(fmt::format("'{}' is in two correlation groups", p));
+        group.inputs.push_back(idx);
+      }
+      const Value mat = c.required("matrix");
+      const auto rows = mat.rows(group.inputs.size(), group.inputs.size());
+      if (rows.size() != group.inputs.size())
+        mat.fail(fmt::format("expected a {0} x {0} matrix", group.inputs.size()));
+      group.matrix.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.size()));
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        for (std::size_t j = 0; j < rows.size(); ++j)
+          group.matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[i][j];
+      try {
+        uncertainty::GaussianCopula check(group.matrix);
+      } catch (const std::invalid_argument& e) {
+        mat.fail(e.what());
+      }
+      c.finish();
+      disp.correlations.push_back(std::move(group));
+    }
+  }
+  if (auto dv = m.optional("density_sd_percent")) {
+    // Coefficient of variation cv(h) -> log-space sd s(h) = sqrt(ln(1 + cv^2)).
+    Table1D cv = read_profile(*dv, "density sd");
+    std::vector<double> s;
+    for (double pct : cv.y()) s.push_back(std::sqrt(std::log1p((pct / 100.0) * (pct / 100.0))));
+    sc.density_log_sd = Table1D(cv.x(), s);
+    disp.density = true;
+  }
+  if (auto wv = m.optional("wind_sd_mps")) {
+    sc.wind.set_perturbation_sigma(read_profile(*wv, "wind sd"));
+    disp.wind = true;
+  }
+  m.finish();
+  return disp;
+}
+
+std::vector<FailureMode> read_failures(const Value& v, const Scenario& sc) {
+  std::vector<FailureMode> out;
+  double total = 0.0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    MapReader m(v[i]);
+    FailureMode f;
+    f.name = m.string("name");
+    const Value stage = m.required("stage");
+    const std::string stage_name = stage.string();
+    bool found = false;
+    for (std::size_t k = 0; k < sc.vehicle.stages.size(); ++k)
+      if (sc.vehicle.stages[k].name == stage_name) {
+        f.stage = k;
+        found = true;
+      }
+    if (!found) stage.fail(fmt::format("'{}' is not a stage name", stage_name));
+    f.probability = m.number("probability", Range::closed(0.0, 1.0));
+    const auto& st = sc.vehicle.stages[f.stage];
+    double burn = st.engine.nominal_burn_time_s(st.propellant_mass_kg);
+    if (st.cutoff_time_s) burn = std::min(burn, *st.cutoff_time_s);
+    f.window_start_s = m.number_or("window_start_s", 0.0, Range::non_negative());
+    f.window_end_s = m.number_or("window_end_s", burn, Range::positive());
+    if (!(f.window_start_s < f.window_end_s))
+      v[i].fail("window_start_s must be below window_end_s");
+    const std::string mode = m.string_or("mode", "engine_shutdown");
+    if (mode != "engine_shutdown") m.required("mode").fail(fmt::format("'{}': expected engine_shutdown", mode));
+    m.finish();
+    total += f.probability;
+    out.push_back(std::move(f));
+  }
+  if (total > 1.0) v.fail(fmt::format("failure probabilities add up to {} > 1", total));
+  return out;
+}
+
 }  // namespace
 
 Override parse_override(std::string_view text) {
@@ -184,11 +383,20 @@ std::string read_text_file(const std::string& path) {
 }
 
 Scenario load_scenario_file(const std::string& path, const std::vector<Override>& overrides) {
-  return load_scenario(read_text_file(path), path, overrides);
+  return load_config(read_text_file(path), path, overrides).scenario;
 }
 
 Scenario load_scenario(const std::string& text, const std::string& file,
                        const std::vector<Override>& overrides) {
+  return load_config(text, file, overrides).scenario;
+}
+
+LoadedConfig load_config_file(const std::string& path, const std::vector<Override>& overrides) {
+  return load_config(read_text_file(path), path, overrides);
+}
+
+LoadedConfig load_config(const std::string& text, const std::string& file,
+                         const std::vector<Override>& overrides) {
   Value root = parse_document(text, file);
   for (const Override& o : overrides) set_scalar(root.node(), o.path, o.value);
 
@@ -278,6 +486,9 @@ Scenario load_scenario(const std::string& text, const std::string& file,
     sc.history_step_s = o.number_or("history_step_s", sc.history_step_s, Range::positive());
     o.finish();
   }
+  Dispersions dispersions;
+  if (auto uv = top.optional("uncertainties")) dispersions = read_uncertainties(*uv, sc);
+  if (auto fv = top.optional("failures")) dispersions.failures = read_failures(*fv, sc);
   top.finish();
 
   // Cross-field checks, reported at the key they concern.
@@ -307,7 +518,7 @@ Scenario load_scenario(const std::string& text, const std::string& file,
   }
   if (sc.vehicle.payload.separation_delay_s && sc.vehicle.payload.drag.none())
     fail_path("vehicle.payload", "a payload that separates needs drag (it may be flown to impact)");
-  return sc;
+  return {std::move(sc), std::move(dispersions)};
 }
 
 }  // namespace launchmc::config

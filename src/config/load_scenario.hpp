@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "config/yaml_reader.hpp"
+#include "scenario/dispersions.hpp"
 #include "scenario/scenario.hpp"
 
 namespace launchmc::config {
@@ -15,6 +16,15 @@ struct Override {
   std::string value;
 };
 Override parse_override(std::string_view text);  // "stages[1].thrust_vac_N=1.2e6"
+
+// A whole config: the nominal scenario and what is uncertain about it.
+struct LoadedConfig {
+  Scenario scenario;
+  Dispersions dispersions;
+};
+LoadedConfig load_config(const std::string& text, const std::string& file_for_messages,
+                         const std::vector<Override>& overrides = {});
+LoadedConfig load_config_file(const std::string& path, const std::vector<Override>& overrides = {});
 
 // Reads, overrides and validates. Throws ConfigError ("file:line:col: path: constraint").
 Scenario load_scenario(const std::string& text, const std::string& file_for_messages,

@@ -34,11 +34,17 @@ AirData air_data(const Environment& env, double t_s, const Eigen::Vector3d& r_ec
   a.temperature_K = atm.temperature_K;
   a.pressure_Pa = atm.pressure_Pa;
   a.density_kgpm3 = atm.density_kgpm3 * env.density_scale;
+  if (env.density_log_sd != nullptr && env.density_xi != 0.0) {
+    const double s = (*env.density_log_sd)(a.geodetic.alt_m);
+    a.density_kgpm3 *= std::exp(s * env.density_xi - 0.5 * s * s);
+  }
   a.speed_of_sound_mps = atm.speed_of_sound_mps;
 
   // The air co-rotates with the Earth: v_air = omega x r + wind (east, north).
   const Eigen::Vector3d omega(0.0, 0.0, env.rotation.rate_radps());
   Eigen::Vector3d v_atm = omega.cross(r_eci_m);
+  a.v_earth_eci_mps = v_eci_mps - v_atm;
+  a.earth_speed_mps = a.v_earth_eci_mps.norm();
   if (env.wind != nullptr && !env.wind->calm()) {
     const Eigen::Vector2d w = env.wind->at(a.geodetic.alt_m);
     v_atm += w.x() * a.east_eci + w.y() * a.north_eci;
@@ -55,10 +61,12 @@ Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, d
   const guidance::AttitudeCommand cmd = program.command(t_s);
   double pitch = cmd.pitch_rad;
   if (cmd.follow_velocity_pitch) {
-    // Gravity turn: zero angle of attack in pitch, i.e. the air-relative flight-path angle.
-    // Below 1 m/s of airspeed that angle is undefined: stay vertical.
-    pitch = air.airspeed_mps > 1.0
-                ? std::asin(std::clamp(air.v_air_eci_mps.dot(air.up_eci) / air.airspeed_mps, -1.0, 1.0))
+    // Gravity turn: thrust along the Earth-relative flight-path angle (zero angle of attack in
+    // calm air). Not the air-relative one: a real vehicle flies a pre-computed attitude program
+    // and meets winds with an angle of attack; steering into every gust at 60 m/s would turn the
+    // trajectory over by degrees. Below 1 m/s the angle is undefined: stay vertical.
+    pitch = air.earth_speed_mps > 1.0
+                ? std::asin(std::clamp(air.v_earth_eci_mps.dot(air.up_eci) / air.earth_speed_mps, -1.0, 1.0))
                 : 0.5 * constants::pi;
   }
   const double cp = std::cos(pitch), sp = std::sin(pitch);

@@ -24,6 +24,8 @@ struct Environment {
   const atmosphere::Us76* atmosphere = nullptr;
   const atmosphere::WindProfile* wind = nullptr;
   double density_scale = 1.0;
+  const Table1D* density_log_sd = nullptr;  // altitude-dependent density dispersion (may be null)
+  double density_xi = 0.0;
   int gravity_degree = 4;
   bool gravity = true;
   bool spherical = false;        // sphere instead of the WGS-84 ellipsoid (validation only)
@@ -41,6 +43,8 @@ struct AirData {
   double pressure_Pa = 0.0;
   double density_kgpm3 = 0.0;
   double speed_of_sound_mps = 0.0;
+  Eigen::Vector3d v_earth_eci_mps;  // velocity relative to the rotating Earth, in ECI axes
+  double earth_speed_mps = 0.0;
   Eigen::Vector3d v_air_eci_mps;  // velocity relative to the moving air, in ECI
   double airspeed_mps = 0.0;
   double mach = 0.0;

@@ -225,6 +225,7 @@ const char* to_string(EventKind kind) noexcept {
     case EventKind::insertion: return "insertion";
     case EventKind::apogee: return "apogee";
     case EventKind::impact: return "impact";
+    case EventKind::engine_failure: return "engine_failure";
   }
   return "unknown";
 }
@@ -257,6 +258,7 @@ void FlightResult::clear() noexcept {
   bodies.clear();
   max_q_Pa = max_q_time_s = 0.0;
   apogee_alt_m = range_m = flight_time_s = 0.0;
+  failure_mode = -1;
   ascent_stats = {};
 }
 
@@ -279,6 +281,7 @@ std::string event_name(const Scenario& scenario, const FlightResult& result,
     case EventKind::ignition:
     case EventKind::burnout:
     case EventKind::separation:
+    case EventKind::engine_failure:
       return scenario.vehicle.stages[static_cast<std::size_t>(event.index)].name + "_" + kind;
     case EventKind::impact:
       if (event.index >= 0)
@@ -319,6 +322,8 @@ Environment make_environment(const Scenario& scenario) {
   env.atmosphere = &atmosphere::us76();
   env.wind = &scenario.wind;
   env.density_scale = scenario.density_scale;
+  if (!scenario.density_log_sd.empty()) env.density_log_sd = &scenario.density_log_sd;
+  env.density_xi = scenario.density_xi;
   env.gravity_degree = scenario.gravity_degree;
   return env;
 }
@@ -367,6 +372,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
   bool fairing_on = veh.fairing.has_value();
   bool payload_alone = false;
   bool apogee_found = false;
+  bool powered_flight_completed = false;  // nominal final cutoff reached (not a failure)
   State y = initial_state(sc, env);
 
   StepObserver observer(env, recorder, -1, sc.history_step_s, true);
@@ -421,6 +427,27 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     payload_alone = true;
     t_payload_sep = std::numeric_limits<double>::infinity();
   };
+  // End of powered flight (last cutoff, or an engine failure): in orbit, or ballistic to ground.
+  auto end_powered_flight = [&](bool nominal) {
+    powered_flight_completed = nominal;
+    const orbit::Elements el = orbit::elements_from_state(y.head<3>(), y.segment<3>(3));
+    if (el.eccentricity < 1.0) {
+      const orbit::ApsisAltitudes aps = orbit::apsis_altitudes(el);
+      if (aps.perigee_alt_m >= sc.limits.insertion_min_perigee_alt_m) {
+        add_event(EventKind::insertion, -1);
+        result.insertion = Insertion{t, y, el, aps};
+        result.status = FlightStatus::orbit;
+        if (nominal && veh.payload.separation_delay_s) separate_payload();
+        done = true;
+        return;
+      }
+    }
+    phase = Phase::ballistic;
+    if (nominal && veh.payload.separation_delay_s) {
+      t_payload_sep = t + *veh.payload.separation_delay_s;
+      if (*veh.payload.separation_delay_s <= 0.0) separate_payload();
+    }
+  };
   auto burnout = [&]() {
     add_event(EventKind::burnout, static_cast<int>(k));
     if (k + 1 < n_stages) {
@@ -429,24 +456,13 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       if (veh.stages[k].separation_delay_s <= 0.0) separate();
       return;
     }
-    // Final cutoff: in orbit, or on a ballistic arc back to the ground.
-    const orbit::Elements el = orbit::elements_from_state(y.head<3>(), y.segment<3>(3));
-    if (el.eccentricity < 1.0) {
-      const orbit::ApsisAltitudes aps = orbit::apsis_altitudes(el);
-      if (aps.perigee_alt_m >= sc.limits.insertion_min_perigee_alt_m) {
-        add_event(EventKind::insertion, -1);
-        result.insertion = Insertion{t, y, el, aps};
-        result.status = FlightStatus::orbit;
-        if (veh.payload.separation_delay_s) separate_payload();
-        done = true;
-        return;
-      }
-    }
-    phase = Phase::ballistic;
-    if (veh.payload.separation_delay_s) {
-      t_payload_sep = t + *veh.payload.separation_delay_s;
-      if (*veh.payload.separation_delay_s <= 0.0) separate_payload();
-    }
+    end_powered_flight(true);
+  };
+  const bool failure_drawn = sc.failure.mode >= 0 && sc.failure.stage < n_stages;
+  auto engine_failure = [&]() {
+    add_event(EventKind::engine_failure, static_cast<int>(k));
+    result.failure_mode = sc.failure.mode;
+    end_powered_flight(false);
   };
   auto jettison_fairing = [&]() {
     add_event(EventKind::fairing_jettison, -1);
@@ -484,8 +500,9 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       t_next = std::min(t_next, ws.guidance_breakpoints_s[next_bp]);
     if (phase == Phase::burn) {
       if (stage.cutoff_time_s) t_next = std::min(t_next, t_ignition + *stage.cutoff_time_s);
-      if (stage.engine.solid())
-        t_next = std::min(t_next, t_ignition + stage.engine.thrust_curve_vac_N.back_x());
+      if (stage.engine.solid()) t_next = std::min(t_next, t_ignition + stage.engine.curve_end_s());
+      if (failure_drawn && k == sc.failure.stage)
+        t_next = std::min(t_next, t_ignition + sc.failure.time_after_ignition_s);
     } else if (phase == Phase::coast_to_separation || phase == Phase::coast_to_ignition) {
       t_next = std::min(t_next, t_phase_end);
     }
@@ -531,7 +548,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       switch (ids[static_cast<std::size_t>(out.event)]) {
         case kImpact:
           add_event(EventKind::impact, -1);
-          result.status = phase == Phase::ballistic ? FlightStatus::suborbital : FlightStatus::crash;
+          result.status = powered_flight_completed ? FlightStatus::suborbital : FlightStatus::crash;
           done = true;
           break;
         case kDepletion:
@@ -566,9 +583,15 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       jettison_fairing();
     if (phase == Phase::burn) {
       const bool cutoff = stage.cutoff_time_s && t >= t_ignition + *stage.cutoff_time_s - kTimeEps_s;
-      const bool motor_end = stage.engine.solid() &&
-                             t >= t_ignition + stage.engine.thrust_curve_vac_N.back_x() - kTimeEps_s;
-      if (cutoff || motor_end) burnout();
+      const bool motor_end =
+          stage.engine.solid() && t >= t_ignition + stage.engine.curve_end_s() - kTimeEps_s;
+      const bool failed = failure_drawn && k == sc.failure.stage &&
+                          t >= t_ignition + sc.failure.time_after_ignition_s - kTimeEps_s;
+      if (failed) {
+        engine_failure();
+      } else if (cutoff || motor_end) {
+        burnout();
+      }
     } else if (phase == Phase::coast_to_separation && t >= t_phase_end - kTimeEps_s) {
       separate();
     } else if (phase == Phase::coast_to_ignition && t >= t_phase_end - kTimeEps_s) {

@@ -27,6 +27,7 @@ enum class EventKind : std::uint8_t {
   insertion,
   apogee,
   impact,              // index: -1 for the vehicle, else the body
+  engine_failure,      // index: stage
 };
 const char* to_string(EventKind kind) noexcept;
 
@@ -84,6 +85,7 @@ struct FlightResult {
   double apogee_alt_m = 0.0;  // highest geodetic altitude reached [m]
   double range_m = 0.0;       // geodesic distance launch site -> impact [m]
   double flight_time_s = 0.0;
+  int failure_mode = -1;      // the failure mode that occurred (-1: none)
   IntegratorStats ascent_stats;
 
   // Empties the result but keeps its capacity, so a reused result does not allocate.

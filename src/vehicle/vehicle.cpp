@@ -7,7 +7,8 @@
 namespace launchmc::vehicle {
 
 double Engine::nominal_burn_time_s(double propellant_mass_kg) const {
-  if (!solid()) return propellant_mass_kg * isp_vac_s * constants::g0_mps2 / thrust_vac_N;
+  if (!solid())
+    return propellant_mass_kg * isp_vac_s * constants::g0_mps2 / (thrust_scale * thrust_vac_N);
   // Solid: walk the thrust table until the consumed mass reaches the load.
   const auto& t = thrust_curve_vac_N.x();
   const double exhaust_mps = isp_vac_s * constants::g0_mps2;
@@ -22,11 +23,11 @@ double Engine::nominal_burn_time_s(double propellant_mass_kg) const {
         const double m = used_kg + thrust_curve_vac_N.integral(t[i - 1], mid) / exhaust_mps;
         (m < propellant_mass_kg ? lo : hi) = mid;
       }
-      return 0.5 * (lo + hi);
+      return 0.5 * (lo + hi) / thrust_scale;
     }
     used_kg += seg_kg;
   }
-  return t.back();
+  return t.back() / thrust_scale;
 }
 
 double Vehicle::stack_mass_kg(std::size_t first_stage, bool with_fairing) const {

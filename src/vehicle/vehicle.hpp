@@ -16,10 +16,11 @@ namespace launchmc::vehicle {
 struct DragModel {
   Table1D cd_vs_mach;          // [-] versus Mach [-]
   double ref_area_m2 = 0.0;    // [m^2]
+  double cd_scale = 1.0;       // multiplies the whole table (a dispersion handle) [-]
 
   bool none() const noexcept { return cd_vs_mach.empty() || ref_area_m2 <= 0.0; }
   double cd_area_m2(double mach) const noexcept {
-    return none() ? 0.0 : cd_vs_mach(mach) * ref_area_m2;
+    return none() ? 0.0 : cd_scale * cd_vs_mach(mach) * ref_area_m2;
   }
 };
 
@@ -33,14 +34,19 @@ struct Engine {
   double isp_vac_s = 0.0;          // [s]
   double nozzle_exit_area_m2 = 0.0;  // [m^2] total over all nozzles
   Table1D thrust_curve_vac_N;      // [N] versus time since ignition [s]; solid motors only
+  // Thrust level factor (a dispersion handle). Liquids: thrust and mass flow scale by k at the
+  // same Isp. Solids: F(t) -> k F(k t), the burn-rate sensitivity of a grain (a hot motor
+  // burns harder and shorter with the same total impulse).
+  double thrust_scale = 1.0;
 
   bool solid() const noexcept { return !thrust_curve_vac_N.empty(); }
+  // Time after ignition at which a solid motor's table ends [s].
+  double curve_end_s() const noexcept { return thrust_curve_vac_N.back_x() / thrust_scale; }
   double vacuum_thrust_N(double t_since_ignition_s) const noexcept {
-    if (!solid()) return thrust_vac_N;
-    if (t_since_ignition_s < thrust_curve_vac_N.front_x() ||
-        t_since_ignition_s > thrust_curve_vac_N.back_x())
-      return 0.0;
-    return thrust_curve_vac_N(t_since_ignition_s);
+    if (!solid()) return thrust_scale * thrust_vac_N;
+    const double tau = thrust_scale * t_since_ignition_s;
+    if (tau < thrust_curve_vac_N.front_x() || tau > thrust_curve_vac_N.back_x()) return 0.0;
+    return thrust_scale * thrust_curve_vac_N(tau);
   }
   // Thrust [N] at ambient pressure [Pa]; never negative (an over-expanded nozzle at sea level
   // with a tiny engine would otherwise "pull").

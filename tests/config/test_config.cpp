@@ -2,6 +2,7 @@
 // file:line:col and key path, overrides, and the values that reach the scenario.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <regex>
 #include <string>
 
@@ -145,6 +146,84 @@ TEST(Config, SolidMotorNeedsConsistentTable) {
   const std::string both = replace(kValid, "      thrust_vac_N: 1.7e6\n",
                                    "      thrust_vac_N: 1.7e6\n      thrust_curve_vac_N: [[0, 1], [1, 1]]\n");
   EXPECT_NE(error_of(both).find("not both"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace launchmc::config
+
+namespace launchmc::config {
+namespace {
+
+std::string with_uncertainties(const std::string& block) { return kValid + block; }
+
+TEST(ConfigUncertainties, InputsReachTheDispersions) {
+  const LoadedConfig c = load_config(with_uncertainties(R"(uncertainties:
+  sampler: lhs
+  inputs:
+    - {path: "vehicle.stages[0].thrust_vac_N", normal: {sd_percent: 1.0}}
+    - {path: "launch.azimuth_deg", uniform: {lo: -0.5, hi: 0.5}}
+    - {path: "vehicle.stages[0].isp_vac_s", triangular: {lo: -3, mode: 0, hi: 1}}
+  correlations:
+    - {paths: ["vehicle.stages[0].thrust_vac_N", "vehicle.stages[0].isp_vac_s"], matrix: [[1, 0.3], [0.3, 1]]}
+  density_sd_percent: [[0, 2], [100000, 20]]
+failures:
+  - {name: s1_out, stage: s1, probability: 0.1}
+)"), "cfg.yaml");
+  const Dispersions& d = c.dispersions;
+  ASSERT_EQ(d.inputs.size(), 3u);
+  EXPECT_EQ(d.sampler, uncertainty::SamplerKind::latin_hypercube);
+  // Relative spread: 1 % of 1.7e6 N.
+  EXPECT_NEAR(std::sqrt(d.inputs[0].distribution.variance()), 1.7e4, 1e-6);
+  EXPECT_DOUBLE_EQ(d.inputs[0].distribution.mean(), 1.7e6);
+  EXPECT_DOUBLE_EQ(d.inputs[1].distribution.mean(), 190.0);
+  EXPECT_NEAR(d.inputs[2].distribution.mean(), 315.0 + (-3.0 + 0.0 + 1.0) / 3.0, 1e-12);
+  ASSERT_EQ(d.correlations.size(), 1u);
+  EXPECT_TRUE(d.density);
+  ASSERT_EQ(d.failures.size(), 1u);
+  EXPECT_DOUBLE_EQ(d.failures[0].probability, 0.1);
+  // The default window is the whole nominal burn: m_p Isp g0 / F.
+  EXPECT_NEAR(d.failures[0].window_end_s, 70000.0 * 315.0 * 9.80665 / 1.7e6, 1e-9);
+}
+
+TEST(ConfigUncertainties, PathThatNamesNothingIsAnErrorWithLine) {
+  const std::string msg = error_of(with_uncertainties(R"(uncertainties:
+  inputs:
+    - {path: "vehicle.stages[4].thrust_vac_N", normal: {sd: 1}}
+)"));
+  EXPECT_NE(msg.find("cfg.yaml:23:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'vehicle.stages[4].thrust_vac_N' names no parameter"), std::string::npos) << msg;
+}
+
+TEST(ConfigUncertainties, NonPositiveDefiniteCorrelationIsRejected) {
+  const std::string msg = error_of(with_uncertainties(R"(uncertainties:
+  inputs:
+    - {path: "vehicle.stages[0].thrust_vac_N", normal: {sd_percent: 1.0}}
+    - {path: "vehicle.stages[0].isp_vac_s", normal: {sd: 1}}
+    - {path: "vehicle.stages[0].dry_mass_kg", normal: {sd: 1}}
+  correlations:
+    - paths: ["vehicle.stages[0].thrust_vac_N", "vehicle.stages[0].isp_vac_s", "vehicle.stages[0].dry_mass_kg"]
+      matrix: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]
+)"));
+  EXPECT_NE(msg.find("uncertainties.correlations[0].matrix"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("positive definite"), std::string::npos) << msg;
+}
+
+TEST(ConfigUncertainties, DistributionKeysAreStrict) {
+  EXPECT_NE(error_of(with_uncertainties(R"(uncertainties:
+  inputs:
+    - {path: "launch.azimuth_deg", normal: {sd: 1, sd_percent: 1}}
+)")).find("not both"), std::string::npos);
+  EXPECT_NE(error_of(with_uncertainties(R"(uncertainties:
+  inputs:
+    - {path: "launch.azimuth_deg", normal: {sd: 1}, uniform: {lo: -1, hi: 1}}
+)")).find("exactly one distribution"), std::string::npos);
+  EXPECT_NE(error_of(with_uncertainties(R"(uncertainties:
+  inputs:
+    - {path: "launch.azimuth_deg", gaussian: {sd: 1}}
+)")).find("unknown key"), std::string::npos);
+  EXPECT_NE(error_of(with_uncertainties(R"(failures:
+  - {name: x, stage: s9, probability: 0.1}
+)")).find("'s9' is not a stage name"), std::string::npos);
 }
 
 }  // namespace

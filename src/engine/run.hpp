@@ -1,0 +1,64 @@
+// The Monte Carlo engine: fixed blocks of samples flown in parallel with Intel TBB, handed to a
+// sink (the HDF5 writer) and to the summary in sample order. The results depend on the seed only,
+// never on the number of threads or on their timing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/load_scenario.hpp"
+#include "engine/outcome.hpp"
+#include "engine/sampling.hpp"
+#include "engine/summary.hpp"
+
+namespace launchmc::engine {
+
+struct RunOptions {
+  std::uint64_t n_samples = 1000;
+  std::uint64_t seed = 1;
+  std::optional<uncertainty::SamplerKind> sampler;  // default: the config's (else Monte Carlo)
+  int threads = 0;                  // 0: all cores
+  std::size_t block_size = 256;     // samples per block: part of the result's definition
+  std::optional<double> until_ci_width;  // stop at a block boundary once the 95 % CI is this narrow
+};
+
+// What a sink needs to know before the first block.
+struct RunLayout {
+  const SamplePlan* plan = nullptr;
+  std::vector<BodySlot> slots;
+  RunMeta meta;
+  const RunOptions* options = nullptr;
+};
+
+class BlockSink {
+ public:
+  virtual ~BlockSink() = default;
+  virtual void begin(const RunLayout& layout) = 0;
+  virtual void write(const Block& block) = 0;  // in sample order, from one thread
+  virtual void finish(const Summary& summary, bool stopped_by_ci) = 0;
+};
+
+using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total, double elapsed_s)>;
+
+struct RunResult {
+  Summary summary;
+  bool stopped_by_ci = false;
+};
+
+RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& options,
+                          BlockSink* sink, const ProgressFn& progress);
+
+// The success status of a scenario: what its nominal flight achieves (orbit for a launcher,
+// suborbital for a missile).
+SampleStatus success_status_of(const flight::FlightResult& nominal);
+
+// The dispersed scenario of one sample, as the run flies it (for `fly --sample`).
+Scenario sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
+                         std::uint64_t n_samples, uncertainty::SamplerKind sampler,
+                         std::uint64_t index, std::vector<std::pair<std::string, double>>* drawn,
+                         bool* valid);
+
+}  // namespace launchmc::engine

@@ -1,0 +1,105 @@
+// Sample index -> dispersed scenario.
+#include "engine/sampling.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "uncertainty/random_stream.hpp"
+
+namespace launchmc::engine {
+
+using uncertainty::RandomStream;
+using uncertainty::StreamPurpose;
+
+SamplePlan::SamplePlan(const config::LoadedConfig& config, std::uint64_t seed,
+                       std::uint64_t n_samples, uncertainty::SamplerKind sampler)
+    : config_(config), seed_(seed), n_samples_(n_samples) {
+  const Dispersions& d = config_.dispersions;
+  sampler_ = std::make_unique<uncertainty::Sampler>(sampler, d.inputs.size(), seed, n_samples);
+  for (const auto& g : d.correlations)
+    copulas_.push_back(std::make_unique<uncertainty::GaussianCopula>(g.matrix));
+  for (const auto& in : d.inputs) drawn_names_.push_back(in.path);
+  if (d.density) drawn_names_.push_back("env.density_xi");
+  if (d.wind) {
+    drawn_names_.push_back("env.wind_east_xi");
+    drawn_names_.push_back("env.wind_north_xi");
+  }
+  if (!d.failures.empty()) {
+    drawn_names_.push_back("failure.mode");
+    drawn_names_.push_back("failure.time_s");
+  }
+}
+
+SampledScenario::SampledScenario(const SamplePlan& plan) : plan_(plan), scenario_(plan.nominal()) {
+  for (const auto& in : plan.dispersions().inputs) {
+    ParameterRef r = resolve_parameter(scenario_, in.path);
+    if (!r) throw std::logic_error("input path no longer resolves: " + in.path);
+    refs_.push_back(r);
+  }
+  u_.resize(refs_.size());
+  std::size_t largest = 0;
+  for (const auto& g : plan.dispersions().correlations) largest = std::max(largest, g.inputs.size());
+  u_group_.resize(largest);
+  u_corr_.resize(largest);
+}
+
+bool SampledScenario::set_sample(std::uint64_t i, std::span<double> drawn) {
+  const Dispersions& d = plan_.dispersions();
+  std::size_t col = 0;
+  bool valid = true;
+  if (!refs_.empty()) {
+    plan_.sampler().uniforms(i, u_);
+    for (std::size_t g = 0; g < d.correlations.size(); ++g) {
+      const auto& idx = d.correlations[g].inputs;
+      for (std::size_t j = 0; j < idx.size(); ++j) u_group_[j] = u_[idx[j]];
+      plan_.copulas()[g]->correlate(std::span<const double>(u_group_.data(), idx.size()),
+                                    std::span<double>(u_corr_.data(), idx.size()));
+      for (std::size_t j = 0; j < idx.size(); ++j) u_[idx[j]] = u_corr_[j];
+    }
+    for (std::size_t j = 0; j < refs_.size(); ++j) {
+      const double x = d.inputs[j].distribution.quantile(u_[j]);
+      *refs_[j].value = x;
+      drawn[col++] = x;
+      if (!refs_[j].admissible(x)) valid = false;
+    }
+  }
+  if (d.density || d.wind) {
+    RandomStream env(plan_.seed(), i, StreamPurpose::environment);
+    const double xi_density = env.normal();
+    const double xi_east = env.normal();
+    const double xi_north = env.normal();
+    if (d.density) {
+      scenario_.density_xi = xi_density;
+      drawn[col++] = xi_density;
+    }
+    if (d.wind) {
+      scenario_.wind.set_perturbation(xi_east, xi_north);
+      drawn[col++] = xi_east;
+      drawn[col++] = xi_north;
+    }
+  }
+  if (!d.failures.empty()) {
+    // At most one failure per flight: the modes are exclusive, drawn with their probabilities.
+    RandomStream fs(plan_.seed(), i, StreamPurpose::failures);
+    const double u_mode = fs.uniform01();
+    const double u_time = fs.uniform01();
+    scenario_.failure = FailureInjection{};
+    double cumulative = 0.0;
+    for (std::size_t m = 0; m < d.failures.size(); ++m) {
+      const FailureMode& f = d.failures[m];
+      cumulative += f.probability;
+      if (u_mode < cumulative) {
+        scenario_.failure.mode = static_cast<int>(m);
+        scenario_.failure.stage = f.stage;
+        scenario_.failure.time_after_ignition_s =
+            f.window_start_s + u_time * (f.window_end_s - f.window_start_s);
+        break;
+      }
+    }
+    drawn[col++] = scenario_.failure.mode;
+    drawn[col++] = scenario_.failure.mode >= 0 ? scenario_.failure.time_after_ignition_s : NAN;
+  }
+  return valid;
+}
+
+}  // namespace launchmc::engine

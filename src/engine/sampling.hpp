@@ -1,0 +1,72 @@
+// Turning a sample index into a dispersed scenario: inputs from the sampler (through the Gaussian
+// copula where correlated), environment draws and failures from their own random streams. A pure
+// function of (config, seed, sample index): any split of the work reproduces it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/load_scenario.hpp"
+#include "scenario/parameters.hpp"
+#include "uncertainty/copula.hpp"
+#include "uncertainty/sampler.hpp"
+
+namespace launchmc::engine {
+
+// Everything shared (read-only) by the workers of one run.
+class SamplePlan {
+ public:
+  SamplePlan(const config::LoadedConfig& config, std::uint64_t seed, std::uint64_t n_samples,
+             uncertainty::SamplerKind sampler);
+
+  const Scenario& nominal() const noexcept { return config_.scenario; }
+  const Dispersions& dispersions() const noexcept { return config_.dispersions; }
+  const uncertainty::Sampler& sampler() const noexcept { return *sampler_; }
+  const std::vector<std::unique_ptr<uncertainty::GaussianCopula>>& copulas() const noexcept {
+    return copulas_;
+  }
+  std::uint64_t seed() const noexcept { return seed_; }
+  std::uint64_t n_samples() const noexcept { return n_samples_; }
+  uncertainty::SamplerKind sampler_kind() const noexcept { return sampler_->kind(); }
+
+  // Names of the drawn values, in the order SampledScenario::set_sample writes them:
+  // the input paths, then env.density_xi, env.wind_east_xi, env.wind_north_xi (if dispersed),
+  // then failure.mode and failure.time_s (if failure modes exist).
+  const std::vector<std::string>& drawn_names() const noexcept { return drawn_names_; }
+  std::size_t n_drawn() const noexcept { return drawn_names_.size(); }
+
+ private:
+  config::LoadedConfig config_;
+  std::uint64_t seed_;
+  std::uint64_t n_samples_;
+  std::unique_ptr<uncertainty::Sampler> sampler_;
+  std::vector<std::unique_ptr<uncertainty::GaussianCopula>> copulas_;
+  std::vector<std::string> drawn_names_;
+};
+
+// A worker's own copy of the scenario, set to one sample at a time without allocating.
+class SampledScenario {
+ public:
+  explicit SampledScenario(const SamplePlan& plan);
+  SampledScenario(const SampledScenario&) = delete;
+  SampledScenario& operator=(const SampledScenario&) = delete;
+
+  // Sets sample i; writes the drawn values (see SamplePlan::drawn_names) to `drawn`. Returns
+  // false if a drawn input is not physical (e.g. a negative mass): the sample is then recorded
+  // as invalid_input and not flown.
+  bool set_sample(std::uint64_t i, std::span<double> drawn);
+  const Scenario& scenario() const noexcept { return scenario_; }
+
+ private:
+  const SamplePlan& plan_;
+  Scenario scenario_;
+  std::vector<ParameterRef> refs_;
+  std::vector<double> u_;         // sampler uniforms
+  std::vector<double> u_group_;   // scratch for copulas
+  std::vector<double> u_corr_;
+};
+
+}  // namespace launchmc::engine

@@ -1,0 +1,245 @@
+// Monte Carlo summary statistics.
+#include "engine/summary.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <cmath>
+
+#include "geo/frames.hpp"
+#include "stats/proportion.hpp"
+#include "stats/quantiles.hpp"
+
+namespace launchmc::engine {
+
+namespace {
+
+FieldStats field_stats(const std::vector<double>& values) {
+  FieldStats f;
+  f.count = values.size();
+  if (values.empty()) {
+    f.mean = f.std = f.q01 = f.q50 = f.q99 = std::nan("");
+    return f;
+  }
+  stats::Moments m;
+  for (double x : values) m.add(x);
+  f.mean = m.mean();
+  f.std = values.size() > 1 ? m.std_dev() : 0.0;
+  const double ps[] = {0.01, 0.50, 0.99};
+  const auto q = stats::quantiles(values, ps);
+  f.q01 = q[0];
+  f.q50 = q[1];
+  f.q99 = q[2];
+  return f;
+}
+
+nlohmann::json field_json(const FieldStats& f, bool with_quantiles = true) {
+  auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  nlohmann::json j = {{"mean", num(f.mean)}, {"std", num(f.std)}};
+  if (with_quantiles) {
+    j["q01"] = num(f.q01);
+    j["q50"] = num(f.q50);
+    j["q99"] = num(f.q99);
+  }
+  return j;
+}
+
+std::string probability_key(double p) { return fmt::format("{:g}", p * 100.0); }
+
+}  // namespace
+
+SummaryAccumulator::SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus success_status,
+                                       std::size_t n_failure_modes)
+    : slots_(std::move(slots)), success_(success_status), failure_counts_(n_failure_modes, 0) {
+  for (const auto& s : slots_) impacts_.emplace_back(s.nominal_impact_lat_deg, s.nominal_impact_lon_deg);
+  impacts_.emplace_back();  // the vehicle: reference = its first impact
+  impact_times_.resize(slots_.size() + 1);
+}
+
+void SummaryAccumulator::add(const Block& b) {
+  for (std::size_t r = 0; r < b.count; ++r) {
+    ++samples_;
+    const auto st = static_cast<std::size_t>(b.status[r]);
+    if (st < status_counts_.size()) ++status_counts_[st];
+    const int fm = b.failure_mode[r];
+    if (fm >= 0 && static_cast<std::size_t>(fm) < failure_counts_.size()) ++failure_counts_[static_cast<std::size_t>(fm)];
+    rhs_total_ += b.rhs_evaluations[r];
+    if (b.status[r] == static_cast<std::int8_t>(SampleStatus::orbit)) {
+      perigee_km_.push_back(b.perigee_alt_m[r] / 1e3);
+      apogee_km_.push_back(b.apogee_alt_m[r] / 1e3);
+      inclination_deg_.push_back(b.inclination_deg[r]);
+      insertion_s_.push_back(b.insertion_time_s[r]);
+    }
+    if (std::isfinite(b.range_m[r])) {
+      vehicle_apogee_km_.push_back(b.apogee_alt_m_vehicle[r] / 1e3);
+      range_km_.push_back(b.range_m[r] / 1e3);
+      flight_time_s_.push_back(b.flight_time_s[r]);
+    }
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+      const BodyColumns& c = b.bodies[k];
+      if (c.fate[r] == 0) {
+        impacts_[k].add(c.impact_lat_deg[r], c.impact_lon_deg[r]);
+        impact_times_[k].add(c.impact_time_s[r]);
+      }
+    }
+    if (std::isfinite(b.vehicle_impact_lat_deg[r])) {
+      impacts_.back().add(b.vehicle_impact_lat_deg[r], b.vehicle_impact_lon_deg[r]);
+      impact_times_.back().add(b.flight_time_s[r]);
+    }
+  }
+}
+
+double SummaryAccumulator::ci95_width() const {
+  const stats::Interval ci = stats::wilson_interval(successes(), samples_, 0.95);
+  return ci.hi - ci.lo;
+}
+
+Summary SummaryAccumulator::finish(const RunMeta& meta) const {
+  Summary s;
+  s.meta = meta;
+  s.samples = samples_;
+  s.successes = successes();
+  s.p_success = samples_ > 0 ? static_cast<double>(s.successes) / samples_ : 0.0;
+  const stats::Interval ci = stats::wilson_interval(s.successes, samples_, 0.95);
+  s.ci95_lo = ci.lo;
+  s.ci95_hi = ci.hi;
+  s.status_counts = status_counts_;
+  s.failure_counts = failure_counts_;
+  s.perigee_alt_km = field_stats(perigee_km_);
+  s.apogee_alt_km = field_stats(apogee_km_);
+  s.inclination_deg = field_stats(inclination_deg_);
+  s.insertion_time_s = field_stats(insertion_s_);
+  s.vehicle_apogee_alt_km = field_stats(vehicle_apogee_km_);
+  s.range_km = field_stats(range_km_);
+  s.flight_time_s = field_stats(flight_time_s_);
+  s.rhs_per_sample = samples_ > 0 ? static_cast<double>(rhs_total_) / samples_ : 0.0;
+  for (std::size_t k = 0; k <= slots_.size(); ++k) {
+    BodySummary bs;
+    bs.name = k < slots_.size() ? slots_[k].name : "vehicle";
+    const stats::ImpactAccumulator& acc = impacts_[k];
+    bs.impacted = acc.count();
+    if (bs.impacted == 0) {
+      if (k == slots_.size()) continue;  // the vehicle never came down: no entry
+      bs.impact_mean_lat_deg = bs.impact_mean_lon_deg = std::nan("");
+      s.bodies.push_back(bs);
+      continue;
+    }
+    bs.impact_mean_lat_deg = acc.mean_lat_deg();
+    bs.impact_mean_lon_deg = acc.mean_lon_deg();
+    const stats::Moments& t = impact_times_[k];
+    bs.impact_time_s.count = t.count();
+    bs.impact_time_s.mean = t.mean();
+    bs.impact_time_s.std = t.count() > 1 ? t.std_dev() : 0.0;
+    if (bs.impacted > 1) {
+      const Eigen::Matrix2d cov = acc.covariance_en_m2();
+      const double az = geo::geodesic_inverse(meta.site_lat_deg, meta.site_lon_deg,
+                                              bs.impact_mean_lat_deg, bs.impact_mean_lon_deg)
+                            .azimuth2_deg;
+      const stats::RangeSpread rs = stats::range_spread(cov, az);
+      bs.downrange_sd_km = rs.downrange_sd_m / 1e3;
+      bs.crossrange_sd_km = rs.crossrange_sd_m / 1e3;
+      for (double p : kEllipseProbabilities) {
+        const stats::Ellipse e = stats::containment_ellipse(cov, p);
+        bs.ellipses.push_back({p, e.semi_major_m / 1e3, e.semi_minor_m / 1e3, e.orientation_deg});
+      }
+    }
+    s.bodies.push_back(bs);
+  }
+  return s;
+}
+
+nlohmann::json summary_to_json(const Summary& s) {
+  using nlohmann::json;
+  json j;
+  j["scenario"] = s.meta.scenario;
+  j["samples"] = s.samples;
+  j["seed"] = s.meta.seed;
+  j["sampler"] = s.meta.sampler;
+  j["success_status"] = to_string(s.meta.success_status);
+  j["p_success"] = s.p_success;
+  j["p_success_ci95"] = {s.ci95_lo, s.ci95_hi};
+  json counts = json::object();
+  for (int st = 0; st < kStatusCount; ++st)
+    counts[to_string(static_cast<SampleStatus>(st))] = s.status_counts[static_cast<std::size_t>(st)];
+  j["status_counts"] = counts;
+  json failures = json::object();
+  for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
+    failures[s.meta.failure_names[m]] = s.failure_counts[m];
+  j["failure_counts"] = failures;
+  j["orbit"] = {{"perigee_alt_km", field_json(s.perigee_alt_km)},
+                {"apogee_alt_km", field_json(s.apogee_alt_km)},
+                {"inclination_deg", field_json(s.inclination_deg)},
+                {"insertion_time_s", field_json(s.insertion_time_s)}};
+  j["ground"] = {{"apogee_alt_km", field_json(s.vehicle_apogee_alt_km)},
+                 {"range_km", field_json(s.range_km)},
+                 {"flight_time_s", field_json(s.flight_time_s)}};
+  j["bodies"] = json::array();
+  for (const auto& b : s.bodies) {
+    auto num = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+    json jb = {{"name", b.name},
+               {"impacted", b.impacted},
+               {"impact_mean_lat_deg", num(b.impact_mean_lat_deg)},
+               {"impact_mean_lon_deg", num(b.impact_mean_lon_deg)},
+               {"impact_time_s", field_json(b.impact_time_s, false)},
+               {"downrange_sd_km", b.downrange_sd_km},
+               {"crossrange_sd_km", b.crossrange_sd_km}};
+    json el = json::object();
+    for (const auto& e : b.ellipses)
+      el[probability_key(e.probability)] = {{"semi_major_km", e.semi_major_km},
+                                            {"semi_minor_km", e.semi_minor_km},
+                                            {"orientation_deg", e.orientation_deg}};
+    jb["ellipses"] = el;
+    j["bodies"].push_back(jb);
+  }
+  j["rhs_evaluations_per_sample"] = s.rhs_per_sample;
+  j["elapsed_s"] = s.meta.elapsed_s;
+  j["samples_per_s"] = s.samples_per_s();
+  return j;
+}
+
+void print_summary(std::ostream& out, const Summary& s) {
+  fmt::print(out, "{}: {} samples, seed {}, sampler {}\n", s.meta.scenario, s.samples, s.meta.seed,
+             s.meta.sampler);
+  fmt::print(out, "P({}) = {:.5f}  95% CI [{:.5f}, {:.5f}] (Wilson)\n",
+             to_string(s.meta.success_status), s.p_success, s.ci95_lo, s.ci95_hi);
+  fmt::print(out, "\nstatus counts:\n");
+  for (int st = 0; st < kStatusCount; ++st)
+    if (s.status_counts[static_cast<std::size_t>(st)] > 0)
+      fmt::print(out, "  {:<20} {:>10}\n", to_string(static_cast<SampleStatus>(st)),
+                 s.status_counts[static_cast<std::size_t>(st)]);
+  for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
+    fmt::print(out, "  failure {:<12} {:>10}\n", s.meta.failure_names[m], s.failure_counts[m]);
+  auto row = [&](const char* name, const FieldStats& f) {
+    if (f.count == 0) return;
+    fmt::print(out, "  {:<22} {:>11.4f} {:>10.4f} {:>11.4f} {:>11.4f} {:>11.4f}\n", name, f.mean,
+               f.std, f.q01, f.q50, f.q99);
+  };
+  if (s.perigee_alt_km.count > 0 || s.range_km.count > 0)
+    fmt::print(out, "\n  {:<22} {:>11} {:>10} {:>11} {:>11} {:>11}\n", "", "mean", "std", "q01",
+               "q50", "q99");
+  row("perigee_alt_km", s.perigee_alt_km);
+  row("apogee_alt_km", s.apogee_alt_km);
+  row("inclination_deg", s.inclination_deg);
+  row("insertion_time_s", s.insertion_time_s);
+  row("vehicle apogee_alt_km", s.vehicle_apogee_alt_km);
+  row("range_km", s.range_km);
+  row("flight_time_s", s.flight_time_s);
+  fmt::print(out, "\nimpacts (ellipses: semi-major x semi-minor km, orientation deg from north)\n");
+  fmt::print(out, "  {:<12} {:>9} {:>10} {:>10} {:>9} {:>7} {:>7}", "body", "impacted", "lat_deg",
+             "lon_deg", "t_mean_s", "t_sd_s", "dr_sd");
+  for (double p : kEllipseProbabilities) fmt::print(out, " {:>22}", probability_key(p) + " %");
+  fmt::print(out, "\n");
+  for (const auto& b : s.bodies) {
+    fmt::print(out, "  {:<12} {:>9} {:>10.4f} {:>10.4f} {:>9.1f} {:>7.2f} {:>7.2f}", b.name,
+               b.impacted, b.impact_mean_lat_deg, b.impact_mean_lon_deg, b.impact_time_s.mean,
+               b.impact_time_s.std, b.downrange_sd_km);
+    for (const auto& e : b.ellipses)
+      fmt::print(out, " {:>22}",
+                 fmt::format("{:.2f}x{:.2f} @{:.0f}", e.semi_major_km, e.semi_minor_km, e.orientation_deg));
+    fmt::print(out, "\n");
+  }
+  fmt::print(out, "\n{:.0f} right-hand-side evaluations per sample; {:.1f} s, {:.0f} samples/s\n",
+             s.rhs_per_sample, s.meta.elapsed_s, s.samples_per_s());
+}
+
+}  // namespace launchmc::engine

@@ -1,0 +1,95 @@
+// Summary statistics of a Monte Carlo run, accumulated in sample order from outcome blocks, so
+// that `run` and `summarize` (which re-reads the file) print the same numbers to the bit.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/outcome.hpp"
+#include "stats/impact_ellipse.hpp"
+#include "stats/moments.hpp"
+
+namespace launchmc::engine {
+
+// Probabilities of the containment ellipses reported for every body: 50 %, 95 %, 99 %, and
+// 99.73 % (the 1-D 3-sigma figure; in 2-D that is a 3.44-sigma ellipse).
+inline constexpr std::array<double, 4> kEllipseProbabilities = {0.50, 0.95, 0.99, 0.9973};
+
+struct FieldStats {
+  std::uint64_t count = 0;
+  double mean = 0, std = 0, q01 = 0, q50 = 0, q99 = 0;
+};
+
+struct EllipseStats {
+  double probability = 0, semi_major_km = 0, semi_minor_km = 0, orientation_deg = 0;
+};
+
+struct BodySummary {
+  std::string name;
+  std::uint64_t impacted = 0;
+  double impact_mean_lat_deg = 0, impact_mean_lon_deg = 0;
+  FieldStats impact_time_s;
+  double downrange_sd_km = 0, crossrange_sd_km = 0;
+  std::vector<EllipseStats> ellipses;
+};
+
+// Facts about the run that the statistics do not compute.
+struct RunMeta {
+  std::uint64_t seed = 0;
+  std::string sampler;
+  std::string scenario;
+  SampleStatus success_status = SampleStatus::orbit;
+  double site_lat_deg = 0, site_lon_deg = 0;
+  double elapsed_s = 0;
+  std::vector<std::string> failure_names;
+};
+
+struct Summary {
+  RunMeta meta;
+  std::uint64_t samples = 0;
+  std::uint64_t successes = 0;
+  double p_success = 0, ci95_lo = 0, ci95_hi = 0;
+  std::array<std::uint64_t, kStatusCount> status_counts{};
+  std::vector<std::uint64_t> failure_counts;
+  FieldStats perigee_alt_km, apogee_alt_km, inclination_deg, insertion_time_s;
+  FieldStats vehicle_apogee_alt_km, range_km, flight_time_s;  // flights that end on the ground
+  std::vector<BodySummary> bodies;  // jettisoned bodies, then "vehicle" (its own impact)
+  double rhs_per_sample = 0;
+  double samples_per_s() const { return meta.elapsed_s > 0 ? samples / meta.elapsed_s : 0.0; }
+};
+
+class SummaryAccumulator {
+ public:
+  SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus success_status, std::size_t n_failure_modes);
+
+  // Adds rows [0, block.count) in order.
+  void add(const Block& block);
+  std::uint64_t samples() const noexcept { return samples_; }
+  std::uint64_t successes() const noexcept { return status_counts_[static_cast<std::size_t>(success_)]; }
+  // Width of the 95 % Wilson interval of P(success) so far.
+  double ci95_width() const;
+  Summary finish(const RunMeta& meta) const;
+
+ private:
+  std::vector<BodySlot> slots_;
+  SampleStatus success_;
+  std::uint64_t samples_ = 0;
+  std::array<std::uint64_t, kStatusCount> status_counts_{};
+  std::vector<std::uint64_t> failure_counts_;
+  std::int64_t rhs_total_ = 0;
+  // Values kept for exact quantiles (a few doubles per sample).
+  std::vector<double> perigee_km_, apogee_km_, inclination_deg_, insertion_s_;
+  std::vector<double> vehicle_apogee_km_, range_km_, flight_time_s_;
+  std::vector<stats::ImpactAccumulator> impacts_;  // bodies, then the vehicle
+  std::vector<stats::Moments> impact_times_;
+};
+
+nlohmann::json summary_to_json(const Summary& s);
+void print_summary(std::ostream& out, const Summary& s);
+
+}  // namespace launchmc::engine

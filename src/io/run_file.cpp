@@ -1,0 +1,247 @@
+// Monte Carlo run files: chunked, shuffled and deflated 1-D datasets, one per field.
+#include "io/run_file.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ctime>
+#include <stdexcept>
+
+#include "common/version.hpp"
+#include "io/hdf5_file.hpp"
+
+namespace launchmc::io {
+
+namespace {
+
+constexpr std::size_t kChunk = 8192;
+constexpr int kDeflate = 4;
+
+std::string utc_now() {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+// The double columns of /outcome, with their units: name, units, member.
+struct DoubleColumn {
+  const char* name;
+  const char* units;
+  std::vector<double> engine::Block::*member;
+};
+const std::vector<DoubleColumn>& outcome_columns() {
+  using B = engine::Block;
+  static const std::vector<DoubleColumn> cols = {
+      {"insertion_time_s", "s", &B::insertion_time_s},
+      {"perigee_alt_m", "m", &B::perigee_alt_m},
+      {"apogee_alt_m", "m", &B::apogee_alt_m},
+      {"semi_major_axis_m", "m", &B::semi_major_axis_m},
+      {"eccentricity", "1", &B::eccentricity},
+      {"inclination_deg", "deg", &B::inclination_deg},
+      {"raan_deg", "deg", &B::raan_deg},
+      {"arg_perigee_deg", "deg", &B::arg_perigee_deg},
+      {"max_q_Pa", "Pa", &B::max_q_Pa},
+      {"vehicle_apogee_alt_m", "m", &B::apogee_alt_m_vehicle},
+      {"range_m", "m", &B::range_m},
+      {"flight_time_s", "s", &B::flight_time_s},
+      {"vehicle_impact_lat_deg", "deg", &B::vehicle_impact_lat_deg},
+      {"vehicle_impact_lon_deg", "deg", &B::vehicle_impact_lon_deg},
+  };
+  return cols;
+}
+
+struct BodyColumn {
+  const char* name;
+  const char* units;
+  std::vector<double> engine::BodyColumns::*member;
+};
+const std::vector<BodyColumn>& body_columns() {
+  using C = engine::BodyColumns;
+  static const std::vector<BodyColumn> cols = {
+      {"impact_lat_deg", "deg", &C::impact_lat_deg},
+      {"impact_lon_deg", "deg", &C::impact_lon_deg},
+      {"impact_time_s", "s", &C::impact_time_s},
+      {"impact_speed_mps", "m/s", &C::impact_speed_mps},
+      {"impact_flight_path_angle_deg", "deg", &C::impact_flight_path_angle_deg},
+  };
+  return cols;
+}
+
+}  // namespace
+
+struct RunFileWriter::Impl {
+  std::filesystem::path path;
+  const config::LoadedConfig* config = nullptr;
+  int threads = 0;
+  std::optional<h5::File> file;
+  std::vector<h5::AppendableDataset<double>> drawn;
+  h5::AppendableDataset<std::int8_t> status, failure_mode;
+  std::vector<h5::AppendableDataset<double>> outcome;
+  h5::AppendableDataset<std::int64_t> rhs;
+  struct Body {
+    h5::AppendableDataset<std::int8_t> fate;
+    std::vector<h5::AppendableDataset<double>> cols;
+  };
+  std::vector<Body> bodies;
+  const engine::RunLayout* layout = nullptr;
+};
+
+RunFileWriter::RunFileWriter(std::filesystem::path path, const config::LoadedConfig& config,
+                             int threads)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->path = std::move(path);
+  impl_->config = &config;
+  impl_->threads = threads;
+}
+
+RunFileWriter::~RunFileWriter() = default;
+
+void RunFileWriter::begin(const engine::RunLayout& layout) {
+  Impl& m = *impl_;
+  m.layout = &layout;
+  m.file.emplace(h5::File::create(m.path));
+  h5::Group root = m.file->root();
+  root.set_attribute("format", kRunFormat);
+  root.set_attribute("format_version", kRunFormatVersion);
+  root.set_attribute("launchmc_version", launchmc::version);
+  root.set_attribute("git_revision", launchmc::git_revision);
+  root.set_attribute("created_utc", utc_now());
+  root.set_attribute("scenario", m.config->scenario.name);
+  root.set_attribute("config_path", m.config->scenario.config_path);
+  root.set_attribute("config_text", m.config->scenario.config_text);
+  root.set_attribute("seed", static_cast<std::uint64_t>(layout.meta.seed));
+  root.set_attribute("sampler", layout.meta.sampler);
+  root.set_attribute("samples_requested", static_cast<std::uint64_t>(layout.options->n_samples));
+  root.set_attribute("block_size", static_cast<std::uint64_t>(layout.options->block_size));
+  root.set_attribute("success_status", engine::to_string(layout.meta.success_status));
+  root.set_attribute("site_lat_deg", layout.meta.site_lat_deg);
+  root.set_attribute("site_lon_deg", layout.meta.site_lon_deg);
+  root.set_attribute("threads", static_cast<std::int64_t>(m.threads));
+  if (layout.options->until_ci_width) root.set_attribute("until_ci_width", *layout.options->until_ci_width);
+
+  h5::Group inputs = root.create_group("inputs");
+  for (const auto& name : layout.plan->drawn_names())
+    m.drawn.push_back(inputs.create_appendable<double>(name, kChunk, kDeflate));
+  std::vector<std::string> failure_names = layout.meta.failure_names;
+  if (!failure_names.empty()) root.create_group("failure_modes").write_string_dataset("name", failure_names);
+
+  h5::Group outcome = root.create_group("outcome");
+  m.status = outcome.create_appendable_enum("status", engine::status_enum_members(), kChunk, kDeflate);
+  m.failure_mode = outcome.create_appendable<std::int8_t>("failure_mode", kChunk, kDeflate);
+  m.failure_mode.set_attribute("meaning", "index into /failure_modes/name; -1: no failure");
+  for (const auto& c : outcome_columns()) {
+    m.outcome.push_back(outcome.create_appendable<double>(c.name, kChunk, kDeflate));
+    m.outcome.back().set_attribute("units", c.units);
+  }
+  m.rhs = outcome.create_appendable<std::int64_t>("rhs_evaluations", kChunk, kDeflate);
+
+  std::vector<std::string> body_names;
+  for (const auto& slot : layout.slots) body_names.push_back(slot.name);
+  root.write_string_dataset("body_names", body_names);
+  h5::Group bodies = root.create_group("bodies");
+  for (const auto& slot : layout.slots) {
+    h5::Group g = bodies.create_group(slot.name);
+    g.set_attribute("nominal_impact_lat_deg", slot.nominal_impact_lat_deg);
+    g.set_attribute("nominal_impact_lon_deg", slot.nominal_impact_lon_deg);
+    g.set_attribute("kind", static_cast<std::int64_t>(slot.kind));
+    g.set_attribute("index", static_cast<std::int64_t>(slot.index));
+    Impl::Body b;
+    b.fate = g.create_appendable_enum("fate", engine::fate_enum_members(), kChunk, kDeflate);
+    for (const auto& c : body_columns()) {
+      b.cols.push_back(g.create_appendable<double>(c.name, kChunk, kDeflate));
+      b.cols.back().set_attribute("units", c.units);
+    }
+    m.bodies.push_back(std::move(b));
+  }
+}
+
+void RunFileWriter::write(const engine::Block& blk) {
+  Impl& m = *impl_;
+  const std::size_t n = blk.count;
+  for (std::size_t c = 0; c < m.drawn.size(); ++c)
+    m.drawn[c].append(std::span<const double>(blk.drawn[c].data(), n));
+  m.status.append(std::span<const std::int8_t>(blk.status.data(), n));
+  m.failure_mode.append(std::span<const std::int8_t>(blk.failure_mode.data(), n));
+  const auto& cols = outcome_columns();
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    m.outcome[c].append(std::span<const double>((blk.*(cols[c].member)).data(), n));
+  m.rhs.append(std::span<const std::int64_t>(blk.rhs_evaluations.data(), n));
+  const auto& bcols = body_columns();
+  for (std::size_t k = 0; k < m.bodies.size(); ++k) {
+    m.bodies[k].fate.append(std::span<const std::int8_t>(blk.bodies[k].fate.data(), n));
+    for (std::size_t c = 0; c < bcols.size(); ++c)
+      m.bodies[k].cols[c].append(std::span<const double>((blk.bodies[k].*(bcols[c].member)).data(), n));
+  }
+}
+
+void RunFileWriter::finish(const engine::Summary& summary, bool stopped_by_ci) {
+  Impl& m = *impl_;
+  h5::Group root = m.file->root();
+  root.set_attribute("samples", static_cast<std::uint64_t>(summary.samples));
+  root.set_attribute("stopped_by", stopped_by_ci ? "until_ci" : "samples");
+  root.set_attribute("elapsed_s", summary.meta.elapsed_s);
+  root.set_attribute("samples_per_s", summary.samples_per_s());
+  m.file->commit();
+}
+
+RunFile read_run_file(const std::filesystem::path& path) {
+  h5::File file = h5::File::open_read(path);
+  h5::Group root = file.root();
+  if (!root.has_attribute("format") || root.attribute_string("format") != kRunFormat)
+    throw std::runtime_error(path.string() + ": not a launchmc run file");
+  const std::string version = root.attribute_string("format_version");
+  if (version.substr(0, version.find('.')) != "1")
+    throw std::runtime_error(fmt::format("{}: run file format version {} is not supported (this "
+                                         "launchmc reads 1.x)", path.string(), version));
+  RunFile rf;
+  rf.meta.seed = root.attribute_uint64("seed");
+  rf.meta.sampler = root.attribute_string("sampler");
+  rf.meta.scenario = root.attribute_string("scenario");
+  const std::string success = root.attribute_string("success_status");
+  rf.meta.success_status = success == "orbit" ? engine::SampleStatus::orbit : engine::SampleStatus::suborbital;
+  rf.meta.site_lat_deg = root.attribute_double("site_lat_deg");
+  rf.meta.site_lon_deg = root.attribute_double("site_lon_deg");
+  rf.meta.elapsed_s = root.attribute_double("elapsed_s");
+  rf.block_size = root.attribute_uint64("block_size");
+  rf.config_text = root.attribute_string("config_text");
+  if (root.has("failure_modes")) rf.meta.failure_names = root.open_group("failure_modes").read_strings("name");
+
+  h5::Group outcome = root.open_group("outcome");
+  engine::Block& b = rf.samples;
+  b.status = outcome.read_int8s("status");
+  const std::size_t n = b.status.size();
+  b.count = n;
+  b.failure_mode = outcome.read_int8s("failure_mode");
+  for (const auto& c : outcome_columns()) b.*(c.member) = outcome.read_doubles(c.name);
+  b.rhs_evaluations = outcome.read_int64s("rhs_evaluations");
+
+  h5::Group inputs = root.open_group("inputs");
+  for (const auto& name : inputs.children()) {
+    rf.drawn_names.push_back(name);
+    b.drawn.push_back(inputs.read_doubles(name));
+  }
+  // Bodies in the order of the run (the nominal flight's body list).
+  h5::Group bodies = root.open_group("bodies");
+  for (const auto& name : root.read_strings("body_names")) {
+    const h5::Group g = bodies.open_group(name);
+    rf.slots.push_back({name, static_cast<flight::BodyKind>(g.attribute_int64("kind")),
+                        static_cast<int>(g.attribute_int64("index")),
+                        g.attribute_double("nominal_impact_lat_deg"),
+                        g.attribute_double("nominal_impact_lon_deg")});
+    engine::BodyColumns c;
+    c.fate = g.read_int8s("fate");
+    for (const auto& col : body_columns()) c.*(col.member) = g.read_doubles(col.name);
+    b.bodies.push_back(std::move(c));
+  }
+  return rf;
+}
+
+engine::Summary summarize_run_file(const RunFile& rf) {
+  engine::SummaryAccumulator acc(rf.slots, rf.meta.success_status, rf.meta.failure_names.size());
+  acc.add(rf.samples);
+  return acc.finish(rf.meta);
+}
+
+}  // namespace launchmc::io

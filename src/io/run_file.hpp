@@ -1,0 +1,46 @@
+// The HDF5 file of a Monte Carlo run (format `launchmc-run`, docs/hdf5_format.md): written block
+// by block in sample order by the engine's sink, read back column by column by `summarize`.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/run.hpp"
+
+namespace launchmc::io {
+
+inline constexpr const char* kRunFormat = "launchmc-run";
+inline constexpr const char* kRunFormatVersion = "1.0";
+
+class RunFileWriter : public engine::BlockSink {
+ public:
+  RunFileWriter(std::filesystem::path path, const config::LoadedConfig& config, int threads);
+  ~RunFileWriter() override;
+  void begin(const engine::RunLayout& layout) override;
+  void write(const engine::Block& block) override;
+  // Writes the run's metadata and renames the temporary file onto the final path.
+  void finish(const engine::Summary& summary, bool stopped_by_ci) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A run file read back: the metadata and all samples as one block, in sample order.
+struct RunFile {
+  engine::RunMeta meta;
+  std::vector<engine::BodySlot> slots;
+  std::uint64_t block_size = 0;
+  std::vector<std::string> drawn_names;
+  engine::Block samples;
+  std::string config_text;
+};
+RunFile read_run_file(const std::filesystem::path& path);
+
+// The summary of a run file, computed exactly as the run computed it.
+engine::Summary summarize_run_file(const RunFile& file);
+
+}  // namespace launchmc::io
