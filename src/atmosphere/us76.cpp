@@ -361,6 +361,17 @@ Us76::Us76() {
   top_ = AtmosphereState{top.t_K, std::exp(top.ln_p), std::exp(top.ln_rho), top.a_mps};
   top_dln_pressure_pm_ = upper_.back().d_ln_pressure / table_step_m;
   top_dln_density_pm_ = upper_.back().d_ln_density / table_step_m;
+  // ln p on a 50-m grid below 86 km, from the closed form (see lower_at).
+  for (double z = min_alt_m; z <= upper_base_alt_m + lower_table_step_m; z += lower_table_step_m) {
+    lower_ln_p_.push_back(std::log(lower_at(z).pressure_Pa));
+    // Hydrostatic slope in geopotential altitude times dH/dz; T_M from the layer.
+    const double h_m = r0_m * z / (r0_m + z);
+    std::size_t b = 0;
+    while (b + 1 < lower_.size() && h_m >= lower_[b + 1].base_h_m) ++b;
+    const double node_tm_K = lower_[b].base_tm_K + lower_[b].lapse_Kpm * (h_m - lower_[b].base_h_m);
+    const double dh_dz = (r0_m / (r0_m + z)) * (r0_m / (r0_m + z));
+    lower_dln_p_dz_.push_back(-g0_mps2 * m0_kg_per_kmol / (r_star_J_per_kmol_K * node_tm_K) * dh_dz);
+  }
 }
 
 AtmosphereState Us76::at(double geometric_alt_m) const noexcept {
@@ -372,7 +383,7 @@ AtmosphereState Us76::at(double geometric_alt_m) const noexcept {
       }
       geometric_alt_m = min_alt_m;
     }
-    return lower_at(geometric_alt_m);
+    return lower_at(geometric_alt_m, true);
   }
   if (geometric_alt_m <= max_alt_m) return upper_at(geometric_alt_m);
   if (std::isnan(geometric_alt_m)) {
@@ -382,7 +393,7 @@ AtmosphereState Us76::at(double geometric_alt_m) const noexcept {
   return above_table_at(geometric_alt_m);
 }
 
-AtmosphereState Us76::lower_at(double z_m) const noexcept {
+AtmosphereState Us76::lower_at(double z_m, bool pressure_from_table) const noexcept {
   const double h_m = r0_m * z_m / (r0_m + z_m);
   // Layer by comparison: number of layer bases at or below H.
   const std::size_t b =
@@ -392,9 +403,24 @@ AtmosphereState Us76::lower_at(double z_m) const noexcept {
   const LowerLayer& layer = lower_[b];
   const double dh_m = h_m - layer.base_h_m;
   const double tm_K = layer.base_tm_K + layer.lapse_Kpm * dh_m;
-  const double p_Pa = layer.lapse_Kpm != 0.0
-                          ? layer.base_p_Pa * std::pow(layer.base_tm_K / tm_K, layer.exponent)
-                          : layer.base_p_Pa * std::exp(layer.isothermal_coef_pm * dh_m);
+  double p_Pa = 0.0;
+  if (pressure_from_table && !lower_ln_p_.empty()) {
+    const double x = (z_m - min_alt_m) / lower_table_step_m;
+    std::size_t i = static_cast<std::size_t>(x);
+    if (i > lower_ln_p_.size() - 2) i = lower_ln_p_.size() - 2;
+    const double f = x - static_cast<double>(i);
+    // Cubic Hermite on [0, 1] with slopes scaled by the step.
+    const double y0 = lower_ln_p_[i], y1 = lower_ln_p_[i + 1];
+    const double m0 = lower_dln_p_dz_[i] * lower_table_step_m;
+    const double m1 = lower_dln_p_dz_[i + 1] * lower_table_step_m;
+    const double f2 = f * f, f3 = f2 * f;
+    p_Pa = std::exp((2 * f3 - 3 * f2 + 1) * y0 + (f3 - 2 * f2 + f) * m0 + (-2 * f3 + 3 * f2) * y1 +
+                    (f3 - f2) * m1);
+  } else {
+    p_Pa = layer.lapse_Kpm != 0.0
+               ? layer.base_p_Pa * std::pow(layer.base_tm_K / tm_K, layer.exponent)
+               : layer.base_p_Pa * std::exp(layer.isothermal_coef_pm * dh_m);
+  }
   double t_K = tm_K;
   if (z_m > ratio_start_m) {
     // Kinetic temperature T = T_M * M/M0 between 80 and 86 km (eq. 22, table 8).

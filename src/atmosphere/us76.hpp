@@ -67,11 +67,18 @@ class Us76 {
     double d_speed_of_sound_mps;
   };
 
-  AtmosphereState lower_at(double geometric_alt_m) const noexcept;
+  // Closed form (construction and reference); pressure_from_table replaces its pow/exp with a
+  // cubic Hermite interpolation of ln p on a 50-m grid, with the exact slope
+  // d ln p / dz = -g0 M0 / (R* T_M) (r0 / (r0 + z))^2 at the nodes: C1 like ln p itself (so the
+  // integrator sees no kinks), error far below 1e-8 relative; temperature stays exact.
+  AtmosphereState lower_at(double geometric_alt_m, bool pressure_from_table = false) const noexcept;
   AtmosphereState upper_at(double geometric_alt_m) const noexcept;
   AtmosphereState above_table_at(double geometric_alt_m) const noexcept;
 
   std::array<LowerLayer, 7> lower_{};
+  static constexpr double lower_table_step_m = 50.0;
+  std::vector<double> lower_ln_p_;       // ln p [ln Pa] at min_alt + k * 50 m, up to 86 km
+  std::vector<double> lower_dln_p_dz_;   // its slope there [1/m]
   std::vector<UpperInterval> upper_;
   AtmosphereState top_{};             // state at 1000 km
   double top_dln_pressure_pm_ = 0.0;  // d ln p / dz above 1000 km [1/m]

@@ -14,40 +14,54 @@ geo::Geodetic surface_coordinates(const Environment& env, const Eigen::Vector3d&
   return {std::asin(r_ecef_m.z() / r), std::atan2(r_ecef_m.y(), r_ecef_m.x()), r - env.sphere_radius_m};
 }
 
-AirData air_data(const Environment& env, double t_s, const Eigen::Vector3d& r_eci_m,
-                 const Eigen::Vector3d& v_eci_mps) noexcept {
-  AirData a;
-  const Eigen::Matrix3d eci_to_ecef = env.rotation.eci_to_ecef(t_s);
-  const Eigen::Vector3d r_ecef = eci_to_ecef * r_eci_m;
-  a.geodetic = surface_coordinates(env, r_ecef);
-  const double sl = std::sin(a.geodetic.lat_rad), cl = std::cos(a.geodetic.lat_rad);
-  const double so = std::sin(a.geodetic.lon_rad), co = std::cos(a.geodetic.lon_rad);
-  // Local east/north/up in ECEF, then to ECI with the transpose of the rotation.
-  const Eigen::Vector3d east_ecef(-so, co, 0.0);
-  const Eigen::Vector3d north_ecef(-sl * co, -sl * so, cl);
-  const Eigen::Vector3d up_ecef(cl * co, cl * so, sl);
-  a.east_eci = eci_to_ecef.transpose() * east_ecef;
-  a.north_eci = eci_to_ecef.transpose() * north_ecef;
-  a.up_eci = eci_to_ecef.transpose() * up_ecef;
+namespace {
 
-  const atmosphere::AtmosphereState atm = env.atmosphere->at(a.geodetic.alt_m);
+// Sine and cosine of the geodetic (or spherical) latitude, and the height.
+geo::LatitudeHeight latitude_height(const Environment& env, double rho, double z) noexcept {
+  if (!env.spherical) return geo::latitude_height(rho, z);
+  const double r = std::sqrt(rho * rho + z * z);
+  return {z / r, rho / r, r - env.sphere_radius_m};
+}
+
+}  // namespace
+
+double altitude_m(const Environment& env, const Eigen::Vector3d& r) noexcept {
+  return latitude_height(env, std::sqrt(r.x() * r.x() + r.y() * r.y()), r.z()).alt_m;
+}
+
+AirData air_data(const Environment& env, double /*t_s*/, const Eigen::Vector3d& r_eci_m,
+                 const Eigen::Vector3d& v_eci_mps) noexcept {
+  // Everything here is computed in ECI axes: latitude, height and the local east/north/up
+  // directions do not depend on the Earth's rotation angle (only longitude does), so no rotation
+  // matrix and no trigonometric call is needed.
+  AirData a;
+  const double x = r_eci_m.x(), y = r_eci_m.y();
+  const double rho = std::sqrt(x * x + y * y);
+  const geo::LatitudeHeight lh = latitude_height(env, rho, r_eci_m.z());
+  a.alt_m = lh.alt_m;
+  const double ca = rho > 0.0 ? x / rho : 1.0, sa = rho > 0.0 ? y / rho : 0.0;
+  a.east_eci = Eigen::Vector3d(-sa, ca, 0.0);
+  a.north_eci = Eigen::Vector3d(-lh.sin_lat * ca, -lh.sin_lat * sa, lh.cos_lat);
+  a.up_eci = Eigen::Vector3d(lh.cos_lat * ca, lh.cos_lat * sa, lh.sin_lat);
+
+  const atmosphere::AtmosphereState atm = env.atmosphere->at(a.alt_m);
   a.temperature_K = atm.temperature_K;
   a.pressure_Pa = atm.pressure_Pa;
   a.density_kgpm3 = atm.density_kgpm3 * env.density_scale;
   if (env.density_log_sd != nullptr && env.density_xi != 0.0) {
-    const double s = (*env.density_log_sd)(a.geodetic.alt_m);
+    const double s = (*env.density_log_sd)(a.alt_m);
     a.density_kgpm3 *= std::exp(s * env.density_xi - 0.5 * s * s);
   }
   a.speed_of_sound_mps = atm.speed_of_sound_mps;
 
   // The air co-rotates with the Earth: v_air = omega x r + wind (east, north).
-  const Eigen::Vector3d omega(0.0, 0.0, env.rotation.rate_radps());
-  Eigen::Vector3d v_atm = omega.cross(r_eci_m);
+  const double w = env.rotation.rate_radps();
+  Eigen::Vector3d v_atm(-w * y, w * x, 0.0);  // omega x r
   a.v_earth_eci_mps = v_eci_mps - v_atm;
   a.earth_speed_mps = a.v_earth_eci_mps.norm();
   if (env.wind != nullptr && !env.wind->calm()) {
-    const Eigen::Vector2d w = env.wind->at(a.geodetic.alt_m);
-    v_atm += w.x() * a.east_eci + w.y() * a.north_eci;
+    const Eigen::Vector2d wind = env.wind->at(a.alt_m);
+    v_atm += wind.x() * a.east_eci + wind.y() * a.north_eci;
   }
   a.v_air_eci_mps = v_eci_mps - v_atm;
   a.airspeed_mps = a.v_air_eci_mps.norm();

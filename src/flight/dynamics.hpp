@@ -35,9 +35,13 @@ struct Environment {
 // Latitude, longitude and height above the Earth's surface (WGS-84 geodetic, or spherical).
 geo::Geodetic surface_coordinates(const Environment& env, const Eigen::Vector3d& r_ecef_m) noexcept;
 
+// Height above the surface (WGS-84 ellipsoid or the validation sphere) of an ECI position: the
+// Earth's rotation about z does not change it, so no rotation is needed.
+double altitude_m(const Environment& env, const Eigen::Vector3d& r_eci_m) noexcept;
+
 // Local frame and air data at a point of the trajectory.
 struct AirData {
-  geo::Geodetic geodetic;
+  double alt_m = 0.0;  // height above the surface
   Eigen::Vector3d east_eci, north_eci, up_eci;  // geodetic local frame, unit vectors in ECI
   double temperature_K = 0.0;
   double pressure_Pa = 0.0;

@@ -24,8 +24,8 @@ Tolerances<7> make_tolerances(const IntegratorSettings& s) {
   return tol;
 }
 
-double geodetic_alt_m(const Environment& env, double t_s, const State& y) noexcept {
-  return surface_coordinates(env, env.rotation.position_eci_to_ecef(y.head<3>(), t_s)).alt_m;
+double geodetic_alt_m(const Environment& env, double /*t_s*/, const State& y) noexcept {
+  return altitude_m(env, y.head<3>());
 }
 
 // Samples the time history on a fixed grid from the dense output, and tracks the highest point and
@@ -296,10 +296,11 @@ PointSummary summarize_point(const Environment& env, double t_s, const State& y)
   PointSummary p;
   const Eigen::Vector3d r = y.head<3>(), v = y.segment<3>(3);
   const AirData air = air_data(env, t_s, r, v);
-  p.lat_deg = air.geodetic.lat_rad * constants::rad_to_deg;
-  p.lon_deg = air.geodetic.lon_rad * constants::rad_to_deg;
-  p.alt_m = air.geodetic.alt_m;
   const Eigen::Vector3d r_ecef = env.rotation.position_eci_to_ecef(r, t_s);
+  const geo::Geodetic g = surface_coordinates(env, r_ecef);
+  p.lat_deg = g.lat_rad * constants::rad_to_deg;
+  p.lon_deg = g.lon_rad * constants::rad_to_deg;
+  p.alt_m = g.alt_m;
   const Eigen::Vector3d v_ecef = env.rotation.velocity_eci_to_ecef(r, v, t_s);
   const geo::LocalVelocity lv = geo::local_velocity(r_ecef, v_ecef);
   p.speed_mps = lv.speed_mps;

@@ -72,6 +72,37 @@ Geodetic ecef_to_geodetic(const Eigen::Vector3d& r_ecef_m) {
   return {std::atan2(z, d), std::atan2(y, x), (k + kE2 - 1.0) / k * dz};
 }
 
+LatitudeHeight latitude_height(double rho, double z) noexcept {
+  constexpr double a = constants::wgs84_a_m;
+  constexpr double b = constants::wgs84_b_m;
+  constexpr double e2 = constants::wgs84_e2;
+  constexpr double ep2 = (a * a - b * b) / (b * b);
+  // Parametric latitude beta from tan(beta) = (a z) / (b rho), then
+  // tan(phi) = (z + e'^2 b sin^3 beta) / (rho - e^2 a cos^3 beta), and again with
+  // tan(beta) = (b / a) tan(phi). Sines and cosines from normalised pairs: no trigonometry.
+  double sb = a * z, cb = b * rho;
+  double n = std::sqrt(sb * sb + cb * cb);  // no overflow at these magnitudes; hypot is slow
+  if (n == 0.0) return {0.0, 1.0, -a};  // the Earth's centre: any answer is as wrong
+  sb /= n;
+  cb /= n;
+  double sp = 0.0, cp = 1.0;
+  for (int it = 0; it < 2; ++it) {
+    const double num = z + ep2 * b * sb * sb * sb;
+    const double den = rho - e2 * a * cb * cb * cb;
+    n = std::sqrt(num * num + den * den);
+    sp = num / n;
+    cp = den / n;
+    sb = b * sp;
+    cb = a * cp;
+    n = std::sqrt(sb * sb + cb * cb);
+    sb /= n;
+    cb /= n;
+  }
+  // Height along the normal, valid at all latitudes (no division by cos(phi)).
+  const double h = rho * cp + z * sp - a * std::sqrt(1.0 - e2 * sp * sp);
+  return {sp, cp, h};
+}
+
 Eigen::Matrix3d enu_to_ecef(double lat_rad, double lon_rad) {
   const double sl = std::sin(lat_rad);
   const double cl = std::cos(lat_rad);

@@ -35,6 +35,18 @@ Geodetic ecef_to_geodetic(const Eigen::Vector3d& r_ecef_m);
 // expressed in ECEF: v_ecef = enu_to_ecef(lat, lon) * v_enu. Its transpose maps ECEF -> ENU.
 Eigen::Matrix3d enu_to_ecef(double lat_rad, double lon_rad);
 
+// Geodetic latitude (as its sine and cosine) and height from the distance to the polar axis rho
+// and the height above the equatorial plane z: all that the flight needs per step, and invariant
+// under the Earth's rotation, so it applies to ECI coordinates directly (no longitude, no
+// trigonometric calls). Bowring's iteration (Bowring 1976, Survey Review 23(181)) on the
+// parametric latitude, two rounds: < 1e-7 m from GeographicLib from -50 km to 50,000 km.
+struct LatitudeHeight {
+  double sin_lat;
+  double cos_lat;
+  double alt_m;
+};
+LatitudeHeight latitude_height(double rho_m, double z_m) noexcept;
+
 // Rotation of the Earth about its z axis at the constant rate omega_E (WGS-84,
 // constants::earth_rotation_radps): r_ecef = R3(theta(t)) r_eci, theta(t) = theta0 + omega_E t.
 // "ECI" here is the true equator and equinox of date at t = 0, with precession, nutation and
