@@ -546,14 +546,13 @@ detail::AppendableBase create_appendable_impl(hid_t loc, std::string_view name, 
     check_status(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(deflate_level)), loc, operation,
                  name);
   }
-  // Appends touch the last, partially filled chunk repeatedly: keep at least two chunks cached
-  // and evict fully written chunks first (w0 = 1).
+  // Appends touch the last, partially filled chunk repeatedly: cache two chunks and evict fully
+  // written chunks first (w0 = 1). No more: a run file has ~100 such datasets, and HDF5's default
+  // 1 MiB per dataset would hold ~100 MB of finished chunks (memory must stay flat).
   const std::size_t chunk_bytes = chunk_elems * H5Tget_size(file_type);
   Handle dapl = make(H5Pcreate(H5P_DATASET_ACCESS), loc, operation, name);
-  check_status(
-      H5Pset_chunk_cache(dapl.id(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
-                         std::max<std::size_t>(std::size_t{1} << 20, 2 * chunk_bytes), 1.0),
-      loc, operation, name);
+  check_status(H5Pset_chunk_cache(dapl.id(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 2 * chunk_bytes, 1.0),
+               loc, operation, name);
   Handle lcpl = link_create_plist(loc, name);
   Handle dataset =
       make(H5Dcreate2(loc, c_name.c_str(), file_type, space.id(), lcpl.id(), dcpl.id(), dapl.id()),

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -126,6 +127,51 @@ TEST(Cli, BadConfigExitsTwoAndWritesNothing) {
   EXPECT_EQ(run("fly /nonexistent.yaml").status, 2);
   EXPECT_EQ(run("fly " + cfg.string() + " --set launch.nothing=1").status, 2);
   EXPECT_EQ(run("frobnicate").status, 2);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
+  const fs::path dir = temp_dir();
+  const fs::path out = dir / "run.h5";
+  const RunResult r = run("run " + kConfigDir + "/chollima1_2023.yaml -n 48 --seed 7 -j 2 --json -o " +
+                          out.string());
+  ASSERT_EQ(r.status, 0);
+  auto from_run = nlohmann::json::parse(r.out);
+  for (const char* k : {"samples", "seed", "p_success", "p_success_ci95", "status_counts", "orbit",
+                        "bodies", "elapsed_s", "samples_per_s"})
+    EXPECT_TRUE(from_run.contains(k)) << k;
+  EXPECT_EQ(from_run["samples"], 48);
+  EXPECT_EQ(from_run["p_success_ci95"].size(), 2u);
+  for (const char* k : {"perigee_alt_km", "apogee_alt_km", "inclination_deg", "insertion_time_s"})
+    for (const char* s : {"mean", "std", "q01", "q50", "q99"}) EXPECT_TRUE(from_run["orbit"][k].contains(s));
+  const auto& b0 = from_run["bodies"][0];
+  for (const char* k : {"name", "impacted", "impact_mean_lat_deg", "impact_mean_lon_deg", "impact_time_s", "ellipses"})
+    EXPECT_TRUE(b0.contains(k)) << k;
+  EXPECT_TRUE(b0["ellipses"].contains("95"));
+
+  const RunResult s = run("summarize " + out.string() + " --json");
+  ASSERT_EQ(s.status, 0);
+  auto from_file = nlohmann::json::parse(s.out);
+  from_run.erase("stopped_by");
+  from_run.erase("output");
+  EXPECT_EQ(from_run.dump(), from_file.dump());
+
+  // Row 13 of the file, re-flown alone.
+  auto file = launchmc::io::h5::File::open_read(out);
+  const auto perigee = file.root().open_group("outcome").read_doubles("perigee_alt_m");
+  const RunResult f = run("fly " + kConfigDir + "/chollima1_2023.yaml --sample 13 --seed 7 --json");
+  ASSERT_EQ(f.status, 0);
+  const auto j = nlohmann::json::parse(f.out);
+  if (std::isfinite(perigee[13])) {
+    ASSERT_TRUE(j["insertion"].is_object());
+    EXPECT_DOUBLE_EQ(j["insertion"]["perigee_alt_km"].get<double>(), perigee[13] / 1e3);
+  } else {
+    EXPECT_TRUE(j["insertion"].is_null());
+  }
   fs::remove_all(dir);
 }
 
