@@ -465,6 +465,8 @@ LoadedConfig load_config(const std::string& text, const std::string& file,
     s.atol_velocity_mps = i.number_or("atol_velocity_mps", s.atol_velocity_mps, Range::positive());
     s.atol_mass_kg = i.number_or("atol_mass_kg", s.atol_mass_kg, Range::positive());
     s.max_step_s = i.number_or("max_step_s", s.max_step_s, Range::positive());
+    s.terminal_atol_velocity_mps = i.number_or("terminal_atol_velocity_mps",
+                                               s.terminal_atol_velocity_mps, Range::non_negative());
     s.event_tolerance_s =
         i.number_or("event_tolerance_s", s.event_tolerance_s, Range{1e-9, 1e-3, false, false});
     i.finish();

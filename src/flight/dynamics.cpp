@@ -88,6 +88,33 @@ Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, d
   return cp * (sh * air.east_eci + ch * air.north_eci) + sp * air.up_eci;
 }
 
+void unpowered_jacobian(const Environment& env, const PhaseForces& forces, double t_s,
+                        const State& y, const State& dydt, Eigen::Matrix<double, 7, 7>& jac,
+                        std::int64_t& rhs_evaluations) noexcept {
+  jac.setZero();
+  jac.block<3, 3>(0, 3).setIdentity();
+  const Eigen::Vector3d r = y.head<3>(), v = y.segment<3>(3);
+  const double m = y[6];
+  const AirData air = air_data(env, t_s, r, v);
+  if (forces.drag != nullptr && !forces.drag->none() && air.airspeed_mps > 0.0) {
+    const double k = 0.5 * air.density_kgpm3 * forces.drag->cd_area_m2(air.mach);
+    const Eigen::Vector3d& u = air.v_air_eci_mps;
+    const double un = air.airspeed_mps;
+    jac.block<3, 3>(3, 3) = -(k / m) * (un * Eigen::Matrix3d::Identity() + (u * u.transpose()) / un);
+    jac.block<3, 1>(3, 6) = (k / (m * m)) * un * u;  // d(-k|u|u/m)/dm
+  }
+  // Position block by forward differences: steps of ~0.1 m at the Earth's radius.
+  State yp = y, fp;
+  for (int j = 0; j < 3; ++j) {
+    const double delta = 1.5e-8 * std::max(std::abs(y[j]), 1.0e6);
+    yp[j] = y[j] + delta;
+    derivative(env, forces, t_s, yp, fp);
+    jac.block<3, 1>(3, j) = (fp.segment<3>(3) - dydt.segment<3>(3)) / delta;
+    yp[j] = y[j];
+  }
+  rhs_evaluations += 3;
+}
+
 void derivative(const Environment& env, const PhaseForces& forces, double t_s, const State& y,
                 State& dydt) noexcept {
   const Eigen::Vector3d r = y.head<3>();

@@ -75,4 +75,12 @@ Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, d
 void derivative(const Environment& env, const PhaseForces& forces, double t_s, const State& y,
                 State& dydt) noexcept;
 
+// Jacobian d(dy/dt)/dy of an unpowered body (no thrust): the velocity block of the drag
+// analytically (-(k/m)(|u| I + u u^T / |u|), u the air-relative velocity, k = rho Cd A / 2; the
+// Mach dependence of Cd neglected), the position block by forward differences (density
+// gradient, gravity gradient, co-rotation), the mass column analytically. Counts its evaluations.
+void unpowered_jacobian(const Environment& env, const PhaseForces& forces, double t_s,
+                        const State& y, const State& dydt, Eigen::Matrix<double, 7, 7>& jac,
+                        std::int64_t& rhs_evaluations) noexcept;
+
 }  // namespace launchmc::flight

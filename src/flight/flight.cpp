@@ -7,6 +7,7 @@
 
 #include "atmosphere/us76.hpp"
 #include "common/constants.hpp"
+#include "flight/rosenbrock.hpp"
 
 namespace launchmc::flight {
 
@@ -63,6 +64,7 @@ class StepObserver {
         next_sample_s_ += dt_;
       }
     }
+    if (id_ >= 0) return;  // bodies: only their histories are wanted
     const State y_stop = d.at(t_stop);
     const double alt_stop = geodetic_alt_m(env_, t_stop, y_stop);
     max_alt_m_ = std::max(max_alt_m_, alt_stop);
@@ -169,8 +171,14 @@ const vehicle::DragModel& body_drag(const vehicle::Vehicle& v, const BodyResult&
   return v.payload.drag;
 }
 
+// Terminal-velocity regime: airspeed below twice the local terminal speed
+// sqrt(2 m g / (rho Cd A)) means the drag relaxes the velocity faster than the flight changes, the
+// stiff case for an explicit integrator.
+constexpr double kTerminalSpeedFactor = 2.0;
+
 void fly_body(const Scenario& sc, const Environment& env, const DormandPrince45<7>& integrator,
-              int id, BodyResult& body, TrajectoryRecorder* recorder) {
+              const Rosenbrock23<7>* stiff_integrator, int id, BodyResult& body,
+              TrajectoryRecorder* recorder) {
   State y = body.release_state;
   double t = body.release_time_s;
   StepObserver observer(env, recorder, id, sc.history_step_s, false);
@@ -186,14 +194,36 @@ void fly_body(const Scenario& sc, const Environment& env, const DormandPrince45<
   PhaseForces forces;
   forces.drag = &body_drag(sc.vehicle, body);
   auto f = [&](double tt, const State& yy, State& dy) { derivative(env, forces, tt, yy, dy); };
+  // Events: 0 impact; 1 entry into the terminal-velocity regime (explicit phase only).
   EventSpec spec;
-  spec.count = 1;
+  spec.count = forces.drag->none() || stiff_integrator == nullptr ? 1 : 2;
   spec.direction[0] = -1;
-  auto g = [&](double tt, const State& yy, double* out) { out[0] = geodetic_alt_m(env, tt, yy); };
+  spec.direction[1] = -1;
+  auto g = [&](double tt, const State& yy, double* out) {
+    out[0] = geodetic_alt_m(env, tt, yy);
+    if (spec.count > 1) {
+      const AirData air = air_data(env, tt, yy.head<3>(), yy.segment<3>(3));
+      const double cda = forces.drag->cd_area_m2(air.mach);
+      const double g_local = constants::wgs84_gm_m3ps2 / yy.head<3>().squaredNorm();
+      const double v_terminal =
+          air.density_kgpm3 * cda > 0.0 ? std::sqrt(2.0 * yy[6] * g_local / (air.density_kgpm3 * cda))
+                                        : std::numeric_limits<double>::infinity();
+      out[1] = air.airspeed_mps - kTerminalSpeedFactor * std::min(v_terminal, 1e9);
+    }
+  };
+  const double t_end = body.release_time_s + sc.limits.max_body_flight_time_s;
   double h = 0.0;
-  const IntegrationOutcome out = integrator.integrate(
-      f, g, spec, observer, t, y, body.release_time_s + sc.limits.max_body_flight_time_s, h,
-      body.stats);
+  IntegrationOutcome out = integrator.integrate(f, g, spec, observer, t, y, t_end, h, body.stats);
+  if (out.reason == StopReason::event && out.event == 1) {
+    // Terminal descent: the rest of the way with the L-stable method, impact as the only event.
+    spec.count = 1;
+    h = std::min(h, 10.0);
+    auto jac = [&](double tt, const State& yy, const State& dy, Eigen::Matrix<double, 7, 7>& j,
+                   IntegratorStats& st) {
+      unpowered_jacobian(env, forces, tt, yy, dy, j, st.rhs_evaluations);
+    };
+    out = stiff_integrator->integrate(f, jac, g, spec, observer, t, y, t_end, h, body.stats);
+  }
   switch (out.reason) {
     case StopReason::event:
       body.fate = BodyFate::impact;
@@ -361,6 +391,10 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
   const vehicle::Vehicle& veh = sc.vehicle;
   const std::size_t n_stages = veh.stages.size();
   const DormandPrince45<7> integrator(make_tolerances(sc.integrator));
+  Tolerances<7> stiff_tolerances = make_tolerances(sc.integrator);
+  for (int i = 3; i < 6; ++i)
+    stiff_tolerances.atol[i] = std::max(stiff_tolerances.atol[i], sc.integrator.terminal_atol_velocity_mps);
+  const Rosenbrock23<7> stiff_integrator(stiff_tolerances);
 
   enum class Phase { burn, coast_to_separation, coast_to_ignition, ballistic };
   Phase phase = Phase::burn;
@@ -618,7 +652,9 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
 
   for (std::size_t i = 0; i < result.bodies.size(); ++i) {
     BodyResult& body = result.bodies[i];
-    fly_body(sc, env, integrator, static_cast<int>(i), body, recorder);
+    fly_body(sc, env, integrator,
+             sc.integrator.terminal_atol_velocity_mps > 0.0 ? &stiff_integrator : nullptr,
+             static_cast<int>(i), body, recorder);
     if (body.fate == BodyFate::impact) result.events.push_back(body.impact);
   }
   // Time order (insertion sort: few events, and no allocation unlike stable_sort).

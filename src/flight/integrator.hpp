@@ -72,6 +72,43 @@ struct EventSpec {
   std::array<int, kMaxEvents> direction{};
 };
 
+// Does g cross zero from g0 to g1 in direction dir (+1 up, -1 down, 0 either)?
+inline bool event_crosses(double g0, double g1, int dir) noexcept {
+  const bool up = g0 < 0.0 && g1 >= 0.0;
+  const bool down = g0 > 0.0 && g1 <= 0.0;
+  return dir > 0 ? up : dir < 0 ? down : (up || down);
+}
+
+// Illinois-modified regula falsi for event i on a step's dense output; returns a time just past
+// the root (on the g1 side) so that a restart from it does not fire the same event again.
+template <int N, class Events>
+double locate_event(Events& g, const DenseStep<N>& dense, double t_end, int i, double g0,
+                    double g1, double tol_s) {
+  std::array<double, kMaxEvents> vals{};
+  double a = dense.t0, b = t_end, ga = g0, gb = g1;
+  int side = 0;
+  for (int it = 0; it < 100 && (b - a) > tol_s; ++it) {
+    double c = (a * gb - b * ga) / (gb - ga);
+    if (!(c > a && c < b)) c = 0.5 * (a + b);
+    const StateN<N> yc = dense.at(c);
+    g(c, yc, vals.data());
+    const double gc = vals[i];
+    const bool after = ga < 0.0 ? gc >= 0.0 : gc <= 0.0;
+    if (after) {  // root in [a, c]
+      b = c;
+      gb = gc;
+      if (side == -1) ga *= 0.5;
+      side = -1;
+    } else {
+      a = c;
+      ga = gc;
+      if (side == +1) gb *= 0.5;
+      side = +1;
+    }
+  }
+  return b;
+}
+
 template <int N>
 class DormandPrince45 {
  public:
@@ -164,8 +201,9 @@ class DormandPrince45 {
         int fired = -1;
         double t_fire = t1;
         for (int i = 0; i < spec.count; ++i) {
-          if (!crosses(g_old[i], g_new[i], spec.direction[i])) continue;
-          const double tr = locate_root(g, dense, i, g_old[i], g_new[i]);
+          if (!event_crosses(g_old[i], g_new[i], spec.direction[i])) continue;
+          const double tr =
+              locate_event<N>(g, dense, t1, i, g_old[i], g_new[i], tol_.event_tol_s);
           if (fired < 0 || tr < t_fire) {
             fired = i;
             t_fire = tr;
@@ -195,41 +233,6 @@ class DormandPrince45 {
   }
 
  private:
-  static bool crosses(double g0, double g1, int dir) noexcept {
-    const bool up = g0 < 0.0 && g1 >= 0.0;
-    const bool down = g0 > 0.0 && g1 <= 0.0;
-    return dir > 0 ? up : dir < 0 ? down : (up || down);
-  }
-
-  // Illinois-modified regula falsi on the dense output; returns a time just past the root (on the
-  // g1 side) so that a restart from it does not fire the same event again.
-  template <class Events>
-  double locate_root(Events& g, const DenseStep<N>& dense, int i, double g0, double g1) const {
-    std::array<double, kMaxEvents> vals{};
-    double a = dense.t0, b = dense.t0 + dense.h, ga = g0, gb = g1;
-    int side = 0;
-    for (int it = 0; it < 100 && (b - a) > tol_.event_tol_s; ++it) {
-      double c = (a * gb - b * ga) / (gb - ga);
-      if (!(c > a && c < b)) c = 0.5 * (a + b);
-      const State yc = dense.at(c);
-      g(c, yc, vals.data());
-      const double gc = vals[i];
-      const bool after = ga < 0.0 ? gc >= 0.0 : gc <= 0.0;
-      if (after) {  // root in [a, c]
-        b = c;
-        gb = gc;
-        if (side == -1) ga *= 0.5;
-        side = -1;
-      } else {
-        a = c;
-        ga = gc;
-        if (side == +1) gb *= 0.5;
-        side = +1;
-      }
-    }
-    return b;
-  }
-
   template <class Rhs>
   double initial_step(Rhs& f, double t, const State& y, const State& k1, double t_end,
                       IntegratorStats& stats) const {

@@ -86,7 +86,7 @@ LatitudeHeight latitude_height(double rho, double z) noexcept {
   sb /= n;
   cb /= n;
   double sp = 0.0, cp = 1.0;
-  for (int it = 0; it < 2; ++it) {
+  for (int it = 0; it < 1; ++it) {
     const double num = z + ep2 * b * sb * sb * sb;
     const double den = rho - e2 * a * cb * cb * cb;
     n = std::sqrt(num * num + den * den);

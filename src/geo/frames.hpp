@@ -39,7 +39,8 @@ Eigen::Matrix3d enu_to_ecef(double lat_rad, double lon_rad);
 // and the height above the equatorial plane z: all that the flight needs per step, and invariant
 // under the Earth's rotation, so it applies to ECI coordinates directly (no longitude, no
 // trigonometric calls). Bowring's iteration (Bowring 1976, Survey Review 23(181)) on the
-// parametric latitude, two rounds: < 1e-7 m from GeographicLib from -50 km to 50,000 km.
+// parametric latitude, one round: height within 1e-7 m and latitude within 0.06 m (1e-8 rad)
+// of GeographicLib from -50 km to 50,000 km (measured), ample for the local frame and the air.
 struct LatitudeHeight {
   double sin_lat;
   double cos_lat;

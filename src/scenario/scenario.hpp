@@ -32,6 +32,11 @@ struct IntegratorSettings {
   double atol_mass_kg = 1e-3;
   double max_step_s = 60.0;
   double event_tolerance_s = 1e-5;  // events (burnout, impact, ...) located to this [s]
+  // Velocity tolerance in a falling body's terminal descent (the stiff phase): there velocity
+  // errors relax with the drag time constant (~1 s) instead of accumulating, so a position error
+  // of about this times 1 s per step is all they cause [m/s]. 0: no switch to the stiff
+  // integrator (the explicit one flies every body to the ground; reference runs).
+  double terminal_atol_velocity_mps = 1e-2;
 };
 
 struct FlightLimits {

@@ -284,3 +284,22 @@ TEST(Frames, LocalVelocityFlightPathAngleAndHeading) {
 }
 
 }  // namespace
+
+// The flight's fast latitude/height from (rho, z) against GeographicLib, -50 km to 50,000 km.
+TEST(LatitudeHeight, MatchesGeographicLib) {
+  const auto& earth = GeographicLib::Geocentric::WGS84();
+  double worst_h = 0, worst_lat_m = 0;
+  for (double lat = -90.0; lat <= 90.0; lat += 0.37) {
+    for (double h : {-50e3, -1e3, 0.0, 10.0, 1e4, 1e5, 5e5, 2e6, 1e7, 5e7}) {
+      double x = 0, y = 0, z = 0;
+      earth.Forward(lat, 33.0, h, x, y, z);
+      const launchmc::geo::LatitudeHeight lh = launchmc::geo::latitude_height(std::hypot(x, y), z);
+      worst_h = std::max(worst_h, std::abs(lh.alt_m - h));
+      const double lat_fast = std::atan2(lh.sin_lat, lh.cos_lat) * 180.0 / M_PI;
+      worst_lat_m = std::max(worst_lat_m, std::abs(lat_fast - lat) * 111e3);
+      EXPECT_NEAR(lh.sin_lat * lh.sin_lat + lh.cos_lat * lh.cos_lat, 1.0, 1e-14);
+    }
+  }
+  EXPECT_LT(worst_h, 1e-6);       // [m]
+  EXPECT_LT(worst_lat_m, 0.1);    // [m] along the meridian
+}
