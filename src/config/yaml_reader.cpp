@@ -1,6 +1,8 @@
 // Strict YAML reading with positions and key paths in every message.
 #include "config/yaml_reader.hpp"
 
+#include "common/parameter_path.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -186,33 +188,9 @@ Value parse_document(const std::string& text, const std::string& file_for_messag
 }
 
 std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto bad = [&](std::string_view why) {
-    throw ConfigError(fmt::format("parameter path '{}': {}", path, why));
-  };
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    const char c = path[i];
-    if (c == '.') {
-      if (cur.empty() && (out.empty() || out.back().front() != '[')) bad("empty key");
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else if (c == '[') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-      const std::size_t close = path.find(']', i);
-      if (close == std::string_view::npos) bad("missing ']'");
-      const std::string_view digits = path.substr(i + 1, close - i - 1);
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos)
-        bad("index must be a non-negative integer");
-      out.push_back(fmt::format("[{}]", digits));
-      i = close;
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  if (out.empty()) bad("empty path");
+  std::string why;
+  auto out = split_parameter_path(path, &why);
+  if (out.empty()) throw ConfigError(fmt::format("parameter path '{}': {}", path, why));
   return out;
 }
 

@@ -109,6 +109,38 @@ double locate_event(Events& g, const DenseStep<N>& dense, double t_end, int i, d
   return b;
 }
 
+// Scaled RMS norm of a local error estimate (Hairer, Norsett & Wanner, eq. II.4.11).
+template <int N>
+double error_norm(const StateN<N>& err, const StateN<N>& y0, const StateN<N>& y1,
+                  const Tolerances<N>& tol) noexcept {
+  double sq = 0.0;
+  for (int i = 0; i < N; ++i) {
+    const double sc = tol.atol[i] + tol.rtol * std::max(std::abs(y0[i]), std::abs(y1[i]));
+    sq += (err[i] / sc) * (err[i] / sc);
+  }
+  return std::sqrt(sq / N);
+}
+
+// The earliest event that fires in an accepted step [dense.t0, t1]: its index (-1: none) and, in
+// t_fire, its time located on the dense output. g_new receives the event values at t1.
+template <int N, class Events>
+int first_event(Events& g, const EventSpec& spec, const DenseStep<N>& dense, double t1,
+                const StateN<N>& y1, const std::array<double, kMaxEvents>& g_old,
+                std::array<double, kMaxEvents>& g_new, double tol_s, double& t_fire) {
+  g(t1, y1, g_new.data());
+  int fired = -1;
+  t_fire = t1;
+  for (int i = 0; i < spec.count; ++i) {
+    if (!event_crosses(g_old[i], g_new[i], spec.direction[i])) continue;
+    const double tr = locate_event<N>(g, dense, t1, i, g_old[i], g_new[i], tol_s);
+    if (fired < 0 || tr < t_fire) {
+      fired = i;
+      t_fire = tr;
+    }
+  }
+  return fired;
+}
+
 template <int N>
 class DormandPrince45 {
  public:
@@ -164,12 +196,7 @@ class DormandPrince45 {
       stats.rhs_evaluations += 6;
 
       err = h * (e1 * k1 + e3 * k3 + e4 * k4 + e5 * k5 + e6 * k6 + e7 * k7);
-      double sq = 0.0;
-      for (int i = 0; i < N; ++i) {
-        const double sc = tol_.atol[i] + tol_.rtol * std::max(std::abs(y[i]), std::abs(y1[i]));
-        sq += (err[i] / sc) * (err[i] / sc);
-      }
-      const double en = std::sqrt(sq / N);
+      const double en = error_norm<N>(err, y, y1, tol_);
       if (!std::isfinite(en)) {
         // A stage left the model's domain (e.g. NaN from an extreme state): shrink hard.
         h *= 0.1;
@@ -197,18 +224,8 @@ class DormandPrince45 {
       dense.r5 = dense.h * (d1 * k1 + d3 * k3 + d4 * k4 + d5 * k5 + d6 * k6 + d7 * k7);
 
       if (spec.count > 0) {
-        g(t1, y1, g_new.data());
-        int fired = -1;
         double t_fire = t1;
-        for (int i = 0; i < spec.count; ++i) {
-          if (!event_crosses(g_old[i], g_new[i], spec.direction[i])) continue;
-          const double tr =
-              locate_event<N>(g, dense, t1, i, g_old[i], g_new[i], tol_.event_tol_s);
-          if (fired < 0 || tr < t_fire) {
-            fired = i;
-            t_fire = tr;
-          }
-        }
+        const int fired = first_event<N>(g, spec, dense, t1, y1, g_old, g_new, tol_.event_tol_s, t_fire);
         if (fired >= 0) {
           // The interpolant keeps its full interval; observers are told to stop at t_fire.
           observe(dense, t_fire);

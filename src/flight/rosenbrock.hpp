@@ -67,12 +67,7 @@ class Rosenbrock23 {
       k3 = w.solve(f2 - e32 * (k2 - f1) - 2.0 * (k1 - f0));
       stats.rhs_evaluations += 2;
       err = (h / 6.0) * (k1 - 2.0 * k2 + k3);
-      double sq = 0.0;
-      for (int i = 0; i < N; ++i) {
-        const double sc = tol_.atol[i] + tol_.rtol * std::max(std::abs(y[i]), std::abs(y1[i]));
-        sq += (err[i] / sc) * (err[i] / sc);
-      }
-      const double en = std::sqrt(sq / N);
+      const double en = error_norm<N>(err, y, y1, tol_);
       if (!std::isfinite(en)) {
         h *= 0.1;
         ++stats.rejected_steps;
@@ -98,17 +93,8 @@ class Rosenbrock23 {
       dense.r4.setZero();
       dense.r5.setZero();
       if (spec.count > 0) {
-        g(t1, y1, g_new.data());
-        int fired = -1;
         double t_fire = t1;
-        for (int i = 0; i < spec.count; ++i) {
-          if (!event_crosses(g_old[i], g_new[i], spec.direction[i])) continue;
-          const double tr = locate_event<N>(g, dense, t1, i, g_old[i], g_new[i], tol_.event_tol_s);
-          if (fired < 0 || tr < t_fire) {
-            fired = i;
-            t_fire = tr;
-          }
-        }
+        const int fired = first_event<N>(g, spec, dense, t1, y1, g_old, g_new, tol_.event_tol_s, t_fire);
         if (fired >= 0) {
           observe(dense, t_fire);
           t = t_fire;

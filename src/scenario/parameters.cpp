@@ -1,36 +1,14 @@
 // Path -> field binding for the numeric parameters of a Scenario.
 #include "scenario/parameters.hpp"
 
+#include "common/parameter_path.hpp"
+
 #include <charconv>
 #include <functional>
 
 namespace launchmc {
 
 namespace {
-
-// Splits "a.b[2][1].c" into {"a", "b", "[2]", "[1]", "c"}; empty on bad syntax.
-std::vector<std::string> segments(std::string_view path) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    const char c = path[i];
-    if (c == '.') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else if (c == '[') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-      const std::size_t close = path.find(']', i);
-      if (close == std::string_view::npos) return {};
-      out.push_back(std::string(path.substr(i, close - i + 1)));
-      i = close;
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
 
 bool index_of(const std::string& seg, std::size_t& index) {
   if (seg.size() < 3 || seg.front() != '[' || seg.back() != ']') return false;
@@ -61,7 +39,7 @@ ParameterRef optional_field(std::optional<double>& o, bool positive_only) {
 }  // namespace
 
 ParameterRef resolve_parameter(Scenario& sc, std::string_view path) {
-  const auto s = segments(path);
+  const auto s = split_parameter_path(path);
   auto is = [&](std::initializer_list<const char*> want) {
     if (s.size() != want.size()) return false;
     std::size_t i = 0;
