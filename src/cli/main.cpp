@@ -161,8 +161,7 @@ int run_run(const RunCmdOptions& opt) {
 
 int run_summarize(const std::string& path, bool json) {
   using namespace launchmc;
-  const io::RunFile rf = io::read_run_file(path);
-  const engine::Summary s = io::summarize_run_file(rf);
+  const engine::Summary s = io::summarize_run_file(std::filesystem::path(path));
   if (json) {
     std::cout << engine::summary_to_json(s).dump(2) << "\n";
   } else {

@@ -375,6 +375,31 @@ std::vector<T> read_numeric_dataset(hid_t loc, std::string_view name) {
 }
 
 template <Element T>
+void read_numeric_range(hid_t loc, std::string_view name, std::size_t offset, std::size_t count,
+                        std::vector<T>& out) {
+  const std::string operation = std::string("read a range of ") + type_name_of<T>() + " values of dataset";
+  Handle dataset = open_dataset(loc, name, operation);
+  const hid_t ds = dataset.id();
+  Handle space = make(H5Dget_space(ds), ds, operation, "");
+  Handle file_type = make(H5Dget_type(ds), ds, operation, "");
+  const std::size_t size = element_count(space.id(), ds, operation, "");
+  if (offset + count > size) fail(ds, operation, "", "range beyond the end of the dataset");
+  out.resize(count);
+  if (count == 0) return;
+  const hsize_t start[1] = {static_cast<hsize_t>(offset)};
+  const hsize_t n[1] = {static_cast<hsize_t>(count)};
+  check_status(H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start, nullptr, n, nullptr), ds,
+               operation, "");
+  Handle memory_space = make(H5Screate_simple(1, n, nullptr), ds, operation, "");
+  // An int8-based enum is read with its own type: the integer codes, byte for byte.
+  const bool enum8 = H5Tget_class(file_type.id()) == H5T_ENUM && sizeof(T) == 1 &&
+                     H5Tget_size(file_type.id()) == 1;
+  const hid_t memory_type = enum8 ? file_type.id() : memory_type_of<T>();
+  check_status(H5Dread(ds, memory_type, memory_space.id(), space.id(), H5P_DEFAULT, out.data()), ds,
+               operation, "");
+}
+
+template <Element T>
 std::vector<T> read_numeric_attribute(hid_t obj, std::string_view name) {
   const std::string operation = attribute_operation(std::string("read ") + type_name_of<T>(), name);
   Handle attribute = open_attribute(obj, name, operation);
@@ -848,6 +873,23 @@ Dataset Group::write_enum_dataset(std::string_view name, std::span<const std::in
   check_enum_values(values, allowed, id(), name);
   return write_1d(id(), name, type.id(), type.id(), values.data(), values.size());
 }
+
+void Group::read_range(std::string_view name, std::size_t offset, std::size_t count,
+                       std::vector<double>& out) const {
+  require_valid("read a range of a dataset");
+  read_numeric_range<double>(id(), name, offset, count, out);
+}
+void Group::read_range(std::string_view name, std::size_t offset, std::size_t count,
+                       std::vector<std::int8_t>& out) const {
+  require_valid("read a range of a dataset");
+  read_numeric_range<std::int8_t>(id(), name, offset, count, out);
+}
+void Group::read_range(std::string_view name, std::size_t offset, std::size_t count,
+                       std::vector<std::int64_t>& out) const {
+  require_valid("read a range of a dataset");
+  read_numeric_range<std::int64_t>(id(), name, offset, count, out);
+}
+std::size_t Group::dataset_size(std::string_view name) const { return dataset(name).size(); }
 
 std::vector<double> Group::read_doubles(std::string_view name) const {
   require_valid("read dataset in");

@@ -227,6 +227,15 @@ class Group : public Object {
   // Readers of 1-D datasets. Integer, float and enum datasets convert to the requested type
   // through HDF5 (int32 read as double works); lossy conversions throw Error.
   std::vector<double> read_doubles(std::string_view name) const;
+  // Rows [offset, offset + count) of a 1-D dataset, for reading large files in slices. Numeric
+  // datasets (with HDF5's conversion) and int8-based enums (read as their integer codes).
+  void read_range(std::string_view name, std::size_t offset, std::size_t count,
+                  std::vector<double>& out) const;
+  void read_range(std::string_view name, std::size_t offset, std::size_t count,
+                  std::vector<std::int8_t>& out) const;
+  void read_range(std::string_view name, std::size_t offset, std::size_t count,
+                  std::vector<std::int64_t>& out) const;
+  std::size_t dataset_size(std::string_view name) const;
   std::vector<float> read_floats(std::string_view name) const;
   std::vector<std::int8_t> read_int8s(std::string_view name) const;
   std::vector<std::uint8_t> read_uint8s(std::string_view name) const;

@@ -186,43 +186,30 @@ void RunFileWriter::finish(const engine::Summary& summary, bool stopped_by_ci) {
   m.file->commit();
 }
 
-RunFile read_run_file(const std::filesystem::path& path) {
-  h5::File file = h5::File::open_read(path);
-  h5::Group root = file.root();
+RunFileReader::RunFileReader(const std::filesystem::path& path)
+    : file_(std::make_unique<h5::File>(h5::File::open_read(path))) {
+  h5::Group root = file_->root();
   if (!root.has_attribute("format") || root.attribute_string("format") != kRunFormat)
     throw std::runtime_error(path.string() + ": not a launchmc run file");
   const std::string version = root.attribute_string("format_version");
   if (version.substr(0, version.find('.')) != "1")
     throw std::runtime_error(fmt::format("{}: run file format version {} is not supported (this "
                                          "launchmc reads 1.x)", path.string(), version));
-  RunFile rf;
+  RunFile& rf = info_;
   rf.meta.seed = root.attribute_uint64("seed");
   rf.meta.sampler = root.attribute_string("sampler");
   rf.meta.scenario = root.attribute_string("scenario");
   const std::string success = root.attribute_string("success_status");
-  rf.meta.success_status = success == "orbit" ? engine::SampleStatus::orbit : engine::SampleStatus::suborbital;
+  rf.meta.success_status =
+      success == "orbit" ? engine::SampleStatus::orbit : engine::SampleStatus::suborbital;
   rf.meta.site_lat_deg = root.attribute_double("site_lat_deg");
   rf.meta.site_lon_deg = root.attribute_double("site_lon_deg");
   rf.meta.elapsed_s = root.attribute_double("elapsed_s");
   rf.block_size = root.attribute_uint64("block_size");
   rf.config_text = root.attribute_string("config_text");
-  if (root.has("failure_modes")) rf.meta.failure_names = root.open_group("failure_modes").read_strings("name");
-
-  h5::Group outcome = root.open_group("outcome");
-  engine::Block& b = rf.samples;
-  b.status = outcome.read_int8s("status");
-  const std::size_t n = b.status.size();
-  b.count = n;
-  b.failure_mode = outcome.read_int8s("failure_mode");
-  for (const auto& c : outcome_columns()) b.*(c.member) = outcome.read_doubles(c.name);
-  b.rhs_evaluations = outcome.read_int64s("rhs_evaluations");
-
-  h5::Group inputs = root.open_group("inputs");
-  for (const auto& name : inputs.children()) {
-    rf.drawn_names.push_back(name);
-    b.drawn.push_back(inputs.read_doubles(name));
-  }
-  // Bodies in the order of the run (the nominal flight's body list).
+  if (root.has("failure_modes"))
+    rf.meta.failure_names = root.open_group("failure_modes").read_strings("name");
+  for (const auto& name : root.open_group("inputs").children()) rf.drawn_names.push_back(name);
   h5::Group bodies = root.open_group("bodies");
   for (const auto& name : root.read_strings("body_names")) {
     const h5::Group g = bodies.open_group(name);
@@ -230,12 +217,54 @@ RunFile read_run_file(const std::filesystem::path& path) {
                         static_cast<int>(g.attribute_int64("index")),
                         g.attribute_double("nominal_impact_lat_deg"),
                         g.attribute_double("nominal_impact_lon_deg")});
-    engine::BodyColumns c;
-    c.fate = g.read_int8s("fate");
-    for (const auto& col : body_columns()) c.*(col.member) = g.read_doubles(col.name);
-    b.bodies.push_back(std::move(c));
   }
+  rows_ = root.open_group("outcome").dataset_size("status");
+}
+
+RunFileReader::~RunFileReader() = default;
+
+bool RunFileReader::next(engine::Block& b, std::size_t max_rows) {
+  if (position_ >= rows_) return false;
+  const std::size_t n = std::min<std::size_t>(max_rows, rows_ - position_);
+  h5::Group root = file_->root();
+  h5::Group outcome = root.open_group("outcome");
+  b.first = position_;
+  b.count = n;
+  outcome.read_range("status", position_, n, b.status);
+  outcome.read_range("failure_mode", position_, n, b.failure_mode);
+  for (const auto& c : outcome_columns()) outcome.read_range(c.name, position_, n, b.*(c.member));
+  outcome.read_range("rhs_evaluations", position_, n, b.rhs_evaluations);
+  h5::Group inputs = root.open_group("inputs");
+  b.drawn.resize(info_.drawn_names.size());
+  for (std::size_t c = 0; c < info_.drawn_names.size(); ++c)
+    inputs.read_range(info_.drawn_names[c], position_, n, b.drawn[c]);
+  h5::Group bodies = root.open_group("bodies");
+  b.bodies.resize(info_.slots.size());
+  for (std::size_t k = 0; k < info_.slots.size(); ++k) {
+    const h5::Group g = bodies.open_group(info_.slots[k].name);
+    g.read_range("fate", position_, n, b.bodies[k].fate);
+    for (const auto& col : body_columns()) g.read_range(col.name, position_, n, b.bodies[k].*(col.member));
+  }
+  position_ += n;
+  return true;
+}
+
+RunFile read_run_file(const std::filesystem::path& path) {
+  RunFileReader reader(path);
+  RunFile rf = reader.info();
+  reader.next(rf.samples, reader.rows() > 0 ? reader.rows() : 1);
+  rf.samples.count = reader.rows();
   return rf;
+}
+
+engine::Summary summarize_run_file(const std::filesystem::path& path) {
+  RunFileReader reader(path);
+  const RunFile& info = reader.info();
+  engine::SummaryAccumulator acc(info.slots, info.meta.success_status, info.meta.failure_names.size());
+  engine::Block block;
+  // Slices of 64 Ki rows: memory stays flat however large the file.
+  while (reader.next(block, 65536)) acc.add(block);
+  return acc.finish(info.meta);
 }
 
 engine::Summary summarize_run_file(const RunFile& rf) {

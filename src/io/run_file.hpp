@@ -29,7 +29,11 @@ class RunFileWriter : public engine::BlockSink {
   std::unique_ptr<Impl> impl_;
 };
 
-// A run file read back: the metadata and all samples as one block, in sample order.
+namespace h5 {
+class File;
+}
+
+// A run file read back: the metadata and (read_run_file) all samples as one block, in order.
 struct RunFile {
   engine::RunMeta meta;
   std::vector<engine::BodySlot> slots;
@@ -40,7 +44,26 @@ struct RunFile {
 };
 RunFile read_run_file(const std::filesystem::path& path);
 
-// The summary of a run file, computed exactly as the run computed it.
+// Reads a run file slice by slice, in sample order (memory independent of the file's size).
+class RunFileReader {
+ public:
+  explicit RunFileReader(const std::filesystem::path& path);
+  ~RunFileReader();
+  const RunFile& info() const noexcept { return info_; }  // metadata; samples empty
+  std::size_t rows() const noexcept { return rows_; }
+  // The next up to max_rows samples into `block` (reusing its buffers); false at the end.
+  bool next(engine::Block& block, std::size_t max_rows);
+
+ private:
+  std::unique_ptr<h5::File> file_;
+  RunFile info_;
+  std::size_t rows_ = 0;
+  std::size_t position_ = 0;
+};
+
+// The summary of a run file, computed exactly as the run computed it; reads in slices.
+engine::Summary summarize_run_file(const std::filesystem::path& path);
+// The same from a file already read whole.
 engine::Summary summarize_run_file(const RunFile& file);
 
 }  // namespace launchmc::io
