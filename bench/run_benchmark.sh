@@ -27,7 +27,7 @@ cmp <(h5dump -d /outcome/perigee_alt_m "$OUT/t1.h5" | tail -n +3) <(h5dump -d /o
   && echo "1 and 2 threads: identical perigee column"
 
 echo "== accuracy against rtol 1e-11 (explicit integrator only), first 1000 samples"
-$BIN run $CFG -n 1000 --seed 7 -o "$OUT/ref.h5" --set integrator.rtol=1e-11 --set integrator.terminal_atol_velocity_mps=0 > /dev/null 2>&1
+$BIN run $CFG -n 1000 --seed 7 -o "$OUT/ref.h5" --set integrator.rtol=1e-11 --set integrator.body_rtol=1e-11 --set integrator.terminal_atol_velocity_mps=0 > /dev/null 2>&1
 $BIN run $CFG -n 1000 --seed 7 -o "$OUT/mc.h5" > /dev/null 2>&1
 /usr/bin/python3 - "$OUT/mc.h5" "$OUT/ref.h5" <<'PY'
 import sys, h5py, numpy as np

@@ -465,6 +465,7 @@ LoadedConfig load_config(const std::string& text, const std::string& file,
     s.atol_velocity_mps = i.number_or("atol_velocity_mps", s.atol_velocity_mps, Range::positive());
     s.atol_mass_kg = i.number_or("atol_mass_kg", s.atol_mass_kg, Range::positive());
     s.max_step_s = i.number_or("max_step_s", s.max_step_s, Range::positive());
+    s.body_rtol = i.number_or("body_rtol", s.body_rtol, Range{0.0, 1e-2, false, false});
     s.terminal_atol_velocity_mps = i.number_or("terminal_atol_velocity_mps",
                                                s.terminal_atol_velocity_mps, Range::non_negative());
     s.event_tolerance_s =

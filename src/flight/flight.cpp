@@ -391,7 +391,10 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
   const vehicle::Vehicle& veh = sc.vehicle;
   const std::size_t n_stages = veh.stages.size();
   const DormandPrince45<7> integrator(make_tolerances(sc.integrator));
-  Tolerances<7> stiff_tolerances = make_tolerances(sc.integrator);
+  Tolerances<7> body_tolerances = make_tolerances(sc.integrator);
+  if (sc.integrator.body_rtol > 0.0) body_tolerances.rtol = sc.integrator.body_rtol;
+  const DormandPrince45<7> body_integrator(body_tolerances);
+  Tolerances<7> stiff_tolerances = body_tolerances;
   for (int i = 3; i < 6; ++i)
     stiff_tolerances.atol[i] = std::max(stiff_tolerances.atol[i], sc.integrator.terminal_atol_velocity_mps);
   const Rosenbrock23<7> stiff_integrator(stiff_tolerances);
@@ -652,7 +655,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
 
   for (std::size_t i = 0; i < result.bodies.size(); ++i) {
     BodyResult& body = result.bodies[i];
-    fly_body(sc, env, integrator,
+    fly_body(sc, env, body_integrator,
              sc.integrator.terminal_atol_velocity_mps > 0.0 ? &stiff_integrator : nullptr,
              static_cast<int>(i), body, recorder);
     if (body.fate == BodyFate::impact) result.events.push_back(body.impact);

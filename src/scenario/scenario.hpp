@@ -36,7 +36,10 @@ struct IntegratorSettings {
   // errors relax with the drag time constant (~1 s) instead of accumulating, so a position error
   // of about this times 1 s per step is all they cause [m/s]. 0: no switch to the stiff
   // integrator (the explicit one flies every body to the ground; reference runs).
-  double terminal_atol_velocity_mps = 1e-2;
+  double terminal_atol_velocity_mps = 1e-1;
+  // Relative tolerance of the falling bodies' flights (0: the same as rtol). Their impact points
+  // inherit the ascent's error at release, so a looser tolerance here may cost little.
+  double body_rtol = 0.0;
 };
 
 struct FlightLimits {
