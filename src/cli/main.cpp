@@ -7,14 +7,18 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "common/version.hpp"
 #include "config/load_scenario.hpp"
+#include "config/yaml_edit.hpp"
 #include "engine/run.hpp"
 #include "flight/flight.hpp"
 #include "io/flight_report.hpp"
 #include "io/run_file.hpp"
+#include "targeting/target.hpp"
 
 namespace {
 
@@ -170,6 +174,85 @@ int run_summarize(const std::string& path, bool json) {
   return 0;
 }
 
+struct TargetCmdOptions {
+  std::string config;
+  std::vector<std::string> vary;
+  std::vector<std::string> goals;
+  std::string output;
+  bool json = false;
+};
+
+std::vector<std::string> split_commas(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    std::size_t start = 0;
+    while (start <= item.size()) {
+      const std::size_t comma = item.find(',', start);
+      const std::string part = item.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!part.empty()) out.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+int run_target(const TargetCmdOptions& opt) {
+  using namespace launchmc;
+  const std::string text = config::read_text_file(opt.config);
+  const std::vector<std::string> paths = split_commas(opt.vary);
+  std::vector<targeting::Goal> goals;
+  for (const auto& g : split_commas(opt.goals)) goals.push_back(targeting::parse_goal(g));
+  const targeting::TargetResult r = targeting::solve(text, opt.config, paths, goals);
+
+  if (opt.json) {
+    nlohmann::json j;
+    j["met"] = r.met;
+    j["message"] = r.message;
+    j["condition"] = std::isfinite(r.condition) ? nlohmann::json(r.condition) : nlohmann::json(nullptr);
+    j["flights"] = r.flights;
+    j["iterations"] = r.iterations;
+    j["parameters"] = nlohmann::json::array();
+    for (std::size_t i = 0; i < paths.size(); ++i)
+      j["parameters"].push_back({{"path", paths[i]}, {"initial", r.initial[i]}, {"solution", r.solution[i]}});
+    j["goals"] = nlohmann::json::array();
+    for (std::size_t k = 0; k < goals.size(); ++k)
+      j["goals"].push_back({{"name", goals[k].name}, {"target", goals[k].value},
+                            {"tolerance", goals[k].tolerance},
+                            {"achieved", std::isfinite(r.achieved[k]) ? nlohmann::json(r.achieved[k]) : nlohmann::json(nullptr)}});
+    std::cout << j.dump(2) << "\n";
+  } else {
+    fmt::print("{:<44} {:>16} {:>16}\n", "parameter", "initial", "solution");
+    for (std::size_t i = 0; i < paths.size(); ++i)
+      fmt::print("{:<44} {:>16.8g} {:>16.8g}\n", paths[i], r.initial[i], r.solution[i]);
+    fmt::print("\n{:<34} {:>14} {:>14} {:>12} {:>10}\n", "goal", "target", "achieved", "residual", "tolerance");
+    for (std::size_t k = 0; k < goals.size(); ++k)
+      fmt::print("{:<34} {:>14.6f} {:>14.6f} {:>12.3g} {:>10.3g}\n", goals[k].name, goals[k].value,
+                 r.achieved[k], r.achieved[k] - goals[k].value, goals[k].tolerance);
+    fmt::print("\n{} flights, {} iterations, condition number {:.3g}\n", r.flights, r.iterations, r.condition);
+  }
+  if (!r.met) {
+    std::cerr << "launchmc: target: " << r.message << "; nothing written\n";
+    return kExitFailure;
+  }
+  if (!opt.output.empty()) {
+    std::vector<config::ScalarEdit> edits;
+    for (std::size_t i = 0; i < paths.size(); ++i) edits.push_back({paths[i], fmt::format("{:.10g}", r.solution[i])});
+    const std::string out_text = config::replace_scalars(text, edits, opt.config);
+    // Atomic write: a temporary beside the target, then rename.
+    const std::filesystem::path final_path(opt.output);
+    const std::filesystem::path tmp = final_path.string() + ".tmp-" + std::to_string(::getpid());
+    {
+      std::ofstream out(tmp, std::ios::binary);
+      out << out_text;
+      if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    std::filesystem::rename(tmp, final_path);
+    if (!opt.json) fmt::print("calibrated config written to {} (comments kept)\n", opt.output);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -205,6 +288,15 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--json", run.json, "print the summary as JSON");
   run_cmd->add_option("--set", run.overrides, "override a config value: PATH=VALUE (repeatable)");
 
+  TargetCmdOptions target;
+  CLI::App* target_cmd = app.add_subcommand(
+      "target", "solve for config parameters so that the nominal flight meets goals");
+  target_cmd->add_option("config", target.config, "scenario YAML file")->required();
+  target_cmd->add_option("--vary", target.vary, "parameter paths to solve for: PATH[,PATH...]")->required();
+  target_cmd->add_option("--goal", target.goals, "goals: NAME=VALUE[:TOLERANCE][,...]")->required();
+  target_cmd->add_option("-o,--output", target.output, "write the calibrated config here (comments kept)");
+  target_cmd->add_flag("--json", target.json, "print the result as JSON");
+
   std::string summarize_path;
   bool summarize_json = false;
   CLI::App* sum_cmd = app.add_subcommand("summarize", "print the summary of a run file");
@@ -222,6 +314,7 @@ int main(int argc, char** argv) {
     if (fly_cmd->parsed()) return run_fly(fly);
     if (run_cmd->parsed()) return run_run(run);
     if (sum_cmd->parsed()) return run_summarize(summarize_path, summarize_json);
+    if (target_cmd->parsed()) return run_target(target);
   } catch (const launchmc::config::ConfigError& e) {
     std::cerr << "launchmc: config error: " << e.what() << "\n";
     return kExitConfig;

@@ -176,3 +176,43 @@ TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Cli, TargetWritesCalibratedConfigKeepingComments) {
+  const fs::path dir = temp_dir();
+  const fs::path out = dir / "calibrated.yaml";
+  const RunResult r = run("target " + kConfigDir + "/hwasong18_2023.yaml --vary guidance.pitch_kick_deg,vehicle.payload.mass_kg"
+                          " --goal apogee_alt_km=6000:0.01,range_km=1100:0.01 --json -o " + out.string());
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["met"].get<bool>());
+  std::ifstream a(kConfigDir + "/hwasong18_2023.yaml"), b(out);
+  std::string la, lb;
+  int changed = 0, lines = 0;
+  while (std::getline(a, la) && std::getline(b, lb)) {
+    ++lines;
+    if (la != lb) {
+      ++changed;
+      // Only the two solved values change, and their comments stay.
+      EXPECT_TRUE(la.find("pitch_kick_deg") != std::string::npos || la.find("mass_kg: 826") != std::string::npos) << la;
+      if (la.find('#') != std::string::npos) {
+        EXPECT_EQ(la.substr(la.find('#')), lb.substr(lb.find('#')));
+      }
+    }
+  }
+  EXPECT_EQ(changed, 2);
+  EXPECT_GT(lines, 40);
+  // The calibrated file flies to the goals.
+  const auto f = nlohmann::json::parse(run("fly " + out.string() + " --json").out);
+  EXPECT_NEAR(f["apogee_alt_km"].get<double>(), 6000.0, 0.01);
+  EXPECT_NEAR(f["range_km"].get<double>(), 1100.0, 0.01);
+
+  // Unreachable goals: refused, exit 1, nothing written.
+  const fs::path out2 = dir / "never.yaml";
+  EXPECT_EQ(run("target " + kConfigDir + "/hwasong18_2023.yaml --vary vehicle.payload.mass_kg --goal apogee_alt_km=770000 -o " + out2.string()).status, 1);
+  EXPECT_FALSE(fs::exists(out2));
+  fs::remove_all(dir);
+}
+
+}  // namespace

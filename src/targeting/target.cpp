@@ -1,0 +1,217 @@
+// Levenberg-Marquardt targeting of nominal flights.
+#include "targeting/target.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <limits>
+
+#include "geo/frames.hpp"
+#include "orbit/elements.hpp"
+#include "scenario/parameters.hpp"
+
+namespace launchmc::targeting {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Relative finite-difference step: large enough that the adaptive integrator's step-size choices
+// (which make a flight's results a slightly rough function of its inputs) do not swamp the
+// derivative, small enough to stay in the linear range.
+constexpr double kFdStep = 1e-4;
+
+std::string format_value(double x) { return fmt::format("{:.17g}", x); }
+
+}  // namespace
+
+double default_tolerance(const std::string& name) {
+  if (name.ends_with("_s") || name.ends_with("_km")) return 0.1;  // [s], [km]
+  return 1e-3;                                                    // [deg] and anything else
+}
+
+Goal parse_goal(std::string_view text) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    throw config::ConfigError(fmt::format("goal '{}': expected NAME=VALUE[:TOLERANCE]", text));
+  Goal g;
+  g.name = std::string(text.substr(0, eq));
+  std::string rest(text.substr(eq + 1));
+  const std::size_t colon = rest.find(':');
+  try {
+    std::size_t used = 0;
+    g.value = std::stod(rest.substr(0, colon), &used);
+    if (used != rest.substr(0, colon).size()) throw std::invalid_argument("trailing text");
+    g.tolerance = colon == std::string::npos ? default_tolerance(g.name) : std::stod(rest.substr(colon + 1));
+  } catch (const std::exception&) {
+    throw config::ConfigError(fmt::format("goal '{}': VALUE and TOLERANCE must be numbers", text));
+  }
+  if (!(g.tolerance > 0.0)) throw config::ConfigError(fmt::format("goal '{}': tolerance must be > 0", text));
+  return g;
+}
+
+double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::string& name) {
+  using constants::rad_to_deg;
+  if (name.rfind("insertion.", 0) == 0) {
+    const std::string field = name.substr(10);
+    for (const auto& e : r.events) {
+      if (e.kind != flight::EventKind::burnout ||
+          e.index + 1 != static_cast<int>(sc.vehicle.stages.size()))
+        continue;
+      const orbit::Elements el = orbit::elements_from_state(e.state.head<3>(), e.state.segment<3>(3));
+      const orbit::ApsisAltitudes aps = orbit::apsis_altitudes(el);
+      if (field == "time_s") return e.t_s;
+      if (field == "perigee_alt_km") return aps.perigee_alt_m / 1e3;
+      if (field == "apogee_alt_km") return aps.apogee_alt_m / 1e3;
+      if (field == "inclination_deg") return el.inclination_rad * rad_to_deg;
+      if (field == "raan_deg") return el.raan_rad * rad_to_deg;
+      throw config::ConfigError("unknown goal '" + name + "'");
+    }
+    return kNaN;
+  }
+  const bool on_ground =
+      r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash;
+  if (name == "apogee_alt_km") return on_ground ? r.apogee_alt_m / 1e3 : kNaN;
+  if (name == "range_km") return on_ground ? r.range_m / 1e3 : kNaN;
+  if (name == "flight_time_s") return on_ground ? r.flight_time_s : kNaN;
+  const std::size_t dot = name.find('.');
+  if (dot != std::string::npos) {
+    const std::string body = name.substr(0, dot), field = name.substr(dot + 1);
+    const flight::Environment env = flight::make_environment(sc);
+    for (const auto& b : r.bodies) {
+      if (flight::body_name(sc, b) != body) continue;
+      if (b.fate != flight::BodyFate::impact) return kNaN;
+      const flight::PointSummary p = flight::summarize_point(env, b.impact.t_s, b.impact.state);
+      if (field == "impact_lat_deg") return p.lat_deg;
+      if (field == "impact_lon_deg") return p.lon_deg;
+      if (field == "impact_range_km")
+        return geo::geodesic_inverse(sc.site.lat_deg, sc.site.lon_deg, p.lat_deg, p.lon_deg).distance_m / 1e3;
+      throw config::ConfigError("unknown goal '" + name + "'");
+    }
+    throw config::ConfigError(fmt::format("goal '{}': no jettisoned body named '{}'", name, body));
+  }
+  throw config::ConfigError("unknown goal '" + name + "'");
+}
+
+TargetResult solve(const std::string& text, const std::string& file,
+                   const std::vector<std::string>& paths, const std::vector<Goal>& goals,
+                   const TargetOptions& opt) {
+  TargetResult res;
+  const Eigen::Index n = static_cast<Eigen::Index>(paths.size());
+  const Eigen::Index m = static_cast<Eigen::Index>(goals.size());
+  if (n == 0 || m == 0) throw config::ConfigError("target: give at least one --vary and one --goal");
+
+  // Initial values, read through the same path binding the Monte Carlo uses.
+  {
+    config::LoadedConfig cfg = config::load_config(text, file);
+    for (const auto& p : paths) {
+      const ParameterRef ref = resolve_parameter(cfg.scenario, p);
+      if (!ref) throw config::ConfigError(fmt::format("--vary '{}' names no parameter: {}", p, ref.why_not));
+      res.initial.push_back(*ref.value);
+    }
+  }
+  // Residuals scaled by the tolerances: "met" is |r_i| <= 1.
+  auto evaluate = [&](const Eigen::VectorXd& x, Eigen::VectorXd& r, std::vector<double>* achieved) {
+    std::vector<config::Override> o;
+    for (Eigen::Index i = 0; i < n; ++i) o.push_back({paths[static_cast<std::size_t>(i)], format_value(x[i])});
+    Scenario sc;
+    try {
+      sc = config::load_scenario(text, file, o);
+    } catch (const config::ConfigError&) {
+      return false;  // a trial value outside the parameter's valid range: a failed step
+    }
+    const flight::FlightResult fr = flight::fly(sc);
+    ++res.flights;
+    r.resize(m);
+    for (Eigen::Index k = 0; k < m; ++k) {
+      const Goal& g = goals[static_cast<std::size_t>(k)];
+      const double v = goal_value(sc, fr, g.name);
+      if (achieved) achieved->push_back(v);
+      r[k] = (v - g.value) / g.tolerance;
+    }
+    return r.allFinite();
+  };
+
+  Eigen::VectorXd x(n);
+  for (Eigen::Index i = 0; i < n; ++i) x[i] = res.initial[static_cast<std::size_t>(i)];
+  Eigen::VectorXd r;
+  if (!evaluate(x, r, nullptr)) {
+    res.message = "a goal does not apply to the starting flight (no orbit, no impact, ...)";
+    res.solution.assign(res.initial.begin(), res.initial.end());
+    return res;
+  }
+  double cost = r.squaredNorm();
+  double lambda = 1e-3;
+  Eigen::MatrixXd jac(m, n);
+  for (res.iterations = 0; res.iterations < opt.max_iterations; ++res.iterations) {
+    if (r.lpNorm<Eigen::Infinity>() <= 1.0) break;
+    // Forward differences, steps relative to each parameter's size.
+    for (Eigen::Index i = 0; i < n; ++i) {
+      Eigen::VectorXd xp = x;
+      const double step = kFdStep * std::max(std::abs(x[i]), 1.0);
+      xp[i] += step;
+      Eigen::VectorXd rp;
+      if (!evaluate(xp, rp, nullptr)) {
+        xp[i] = x[i] - step;
+        evaluate(xp, rp, nullptr);
+        jac.col(i) = (r - rp) / step;
+      } else {
+        jac.col(i) = (rp - r) / step;
+      }
+    }
+    const Eigen::MatrixXd jtj = jac.transpose() * jac;
+    const Eigen::VectorXd jtr = jac.transpose() * r;
+    bool improved = false;
+    for (int tries = 0; tries < 12; ++tries) {
+      Eigen::MatrixXd a = jtj;
+      a.diagonal() += lambda * jtj.diagonal().cwiseMax(1e-12);
+      const Eigen::VectorXd dx = a.ldlt().solve(-jtr);
+      Eigen::VectorXd rn;
+      if (dx.allFinite() && evaluate(x + dx, rn, nullptr) && rn.squaredNorm() < cost) {
+        x += dx;
+        r = rn;
+        cost = rn.squaredNorm();
+        lambda = std::max(lambda * 0.3, 1e-9);
+        improved = true;
+        break;
+      }
+      lambda *= 10.0;
+    }
+    if (!improved) break;
+  }
+  // Conditioning of the tolerance-scaled problem at the solution.
+  {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      Eigen::VectorXd xp = x;
+      const double step = kFdStep * std::max(std::abs(x[i]), 1.0);
+      xp[i] += step;
+      Eigen::VectorXd rp;
+      evaluate(xp, rp, nullptr);
+      // Column in units of the parameter's own size, so that the condition number compares
+      // relative sensitivities.
+      jac.col(i) = (rp - r) / step * std::max(std::abs(x[i]), 1.0);
+    }
+    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(jac);
+    const auto& s = svd.singularValues();
+    res.condition = s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : std::numeric_limits<double>::infinity();
+    if (n > m) res.condition = std::numeric_limits<double>::infinity();
+  }
+  res.solution.assign(x.data(), x.data() + n);
+  evaluate(x, r, &res.achieved);
+  res.met = r.lpNorm<Eigen::Infinity>() <= 1.0;
+  res.ill_conditioned = !(res.condition <= opt.max_condition);
+  if (n > m) {
+    res.message = fmt::format("ill-conditioned: {} parameters for {} goals (the solution is not unique: "
+                              "vary fewer parameters or add goals)", n, m);
+  } else if (res.ill_conditioned) {
+    res.message = fmt::format("ill-conditioned: the scaled Jacobian's condition number is {:.3g} "
+                              "(> {:.0g}): some goals barely depend on the varied parameters, or two "
+                              "parameters act alike", res.condition, opt.max_condition);
+  } else if (!res.met) {
+    res.message = "the goals cannot be met with these parameters (the best fit is shown)";
+  }
+  if (res.ill_conditioned) res.met = false;
+  return res;
+}
+
+}  // namespace launchmc::targeting

@@ -1,0 +1,55 @@
+// Solving for config parameters so that the nominal flight meets goals (insertion time and orbit,
+// missile apogee/range/flight time, body impact points): damped Gauss-Newton (Levenberg-
+// Marquardt) on finite-difference Jacobians, with a refusal when the goals cannot be met or the
+// problem is ill-conditioned.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/load_scenario.hpp"
+#include "flight/flight.hpp"
+
+namespace launchmc::targeting {
+
+// A goal "NAME=VALUE[:TOLERANCE]". Names:
+//   insertion.time_s, insertion.perigee_alt_km, insertion.apogee_alt_km,
+//   insertion.inclination_deg, insertion.raan_deg   (osculating orbit at the last stage's cutoff,
+//                                                    also when it is not yet an orbit)
+//   apogee_alt_km, range_km, flight_time_s          (the vehicle's own flight to the ground)
+//   <body>.impact_lat_deg, <body>.impact_lon_deg, <body>.impact_range_km  (a jettisoned body)
+struct Goal {
+  std::string name;
+  double value = 0.0;
+  double tolerance = 0.0;  // |achieved - value| <= tolerance counts as met
+};
+Goal parse_goal(std::string_view text);  // throws config::ConfigError
+// The default tolerance of a goal (0.1 s, 0.1 km, 1e-3 deg, ...).
+double default_tolerance(const std::string& name);
+
+// Achieved value of a goal for a flight (NaN if it does not apply, e.g. no impact).
+double goal_value(const Scenario& scenario, const flight::FlightResult& result, const std::string& name);
+
+struct TargetOptions {
+  int max_iterations = 50;
+  double max_condition = 1e8;  // of the tolerance-scaled Jacobian; above: ill-conditioned
+};
+
+struct TargetResult {
+  bool met = false;             // every goal within tolerance
+  bool ill_conditioned = false;
+  std::string message;          // why not, when not met
+  std::vector<double> initial, solution;  // parameter values
+  std::vector<double> achieved;           // goal values at the solution
+  double condition = 0.0;
+  int iterations = 0;
+  int flights = 0;
+};
+
+// Varies the parameters at `paths` in the config text (by overrides, so all validation applies)
+// until the goals are met.
+TargetResult solve(const std::string& config_text, const std::string& file,
+                   const std::vector<std::string>& paths, const std::vector<Goal>& goals,
+                   const TargetOptions& options = {});
+
+}  // namespace launchmc::targeting

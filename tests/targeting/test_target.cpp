@@ -1,0 +1,74 @@
+// `target`: recovers known parameters from the nominal flight's own results, and refuses
+// underdetermined or unreachable problems.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "config/load_scenario.hpp"
+#include "flight/flight.hpp"
+#include "targeting/target.hpp"
+
+namespace launchmc::targeting {
+namespace {
+
+const std::string kConfig = std::string(LAUNCHMC_CONFIG_DIR) + "/hwasong18_2023.yaml";
+
+std::string perturbed_text(const std::string& text, const std::vector<config::Override>& o) {
+  YAML::Node root = YAML::Load(text);
+  for (const auto& ov : o) config::set_scalar(root, ov.path, ov.value);
+  YAML::Emitter out;
+  out << root;
+  return out.c_str();
+}
+
+TEST(Target, RecoversPerturbedParametersFromNominalResults) {
+  const std::string text = config::read_text_file(kConfig);
+  const Scenario nominal = config::load_scenario(text, kConfig);
+  const flight::FlightResult r = flight::fly(nominal);
+  const double kick0 = nominal.guidance.pitch_kick_deg;
+  const double mass0 = nominal.vehicle.payload.mass_kg;
+  // Goals: the nominal flight's own apogee and range, tightly.
+  const std::vector<Goal> goals = {{"apogee_alt_km", r.apogee_alt_m / 1e3, 0.01},
+                                   {"range_km", r.range_m / 1e3, 0.01}};
+  const std::string start = perturbed_text(
+      text, {{"guidance.pitch_kick_deg", std::to_string(kick0 * 1.08)},
+             {"vehicle.payload.mass_kg", std::to_string(mass0 * 0.93)}});
+  const TargetResult t = solve(start, "perturbed.yaml", {"guidance.pitch_kick_deg", "vehicle.payload.mass_kg"}, goals);
+  ASSERT_TRUE(t.met) << t.message;
+  EXPECT_NEAR(t.initial[0], kick0 * 1.08, 1e-9);
+  EXPECT_NEAR(t.solution[0] / kick0, 1.0, 1e-4);
+  EXPECT_NEAR(t.solution[1] / mass0, 1.0, 1e-4);
+  EXPECT_LT(t.condition, 1e8);
+}
+
+TEST(Target, RefusesMoreParametersThanGoals) {
+  const std::string text = config::read_text_file(kConfig);
+  const TargetResult t = solve(text, kConfig, {"guidance.pitch_kick_deg", "vehicle.payload.mass_kg"},
+                               {{"range_km", 1001.2, 0.1}});
+  EXPECT_FALSE(t.met);
+  EXPECT_NE(t.message.find("ill-conditioned"), std::string::npos) << t.message;
+}
+
+TEST(Target, RefusesGoalsThatCannotBeMet) {
+  const std::string text = config::read_text_file(kConfig);
+  // Twice the Moon's distance is out of reach of any re-entry vehicle mass.
+  const TargetResult t = solve(text, kConfig, {"vehicle.payload.mass_kg"}, {{"apogee_alt_km", 7.7e5, 1.0}});
+  EXPECT_FALSE(t.met);
+  EXPECT_FALSE(t.message.empty());
+}
+
+TEST(Target, GoalSyntax) {
+  const Goal g = parse_goal("insertion.perigee_alt_km=493:0.5");
+  EXPECT_EQ(g.name, "insertion.perigee_alt_km");
+  EXPECT_DOUBLE_EQ(g.value, 493.0);
+  EXPECT_DOUBLE_EQ(g.tolerance, 0.5);
+  EXPECT_DOUBLE_EQ(parse_goal("range_km=1000").tolerance, 0.1);
+  EXPECT_THROW(parse_goal("range_km"), config::ConfigError);
+  EXPECT_THROW(parse_goal("range_km=far"), config::ConfigError);
+}
+
+}  // namespace
+}  // namespace launchmc::targeting
