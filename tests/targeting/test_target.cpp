@@ -1,6 +1,7 @@
 // `target`: recovers known parameters from the nominal flight's own results, and refuses
 // underdetermined or unreachable problems.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -34,8 +35,8 @@ TEST(Target, RecoversPerturbedParametersFromNominalResults) {
   const std::vector<Goal> goals = {{"apogee_alt_km", r.apogee_alt_m / 1e3, 0.01},
                                    {"range_km", r.range_m / 1e3, 0.01}};
   const std::string start = perturbed_text(
-      text, {{"guidance.pitch_kick_deg", std::to_string(kick0 * 1.08)},
-             {"vehicle.payload.mass_kg", std::to_string(mass0 * 0.93)}});
+      text, {{"guidance.pitch_kick_deg", fmt::format("{:.17g}", kick0 * 1.08)},
+             {"vehicle.payload.mass_kg", fmt::format("{:.17g}", mass0 * 0.93)}});
   const TargetResult t = solve(start, "perturbed.yaml", {"guidance.pitch_kick_deg", "vehicle.payload.mass_kg"}, goals);
   ASSERT_TRUE(t.met) << t.message;
   EXPECT_NEAR(t.initial[0], kick0 * 1.08, 1e-9);
