@@ -67,6 +67,16 @@ TEST(BundledScenarios, Chollima1DebrisFallsNearNotifiedZones) {
   EXPECT_LT(miss_km(sc, r, "stage2", 14.5995, 120.9842, 90.0, 820.0), 300.0);
 }
 
+TEST(BundledScenarios, Unha3ReachesItsOrbit) {
+  const Scenario sc = config::load_scenario_file(kConfigDir + "/unha3_2012.yaml");
+  const flight::FlightResult r = flight::fly(sc);
+  ASSERT_EQ(r.status, flight::FlightStatus::orbit);
+  // US tracking of KMS-3-2: 499.7 x 584.2 km, 97.4 deg.
+  EXPECT_NEAR(r.insertion->apsides.perigee_alt_m / 1e3, 499.7, 20.0);
+  EXPECT_NEAR(r.insertion->apsides.apogee_alt_m / 1e3, 584.2, 20.0);
+  EXPECT_NEAR(r.insertion->elements.inclination_rad * rad_to_deg, 97.4, 0.3);
+}
+
 struct LoftedTest {
   std::string name;
   double apogee_km, range_km, flight_time_s;
