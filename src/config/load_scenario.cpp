@@ -86,6 +86,17 @@ vehicle::Stage read_stage(const Value& v, std::size_t index) {
   s.engine.thrust_scale = m.number_or("thrust_scale", 1.0, Range::positive());
   s.ignition_delay_s = m.number_or("ignition_delay_s", 0.0, Range::non_negative());
   s.cutoff_time_s = m.optional_number("cutoff_time_s", Range::positive());
+  if (auto ec = m.optional("energy_cutoff")) {
+    MapReader e(*ec);
+    const auto a = e.optional_number("semi_major_axis_km", Range{6000.0, 1e6, false, false});
+    const auto apo = e.optional_number("apogee_alt_km", Range::positive());
+    if (a.has_value() == apo.has_value())
+      ec->fail("give exactly one of semi_major_axis_km and apogee_alt_km");
+    s.energy_cutoff = vehicle::EnergyCutoff{
+        a ? vehicle::CutoffQuantity::semi_major_axis : vehicle::CutoffQuantity::apogee_altitude,
+        (a ? *a : *apo) * 1e3};
+    e.finish();
+  }
   s.separation_delay_s = m.number_or("separation_delay_s", 0.0, Range::non_negative());
   s.stack_drag = read_drag(m.required("stack_drag"));
   if (auto d = m.optional("spent_drag")) s.spent_drag = read_drag(*d);

@@ -549,7 +549,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       t_next = std::min(t_next, *veh.fairing->jettison_time_s);
 
     // State-triggered events.
-    enum EventId { kImpact = 0, kDepletion, kFairingAltitude, kApogee };
+    enum EventId { kImpact = 0, kDepletion, kFairingAltitude, kApogee, kEnergyCutoff };
     std::array<int, kMaxEvents> ids{};
     EventSpec spec;
     auto add_spec = [&](int id, int dir) {
@@ -560,6 +560,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     add_spec(kImpact, -1);
     const double burnout_mass_kg = mass_above(k) + stage.dry_mass_kg;
     if (phase == Phase::burn) add_spec(kDepletion, -1);
+    if (phase == Phase::burn && stage.energy_cutoff) add_spec(kEnergyCutoff, +1);
     if (fairing_on && veh.fairing->jettison_alt_m) add_spec(kFairingAltitude, +1);
     if (phase == Phase::ballistic && !apogee_found) add_spec(kApogee, -1);
     auto g = [&](double tt, const State& yy, double* out) {
@@ -567,6 +568,20 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
         switch (ids[static_cast<std::size_t>(i)]) {
           case kImpact: out[i] = geodetic_alt_m(env, tt, yy); break;
           case kDepletion: out[i] = yy[6] - burnout_mass_kg; break;
+          case kEnergyCutoff: {
+            const vehicle::EnergyCutoff& c = *stage.energy_cutoff;
+            const Eigen::Vector3d rr = yy.head<3>(), vv = yy.segment<3>(3);
+            // a = -mu / (2 E): increases monotonically while thrust adds energy; an unbound
+            // orbit (E >= 0) counts as past any target.
+            const double energy = 0.5 * vv.squaredNorm() - constants::wgs84_gm_m3ps2 / rr.norm();
+            if (c.quantity == vehicle::CutoffQuantity::semi_major_axis) {
+              out[i] = energy < 0.0 ? -constants::wgs84_gm_m3ps2 / (2.0 * energy) - c.value_m : 1e12;
+            } else {
+              const orbit::Elements el = orbit::elements_from_state(rr, vv);
+              out[i] = el.eccentricity < 1.0 ? orbit::apsis_altitudes(el).apogee_alt_m - c.value_m : 1e12;
+            }
+            break;
+          }
           case kFairingAltitude:
             out[i] = geodetic_alt_m(env, tt, yy) - *veh.fairing->jettison_alt_m;
             break;
@@ -591,6 +606,9 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
           break;
         case kDepletion:
           y[6] = burnout_mass_kg;  // exactly empty tanks, not a hair below
+          burnout();
+          break;
+        case kEnergyCutoff:
           burnout();
           break;
         case kFairingAltitude:

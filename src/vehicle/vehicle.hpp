@@ -3,6 +3,7 @@
 // area; every jettisoned body keeps its own mass and drag and is flown to impact.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,15 @@ struct Engine {
   double nominal_burn_time_s(double propellant_mass_kg) const;
 };
 
+// Closed-loop cutoff on energy: the engine stops when the osculating orbit reaches a target
+// (semi-major axis for a launcher's last stage; apogee altitude, which for a ballistic missile's
+// lofted arc is the apogee it will reach). The state used is the true one (perfect navigation).
+enum class CutoffQuantity : std::uint8_t { semi_major_axis, apogee_altitude };
+struct EnergyCutoff {
+  CutoffQuantity quantity = CutoffQuantity::semi_major_axis;
+  double value_m = 0.0;  // [m]: semi-major axis, or apogee height above the ellipsoid
+};
+
 struct Stage {
   std::string name;
   double dry_mass_kg = 0.0;         // [kg] structure, engines, residuals
@@ -69,6 +79,7 @@ struct Stage {
   Engine engine;
   double ignition_delay_s = 0.0;    // [s] from the previous stage's separation (or liftoff) to ignition
   std::optional<double> cutoff_time_s;  // [s] commanded cutoff, time after ignition
+  std::optional<EnergyCutoff> energy_cutoff;  // cutoff when the orbit reaches a target
   double separation_delay_s = 0.0;  // [s] from burnout/cutoff to separation of this stage
   DragModel stack_drag;             // the stack while this stage is the lowest one
   DragModel spent_drag;             // this stage alone, falling after separation

@@ -1,0 +1,57 @@
+// Closed-loop energy cutoff: with the last stage's thrust (+-5 %), Isp (+-2 %) and stage mass
+// (+-3 %) perturbed, a cutoff on the osculating semi-major axis still meets the target orbit's
+// energy, whereas the open-loop timed cutoff misses it.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "config/load_scenario.hpp"
+#include "flight/flight.hpp"
+
+namespace launchmc::flight {
+namespace {
+
+const std::string kConfig = std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml";
+
+double semi_major_axis_km(const FlightResult& r) {
+  return r.insertion ? r.insertion->elements.semi_major_axis_m / 1e3 : std::nan("");
+}
+
+TEST(EnergyCutoff, MeetsTheTargetEnergyUnderPerturbationsWhereTimedCutoffMisses) {
+  std::string text = config::read_text_file(kConfig);
+  const Scenario nominal = config::load_scenario(text, kConfig);
+  const FlightResult nominal_flight = fly(nominal);
+  ASSERT_TRUE(nominal_flight.insertion);
+  // Target: the reported orbit's semi-major axis, R_e + (493 + 512) / 2 km.
+  const double target_km = 6378.137 + 0.5 * (493.0 + 512.0);
+  // Guided variant: the third stage burns until that energy (its timed cutoff moved out of the
+  // way, up to depletion).
+  std::string guided = text;
+  const std::string cut = "      cutoff_time_s: 160.92";
+  const auto pos = guided.find(cut);
+  ASSERT_NE(pos, std::string::npos);
+  guided.replace(pos, cut.size(), "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) + "}");
+
+  int open_loop_misses = 0;
+  for (double thrust : {0.95, 1.05}) {
+    for (double isp : {0.98, 1.02}) {
+      for (double mass : {0.97, 1.03}) {
+        SCOPED_TRACE(testing::Message() << "thrust x" << thrust << " isp x" << isp << " mass x" << mass);
+        const std::vector<config::Override> o = {
+            {"vehicle.stages[2].thrust_vac_N", std::to_string(5.88e4 * thrust)},
+            {"vehicle.stages[2].isp_vac_s", std::to_string(310.0 * isp)},
+            {"vehicle.stages[2].dry_mass_kg", std::to_string(650.0 * mass)}};
+        const FlightResult g = fly(config::load_scenario(guided, "guided.yaml", o));
+        ASSERT_EQ(g.status, FlightStatus::orbit);
+        EXPECT_NEAR(semi_major_axis_km(g), target_km, 0.5);
+        const FlightResult open = fly(config::load_scenario(text, kConfig, o));
+        if (!open.insertion || std::abs(semi_major_axis_km(open) - target_km) > 5.0) ++open_loop_misses;
+      }
+    }
+  }
+  EXPECT_GE(open_loop_misses, 6);  // of 8 corners
+}
+
+}  // namespace
+}  // namespace launchmc::flight
