@@ -94,7 +94,8 @@ vehicle::Stage read_stage(const Value& v, std::size_t index) {
       ec->fail("give exactly one of semi_major_axis_km and apogee_alt_km");
     s.energy_cutoff = vehicle::EnergyCutoff{
         a ? vehicle::CutoffQuantity::semi_major_axis : vehicle::CutoffQuantity::apogee_altitude,
-        (a ? *a : *apo) * 1e3};
+        (a ? *a : *apo) * 1e3, e.number_or("nav_velocity_bias_mps", 0.0, Range::closed(-1000, 1000)),
+        e.number_or("nav_position_bias_m", 0.0, Range::closed(-1e6, 1e6))};
     e.finish();
   }
   s.separation_delay_s = m.number_or("separation_delay_s", 0.0, Range::non_negative());

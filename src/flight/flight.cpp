@@ -570,7 +570,10 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
           case kDepletion: out[i] = yy[6] - burnout_mass_kg; break;
           case kEnergyCutoff: {
             const vehicle::EnergyCutoff& c = *stage.energy_cutoff;
-            const Eigen::Vector3d rr = yy.head<3>(), vv = yy.segment<3>(3);
+            // The navigated state: true state plus the navigation biases.
+            const Eigen::Vector3d r_true = yy.head<3>(), v_true = yy.segment<3>(3);
+            const Eigen::Vector3d rr = r_true + c.nav_position_bias_m * r_true.normalized();
+            const Eigen::Vector3d vv = v_true + c.nav_velocity_bias_mps * v_true.normalized();
             // a = -mu / (2 E): increases monotonically while thrust adds energy; an unbound
             // orbit (E >= 0) counts as past any target.
             const double energy = 0.5 * vv.squaredNorm() - constants::wgs84_gm_m3ps2 / rr.norm();

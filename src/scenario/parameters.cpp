@@ -97,6 +97,12 @@ ParameterRef resolve_parameter(Scenario& sc, std::string_view path) {
         if (f == "cutoff_time_s") return optional_field(st.cutoff_time_s, true);
         if (f == "separation_delay_s") return non_negative(&st.separation_delay_s);
       }
+      if (s.size() == 5 && s[3] == "energy_cutoff") {
+        if (!st.energy_cutoff) return none("the stage has no energy_cutoff");
+        if (s[4] == "nav_velocity_bias_mps") return any(&st.energy_cutoff->nav_velocity_bias_mps);
+        if (s[4] == "nav_position_bias_m") return any(&st.energy_cutoff->nav_position_bias_m);
+        return none("energy_cutoff parameters that can vary: nav_velocity_bias_mps, nav_position_bias_m");
+      }
       if (s.size() == 5 && s[3] == "stack_drag") return drag_field(st.stack_drag, s[4]);
       if (s.size() == 5 && s[3] == "spent_drag") return drag_field(st.spent_drag, s[4]);
     }

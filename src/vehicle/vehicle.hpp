@@ -65,11 +65,14 @@ struct Engine {
 
 // Closed-loop cutoff on energy: the engine stops when the osculating orbit reaches a target
 // (semi-major axis for a launcher's last stage; apogee altitude, which for a ballistic missile's
-// lofted arc is the apogee it will reach). The state used is the true one (perfect navigation).
+// lofted arc is the apogee it will reach). Guidance sees the navigated state: the true one plus a
+// navigation bias (along the velocity and along the radius), which a Monte Carlo can disperse.
 enum class CutoffQuantity : std::uint8_t { semi_major_axis, apogee_altitude };
 struct EnergyCutoff {
   CutoffQuantity quantity = CutoffQuantity::semi_major_axis;
   double value_m = 0.0;  // [m]: semi-major axis, or apogee height above the ellipsoid
+  double nav_velocity_bias_mps = 0.0;  // navigated speed minus true speed [m/s]
+  double nav_position_bias_m = 0.0;    // navigated radius minus true radius [m]
 };
 
 struct Stage {

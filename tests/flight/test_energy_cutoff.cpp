@@ -55,3 +55,33 @@ TEST(EnergyCutoff, MeetsTheTargetEnergyUnderPerturbationsWhereTimedCutoffMisses)
 
 }  // namespace
 }  // namespace launchmc::flight
+
+namespace launchmc::flight {
+namespace {
+
+// A navigation bias moves the cutoff: with the navigated speed high by dv, the engine stops when
+// the navigated orbit reaches a, so the true semi-major axis falls short by the vis-viva
+// derivative da = 2 a^2 v dv / mu (at the cutoff point).
+TEST(EnergyCutoff, NavigationVelocityBiasShiftsTheOrbitAsVisVivaPredicts) {
+  std::string text = config::read_text_file(kConfig);
+  const std::string cut = "      cutoff_time_s: 160.92";
+  const auto pos = text.find(cut);
+  ASSERT_NE(pos, std::string::npos);
+  const double target_km = 6880.637;
+  text.replace(pos, cut.size(),
+               "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) +
+                   ", nav_velocity_bias_mps: 0.0}");
+  const FlightResult exact = fly(config::load_scenario(text, "nav.yaml"));
+  const FlightResult biased = fly(config::load_scenario(
+      text, "nav.yaml", {{"vehicle.stages[2].energy_cutoff.nav_velocity_bias_mps", "2.0"}}));
+  ASSERT_TRUE(exact.insertion && biased.insertion);
+  const double a = exact.insertion->elements.semi_major_axis_m;
+  const double v = exact.insertion->state.segment<3>(3).norm();
+  const double expected_da = -2.0 * a * a * v * 2.0 / constants::wgs84_gm_m3ps2;  // [m]
+  const double da = biased.insertion->elements.semi_major_axis_m - a;
+  EXPECT_NEAR(da / expected_da, 1.0, 0.02);
+  EXPECT_NEAR(a / 1e3, target_km, 0.05);
+}
+
+}  // namespace
+}  // namespace launchmc::flight
