@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/constants.hpp"
+#include "common/time_format.hpp"
 
 namespace launchmc::engine {
 
@@ -12,10 +13,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using constants::rad_to_deg;
 
-double wrap360(double deg) {
-  deg = std::fmod(deg, 360.0);
-  return deg < 0.0 ? deg + 360.0 : deg;
-}
 }  // namespace
 
 const char* to_string(SampleStatus s) noexcept {
@@ -91,8 +88,8 @@ void record_flight(const Scenario& sc, const std::vector<BodySlot>& slots,
     b.semi_major_axis_m[row] = el.semi_major_axis_m;
     b.eccentricity[row] = el.eccentricity;
     b.inclination_deg[row] = el.inclination_rad * rad_to_deg;
-    b.raan_deg[row] = wrap360(el.raan_rad * rad_to_deg);
-    b.arg_perigee_deg[row] = wrap360(el.arg_perigee_rad * rad_to_deg);
+    b.raan_deg[row] = wrap_deg_360(el.raan_rad * rad_to_deg);
+    b.arg_perigee_deg[row] = wrap_deg_360(el.arg_perigee_rad * rad_to_deg);
   }
   b.max_q_Pa[row] = r.max_q_Pa;
   std::int64_t rhs = r.ascent_stats.rhs_evaluations;

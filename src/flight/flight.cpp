@@ -25,10 +25,6 @@ Tolerances<7> make_tolerances(const IntegratorSettings& s) {
   return tol;
 }
 
-double geodetic_alt_m(const Environment& env, double /*t_s*/, const State& y) noexcept {
-  return altitude_m(env, y.head<3>());
-}
-
 // Samples the time history on a fixed grid from the dense output, and tracks the highest point and
 // (for the vehicle in the atmosphere) the maximum dynamic pressure.
 class StepObserver {
@@ -66,7 +62,7 @@ class StepObserver {
     }
     if (id_ >= 0) return;  // bodies: only their histories are wanted
     const State y_stop = d.at(t_stop);
-    const double alt_stop = geodetic_alt_m(env_, t_stop, y_stop);
+    const double alt_stop = altitude_m(env_, y_stop.head<3>());
     max_alt_m_ = std::max(max_alt_m_, alt_stop);
     if (track_max_q_) update_max_q(d, t_stop, y_stop, alt_stop);
   }
@@ -200,7 +196,7 @@ void fly_body(const Scenario& sc, const Environment& env, const DormandPrince45<
   spec.direction[0] = -1;
   spec.direction[1] = -1;
   auto g = [&](double tt, const State& yy, double* out) {
-    out[0] = geodetic_alt_m(env, tt, yy);
+    out[0] = altitude_m(env, yy.head<3>());
     if (spec.count > 1) {
       const AirData air = air_data(env, tt, yy.head<3>(), yy.segment<3>(3));
       const double cda = forces.drag->cd_area_m2(air.mach);
@@ -563,10 +559,10 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     if (phase == Phase::burn && stage.energy_cutoff) add_spec(kEnergyCutoff, +1);
     if (fairing_on && veh.fairing->jettison_alt_m) add_spec(kFairingAltitude, +1);
     if (phase == Phase::ballistic && !apogee_found) add_spec(kApogee, -1);
-    auto g = [&](double tt, const State& yy, double* out) {
+    auto g = [&](double /*t*/, const State& yy, double* out) {
       for (int i = 0; i < spec.count; ++i) {
         switch (ids[static_cast<std::size_t>(i)]) {
-          case kImpact: out[i] = geodetic_alt_m(env, tt, yy); break;
+          case kImpact: out[i] = altitude_m(env, yy.head<3>()); break;
           case kDepletion: out[i] = yy[6] - burnout_mass_kg; break;
           case kEnergyCutoff: {
             const vehicle::EnergyCutoff& c = *stage.energy_cutoff;
@@ -586,7 +582,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
             break;
           }
           case kFairingAltitude:
-            out[i] = geodetic_alt_m(env, tt, yy) - *veh.fairing->jettison_alt_m;
+            out[i] = altitude_m(env, yy.head<3>()) - *veh.fairing->jettison_alt_m;
             break;
           case kApogee: out[i] = yy.head<3>().dot(yy.segment<3>(3)); break;
         }

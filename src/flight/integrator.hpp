@@ -141,6 +141,15 @@ int first_event(Events& g, const EventSpec& spec, const DenseStep<N>& dense, dou
   return fired;
 }
 
+// Limits the next step to h_max and to the end of the interval; true if it lands on t_end
+// (within 1 % of a step, a sliver is not worth a step of its own).
+inline bool clamp_step(double t, double t_end, double h_max, double& h) noexcept {
+  h = std::min(h, h_max);
+  if (t + 1.01 * h < t_end) return false;
+  h = t_end - t;
+  return true;
+}
+
 template <int N>
 class DormandPrince45 {
  public:
@@ -171,12 +180,7 @@ class DormandPrince45 {
     bool last_rejected = false;
     for (std::int64_t step = 0; step < tol_.max_steps; ++step) {
       if (t >= t_end) return {StopReason::reached_end, -1};
-      h = std::min(h, tol_.h_max_s);
-      bool hits_end = false;
-      if (t + h >= t_end || t + 1.01 * h >= t_end) {
-        h = t_end - t;
-        hits_end = true;
-      }
+      const bool hits_end = clamp_step(t, t_end, tol_.h_max_s, h);
       if (h < tol_.h_min_s && !hits_end) return {StopReason::step_underflow, -1};
 
       // Stages (Butcher tableau of DOPRI5).

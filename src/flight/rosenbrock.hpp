@@ -45,12 +45,7 @@ class Rosenbrock23 {
     bool need_jacobian = true;
     for (std::int64_t step = 0; step < tol_.max_steps; ++step) {
       if (t >= t_end) return {StopReason::reached_end, -1};
-      h = std::min(h, tol_.h_max_s);
-      bool hits_end = false;
-      if (t + 1.01 * h >= t_end) {
-        h = t_end - t;
-        hits_end = true;
-      }
+      const bool hits_end = clamp_step(t, t_end, tol_.h_max_s, h);
       if (h < tol_.h_min_s && !hits_end) return {StopReason::step_underflow, -1};
       if (need_jacobian) {
         jacobian(t, y, f0, jac, stats);

@@ -4,10 +4,10 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <chrono>
 #include <cmath>
 
 #include "common/constants.hpp"
+#include "common/time_format.hpp"
 #include "common/version.hpp"
 #include "io/hdf5_file.hpp"
 
@@ -41,11 +41,6 @@ json event_json(const Scenario& sc, const flight::Environment& env,
           {"flight_path_angle_deg", p.flight_path_angle_deg},
           {"heading_deg", p.heading_deg},
           {"mass_kg", p.mass_kg}};
-}
-
-double wrap_deg_360(double x) {
-  x = std::fmod(x, 360.0);
-  return x < 0.0 ? x + 360.0 : x;
 }
 
 }  // namespace
@@ -178,15 +173,6 @@ void print_flight_report(std::ostream& out, const Scenario& sc, const flight::Fl
 namespace launchmc::io {
 
 namespace {
-
-std::string utc_now_iso8601() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t tt = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 void write_track(h5::Group& group, const flight::Environment& env,
                  const HistoryRecorder::Track& track) {

@@ -3,10 +3,9 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-#include <ctime>
 #include <stdexcept>
 
+#include "common/time_format.hpp"
 #include "common/version.hpp"
 #include "io/hdf5_file.hpp"
 
@@ -16,14 +15,6 @@ namespace {
 
 constexpr std::size_t kChunk = 8192;
 constexpr int kDeflate = 4;
-
-std::string utc_now() {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 // The double columns of /outcome, with their units: name, units, member.
 struct DoubleColumn {
@@ -107,7 +98,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   root.set_attribute("format_version", kRunFormatVersion);
   root.set_attribute("launchmc_version", launchmc::version);
   root.set_attribute("git_revision", launchmc::git_revision);
-  root.set_attribute("created_utc", utc_now());
+  root.set_attribute("created_utc", utc_now_iso8601());
   root.set_attribute("scenario", m.config->scenario.name);
   root.set_attribute("config_path", m.config->scenario.config_path);
   root.set_attribute("config_text", m.config->scenario.config_text);
