@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Plot a `launchmc run -o` file: impact points of every body with their 95 % containment
-ellipses, the outcome counts, and the insertion orbit distribution. Debian's matplotlib and h5py;
-the ellipses come from `launchmc summarize --json` so they are the program's own numbers."""
+ellipses, the outcome counts (status and how powered flight ended), and the insertion orbit
+distribution. Debian's matplotlib and h5py; the ellipses and counts come from `launchmc summarize
+--json` so they are the program's own numbers."""
 import argparse
 import json
 import math
@@ -64,9 +65,16 @@ def main():
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, markerscale=4)
 
-        counts = summary["status_counts"]
-        names = [k for k, v in counts.items() if v > 0]
-        axes[1].bar(names, [counts[k] for k in names], color="gray")
+        if "outcomes" in summary:  # status and how powered flight ended, most frequent first
+            outs = summary["outcomes"]
+            names = [o["status"] if o["powered_flight_end"] == "none"
+                     else f"{o['status']}\nafter {o['powered_flight_end']}" for o in outs]
+            values = [o["count"] for o in outs]
+        else:  # a launchmc from before the outcomes key
+            counts = summary["status_counts"]
+            names = [k for k, v in counts.items() if v > 0]
+            values = [counts[k] for k in names]
+        axes[1].bar(names, values, color="gray")
         axes[1].set_title(f"P({summary['success_status']}) = {summary['p_success']:.4f} "
                           f"[{summary['p_success_ci95'][0]:.4f}, {summary['p_success_ci95'][1]:.4f}]")
         axes[1].tick_params(axis="x", rotation=30)

@@ -39,9 +39,17 @@ std::vector<std::pair<std::string, std::int8_t>> fate_enum_members() {
           {"not_released", kFateNotReleased}};
 }
 
+std::vector<std::pair<std::string, std::int8_t>> powered_flight_end_enum_members() {
+  std::vector<std::pair<std::string, std::int8_t>> m;
+  for (int e = 0; e < flight::kPoweredFlightEndCount; ++e)
+    m.emplace_back(flight::to_string(static_cast<flight::PoweredFlightEnd>(e)),
+                   static_cast<std::int8_t>(e));
+  return m;
+}
+
 void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_bodies) {
   drawn.assign(n_drawn, std::vector<double>(capacity));
-  for (auto* v : {&status, &failure_mode}) v->assign(capacity, 0);
+  for (auto* v : {&status, &failure_mode, &powered_flight_end}) v->assign(capacity, 0);
   for (auto* v : {&insertion_time_s, &perigee_alt_m, &apogee_alt_m, &semi_major_axis_m,
                   &eccentricity, &inclination_deg, &raan_deg, &arg_perigee_deg, &max_q_Pa,
                   &apogee_alt_m_vehicle, &range_m, &flight_time_s, &vehicle_impact_lat_deg,
@@ -60,6 +68,7 @@ void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_bodi
 void record_invalid(std::size_t n_bodies, Block& b, std::size_t row) {
   b.status[row] = static_cast<std::int8_t>(SampleStatus::invalid_input);
   b.failure_mode[row] = -1;
+  b.powered_flight_end[row] = static_cast<std::int8_t>(flight::PoweredFlightEnd::none);
   for (auto* v : {&b.insertion_time_s, &b.perigee_alt_m, &b.apogee_alt_m, &b.semi_major_axis_m,
                   &b.eccentricity, &b.inclination_deg, &b.raan_deg, &b.arg_perigee_deg,
                   &b.max_q_Pa, &b.apogee_alt_m_vehicle, &b.range_m, &b.flight_time_s,
@@ -80,6 +89,7 @@ void record_flight(const Scenario& sc, const std::vector<BodySlot>& slots,
   record_invalid(slots.size(), b, row);  // start from "nothing"
   b.status[row] = static_cast<std::int8_t>(r.status);  // FlightStatus codes equal SampleStatus's
   b.failure_mode[row] = static_cast<std::int8_t>(r.failure_mode);
+  b.powered_flight_end[row] = static_cast<std::int8_t>(r.powered_flight_end);
   if (r.insertion) {
     const auto& el = r.insertion->elements;
     b.insertion_time_s[row] = r.insertion->t_s;

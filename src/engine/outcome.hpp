@@ -27,6 +27,10 @@ std::vector<std::pair<std::string, std::int8_t>> status_enum_members();
 inline constexpr std::int8_t kFateNotReleased = 4;
 std::vector<std::pair<std::string, std::int8_t>> fate_enum_members();
 
+// How the last powered phase ended (HDF5 enum `powered_flight_end`): flight::PoweredFlightEnd's
+// names and codes.
+std::vector<std::pair<std::string, std::int8_t>> powered_flight_end_enum_members();
+
 // A jettisoned body of the nominal flight: samples record their bodies in these slots.
 struct BodySlot {
   std::string name;
@@ -51,6 +55,7 @@ struct Block {
   std::vector<std::vector<double>> drawn;  // [input column][row]
   std::vector<std::int8_t> status;
   std::vector<std::int8_t> failure_mode;
+  std::vector<std::int8_t> powered_flight_end;  // flight::PoweredFlightEnd code (0: none)
   // Orbit at insertion (NaN unless status == orbit).
   std::vector<double> insertion_time_s, perigee_alt_m, apogee_alt_m, semi_major_axis_m,
       eccentricity, inclination_deg, raan_deg, arg_perigee_deg;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "geo/frames.hpp"
@@ -48,6 +49,22 @@ std::string probability_key(double p) { return fmt::format("{:g}", p * 100.0); }
 
 }  // namespace
 
+std::vector<OutcomeCount> outcome_list(const OutcomeMatrix& counts, std::uint64_t samples) {
+  std::vector<OutcomeCount> list;
+  for (int st = 0; st < kStatusCount; ++st) {
+    for (int e = 0; e < flight::kPoweredFlightEndCount; ++e) {
+      const std::uint64_t n = counts[static_cast<std::size_t>(st)][static_cast<std::size_t>(e)];
+      if (n == 0) continue;
+      list.push_back({static_cast<SampleStatus>(st), static_cast<flight::PoweredFlightEnd>(e), n,
+                      samples > 0 ? static_cast<double>(n) / static_cast<double>(samples) : 0.0});
+    }
+  }
+  // Built in (status, end) order, so a stable sort by count gives the documented tie order.
+  std::stable_sort(list.begin(), list.end(),
+                   [](const OutcomeCount& a, const OutcomeCount& b) { return a.count > b.count; });
+  return list;
+}
+
 SummaryAccumulator::SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus success_status,
                                        std::size_t n_failure_modes)
     : slots_(std::move(slots)), success_(success_status), failure_counts_(n_failure_modes, 0) {
@@ -60,7 +77,11 @@ void SummaryAccumulator::add(const Block& b) {
   for (std::size_t r = 0; r < b.count; ++r) {
     ++samples_;
     const auto st = static_cast<std::size_t>(b.status[r]);
-    if (st < status_counts_.size()) ++status_counts_[st];
+    if (st < status_counts_.size()) {
+      ++status_counts_[st];
+      const auto end = static_cast<std::size_t>(b.powered_flight_end[r]);
+      if (end < outcome_counts_[st].size()) ++outcome_counts_[st][end];
+    }
     const int fm = b.failure_mode[r];
     if (fm >= 0 && static_cast<std::size_t>(fm) < failure_counts_.size()) ++failure_counts_[static_cast<std::size_t>(fm)];
     rhs_total_ += b.rhs_evaluations[r];
@@ -105,6 +126,7 @@ Summary SummaryAccumulator::finish(const RunMeta& meta) const {
   s.ci95_hi = ci.hi;
   s.status_counts = status_counts_;
   s.failure_counts = failure_counts_;
+  s.outcomes = outcome_list(outcome_counts_, samples_);
   s.perigee_alt_km = field_stats(perigee_km_);
   s.apogee_alt_km = field_stats(apogee_km_);
   s.inclination_deg = field_stats(inclination_deg_);
@@ -166,6 +188,13 @@ nlohmann::json summary_to_json(const Summary& s) {
   for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
     failures[s.meta.failure_names[m]] = s.failure_counts[m];
   j["failure_counts"] = failures;
+  json outcomes = json::array();
+  for (const auto& o : s.outcomes)
+    outcomes.push_back({{"status", to_string(o.status)},
+                        {"powered_flight_end", flight::to_string(o.powered_flight_end)},
+                        {"count", o.count},
+                        {"fraction", o.fraction}});
+  j["outcomes"] = outcomes;
   j["orbit"] = {{"perigee_alt_km", field_json(s.perigee_alt_km)},
                 {"apogee_alt_km", field_json(s.apogee_alt_km)},
                 {"inclination_deg", field_json(s.inclination_deg)},
@@ -209,6 +238,14 @@ void print_summary(std::ostream& out, const Summary& s) {
                  s.status_counts[static_cast<std::size_t>(st)]);
   for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
     fmt::print(out, "  failure {:<12} {:>10}\n", s.meta.failure_names[m], s.failure_counts[m]);
+  if (!s.outcomes.empty()) fmt::print(out, "\noutcomes (status after how powered flight ended):\n");
+  for (const auto& o : s.outcomes) {
+    const std::string what =
+        o.powered_flight_end == flight::PoweredFlightEnd::none
+            ? std::string(to_string(o.status))
+            : fmt::format("{} after {}", to_string(o.status), flight::to_string(o.powered_flight_end));
+    fmt::print(out, "  {:<30} {:>10}  ({:.2f} %)\n", what, o.count, 100.0 * o.fraction);
+  }
   auto row = [&](const char* name, const FieldStats& f) {
     if (f.count == 0) return;
     fmt::print(out, "  {:<22} {:>11.4f} {:>10.4f} {:>11.4f} {:>11.4f} {:>11.4f}\n", name, f.mean,

@@ -38,6 +38,21 @@ struct BodySummary {
   std::vector<EllipseStats> ellipses;
 };
 
+// Samples that share a status and the way their last powered phase ended.
+struct OutcomeCount {
+  SampleStatus status = SampleStatus::orbit;
+  flight::PoweredFlightEnd powered_flight_end = flight::PoweredFlightEnd::none;
+  std::uint64_t count = 0;
+  double fraction = 0;  // count / samples
+};
+
+// Counts by [status][powered_flight_end] code.
+using OutcomeMatrix =
+    std::array<std::array<std::uint64_t, flight::kPoweredFlightEndCount>, kStatusCount>;
+
+// The non-zero entries of `counts`, by count descending (ties: status code, then end code).
+std::vector<OutcomeCount> outcome_list(const OutcomeMatrix& counts, std::uint64_t samples);
+
 // Facts about the run that the statistics do not compute.
 struct RunMeta {
   std::uint64_t seed = 0;
@@ -56,6 +71,7 @@ struct Summary {
   double p_success = 0, ci95_lo = 0, ci95_hi = 0;
   std::array<std::uint64_t, kStatusCount> status_counts{};
   std::vector<std::uint64_t> failure_counts;
+  std::vector<OutcomeCount> outcomes;  // outcome_list of the run: why samples ended as they did
   FieldStats perigee_alt_km, apogee_alt_km, inclination_deg, insertion_time_s;
   FieldStats vehicle_apogee_alt_km, range_km, flight_time_s;  // flights that end on the ground
   std::vector<BodySummary> bodies;  // jettisoned bodies, then "vehicle" (its own impact)
@@ -81,6 +97,7 @@ class SummaryAccumulator {
   std::uint64_t samples_ = 0;
   std::array<std::uint64_t, kStatusCount> status_counts_{};
   std::vector<std::uint64_t> failure_counts_;
+  OutcomeMatrix outcome_counts_{};
   std::int64_t rhs_total_ = 0;
   // Values kept for exact quantiles (a few doubles per sample).
   std::vector<double> perigee_km_, apogee_km_, inclination_deg_, insertion_s_;

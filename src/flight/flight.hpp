@@ -67,6 +67,19 @@ enum class FlightStatus : std::uint8_t {
 };
 const char* to_string(FlightStatus status) noexcept;
 
+// How the last powered phase ended: why a vehicle is where it is at the end of powered flight.
+// Stable codes (HDF5 enum `powered_flight_end`).
+enum class PoweredFlightEnd : std::uint8_t {
+  none = 0,             // powered flight did not end (crash, time limit, integration failure)
+  guidance_cutoff = 1,  // closed-loop cutoff: the guidance target (orbit, apogee) was reached
+  timed_cutoff = 2,     // commanded cutoff at a fixed time
+  depletion = 3,        // propellant ran out before any commanded or guided cutoff
+  motor_burnout = 4,    // a solid motor's thrust table ended
+  engine_failure = 5,   // a drawn failure mode shut the engine down
+};
+inline constexpr int kPoweredFlightEndCount = 6;
+const char* to_string(PoweredFlightEnd end) noexcept;
+
 struct Insertion {
   double t_s = 0.0;
   State state = State::Zero();
@@ -86,6 +99,7 @@ struct FlightResult {
   double range_m = 0.0;       // geodesic distance launch site -> impact [m]
   double flight_time_s = 0.0;
   int failure_mode = -1;      // the failure mode that occurred (-1: none)
+  PoweredFlightEnd powered_flight_end = PoweredFlightEnd::none;
   IntegratorStats ascent_stats;
 
   // Empties the result but keeps its capacity, so a reused result does not allocate.

@@ -51,6 +51,7 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
   j["scenario"] = sc.name;
   j["config"] = sc.config_path;
   j["status"] = flight::to_string(r.status);
+  j["powered_flight_end"] = flight::to_string(r.powered_flight_end);
   if (r.insertion) {
     const auto& ins = *r.insertion;
     const auto& el = ins.elements;
@@ -125,7 +126,8 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
 
 void print_flight_report(std::ostream& out, const Scenario& sc, const flight::FlightResult& r) {
   const flight::Environment env = flight::make_environment(sc);
-  fmt::print(out, "{}\nstatus: {}\n\n", sc.name, flight::to_string(r.status));
+  fmt::print(out, "{}\nstatus: {}\npowered flight end: {}\n\n", sc.name, flight::to_string(r.status),
+             flight::to_string(r.powered_flight_end));
   fmt::print(out, "{:<28} {:>9} {:>9} {:>10} {:>9} {:>10}\n", "event", "time_s", "alt_km",
              "speed_mps", "lat_deg", "lon_deg");
   for (const auto& e : r.events) {
@@ -222,6 +224,7 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
   root.set_attribute("config_path", sc.config_path);
   root.set_attribute("config_text", sc.config_text);
   root.set_attribute("status", flight::to_string(r.status));
+  root.set_attribute("powered_flight_end", flight::to_string(r.powered_flight_end));
   root.set_attribute("frame",
                      "ECI: true equator and equinox of date, precession and nutation ignored; "
                      "geodetic coordinates on WGS-84; speeds relative to the rotating Earth unless "

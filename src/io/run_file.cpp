@@ -68,7 +68,7 @@ struct RunFileWriter::Impl {
   int threads = 0;
   std::optional<h5::File> file;
   std::vector<h5::AppendableDataset<double>> drawn;
-  h5::AppendableDataset<std::int8_t> status, failure_mode;
+  h5::AppendableDataset<std::int8_t> status, failure_mode, powered_flight_end;
   std::vector<h5::AppendableDataset<double>> outcome;
   h5::AppendableDataset<std::int64_t> rhs;
   struct Body {
@@ -122,6 +122,9 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   m.status = outcome.create_appendable_enum("status", engine::status_enum_members(), kChunk, kDeflate);
   m.failure_mode = outcome.create_appendable<std::int8_t>("failure_mode", kChunk, kDeflate);
   m.failure_mode.set_attribute("meaning", "index into /failure_modes/name; -1: no failure");
+  m.powered_flight_end = outcome.create_appendable_enum(
+      "powered_flight_end", engine::powered_flight_end_enum_members(), kChunk, kDeflate);
+  m.powered_flight_end.set_attribute("meaning", "how the last powered phase ended; none: it did not");
   for (const auto& c : outcome_columns()) {
     m.outcome.push_back(outcome.create_appendable<double>(c.name, kChunk, kDeflate));
     m.outcome.back().set_attribute("units", c.units);
@@ -155,6 +158,7 @@ void RunFileWriter::write(const engine::Block& blk) {
     m.drawn[c].append(std::span<const double>(blk.drawn[c].data(), n));
   m.status.append(std::span<const std::int8_t>(blk.status.data(), n));
   m.failure_mode.append(std::span<const std::int8_t>(blk.failure_mode.data(), n));
+  m.powered_flight_end.append(std::span<const std::int8_t>(blk.powered_flight_end.data(), n));
   const auto& cols = outcome_columns();
   for (std::size_t c = 0; c < cols.size(); ++c)
     m.outcome[c].append(std::span<const double>((blk.*(cols[c].member)).data(), n));
@@ -209,7 +213,10 @@ RunFileReader::RunFileReader(const std::filesystem::path& path)
                         g.attribute_double("nominal_impact_lat_deg"),
                         g.attribute_double("nominal_impact_lon_deg")});
   }
-  rows_ = root.open_group("outcome").dataset_size("status");
+  h5::Group outcome = root.open_group("outcome");
+  rows_ = outcome.dataset_size("status");
+  // Files written before launchmc recorded how powered flight ended have no such dataset.
+  has_powered_flight_end_ = outcome.has("powered_flight_end");
 }
 
 RunFileReader::~RunFileReader() = default;
@@ -223,6 +230,11 @@ bool RunFileReader::next(engine::Block& b, std::size_t max_rows) {
   b.count = n;
   outcome.read_range("status", position_, n, b.status);
   outcome.read_range("failure_mode", position_, n, b.failure_mode);
+  if (has_powered_flight_end_) {
+    outcome.read_range("powered_flight_end", position_, n, b.powered_flight_end);
+  } else {
+    b.powered_flight_end.assign(n, static_cast<std::int8_t>(flight::PoweredFlightEnd::none));
+  }
   for (const auto& c : outcome_columns()) outcome.read_range(c.name, position_, n, b.*(c.member));
   outcome.read_range("rhs_evaluations", position_, n, b.rhs_evaluations);
   h5::Group inputs = root.open_group("inputs");

@@ -59,6 +59,7 @@ class RunFileReader {
   RunFile info_;
   std::size_t rows_ = 0;
   std::size_t position_ = 0;
+  bool has_powered_flight_end_ = false;  // false: a file from before the column (all none)
 };
 
 // The summary of a run file, computed exactly as the run computed it; reads in slices.

@@ -63,6 +63,7 @@ void expect_same_files(const io::RunFile& a, const io::RunFile& b) {
   ASSERT_EQ(a.samples.count, b.samples.count);
   EXPECT_EQ(a.samples.status, b.samples.status);
   EXPECT_EQ(a.samples.failure_mode, b.samples.failure_mode);
+  EXPECT_EQ(a.samples.powered_flight_end, b.samples.powered_flight_end);
   EXPECT_EQ(a.samples.rhs_evaluations, b.samples.rhs_evaluations);
   expect_same_doubles(a.samples.perigee_alt_m, b.samples.perigee_alt_m, "perigee");
   expect_same_doubles(a.samples.insertion_time_s, b.samples.insertion_time_s, "insertion time");
