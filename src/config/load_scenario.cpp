@@ -56,6 +56,88 @@ vehicle::DragModel read_drag(const Value& v) {
   return d;
 }
 
+// Three components [radial, along-track, cross-track].
+Eigen::Vector3d read_rsw(const Value& v, double limit) {
+  if (!v.is_sequence() || v.size() != 3)
+    v.fail("expected [radial, along-track, cross-track], three numbers");
+  Eigen::Vector3d x;
+  for (std::size_t i = 0; i < 3; ++i) x[static_cast<Eigen::Index>(i)] = v[i].number(Range::closed(-limit, limit));
+  return x;
+}
+
+// A stage's closed-loop guidance (see guidance/closed_loop.hpp and docs/config.md).
+guidance::ClosedLoop read_closed_loop(const Value& v, bool& enabled) {
+  MapReader m(v);
+  guidance::ClosedLoop c;
+  enabled = m.boolean_or("enabled", true);
+  const std::string mode = m.string("mode");
+  const Value tv = m.required("target");
+  MapReader t(tv);
+  if (mode == "orbit") {
+    c.mode = guidance::ClosedLoopMode::orbit;
+    guidance::OrbitTargetSpec& o = c.orbit;
+    const auto peri = t.optional_number("perigee_alt_km", Range{80.0, 1e6, false, false});
+    const auto apo = t.optional_number("apogee_alt_km", Range{80.0, 1e6, false, false});
+    const auto sma = t.optional_number("semi_major_axis_km", Range{6458.0, 1e6, false, false});
+    const auto ecc = t.optional_number("eccentricity", Range{0.0, 1.0, false, true});
+    if (peri && apo && !sma && !ecc) {
+      if (*apo < *peri) t.required("apogee_alt_km").fail("must be >= perigee_alt_km");
+      o.perigee_alt_km = *peri;
+      o.apogee_alt_km = *apo;
+    } else if (sma && ecc && !peri && !apo) {
+      const double r_eq_km = constants::wgs84_a_m * 1e-3;
+      o.perigee_alt_km = *sma * (1.0 - *ecc) - r_eq_km;
+      o.apogee_alt_km = *sma * (1.0 + *ecc) - r_eq_km;
+      if (o.perigee_alt_km < 80.0) t.required("eccentricity").fail("puts the perigee below 80 km");
+    } else {
+      tv.fail("give perigee_alt_km and apogee_alt_km, or semi_major_axis_km and eccentricity");
+    }
+    o.inclination_deg = t.number("inclination_deg", Range::closed(0.0, 180.0));
+    o.raan_deg = t.optional_number("raan_deg", Range::closed(-360.0, 720.0)).value_or(o.raan_deg);
+    if (auto ins = t.optional_number("insertion_alt_km", Range::positive())) {
+      if (*ins < o.perigee_alt_km - 1e-9 || *ins > o.apogee_alt_km + 1e-9)
+        t.required("insertion_alt_km").fail("must lie between the perigee and apogee altitudes");
+      o.insertion_alt_km = *ins;
+    }
+    o.descending = t.boolean_or("descending", false);
+  } else if (mode == "ballistic") {
+    c.mode = guidance::ClosedLoopMode::ballistic;
+    guidance::BallisticTarget& b = c.ballistic;
+    const auto lat = t.optional_number("impact_lat_deg", Range::closed(-90.0, 90.0));
+    const auto lon = t.optional_number("impact_lon_deg", Range::closed(-180.0, 360.0));
+    const auto range = t.optional_number("range_km", Range{1.0, 19000.0, false, false});
+    if (lat.has_value() != lon.has_value()) tv.fail("give both impact_lat_deg and impact_lon_deg");
+    if (lat.has_value() == range.has_value())
+      tv.fail("give the aim point as impact_lat_deg/impact_lon_deg or as range_km (and azimuth_deg)");
+    if (lat) {
+      b.impact_lat_deg = *lat;
+      b.impact_lon_deg = *lon;
+    } else {
+      b.range_km = *range;
+      b.azimuth_deg = t.optional_number("azimuth_deg", Range::closed(-360.0, 720.0)).value_or(b.azimuth_deg);
+    }
+    b.apogee_alt_km = t.number("apogee_alt_km", Range::positive());
+  } else {
+    m.required("mode").fail(fmt::format("'{}': expected orbit or ballistic", mode));
+  }
+  t.finish();
+  c.engage_after_ignition_s = m.number_or("engage_after_ignition_s", 0.0, Range::non_negative());
+  c.update_interval_s = m.number_or("update_interval_s", 1.0, Range{0.01, 60.0, false, false});
+  c.terminal_time_s = m.number_or("terminal_time_s", 4.0, Range::non_negative());
+  if (auto nv = m.optional("navigation")) {
+    MapReader n(*nv);
+    if (auto p = n.optional("position_bias_m")) c.navigation.position_bias_m = read_rsw(*p, 1e6);
+    if (auto p = n.optional("velocity_bias_mps")) c.navigation.velocity_bias_mps = read_rsw(*p, 1e4);
+    c.navigation.position_noise_m = n.number_or("position_noise_m", 0.0, Range::closed(0.0, 1e6));
+    c.navigation.velocity_noise_mps = n.number_or("velocity_noise_mps", 0.0, Range::closed(0.0, 1e4));
+    c.navigation.noise_correlation_time_s =
+        n.number_or("noise_correlation_time_s", c.navigation.noise_correlation_time_s, Range::positive());
+    n.finish();
+  }
+  m.finish();
+  return c;
+}
+
 vehicle::Stage read_stage(const Value& v, std::size_t index) {
   MapReader m(v);
   vehicle::Stage s;
@@ -97,6 +179,11 @@ vehicle::Stage read_stage(const Value& v, std::size_t index) {
         (a ? *a : *apo) * 1e3, e.number_or("nav_velocity_bias_mps", 0.0, Range::closed(-1000, 1000)),
         e.number_or("nav_position_bias_m", 0.0, Range::closed(-1e6, 1e6))};
     e.finish();
+  }
+  if (auto gv = m.optional("guidance")) {
+    s.closed_loop = read_closed_loop(*gv, s.closed_loop_enabled);
+    if (s.energy_cutoff && s.closed_loop_enabled)
+      gv->fail("a stage with closed-loop guidance cuts off on its target: remove energy_cutoff (or disable the guidance)");
   }
   s.separation_delay_s = m.number_or("separation_delay_s", 0.0, Range::non_negative());
   s.stack_drag = read_drag(m.required("stack_drag"));

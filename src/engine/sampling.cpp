@@ -47,6 +47,10 @@ bool SampledScenario::set_sample(std::uint64_t i, std::span<double> drawn) {
   const Dispersions& d = plan_.dispersions();
   std::size_t col = 0;
   bool valid = true;
+  // Navigation noise of closed-loop guidance: its own stream family per sample (cycle k of
+  // sample i draws from (mix(seed, i), k)), so it never shifts any other draw.
+  scenario_.navigation_seed =
+      uncertainty::mix_seed(plan_.seed(), i, static_cast<std::uint64_t>(StreamPurpose::navigation));
   if (!refs_.empty()) {
     plan_.sampler().uniforms(i, u_);
     for (std::size_t g = 0; g < d.correlations.size(); ++g) {

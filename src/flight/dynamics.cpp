@@ -135,7 +135,11 @@ void derivative(const Environment& env, const PhaseForces& forces, double t_s, c
     if (powered) {
       const double t_burn = t_s - forces.ignition_time_s;
       const double thrust = forces.engine->thrust_N(t_burn, air.pressure_Pa);
-      if (thrust > 0.0) acc += (thrust / m) * thrust_direction_eci(*forces.guidance, t_s, air);
+      if (thrust > 0.0) {
+        acc += (thrust / m) * (forces.steering != nullptr
+                                   ? forces.steering->direction(t_s)
+                                   : thrust_direction_eci(*forces.guidance, t_s, air));
+      }
       mdot = -forces.engine->mass_flow_kgps(t_burn);
     }
   }

@@ -10,6 +10,7 @@
 #include "atmosphere/us76.hpp"
 #include "atmosphere/wind.hpp"
 #include "geo/frames.hpp"
+#include "guidance/closed_loop.hpp"
 #include "guidance/open_loop.hpp"
 #include "vehicle/vehicle.hpp"
 
@@ -65,6 +66,8 @@ struct PhaseForces {
   double ignition_time_s = 0.0;
   const vehicle::DragModel* drag = nullptr;  // null: no drag
   const guidance::OpenLoopProgram* guidance = nullptr;
+  // Closed-loop steering in force (null: the open-loop program points the thrust).
+  const guidance::LinearTangentSteering* steering = nullptr;
 };
 
 // Thrust direction (unit, ECI) commanded by the guidance at this point.

@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "atmosphere/us76.hpp"
 #include "common/constants.hpp"
 #include "flight/rosenbrock.hpp"
+#include "guidance/ballistic_aim.hpp"
+#include "guidance/upfg.hpp"
+#include "uncertainty/random_stream.hpp"
 
 namespace launchmc::flight {
 
@@ -235,6 +239,60 @@ void fly_body(const Scenario& sc, const Environment& env, const DormandPrince45<
   }
 }
 
+// The closed-loop guidance of the burning stage: its steering law, the navigation error it sees
+// (held between updates), and the state of its algorithm. Fixed size: no allocation.
+struct GuidedBurn {
+  const guidance::ClosedLoop* cfg = nullptr;  // null: no closed loop in this burn
+  bool engaged = false;       // steering in force (false: open loop until engagement)
+  bool holding = false;       // terminal phase: last steering law held to cutoff
+  double next_update_s = std::numeric_limits<double>::infinity();
+  guidance::Upfg upfg;
+  guidance::LinearTangentSteering steering;
+  Eigen::Vector3d position_error_rsw_m = Eigen::Vector3d::Zero();  // navigated minus true
+  Eigen::Vector3d velocity_error_rsw_mps = Eigen::Vector3d::Zero();
+  // Cutoff target: semi-major axis (orbit) or apogee radius (ballistic) [m].
+  double cutoff_value_m = 0.0;
+  guidance::OrbitTarget orbit;            // orbit mode
+  guidance::BallisticAimTarget aim{Eigen::Vector3d::Zero(), 0.0};  // ballistic mode
+};
+
+// Radial, along-track and cross-track unit vectors of a state, as the columns of a matrix.
+Eigen::Matrix3d rsw_axes(const Eigen::Vector3d& r, const Eigen::Vector3d& v) noexcept {
+  Eigen::Matrix3d m;
+  const Eigen::Vector3d rhat = r.normalized();
+  Eigen::Vector3d w = r.cross(v);
+  const double wn = w.norm();
+  // A purely radial velocity (vertical rise) leaves the plane undefined: take any perpendicular.
+  w = wn > 0.0 ? Eigen::Vector3d(w / wn) : rhat.unitOrthogonal();
+  m.col(0) = rhat;
+  m.col(1) = w.cross(rhat);
+  m.col(2) = w;
+  return m;
+}
+
+// The navigated state the guidance sees: the true one plus the held error.
+void navigated_state(const GuidedBurn& gb, const State& y, Eigen::Vector3d& r_nav,
+                     Eigen::Vector3d& v_nav) noexcept {
+  const Eigen::Vector3d r = y.head<3>(), v = y.segment<3>(3);
+  const Eigen::Matrix3d axes = rsw_axes(r, v);
+  r_nav = r + axes * gb.position_error_rsw_m;
+  v_nav = v + axes * gb.velocity_error_rsw_mps;
+}
+
+// Semi-major axis (orbit mode) or apogee radius (ballistic mode) of a navigated state, the
+// quantity the guided cutoff compares with its target; +huge once the orbit is unbound.
+double cutoff_quantity_m(guidance::ClosedLoopMode mode, const Eigen::Vector3d& r,
+                         const Eigen::Vector3d& v) noexcept {
+  const double mu = constants::wgs84_gm_m3ps2;
+  const double energy = 0.5 * v.squaredNorm() - mu / r.norm();
+  if (!(energy < 0.0)) return 1e30;
+  const double a = -mu / (2.0 * energy);
+  if (mode == guidance::ClosedLoopMode::orbit) return a;
+  const double h2 = r.cross(v).squaredNorm();
+  const double e = std::sqrt(std::max(0.0, 1.0 - h2 / (mu * a)));
+  return a * (1.0 + e);
+}
+
 }  // namespace
 
 const char* to_string(EventKind kind) noexcept {
@@ -277,6 +335,18 @@ const char* to_string(FlightStatus status) noexcept {
   return "unknown";
 }
 
+const char* to_string(PoweredFlightEnd end) noexcept {
+  switch (end) {
+    case PoweredFlightEnd::none: return "none";
+    case PoweredFlightEnd::guidance_cutoff: return "guidance_cutoff";
+    case PoweredFlightEnd::timed_cutoff: return "timed_cutoff";
+    case PoweredFlightEnd::depletion: return "depletion";
+    case PoweredFlightEnd::motor_burnout: return "motor_burnout";
+    case PoweredFlightEnd::engine_failure: return "engine_failure";
+  }
+  return "unknown";
+}
+
 void FlightResult::clear() noexcept {
   status = FlightStatus::time_limit;
   events.clear();
@@ -285,6 +355,7 @@ void FlightResult::clear() noexcept {
   max_q_Pa = max_q_time_s = 0.0;
   apogee_alt_m = range_m = flight_time_s = 0.0;
   failure_mode = -1;
+  powered_flight_end = PoweredFlightEnd::none;
   ascent_stats = {};
 }
 
@@ -408,6 +479,12 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
   bool apogee_found = false;
   bool powered_flight_completed = false;  // nominal final cutoff reached (not a failure)
   State y = initial_state(sc, env);
+  GuidedBurn gb;
+  // Navigation noise (unit-variance Gauss-Markov state, position then velocity axes), the number
+  // of noise samples drawn so far (the index of the next one's stream) and the time of the last.
+  Eigen::Matrix<double, 6, 1> nav_noise = Eigen::Matrix<double, 6, 1>::Zero();
+  std::uint64_t nav_cycle = 0;
+  double t_last_nav_s = 0.0;
 
   StepObserver observer(env, recorder, -1, sc.history_step_s, true);
   auto add_event = [&](EventKind kind, int index) {
@@ -436,10 +513,91 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
   std::size_t next_bp = 0;
   bool done = false;
 
+  // One guidance cycle of the burning stage at time t: draw this cycle's navigation error, then
+  // start, update or (in the terminal phase) hold the steering.
+  auto guidance_cycle = [&]() {
+    const guidance::ClosedLoop& c = *gb.cfg;
+    const guidance::Navigation& nav = c.navigation;
+    if (nav.position_noise_m > 0.0 || nav.velocity_noise_mps > 0.0) {
+      // Gauss-Markov step: x_k = phi x_{k-1} + sqrt(1 - phi^2) w_k, w ~ N(0, 1), started from its
+      // stationary distribution; scaled by the sigmas below.
+      uncertainty::RandomStream noise(sc.navigation_seed, nav_cycle, uncertainty::StreamPurpose::navigation);
+      const double phi = nav_cycle == 0 ? 0.0 : std::exp(-(t - t_last_nav_s) / nav.noise_correlation_time_s);
+      const double innovation = std::sqrt(1.0 - phi * phi);
+      for (int i = 0; i < 6; ++i) nav_noise[i] = phi * nav_noise[i] + innovation * noise.normal();
+      t_last_nav_s = t;
+      ++nav_cycle;
+    }
+    gb.position_error_rsw_m = nav.position_bias_m + nav.position_noise_m * nav_noise.head<3>();
+    gb.velocity_error_rsw_mps = nav.velocity_bias_mps + nav.velocity_noise_mps * nav_noise.tail<3>();
+    gb.next_update_s = t + c.update_interval_s;
+    if (gb.holding) return;
+    Eigen::Vector3d r_nav, v_nav;
+    navigated_state(gb, y, r_nav, v_nav);
+    const vehicle::Stage& st = veh.stages[k];
+    // The guidance's model of the stage: present vacuum thrust and exhaust velocity, as an
+    // accelerometer-based estimate would give them.
+    const guidance::Upfg::Propulsion prop{st.engine.vacuum_thrust_N(t - t_ignition),
+                                          st.engine.isp_vac_s * constants::g0_mps2};
+    if (!(prop.thrust_N > 0.0)) return;
+    if (c.mode == guidance::ClosedLoopMode::orbit) {
+      const bool ok = gb.engaged ? gb.upfg.update(t, r_nav, v_nav, y[6], prop)
+                                 : (gb.upfg.start(gb.orbit, t, r_nav, v_nav, y[6], prop),
+                                    gb.upfg.time_to_go_s() > 0.0);
+      if (!ok) return;  // keep the previous steering (or the open loop before engagement)
+      gb.steering = gb.upfg.steering();
+      gb.engaged = true;
+      if (gb.upfg.time_to_go_s() <= c.terminal_time_s) gb.holding = true;
+      return;
+    }
+    // Ballistic: thrust along the velocity still to be gained toward the aim point's arc.
+    const guidance::BallisticAim aim = guidance::aim_ballistic(r_nav, t, gb.aim, env.rotation);
+    if (!aim.ok) return;
+    const Eigen::Vector3d vgo = aim.v_required_eci_mps - v_nav;
+    gb.steering.lambda = vgo.normalized();
+    gb.steering.lambda_dot_ps.setZero();
+    gb.steering.t_lambda_s = t;
+    gb.engaged = true;
+    if (vgo.norm() * y[6] / prop.thrust_N <= c.terminal_time_s) gb.holding = true;
+  };
+  // A stage that ignites arms its closed-loop guidance, if it has one.
+  auto arm_guidance = [&]() {
+    gb = GuidedBurn{};
+    const vehicle::Stage& st = veh.stages[k];
+    if (!st.closed_loop || !st.closed_loop_enabled) return;
+    gb.cfg = &*st.closed_loop;
+    const guidance::ClosedLoop& c = *gb.cfg;
+    if (c.mode == guidance::ClosedLoopMode::orbit) {
+      gb.orbit = c.orbit.resolve(constants::wgs84_a_m);
+      gb.cutoff_value_m = gb.orbit.semi_major_axis_m;
+    } else {
+      double lat_deg = c.ballistic.impact_lat_deg, lon_deg = c.ballistic.impact_lon_deg;
+      if (std::isnan(lat_deg)) {
+        const double az = std::isnan(c.ballistic.azimuth_deg) ? sc.guidance.azimuth_deg : c.ballistic.azimuth_deg;
+        std::tie(lat_deg, lon_deg) =
+            geo::geodesic_direct(sc.site.lat_deg, sc.site.lon_deg, az, c.ballistic.range_km * 1e3);
+      }
+      const double lat = lat_deg * constants::deg_to_rad;
+      gb.aim.impact_ecef_m = geo::geodetic_to_ecef({lat, lon_deg * constants::deg_to_rad, 0.0});
+      // The commanded apogee height over the ellipsoid's geocentric radius at the latitude midway
+      // between the site and the aim point (near where a lofted arc peaks).
+      const double lat_mid = 0.5 * (sc.site.lat_deg * constants::deg_to_rad + lat);
+      const double ca = std::cos(lat_mid), sa = std::sin(lat_mid);
+      const double a2 = constants::wgs84_a_m * constants::wgs84_a_m;
+      const double b2 = constants::wgs84_b_m * constants::wgs84_b_m;
+      const double r_surface =
+          std::sqrt((a2 * a2 * ca * ca + b2 * b2 * sa * sa) / (a2 * ca * ca + b2 * sa * sa));
+      gb.aim.apogee_radius_m = r_surface + c.ballistic.apogee_alt_km * 1e3;
+      gb.cutoff_value_m = gb.aim.apogee_radius_m;
+    }
+    gb.next_update_s = t + c.engage_after_ignition_s;
+    if (gb.cfg->engage_after_ignition_s <= 0.0) guidance_cycle();
+  };
   auto ignite = [&]() {
     phase = Phase::burn;
     t_ignition = t;
     add_event(EventKind::ignition, static_cast<int>(k));
+    arm_guidance();
   };
   auto separate = [&]() {
     add_event(EventKind::separation, static_cast<int>(k));
@@ -482,20 +640,24 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       if (*veh.payload.separation_delay_s <= 0.0) separate_payload();
     }
   };
-  auto burnout = [&]() {
+  auto burnout = [&](PoweredFlightEnd how) {
     add_event(EventKind::burnout, static_cast<int>(k));
+    gb = GuidedBurn{};
     if (k + 1 < n_stages) {
       phase = Phase::coast_to_separation;
       t_phase_end = t + veh.stages[k].separation_delay_s;
       if (veh.stages[k].separation_delay_s <= 0.0) separate();
       return;
     }
+    result.powered_flight_end = how;
     end_powered_flight(true);
   };
   const bool failure_drawn = sc.failure.mode >= 0 && sc.failure.stage < n_stages;
   auto engine_failure = [&]() {
     add_event(EventKind::engine_failure, static_cast<int>(k));
     result.failure_mode = sc.failure.mode;
+    result.powered_flight_end = PoweredFlightEnd::engine_failure;
+    gb = GuidedBurn{};
     end_powered_flight(false);
   };
   auto jettison_fairing = [&]() {
@@ -517,6 +679,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     fairing_on = false;
   };
 
+  arm_guidance();  // the first stage burns from liftoff
   while (!done) {
     const vehicle::Stage& stage = veh.stages[k];
     PhaseForces forces;
@@ -524,6 +687,8 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     forces.ignition_time_s = t_ignition;
     forces.drag = payload_alone ? &veh.payload.drag : &stage.stack_drag;
     forces.guidance = &sc.guidance;
+    const bool guided = phase == Phase::burn && gb.cfg != nullptr;
+    forces.steering = guided && gb.engaged ? &gb.steering : nullptr;
 
     // Next scheduled (time-triggered) action.
     while (next_bp < ws.guidance_breakpoints_s.size() &&
@@ -533,7 +698,8 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     if (next_bp < ws.guidance_breakpoints_s.size())
       t_next = std::min(t_next, ws.guidance_breakpoints_s[next_bp]);
     if (phase == Phase::burn) {
-      if (stage.cutoff_time_s) t_next = std::min(t_next, t_ignition + *stage.cutoff_time_s);
+      if (stage.cutoff_time_s && !guided) t_next = std::min(t_next, t_ignition + *stage.cutoff_time_s);
+      if (guided && !gb.holding) t_next = std::min(t_next, gb.next_update_s);
       if (stage.engine.solid()) t_next = std::min(t_next, t_ignition + stage.engine.curve_end_s());
       if (failure_drawn && k == sc.failure.stage)
         t_next = std::min(t_next, t_ignition + sc.failure.time_after_ignition_s);
@@ -545,7 +711,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       t_next = std::min(t_next, *veh.fairing->jettison_time_s);
 
     // State-triggered events.
-    enum EventId { kImpact = 0, kDepletion, kFairingAltitude, kApogee, kEnergyCutoff };
+    enum EventId { kImpact = 0, kDepletion, kFairingAltitude, kApogee, kEnergyCutoff, kGuidedCutoff };
     std::array<int, kMaxEvents> ids{};
     EventSpec spec;
     auto add_spec = [&](int id, int dir) {
@@ -556,7 +722,8 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     add_spec(kImpact, -1);
     const double burnout_mass_kg = mass_above(k) + stage.dry_mass_kg;
     if (phase == Phase::burn) add_spec(kDepletion, -1);
-    if (phase == Phase::burn && stage.energy_cutoff) add_spec(kEnergyCutoff, +1);
+    if (phase == Phase::burn && stage.energy_cutoff && !guided) add_spec(kEnergyCutoff, +1);
+    if (guided && gb.engaged) add_spec(kGuidedCutoff, +1);
     if (fairing_on && veh.fairing->jettison_alt_m) add_spec(kFairingAltitude, +1);
     if (phase == Phase::ballistic && !apogee_found) add_spec(kApogee, -1);
     auto g = [&](double /*t*/, const State& yy, double* out) {
@@ -584,6 +751,12 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
           case kFairingAltitude:
             out[i] = altitude_m(env, yy.head<3>()) - *veh.fairing->jettison_alt_m;
             break;
+          case kGuidedCutoff: {
+            Eigen::Vector3d r_nav, v_nav;
+            navigated_state(gb, yy, r_nav, v_nav);
+            out[i] = cutoff_quantity_m(gb.cfg->mode, r_nav, v_nav) - gb.cutoff_value_m;
+            break;
+          }
           case kApogee: out[i] = yy.head<3>().dot(yy.segment<3>(3)); break;
         }
       }
@@ -605,10 +778,11 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
           break;
         case kDepletion:
           y[6] = burnout_mass_kg;  // exactly empty tanks, not a hair below
-          burnout();
+          burnout(PoweredFlightEnd::depletion);
           break;
         case kEnergyCutoff:
-          burnout();
+        case kGuidedCutoff:
+          burnout(PoweredFlightEnd::guidance_cutoff);
           break;
         case kFairingAltitude:
           jettison_fairing();
@@ -636,16 +810,20 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       add_event(EventKind::gravity_turn_end, -1);
     if (fairing_on && veh.fairing->jettison_time_s && t >= *veh.fairing->jettison_time_s - kTimeEps_s)
       jettison_fairing();
+    if (guided && !gb.holding && t >= gb.next_update_s - kTimeEps_s) guidance_cycle();
     if (phase == Phase::burn) {
-      const bool cutoff = stage.cutoff_time_s && t >= t_ignition + *stage.cutoff_time_s - kTimeEps_s;
+      const bool cutoff =
+          !guided && stage.cutoff_time_s && t >= t_ignition + *stage.cutoff_time_s - kTimeEps_s;
       const bool motor_end =
           stage.engine.solid() && t >= t_ignition + stage.engine.curve_end_s() - kTimeEps_s;
       const bool failed = failure_drawn && k == sc.failure.stage &&
                           t >= t_ignition + sc.failure.time_after_ignition_s - kTimeEps_s;
       if (failed) {
         engine_failure();
-      } else if (cutoff || motor_end) {
-        burnout();
+      } else if (cutoff) {
+        burnout(PoweredFlightEnd::timed_cutoff);
+      } else if (motor_end) {
+        burnout(PoweredFlightEnd::motor_burnout);
       }
     } else if (phase == Phase::coast_to_separation && t >= t_phase_end - kTimeEps_s) {
       separate();

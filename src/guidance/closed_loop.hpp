@@ -44,23 +44,30 @@ struct OrbitTarget {
   double apogee_radius_m() const noexcept { return semi_major_axis_m * (1.0 + eccentricity); }
 };
 
-// A ballistic missile's guided stage: the aim point on the Earth and the apogee of the arc.
+// A ballistic missile's guided stage: the aim point on the Earth and the apogee of the arc. The
+// aim point is either given (impact_lat_deg, impact_lon_deg) or at range_km from the launch site
+// along azimuth_deg (NaN: the launch azimuth), on the WGS-84 geodesic.
 struct BallisticTarget {
-  double impact_lat_deg = 0.0;   // geodetic, WGS-84
-  double impact_lon_deg = 0.0;
-  double apogee_alt_m = 0.0;     // commanded apogee above the equatorial radius [m]
+  double impact_lat_deg = std::numeric_limits<double>::quiet_NaN();  // geodetic, WGS-84
+  double impact_lon_deg = std::numeric_limits<double>::quiet_NaN();
+  double range_km = std::numeric_limits<double>::quiet_NaN();
+  double azimuth_deg = std::numeric_limits<double>::quiet_NaN();
+  double apogee_alt_km = 0.0;  // commanded apogee height above the ellipsoid
 };
 
 // Errors of the state the guidance sees (navigated minus true), in the local orbital frame of
 // the true state: radial (along r), along-track (in the orbit plane, perpendicular to r, toward
-// the motion) and cross-track (along r x v). A constant bias plus white noise drawn afresh at
-// each guidance update and held until the next one (per axis, 1 sigma). The cutoff decision sees
-// the same navigated state.
+// the motion) and cross-track (along r x v). A constant bias plus a noise that is a first-order
+// Gauss-Markov process per axis (stationary 1-sigma position_noise_m / velocity_noise_mps,
+// correlation time noise_correlation_time_s), sampled at each guidance update and held until the
+// next: inertial navigation errors wander slowly; they are not white from cycle to cycle. The
+// cutoff decision sees the same navigated state.
 struct Navigation {
   Eigen::Vector3d position_bias_m = Eigen::Vector3d::Zero();
   Eigen::Vector3d velocity_bias_mps = Eigen::Vector3d::Zero();
   double position_noise_m = 0.0;
   double velocity_noise_mps = 0.0;
+  double noise_correlation_time_s = 60.0;
 
   bool perfect() const noexcept {
     return position_bias_m.isZero(0.0) && velocity_bias_mps.isZero(0.0) && position_noise_m == 0.0 &&
@@ -73,9 +80,35 @@ enum class ClosedLoopMode : unsigned char {
   ballistic,  // velocity-to-be-gained steering to an aim point; cutoff at the commanded apogee
 };
 
+// The orbit target as a config gives it: apsis altitudes above the equatorial radius (the
+// catalogue convention, e.g. Space-Track's perigee/apogee: r = a_WGS84 + altitude), inclination,
+// optional node, and the altitude at which to insert (NaN: at perigee).
+struct OrbitTargetSpec {
+  double perigee_alt_km = 0.0;
+  double apogee_alt_km = 0.0;
+  double inclination_deg = 0.0;
+  double raan_deg = std::numeric_limits<double>::quiet_NaN();
+  double insertion_alt_km = std::numeric_limits<double>::quiet_NaN();
+  bool descending = false;
+
+  OrbitTarget resolve(double equatorial_radius_m) const noexcept {
+    OrbitTarget t;
+    const double rp = equatorial_radius_m + perigee_alt_km * 1e3;
+    const double ra = equatorial_radius_m + apogee_alt_km * 1e3;
+    t.semi_major_axis_m = 0.5 * (rp + ra);
+    t.eccentricity = (ra - rp) / (ra + rp);
+    constexpr double deg = 3.14159265358979323846 / 180.0;
+    t.inclination_rad = inclination_deg * deg;
+    t.raan_rad = std::isnan(raan_deg) ? raan_deg : raan_deg * deg;
+    t.insertion_radius_m = std::isnan(insertion_alt_km) ? rp : equatorial_radius_m + insertion_alt_km * 1e3;
+    t.descending = descending;
+    return t;
+  }
+};
+
 struct ClosedLoop {
   ClosedLoopMode mode = ClosedLoopMode::orbit;
-  OrbitTarget orbit;
+  OrbitTargetSpec orbit;
   BallisticTarget ballistic;
   // Seconds after ignition at which the guidance takes over from the open-loop program (the
   // stage flies the open-loop attitude before, e.g. while still in the atmosphere).

@@ -4,6 +4,7 @@
 #include "common/parameter_path.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <functional>
 
 namespace launchmc {
@@ -103,6 +104,57 @@ ParameterRef resolve_parameter(Scenario& sc, std::string_view path) {
         if (s[4] == "nav_position_bias_m") return any(&st.energy_cutoff->nav_position_bias_m);
         return none("energy_cutoff parameters that can vary: nav_velocity_bias_mps, nav_position_bias_m");
       }
+      if (s.size() >= 5 && s[3] == "guidance") {
+        if (!st.closed_loop) return none("the stage has no closed-loop guidance");
+        guidance::ClosedLoop& c = *st.closed_loop;
+        if (s.size() == 5) {
+          if (s[4] == "update_interval_s") return positive(&c.update_interval_s);
+          if (s[4] == "engage_after_ignition_s") return non_negative(&c.engage_after_ignition_s);
+          if (s[4] == "terminal_time_s") return non_negative(&c.terminal_time_s);
+        }
+        if (s.size() == 6 && s[4] == "target") {
+          const std::string& f = s[5];
+          if (c.mode == guidance::ClosedLoopMode::orbit) {
+            if (f == "perigee_alt_km") return positive(&c.orbit.perigee_alt_km);
+            if (f == "apogee_alt_km") return positive(&c.orbit.apogee_alt_km);
+            if (f == "inclination_deg") return any(&c.orbit.inclination_deg);
+            if (f == "raan_deg") {
+              if (std::isnan(c.orbit.raan_deg)) return none("the target has no raan_deg (the node is free)");
+              return any(&c.orbit.raan_deg);
+            }
+            if (f == "insertion_alt_km") {
+              if (std::isnan(c.orbit.insertion_alt_km)) return none("the target has no insertion_alt_km");
+              return positive(&c.orbit.insertion_alt_km);
+            }
+          } else {
+            if (f == "apogee_alt_km") return positive(&c.ballistic.apogee_alt_km);
+            if (!std::isnan(c.ballistic.range_km)) {
+              if (f == "range_km") return positive(&c.ballistic.range_km);
+              if (f == "azimuth_deg") {
+                if (std::isnan(c.ballistic.azimuth_deg)) return none("the target has no azimuth_deg (it uses the launch azimuth)");
+                return any(&c.ballistic.azimuth_deg);
+              }
+            } else {
+              if (f == "impact_lat_deg") return any(&c.ballistic.impact_lat_deg);
+              if (f == "impact_lon_deg") return any(&c.ballistic.impact_lon_deg);
+            }
+          }
+          return none("not a target parameter of this guidance");
+        }
+        if (s[4] == "navigation") {
+          guidance::Navigation& n = c.navigation;
+          if (s.size() == 6 && s[5] == "position_noise_m") return non_negative(&n.position_noise_m);
+          if (s.size() == 6 && s[5] == "velocity_noise_mps") return non_negative(&n.velocity_noise_mps);
+          if (s.size() == 6 && s[5] == "noise_correlation_time_s") return positive(&n.noise_correlation_time_s);
+          std::size_t i = 0;
+          if (s.size() == 7 && index_of(s[6], i) && i < 3) {
+            if (s[5] == "position_bias_m") return any(&n.position_bias_m[static_cast<Eigen::Index>(i)]);
+            if (s[5] == "velocity_bias_mps") return any(&n.velocity_bias_mps[static_cast<Eigen::Index>(i)]);
+          }
+          return none("navigation parameters that can vary: position_bias_m[i], velocity_bias_mps[i] (i = 0 radial, 1 along-track, 2 cross-track), position_noise_m, velocity_noise_mps");
+        }
+        return none("not a guidance parameter that can vary");
+      }
       if (s.size() == 5 && s[3] == "stack_drag") return drag_field(st.stack_drag, s[4]);
       if (s.size() == 5 && s[3] == "spent_drag") return drag_field(st.spent_drag, s[4]);
     }
@@ -149,6 +201,17 @@ std::vector<std::string> parameter_paths(const Scenario& scenario) {
                           "separation_delay_s", "stack_drag.ref_area_m2", "stack_drag.cd_scale",
                           "spent_drag.ref_area_m2", "spent_drag.cd_scale"})
       candidates.push_back(p + f);
+    for (const char* f : {"update_interval_s", "engage_after_ignition_s", "terminal_time_s",
+                          "target.perigee_alt_km", "target.apogee_alt_km", "target.inclination_deg",
+                          "target.raan_deg", "target.insertion_alt_km", "target.range_km",
+                          "target.azimuth_deg", "target.impact_lat_deg", "target.impact_lon_deg",
+                          "navigation.position_noise_m", "navigation.velocity_noise_mps",
+                          "navigation.noise_correlation_time_s"})
+      candidates.push_back(p + "guidance." + f);
+    for (int i = 0; i < 3; ++i) {
+      candidates.push_back(p + "guidance.navigation.position_bias_m[" + std::to_string(i) + "]");
+      candidates.push_back(p + "guidance.navigation.velocity_bias_mps[" + std::to_string(i) + "]");
+    }
   }
   for (std::size_t i = 0; i < sc.guidance.pitch_program_deg.size(); ++i)
     candidates.push_back("guidance.pitch_program[" + std::to_string(i) + "][1]");

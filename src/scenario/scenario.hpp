@@ -2,6 +2,7 @@
 // numerical settings of the flight. Built by the config loader; read-only for the flight.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "atmosphere/wind.hpp"
@@ -84,6 +85,9 @@ struct Scenario {
   FlightLimits limits;
   double history_step_s = 1.0;    // time-history output interval of `fly` [s]
   FailureInjection failure;       // set per Monte Carlo sample; none in the nominal scenario
+  // Seed of the navigation noise of closed-loop guidance (per sample in a Monte Carlo run; the
+  // noise of guidance cycle k comes from the stream (navigation_seed, k)).
+  std::uint64_t navigation_seed = 0;
 };
 
 }  // namespace launchmc

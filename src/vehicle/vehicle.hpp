@@ -10,6 +10,7 @@
 
 #include "common/constants.hpp"
 #include "common/table.hpp"
+#include "guidance/closed_loop.hpp"
 
 namespace launchmc::vehicle {
 
@@ -83,6 +84,11 @@ struct Stage {
   double ignition_delay_s = 0.0;    // [s] from the previous stage's separation (or liftoff) to ignition
   std::optional<double> cutoff_time_s;  // [s] commanded cutoff, time after ignition
   std::optional<EnergyCutoff> energy_cutoff;  // cutoff when the orbit reaches a target
+  // Closed-loop guidance of this stage: steering and cutoff to an orbit or an aim point. When
+  // present and enabled it replaces the open-loop attitude (from engagement on) and the timed
+  // cutoff; a disabled one leaves the stage to the open-loop program and cutoff_time_s.
+  std::optional<guidance::ClosedLoop> closed_loop;
+  bool closed_loop_enabled = true;
   double separation_delay_s = 0.0;  // [s] from burnout/cutoff to separation of this stage
   DragModel stack_drag;             // the stack while this stage is the lowest one
   DragModel spent_drag;             // this stage alone, falling after separation

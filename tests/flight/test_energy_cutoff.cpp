@@ -1,4 +1,5 @@
-// Closed-loop energy cutoff: with the last stage's thrust (+-5 %), Isp (+-2 %) and stage mass
+// Closed-loop energy cutoff (on a stage whose steering stays open loop: the bundled config's
+// closed-loop guidance is disabled here): with the last stage's thrust (+-5 %), Isp (+-2 %) and stage mass
 // (+-3 %) perturbed, a cutoff on the osculating semi-major axis still meets the target orbit's
 // energy, whereas the open-loop timed cutoff misses it.
 #include <gtest/gtest.h>
@@ -39,6 +40,7 @@ TEST(EnergyCutoff, MeetsTheTargetEnergyUnderPerturbationsWhereTimedCutoffMisses)
       for (double mass : {0.97, 1.03}) {
         SCOPED_TRACE(testing::Message() << "thrust x" << thrust << " isp x" << isp << " mass x" << mass);
         const std::vector<config::Override> o = {
+            {"vehicle.stages[2].guidance.enabled", "false"},
             {"vehicle.stages[2].thrust_vac_N", std::to_string(5.88e4 * thrust)},
             {"vehicle.stages[2].isp_vac_s", std::to_string(310.0 * isp)},
             {"vehicle.stages[2].dry_mass_kg", std::to_string(650.0 * mass)}};
@@ -71,9 +73,10 @@ TEST(EnergyCutoff, NavigationVelocityBiasShiftsTheOrbitAsVisVivaPredicts) {
   text.replace(pos, cut.size(),
                "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) +
                    ", nav_velocity_bias_mps: 0.0}");
-  const FlightResult exact = fly(config::load_scenario(text, "nav.yaml"));
+  const config::Override open_loop{"vehicle.stages[2].guidance.enabled", "false"};
+  const FlightResult exact = fly(config::load_scenario(text, "nav.yaml", {open_loop}));
   const FlightResult biased = fly(config::load_scenario(
-      text, "nav.yaml", {{"vehicle.stages[2].energy_cutoff.nav_velocity_bias_mps", "2.0"}}));
+      text, "nav.yaml", {open_loop, {"vehicle.stages[2].energy_cutoff.nav_velocity_bias_mps", "2.0"}}));
   ASSERT_TRUE(exact.insertion && biased.insertion);
   const double a = exact.insertion->elements.semi_major_axis_m;
   const double v = exact.insertion->state.segment<3>(3).norm();
