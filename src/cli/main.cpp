@@ -179,6 +179,7 @@ struct TargetCmdOptions {
   std::vector<std::string> vary;
   std::vector<std::string> goals;
   std::string output;
+  std::vector<std::string> overrides;
   bool json = false;
 };
 
@@ -203,7 +204,9 @@ int run_target(const TargetCmdOptions& opt) {
   const std::vector<std::string> paths = split_commas(opt.vary);
   std::vector<targeting::Goal> goals;
   for (const auto& g : split_commas(opt.goals)) goals.push_back(targeting::parse_goal(g));
-  const targeting::TargetResult r = targeting::solve(text, opt.config, paths, goals);
+  targeting::TargetOptions topt;
+  for (const auto& o : opt.overrides) topt.fixed.push_back(config::parse_override(o));
+  const targeting::TargetResult r = targeting::solve(text, opt.config, paths, goals, topt);
 
   if (opt.json) {
     nlohmann::json j;
@@ -296,6 +299,8 @@ int main(int argc, char** argv) {
   target_cmd->add_option("--goal", target.goals, "goals: NAME=VALUE[:TOLERANCE][,...]")->required();
   target_cmd->add_option("-o,--output", target.output, "write the calibrated config here (comments kept)");
   target_cmd->add_flag("--json", target.json, "print the result as JSON");
+  target_cmd->add_option("--set", target.overrides,
+                         "hold a config value fixed during the solve: PATH=VALUE (repeatable; not written)");
 
   std::string summarize_path;
   bool summarize_json = false;

@@ -103,7 +103,7 @@ TargetResult solve(const std::string& text, const std::string& file,
 
   // Initial values, read through the same path binding the Monte Carlo uses.
   {
-    config::LoadedConfig cfg = config::load_config(text, file);
+    config::LoadedConfig cfg = config::load_config(text, file, opt.fixed);
     for (const auto& p : paths) {
       const ParameterRef ref = resolve_parameter(cfg.scenario, p);
       if (!ref) throw config::ConfigError(fmt::format("--vary '{}' names no parameter: {}", p, ref.why_not));
@@ -112,7 +112,7 @@ TargetResult solve(const std::string& text, const std::string& file,
   }
   // Residuals scaled by the tolerances: "met" is |r_i| <= 1.
   auto evaluate = [&](const Eigen::VectorXd& x, Eigen::VectorXd& r, std::vector<double>* achieved) {
-    std::vector<config::Override> o;
+    std::vector<config::Override> o = opt.fixed;
     for (Eigen::Index i = 0; i < n; ++i) o.push_back({paths[static_cast<std::size_t>(i)], format_value(x[i])});
     Scenario sc;
     try {

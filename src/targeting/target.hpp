@@ -31,6 +31,9 @@ double default_tolerance(const std::string& name);
 double goal_value(const Scenario& scenario, const flight::FlightResult& result, const std::string& name);
 
 struct TargetOptions {
+  // Fixed overrides applied to every flight of the solve (e.g. a guidance switched off to
+  // calibrate the open-loop variant); not part of the solution.
+  std::vector<config::Override> fixed;
   int max_iterations = 50;
   double max_condition = 1e8;  // of the tolerance-scaled Jacobian; above: ill-conditioned
 };
