@@ -246,6 +246,7 @@ struct GuidedBurn {
   bool engaged = false;       // steering in force (false: open loop until engagement)
   bool holding = false;       // terminal phase: last steering law held to cutoff
   double next_update_s = std::numeric_limits<double>::infinity();
+  double last_update_s = 0.0;  // time of the solution in force
   guidance::Upfg upfg;
   guidance::LinearTangentSteering steering;
   Eigen::Vector3d position_error_rsw_m = Eigen::Vector3d::Zero();  // navigated minus true
@@ -541,13 +542,19 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
                                           st.engine.isp_vac_s * constants::g0_mps2};
     if (!(prop.thrust_N > 0.0)) return;
     if (c.mode == guidance::ClosedLoopMode::orbit) {
+      // Terminal phase: once the time to go predicted at the last update has (nearly) run down,
+      // keep that solution; a new one from a vanishing time to go would be singular.
+      if (gb.engaged && gb.upfg.time_to_go_s() - (t - gb.last_update_s) <= c.terminal_time_s) {
+        gb.holding = true;
+        return;
+      }
       const bool ok = gb.engaged ? gb.upfg.update(t, r_nav, v_nav, y[6], prop)
                                  : (gb.upfg.start(gb.orbit, t, r_nav, v_nav, y[6], prop),
                                     gb.upfg.time_to_go_s() > 0.0);
       if (!ok) return;  // keep the previous steering (or the open loop before engagement)
       gb.steering = gb.upfg.steering();
       gb.engaged = true;
-      if (gb.upfg.time_to_go_s() <= c.terminal_time_s) gb.holding = true;
+      gb.last_update_s = t;
       return;
     }
     // Ballistic: thrust along the velocity still to be gained toward the aim point's arc.

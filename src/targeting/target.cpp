@@ -65,6 +65,8 @@ double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::
       if (field == "apogee_alt_km") return aps.apogee_alt_m / 1e3;
       if (field == "inclination_deg") return el.inclination_rad * rad_to_deg;
       if (field == "raan_deg") return el.raan_rad * rad_to_deg;
+      if (field == "semi_major_axis_km") return el.semi_major_axis_m / 1e3;
+      if (field == "eccentricity") return el.eccentricity;
       throw config::ConfigError("unknown goal '" + name + "'");
     }
     return kNaN;

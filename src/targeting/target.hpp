@@ -14,7 +14,8 @@ namespace launchmc::targeting {
 
 // A goal "NAME=VALUE[:TOLERANCE]". Names:
 //   insertion.time_s, insertion.perigee_alt_km, insertion.apogee_alt_km,
-//   insertion.inclination_deg, insertion.raan_deg   (osculating orbit at the last stage's cutoff,
+//   insertion.inclination_deg, insertion.raan_deg, insertion.semi_major_axis_km,
+//   insertion.eccentricity   (osculating orbit at the last stage's cutoff,
 //                                                    also when it is not yet an orbit)
 //   apogee_alt_km, range_km, flight_time_s          (the vehicle's own flight to the ground)
 //   <body>.impact_lat_deg, <body>.impact_lon_deg, <body>.impact_range_km  (a jettisoned body)

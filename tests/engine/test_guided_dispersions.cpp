@@ -51,8 +51,11 @@ TEST(GuidedDispersions, HighInsertionProbabilityAndEveryMissExplained) {
     SCOPED_TRACE(testing::Message() << "sample " << i);
     if (guided.end[i] == cut) {
       ASSERT_EQ(guided.status[i], orbit);
-      EXPECT_NEAR(guided.perigee_km[i] - req_km, 493.0, 2.0);
-      EXPECT_NEAR(guided.apogee_km[i] - req_km, 512.0, 2.0);
+      // The bundled navigation errors (500 m, 0.5 m/s per axis) alone move the semi-major axis by
+      // ~1 km per sigma (vis-viva): within 10 km is ~4 sigma. Without them, see
+      // test_closed_loop.cpp (within 1 km from every performance corner).
+      EXPECT_NEAR(guided.perigee_km[i] - req_km, 493.0, 10.0);
+      EXPECT_NEAR(guided.apogee_km[i] - req_km, 512.0, 10.0);
       EXPECT_NEAR(guided.incl_deg[i], 97.4, 0.05);
     } else {
       EXPECT_TRUE(guided.end[i] == failure || guided.end[i] == depletion);

@@ -19,6 +19,16 @@ double semi_major_axis_km(const FlightResult& r) {
   return r.insertion ? r.insertion->elements.semi_major_axis_m / 1e3 : std::nan("");
 }
 
+// The bundled config with stage 3's timed cutoff line replaced by `replacement`.
+std::string replace_stage3_cutoff(std::string text, const std::string& replacement) {
+  const auto stage3 = text.find("name: stage3");
+  const auto pos = text.find("      cutoff_time_s:", stage3);
+  EXPECT_NE(stage3, std::string::npos);
+  EXPECT_NE(pos, std::string::npos);
+  text.replace(pos, text.find('\n', pos) - pos, replacement);
+  return text;
+}
+
 TEST(EnergyCutoff, MeetsTheTargetEnergyUnderPerturbationsWhereTimedCutoffMisses) {
   std::string text = config::read_text_file(kConfig);
   const Scenario nominal = config::load_scenario(text, kConfig);
@@ -28,11 +38,8 @@ TEST(EnergyCutoff, MeetsTheTargetEnergyUnderPerturbationsWhereTimedCutoffMisses)
   const double target_km = 6378.137 + 0.5 * (493.0 + 512.0);
   // Guided variant: the third stage burns until that energy (its timed cutoff moved out of the
   // way, up to depletion).
-  std::string guided = text;
-  const std::string cut = "      cutoff_time_s: 160.92";
-  const auto pos = guided.find(cut);
-  ASSERT_NE(pos, std::string::npos);
-  guided.replace(pos, cut.size(), "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) + "}");
+  const std::string guided = replace_stage3_cutoff(
+      text, "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) + "}");
 
   int open_loop_misses = 0;
   for (double thrust : {0.95, 1.05}) {
@@ -65,14 +72,10 @@ namespace {
 // the navigated orbit reaches a, so the true semi-major axis falls short by the vis-viva
 // derivative da = 2 a^2 v dv / mu (at the cutoff point).
 TEST(EnergyCutoff, NavigationVelocityBiasShiftsTheOrbitAsVisVivaPredicts) {
-  std::string text = config::read_text_file(kConfig);
-  const std::string cut = "      cutoff_time_s: 160.92";
-  const auto pos = text.find(cut);
-  ASSERT_NE(pos, std::string::npos);
   const double target_km = 6880.637;
-  text.replace(pos, cut.size(),
-               "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) +
-                   ", nav_velocity_bias_mps: 0.0}");
+  const std::string text = replace_stage3_cutoff(
+      config::read_text_file(kConfig),
+      "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) + ", nav_velocity_bias_mps: 0.0}");
   const config::Override open_loop{"vehicle.stages[2].guidance.enabled", "false"};
   const FlightResult exact = fly(config::load_scenario(text, "nav.yaml", {open_loop}));
   const FlightResult biased = fly(config::load_scenario(
