@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/constants.hpp"
 #include "geo/frames.hpp"
 #include "stats/proportion.hpp"
 #include "stats/quantiles.hpp"
@@ -90,6 +91,13 @@ void SummaryAccumulator::add(const Block& b) {
       apogee_km_.push_back(b.apogee_alt_m[r] / 1e3);
       inclination_deg_.push_back(b.inclination_deg[r]);
       insertion_s_.push_back(b.insertion_time_s[r]);
+      // Catalogue-convention apsis altitudes from the recorded a and e (blocks built without
+      // them, NaN, contribute nothing to these two rows).
+      const double a_m = b.semi_major_axis_m[r], e = b.eccentricity[r];
+      if (std::isfinite(a_m) && std::isfinite(e)) {
+        catalog_perigee_km_.push_back((a_m * (1.0 - e) - constants::wgs84_a_m) / 1e3);
+        catalog_apogee_km_.push_back((a_m * (1.0 + e) - constants::wgs84_a_m) / 1e3);
+      }
     }
     if (std::isfinite(b.range_m[r])) {
       vehicle_apogee_km_.push_back(b.apogee_alt_m_vehicle[r] / 1e3);
@@ -129,6 +137,8 @@ Summary SummaryAccumulator::finish(const RunMeta& meta) const {
   s.outcomes = outcome_list(outcome_counts_, samples_);
   s.perigee_alt_km = field_stats(perigee_km_);
   s.apogee_alt_km = field_stats(apogee_km_);
+  s.catalog_perigee_alt_km = field_stats(catalog_perigee_km_);
+  s.catalog_apogee_alt_km = field_stats(catalog_apogee_km_);
   s.inclination_deg = field_stats(inclination_deg_);
   s.insertion_time_s = field_stats(insertion_s_);
   s.vehicle_apogee_alt_km = field_stats(vehicle_apogee_km_);
@@ -197,6 +207,8 @@ nlohmann::json summary_to_json(const Summary& s) {
   j["outcomes"] = outcomes;
   j["orbit"] = {{"perigee_alt_km", field_json(s.perigee_alt_km)},
                 {"apogee_alt_km", field_json(s.apogee_alt_km)},
+                {"catalog_perigee_alt_km", field_json(s.catalog_perigee_alt_km)},
+                {"catalog_apogee_alt_km", field_json(s.catalog_apogee_alt_km)},
                 {"inclination_deg", field_json(s.inclination_deg)},
                 {"insertion_time_s", field_json(s.insertion_time_s)}};
   j["ground"] = {{"apogee_alt_km", field_json(s.vehicle_apogee_alt_km)},
@@ -256,6 +268,8 @@ void print_summary(std::ostream& out, const Summary& s) {
                "q50", "q99");
   row("perigee_alt_km", s.perigee_alt_km);
   row("apogee_alt_km", s.apogee_alt_km);
+  row("catalog_perigee_alt_km", s.catalog_perigee_alt_km);
+  row("catalog_apogee_alt_km", s.catalog_apogee_alt_km);
   row("inclination_deg", s.inclination_deg);
   row("insertion_time_s", s.insertion_time_s);
   row("vehicle apogee_alt_km", s.vehicle_apogee_alt_km);

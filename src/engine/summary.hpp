@@ -73,6 +73,10 @@ struct Summary {
   std::vector<std::uint64_t> failure_counts;
   std::vector<OutcomeCount> outcomes;  // outcome_list of the run: why samples ended as they did
   FieldStats perigee_alt_km, apogee_alt_km, inclination_deg, insertion_time_s;
+  // Catalogue convention (Space-Track SATCAT, press reports): a (1 -/+ e) - R_eq with R_eq the
+  // WGS-84 equatorial radius, over the orbits whose semi-major axis and eccentricity are recorded.
+  // perigee_alt_km/apogee_alt_km above are heights of the apsis points above the ellipsoid.
+  FieldStats catalog_perigee_alt_km, catalog_apogee_alt_km;
   FieldStats vehicle_apogee_alt_km, range_km, flight_time_s;  // flights that end on the ground
   std::vector<BodySummary> bodies;  // jettisoned bodies, then "vehicle" (its own impact)
   double rhs_per_sample = 0;
@@ -101,6 +105,7 @@ class SummaryAccumulator {
   std::int64_t rhs_total_ = 0;
   // Values kept for exact quantiles (a few doubles per sample).
   std::vector<double> perigee_km_, apogee_km_, inclination_deg_, insertion_s_;
+  std::vector<double> catalog_perigee_km_, catalog_apogee_km_;
   std::vector<double> vehicle_apogee_km_, range_km_, flight_time_s_;
   std::vector<stats::ImpactAccumulator> impacts_;  // bodies, then the vehicle
   std::vector<stats::Moments> impact_times_;

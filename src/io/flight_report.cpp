@@ -28,6 +28,14 @@ void HistoryRecorder::record(int id, double t_s, const flight::State& state) {
 
 namespace {
 
+// Catalogue-convention apsis altitude (Space-Track SATCAT, press reports): apsis radius minus the
+// WGS-84 equatorial radius, r_p,a = a (1 -/+ e) for an ellipse. Not the height of the apsis point
+// above the ellipsoid (orbit::apsis_altitudes). Null for the apoapsis of an unbound orbit.
+json catalog_alt_km(double apsis_radius_m) {
+  return std::isfinite(apsis_radius_m) ? json((apsis_radius_m - constants::wgs84_a_m) / 1e3)
+                                       : json(nullptr);
+}
+
 json event_json(const Scenario& sc, const flight::Environment& env,
                 const flight::FlightResult& r, const flight::FlightEvent& e) {
   const flight::PointSummary p = flight::summarize_point(env, e.t_s, e.state);
@@ -58,6 +66,8 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
     j["insertion"] = {{"time_s", ins.t_s},
                       {"perigee_alt_km", ins.apsides.perigee_alt_m / 1e3},
                       {"apogee_alt_km", ins.apsides.apogee_alt_m / 1e3},
+                      {"catalog_perigee_alt_km", catalog_alt_km(el.periapsis_radius_m)},
+                      {"catalog_apogee_alt_km", catalog_alt_km(el.apoapsis_radius_m)},
                       {"inclination_deg", el.inclination_rad * rad_to_deg},
                       {"raan_deg", wrap_deg_360(el.raan_rad * rad_to_deg)},
                       {"period_s", el.period_s},
@@ -80,6 +90,8 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
       j["final_cutoff"] = {{"time_s", e.t_s},
                            {"perigee_alt_km", aps.perigee_alt_m / 1e3},
                            {"apogee_alt_km", std::isfinite(aps.apogee_alt_m) ? json(aps.apogee_alt_m / 1e3) : json(nullptr)},
+                           {"catalog_perigee_alt_km", catalog_alt_km(el.periapsis_radius_m)},
+                           {"catalog_apogee_alt_km", catalog_alt_km(el.apoapsis_radius_m)},
                            {"inclination_deg", el.inclination_rad * rad_to_deg},
                            {"eccentricity", el.eccentricity},
                            {"inertial_speed_mps", e.state.segment<3>(3).norm()}};
@@ -143,10 +155,13 @@ void print_flight_report(std::ostream& out, const Scenario& sc, const flight::Fl
     const auto& ins = *r.insertion;
     fmt::print(out,
                "\ninsertion at {:.2f} s: perigee {:.1f} km, apogee {:.1f} km, inclination {:.3f} deg, "
-               "RAAN {:.3f} deg, period {:.1f} min\n",
+               "RAAN {:.3f} deg, period {:.1f} min "
+               "(catalogue: {:.1f} x {:.1f} km above the equatorial radius)\n",
                ins.t_s, ins.apsides.perigee_alt_m / 1e3, ins.apsides.apogee_alt_m / 1e3,
                ins.elements.inclination_rad * rad_to_deg,
-               wrap_deg_360(ins.elements.raan_rad * rad_to_deg), ins.elements.period_s / 60.0);
+               wrap_deg_360(ins.elements.raan_rad * rad_to_deg), ins.elements.period_s / 60.0,
+               (ins.elements.periapsis_radius_m - constants::wgs84_a_m) / 1e3,
+               (ins.elements.apoapsis_radius_m - constants::wgs84_a_m) / 1e3);
   } else if (r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash) {
     fmt::print(out, "\nno orbit: apogee {:.1f} km, range {:.1f} km, flight time {:.1f} s\n",
                r.apogee_alt_m / 1e3, r.range_m / 1e3, r.flight_time_s);

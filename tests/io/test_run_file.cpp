@@ -2,7 +2,9 @@
 // ended: the /outcome/powered_flight_end enum column round-trips through RunFileWriter and
 // RunFileReader (whole and in slices), a file without it (written before the column existed)
 // reads as all `none`, `summarize` counts the same outcomes as the blocks it was written from,
-// and `fly` reports it in JSON, text and HDF5.
+// and `fly` reports it in JSON, text and HDF5. Also: the catalogue-convention apsis altitudes
+// (a (1 -/+ e) - R_eq, R_eq = 6378.137 km) of `fly` and of the summary of a file.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/load_scenario.hpp"
@@ -21,6 +24,7 @@
 #include "io/flight_report.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
+#include "orbit/elements.hpp"
 
 namespace launchmc::io {
 namespace {
@@ -61,6 +65,10 @@ PoweredFlightEnd end_of(std::size_t i) {
   return static_cast<PoweredFlightEnd>((i * 5 + i / 7) % flight::kPoweredFlightEndCount);
 }
 
+// Osculating elements of orbit sample i (for the catalogue-convention apsis altitudes).
+double semi_major_axis_m_of(std::size_t i) { return 6.8e6 + 10.0 * static_cast<double>(i % 101); }
+double eccentricity_of(std::size_t i) { return 1e-5 * static_cast<double>(i % 37); }
+
 // Writes kRows synthetic samples in blocks of kBlockSize; returns their summary computed from the
 // blocks exactly as `run` does.
 engine::Summary write_synthetic_run(const fs::path& path, const config::LoadedConfig& cfg) {
@@ -96,6 +104,8 @@ engine::Summary write_synthetic_run(const fs::path& path, const config::LoadedCo
         b.perigee_alt_m[r] = 200e3 + static_cast<double>(first + r);
         b.apogee_alt_m[r] = 500e3;
         b.inclination_deg[r] = 97.0;
+        b.semi_major_axis_m[r] = semi_major_axis_m_of(first + r);
+        b.eccentricity[r] = eccentricity_of(first + r);
       }
       for (auto& col : b.drawn) col[r] = static_cast<double>(first + r);
     }
@@ -230,6 +240,176 @@ TEST_F(RunFileIoTest, FlyReportsShowHowPoweredFlightEnded) {
 
   r.powered_flight_end = PoweredFlightEnd::none;
   EXPECT_EQ(flight_to_json(cfg.scenario, r)["powered_flight_end"], "none");
+}
+
+TEST_F(RunFileIoTest, SummaryOfTheFileGivesTheSameCatalogueAltitudesAsTheBlocks) {
+  const auto cfg = chollima();
+  const fs::path path = dir_ / "run.h5";
+  const engine::Summary from_blocks = write_synthetic_run(path, cfg);
+  const engine::Summary from_file = summarize_run_file(path);
+  const engine::Summary from_whole = summarize_run_file(read_run_file(path));
+
+  // By hand: mean of a (1 - e) over the orbit samples, minus the equatorial radius.
+  double sum_rp_km = 0, sum_ra_km = 0;
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < kRows; ++i) {
+    if (status_of(i) != SampleStatus::orbit) continue;
+    sum_rp_km += semi_major_axis_m_of(i) * (1.0 - eccentricity_of(i)) / 1e3;
+    sum_ra_km += semi_major_axis_m_of(i) * (1.0 + eccentricity_of(i)) / 1e3;
+    ++n;
+  }
+  ASSERT_GT(n, 100u);
+  const double n_d = static_cast<double>(n);
+  for (const engine::Summary* s : {&from_blocks, &from_file, &from_whole}) {
+    EXPECT_EQ(s->catalog_perigee_alt_km.count, n);
+    EXPECT_NEAR(s->catalog_perigee_alt_km.mean, sum_rp_km / n_d - 6378.137, 1e-9);
+    EXPECT_NEAR(s->catalog_apogee_alt_km.mean, sum_ra_km / n_d - 6378.137, 1e-9);
+  }
+  // `summarize` of the file equals what `run` printed, to the bit.
+  for (const engine::Summary* s : {&from_file, &from_whole}) {
+    for (auto member : {&engine::Summary::catalog_perigee_alt_km, &engine::Summary::catalog_apogee_alt_km}) {
+      const engine::FieldStats& a = from_blocks.*member;
+      const engine::FieldStats& b = s->*member;
+      EXPECT_EQ(a.count, b.count);
+      EXPECT_EQ(a.mean, b.mean);
+      EXPECT_EQ(a.std, b.std);
+      EXPECT_EQ(a.q01, b.q01);
+      EXPECT_EQ(a.q50, b.q50);
+      EXPECT_EQ(a.q99, b.q99);
+    }
+  }
+  EXPECT_EQ(engine::summary_to_json(from_blocks)["orbit"].dump(),
+            engine::summary_to_json(from_file)["orbit"].dump());
+  std::ostringstream text_blocks, text_file;
+  engine::print_summary(text_blocks, from_blocks);
+  engine::print_summary(text_file, from_file);
+  EXPECT_NE(text_file.str().find("\n  catalog_perigee_alt_km "), std::string::npos) << text_file.str();
+  EXPECT_EQ(text_blocks.str(), text_file.str());
+}
+
+constexpr double kReqKm = 6378.137;  // WGS-84 equatorial radius [km]
+
+// The text between "(catalogue: " and " km above the equatorial radius)" of the insertion line.
+std::string catalogue_text(const std::string& report) {
+  const std::size_t line = report.find("\ninsertion at ");
+  if (line == std::string::npos) return {};
+  const std::size_t end = report.find('\n', line + 1);
+  const std::string l = report.substr(line + 1, end - line - 1);
+  const std::string open = "(catalogue: ", close = " km above the equatorial radius)";
+  const std::size_t a = l.find(open), b = l.find(close);
+  if (a == std::string::npos || b == std::string::npos || b + close.size() != l.size()) return {};
+  return l.substr(a + open.size(), b - a - open.size());
+}
+
+TEST_F(RunFileIoTest, FlyReportsCatalogueApsisAltitudesOfTheNominalFlight) {
+  const auto cfg = chollima();
+  const flight::FlightResult r = flight::fly(cfg.scenario);
+  ASSERT_TRUE(r.insertion.has_value());
+  const nlohmann::json j = flight_to_json(cfg.scenario, r);
+  const nlohmann::json& ins = j["insertion"];
+  ASSERT_TRUE(ins.is_object());
+  for (const char* k : {"time_s", "perigee_alt_km", "apogee_alt_km", "inclination_deg", "raan_deg",
+                        "period_s", "semi_major_axis_km", "eccentricity", "arg_perigee_deg",
+                        "true_anomaly_deg", "inertial_speed_mps", "catalog_perigee_alt_km",
+                        "catalog_apogee_alt_km"})
+    ASSERT_TRUE(ins.contains(k)) << k;
+
+  // From the report's own a and e.
+  const double a_km = ins["semi_major_axis_km"].get<double>();
+  const double e = ins["eccentricity"].get<double>();
+  const double peri = ins["catalog_perigee_alt_km"].get<double>();
+  const double apo = ins["catalog_apogee_alt_km"].get<double>();
+  const double want_peri = a_km * (1.0 - e) - kReqKm, want_apo = a_km * (1.0 + e) - kReqKm;
+  EXPECT_NEAR(peri, want_peri, 1e-9 * std::abs(want_peri));
+  EXPECT_NEAR(apo, want_apo, 1e-9 * std::abs(want_apo));
+  // The nominal flight is tuned to the catalogue's 493 x 512 km.
+  EXPECT_NEAR(peri, 493.0, 5.0);
+  EXPECT_NEAR(apo, 512.0, 5.0);
+  // The ellipsoid lies within [R_pol, R_eq] of the centre, so the ellipsoid height of an apsis
+  // point is at least the catalogue value and at most 21.385 km (a - b) above it.
+  const double a_minus_b_km = 21.3847686;
+  for (const auto& [ellipsoid, catalogue] : {std::pair{"perigee_alt_km", peri}, std::pair{"apogee_alt_km", apo}}) {
+    const double h = ins[ellipsoid].get<double>();
+    EXPECT_GE(h, catalogue - 1e-6) << ellipsoid;
+    EXPECT_LE(h, catalogue + a_minus_b_km + 1e-6) << ellipsoid;
+  }
+
+  // The final cutoff is the insertion here: same catalogue values, and the old keys are kept.
+  const nlohmann::json& fc = j["final_cutoff"];
+  ASSERT_TRUE(fc.is_object());
+  for (const char* k : {"time_s", "perigee_alt_km", "apogee_alt_km", "inclination_deg",
+                        "eccentricity", "inertial_speed_mps", "catalog_perigee_alt_km",
+                        "catalog_apogee_alt_km"})
+    ASSERT_TRUE(fc.contains(k)) << k;
+  EXPECT_EQ(fc["time_s"], ins["time_s"]);
+  EXPECT_NEAR(fc["catalog_perigee_alt_km"].get<double>(), peri, 1e-9 * peri);
+  EXPECT_NEAR(fc["catalog_apogee_alt_km"].get<double>(), apo, 1e-9 * apo);
+
+  std::ostringstream text;
+  print_flight_report(text, cfg.scenario, r);
+  EXPECT_EQ(catalogue_text(text.str()), fmt::format("{:.1f} x {:.1f}", peri, apo)) << text.str();
+  EXPECT_NE(text.str().find(fmt::format("\ninsertion at {:.2f} s: perigee {:.1f} km, apogee {:.1f} km, ",
+                                        ins["time_s"].get<double>(), ins["perigee_alt_km"].get<double>(),
+                                        ins["apogee_alt_km"].get<double>())),
+            std::string::npos)
+      << text.str();
+}
+
+TEST_F(RunFileIoTest, FlyReportsCatalogueAltitudesOfAPolarPerigeeBelowItsEllipsoidHeight) {
+  // An insertion exactly over the north pole, at perigee of a 500 x 520 km (catalogue) orbit: the
+  // ellipsoid height of that point is 500 km + (a - b), the catalogue value 500 km.
+  const auto cfg = chollima();
+  constexpr double mu = 3.986004418e14, req_m = 6378137.0, rpol_m = 6356752.314245;
+  const double rp = req_m + 500e3, ra = req_m + 520e3, sma = 0.5 * (rp + ra);
+  const double vp = std::sqrt(mu * (2.0 / rp - 1.0 / sma));
+  flight::FlightResult r;
+  r.status = flight::FlightStatus::orbit;
+  r.powered_flight_end = PoweredFlightEnd::guidance_cutoff;
+  flight::Insertion ins;
+  ins.t_s = 600.0;
+  ins.state << 0.0, 0.0, rp, vp, 0.0, 0.0, 1000.0;
+  ins.elements = orbit::elements_from_state(ins.state.head<3>(), ins.state.segment<3>(3));
+  ins.apsides = orbit::apsis_altitudes(ins.elements);
+  r.insertion = ins;
+
+  const nlohmann::json j = flight_to_json(cfg.scenario, r);
+  EXPECT_NEAR(j["insertion"]["catalog_perigee_alt_km"].get<double>(), 500.0, 1e-9 * 500.0);
+  EXPECT_NEAR(j["insertion"]["catalog_apogee_alt_km"].get<double>(), 520.0, 1e-9 * 520.0);
+  EXPECT_NEAR(j["insertion"]["perigee_alt_km"].get<double>(), (rp - rpol_m) / 1e3, 1e-6);
+  EXPECT_NEAR(j["insertion"]["apogee_alt_km"].get<double>(), (ra - rpol_m) / 1e3, 1e-6);
+
+  std::ostringstream text;
+  print_flight_report(text, cfg.scenario, r);
+  EXPECT_NE(text.str().find("\ninsertion at 600.00 s: perigee 521.4 km, apogee 541.4 km, inclination "
+                            "90.000 deg, "),
+            std::string::npos)
+      << text.str();
+  EXPECT_EQ(catalogue_text(text.str()), "500.0 x 520.0") << text.str();
+}
+
+TEST_F(RunFileIoTest, FlyReportsNoCatalogueApogeeForAnUnboundCutoff) {
+  // A last-stage burnout on a hyperbola, at its periapsis (velocity normal to the radius).
+  const auto cfg = chollima();
+  flight::FlightResult r;
+  r.status = flight::FlightStatus::time_limit;
+  flight::FlightEvent burnout;
+  burnout.kind = flight::EventKind::burnout;
+  burnout.index = static_cast<int>(cfg.scenario.vehicle.stages.size()) - 1;
+  burnout.t_s = 700.0;
+  burnout.state << 7.0e6, 0.0, 0.0, 0.0, 12000.0, 0.0, 500.0;  // escape speed at 7000 km: 10.67 km/s
+  r.events.push_back(burnout);
+
+  const nlohmann::json j = flight_to_json(cfg.scenario, r);
+  EXPECT_TRUE(j["insertion"].is_null());
+  const nlohmann::json& fc = j["final_cutoff"];
+  ASSERT_TRUE(fc.is_object());
+  ASSERT_TRUE(fc.contains("catalog_apogee_alt_km"));
+  EXPECT_TRUE(fc["catalog_apogee_alt_km"].is_null());
+  EXPECT_TRUE(fc["apogee_alt_km"].is_null());
+  EXPECT_GT(fc["eccentricity"].get<double>(), 1.0);
+  EXPECT_NEAR(fc["catalog_perigee_alt_km"].get<double>(), 7000.0 - kReqKm, 1e-9 * (7000.0 - kReqKm));
+  // Over the equator the two conventions agree.
+  EXPECT_NEAR(fc["perigee_alt_km"].get<double>(), 7000.0 - kReqKm, 1e-6);
 }
 
 }  // namespace
