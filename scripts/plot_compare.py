@@ -110,6 +110,7 @@ def main():
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=110)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, args.output)
     finally:
         if os.path.exists(tmp):

@@ -63,7 +63,13 @@ def main():
         ax.set_title("impact points and 95 % ellipses")
         ax.set_aspect("equal", adjustable="datalim")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, markerscale=4)
+        leg = ax.legend(fontsize=7)
+        # Readable legend markers: the scatter dots are tiny, the site's star is large.
+        for h in getattr(leg, "legend_handles", None) or getattr(leg, "legendHandles", []):
+            if hasattr(h, "set_sizes"):
+                h.set_sizes([20])
+            elif hasattr(h, "set_markersize"):
+                h.set_markersize(8)
 
         if "outcomes" in summary:  # status and how powered flight ended, most frequent first
             outs = summary["outcomes"]
@@ -79,13 +85,17 @@ def main():
                           f"[{summary['p_success_ci95'][0]:.4f}, {summary['p_success_ci95'][1]:.4f}]")
         axes[1].tick_params(axis="x", rotation=30)
 
-        per = f["outcome/perigee_alt_m"][:] / 1e3
-        apo = f["outcome/apogee_alt_m"][:] / 1e3
+        # Catalogue altitudes a(1 -/+ e) - R_eq, the convention of satellite catalogues and of
+        # closed-loop guidance targets (see docs/json.md).
+        sma = f["outcome/semi_major_axis_m"][:] / 1e3
+        ecc = f["outcome/eccentricity"][:]
+        per = sma * (1.0 - ecc) - 6378.137
+        apo = sma * (1.0 + ecc) - 6378.137
         ok = np.isfinite(per)
         if ok.any():
             axes[2].scatter(per[ok], apo[ok], s=2, alpha=0.4)
-            axes[2].set_xlabel("perigee altitude [km]")
-            axes[2].set_ylabel("apogee altitude [km]")
+            axes[2].set_xlabel("perigee altitude, catalogue [km]")
+            axes[2].set_ylabel("apogee altitude, catalogue [km]")
             axes[2].set_title("insertion orbits")
         else:
             rng = f["outcome/range_m"][:] / 1e3
