@@ -65,6 +65,38 @@ TEST(ClosedLoopGuidance, ReachesTheOrbitFromEveryPerformanceCornerWhereOpenLoopM
   EXPECT_GE(open_loop_misses, 6);  // of 8 corners
 }
 
+// With the node fixed (raan_deg given: the one the free-node guidance reaches nominally), every
+// corner also meets the node.
+TEST(ClosedLoopGuidance, MeetsAFixedNodeFromEveryPerformanceCorner) {
+  const std::string text = config::read_text_file(kConfig);
+  const FlightResult free_node = fly(config::load_scenario(text, kConfig));
+  ASSERT_TRUE(free_node.insertion);
+  const double raan_deg = free_node.insertion->elements.raan_rad * constants::rad_to_deg;
+  std::string fixed = text;
+  const std::string key = "inclination_deg: 97.4}";
+  const auto pos = fixed.find(key);
+  ASSERT_NE(pos, std::string::npos);
+  fixed.replace(pos, key.size(), "inclination_deg: 97.4, raan_deg: " + std::to_string(raan_deg) + "}");
+  for (double thrust : {0.95, 1.05}) {
+    for (double isp : {0.98, 1.02}) {
+      for (double mass : {0.97, 1.03}) {
+        SCOPED_TRACE(testing::Message() << "thrust x" << thrust << " isp x" << isp << " mass x" << mass);
+        const FlightResult f = fly(config::load_scenario(
+            fixed, "fixed_node.yaml",
+            {{"vehicle.stages[2].thrust_vac_N", std::to_string(5.88e4 * thrust)},
+             {"vehicle.stages[2].isp_vac_s", std::to_string(310.0 * isp)},
+             {"vehicle.stages[2].dry_mass_kg", std::to_string(650.0 * mass)}}));
+        const Orbit g = orbit_of(f);
+        ASSERT_TRUE(g.in_orbit);
+        EXPECT_NEAR(g.perigee_km, 493.0, 1.0);
+        EXPECT_NEAR(g.apogee_km, 512.0, 1.0);
+        EXPECT_NEAR(g.incl_deg, 97.4, 0.01);
+        EXPECT_NEAR(f.insertion->elements.raan_rad * constants::rad_to_deg, raan_deg, 0.01);
+      }
+    }
+  }
+}
+
 // Navigation: the guidance stops when the navigated orbit has the target energy. An along-track
 // velocity bias dv leaves the true semi-major axis short by the vis-viva amount
 // da = 2 a^2 v dv / mu; a radial position bias dr (the navigated radius too high) by
