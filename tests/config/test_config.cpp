@@ -228,3 +228,64 @@ TEST(ConfigUncertainties, DistributionKeysAreStrict) {
 
 }  // namespace
 }  // namespace launchmc::config
+
+namespace launchmc::config {
+namespace {
+
+// A stage's closed-loop guidance block: what reaches the scenario, and the errors.
+std::string with_guidance(const std::string& block) {
+  std::string s = kValid;
+  const std::string anchor = "      stack_drag: {ref_area_m2: 4.5";
+  return s.insert(s.find(anchor), block);
+}
+
+TEST(ConfigGuidance, OrbitTargetReachesTheStageInCatalogueConvention) {
+  const Scenario sc = load_scenario(with_guidance(
+      "      guidance:\n"
+      "        mode: orbit\n"
+      "        target: {semi_major_axis_km: 6880.637, eccentricity: 0.0013807, inclination_deg: 97.4}\n"
+      "        navigation: {velocity_bias_mps: [0.1, -0.2, 0.3], position_noise_m: 50}\n"), "cfg.yaml");
+  ASSERT_TRUE(sc.vehicle.stages[0].closed_loop);
+  const guidance::ClosedLoop& c = *sc.vehicle.stages[0].closed_loop;
+  EXPECT_EQ(c.mode, guidance::ClosedLoopMode::orbit);
+  // a(1 -/+ e) - 6378.137 km, by hand: 6880.637 * (1 - 0.0013807) - 6378.137 = 493.0000...
+  EXPECT_NEAR(c.orbit.perigee_alt_km, 6880.637 * (1 - 0.0013807) - 6378.137, 1e-9);
+  EXPECT_NEAR(c.orbit.apogee_alt_km, 6880.637 * (1 + 0.0013807) - 6378.137, 1e-9);
+  EXPECT_TRUE(std::isnan(c.orbit.raan_deg));
+  EXPECT_DOUBLE_EQ(c.navigation.velocity_bias_mps[2], 0.3);
+  EXPECT_DOUBLE_EQ(c.navigation.position_noise_m, 50.0);
+  EXPECT_DOUBLE_EQ(c.navigation.noise_correlation_time_s, 60.0);
+  const guidance::OrbitTarget t = c.orbit.resolve(6378137.0);
+  EXPECT_NEAR(t.semi_major_axis_m, 6880637.0, 1e-6);
+  EXPECT_NEAR(t.eccentricity, 0.0013807, 1e-12);
+  EXPECT_NEAR(t.insertion_radius_m, t.perigee_radius_m(), 1e-6);  // default: insert at perigee
+}
+
+TEST(ConfigGuidance, ErrorsNameTheKeyAndWhatIsExpected) {
+  const std::string orbit = "      guidance:\n        mode: orbit\n";
+  std::string msg = error_of(with_guidance("      guidance:\n        mode: loop\n        target: {range_km: 1000, apogee_alt_km: 500}\n"));
+  EXPECT_NE(msg.find("vehicle.stages[0].guidance.mode: 'loop': expected orbit or ballistic"), std::string::npos) << msg;
+  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 500, inclination_deg: 97}\n"));
+  EXPECT_NE(msg.find("give perigee_alt_km and apogee_alt_km, or semi_major_axis_km and eccentricity"), std::string::npos) << msg;
+  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 500, apogee_alt_km: 400, inclination_deg: 97}\n"));
+  EXPECT_NE(msg.find("apogee_alt_km: must be >= perigee_alt_km"), std::string::npos) << msg;
+  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 97, insertion_alt_km: 600}\n"));
+  EXPECT_NE(msg.find("insertion_alt_km: must lie between the perigee and apogee altitudes"), std::string::npos) << msg;
+  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 97}\n"
+                                       "        navigation: {position_bias_m: [1, 2]}\n"));
+  EXPECT_NE(msg.find("position_bias_m: expected [radial, along-track, cross-track]"), std::string::npos) << msg;
+  msg = error_of(with_guidance("      energy_cutoff: {semi_major_axis_km: 6880}\n" + orbit +
+                               "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 97}\n"));
+  EXPECT_NE(msg.find("remove energy_cutoff"), std::string::npos) << msg;
+  msg = error_of(with_guidance("      guidance:\n        mode: ballistic\n        target: {range_km: 1000}\n"));
+  EXPECT_NE(msg.find("guidance.target: missing required key 'apogee_alt_km'"), std::string::npos) << msg;
+  msg = error_of(with_guidance("      guidance:\n        mode: ballistic\n"
+                               "        target: {range_km: 1000, impact_lat_deg: 40, impact_lon_deg: 130, apogee_alt_km: 900}\n"));
+  EXPECT_NE(msg.find("give the aim point as impact_lat_deg/impact_lon_deg or as range_km"), std::string::npos) << msg;
+  // Line and column of the offending node.
+  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 200}\n"));
+  EXPECT_NE(msg.find("cfg.yaml:18:76: vehicle.stages[0].guidance.target.inclination_deg: = 200: must be in [0, 180]"), std::string::npos) << msg;
+}
+
+}  // namespace
+}  // namespace launchmc::config
