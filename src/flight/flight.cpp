@@ -311,6 +311,7 @@ const char* to_string(EventKind kind) noexcept {
     case EventKind::apogee: return "apogee";
     case EventKind::impact: return "impact";
     case EventKind::engine_failure: return "engine_failure";
+    case EventKind::guidance_engaged: return "guidance_engaged";
   }
   return "unknown";
 }
@@ -380,6 +381,7 @@ std::string event_name(const Scenario& scenario, const FlightResult& result,
     case EventKind::burnout:
     case EventKind::separation:
     case EventKind::engine_failure:
+    case EventKind::guidance_engaged:
       return scenario.vehicle.stages[static_cast<std::size_t>(event.index)].name + "_" + kind;
     case EventKind::impact:
       if (event.index >= 0)
@@ -553,6 +555,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
                                     gb.upfg.time_to_go_s() > 0.0);
       if (!ok) return;  // keep the previous steering (or the open loop before engagement)
       gb.steering = gb.upfg.steering();
+      if (!gb.engaged) add_event(EventKind::guidance_engaged, static_cast<int>(k));
       gb.engaged = true;
       gb.last_update_s = t;
       return;
@@ -564,6 +567,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     gb.steering.lambda = vgo.normalized();
     gb.steering.lambda_dot_ps.setZero();
     gb.steering.t_lambda_s = t;
+    if (!gb.engaged) add_event(EventKind::guidance_engaged, static_cast<int>(k));
     gb.engaged = true;
     if (vgo.norm() * y[6] / prop.thrust_N <= c.terminal_time_s) gb.holding = true;
   };

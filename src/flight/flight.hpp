@@ -28,6 +28,7 @@ enum class EventKind : std::uint8_t {
   apogee,
   impact,              // index: -1 for the vehicle, else the body
   engine_failure,      // index: stage
+  guidance_engaged,    // index: stage; closed-loop guidance took over the steering
 };
 const char* to_string(EventKind kind) noexcept;
 
