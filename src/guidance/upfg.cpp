@@ -138,9 +138,12 @@ bool Upfg::cycle(double t_s, const Eigen::Vector3d& r, const Eigen::Vector3d& v,
   if (std::abs(lambda_iz) < 1e-6) return false;  // thrust perpendicular to downrange: no solution
   if (free_node_) {
     // The cutoff point's offset across the plane is free too (the plane is re-chosen through
-    // it, block 8): by transversality the optimal steering then has no turning rate across the
-    // plane, which rgo_y = S lambda_y gives. Radial offset constrained as in the document, with
-    // the turning correction; downrange from lambda . rgo = S.
+    // it, block 8), so it is not a constraint: the steering is given no turning rate across the
+    // plane (rgo_y = S lambda_y), a constant yaw of the thrust that removes the out-of-plane
+    // velocity over the burn. Not the exact optimum of an inclination-only target (whose
+    // transversality condition couples the planes), but well posed and robust to large
+    // dog-legs. Radial offset constrained as in the document, with the turning correction;
+    // downrange from lambda . rgo = S.
     const double rgo_x = rgo.dot(ix) + rbias.dot(ix);
     const double rgo_y = S * lambda.dot(iy);
     const double rgo_z = (S - rgo_x * lambda.dot(ix) - rgo_y * lambda.dot(iy)) / lambda_iz;
