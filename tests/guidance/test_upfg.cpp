@@ -138,6 +138,29 @@ TEST(Upfg, ReachesTargetOrbitInPlane) {
   EXPECT_NEAR(o.el.inclination_rad / kDeg, 80.0, 0.01);
 }
 
+// Insertion away from perigee: at a given radius between the apsides, on the ascending or the
+// descending side. The orbit is the same; the cutoff point's radius and flight-path angle follow
+// from the orbit equation (r = p / (1 + e cos nu), tan(fpa) = e sin nu / (1 + e cos nu)).
+TEST(Upfg, InsertsAtTheRequestedRadiusAndSide) {
+  for (bool descending : {false, true}) {
+    Eigen::Vector3d r, v;
+    start_state(80.0, r, v);
+    OrbitTarget tg = target_orbit(450, 600, 80.0);
+    tg.insertion_radius_m = kRe + 500e3;
+    tg.descending = descending;
+    const Outcome o = fly_guided(tg, r, v, Burn{});
+    SCOPED_TRACE(testing::Message() << "descending " << descending);
+    ASSERT_TRUE(o.cutoff);
+    EXPECT_NEAR(o.el.periapsis_radius_m, tg.perigee_radius_m(), 300.0);
+    EXPECT_NEAR(o.el.apoapsis_radius_m, tg.apogee_radius_m(), 300.0);
+    // True anomaly at the insertion radius from the orbit equation: ascending side nu in (0, pi).
+    const double p = tg.semi_major_axis_m * (1.0 - tg.eccentricity * tg.eccentricity);
+    const double nu = std::acos((p / tg.insertion_radius_m - 1.0) / tg.eccentricity);
+    const double expected_nu = descending ? 2.0 * constants::pi - nu : nu;
+    EXPECT_NEAR(o.el.true_anomaly_rad, expected_nu, 0.01);
+  }
+}
+
 // Every corner of thrust +-5 %, Isp +-2 %, initial mass +-3 %, with a dog-leg of 17 deg: the
 // guided burn meets the orbit in all of them. Node free (the plane through the cutoff point),
 // and node fixed at the one the nominal burn reaches, which the corners must then hit too.
