@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Plot a `launchmc fly -o` file: ground track of the vehicle and of every jettisoned body,
-altitude and speed versus time, with the events marked. Uses Debian's matplotlib and h5py."""
+altitude and speed versus time, and the thrust's pitch and heading (open-loop program or
+closed-loop guidance), with the events marked. Uses Debian's matplotlib and h5py."""
 import argparse
 
 import h5py
@@ -19,7 +20,8 @@ def main():
         if f.attrs["format"] != "launchmc-flight":
             raise SystemExit(f"{a.h5}: not a launchmc flight file")
         v = f["vehicle"]
-        fig, axes = plt.subplots(1, 3, figsize=(18, 6))
+        steering = "thrust_pitch_deg" in v  # files from before the thrust columns lack them
+        fig, axes = plt.subplots(1, 4 if steering else 3, figsize=(24 if steering else 18, 6))
         ax = axes[0]
         ax.plot(v["lon_deg"][:], v["lat_deg"][:], "k-", lw=2, label="vehicle")
         for name, g in f["bodies"].items():
@@ -44,6 +46,21 @@ def main():
         axes[2].set_xlabel("time [s]")
         axes[2].set_ylabel("speed [km/s]")
         axes[2].legend()
+        if steering:
+            ax = axes[3]
+            ax.plot(t, v["thrust_pitch_deg"][:], "k-", label="thrust pitch (above horizontal)")
+            ax.plot(t, v["flight_path_angle_deg"][:], "k:", lw=1, label="flight-path angle")
+            ax.set_xlabel("time [s]")
+            ax.set_ylabel("pitch [deg]")
+            ax2 = ax.twinx()
+            ax2.plot(t, v["thrust_heading_deg"][:], "b-", label="thrust heading")
+            vel_heading = v["heading_deg"][:].copy()
+            vel_heading[v["speed_mps"][:] < 100.0] = float("nan")  # undefined near rest
+            ax2.plot(t, vel_heading, "b:", lw=1, label="velocity heading (Earth-relative)")
+            ax2.set_ylabel("heading [deg from north]", color="b")
+            ax.set_title("steering (no line: coasting)")
+            lines = ax.get_lines() + ax2.get_lines()
+            ax.legend(lines, [ln.get_label() for ln in lines], fontsize=7, loc="lower left")
         ev = f["events"]
         names = [n.decode() if isinstance(n, bytes) else n for n in ev["name"][:]]
         for name, te in zip(names, ev["time_s"][:]):

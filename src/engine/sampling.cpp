@@ -49,6 +49,7 @@ bool SampledScenario::set_sample(std::uint64_t i, std::span<double> drawn) {
   bool valid = true;
   // Navigation noise of closed-loop guidance: its own stream family per sample (cycle k of
   // sample i draws from (mix(seed, i), k)), so it never shifts any other draw.
+  scenario_.navigation_noise = true;
   scenario_.navigation_seed =
       uncertainty::mix_seed(plan_.seed(), i, static_cast<std::uint64_t>(StreamPurpose::navigation));
   if (!refs_.empty()) {

@@ -88,6 +88,24 @@ Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, d
   return cp * (sh * air.east_eci + ch * air.north_eci) + sp * air.up_eci;
 }
 
+Thrust thrust_at(const PhaseForces& forces, double t_s, const AirData& air) noexcept {
+  Thrust th;
+  if (forces.engine == nullptr) return th;
+  const double t_burn = t_s - forces.ignition_time_s;
+  th.mass_flow_kgps = forces.engine->mass_flow_kgps(t_burn);
+  th.thrust_N = forces.engine->thrust_N(t_burn, air.pressure_Pa);
+  if (th.thrust_N > 0.0) {
+    th.direction_eci = forces.steering != nullptr ? forces.steering->direction(t_s)
+                                                  : thrust_direction_eci(*forces.guidance, t_s, air);
+  }
+  return th;
+}
+
+Thrust thrust_at(const Environment& env, const PhaseForces& forces, double t_s, const State& y) noexcept {
+  if (forces.engine == nullptr) return {};
+  return thrust_at(forces, t_s, air_data(env, t_s, y.head<3>(), y.segment<3>(3)));
+}
+
 void unpowered_jacobian(const Environment& env, const PhaseForces& forces, double t_s,
                         const State& y, const State& dydt, Eigen::Matrix<double, 7, 7>& jac,
                         std::int64_t& rhs_evaluations) noexcept {
@@ -133,14 +151,9 @@ void derivative(const Environment& env, const PhaseForces& forces, double t_s, c
       acc -= (0.5 * air.density_kgpm3 * air.airspeed_mps * cda / m) * air.v_air_eci_mps;
     }
     if (powered) {
-      const double t_burn = t_s - forces.ignition_time_s;
-      const double thrust = forces.engine->thrust_N(t_burn, air.pressure_Pa);
-      if (thrust > 0.0) {
-        acc += (thrust / m) * (forces.steering != nullptr
-                                   ? forces.steering->direction(t_s)
-                                   : thrust_direction_eci(*forces.guidance, t_s, air));
-      }
-      mdot = -forces.engine->mass_flow_kgps(t_burn);
+      const Thrust th = thrust_at(forces, t_s, air);
+      acc += (th.thrust_N / m) * th.direction_eci;
+      mdot = -th.mass_flow_kgps;
     }
   }
   dydt.head<3>() = v;

@@ -74,6 +74,17 @@ struct PhaseForces {
 Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, double t_s,
                                      const AirData& air) noexcept;
 
+// Thrust acting at a point of a phase: magnitude (0 while coasting or after a solid motor's table
+// ends) and unit direction in ECI (zero without thrust), and the mass flow it burns.
+struct Thrust {
+  double thrust_N = 0.0;
+  Eigen::Vector3d direction_eci = Eigen::Vector3d::Zero();
+  double mass_flow_kgps = 0.0;
+};
+Thrust thrust_at(const PhaseForces& forces, double t_s, const AirData& air) noexcept;
+// The same, computing the air data it needs (for reports; the equations of motion share theirs).
+Thrust thrust_at(const Environment& env, const PhaseForces& forces, double t_s, const State& y) noexcept;
+
 // dy/dt of the state; no allocation.
 void derivative(const Environment& env, const PhaseForces& forces, double t_s, const State& y,
                 State& dydt) noexcept;

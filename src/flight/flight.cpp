@@ -40,9 +40,12 @@ class StepObserver {
   // A point recorded outside the grid (an event, the start of a trajectory). Times stay strictly
   // increasing: a second point at the same time (events that coincide, or with a grid sample)
   // is dropped.
+  // The forces of the phase being flown (for the thrust in the histories); null: none.
+  void set_forces(const PhaseForces* forces) noexcept { forces_ = forces; }
+
   void record_point(double t_s, const State& y) {
     if (recorder_ != nullptr && t_s > last_recorded_s_ + kTimeEps_s) {
-      recorder_->record(id_, t_s, y);
+      recorder_->record(id_, t_s, y, thrust(t_s, y));
       last_recorded_s_ = t_s;
       next_sample_s_ = (std::floor(t_s / dt_ + kTimeEps_s) + 1.0) * dt_;
     }
@@ -58,7 +61,8 @@ class StepObserver {
     if (recorder_ != nullptr) {
       while (next_sample_s_ <= t_stop + kTimeEps_s) {
         if (next_sample_s_ > last_recorded_s_ + kTimeEps_s) {
-          recorder_->record(id_, next_sample_s_, d.at(next_sample_s_));
+          const State y = d.at(next_sample_s_);
+          recorder_->record(id_, next_sample_s_, y, thrust(next_sample_s_, y));
           last_recorded_s_ = next_sample_s_;
         }
         next_sample_s_ += dt_;
@@ -77,6 +81,9 @@ class StepObserver {
   const State& max_q_state() const noexcept { return max_q_state_; }
 
  private:
+  Thrust thrust(double t_s, const State& y) const noexcept {
+    return forces_ != nullptr ? thrust_at(env_, *forces_, t_s, y) : Thrust{};
+  }
   double q_at(double t_s, const State& y) const noexcept {
     return air_data(env_, t_s, y.head<3>(), y.segment<3>(3)).dynamic_pressure_Pa;
   }
@@ -133,6 +140,7 @@ class StepObserver {
 
   const Environment& env_;
   TrajectoryRecorder* recorder_;
+  const PhaseForces* forces_ = nullptr;
   int id_;
   double dt_;
   bool track_max_q_;
@@ -511,7 +519,15 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     return m;
   };
 
-  add_event(EventKind::liftoff, -1);
+  {
+    // The thrust at liftoff, for the history's first point: the first stage's engine.
+    PhaseForces liftoff;
+    liftoff.engine = &veh.stages[0].engine;
+    liftoff.guidance = &sc.guidance;
+    observer.set_forces(&liftoff);
+    add_event(EventKind::liftoff, -1);
+    observer.set_forces(nullptr);
+  }
   sc.guidance.breakpoints_s(ws.guidance_breakpoints_s);
   std::size_t next_bp = 0;
   bool done = false;
@@ -521,7 +537,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
   auto guidance_cycle = [&]() {
     const guidance::ClosedLoop& c = *gb.cfg;
     const guidance::Navigation& nav = c.navigation;
-    if (nav.position_noise_m > 0.0 || nav.velocity_noise_mps > 0.0) {
+    if (sc.navigation_noise && (nav.position_noise_m > 0.0 || nav.velocity_noise_mps > 0.0)) {
       // Gauss-Markov step: x_k = phi x_{k-1} + sqrt(1 - phi^2) w_k, w ~ N(0, 1), started from its
       // stationary distribution; scaled by the sigmas below.
       uncertainty::RandomStream noise(sc.navigation_seed, nav_cycle, uncertainty::StreamPurpose::navigation);
@@ -775,6 +791,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     auto f = [&](double tt, const State& yy, State& dy) { derivative(env, forces, tt, yy, dy); };
 
     observer.restart(phase != Phase::ballistic);
+    observer.set_forces(&forces);
     const IntegrationOutcome out =
         integrator.integrate(f, g, spec, observer, t, y, t_next, h, result.ascent_stats);
     // Every stop is a discontinuity (staging, guidance corner): restart with a modest step.
@@ -844,6 +861,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
     if (!done && t >= t_payload_sep - kTimeEps_s) separate_payload();
   }
 
+  observer.set_forces(nullptr);  // the last phase's forces are gone
   result.flight_time_s = t;
   result.apogee_alt_m = observer.max_alt_m();
   if (result.status == FlightStatus::suborbital || result.status == FlightStatus::crash) {

@@ -107,11 +107,12 @@ struct FlightResult {
   void clear() noexcept;
 };
 
-// Receives trajectory points (for time histories). id -1 is the vehicle, k >= 0 body k.
+// Receives trajectory points (for time histories). id -1 is the vehicle, k >= 0 body k; the
+// thrust acting there (none for bodies and while coasting).
 class TrajectoryRecorder {
  public:
   virtual ~TrajectoryRecorder() = default;
-  virtual void record(int id, double t_s, const State& state) = 0;
+  virtual void record(int id, double t_s, const State& state, const Thrust& thrust) = 0;
 };
 
 // Buffers reused between flights so that a flight does not allocate once warmed up.

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/constants.hpp"
@@ -16,7 +17,7 @@ namespace launchmc::io {
 using constants::rad_to_deg;
 using nlohmann::json;
 
-void HistoryRecorder::record(int id, double t_s, const flight::State& state) {
+void HistoryRecorder::record(int id, double t_s, const flight::State& state, const flight::Thrust& thrust) {
   Track* track = &vehicle_;
   if (id >= 0) {
     if (bodies_.size() <= static_cast<std::size_t>(id)) bodies_.resize(static_cast<std::size_t>(id) + 1);
@@ -24,6 +25,7 @@ void HistoryRecorder::record(int id, double t_s, const flight::State& state) {
   }
   track->t_s.push_back(t_s);
   track->states.push_back(state);
+  track->thrust.push_back(thrust);
 }
 
 namespace {
@@ -192,7 +194,7 @@ namespace launchmc::io {
 namespace {
 
 void write_track(h5::Group& group, const flight::Environment& env,
-                 const HistoryRecorder::Track& track) {
+                 const HistoryRecorder::Track& track, bool with_thrust) {
   const std::size_t n = track.t_s.size();
   struct Column {
     const char* name;
@@ -221,6 +223,30 @@ void write_track(h5::Group& group, const flight::Environment& env,
   group.write_dataset("time_s", std::span<const double>(track.t_s)).set_attribute("units", "s");
   for (const auto& c : cols)
     group.write_dataset(c.name, std::span<const double>(c.values)).set_attribute("units", c.units);
+  if (!with_thrust) return;
+  // The thrust: magnitude, and its direction as pitch above the local geodetic horizontal and
+  // heading clockwise from north (NaN while there is none, heading also NaN within 0.1 deg of
+  // the vertical); for open-loop and closed-loop
+  // steering alike, so the two can be compared.
+  std::vector<double> thrust_N(n), pitch_deg(n), heading_deg(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const flight::Thrust& th = track.thrust[i];
+    thrust_N[i] = th.thrust_N;
+    pitch_deg[i] = heading_deg[i] = std::nan("");
+    if (th.thrust_N > 0.0) {
+      const flight::State& y = track.states[i];
+      const flight::AirData air = flight::air_data(env, track.t_s[i], y.head<3>(), y.segment<3>(3));
+      const double up = th.direction_eci.dot(air.up_eci);
+      pitch_deg[i] = std::asin(std::clamp(up, -1.0, 1.0)) * rad_to_deg;
+      // Heading is undefined for a vertical thrust (the vertical rise): left NaN there.
+      if (std::abs(up) < std::cos(0.1 * constants::deg_to_rad))
+        heading_deg[i] = wrap_deg_360(std::atan2(th.direction_eci.dot(air.east_eci),
+                                                 th.direction_eci.dot(air.north_eci)) * rad_to_deg);
+    }
+  }
+  group.write_dataset("thrust_N", std::span<const double>(thrust_N)).set_attribute("units", "N");
+  group.write_dataset("thrust_pitch_deg", std::span<const double>(pitch_deg)).set_attribute("units", "deg");
+  group.write_dataset("thrust_heading_deg", std::span<const double>(heading_deg)).set_attribute("units", "deg");
 }
 
 }  // namespace
@@ -246,7 +272,7 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
                      "named inertial");
 
   h5::Group vehicle_group = root.create_group("vehicle");
-  write_track(vehicle_group, env, histories.vehicle());
+  write_track(vehicle_group, env, histories.vehicle(), true);
 
   h5::Group bodies = root.create_group("bodies");
   for (std::size_t i = 0; i < r.bodies.size(); ++i) {
@@ -255,7 +281,7 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
     g.set_attribute("fate", flight::to_string(b.fate));
     g.set_attribute("release_time_s", b.release_time_s);
     g.set_attribute("mass_kg", b.release_state[6]);
-    if (i < histories.bodies().size()) write_track(g, env, histories.bodies()[i]);
+    if (i < histories.bodies().size()) write_track(g, env, histories.bodies()[i], false);
   }
 
   h5::Group events = root.create_group("events");

@@ -18,8 +18,9 @@ class HistoryRecorder : public flight::TrajectoryRecorder {
   struct Track {
     std::vector<double> t_s;
     std::vector<flight::State> states;
+    std::vector<flight::Thrust> thrust;
   };
-  void record(int id, double t_s, const flight::State& state) override;
+  void record(int id, double t_s, const flight::State& state, const flight::Thrust& thrust) override;
   const Track& vehicle() const noexcept { return vehicle_; }
   const std::vector<Track>& bodies() const noexcept { return bodies_; }
 

@@ -1,0 +1,68 @@
+// The thrust columns of `fly -o` histories: magnitude from the engine model with its
+// back-pressure loss (Sutton & Biblarz eq. 3-21: F = F_vac - p A_e, p from the US76 table at the
+// pad), pitch 90 deg in the vertical rise, pitch equal to the flight-path angle in the gravity
+// turn (zero angle of attack, by the turn's definition), nothing while coasting, and the thrust
+// turned out of the velocity's vertical plane by the guided third stage's dog-leg.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include "atmosphere/us76.hpp"
+#include "config/load_scenario.hpp"
+#include "flight/flight.hpp"
+#include "io/flight_report.hpp"
+#include "io/hdf5_file.hpp"
+
+namespace launchmc::io {
+namespace {
+
+TEST(FlightHistory, ThrustColumnsFollowTheEngineAndTheSteering) {
+  const Scenario sc =
+      config::load_scenario_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
+  HistoryRecorder rec;
+  const flight::FlightResult r = flight::fly(sc, &rec);
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("launchmc_history_" + std::to_string(::getpid()) + ".h5");
+  write_flight_hdf5(path, sc, r, rec);
+  const h5::File file = h5::File::open_read(path);
+  const h5::Group root = file.root();
+  const auto t = root.read_doubles("vehicle/time_s");
+  const auto thrust = root.read_doubles("vehicle/thrust_N");
+  const auto pitch = root.read_doubles("vehicle/thrust_pitch_deg");
+  const auto heading = root.read_doubles("vehicle/thrust_heading_deg");
+  const auto fpa = root.read_doubles("vehicle/flight_path_angle_deg");
+  const auto vel_heading = root.read_doubles("vehicle/heading_deg");
+  const auto alt = root.read_doubles("vehicle/alt_m");
+  std::filesystem::remove(path);
+  ASSERT_EQ(t.size(), thrust.size());
+
+  // Liftoff: the first point, at the pad.
+  const double p_pad = atmosphere::us76().at(alt[0]).pressure_Pa;
+  EXPECT_NEAR(thrust[0], 1.703e6 - p_pad * 1.33, 1.0);
+  bool saw_rise = false, saw_turn = false, saw_coast = false, saw_dogleg = false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] > 0.5 && t[i] < 9.5) {  // vertical rise
+      EXPECT_NEAR(pitch[i], 90.0, 1e-5) << t[i];  // asin near 1 loses digits
+      EXPECT_TRUE(std::isnan(heading[i])) << t[i];
+      saw_rise = true;
+    } else if (t[i] > 21.0 && t[i] < 120.0) {  // gravity turn, after the kick
+      EXPECT_NEAR(pitch[i], fpa[i], 1e-6) << t[i];
+      saw_turn = true;
+    } else if (t[i] > 300.0 && t[i] < 540.0) {  // coast to stage-3 ignition
+      EXPECT_EQ(thrust[i], 0.0) << t[i];
+      EXPECT_TRUE(std::isnan(pitch[i])) << t[i];
+      saw_coast = true;
+    } else if (t[i] > 560.0 && t[i] < 700.0) {  // guided stage 3: vacuum thrust, dog-leg
+      EXPECT_NEAR(thrust[i], 5.88e4, 1e-6) << t[i];
+      const double off_plane = std::remainder(heading[i] - vel_heading[i], 360.0);
+      EXPECT_GT(std::abs(off_plane), 5.0) << t[i];
+      saw_dogleg = true;
+    }
+  }
+  EXPECT_TRUE(saw_rise && saw_turn && saw_coast && saw_dogleg);
+}
+
+}  // namespace
+}  // namespace launchmc::io
