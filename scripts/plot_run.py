@@ -2,7 +2,9 @@
 """Plot a `launchmc run -o` file: impact points of every body with their 95 % containment
 ellipses, the outcome counts (status and how powered flight ended), and the insertion orbit
 distribution. Debian's matplotlib and h5py; the ellipses and counts come from `launchmc summarize
---json` so they are the program's own numbers."""
+--json` so they are the program's own numbers. With a target orbit (closed-loop orbit guidance on
+the last stage), P(target orbit) joins P(orbit) above the outcomes and its tolerance box is drawn
+on the orbits."""
 import argparse
 import json
 import math
@@ -14,6 +16,7 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 
 def ellipse_points(lat0, lon0, a_km, b_km, orient_deg, n=120):
@@ -81,8 +84,13 @@ def main():
             names = [k for k, v in counts.items() if v > 0]
             values = [counts[k] for k in names]
         axes[1].bar(names, values, color="gray")
-        axes[1].set_title(f"P({summary['success_status']}) = {summary['p_success']:.4f} "
-                          f"[{summary['p_success_ci95'][0]:.4f}, {summary['p_success_ci95'][1]:.4f}]")
+        title = (f"P({summary['success_status']}) = {summary['p_success']:.4f} "
+                 f"[{summary['p_success_ci95'][0]:.4f}, {summary['p_success_ci95'][1]:.4f}]")
+        target = summary.get("target_orbit")  # null without a target; absent from older launchmc
+        if target:
+            title += (f"\nP(target orbit) = {target['p']:.4f} "
+                      f"[{target['ci95'][0]:.4f}, {target['ci95'][1]:.4f}]")
+        axes[1].set_title(title)
         axes[1].tick_params(axis="x", rotation=30)
 
         # Catalogue altitudes a(1 -/+ e) - R_eq, the convention of satellite catalogues and of
@@ -94,6 +102,17 @@ def main():
         ok = np.isfinite(per)
         if ok.any():
             axes[2].scatter(per[ok], apo[ok], s=2, alpha=0.4)
+            if target:
+                # The altitude half of the target-orbit test, in the same catalogue convention;
+                # inclination (and a fixed node) are tested too, so not every point inside counts.
+                tol = target["tolerance_alt_km"]
+                axes[2].add_patch(Rectangle(
+                    (target["perigee_alt_km"] - tol, target["apogee_alt_km"] - tol), 2 * tol, 2 * tol,
+                    fill=False, edgecolor="red", lw=1.2,
+                    label=f"target {target['perigee_alt_km']:g} x {target['apogee_alt_km']:g} km "
+                          f"+-{tol:g} km ({target['count']} in target)"))
+                axes[2].plot(target["perigee_alt_km"], target["apogee_alt_km"], "r+", ms=10)
+                axes[2].legend(fontsize=7)
             axes[2].set_xlabel("perigee altitude, catalogue [km]")
             axes[2].set_ylabel("apogee altitude, catalogue [km]")
             axes[2].set_title("insertion orbits")

@@ -581,6 +581,10 @@ LoadedConfig load_config(const std::string& text, const std::string& file,
                                                 s.insertion_min_perigee_alt_m, Range::any());
     s.orbiting_body_min_perigee_alt_m = l.number_or(
         "orbiting_body_min_perigee_alt_m", s.orbiting_body_min_perigee_alt_m, Range::positive());
+    s.target_orbit_tolerance_alt_km = l.number_or(
+        "target_orbit_tolerance_alt_km", s.target_orbit_tolerance_alt_km, Range::positive());
+    s.target_orbit_tolerance_incl_deg = l.number_or(
+        "target_orbit_tolerance_incl_deg", s.target_orbit_tolerance_incl_deg, Range::positive());
     l.finish();
   }
   if (auto ov = top.optional("output")) {

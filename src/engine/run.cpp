@@ -31,6 +31,24 @@ SampleStatus success_status_of(const flight::FlightResult& nominal) {
   return nominal.status == flight::FlightStatus::orbit ? SampleStatus::orbit : SampleStatus::suborbital;
 }
 
+std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario) {
+  const auto& stages = scenario.vehicle.stages;
+  if (stages.empty()) return std::nullopt;
+  const vehicle::Stage& last = stages.back();
+  if (!last.closed_loop || !last.closed_loop_enabled ||
+      last.closed_loop->mode != guidance::ClosedLoopMode::orbit)
+    return std::nullopt;
+  const guidance::OrbitTargetSpec& o = last.closed_loop->orbit;
+  TargetOrbit t;
+  t.perigee_alt_km = o.perigee_alt_km;
+  t.apogee_alt_km = o.apogee_alt_km;
+  t.inclination_deg = o.inclination_deg;
+  t.raan_deg = o.raan_deg;
+  t.tolerance_alt_km = scenario.limits.target_orbit_tolerance_alt_km;
+  t.tolerance_incl_deg = scenario.limits.target_orbit_tolerance_incl_deg;
+  return t;
+}
+
 Scenario sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
                          std::uint64_t n_samples, uncertainty::SamplerKind sampler,
                          std::uint64_t index, std::vector<std::pair<std::string, double>>* drawn,
@@ -70,10 +88,11 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
   layout.meta.site_lat_deg = config.scenario.site.lat_deg;
   layout.meta.site_lon_deg = config.scenario.site.lon_deg;
   for (const auto& f : config.dispersions.failures) layout.meta.failure_names.push_back(f.name);
+  layout.meta.target_orbit = target_orbit_of(config.scenario);
   if (sink != nullptr) sink->begin(layout);
 
   SummaryAccumulator summary(layout.slots, layout.meta.success_status,
-                             config.dispersions.failures.size());
+                             config.dispersions.failures.size(), layout.meta.target_orbit);
   const std::size_t block_size = std::max<std::size_t>(1, opt.block_size);
   const std::uint64_t n_blocks = (opt.n_samples + block_size - 1) / block_size;
   const std::size_t n_bodies = layout.slots.size();

@@ -55,6 +55,11 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
 // suborbital for a missile).
 SampleStatus success_status_of(const flight::FlightResult& nominal);
 
+// The target orbit of a scenario: that of its last stage's closed-loop guidance if it is enabled
+// and in orbit mode, with the tolerances of `limits`; none otherwise (open-loop launchers,
+// missiles).
+std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario);
+
 // The dispersed scenario of one sample, as the run flies it (for `fly --sample`).
 Scenario sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
                          std::uint64_t n_samples, uncertainty::SamplerKind sampler,

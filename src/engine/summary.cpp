@@ -50,6 +50,19 @@ std::string probability_key(double p) { return fmt::format("{:g}", p * 100.0); }
 
 }  // namespace
 
+bool TargetOrbit::contains(double semi_major_axis_m, double eccentricity, double incl_deg,
+                           double raan) const noexcept {
+  const double perigee_km = (semi_major_axis_m * (1.0 - eccentricity) - constants::wgs84_a_m) / 1e3;
+  const double apogee_km = (semi_major_axis_m * (1.0 + eccentricity) - constants::wgs84_a_m) / 1e3;
+  // Written so that NaN compares false everywhere.
+  if (!(std::abs(perigee_km - perigee_alt_km) <= tolerance_alt_km)) return false;
+  if (!(std::abs(apogee_km - apogee_alt_km) <= tolerance_alt_km)) return false;
+  if (!(std::abs(incl_deg - inclination_deg) <= tolerance_incl_deg)) return false;
+  if (node_fixed() && !(std::abs(std::remainder(raan - raan_deg, 360.0)) <= tolerance_incl_deg))
+    return false;
+  return true;
+}
+
 std::vector<OutcomeCount> outcome_list(const OutcomeMatrix& counts, std::uint64_t samples) {
   std::vector<OutcomeCount> list;
   for (int st = 0; st < kStatusCount; ++st) {
@@ -67,8 +80,11 @@ std::vector<OutcomeCount> outcome_list(const OutcomeMatrix& counts, std::uint64_
 }
 
 SummaryAccumulator::SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus success_status,
-                                       std::size_t n_failure_modes)
-    : slots_(std::move(slots)), success_(success_status), failure_counts_(n_failure_modes, 0) {
+                                       std::size_t n_failure_modes, std::optional<TargetOrbit> target)
+    : slots_(std::move(slots)),
+      success_(success_status),
+      target_(target),
+      failure_counts_(n_failure_modes, 0) {
   for (const auto& s : slots_) impacts_.emplace_back(s.nominal_impact_lat_deg, s.nominal_impact_lon_deg);
   impacts_.emplace_back();  // the vehicle: reference = its first impact
   impact_times_.resize(slots_.size() + 1);
@@ -98,6 +114,7 @@ void SummaryAccumulator::add(const Block& b) {
         catalog_perigee_km_.push_back((a_m * (1.0 - e) - constants::wgs84_a_m) / 1e3);
         catalog_apogee_km_.push_back((a_m * (1.0 + e) - constants::wgs84_a_m) / 1e3);
       }
+      if (target_ && target_->contains(a_m, e, b.inclination_deg[r], b.raan_deg[r])) ++in_target_;
     }
     if (std::isfinite(b.range_m[r])) {
       vehicle_apogee_km_.push_back(b.apogee_alt_m_vehicle[r] / 1e3);
@@ -132,6 +149,16 @@ Summary SummaryAccumulator::finish(const RunMeta& meta) const {
   const stats::Interval ci = stats::wilson_interval(s.successes, samples_, 0.95);
   s.ci95_lo = ci.lo;
   s.ci95_hi = ci.hi;
+  if (target_) {
+    TargetOrbitSummary t;
+    t.target = *target_;
+    t.count = in_target_;
+    t.p = samples_ > 0 ? static_cast<double>(in_target_) / samples_ : 0.0;
+    const stats::Interval tci = stats::wilson_interval(in_target_, samples_, 0.95);
+    t.ci95_lo = tci.lo;
+    t.ci95_hi = tci.hi;
+    s.target_orbit = t;
+  }
   s.status_counts = status_counts_;
   s.failure_counts = failure_counts_;
   s.outcomes = outcome_list(outcome_counts_, samples_);
@@ -190,6 +217,21 @@ nlohmann::json summary_to_json(const Summary& s) {
   j["success_status"] = to_string(s.meta.success_status);
   j["p_success"] = s.p_success;
   j["p_success_ci95"] = {s.ci95_lo, s.ci95_hi};
+  if (s.target_orbit) {
+    const TargetOrbitSummary& t = *s.target_orbit;
+    j["target_orbit"] = {
+        {"perigee_alt_km", t.target.perigee_alt_km},
+        {"apogee_alt_km", t.target.apogee_alt_km},
+        {"inclination_deg", t.target.inclination_deg},
+        {"raan_deg", t.target.node_fixed() ? json(t.target.raan_deg) : json(nullptr)},
+        {"tolerance_alt_km", t.target.tolerance_alt_km},
+        {"tolerance_incl_deg", t.target.tolerance_incl_deg},
+        {"count", t.count},
+        {"p", t.p},
+        {"ci95", {t.ci95_lo, t.ci95_hi}}};
+  } else {
+    j["target_orbit"] = nullptr;
+  }
   json counts = json::object();
   for (int st = 0; st < kStatusCount; ++st)
     counts[to_string(static_cast<SampleStatus>(st))] = s.status_counts[static_cast<std::size_t>(st)];
@@ -243,6 +285,16 @@ void print_summary(std::ostream& out, const Summary& s) {
              s.meta.sampler);
   fmt::print(out, "P({}) = {:.5f}  95% CI [{:.5f}, {:.5f}] (Wilson)\n",
              to_string(s.meta.success_status), s.p_success, s.ci95_lo, s.ci95_hi);
+  if (s.target_orbit) {
+    const TargetOrbitSummary& t = *s.target_orbit;
+    const std::string node =
+        t.target.node_fixed()
+            ? fmt::format(", RAAN {:.2f} +-{:.2f} deg", t.target.raan_deg, t.target.tolerance_incl_deg)
+            : std::string();
+    fmt::print(out, "P(target orbit: {:g} x {:g} km +-{:g} km, {:.2f} +-{:.2f} deg{}) = {:.5f}  95% CI [{:.5f}, {:.5f}]\n",
+               t.target.perigee_alt_km, t.target.apogee_alt_km, t.target.tolerance_alt_km,
+               t.target.inclination_deg, t.target.tolerance_incl_deg, node, t.p, t.ci95_lo, t.ci95_hi);
+  }
   fmt::print(out, "\nstatus counts:\n");
   for (int st = 0; st < kStatusCount; ++st)
     if (s.status_counts[static_cast<std::size_t>(st)] > 0)

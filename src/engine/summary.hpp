@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -53,6 +56,31 @@ using OutcomeMatrix =
 // The non-zero entries of `counts`, by count descending (ties: status code, then end code).
 std::vector<OutcomeCount> outcome_list(const OutcomeMatrix& counts, std::uint64_t samples);
 
+// The orbit a scenario aims at: the target of its last stage's closed-loop orbit guidance, with
+// the tolerances (config `limits`) within which a sample counts as in it.
+struct TargetOrbit {
+  // Catalogue altitudes, a (1 -/+ e) - R_eq with R_eq the WGS-84 equatorial radius [km].
+  double perigee_alt_km = 0, apogee_alt_km = 0;
+  double inclination_deg = 0;
+  double raan_deg = std::numeric_limits<double>::quiet_NaN();  // NaN: free node
+  double tolerance_alt_km = 10.0, tolerance_incl_deg = 0.1;
+
+  bool node_fixed() const noexcept { return !std::isnan(raan_deg); }
+  // An orbit is in the target when its catalogue perigee and apogee altitudes are each within
+  // tolerance_alt_km of the target's, its inclination within tolerance_incl_deg, and (node
+  // fixed) its RAAN within tolerance_incl_deg, the difference wrapped to [-180, 180] deg. Bounds
+  // inclusive; NaN elements are not in it.
+  bool contains(double semi_major_axis_m, double eccentricity, double inclination_deg,
+                double raan_deg) const noexcept;
+};
+
+// How many samples reached the target orbit (status orbit and TargetOrbit::contains).
+struct TargetOrbitSummary {
+  TargetOrbit target;
+  std::uint64_t count = 0;
+  double p = 0, ci95_lo = 0, ci95_hi = 0;  // count / samples, 95 % Wilson interval
+};
+
 // Facts about the run that the statistics do not compute.
 struct RunMeta {
   std::uint64_t seed = 0;
@@ -62,6 +90,7 @@ struct RunMeta {
   double site_lat_deg = 0, site_lon_deg = 0;
   double elapsed_s = 0;
   std::vector<std::string> failure_names;
+  std::optional<TargetOrbit> target_orbit;  // none: no closed-loop orbit guidance on the last stage
 };
 
 struct Summary {
@@ -69,6 +98,7 @@ struct Summary {
   std::uint64_t samples = 0;
   std::uint64_t successes = 0;
   double p_success = 0, ci95_lo = 0, ci95_hi = 0;
+  std::optional<TargetOrbitSummary> target_orbit;  // P(target orbit); none without a target
   std::array<std::uint64_t, kStatusCount> status_counts{};
   std::vector<std::uint64_t> failure_counts;
   std::vector<OutcomeCount> outcomes;  // outcome_list of the run: why samples ended as they did
@@ -85,7 +115,9 @@ struct Summary {
 
 class SummaryAccumulator {
  public:
-  SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus success_status, std::size_t n_failure_modes);
+  // `target`: the scenario's target orbit (target_orbit_of), whose samples are counted.
+  SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus success_status, std::size_t n_failure_modes,
+                     std::optional<TargetOrbit> target = std::nullopt);
 
   // Adds rows [0, block.count) in order.
   void add(const Block& block);
@@ -98,7 +130,9 @@ class SummaryAccumulator {
  private:
   std::vector<BodySlot> slots_;
   SampleStatus success_;
+  std::optional<TargetOrbit> target_;
   std::uint64_t samples_ = 0;
+  std::uint64_t in_target_ = 0;
   std::array<std::uint64_t, kStatusCount> status_counts_{};
   std::vector<std::uint64_t> failure_counts_;
   OutcomeMatrix outcome_counts_{};

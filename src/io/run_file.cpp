@@ -14,6 +14,7 @@ namespace launchmc::io {
 namespace {
 
 constexpr std::size_t kChunk = 8192;
+constexpr const char* kTargetOrbitGroup = "target_orbit";
 constexpr int kDeflate = 4;
 
 // The double columns of /outcome, with their units: name, units, member.
@@ -111,6 +112,15 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   root.set_attribute("site_lon_deg", layout.meta.site_lon_deg);
   root.set_attribute("threads", static_cast<std::int64_t>(m.threads));
   if (layout.options->until_ci_width) root.set_attribute("until_ci_width", *layout.options->until_ci_width);
+  if (const auto& t = layout.meta.target_orbit) {  // what P(target orbit) counts; absent: no target
+    h5::Group g = root.create_group(kTargetOrbitGroup);
+    g.set_attribute("perigee_alt_km", t->perigee_alt_km);
+    g.set_attribute("apogee_alt_km", t->apogee_alt_km);
+    g.set_attribute("inclination_deg", t->inclination_deg);
+    g.set_attribute("raan_deg", t->raan_deg);  // NaN: free node
+    g.set_attribute("tolerance_alt_km", t->tolerance_alt_km);
+    g.set_attribute("tolerance_incl_deg", t->tolerance_incl_deg);
+  }
 
   h5::Group inputs = root.create_group("inputs");
   for (const auto& name : layout.plan->drawn_names())
@@ -213,6 +223,18 @@ RunFileReader::RunFileReader(const std::filesystem::path& path)
                         g.attribute_double("nominal_impact_lat_deg"),
                         g.attribute_double("nominal_impact_lon_deg")});
   }
+  // Files without the group: no target orbit (or written before launchmc recorded one).
+  if (root.has(kTargetOrbitGroup)) {
+    const h5::Group g = root.open_group(kTargetOrbitGroup);
+    engine::TargetOrbit t;
+    t.perigee_alt_km = g.attribute_double("perigee_alt_km");
+    t.apogee_alt_km = g.attribute_double("apogee_alt_km");
+    t.inclination_deg = g.attribute_double("inclination_deg");
+    t.raan_deg = g.attribute_double("raan_deg");
+    t.tolerance_alt_km = g.attribute_double("tolerance_alt_km");
+    t.tolerance_incl_deg = g.attribute_double("tolerance_incl_deg");
+    rf.meta.target_orbit = t;
+  }
   h5::Group outcome = root.open_group("outcome");
   rows_ = outcome.dataset_size("status");
   // Files written before launchmc recorded how powered flight ended have no such dataset.
@@ -263,7 +285,8 @@ RunFile read_run_file(const std::filesystem::path& path) {
 engine::Summary summarize_run_file(const std::filesystem::path& path) {
   RunFileReader reader(path);
   const RunFile& info = reader.info();
-  engine::SummaryAccumulator acc(info.slots, info.meta.success_status, info.meta.failure_names.size());
+  engine::SummaryAccumulator acc(info.slots, info.meta.success_status, info.meta.failure_names.size(),
+                                 info.meta.target_orbit);
   engine::Block block;
   // Slices of 64 Ki rows: memory stays flat however large the file.
   while (reader.next(block, 65536)) acc.add(block);
@@ -271,7 +294,8 @@ engine::Summary summarize_run_file(const std::filesystem::path& path) {
 }
 
 engine::Summary summarize_run_file(const RunFile& rf) {
-  engine::SummaryAccumulator acc(rf.slots, rf.meta.success_status, rf.meta.failure_names.size());
+  engine::SummaryAccumulator acc(rf.slots, rf.meta.success_status, rf.meta.failure_names.size(),
+                                 rf.meta.target_orbit);
   acc.add(rf.samples);
   return acc.finish(rf.meta);
 }

@@ -50,6 +50,12 @@ struct FlightLimits {
   double insertion_min_perigee_alt_m = 100e3;
   // A jettisoned body whose osculating perigee is at least this high is in orbit: not flown [m].
   double orbiting_body_min_perigee_alt_m = 150e3;
+  // A Monte Carlo sample is in the target orbit of the last stage's closed-loop guidance when it
+  // reached orbit and its catalogue perigee and apogee altitudes are each within this of the
+  // target's [km] ...
+  double target_orbit_tolerance_alt_km = 10.0;
+  // ... and its inclination (and, for a target with a node, its RAAN) within this [deg].
+  double target_orbit_tolerance_incl_deg = 0.1;
 };
 
 // A failure drawn for one flight: the engine of `stage` shuts down `time_after_ignition_s` after
@@ -85,8 +91,10 @@ struct Scenario {
   FlightLimits limits;
   double history_step_s = 1.0;    // time-history output interval of `fly` [s]
   FailureInjection failure;       // set per Monte Carlo sample; none in the nominal scenario
-  // Seed of the navigation noise of closed-loop guidance (per sample in a Monte Carlo run; the
-  // noise of guidance cycle k comes from the stream (navigation_seed, k)).
+  // Navigation noise of closed-loop guidance: drawn only in dispersed flights (Monte Carlo
+  // samples, `fly --sample`); the nominal flight, like every other nominal input, has none. The
+  // noise of guidance cycle k comes from the stream (navigation_seed, k).
+  bool navigation_noise = false;
   std::uint64_t navigation_seed = 0;
 };
 
