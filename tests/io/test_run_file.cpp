@@ -26,6 +26,8 @@
 #include "io/run_file.hpp"
 #include "orbit/elements.hpp"
 
+#include "scratch_dir.hpp"
+
 namespace launchmc::io {
 namespace {
 
@@ -33,21 +35,7 @@ namespace fs = std::filesystem;
 using engine::SampleStatus;
 using flight::PoweredFlightEnd;
 
-class RunFileIoTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("launchmc_runfile_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path dir_;
-};
+class RunFileIoTest : public ScratchDirTest {};
 
 config::LoadedConfig chollima() {
   return config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");

@@ -22,27 +22,15 @@
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
 
+#include "scratch_dir.hpp"
+
 namespace launchmc::io {
 namespace {
 
 namespace fs = std::filesystem;
 using engine::SampleStatus;
 
-class TargetOrbitRunFile : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("launchmc_target_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path dir_;
-};
+class TargetOrbitRunFile : public ScratchDirTest {};
 
 const std::string kChollima = std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml";
 constexpr double kReqM = 6378137.0;
