@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <tuple>
 
 #include "atmosphere/us76.hpp"
 #include "common/constants.hpp"
@@ -598,23 +597,7 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
       gb.orbit = c.orbit.resolve(constants::wgs84_a_m);
       gb.cutoff_value_m = gb.orbit.semi_major_axis_m;
     } else {
-      double lat_deg = c.ballistic.impact_lat_deg, lon_deg = c.ballistic.impact_lon_deg;
-      if (std::isnan(lat_deg)) {
-        const double az = std::isnan(c.ballistic.azimuth_deg) ? sc.guidance.azimuth_deg : c.ballistic.azimuth_deg;
-        std::tie(lat_deg, lon_deg) =
-            geo::geodesic_direct(sc.site.lat_deg, sc.site.lon_deg, az, c.ballistic.range_km * 1e3);
-      }
-      const double lat = lat_deg * constants::deg_to_rad;
-      gb.aim.impact_ecef_m = geo::geodetic_to_ecef({lat, lon_deg * constants::deg_to_rad, 0.0});
-      // The commanded apogee height over the ellipsoid's geocentric radius at the latitude midway
-      // between the site and the aim point (near where a lofted arc peaks).
-      const double lat_mid = 0.5 * (sc.site.lat_deg * constants::deg_to_rad + lat);
-      const double ca = std::cos(lat_mid), sa = std::sin(lat_mid);
-      const double a2 = constants::wgs84_a_m * constants::wgs84_a_m;
-      const double b2 = constants::wgs84_b_m * constants::wgs84_b_m;
-      const double r_surface =
-          std::sqrt((a2 * a2 * ca * ca + b2 * b2 * sa * sa) / (a2 * ca * ca + b2 * sa * sa));
-      gb.aim.apogee_radius_m = r_surface + c.ballistic.apogee_alt_km * 1e3;
+      gb.aim = guidance::make_aim_target(c.ballistic, sc.site.lat_deg, sc.site.lon_deg, sc.guidance.azimuth_deg);
       gb.cutoff_value_m = gb.aim.apogee_radius_m;
     }
     gb.next_update_s = t + c.engage_after_ignition_s;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <tuple>
 #include <utility>
 
 namespace launchmc::guidance {
@@ -131,6 +132,21 @@ PlanarArc lofted_arc(double r1_m, double r2_m, double theta_rad, double apogee_r
 }
 
 }  // namespace
+
+BallisticAimTarget make_aim_target(const BallisticTarget& target, double site_lat_deg,
+                                   double site_lon_deg, double launch_azimuth_deg) {
+  double lat_deg = target.impact_lat_deg, lon_deg = target.impact_lon_deg;
+  if (std::isnan(lat_deg)) {
+    const double az = std::isnan(target.azimuth_deg) ? launch_azimuth_deg : target.azimuth_deg;
+    std::tie(lat_deg, lon_deg) = geo::geodesic_direct(site_lat_deg, site_lon_deg, az, target.range_km * 1e3);
+  }
+  constexpr double deg = constants::deg_to_rad;
+  BallisticAimTarget aim;
+  aim.impact_ecef_m = geo::geodetic_to_ecef({lat_deg * deg, lon_deg * deg, 0.0});
+  const double lat_mid_rad = 0.5 * (site_lat_deg + lat_deg) * deg;
+  aim.apogee_radius_m = geo::geodetic_to_ecef({lat_mid_rad, 0.0, 0.0}).norm() + target.apogee_alt_km * 1e3;
+  return aim;
+}
 
 BallisticAim aim_ballistic(const Eigen::Vector3d& r_eci_m, double t_s,
                            const BallisticAimTarget& target, const geo::EarthRotation& rotation,

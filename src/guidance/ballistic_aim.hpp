@@ -7,6 +7,7 @@
 
 #include "common/constants.hpp"
 #include "geo/frames.hpp"
+#include "guidance/closed_loop.hpp"
 
 namespace launchmc::guidance {
 
@@ -14,6 +15,14 @@ struct BallisticAimTarget {
   Eigen::Vector3d impact_ecef_m;  // aim point on the rotating Earth (ECEF)
   double apogee_radius_m;         // commanded apogee (geocentric radius) of the free-flight arc
 };
+
+// The aim target of a configured ballistic guidance (closed_loop.hpp) for a launch from the given
+// site: the aim point given, or at range_km along azimuth_deg (NaN: launch_azimuth_deg) on the
+// WGS-84 geodesic; the commanded apogee height over the ellipsoid surface's geocentric radius at
+// the geodetic latitude midway between the site and the aim point (near where a lofted arc
+// peaks).
+BallisticAimTarget make_aim_target(const BallisticTarget& target, double site_lat_deg,
+                                   double site_lon_deg, double launch_azimuth_deg);
 
 struct BallisticAim {
   bool ok = false;  // false: no arc through the target with this apogee from here
