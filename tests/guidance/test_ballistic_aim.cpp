@@ -268,3 +268,32 @@ TEST(BallisticAim, RejectsImpossibleGeometry) {
 }
 
 }  // namespace
+
+namespace launchmc::guidance {
+namespace {
+
+// The configured aim point at a range along an azimuth lies at that geodesic distance and initial
+// azimuth from the site (GeographicLib's inverse problem), and the launch azimuth is the default.
+TEST(BallisticAimTarget, RangeAndAzimuthPlaceTheAimPointOnTheGeodesic) {
+  BallisticTarget t;
+  t.range_km = 999.2;
+  t.apogee_alt_km = 6040.9;
+  const double site_lat = 39.22, site_lon = 125.67;
+  for (double az : {72.0, 200.0}) {
+    t.azimuth_deg = az == 72.0 ? std::nan("") : az;  // first: the launch azimuth, 72 deg
+    const BallisticAimTarget aim = make_aim_target(t, site_lat, site_lon, 72.0);
+    const geo::Geodetic g = geo::ecef_to_geodetic(aim.impact_ecef_m);
+    EXPECT_NEAR(g.alt_m, 0.0, 1e-6);
+    const geo::GeodesicInverse inv = geo::geodesic_inverse(
+        site_lat, site_lon, g.lat_rad * constants::rad_to_deg, g.lon_rad * constants::rad_to_deg);
+    EXPECT_NEAR(inv.distance_m, 999.2e3, 1e-3);
+    EXPECT_NEAR(std::remainder(inv.azimuth1_deg - az, 360.0), 0.0, 1e-9);
+    // Apogee radius: above the ellipsoid surface at the mid latitude, between polar and
+    // equatorial radius plus the height.
+    EXPECT_GT(aim.apogee_radius_m, constants::wgs84_b_m + 6040.9e3);
+    EXPECT_LT(aim.apogee_radius_m, constants::wgs84_a_m + 6040.9e3);
+  }
+}
+
+}  // namespace
+}  // namespace launchmc::guidance
