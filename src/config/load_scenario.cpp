@@ -10,6 +10,7 @@
 
 #include "common/constants.hpp"
 #include "geo/time.hpp"
+#include "orbit/elements.hpp"
 #include "scenario/parameters.hpp"
 #include "uncertainty/copula.hpp"
 
@@ -66,10 +67,10 @@ Eigen::Vector3d read_rsw(const Value& v, double limit) {
 }
 
 // A stage's closed-loop guidance (see guidance/closed_loop.hpp and docs/config.md).
-guidance::ClosedLoop read_closed_loop(const Value& v, bool& enabled) {
+guidance::ClosedLoop read_closed_loop(const Value& v) {
   MapReader m(v);
   guidance::ClosedLoop c;
-  enabled = m.boolean_or("enabled", true);
+  c.enabled = m.boolean_or("enabled", true);
   const std::string mode = m.string("mode");
   const Value tv = m.required("target");
   MapReader t(tv);
@@ -85,9 +86,8 @@ guidance::ClosedLoop read_closed_loop(const Value& v, bool& enabled) {
       o.perigee_alt_km = *peri;
       o.apogee_alt_km = *apo;
     } else if (sma && ecc && !peri && !apo) {
-      const double r_eq_km = constants::wgs84_a_m * 1e-3;
-      o.perigee_alt_km = *sma * (1.0 - *ecc) - r_eq_km;
-      o.apogee_alt_km = *sma * (1.0 + *ecc) - r_eq_km;
+      o.perigee_alt_km = orbit::catalog_altitude_m(*sma * 1e3 * (1.0 - *ecc)) / 1e3;
+      o.apogee_alt_km = orbit::catalog_altitude_m(*sma * 1e3 * (1.0 + *ecc)) / 1e3;
       if (o.perigee_alt_km < 80.0) t.required("eccentricity").fail("puts the perigee below 80 km");
     } else {
       tv.fail("give perigee_alt_km and apogee_alt_km, or semi_major_axis_km and eccentricity");
@@ -181,8 +181,8 @@ vehicle::Stage read_stage(const Value& v, std::size_t index) {
     e.finish();
   }
   if (auto gv = m.optional("guidance")) {
-    s.closed_loop = read_closed_loop(*gv, s.closed_loop_enabled);
-    if (s.energy_cutoff && s.closed_loop_enabled)
+    s.closed_loop = read_closed_loop(*gv);
+    if (s.energy_cutoff && s.closed_loop->enabled)
       gv->fail("a stage with closed-loop guidance cuts off on its target: remove energy_cutoff (or disable the guidance)");
   }
   s.separation_delay_s = m.number_or("separation_delay_s", 0.0, Range::non_negative());

@@ -35,10 +35,9 @@ std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario) {
   const auto& stages = scenario.vehicle.stages;
   if (stages.empty()) return std::nullopt;
   const vehicle::Stage& last = stages.back();
-  if (!last.closed_loop || !last.closed_loop_enabled ||
-      last.closed_loop->mode != guidance::ClosedLoopMode::orbit)
-    return std::nullopt;
-  const guidance::OrbitTargetSpec& o = last.closed_loop->orbit;
+  const guidance::ClosedLoop* c = last.active_closed_loop();
+  if (c == nullptr || c->mode != guidance::ClosedLoopMode::orbit) return std::nullopt;
+  const guidance::OrbitTargetSpec& o = c->orbit;
   TargetOrbit t;
   t.perigee_alt_km = o.perigee_alt_km;
   t.apogee_alt_km = o.apogee_alt_km;

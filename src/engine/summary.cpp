@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/constants.hpp"
 #include "geo/frames.hpp"
+#include "orbit/elements.hpp"
 #include "stats/proportion.hpp"
 #include "stats/quantiles.hpp"
 
@@ -52,8 +52,8 @@ std::string probability_key(double p) { return fmt::format("{:g}", p * 100.0); }
 
 bool TargetOrbit::contains(double semi_major_axis_m, double eccentricity, double incl_deg,
                            double raan) const noexcept {
-  const double perigee_km = (semi_major_axis_m * (1.0 - eccentricity) - constants::wgs84_a_m) / 1e3;
-  const double apogee_km = (semi_major_axis_m * (1.0 + eccentricity) - constants::wgs84_a_m) / 1e3;
+  const double perigee_km = orbit::catalog_altitude_m(semi_major_axis_m * (1.0 - eccentricity)) / 1e3;
+  const double apogee_km = orbit::catalog_altitude_m(semi_major_axis_m * (1.0 + eccentricity)) / 1e3;
   // Written so that NaN compares false everywhere.
   if (!(std::abs(perigee_km - perigee_alt_km) <= tolerance_alt_km)) return false;
   if (!(std::abs(apogee_km - apogee_alt_km) <= tolerance_alt_km)) return false;
@@ -111,8 +111,8 @@ void SummaryAccumulator::add(const Block& b) {
       // them, NaN, contribute nothing to these two rows).
       const double a_m = b.semi_major_axis_m[r], e = b.eccentricity[r];
       if (std::isfinite(a_m) && std::isfinite(e)) {
-        catalog_perigee_km_.push_back((a_m * (1.0 - e) - constants::wgs84_a_m) / 1e3);
-        catalog_apogee_km_.push_back((a_m * (1.0 + e) - constants::wgs84_a_m) / 1e3);
+        catalog_perigee_km_.push_back(orbit::catalog_altitude_m(a_m * (1.0 - e)) / 1e3);
+        catalog_apogee_km_.push_back(orbit::catalog_altitude_m(a_m * (1.0 + e)) / 1e3);
       }
       if (target_ && target_->contains(a_m, e, b.inclination_deg[r], b.raan_deg[r])) ++in_target_;
     }

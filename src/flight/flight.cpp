@@ -589,19 +589,18 @@ void fly(const Scenario& sc, FlightResult& result, FlightWorkspace& ws,
   // A stage that ignites arms its closed-loop guidance, if it has one.
   auto arm_guidance = [&]() {
     gb = GuidedBurn{};
-    const vehicle::Stage& st = veh.stages[k];
-    if (!st.closed_loop || !st.closed_loop_enabled) return;
-    gb.cfg = &*st.closed_loop;
+    gb.cfg = veh.stages[k].active_closed_loop();
+    if (gb.cfg == nullptr) return;
     const guidance::ClosedLoop& c = *gb.cfg;
     if (c.mode == guidance::ClosedLoopMode::orbit) {
-      gb.orbit = c.orbit.resolve(constants::wgs84_a_m);
+      gb.orbit = c.orbit.resolve();
       gb.cutoff_value_m = gb.orbit.semi_major_axis_m;
     } else {
       gb.aim = guidance::make_aim_target(c.ballistic, sc.site.lat_deg, sc.site.lon_deg, sc.guidance.azimuth_deg);
       gb.cutoff_value_m = gb.aim.apogee_radius_m;
     }
     gb.next_update_s = t + c.engage_after_ignition_s;
-    if (gb.cfg->engage_after_ignition_s <= 0.0) guidance_cycle();
+    if (c.engage_after_ignition_s <= 0.0) guidance_cycle();
   };
   auto ignite = [&]() {
     phase = Phase::burn;

@@ -9,6 +9,9 @@
 #include <Eigen/Core>
 #include <Eigen/Geometry>
 
+#include "common/constants.hpp"
+#include "orbit/elements.hpp"
+
 namespace launchmc::guidance {
 
 // Thrust direction between guidance updates: i_F(t) = unit(lambda + lambda_dot (t - t_lambda)),
@@ -69,10 +72,6 @@ struct Navigation {
   double velocity_noise_mps = 0.0;
   double noise_correlation_time_s = 60.0;
 
-  bool perfect() const noexcept {
-    return position_bias_m.isZero(0.0) && velocity_bias_mps.isZero(0.0) && position_noise_m == 0.0 &&
-           velocity_noise_mps == 0.0;
-  }
 };
 
 enum class ClosedLoopMode : unsigned char {
@@ -91,22 +90,24 @@ struct OrbitTargetSpec {
   double insertion_alt_km = std::numeric_limits<double>::quiet_NaN();
   bool descending = false;
 
-  OrbitTarget resolve(double equatorial_radius_m) const noexcept {
+  OrbitTarget resolve() const noexcept {
     OrbitTarget t;
-    const double rp = equatorial_radius_m + perigee_alt_km * 1e3;
-    const double ra = equatorial_radius_m + apogee_alt_km * 1e3;
+    const double rp = orbit::catalog_radius_m(perigee_alt_km * 1e3);
+    const double ra = orbit::catalog_radius_m(apogee_alt_km * 1e3);
     t.semi_major_axis_m = 0.5 * (rp + ra);
     t.eccentricity = (ra - rp) / (ra + rp);
-    constexpr double deg = 3.14159265358979323846 / 180.0;
-    t.inclination_rad = inclination_deg * deg;
-    t.raan_rad = std::isnan(raan_deg) ? raan_deg : raan_deg * deg;
-    t.insertion_radius_m = std::isnan(insertion_alt_km) ? rp : equatorial_radius_m + insertion_alt_km * 1e3;
+    t.inclination_rad = inclination_deg * constants::deg_to_rad;
+    t.raan_rad = std::isnan(raan_deg) ? raan_deg : raan_deg * constants::deg_to_rad;
+    t.insertion_radius_m = std::isnan(insertion_alt_km) ? rp : orbit::catalog_radius_m(insertion_alt_km * 1e3);
     t.descending = descending;
     return t;
   }
 };
 
 struct ClosedLoop {
+  // false: the stage flies its open-loop program and cutoff as if there were no closed loop (for
+  // comparisons, `--set vehicle.stages[i].guidance.enabled=false`).
+  bool enabled = true;
   ClosedLoopMode mode = ClosedLoopMode::orbit;
   OrbitTargetSpec orbit;
   BallisticTarget ballistic;

@@ -11,6 +11,7 @@
 #include "common/time_format.hpp"
 #include "common/version.hpp"
 #include "io/hdf5_file.hpp"
+#include "orbit/elements.hpp"
 
 namespace launchmc::io {
 
@@ -30,11 +31,10 @@ void HistoryRecorder::record(int id, double t_s, const flight::State& state, con
 
 namespace {
 
-// Catalogue-convention apsis altitude (Space-Track SATCAT, press reports): apsis radius minus the
-// WGS-84 equatorial radius, r_p,a = a (1 -/+ e) for an ellipse. Not the height of the apsis point
-// above the ellipsoid (orbit::apsis_altitudes). Null for the apoapsis of an unbound orbit.
+// Catalogue-convention apsis altitude (orbit::catalog_altitude_m); null for the apoapsis of an
+// unbound orbit.
 json catalog_alt_km(double apsis_radius_m) {
-  return std::isfinite(apsis_radius_m) ? json((apsis_radius_m - constants::wgs84_a_m) / 1e3)
+  return std::isfinite(apsis_radius_m) ? json(orbit::catalog_altitude_m(apsis_radius_m) / 1e3)
                                        : json(nullptr);
 }
 
@@ -162,8 +162,8 @@ void print_flight_report(std::ostream& out, const Scenario& sc, const flight::Fl
                ins.t_s, ins.apsides.perigee_alt_m / 1e3, ins.apsides.apogee_alt_m / 1e3,
                ins.elements.inclination_rad * rad_to_deg,
                wrap_deg_360(ins.elements.raan_rad * rad_to_deg), ins.elements.period_s / 60.0,
-               (ins.elements.periapsis_radius_m - constants::wgs84_a_m) / 1e3,
-               (ins.elements.apoapsis_radius_m - constants::wgs84_a_m) / 1e3);
+               orbit::catalog_altitude_m(ins.elements.periapsis_radius_m) / 1e3,
+               orbit::catalog_altitude_m(ins.elements.apoapsis_radius_m) / 1e3);
   } else if (r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash) {
     fmt::print(out, "\nno orbit: apogee {:.1f} km, range {:.1f} km, flight time {:.1f} s\n",
                r.apogee_alt_m / 1e3, r.range_m / 1e3, r.flight_time_s);
@@ -226,8 +226,7 @@ void write_track(h5::Group& group, const flight::Environment& env,
   if (!with_thrust) return;
   // The thrust: magnitude, and its direction as pitch above the local geodetic horizontal and
   // heading clockwise from north (NaN while there is none, heading also NaN within 0.1 deg of
-  // the vertical); for open-loop and closed-loop
-  // steering alike, so the two can be compared.
+  // the vertical); for open-loop and closed-loop steering alike, so the two can be compared.
   std::vector<double> thrust_N(n), pitch_deg(n), heading_deg(n);
   for (std::size_t i = 0; i < n; ++i) {
     const flight::Thrust& th = track.thrust[i];

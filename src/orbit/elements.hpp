@@ -49,6 +49,18 @@ struct ApsisAltitudes {
 };
 ApsisAltitudes apsis_altitudes(const Elements& e);
 
+// Catalogue-convention apsis altitude (Space-Track SATCAT, press reports, and the targets of
+// closed-loop orbit guidance): the apsis' geocentric radius minus the WGS-84 equatorial radius,
+// r_p,a = a (1 -/+ e). Not the height of the apsis point above the ellipsoid (apsis_altitudes),
+// which exceeds it by up to ~21 km for an apsis at high latitude. Space-Track uses 6378.135 km,
+// 2 m less.
+constexpr double catalog_altitude_m(double apsis_radius_m) noexcept {
+  return apsis_radius_m - constants::wgs84_a_m;
+}
+constexpr double catalog_radius_m(double catalog_altitude_m) noexcept {
+  return constants::wgs84_a_m + catalog_altitude_m;
+}
+
 // Secular drift of the ascending node due to J2 (first-order secular theory, e.g. Vallado,
 // Fundamentals of Astrodynamics, ch. 9):
 // dOmega/dt = -3/2 n J2 (R/p)^2 cos i, n = sqrt(mu/a^3), p = a (1 - e^2), with EGM2008 J2 and

@@ -88,7 +88,11 @@ struct Stage {
   // present and enabled it replaces the open-loop attitude (from engagement on) and the timed
   // cutoff; a disabled one leaves the stage to the open-loop program and cutoff_time_s.
   std::optional<guidance::ClosedLoop> closed_loop;
-  bool closed_loop_enabled = true;
+
+  // The closed loop the stage flies: null if it has none or it is disabled.
+  const guidance::ClosedLoop* active_closed_loop() const noexcept {
+    return closed_loop && closed_loop->enabled ? &*closed_loop : nullptr;
+  }
   double separation_delay_s = 0.0;  // [s] from burnout/cutoff to separation of this stage
   DragModel stack_drag;             // the stack while this stage is the lowest one
   DragModel spent_drag;             // this stage alone, falling after separation

@@ -255,7 +255,7 @@ TEST(ConfigGuidance, OrbitTargetReachesTheStageInCatalogueConvention) {
   EXPECT_DOUBLE_EQ(c.navigation.velocity_bias_mps[2], 0.3);
   EXPECT_DOUBLE_EQ(c.navigation.position_noise_m, 50.0);
   EXPECT_DOUBLE_EQ(c.navigation.noise_correlation_time_s, 60.0);
-  const guidance::OrbitTarget t = c.orbit.resolve(6378137.0);
+  const guidance::OrbitTarget t = c.orbit.resolve();
   EXPECT_NEAR(t.semi_major_axis_m, 6880637.0, 1e-6);
   EXPECT_NEAR(t.eccentricity, 0.0013807, 1e-12);
   EXPECT_NEAR(t.insertion_radius_m, t.perigee_radius_m(), 1e-6);  // default: insert at perigee

@@ -65,7 +65,7 @@ TEST(ConfigTargetOrbit, OpenLoopLaunchersAndMissilesHaveNone) {
   // Hwasong-17's guided stage flies ballistic mode: a guidance, but no orbit.
   const Scenario hs17 = load_scenario_file(kConfigs + "hwasong17_2022.yaml");
   bool guided = false;
-  for (const auto& st : hs17.vehicle.stages) guided = guided || (st.closed_loop && st.closed_loop_enabled);
+  for (const auto& st : hs17.vehicle.stages) guided = guided || st.active_closed_loop() != nullptr;
   EXPECT_TRUE(guided);
 }
 
@@ -73,7 +73,7 @@ TEST(ConfigTargetOrbit, OnlyTheLastStagesGuidanceCounts) {
   Scenario sc = load_scenario_file(kConfigs + "chollima1_2023.yaml");
   ASSERT_EQ(sc.vehicle.stages.size(), 3u);
   sc.vehicle.stages[1].closed_loop = sc.vehicle.stages[2].closed_loop;
-  sc.vehicle.stages[1].closed_loop_enabled = true;
+  sc.vehicle.stages[1].closed_loop->enabled = true;
   sc.vehicle.stages[2].closed_loop.reset();
   EXPECT_FALSE(engine::target_orbit_of(sc).has_value());
   // Back on the last stage, in ballistic mode: none either.
