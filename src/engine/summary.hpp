@@ -26,6 +26,13 @@ inline constexpr std::array<double, 4> kEllipseProbabilities = {0.50, 0.95, 0.99
 struct FieldStats {
   std::uint64_t count = 0;
   double mean = 0, std = 0, q01 = 0, q50 = 0, q99 = 0;
+
+  // Exact: `summarize` must reproduce a run's statistics to the bit.
+  bool operator==(const FieldStats&) const = default;
+  friend std::ostream& operator<<(std::ostream& out, const FieldStats& f) {
+    return out << "{count " << f.count << ", mean " << f.mean << ", std " << f.std << ", q01 " << f.q01
+               << ", q50 " << f.q50 << ", q99 " << f.q99 << "}";
+  }
 };
 
 struct EllipseStats {

@@ -131,16 +131,8 @@ TEST(EngineCatalogAltitudes, SummaryRowsAreSemiMajorAxisTimesOneMinusPlusEccentr
 TEST(EngineCatalogAltitudes, BlockSplitDoesNotChangeTheRows) {
   const Summary one = summary_of({kRows});
   const Summary many = summary_of({5, 1, 20, 11});
-  for (auto member : {&Summary::catalog_perigee_alt_km, &Summary::catalog_apogee_alt_km}) {
-    const FieldStats& a = one.*member;
-    const FieldStats& b = many.*member;
-    EXPECT_EQ(a.count, b.count);
-    EXPECT_EQ(a.mean, b.mean);
-    EXPECT_EQ(a.std, b.std);
-    EXPECT_EQ(a.q01, b.q01);
-    EXPECT_EQ(a.q50, b.q50);
-    EXPECT_EQ(a.q99, b.q99);
-  }
+  for (auto member : {&Summary::catalog_perigee_alt_km, &Summary::catalog_apogee_alt_km})
+    EXPECT_EQ(one.*member, many.*member);
 }
 
 TEST(EngineCatalogAltitudes, OrbitsWithoutRecordedElementsAreLeftOut) {

@@ -12,37 +12,36 @@
 #include "config/load_scenario.hpp"
 #include "flight/flight.hpp"
 
+#include "../support/performance_corners.hpp"
+
 namespace launchmc::flight {
 namespace {
+
+using testing_support::kPerformanceCorners;
+using testing_support::PerformanceCorner;
+using testing_support::stage_at_corner;
 
 const std::string kConfig = std::string(LAUNCHMC_CONFIG_DIR) + "/hwasong17_2022.yaml";
 
 TEST(BallisticGuidance, ReachesCommandedApogeeAndRangeFromEveryCornerWhereOpenLoopMisses) {
   const std::string text = config::read_text_file(kConfig);
   int open_loop_misses = 0;
-  for (double thrust : {0.95, 1.05}) {
-    for (double isp : {0.98, 1.02}) {
-      for (double mass : {0.97, 1.03}) {
-        SCOPED_TRACE(testing::Message() << "thrust x" << thrust << " isp x" << isp << " mass x" << mass);
-        std::vector<config::Override> o = {
-            {"vehicle.stages[1].thrust_vac_N", std::to_string(4.0e5 * thrust)},
-            {"vehicle.stages[1].isp_vac_s", std::to_string(320.0 * isp)},
-            {"vehicle.stages[1].dry_mass_kg", std::to_string(2300.0 * mass)}};
-        const FlightResult guided = fly(config::load_scenario(text, kConfig, o));
-        ASSERT_EQ(guided.status, FlightStatus::suborbital);
-        EXPECT_EQ(guided.powered_flight_end, PoweredFlightEnd::guidance_cutoff);
-        EXPECT_NEAR(guided.apogee_alt_m / 1e3, 6040.9, 0.002 * 6040.9);
-        EXPECT_NEAR(guided.range_m / 1e3, 999.2, 0.005 * 999.2);
+  for (const PerformanceCorner& c : kPerformanceCorners) {
+    SCOPED_TRACE(testing::Message() << c);
+    std::vector<config::Override> o = stage_at_corner(1, 4.0e5, 320.0, 2300.0, c);
+    const FlightResult guided = fly(config::load_scenario(text, kConfig, o));
+    ASSERT_EQ(guided.status, FlightStatus::suborbital);
+    EXPECT_EQ(guided.powered_flight_end, PoweredFlightEnd::guidance_cutoff);
+    EXPECT_NEAR(guided.apogee_alt_m / 1e3, 6040.9, 0.002 * 6040.9);
+    EXPECT_NEAR(guided.range_m / 1e3, 999.2, 0.005 * 999.2);
 
-        o.push_back({"vehicle.stages[1].guidance.enabled", "false"});
-        o.push_back({"vehicle.payload.mass_kg", "1286.0239"});
-        const FlightResult open = fly(config::load_scenario(text, kConfig, o));
-        EXPECT_EQ(open.powered_flight_end, PoweredFlightEnd::depletion);
-        if (std::abs(open.apogee_alt_m / 1e3 - 6040.9) > 0.02 * 6040.9 ||
-            std::abs(open.range_m / 1e3 - 999.2) > 0.02 * 999.2)
-          ++open_loop_misses;
-      }
-    }
+    o.push_back({"vehicle.stages[1].guidance.enabled", "false"});
+    o.push_back({"vehicle.payload.mass_kg", "1286.0239"});
+    const FlightResult open = fly(config::load_scenario(text, kConfig, o));
+    EXPECT_EQ(open.powered_flight_end, PoweredFlightEnd::depletion);
+    if (std::abs(open.apogee_alt_m / 1e3 - 6040.9) > 0.02 * 6040.9 ||
+        std::abs(open.range_m / 1e3 - 999.2) > 0.02 * 999.2)
+      ++open_loop_misses;
   }
   EXPECT_GE(open_loop_misses, 6);  // of 8 corners
 }

@@ -10,6 +10,8 @@
 #include "guidance/upfg.hpp"
 #include "orbit/elements.hpp"
 
+#include "../support/performance_corners.hpp"
+
 namespace launchmc::guidance {
 namespace {
 
@@ -171,15 +173,15 @@ TEST(Upfg, ReachesTargetOrbitWithPlaneChangeFromEveryPerformanceCorner) {
   const Outcome nominal = fly_guided(free_target, r, v, Burn{});
   ASSERT_TRUE(nominal.cutoff);
   for (bool fixed_node : {false, true}) {
-    for (int corner = 0; corner < 8; ++corner) {
+    for (const testing_support::PerformanceCorner& c : testing_support::kPerformanceCorners) {
       Burn b;
-      b.thrust_N *= (corner & 1) ? 1.05 : 0.95;
-      b.isp_s *= (corner & 2) ? 1.02 : 0.98;
-      b.mass_kg *= (corner & 4) ? 1.03 : 0.97;
+      b.thrust_N *= c.thrust;
+      b.isp_s *= c.isp;
+      b.mass_kg *= c.mass;
       OrbitTarget tg = free_target;
       if (fixed_node) tg.raan_rad = nominal.el.raan_rad;
       const Outcome o = fly_guided(tg, r, v, b);
-      SCOPED_TRACE(testing::Message() << "corner " << corner << " fixed node " << fixed_node);
+      SCOPED_TRACE(testing::Message() << c << " fixed node " << fixed_node);
       ASSERT_TRUE(o.cutoff);
       EXPECT_NEAR(o.el.semi_major_axis_m, tg.semi_major_axis_m, 50.0);
       EXPECT_NEAR(o.el.periapsis_radius_m, tg.perigee_radius_m(), 300.0);

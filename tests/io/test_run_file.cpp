@@ -26,7 +26,8 @@
 #include "io/run_file.hpp"
 #include "orbit/elements.hpp"
 
-#include "scratch_dir.hpp"
+#include "../support/scratch_dir.hpp"
+#include "../support/synthetic_run.hpp"
 
 namespace launchmc::io {
 namespace {
@@ -60,49 +61,25 @@ double eccentricity_of(std::size_t i) { return 1e-5 * static_cast<double>(i % 37
 // Writes kRows synthetic samples in blocks of kBlockSize; returns their summary computed from the
 // blocks exactly as `run` does.
 engine::Summary write_synthetic_run(const fs::path& path, const config::LoadedConfig& cfg) {
-  engine::RunOptions options;
-  options.n_samples = kRows;
-  options.block_size = kBlockSize;
-  options.seed = 3;
-  const engine::SamplePlan plan(cfg, options.seed, options.n_samples, cfg.dispersions.sampler);
-  engine::RunLayout layout;
-  layout.plan = &plan;
+  testing_support::SyntheticRun run;
+  run.rows = kRows;
+  run.block_size = kBlockSize;
+  run.seed = 3;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  layout.slots = {{"s1", flight::BodyKind::spent_stage, 0, nan, nan}};
-  layout.meta.seed = options.seed;
-  layout.meta.sampler = "mc";
-  layout.meta.scenario = cfg.scenario.name;
-  layout.meta.success_status = SampleStatus::orbit;
-  layout.options = &options;
-
-  RunFileWriter writer(path, cfg, 1);
-  writer.begin(layout);
-  engine::SummaryAccumulator acc(layout.slots, layout.meta.success_status, layout.meta.failure_names.size());
-  engine::Block b;
-  b.resize(kBlockSize, plan.n_drawn(), layout.slots.size());
-  for (std::size_t first = 0; first < kRows; first += kBlockSize) {
-    b.first = first;
-    b.count = std::min(kBlockSize, kRows - first);
-    for (std::size_t r = 0; r < b.count; ++r) {
-      engine::record_invalid(layout.slots.size(), b, r);
-      b.status[r] = static_cast<std::int8_t>(status_of(first + r));
-      b.powered_flight_end[r] = static_cast<std::int8_t>(end_of(first + r));
-      if (status_of(first + r) == SampleStatus::orbit) {  // the orbit statistics need an orbit
-        b.insertion_time_s[r] = 500.0;
-        b.perigee_alt_m[r] = 200e3 + static_cast<double>(first + r);
-        b.apogee_alt_m[r] = 500e3;
-        b.inclination_deg[r] = 97.0;
-        b.semi_major_axis_m[r] = semi_major_axis_m_of(first + r);
-        b.eccentricity[r] = eccentricity_of(first + r);
-      }
-      for (auto& col : b.drawn) col[r] = static_cast<double>(first + r);
+  run.slots = {{"s1", flight::BodyKind::spent_stage, 0, nan, nan}};
+  return testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
+    b.status[r] = static_cast<std::int8_t>(status_of(i));
+    b.powered_flight_end[r] = static_cast<std::int8_t>(end_of(i));
+    if (status_of(i) == SampleStatus::orbit) {  // the orbit statistics need an orbit
+      b.insertion_time_s[r] = 500.0;
+      b.perigee_alt_m[r] = 200e3 + static_cast<double>(i);
+      b.apogee_alt_m[r] = 500e3;
+      b.inclination_deg[r] = 97.0;
+      b.semi_major_axis_m[r] = semi_major_axis_m_of(i);
+      b.eccentricity[r] = eccentricity_of(i);
     }
-    writer.write(b);
-    acc.add(b);
-  }
-  const engine::Summary summary = acc.finish(layout.meta);
-  writer.finish(summary, false);
-  return summary;
+    for (auto& col : b.drawn) col[r] = static_cast<double>(i);
+  });
 }
 
 TEST_F(RunFileIoTest, PoweredFlightEndRoundTripsWholeAndInSlices) {
@@ -255,16 +232,8 @@ TEST_F(RunFileIoTest, SummaryOfTheFileGivesTheSameCatalogueAltitudesAsTheBlocks)
   }
   // `summarize` of the file equals what `run` printed, to the bit.
   for (const engine::Summary* s : {&from_file, &from_whole}) {
-    for (auto member : {&engine::Summary::catalog_perigee_alt_km, &engine::Summary::catalog_apogee_alt_km}) {
-      const engine::FieldStats& a = from_blocks.*member;
-      const engine::FieldStats& b = s->*member;
-      EXPECT_EQ(a.count, b.count);
-      EXPECT_EQ(a.mean, b.mean);
-      EXPECT_EQ(a.std, b.std);
-      EXPECT_EQ(a.q01, b.q01);
-      EXPECT_EQ(a.q50, b.q50);
-      EXPECT_EQ(a.q99, b.q99);
-    }
+    for (auto member : {&engine::Summary::catalog_perigee_alt_km, &engine::Summary::catalog_apogee_alt_km})
+      EXPECT_EQ(from_blocks.*member, s->*member);
   }
   EXPECT_EQ(engine::summary_to_json(from_blocks)["orbit"].dump(),
             engine::summary_to_json(from_file)["orbit"].dump());

@@ -22,7 +22,8 @@
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
 
-#include "scratch_dir.hpp"
+#include "../support/scratch_dir.hpp"
+#include "../support/synthetic_run.hpp"
 
 namespace launchmc::io {
 namespace {
@@ -76,49 +77,25 @@ std::uint64_t expected_count(bool node_fixed) {
 // run computes from the same blocks.
 engine::Summary write_run(const fs::path& path, const config::LoadedConfig& cfg,
                           std::optional<engine::TargetOrbit> t) {
-  engine::RunOptions options;
-  options.n_samples = kRows;
-  options.block_size = kBlockSize;
-  options.seed = 5;
-  const engine::SamplePlan plan(cfg, options.seed, options.n_samples, cfg.dispersions.sampler);
-  engine::RunLayout layout;
-  layout.plan = &plan;
-  layout.meta.seed = options.seed;
-  layout.meta.scenario = cfg.scenario.name;
-  layout.meta.success_status = SampleStatus::orbit;
-  layout.meta.target_orbit = t;
-  layout.options = &options;
-
-  RunFileWriter writer(path, cfg, 1);
-  writer.begin(layout);
-  engine::SummaryAccumulator acc(layout.slots, layout.meta.success_status, 0, t);
-  engine::Block b;
-  b.resize(kBlockSize, plan.n_drawn(), 0);
-  for (std::size_t first = 0; first < kRows; first += kBlockSize) {
-    b.first = first;
-    b.count = std::min(kBlockSize, kRows - first);
-    for (std::size_t r = 0; r < b.count; ++r) {
-      const std::size_t i = first + r;
-      engine::record_invalid(0, b, r);
-      b.status[r] = static_cast<std::int8_t>(orbit_of(i) ? SampleStatus::orbit : SampleStatus::crash);
-      // Failed samples keep elements that would be on target: they must not count.
-      const double rp = kReqM + (493.0 + (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
-      const double ra = kReqM + (512.0 - (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
-      b.semi_major_axis_m[r] = 0.5 * (rp + ra);
-      b.eccentricity[r] = (ra - rp) / (ra + rp);
-      b.inclination_deg[r] = incl_of(i);
-      b.raan_deg[r] = raan_of(i);
-      b.perigee_alt_m[r] = rp - kReqM;
-      b.apogee_alt_m[r] = ra - kReqM;
-      b.insertion_time_s[r] = 700.0;
-      for (auto& col : b.drawn) col[r] = 0.0;
-    }
-    writer.write(b);
-    acc.add(b);
-  }
-  const engine::Summary s = acc.finish(layout.meta);
-  writer.finish(s, false);
-  return s;
+  testing_support::SyntheticRun run;
+  run.rows = kRows;
+  run.block_size = kBlockSize;
+  run.seed = 5;
+  run.target_orbit = t;
+  return testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
+    b.status[r] = static_cast<std::int8_t>(orbit_of(i) ? SampleStatus::orbit : SampleStatus::crash);
+    // Failed samples keep elements that would be on target: they must not count.
+    const double rp = kReqM + (493.0 + (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
+    const double ra = kReqM + (512.0 - (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
+    b.semi_major_axis_m[r] = 0.5 * (rp + ra);
+    b.eccentricity[r] = (ra - rp) / (ra + rp);
+    b.inclination_deg[r] = incl_of(i);
+    b.raan_deg[r] = raan_of(i);
+    b.perigee_alt_m[r] = rp - kReqM;
+    b.apogee_alt_m[r] = ra - kReqM;
+    b.insertion_time_s[r] = 700.0;
+    for (auto& col : b.drawn) col[r] = 0.0;
+  });
 }
 
 std::string printed(const engine::Summary& s) {
