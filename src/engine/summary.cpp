@@ -48,7 +48,39 @@ nlohmann::json field_json(const FieldStats& f, bool with_quantiles = true) {
 
 std::string probability_key(double p) { return fmt::format("{:g}", p * 100.0); }
 
+// What the footprint statistics of a body hide, in words.
+std::vector<std::string> footprint_warnings(const BodySummary& b) {
+  std::vector<std::string> w;
+  if (b.impacted < 2) {
+    if (b.impacted == 1) w.push_back("1 impact: no spread or ellipse can be estimated");
+    return w;
+  }
+  if (b.impacted < kFewImpacts)
+    w.push_back(fmt::format("only {} impacts: the ellipses' axes are uncertain by about +-{:.0f} %",
+                            b.impacted, 100.0 / std::sqrt(2.0 * static_cast<double>(b.impacted - 1))));
+  if (b.rms_distance_km > kScatteredRmsKm)
+    w.push_back(fmt::format("impacts scattered over thousands of km (rms distance {:.0f} km from their "
+                            "mean): the mean point and the ellipses describe no single footprint",
+                            b.rms_distance_km));
+  std::string differ;
+  for (const auto& e : b.ellipses)
+    if (containment_differs(e.probability, e.contained_fraction, b.impacted))
+      differ += fmt::format("{}the {:g} % ellipse holds {:.1f} %", differ.empty() ? "" : ", ",
+                            100.0 * e.probability, 100.0 * e.contained_fraction);
+  if (!differ.empty())
+    w.push_back(fmt::format("not Gaussian: {} of the impacts (clusters or long tails; read the "
+                            "empirical fractions, not the nominal levels)", differ));
+  return w;
+}
+
 }  // namespace
+
+bool containment_differs(double probability, double contained_fraction, std::uint64_t n) noexcept {
+  if (n == 0 || !std::isfinite(contained_fraction)) return false;
+  const double nn = static_cast<double>(n);
+  const double sd = std::sqrt(probability * (1.0 - probability) / nn);
+  return std::abs(contained_fraction - probability) > 3.0 * sd + 1.0 / nn;
+}
 
 bool TargetOrbit::contains(double semi_major_axis_m, double eccentricity, double incl_deg,
                            double raan) const noexcept {
@@ -88,6 +120,7 @@ SummaryAccumulator::SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus
   for (const auto& s : slots_) impacts_.emplace_back(s.nominal_impact_lat_deg, s.nominal_impact_lon_deg);
   impacts_.emplace_back();  // the vehicle: reference = its first impact
   impact_times_.resize(slots_.size() + 1);
+  impact_points_en_m_.resize(slots_.size() + 1);
 }
 
 void SummaryAccumulator::add(const Block& b) {
@@ -124,12 +157,13 @@ void SummaryAccumulator::add(const Block& b) {
     for (std::size_t k = 0; k < slots_.size(); ++k) {
       const BodyColumns& c = b.bodies[k];
       if (c.fate[r] == 0) {
-        impacts_[k].add(c.impact_lat_deg[r], c.impact_lon_deg[r]);
+        impact_points_en_m_[k].push_back(impacts_[k].add(c.impact_lat_deg[r], c.impact_lon_deg[r]).cast<float>());
         impact_times_[k].add(c.impact_time_s[r]);
       }
     }
     if (std::isfinite(b.vehicle_impact_lat_deg[r])) {
-      impacts_.back().add(b.vehicle_impact_lat_deg[r], b.vehicle_impact_lon_deg[r]);
+      impact_points_en_m_.back().push_back(
+          impacts_.back().add(b.vehicle_impact_lat_deg[r], b.vehicle_impact_lon_deg[r]).cast<float>());
       impact_times_.back().add(b.flight_time_s[r]);
     }
   }
@@ -197,11 +231,16 @@ Summary SummaryAccumulator::finish(const RunMeta& meta) const {
       const stats::RangeSpread rs = stats::range_spread(cov, az);
       bs.downrange_sd_km = rs.downrange_sd_m / 1e3;
       bs.crossrange_sd_km = rs.crossrange_sd_m / 1e3;
-      for (double p : kEllipseProbabilities) {
-        const stats::Ellipse e = stats::containment_ellipse(cov, p);
-        bs.ellipses.push_back({p, e.semi_major_m / 1e3, e.semi_minor_m / 1e3, e.orientation_deg});
+      bs.rms_distance_km = std::sqrt(cov.trace()) / 1e3;
+      const std::vector<double> levels(kEllipseProbabilities.begin(), kEllipseProbabilities.end());
+      const std::vector<double> held =
+          stats::contained_fractions(impact_points_en_m_[k], acc.mean_en_m(), cov, levels);
+      for (std::size_t i = 0; i < levels.size(); ++i) {
+        const stats::Ellipse e = stats::containment_ellipse(cov, levels[i]);
+        bs.ellipses.push_back({levels[i], e.semi_major_m / 1e3, e.semi_minor_m / 1e3, e.orientation_deg, held[i]});
       }
     }
+    bs.warnings = footprint_warnings(bs);
     s.bodies.push_back(bs);
   }
   return s;
@@ -212,6 +251,8 @@ nlohmann::json summary_to_json(const Summary& s) {
   json j;
   j["scenario"] = s.meta.scenario;
   j["samples"] = s.samples;
+  j["samples_requested"] = s.meta.samples_requested;
+  j["stopped_by"] = s.meta.stopped_by;
   j["seed"] = s.meta.seed;
   j["sampler"] = s.meta.sampler;
   j["success_status"] = to_string(s.meta.success_status);
@@ -265,13 +306,16 @@ nlohmann::json summary_to_json(const Summary& s) {
                {"impact_mean_lon_deg", num(b.impact_mean_lon_deg)},
                {"impact_time_s", field_json(b.impact_time_s, false)},
                {"downrange_sd_km", b.downrange_sd_km},
-               {"crossrange_sd_km", b.crossrange_sd_km}};
+               {"crossrange_sd_km", b.crossrange_sd_km},
+               {"rms_distance_km", b.rms_distance_km}};
     json el = json::object();
     for (const auto& e : b.ellipses)
       el[probability_key(e.probability)] = {{"semi_major_km", e.semi_major_km},
                                             {"semi_minor_km", e.semi_minor_km},
-                                            {"orientation_deg", e.orientation_deg}};
+                                            {"orientation_deg", e.orientation_deg},
+                                            {"contained_fraction", num(e.contained_fraction)}};
     jb["ellipses"] = el;
+    jb["warnings"] = b.warnings;
     j["bodies"].push_back(jb);
   }
   j["rhs_evaluations_per_sample"] = s.rhs_per_sample;
@@ -280,44 +324,87 @@ nlohmann::json summary_to_json(const Summary& s) {
   return j;
 }
 
+namespace {
+
+// x with `significant` significant digits in fixed notation (never an exponent): 0.0123 -> "0.0123",
+// 12.345 -> "12.3", 10886 -> "10886".
+std::string sig(double x, int significant = 3) {
+  if (!std::isfinite(x)) return "-";
+  if (x == 0.0) return "0";
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(x))));
+  const int decimals = std::clamp(significant - 1 - magnitude, 0, 9);
+  return fmt::format("{:.{}f}", x, decimals);
+}
+
+// Decimals that show a value to about a tenth of its spread `sd` (e.g. the standard deviation of
+// a dispersed quantity, or an interval's width).
+int decimals_for(double sd, int fallback = 4) {
+  if (!(sd > 0.0) || !std::isfinite(sd)) return fallback;
+  return std::clamp(1 - static_cast<int>(std::floor(std::log10(sd))), 0, 9);
+}
+
+std::string percent(double fraction) { return fmt::format("{:.2f} %", 100.0 * fraction); }
+
+}  // namespace
+
 void print_summary(std::ostream& out, const Summary& s) {
   fmt::print(out, "{}: {} samples, seed {}, sampler {}\n", s.meta.scenario, s.samples, s.meta.seed,
              s.meta.sampler);
-  fmt::print(out, "P({}) = {:.5f}  95% CI [{:.5f}, {:.5f}] (Wilson)\n",
-             to_string(s.meta.success_status), s.p_success, s.ci95_lo, s.ci95_hi);
+  if (s.meta.stopped_by == "interrupted")
+    fmt::print(out, "INCOMPLETE: the run was interrupted after {} of {} requested samples; the "
+               "statistics below are those of the samples flown\n", s.samples, s.meta.samples_requested);
+  else if (s.meta.stopped_by == "until_ci")
+    fmt::print(out, "stopped by --until-ci after {} of {} requested samples (the 95 % interval of "
+               "P({}) was narrow enough)\n", s.samples, s.meta.samples_requested,
+               to_string(s.meta.success_status));
+  // Probabilities to two significant digits of their interval's width.
+  const int pd = std::max(2, decimals_for(s.ci95_hi - s.ci95_lo) + 1);
+  fmt::print(out, "P({}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}] (Wilson)\n", to_string(s.meta.success_status),
+             s.p_success, pd, s.ci95_lo, pd, s.ci95_hi, pd);
   if (s.target_orbit) {
     const TargetOrbitSummary& t = *s.target_orbit;
     const std::string node =
         t.target.node_fixed()
             ? fmt::format(", RAAN {:.2f} +-{:.2f} deg", t.target.raan_deg, t.target.tolerance_incl_deg)
             : std::string();
-    fmt::print(out, "P(target orbit: {:g} x {:g} km +-{:g} km, {:.2f} +-{:.2f} deg{}) = {:.5f}  95% CI [{:.5f}, {:.5f}]\n",
+    const int td = std::max(2, decimals_for(t.ci95_hi - t.ci95_lo) + 1);
+    fmt::print(out, "P(target orbit: {:g} x {:g} km +-{:g} km, {:.2f} +-{:.2f} deg{}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}]\n",
                t.target.perigee_alt_km, t.target.apogee_alt_km, t.target.tolerance_alt_km,
-               t.target.inclination_deg, t.target.tolerance_incl_deg, node, t.p, t.ci95_lo, t.ci95_hi);
+               t.target.inclination_deg, t.target.tolerance_incl_deg, node, t.p, td, t.ci95_lo, td,
+               t.ci95_hi, td);
   }
-  fmt::print(out, "\nstatus counts:\n");
+  const double n = s.samples > 0 ? static_cast<double>(s.samples) : 1.0;
+  fmt::print(out, "\nstatus of the samples (adds up to {}):\n", s.samples);
   for (int st = 0; st < kStatusCount; ++st)
     if (s.status_counts[static_cast<std::size_t>(st)] > 0)
-      fmt::print(out, "  {:<20} {:>10}\n", to_string(static_cast<SampleStatus>(st)),
-                 s.status_counts[static_cast<std::size_t>(st)]);
-  for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
-    fmt::print(out, "  failure {:<12} {:>10}\n", s.meta.failure_names[m], s.failure_counts[m]);
-  if (!s.outcomes.empty()) fmt::print(out, "\noutcomes (status after how powered flight ended):\n");
+      fmt::print(out, "  {:<30} {:>10}  {:>8}\n", to_string(static_cast<SampleStatus>(st)),
+                 s.status_counts[static_cast<std::size_t>(st)],
+                 percent(static_cast<double>(s.status_counts[static_cast<std::size_t>(st)]) / n));
+  if (!s.failure_counts.empty()) {
+    fmt::print(out, "\nfailure modes drawn (a sample may draw a failure and still succeed, or "
+               "fail without one):\n");
+    for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
+      fmt::print(out, "  {:<30} {:>10}  {:>8}\n", s.meta.failure_names[m], s.failure_counts[m],
+                 percent(static_cast<double>(s.failure_counts[m]) / n));
+  }
+  if (!s.outcomes.empty()) fmt::print(out, "\noutcomes (status after how powered flight ended; adds up to {}):\n", s.samples);
   for (const auto& o : s.outcomes) {
     const std::string what =
         o.powered_flight_end == flight::PoweredFlightEnd::none
             ? std::string(to_string(o.status))
             : fmt::format("{} after {}", to_string(o.status), flight::to_string(o.powered_flight_end));
-    fmt::print(out, "  {:<30} {:>10}  ({:.2f} %)\n", what, o.count, 100.0 * o.fraction);
+    fmt::print(out, "  {:<30} {:>10}  {:>8}\n", what, o.count, percent(o.fraction));
   }
+  // Each row to about a tenth of its own spread.
   auto row = [&](const char* name, const FieldStats& f) {
     if (f.count == 0) return;
-    fmt::print(out, "  {:<22} {:>11.4f} {:>10.4f} {:>11.4f} {:>11.4f} {:>11.4f}\n", name, f.mean,
-               f.std, f.q01, f.q50, f.q99);
+    const int d = decimals_for(f.std);
+    fmt::print(out, "  {:<24} {:>8} {:>12.{}f} {:>10} {:>12.{}f} {:>12.{}f} {:>12.{}f}\n", name, f.count,
+               f.mean, d, sig(f.std, 2), f.q01, d, f.q50, d, f.q99, d);
   };
   if (s.perigee_alt_km.count > 0 || s.range_km.count > 0)
-    fmt::print(out, "\n  {:<22} {:>11} {:>10} {:>11} {:>11} {:>11}\n", "", "mean", "std", "q01",
-               "q50", "q99");
+    fmt::print(out, "\n  {:<24} {:>8} {:>12} {:>10} {:>12} {:>12} {:>12}\n", "", "count", "mean", "std",
+               "q01", "q50", "q99");
   row("perigee_alt_km", s.perigee_alt_km);
   row("apogee_alt_km", s.apogee_alt_km);
   row("catalog_perigee_alt_km", s.catalog_perigee_alt_km);
@@ -327,19 +414,45 @@ void print_summary(std::ostream& out, const Summary& s) {
   row("vehicle apogee_alt_km", s.vehicle_apogee_alt_km);
   row("range_km", s.range_km);
   row("flight_time_s", s.flight_time_s);
-  fmt::print(out, "\nimpacts (ellipses: semi-major x semi-minor km, orientation deg from north)\n");
-  fmt::print(out, "  {:<12} {:>9} {:>10} {:>10} {:>9} {:>7} {:>7}", "body", "impacted", "lat_deg",
-             "lon_deg", "t_mean_s", "t_sd_s", "dr_sd");
-  for (double p : kEllipseProbabilities) fmt::print(out, " {:>22}", probability_key(p) + " %");
-  fmt::print(out, "\n");
-  for (const auto& b : s.bodies) {
-    fmt::print(out, "  {:<12} {:>9} {:>10.4f} {:>10.4f} {:>9.1f} {:>7.2f} {:>7.2f}", b.name,
-               b.impacted, b.impact_mean_lat_deg, b.impact_mean_lon_deg, b.impact_time_s.mean,
-               b.impact_time_s.std, b.downrange_sd_km);
-    for (const auto& e : b.ellipses)
-      fmt::print(out, " {:>22}",
-                 fmt::format("{:.2f}x{:.2f} @{:.0f}", e.semi_major_km, e.semi_minor_km, e.orientation_deg));
-    fmt::print(out, "\n");
+
+  if (!s.bodies.empty()) {
+    fmt::print(out, "\nimpacts (mean point; time; spread along and across the line from the launch site)\n");
+    fmt::print(out, "  {:<12} {:>15} {:>10} {:>11} {:>9} {:>8} {:>13} {:>13}\n", "body", "impacted",
+               "lat_deg", "lon_deg", "t_mean_s", "t_sd_s", "downrange_km", "crossrange_km");
+    for (const auto& b : s.bodies) {
+      const std::string impacted = fmt::format("{} / {}", b.impacted, s.samples);
+      if (b.impacted == 0) {
+        fmt::print(out, "  {:<12} {:>15}\n", b.name, impacted);
+        continue;
+      }
+      fmt::print(out, "  {:<12} {:>15} {:>10.4f} {:>11.4f} {:>9.1f} {:>8} {:>13} {:>13}\n", b.name,
+                 impacted, b.impact_mean_lat_deg, b.impact_mean_lon_deg, b.impact_time_s.mean,
+                 sig(b.impact_time_s.std, 2), b.impacted > 1 ? sig(b.downrange_sd_km) : "-",
+                 b.impacted > 1 ? sig(b.crossrange_sd_km) : "-");
+    }
+    fmt::print(out, "\ncontainment ellipses (normal fit to the impacts; 'holds': the share of the "
+               "body's impacts inside)\n");
+    fmt::print(out, "  {:<12} {:>7} {:>14} {:>14} {:>12} {:>8}\n", "body", "level", "semi-major_km",
+               "semi-minor_km", "azimuth_deg", "holds");
+    for (const auto& b : s.bodies) {
+      bool first = true;
+      for (const auto& e : b.ellipses) {
+        const bool differs = containment_differs(e.probability, e.contained_fraction, b.impacted);
+        fmt::print(out, "  {:<12} {:>7} {:>14} {:>14} {:>12.0f} {:>8}{}\n", first ? b.name : "",
+                   fmt::format("{:g} %", 100.0 * e.probability), sig(e.semi_major_km), sig(e.semi_minor_km),
+                   e.orientation_deg, fmt::format("{:.1f} %", 100.0 * e.contained_fraction),
+                   differs ? "  <- differs" : "");
+        first = false;
+      }
+    }
+    bool any = false;
+    for (const auto& b : s.bodies) {
+      for (const auto& w : b.warnings) {
+        if (!any) fmt::print(out, "\nwarnings:\n");
+        any = true;
+        fmt::print(out, "  {}: {}\n", b.name, w);
+      }
+    }
   }
   fmt::print(out, "\n{:.0f} right-hand-side evaluations per sample; {:.1f} s, {:.0f} samples/s\n",
              s.rhs_per_sample, s.meta.elapsed_s, s.samples_per_s());

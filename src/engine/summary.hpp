@@ -37,7 +37,21 @@ struct FieldStats {
 
 struct EllipseStats {
   double probability = 0, semi_major_km = 0, semi_minor_km = 0, orientation_deg = 0;
+  // The share of the body's impacts inside the ellipse (stats::contained_fractions): equals
+  // `probability` within sampling error when the footprint is Gaussian.
+  double contained_fraction = std::numeric_limits<double>::quiet_NaN();
 };
+
+// When a footprint statistic says little, the summary says so (BodySummary::warnings):
+// - fewer impacts than this: the ellipses' axes are uncertain by ~1/sqrt(2 (n - 1));
+inline constexpr std::uint64_t kFewImpacts = 30;
+// - an rms distance from the mean impact above this [km]: scattered over a large part of the
+//   globe, the mean point and the ellipses describe no single footprint (and the azimuthal
+//   equidistant plane's scale error, (d/R)^2/6, exceeds 0.4 %);
+inline constexpr double kScatteredRmsKm = 1000.0;
+// - an ellipse whose contained fraction differs from its level by more than 3 binomial standard
+//   deviations plus 1/n: the footprint is not Gaussian (clusters, tails).
+bool containment_differs(double probability, double contained_fraction, std::uint64_t n) noexcept;
 
 struct BodySummary {
   std::string name;
@@ -45,7 +59,9 @@ struct BodySummary {
   double impact_mean_lat_deg = 0, impact_mean_lon_deg = 0;
   FieldStats impact_time_s;
   double downrange_sd_km = 0, crossrange_sd_km = 0;
+  double rms_distance_km = 0;  // rms distance of the impacts from their mean (0 below 2 impacts)
   std::vector<EllipseStats> ellipses;
+  std::vector<std::string> warnings;  // what these statistics hide, in words (see kFewImpacts)
 };
 
 // Samples that share a status and the way their last powered phase ended.
@@ -91,6 +107,8 @@ struct TargetOrbitSummary {
 // Facts about the run that the statistics do not compute.
 struct RunMeta {
   std::uint64_t seed = 0;
+  std::uint64_t samples_requested = 0;  // -n (0: unknown, a file from before it was read back)
+  std::string stopped_by = "samples";   // engine::RunEnd: samples, until_ci or interrupted
   std::string sampler;
   std::string scenario;
   SampleStatus success_status = SampleStatus::orbit;
@@ -149,6 +167,9 @@ class SummaryAccumulator {
   std::vector<double> catalog_perigee_km_, catalog_apogee_km_;
   std::vector<double> vehicle_apogee_km_, range_km_, flight_time_s_;
   std::vector<stats::ImpactAccumulator> impacts_;  // bodies, then the vehicle
+  // Impact points on each accumulator's plane, for the ellipses' empirical containment (8 bytes
+  // per impact; float keeps ~1 m at 10,000 km, far below any footprint's size).
+  std::vector<std::vector<Eigen::Vector2f>> impact_points_en_m_;
   std::vector<stats::Moments> impact_times_;
 };
 

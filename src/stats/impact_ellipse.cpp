@@ -13,6 +13,7 @@
 //    2t = atan2(b, (d - a)/2).
 #include "stats/impact_ellipse.hpp"
 
+#include <Eigen/Eigenvalues>
 #include <GeographicLib/AzimuthalEquidistant.hpp>
 #include <GeographicLib/Geodesic.hpp>
 #include <GeographicLib/Math.hpp>
@@ -58,7 +59,7 @@ ImpactAccumulator::ImpactAccumulator(double ref_lat_deg, double ref_lon_deg) {
 
 bool ImpactAccumulator::has_reference() const noexcept { return !std::isnan(sums_.ref_lat_deg); }
 
-void ImpactAccumulator::add(double lat_deg, double lon_deg) noexcept {
+Eigen::Vector2d ImpactAccumulator::add(double lat_deg, double lon_deg) noexcept {
   ++sums_.count;
   if (!has_reference() && valid_point(lat_deg, lon_deg)) {
     sums_.ref_lat_deg = lat_deg;
@@ -75,6 +76,7 @@ void ImpactAccumulator::add(double lat_deg, double lon_deg) noexcept {
   sums_.xx_m2.add_product(x, x);
   sums_.yy_m2.add_product(y, y);
   sums_.xy_m2.add_product(x, y);
+  return {x, y};
 }
 
 void ImpactAccumulator::merge(const ImpactAccumulator& other) {
@@ -190,6 +192,39 @@ Ellipse containment_ellipse(const Eigen::Matrix2d& cov_en_m2, double probability
   }
   const double k = std::sqrt(-2.0 * std::log1p(-probability));
   return {probability, k * std::sqrt(l1), k * std::sqrt(l2), orientation};
+}
+
+std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& points_en_m,
+                                        const Eigen::Vector2d& mean_en_m,
+                                        const Eigen::Matrix2d& cov_en_m2,
+                                        const std::vector<double>& probabilities) {
+  std::vector<double> fractions(probabilities.size(), kNaN);
+  if (points_en_m.empty()) return fractions;
+  // Eigen-decomposition of the symmetric covariance: d^T C^-1 d = sum_i (v_i . d)^2 / l_i.
+  const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> eig(0.5 * (cov_en_m2 + cov_en_m2.transpose()));
+  const Eigen::Vector2d l = eig.eigenvalues();
+  const Eigen::Matrix2d v = eig.eigenvectors();
+  const double l_max = std::max(l.maxCoeff(), 0.0);
+  std::vector<double> k2(probabilities.size());
+  for (std::size_t i = 0; i < probabilities.size(); ++i) k2[i] = -2.0 * std::log1p(-probabilities[i]);
+  std::vector<std::uint64_t> inside(probabilities.size(), 0);
+  for (const Eigen::Vector2f& pf : points_en_m) {
+    const Eigen::Vector2d d = pf.cast<double>() - mean_en_m;
+    double m2 = 0.0;
+    for (int j = 0; j < 2; ++j) {
+      const double proj = v.col(j).dot(d);
+      if (l[j] > 1e-12 * l_max) {
+        m2 += proj * proj / l[j];
+      } else if (std::abs(proj) > 1e-6 * std::sqrt(l_max) + 1e-3) {
+        m2 = std::numeric_limits<double>::infinity();  // off a degenerate (line) footprint
+      }
+    }
+    for (std::size_t i = 0; i < k2.size(); ++i)
+      if (m2 <= k2[i] * (1.0 + 1e-9)) ++inside[i];
+  }
+  for (std::size_t i = 0; i < fractions.size(); ++i)
+    fractions[i] = static_cast<double>(inside[i]) / static_cast<double>(points_en_m.size());
+  return fractions;
 }
 
 RangeSpread range_spread(const Eigen::Matrix2d& cov_en_m2, double downrange_azimuth_deg) {

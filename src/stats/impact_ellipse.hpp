@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "stats/moments.hpp"
 
@@ -44,7 +45,8 @@ class ImpactAccumulator {
   explicit ImpactAccumulator(double ref_lat_deg = std::numeric_limits<double>::quiet_NaN(),
                              double ref_lon_deg = std::numeric_limits<double>::quiet_NaN());
 
-  void add(double lat_deg, double lon_deg) noexcept;
+  // Returns the point projected on the plane (x east, y north) [m], NaN for an invalid point.
+  Eigen::Vector2d add(double lat_deg, double lon_deg) noexcept;
   // Throws std::invalid_argument if both have a reference and they differ.
   void merge(const ImpactAccumulator& other);
 
@@ -86,6 +88,17 @@ struct Ellipse {
 // Orientation 0 when the covariance is isotropic (to ~1e-14 relative). Throws std::domain_error
 // for a probability outside [0, 1), std::invalid_argument for a non-finite or indefinite cov.
 Ellipse containment_ellipse(const Eigen::Matrix2d& cov_en_m2, double probability);
+
+// The share of `points_en_m` (plane coordinates, as ImpactAccumulator::add returns them) inside
+// each ellipse d^T C^-1 d <= -2 ln(1 - P) centred on mean_en_m: the empirical containment of the
+// normal-theory ellipses, which equals P when the footprint is Gaussian (within the binomial
+// error sqrt(P (1 - P) / n)). Points with d^T C^-1 d within 1e-9 relative of the boundary count
+// as inside. A singular cov (all points on a line) uses its pseudo-inverse with the points off
+// the line outside. Empty points: NaN for every P.
+std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& points_en_m,
+                                        const Eigen::Vector2d& mean_en_m,
+                                        const Eigen::Matrix2d& cov_en_m2,
+                                        const std::vector<double>& probabilities);
 
 // Standard deviations along the downrange direction (azimuth downrange_azimuth_deg, clockwise from
 // north, e.g. launch site -> mean impact) and across it (crossrange, positive to the right, i.e.

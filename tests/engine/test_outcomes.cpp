@@ -170,11 +170,11 @@ TEST(EngineOutcomes, PrintedSummaryHasOneLinePerOutcome) {
   std::ostringstream out;
   print_summary(out, twenty_sample_summary());
   const std::string text = out.str();
-  for (const char* line : {"  suborbital after depletion              6  (30.00 %)\n",
-                           "  orbit after guidance_cutoff             5  (25.00 %)\n",
-                           "  crash after engine_failure              3  (15.00 %)\n",
-                           "  crash                                   2  (10.00 %)\n",
-                           "  invalid_input                           1  (5.00 %)\n"})
+  for (const char* line : {"  suborbital after depletion              6   30.00 %\n",
+                           "  orbit after guidance_cutoff             5   25.00 %\n",
+                           "  crash after engine_failure              3   15.00 %\n",
+                           "  crash                                   2   10.00 %\n",
+                           "  invalid_input                           1    5.00 %\n"})
     EXPECT_NE(text.find(line), std::string::npos) << "missing: '" << line << "' in\n" << text;
   // In the documented order.
   EXPECT_LT(text.find("suborbital after depletion"), text.find("orbit after guidance_cutoff"));

@@ -259,14 +259,15 @@ TEST(EngineTargetOrbit, JsonAndPrintedLineOfATarget) {
   EXPECT_NEAR(t["ci95"][0].get<double>(), lo, 1e-12);
   EXPECT_NEAR(t["ci95"][1].get<double>(), hi, 1e-12);
 
-  // Printed right after the P(orbit) line.
+  // Printed right after the P(orbit) line, to two significant digits of each interval's width
+  // (0.27 and 0.40 at 20 samples: 3 decimals).
   std::ostringstream out;
   print_summary(out, s);
   const std::string text = out.str();
   char line[200];
   std::snprintf(line, sizeof line,
-                "P(orbit) = 0.90000  95%% CI [%.5f, %.5f] (Wilson)\n"
-                "P(target orbit: 493 x 512 km +-10 km, 97.40 +-0.10 deg) = 0.50000  95%% CI [%.5f, %.5f]\n",
+                "P(orbit) = 0.900  95%% CI [%.3f, %.3f] (Wilson)\n"
+                "P(target orbit: 493 x 512 km +-10 km, 97.40 +-0.10 deg) = 0.500  95%% CI [%.3f, %.3f]\n",
                 wilson95(18, 20).first, wilson95(18, 20).second, lo, hi);
   EXPECT_NE(text.find(line), std::string::npos) << "missing:\n" << line << "in:\n" << text;
 
@@ -316,7 +317,7 @@ class Collect : public BlockSink {
         ++in_target;
     }
   }
-  void finish(const Summary&, bool) override {}
+  void finish(const Summary&, RunEnd) override {}
   std::uint64_t orbits = 0, in_target = 0;
 };
 

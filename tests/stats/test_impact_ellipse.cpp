@@ -392,3 +392,89 @@ TEST(ImpactAccumulator, AroundThePole) {
 
 }  // namespace
 }  // namespace launchmc::stats
+
+// ------------------------------------------------------------------------------------------------
+// Empirical containment of the normal-theory ellipses.
+namespace launchmc::stats {
+namespace {
+
+// Points of a bivariate normal with covariance rotated_cov(a, b, theta) around (mx, my).
+std::vector<Eigen::Vector2f> normal_points(std::size_t n, double a, double b, double theta_deg,
+                                           double mx, double my, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> z;
+  const Eigen::Vector2d major(std::sin(theta_deg * kDeg), std::cos(theta_deg * kDeg));
+  const Eigen::Vector2d minor(std::cos(theta_deg * kDeg), -std::sin(theta_deg * kDeg));
+  std::vector<Eigen::Vector2f> pts;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Vector2d p = Eigen::Vector2d(mx, my) + a * z(rng) * major + b * z(rng) * minor;
+    pts.push_back(p.cast<float>());
+  }
+  return pts;
+}
+
+void mean_and_cov(const std::vector<Eigen::Vector2f>& pts, Eigen::Vector2d& mean, Eigen::Matrix2d& cov) {
+  mean.setZero();
+  for (const auto& p : pts) mean += p.cast<double>();
+  mean /= static_cast<double>(pts.size());
+  cov.setZero();
+  for (const auto& p : pts) {
+    const Eigen::Vector2d d = p.cast<double>() - mean;
+    cov += d * d.transpose();
+  }
+  cov /= static_cast<double>(pts.size() - 1);
+}
+
+TEST(ContainedFractions, GaussianFootprintHoldsTheNominalLevels) {
+  // The chi-square (2 dof) law: P(d^T C^-1 d <= -2 ln(1 - P)) = P. With 20,000 points the
+  // fractions lie within 4 binomial standard deviations of P.
+  const std::size_t n = 20000;
+  const auto pts = normal_points(n, 40e3, 5e3, 30.0, 1.2e5, -3e4, 11);
+  Eigen::Vector2d mean;
+  Eigen::Matrix2d cov;
+  mean_and_cov(pts, mean, cov);
+  const std::vector<double> levels = {0.5, 0.95, 0.99, 0.9973};
+  const auto f = contained_fractions(pts, mean, cov, levels);
+  ASSERT_EQ(f.size(), levels.size());
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const double sd = std::sqrt(levels[i] * (1 - levels[i]) / n);
+    EXPECT_NEAR(f[i], levels[i], 4 * sd + 1.0 / n) << levels[i];
+  }
+}
+
+TEST(ContainedFractions, TwoClustersHoldFarLessThanTheNominalLevel) {
+  // 95 % of the points in a tight cluster, 5 % in a second one 250 km away (the fairing halves
+  // after a stage-2 failure): the fitted normal's 99 % ellipse cannot reach the far cluster.
+  auto pts = normal_points(9500, 10e3, 3e3, 0.0, 0.0, 0.0, 3);
+  const auto far = normal_points(500, 10e3, 3e3, 0.0, 0.0, -250e3, 4);
+  pts.insert(pts.end(), far.begin(), far.end());
+  Eigen::Vector2d mean;
+  Eigen::Matrix2d cov;
+  mean_and_cov(pts, mean, cov);
+  const auto f = contained_fractions(pts, mean, cov, {0.5, 0.99});
+  EXPECT_LT(f[1], 0.97);
+  // The far cluster inflates the variance along its axis, so the 50 % ellipse holds more than half.
+  EXPECT_GT(f[0], 0.55);
+}
+
+TEST(ContainedFractions, PointsOnALineAndEdgeCases) {
+  // Every point on the north axis: a singular covariance; the fractions follow the 1-D law of
+  // d^2 / var <= k^2 (k^2 = -2 ln(1 - P)), i.e. P(|z| <= k): for P = 0.5, k = 1.1774, 76.1 %.
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> z;
+  std::vector<Eigen::Vector2f> pts;
+  for (int i = 0; i < 20000; ++i) pts.emplace_back(0.0f, static_cast<float>(1e4 * z(rng)));
+  Eigen::Vector2d mean;
+  Eigen::Matrix2d cov;
+  mean_and_cov(pts, mean, cov);
+  const auto f = contained_fractions(pts, mean, cov, {0.5});
+  EXPECT_NEAR(f[0], std::erf(std::sqrt(-2 * std::log(0.5)) / std::sqrt(2.0)), 0.015);
+  // A point off that line is outside every ellipse.
+  pts.emplace_back(5e3f, 0.0f);
+  EXPECT_LT(contained_fractions(pts, mean, cov, {0.9973})[0], 1.0);
+  // No points: NaN.
+  EXPECT_TRUE(std::isnan(contained_fractions({}, mean, cov, {0.5})[0]));
+}
+
+}  // namespace
+}  // namespace launchmc::stats
