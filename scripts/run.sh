@@ -1,21 +1,47 @@
 #!/usr/bin/env bash
-# The main job on the bundled scenario: installs what is missing, builds, then
+# The main job on the bundled scenario: installs what is missing, builds the program (only the
+# program: the tests and benchmarks are scripts/test.sh's), then
 #  1. flies the nominal Chollima-1 launch of 21 Nov 2023 (event table, orbit, impacts) and
-#     writes its time histories, and
+#     writes and plots its time histories,
 #  2. runs a 10,000-sample Monte Carlo study of it (insertion probability, orbit and impact
 #     dispersions) on all cores, with its third stage in closed-loop guidance as bundled, and
 #  3. the same samples with that guidance switched off (the calibrated open-loop program), and
 #     plots the two side by side,
-# writing HDF5 files and plots under results/.
+# and lists what it wrote under results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh
+start=$(date +%s)
+step() { printf '\n==== [%s/5] %s\n' "$1" "$2"; }
+
+step 1 "setup and build (scripts/setup.sh installs missing Debian packages; builds build/launchmc)"
+bash scripts/build.sh launchmc
 mkdir -p results
-./build/launchmc fly configs/chollima1_2023.yaml -o results/chollima1_2023_fly.h5
+
+step 2 "fly the nominal Chollima-1 launch: event table, orbit, impact points"
+./build/launchmc fly configs/chollima1_2023.yaml -o results/chollima1_2023_fly.h5 | tee results/chollima1_2023_fly.txt
 /usr/bin/python3 scripts/plot_flight.py results/chollima1_2023_fly.h5 -o results/chollima1_2023_fly.png
-./build/launchmc run configs/chollima1_2023.yaml -n 10000 --seed 7 -o results/chollima1_2023_mc.h5
+
+step 3 "Monte Carlo: 10,000 dispersed launches, closed-loop third stage (progress on stderr)"
+./build/launchmc run configs/chollima1_2023.yaml -n 10000 --seed 7 -o results/chollima1_2023_mc.h5 \
+  | tee results/chollima1_2023_mc.txt
 /usr/bin/python3 scripts/plot_run.py results/chollima1_2023_mc.h5 -o results/chollima1_2023_mc.png
+
+step 4 "the same 10,000 samples with the third stage's guidance switched off (open loop)"
 ./build/launchmc run configs/chollima1_2023.yaml -n 10000 --seed 7 -o results/chollima1_2023_mc_open_loop.h5 \
   --set "vehicle.stages[2].guidance.enabled=false" > results/chollima1_2023_mc_open_loop.txt
+grep -E '^P\(' results/chollima1_2023_mc_open_loop.txt
 /usr/bin/python3 scripts/plot_compare.py results/chollima1_2023_mc.h5 results/chollima1_2023_mc_open_loop.h5 \
   --labels "closed loop (UPFG)","open loop" -o results/chollima1_2023_open_vs_closed_loop.png
+
+step 5 "done in $(( $(date +%s) - start )) s; written under results/"
+cat <<'TXT'
+  Look first at:
+    results/chollima1_2023_mc.png                 impact points and ellipses, outcomes, orbits (closed loop)
+    results/chollima1_2023_open_vs_closed_loop.png  what the third stage's guidance buys
+    results/chollima1_2023_mc.txt                 the summary printed above (P(orbit), why samples failed, footprints)
+  Also:
+    results/chollima1_2023_fly.txt, .png, .h5     the nominal flight: events, orbit, impacts; plots; time histories
+    results/chollima1_2023_mc.h5                  every sample's inputs and outcomes (h5py / pandas; docs/hdf5_format.md)
+    results/chollima1_2023_mc_open_loop.txt, .h5 the open-loop run
+  Next: notebooks/monte_carlo.ipynb reads the run file; `build/launchmc --help` lists the commands.
+TXT

@@ -11,12 +11,15 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/arguments.hpp"
+#include "cli/interrupt.hpp"
 #include "common/version.hpp"
 #include "config/load_scenario.hpp"
 #include "config/yaml_edit.hpp"
 #include "engine/run.hpp"
 #include "flight/flight.hpp"
 #include "io/flight_report.hpp"
+#include "io/output_file.hpp"
 #include "io/run_file.hpp"
 #include "targeting/target.hpp"
 
@@ -30,11 +33,30 @@ struct FlyOptions {
   std::string output;
   bool json = false;
   std::vector<std::string> overrides;
-  std::optional<std::uint64_t> sample;
-  std::uint64_t seed = 1;
-  std::uint64_t samples = 1000;
+  std::string sample;  // numbers as text: parsed strictly by cli::parse_whole
+  std::string seed = "1";
+  std::string samples = "1000";
   std::string sampler;
 };
+
+// Before anything is written to `output`: refuse a path that must not be written, and clean the
+// temporaries that killed processes left there.
+void prepare_output(const std::string& output, const std::string& config) {
+  if (output.empty()) return;
+  launchmc::io::check_output_path(output, "-o", {config});
+  const std::string note = launchmc::io::describe(launchmc::io::clean_stale_temporaries(output));
+  if (!note.empty()) std::cerr << note << "\n";
+}
+
+// `run -o OUT` when an interrupted run left OUT.partial: say that this run will replace it.
+void note_partial(const std::string& output) {
+  if (output.empty()) return;
+  const std::filesystem::path partial = launchmc::io::partial_path(output);
+  std::error_code ec;
+  if (std::filesystem::exists(partial, ec))
+    std::cerr << fmt::format("launchmc: note: {} holds the samples of an earlier interrupted run; "
+                             "it is removed when this run completes\n", partial.string());
+}
 
 std::vector<launchmc::config::Override> parse_overrides(const std::vector<std::string>& texts) {
   std::vector<launchmc::config::Override> out;
@@ -44,16 +66,24 @@ std::vector<launchmc::config::Override> parse_overrides(const std::vector<std::s
 
 int run_fly(const FlyOptions& opt) {
   using namespace launchmc;
+  std::optional<std::uint64_t> sample;
+  std::uint64_t seed = 0, samples = 0;
+  if (!opt.sample.empty()) {
+    seed = cli::parse_whole(opt.seed, "--seed", 0, UINT64_MAX);
+    samples = cli::parse_whole(opt.samples, "-n", 1, cli::kMaxSamples);
+    sample = cli::parse_whole(opt.sample, "--sample", 0, samples - 1);
+  }
+  prepare_output(opt.output, opt.config);
   const config::LoadedConfig cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   Scenario scenario = cfg.scenario;
   std::vector<std::pair<std::string, double>> drawn;
   bool valid = true;
-  if (opt.sample) {
+  if (sample) {
     const auto kind = opt.sampler.empty() ? cfg.dispersions.sampler
                                           : uncertainty::sampler_from_string(opt.sampler);
-    scenario = engine::sample_scenario(cfg, opt.seed, opt.samples, kind, *opt.sample, &drawn, &valid);
+    scenario = engine::sample_scenario(cfg, seed, samples, kind, *sample, &drawn, &valid);
     if (!valid) {
-      std::cerr << "launchmc: sample " << *opt.sample << " has a non-physical input; a run records it as invalid_input\n";
+      std::cerr << "launchmc: sample " << *sample << " has a non-physical input; a run records it as invalid_input\n";
       return kExitFailure;
     }
   }
@@ -69,9 +99,9 @@ int run_fly(const FlyOptions& opt) {
   if (opt.json) {
     nlohmann::json j = io::flight_to_json(scenario, result);
     j["elapsed_s"] = elapsed_s;
-    if (opt.sample) {
-      j["sample"] = *opt.sample;
-      j["seed"] = opt.seed;
+    if (sample) {
+      j["sample"] = *sample;
+      j["seed"] = seed;
       nlohmann::json d = nlohmann::json::object();
       for (const auto& [name, value] : drawn) d[name] = value;
       j["drawn"] = d;
@@ -79,8 +109,8 @@ int run_fly(const FlyOptions& opt) {
     if (!opt.output.empty()) j["output"] = opt.output;
     std::cout << j.dump(2) << "\n";
   } else {
-    if (opt.sample) {
-      fmt::print("sample {} of seed {}:\n", *opt.sample, opt.seed);
+    if (sample) {
+      fmt::print("sample {} of seed {}:\n", *sample, seed);
       for (const auto& [name, value] : drawn) fmt::print("  {:<40} {:.10g}\n", name, value);
       fmt::print("\n");
     }
@@ -96,12 +126,13 @@ struct RunCmdOptions {
   std::string output;
   bool json = false;
   std::vector<std::string> overrides;
-  std::uint64_t samples = 1000;
-  std::uint64_t seed = 1;
+  // Numbers as text, parsed strictly by cli::parse_whole / parse_real.
+  std::string samples = "1000";
+  std::string seed = "1";
   std::string sampler;
-  int threads = 0;
-  double until_ci = 0.0;
-  std::size_t block_size = 256;
+  std::string threads = "0";
+  std::string until_ci;
+  std::string block_size = "256";
 };
 
 // Progress on stderr: a bar redrawn in place on a terminal, plain lines otherwise.
@@ -137,27 +168,43 @@ class Progress {
 
 int run_run(const RunCmdOptions& opt) {
   using namespace launchmc;
-  const config::LoadedConfig cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   engine::RunOptions ro;
-  ro.n_samples = opt.samples;
-  ro.seed = opt.seed;
+  ro.n_samples = cli::parse_whole(opt.samples, "-n", 1, cli::kMaxSamples);
+  ro.seed = cli::parse_whole(opt.seed, "--seed", 0, UINT64_MAX);
+  ro.threads = static_cast<int>(cli::parse_whole(opt.threads, "-j (0: all cores)", 0, cli::kMaxThreads));
+  ro.block_size = cli::parse_whole(opt.block_size, "--block-size", 1, cli::kMaxBlockSize);
+  if (!opt.until_ci.empty())
+    ro.until_ci_width = cli::parse_real(opt.until_ci, "--until-ci", 0.0, 1.0, true, true);
+  prepare_output(opt.output, opt.config);
+  note_partial(opt.output);
+  const config::LoadedConfig cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   if (!opt.sampler.empty()) ro.sampler = uncertainty::sampler_from_string(opt.sampler);
-  ro.threads = opt.threads;
-  ro.block_size = opt.block_size;
-  if (opt.until_ci > 0.0) ro.until_ci_width = opt.until_ci;
+  cli::install_interrupt_handlers();
+  ro.cancel = &cli::interrupt_flag();
   std::unique_ptr<io::RunFileWriter> writer;
-  if (!opt.output.empty()) writer = std::make_unique<io::RunFileWriter>(opt.output, cfg, opt.threads);
+  if (!opt.output.empty()) writer = std::make_unique<io::RunFileWriter>(opt.output, cfg, ro.threads);
   Progress progress;
   const engine::RunResult r = engine::run_monte_carlo(
       cfg, ro, writer.get(), [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); });
+  if (r.end == engine::RunEnd::interrupted) {
+    // Deliberately: the finished samples are kept apart from the final path, nothing is printed
+    // on stdout (a script must not mistake a partial summary for the run's), and the status says
+    // which signal ended the run (128 + its number, the shell's convention).
+    progress.end();
+    const std::string kept =
+        writer ? fmt::format("the {} finished samples are kept in {} (`launchmc summarize` reads it); {} "
+                             "was not written", r.summary.samples, writer->committed_path().string(), opt.output)
+               : std::string("no output file was requested");
+    std::cerr << fmt::format("launchmc: run interrupted by {} after {} of {} samples; {}\n",
+                             cli::interrupt_signal_name(), r.summary.samples, ro.n_samples, kept);
+    return 128 + cli::interrupt_signal();
+  }
   if (opt.json) {
     nlohmann::json j = engine::summary_to_json(r.summary);
-    j["stopped_by"] = r.stopped_by_ci ? "until_ci" : "samples";
     if (!opt.output.empty()) j["output"] = opt.output;
     std::cout << j.dump(2) << "\n";
   } else {
     engine::print_summary(std::cout, r.summary);
-    if (r.stopped_by_ci) fmt::print("stopped at {} samples: the 95 % interval is narrower than {}\n", r.summary.samples, opt.until_ci);
     if (!opt.output.empty()) fmt::print("samples written to {}\n", opt.output);
   }
   return 0;
@@ -200,6 +247,7 @@ std::vector<std::string> split_commas(const std::vector<std::string>& items) {
 
 int run_target(const TargetCmdOptions& opt) {
   using namespace launchmc;
+  prepare_output(opt.output, opt.config);
   const std::string text = config::read_text_file(opt.config);
   const std::vector<std::string> paths = split_commas(opt.vary);
   std::vector<targeting::Goal> goals;
@@ -222,16 +270,22 @@ int run_target(const TargetCmdOptions& opt) {
     for (std::size_t k = 0; k < goals.size(); ++k)
       j["goals"].push_back({{"name", goals[k].name}, {"target", goals[k].value},
                             {"tolerance", goals[k].tolerance},
-                            {"achieved", std::isfinite(r.achieved[k]) ? nlohmann::json(r.achieved[k]) : nlohmann::json(nullptr)}});
+                            {"achieved", std::isfinite(r.achieved.at(k)) ? nlohmann::json(r.achieved[k]) : nlohmann::json(nullptr)}});
     std::cout << j.dump(2) << "\n";
   } else {
     fmt::print("{:<44} {:>16} {:>16}\n", "parameter", "initial", "solution");
     for (std::size_t i = 0; i < paths.size(); ++i)
       fmt::print("{:<44} {:>16.8g} {:>16.8g}\n", paths[i], r.initial[i], r.solution[i]);
     fmt::print("\n{:<34} {:>14} {:>14} {:>12} {:>10}\n", "goal", "target", "achieved", "residual", "tolerance");
-    for (std::size_t k = 0; k < goals.size(); ++k)
-      fmt::print("{:<34} {:>14.6f} {:>14.6f} {:>12.3g} {:>10.3g}\n", goals[k].name, goals[k].value,
-                 r.achieved[k], r.achieved[k] - goals[k].value, goals[k].tolerance);
+    for (std::size_t k = 0; k < goals.size(); ++k) {
+      const double a = r.achieved.at(k);
+      if (std::isfinite(a))
+        fmt::print("{:<34} {:>14.6f} {:>14.6f} {:>12.3g} {:>10.3g}\n", goals[k].name, goals[k].value,
+                   a, a - goals[k].value, goals[k].tolerance);
+      else
+        fmt::print("{:<34} {:>14.6f} {:>14} {:>12} {:>10.3g}\n", goals[k].name, goals[k].value,
+                   "n/a", "n/a", goals[k].tolerance);
+    }
     fmt::print("\n{} flights, {} iterations, condition number {:.3g}\n", r.flights, r.iterations, r.condition);
   }
   if (!r.met) {
@@ -241,16 +295,7 @@ int run_target(const TargetCmdOptions& opt) {
   if (!opt.output.empty()) {
     std::vector<config::ScalarEdit> edits;
     for (std::size_t i = 0; i < paths.size(); ++i) edits.push_back({paths[i], fmt::format("{:.10g}", r.solution[i])});
-    const std::string out_text = config::replace_scalars(text, edits, opt.config);
-    // Atomic write: a temporary beside the target, then rename.
-    const std::filesystem::path final_path(opt.output);
-    const std::filesystem::path tmp = final_path.string() + ".tmp-" + std::to_string(::getpid());
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      out << out_text;
-      if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    }
-    std::filesystem::rename(tmp, final_path);
+    io::write_text_atomically(opt.output, config::replace_scalars(text, edits, opt.config));
     if (!opt.json) fmt::print("calibrated config written to {} (comments kept)\n", opt.output);
   }
   return 0;
@@ -270,24 +315,31 @@ int main(int argc, char** argv) {
   fly_cmd->add_option("-o,--output", fly.output, "write time histories to this HDF5 file");
   fly_cmd->add_flag("--json", fly.json, "print results as one JSON object");
   fly_cmd->add_option("--set", fly.overrides, "override a config value: PATH=VALUE (repeatable)");
-  fly_cmd->add_option("--sample", fly.sample, "fly sample I of a run instead of the nominal launch");
-  fly_cmd->add_option("--seed", fly.seed, "seed of that run")->capture_default_str();
-  fly_cmd->add_option("-n,--samples", fly.samples, "sample count of that run (Latin hypercube only)")
-      ->capture_default_str();
+  fly_cmd->add_option("--sample", fly.sample, "fly sample I (0-based row) of a run instead of the nominal launch")
+      ->type_name("I");
+  fly_cmd->add_option("--seed", fly.seed, "seed of that run (0 to 2^64-1)")->capture_default_str()->type_name("S");
+  fly_cmd->add_option("-n,--samples", fly.samples, "sample count of that run (matters for Latin hypercube only)")
+      ->capture_default_str()->type_name("N");
   fly_cmd->add_option("--sampler", fly.sampler, "sampler of that run: mc, lhs, sobol");
 
   RunCmdOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "fly a Monte Carlo study of dispersed launches");
   run_cmd->add_option("config", run.config, "scenario YAML file")->required();
-  run_cmd->add_option("-n,--samples", run.samples, "number of samples")->capture_default_str();
-  run_cmd->add_option("--seed", run.seed, "master seed")->capture_default_str();
+  run_cmd->add_option("-n,--samples", run.samples, "number of samples, 1 to 1e12 (1e6 style accepted)")
+      ->capture_default_str()->type_name("N");
+  run_cmd->add_option("--seed", run.seed, "master seed, 0 to 2^64-1")->capture_default_str()->type_name("S");
   run_cmd->add_option("-o,--output", run.output, "write every sample to this HDF5 file");
   run_cmd->add_option("--sampler", run.sampler, "mc, lhs or sobol (default: the config's, else mc)");
-  run_cmd->add_option("-j,--threads", run.threads, "worker threads (default: all cores)");
+  run_cmd->add_option("-j,--threads", run.threads, "worker threads, 1 to 1024; 0: all cores (default)")
+      ->type_name("T");
   run_cmd->add_option("--until-ci", run.until_ci,
-                      "stop at a block boundary once the 95 % interval of P(success) is narrower");
-  run_cmd->add_option("--block-size", run.block_size, "samples per block (part of the result's definition)")
-      ->capture_default_str();
+                      "stop at the first block boundary where the 95 % Wilson interval of P(success) "
+                      "is narrower than W (0 < W < 1), e.g. 0.002; the stop depends only on the seed")
+      ->type_name("W");
+  run_cmd->add_option("--block-size", run.block_size,
+                      "samples per block, 1 to 1048576 (part of the result's definition: sample "
+                      "order and --until-ci stops)")
+      ->capture_default_str()->type_name("B");
   run_cmd->add_flag("--json", run.json, "print the summary as JSON");
   run_cmd->add_option("--set", run.overrides, "override a config value: PATH=VALUE (repeatable)");
 
@@ -296,7 +348,20 @@ int main(int argc, char** argv) {
       "target", "solve for config parameters so that the nominal flight meets goals");
   target_cmd->add_option("config", target.config, "scenario YAML file")->required();
   target_cmd->add_option("--vary", target.vary, "parameter paths to solve for: PATH[,PATH...]")->required();
-  target_cmd->add_option("--goal", target.goals, "goals: NAME=VALUE[:TOLERANCE][,...]")->required();
+  target_cmd->add_option("--goal", target.goals, "goals: NAME=VALUE[:TOLERANCE][,...] (names below)")->required();
+  target_cmd->footer(
+      "Goals (NAME):\n"
+      "  insertion.time_s, insertion.perigee_alt_km, insertion.apogee_alt_km,\n"
+      "  insertion.inclination_deg, insertion.raan_deg, insertion.semi_major_axis_km,\n"
+      "  insertion.eccentricity      the osculating orbit at the last stage's cutoff\n"
+      "  apogee_alt_km, range_km, flight_time_s\n"
+      "                              the vehicle's own flight to the ground (missiles)\n"
+      "  <body>.impact_lat_deg, <body>.impact_lon_deg, <body>.impact_range_km\n"
+      "                              where a jettisoned body lands (stage1, fairing_1, ...;\n"
+      "                              `launchmc fly CONFIG` lists the bodies)\n"
+      "Default tolerances: 0.1 for *_s and *_km goals, 1e-3 otherwise.\n"
+      "Exit status: 0 goals met (and -o written); 1 not met or ill-conditioned (nothing written);\n"
+      "2 bad config or command line.");
   target_cmd->add_option("-o,--output", target.output, "write the calibrated config here (comments kept)");
   target_cmd->add_flag("--json", target.json, "print the result as JSON");
   target_cmd->add_option("--set", target.overrides,
@@ -326,6 +391,10 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     std::cerr << "launchmc: " << e.what() << "\n";
     return kExitConfig;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "launchmc: error: out of memory (lower -n, --block-size or -j, or the size of "
+                 "the config's tables)\n";
+    return kExitFailure;
   } catch (const std::exception& e) {
     std::cerr << "launchmc: error: " << e.what() << "\n";
     return kExitFailure;

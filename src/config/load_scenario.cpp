@@ -589,7 +589,8 @@ LoadedConfig load_config(const std::string& text, const std::string& file,
   }
   if (auto ov = top.optional("output")) {
     MapReader o(*ov);
-    sc.history_step_s = o.number_or("history_step_s", sc.history_step_s, Range::positive());
+    // At least 1 ms: finer than any event the model resolves, and a bound on the histories' size.
+    sc.history_step_s = o.number_or("history_step_s", sc.history_step_s, Range::closed(1e-3, 1e6));
     o.finish();
   }
   Dispersions dispersions;

@@ -27,6 +27,15 @@ struct Worker {
 
 }  // namespace
 
+const char* to_string(RunEnd end) noexcept {
+  switch (end) {
+    case RunEnd::all_samples: return "samples";
+    case RunEnd::until_ci: return "until_ci";
+    case RunEnd::interrupted: return "interrupted";
+  }
+  return "?";
+}
+
 SampleStatus success_status_of(const flight::FlightResult& nominal) {
   return nominal.status == flight::FlightStatus::orbit ? SampleStatus::orbit : SampleStatus::suborbital;
 }
@@ -81,6 +90,7 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
   layout.slots = body_slots(config.scenario, nominal);
   layout.options = &opt;
   layout.meta.seed = opt.seed;
+  layout.meta.samples_requested = opt.n_samples;
   layout.meta.sampler = uncertainty::to_string(sampler_kind);
   layout.meta.scenario = config.scenario.name;
   layout.meta.success_status = success_status_of(nominal);
@@ -96,8 +106,10 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
   const std::uint64_t n_blocks = (opt.n_samples + block_size - 1) / block_size;
   const std::size_t n_bodies = layout.slots.size();
 
-  // A pool of block buffers, one per token: allocated once.
-  const std::size_t tokens = static_cast<std::size_t>(2 * threads + 2);
+  // A pool of block buffers, one per token: allocated once. Two per thread keep every worker busy
+  // while the writer drains; never more than there are blocks.
+  const std::size_t tokens = static_cast<std::size_t>(
+      std::min<std::uint64_t>(2 * static_cast<std::uint64_t>(threads) + 2, std::max<std::uint64_t>(n_blocks, 1)));
   std::vector<std::unique_ptr<Block>> pool_storage;
   std::vector<Block*> free_blocks;
   for (std::size_t i = 0; i < tokens; ++i) {
@@ -110,7 +122,12 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
   tbb::enumerable_thread_specific<std::unique_ptr<Worker>> workers;
   std::uint64_t next_block = 0;
   std::atomic<bool> stop{false};  // decided by the in-order sink stage only
-  bool stopped_by_ci = false;
+  // Why the run ended: the source stage records a cancel, the sink stage an until_ci stop.
+  std::atomic<RunEnd> end{RunEnd::all_samples};
+  auto end_as = [&end](RunEnd why) {
+    RunEnd expected = RunEnd::all_samples;
+    end.compare_exchange_strong(expected, why);
+  };
   std::uint64_t done = 0;
 
   tbb::parallel_pipeline(
@@ -118,6 +135,10 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
       tbb::make_filter<void, Block*>(
           tbb::filter_mode::serial_in_order,
           [&](tbb::flow_control& fc) -> Block* {
+            if (opt.cancel != nullptr && opt.cancel->load(std::memory_order_relaxed)) {
+              end_as(RunEnd::interrupted);
+              stop = true;
+            }
             if (next_block >= n_blocks || stop) {
               fc.stop();
               return nullptr;
@@ -153,13 +174,15 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
                 return b;
               }) &
           tbb::make_filter<Block*, void>(tbb::filter_mode::serial_in_order, [&](Block* b) {
-            if (!stop) {
+            // Blocks flown after an until_ci stop are dropped (the stop point depends on the seed
+            // only); after a cancel, every block already started is kept: they are complete.
+            if (end.load() != RunEnd::until_ci) {
               if (sink != nullptr) sink->write(*b);
               summary.add(*b);
               done += b->count;
               if (opt.until_ci_width && summary.ci95_width() <= *opt.until_ci_width) {
+                end.store(RunEnd::until_ci);  // the run's own end: takes precedence over a cancel
                 stop = true;
-                stopped_by_ci = true;
               }
               if (progress) {
                 const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
@@ -171,9 +194,10 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
           }));
 
   RunMeta meta = layout.meta;
+  meta.stopped_by = to_string(end.load());
   meta.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  RunResult result{summary.finish(meta), stopped_by_ci};
-  if (sink != nullptr) sink->finish(result.summary, stopped_by_ci);
+  RunResult result{summary.finish(meta), end.load()};
+  if (sink != nullptr) sink->finish(result.summary, result.end);
   return result;
 }
 

@@ -3,6 +3,7 @@
 // never on the number of threads or on their timing.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -23,7 +24,18 @@ struct RunOptions {
   int threads = 0;                  // 0: all cores
   std::size_t block_size = 256;     // samples per block: part of the result's definition
   std::optional<double> until_ci_width;  // stop at a block boundary once the 95 % CI is this narrow
+  // Set (e.g. by a SIGINT/SIGTERM handler) to stop the run: no new block starts, the blocks
+  // already being flown finish and reach the sinks, and the run ends as `interrupted`.
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+// Why a run ended.
+enum class RunEnd {
+  all_samples,  // every requested sample was flown
+  until_ci,     // the interval of P(success) became narrow enough (RunOptions::until_ci_width)
+  interrupted,  // RunOptions::cancel was set: the samples flown so far, in order, from row 0
+};
+const char* to_string(RunEnd end) noexcept;
 
 // What a sink needs to know before the first block.
 struct RunLayout {
@@ -38,14 +50,14 @@ class BlockSink {
   virtual ~BlockSink() = default;
   virtual void begin(const RunLayout& layout) = 0;
   virtual void write(const Block& block) = 0;  // in sample order, from one thread
-  virtual void finish(const Summary& summary, bool stopped_by_ci) = 0;
+  virtual void finish(const Summary& summary, RunEnd end) = 0;
 };
 
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total, double elapsed_s)>;
 
 struct RunResult {
   Summary summary;
-  bool stopped_by_ci = false;
+  RunEnd end = RunEnd::all_samples;
 };
 
 RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& options,

@@ -19,6 +19,9 @@ using constants::rad_to_deg;
 using nlohmann::json;
 
 void HistoryRecorder::record(int id, double t_s, const flight::State& state, const flight::Thrust& thrust) {
+  if (++points_ > max_points_)
+    throw std::length_error(fmt::format(
+        "the time histories would exceed {} points: raise output.history_step_s", max_points_));
   Track* track = &vehicle_;
   if (id >= 0) {
     if (bodies_.size() <= static_cast<std::size_t>(id)) bodies_.resize(static_cast<std::size_t>(id) + 1);

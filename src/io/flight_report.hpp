@@ -20,13 +20,19 @@ class HistoryRecorder : public flight::TrajectoryRecorder {
     std::vector<flight::State> states;
     std::vector<flight::Thrust> thrust;
   };
+  // Throws std::length_error beyond max_points points in all (a history step far too small for
+  // the flight: memory and file size would be unbounded).
   void record(int id, double t_s, const flight::State& state, const flight::Thrust& thrust) override;
+  static constexpr std::size_t kMaxPoints = 5'000'000;  // ~0.5 GB in memory and in the file
+  explicit HistoryRecorder(std::size_t max_points = kMaxPoints) : max_points_(max_points) {}
   const Track& vehicle() const noexcept { return vehicle_; }
   const std::vector<Track>& bodies() const noexcept { return bodies_; }
 
  private:
   Track vehicle_;
   std::vector<Track> bodies_;
+  std::size_t max_points_;
+  std::size_t points_ = 0;
 };
 
 nlohmann::json flight_to_json(const Scenario& scenario, const flight::FlightResult& result);

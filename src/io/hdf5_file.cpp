@@ -1,6 +1,7 @@
 // Implementation of the RAII wrapper over the HDF5 C API declared in io/hdf5_file.hpp
 // (serial HDF5 >= 1.10; every call comes from one thread, see the header).
 #include "io/hdf5_file.hpp"
+#include "io/output_file.hpp"
 
 #include <fcntl.h>
 #include <hdf5.h>
@@ -994,8 +995,7 @@ File File::create(const std::filesystem::path& final_path) {
   }
   File file;
   file.path_ = final_path;
-  file.temp_path_ = final_path;
-  file.temp_path_ += ".tmp-" + std::to_string(::getpid());
+  file.temp_path_ = temporary_path(final_path);
   const std::filesystem::path parent = final_path.parent_path();
   if (!parent.empty()) {
     std::error_code ec;
@@ -1073,7 +1073,10 @@ Group File::root() const {
   return Group(make(H5Gopen2(file_.id(), "/", H5P_DEFAULT), file_.id(), "open group", "/"));
 }
 
-void File::commit() {
+void File::commit() { commit_as(path_); }
+
+void File::commit_as(const std::filesystem::path& destination) {
+  path_ = destination;
   if (!writable_ || !file_.valid()) {
     throw Error("HDF5: cannot commit '" + path_.string() + "': the file is not open for writing");
   }

@@ -10,7 +10,8 @@
 // call from one writer thread only, so this wrapper does no locking. Never use these classes
 // (even on different files) from two threads at the same time.
 //
-// Lifetime: File::create writes to "<final_path>.tmp-<pid>"; commit() flushes, closes and
+// Lifetime: File::create writes to io::temporary_path(final_path) ("<final_path>.tmp-HOST-PID",
+// see output_file.hpp); commit() flushes, closes and
 // renames it atomically onto final_path. A File destroyed without commit() (exception, error)
 // deletes its temporary and leaves any existing file at final_path untouched. A writable File
 // is closed with H5F_CLOSE_STRONG: after commit() or destruction, every Group / Dataset obtained
@@ -272,7 +273,7 @@ AppendableDataset<T> Group::create_appendable(std::string_view name, std::size_t
 
 class File {
  public:
-  // Creates "<final_path>.tmp-<pid>" (and missing parent directories) for writing.
+  // Creates io::temporary_path(final_path) (and missing parent directories) for writing.
   static File create(const std::filesystem::path& final_path);
   // Opens an existing file read-only.
   static File open_read(const std::filesystem::path& path);
@@ -289,6 +290,8 @@ class File {
   // Afterwards the File is closed. Throws Error if not writable or on any failure (the
   // temporary is then deleted by the destructor).
   void commit();
+  // The same, renaming onto `destination` instead (e.g. the partial file of an interrupted run).
+  void commit_as(const std::filesystem::path& destination);
 
   bool is_open() const noexcept { return file_.id() >= 0; }
   bool writable() const noexcept { return writable_; }

@@ -8,6 +8,7 @@
 #include "common/time_format.hpp"
 #include "common/version.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/output_file.hpp"
 
 namespace launchmc::io {
 
@@ -65,6 +66,7 @@ const std::vector<BodyColumn>& body_columns() {
 
 struct RunFileWriter::Impl {
   std::filesystem::path path;
+  std::filesystem::path committed_path;
   const config::LoadedConfig* config = nullptr;
   int threads = 0;
   std::optional<h5::File> file;
@@ -181,14 +183,26 @@ void RunFileWriter::write(const engine::Block& blk) {
   }
 }
 
-void RunFileWriter::finish(const engine::Summary& summary, bool stopped_by_ci) {
+void RunFileWriter::finish(const engine::Summary& summary, engine::RunEnd end) {
   Impl& m = *impl_;
   h5::Group root = m.file->root();
   root.set_attribute("samples", static_cast<std::uint64_t>(summary.samples));
-  root.set_attribute("stopped_by", stopped_by_ci ? "until_ci" : "samples");
+  root.set_attribute("stopped_by", engine::to_string(end));
   root.set_attribute("elapsed_s", summary.meta.elapsed_s);
   root.set_attribute("samples_per_s", summary.samples_per_s());
-  m.file->commit();
+  // An interrupted run keeps its finished samples (rows 0 .. samples-1, every column complete)
+  // apart from the final path, so that a partial result never passes for the requested one.
+  m.committed_path = end == engine::RunEnd::interrupted ? partial_path(m.path) : m.path;
+  m.file->commit_as(m.committed_path);
+  // A partial file of an earlier interrupted run on this path is superseded by a complete one.
+  if (end != engine::RunEnd::interrupted) {
+    std::error_code ec;
+    std::filesystem::remove(partial_path(m.path), ec);
+  }
+}
+
+const std::filesystem::path& RunFileWriter::committed_path() const noexcept {
+  return impl_->committed_path;
 }
 
 RunFileReader::RunFileReader(const std::filesystem::path& path)
@@ -202,6 +216,9 @@ RunFileReader::RunFileReader(const std::filesystem::path& path)
                                          "launchmc reads 1.x)", path.string(), version));
   RunFile& rf = info_;
   rf.meta.seed = root.attribute_uint64("seed");
+  if (root.has_attribute("samples_requested"))
+    rf.meta.samples_requested = root.attribute_uint64("samples_requested");
+  if (root.has_attribute("stopped_by")) rf.meta.stopped_by = root.attribute_string("stopped_by");
   rf.meta.sampler = root.attribute_string("sampler");
   rf.meta.scenario = root.attribute_string("scenario");
   const std::string success = root.attribute_string("success_status");

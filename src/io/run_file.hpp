@@ -21,8 +21,11 @@ class RunFileWriter : public engine::BlockSink {
   ~RunFileWriter() override;
   void begin(const engine::RunLayout& layout) override;
   void write(const engine::Block& block) override;
-  // Writes the run's metadata and renames the temporary file onto the final path.
-  void finish(const engine::Summary& summary, bool stopped_by_ci) override;
+  // Writes the run's metadata and renames the temporary file onto the final path; an interrupted
+  // run's onto partial_path(path) instead (output_file.hpp), with stopped_by = "interrupted".
+  void finish(const engine::Summary& summary, engine::RunEnd end) override;
+  // Where finish() put the file (empty before).
+  const std::filesystem::path& committed_path() const noexcept;
 
  private:
   struct Impl;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/suggest.hpp"
 #include "geo/frames.hpp"
 #include "orbit/elements.hpp"
 #include "scenario/parameters.hpp"
@@ -46,7 +47,10 @@ Goal parse_goal(std::string_view text) {
   } catch (const std::exception&) {
     throw config::ConfigError(fmt::format("goal '{}': VALUE and TOLERANCE must be numbers", text));
   }
-  if (!(g.tolerance > 0.0)) throw config::ConfigError(fmt::format("goal '{}': tolerance must be > 0", text));
+  if (!std::isfinite(g.value))
+    throw config::ConfigError(fmt::format("goal '{}': VALUE must be a finite number", text));
+  if (!(g.tolerance > 0.0) || !std::isfinite(g.tolerance))
+    throw config::ConfigError(fmt::format("goal '{}': TOLERANCE must be a finite number > 0", text));
   return g;
 }
 
@@ -95,6 +99,65 @@ double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::
   throw config::ConfigError("unknown goal '" + name + "'");
 }
 
+namespace {
+const char* const kInsertionFields[] = {"time_s",          "perigee_alt_km",     "apogee_alt_km",
+                                        "inclination_deg", "raan_deg",           "semi_major_axis_km",
+                                        "eccentricity"};
+const char* const kGroundGoals[] = {"apogee_alt_km", "range_km", "flight_time_s"};
+const char* const kBodyFields[] = {"impact_lat_deg", "impact_lon_deg", "impact_range_km"};
+}  // namespace
+
+std::vector<std::string> goal_names(const Scenario& scenario, const flight::FlightResult& nominal) {
+  std::vector<std::string> names;
+  for (const char* f : kInsertionFields) names.push_back(std::string("insertion.") + f);
+  for (const char* g : kGroundGoals) names.emplace_back(g);
+  for (const auto& b : nominal.bodies)
+    for (const char* f : kBodyFields) names.push_back(flight::body_name(scenario, b) + "." + f);
+  return names;
+}
+
+void check_goal_name(const Scenario& scenario, const flight::FlightResult& nominal,
+                     const std::string& name) {
+  const std::vector<std::string> names = goal_names(scenario, nominal);
+  for (const auto& n : names)
+    if (n == name) return;
+  const std::size_t dot = name.find('.');
+  if (dot != std::string::npos && name.rfind("insertion.", 0) != 0) {
+    bool field_known = false;
+    for (const char* f : kBodyFields) field_known = field_known || name.substr(dot + 1) == f;
+    if (field_known) {
+      std::vector<std::string> bodies;
+      for (const auto& b : nominal.bodies) bodies.push_back(flight::body_name(scenario, b));
+      std::string list;
+      for (const auto& b : bodies) list += (list.empty() ? "" : ", ") + b;
+      throw config::ConfigError(fmt::format(
+          "goal '{}': the nominal flight has no jettisoned body named '{}'{} (bodies: {})", name,
+          name.substr(0, dot), did_you_mean(name.substr(0, dot), bodies), list.empty() ? "none" : list));
+    }
+  }
+  throw config::ConfigError(fmt::format("unknown goal '{}'{}; goals: insertion.<{}>, {}, "
+                                        "<body>.<{}> (see `launchmc target --help`)",
+                                        name, did_you_mean(name, names),
+                                        "time_s|perigee_alt_km|apogee_alt_km|inclination_deg|raan_deg|semi_major_axis_km|eccentricity",
+                                        "apogee_alt_km, range_km, flight_time_s",
+                                        "impact_lat_deg|impact_lon_deg|impact_range_km"));
+}
+
+std::string why_goal_does_not_apply(const Scenario& scenario, const flight::FlightResult& result,
+                                    const std::string& name) {
+  const std::string status = flight::to_string(result.status);
+  if (name.rfind("insertion.", 0) == 0)
+    return fmt::format("the flight never reached the last stage's cutoff (it ended as {})", status);
+  for (const char* g : kGroundGoals)
+    if (name == g)
+      return fmt::format("defined only for flights that come down (missiles), and this flight ended as {}", status);
+  const std::string body = name.substr(0, name.find('.'));
+  for (const auto& b : result.bodies)
+    if (flight::body_name(scenario, b) == body)
+      return fmt::format("{} did not reach the ground (its fate: {})", body, flight::to_string(b.fate));
+  return fmt::format("the flight (ended as {}) released no body named {}", status, body);
+}
+
 TargetResult solve(const std::string& text, const std::string& file,
                    const std::vector<std::string>& paths, const std::vector<Goal>& goals,
                    const TargetOptions& opt) {
@@ -106,6 +169,8 @@ TargetResult solve(const std::string& text, const std::string& file,
   // Initial values, read through the same path binding the Monte Carlo uses.
   {
     config::LoadedConfig cfg = config::load_config(text, file, opt.fixed);
+    const flight::FlightResult nominal = flight::fly(cfg.scenario);
+    for (const auto& g : goals) check_goal_name(cfg.scenario, nominal, g.name);
     for (const auto& p : paths) {
       const ParameterRef ref = resolve_parameter(cfg.scenario, p);
       if (!ref) throw config::ConfigError(fmt::format("--vary '{}' names no parameter: {}", p, ref.why_not));
@@ -137,8 +202,17 @@ TargetResult solve(const std::string& text, const std::string& file,
   Eigen::VectorXd x(n);
   for (Eigen::Index i = 0; i < n; ++i) x[i] = res.initial[static_cast<std::size_t>(i)];
   Eigen::VectorXd r;
-  if (!evaluate(x, r, nullptr)) {
-    res.message = "a goal does not apply to the starting flight (no orbit, no impact, ...)";
+  if (!evaluate(x, r, &res.achieved)) {
+    // Say which goals have no value on the starting flight, and why.
+    const Scenario sc = config::load_scenario(text, file, opt.fixed);
+    const flight::FlightResult fr = flight::fly(sc);
+    res.message = "the starting flight gives no value for the goal(s)";
+    for (std::size_t k = 0; k < goals.size(); ++k) {
+      if (k < res.achieved.size() && std::isfinite(res.achieved[k])) continue;
+      res.message += fmt::format(" '{}': {};", goals[k].name, why_goal_does_not_apply(sc, fr, goals[k].name));
+    }
+    res.message.pop_back();
+    res.achieved.resize(goals.size(), kNaN);
     res.solution.assign(res.initial.begin(), res.initial.end());
     return res;
   }
@@ -200,6 +274,7 @@ TargetResult solve(const std::string& text, const std::string& file,
   }
   res.solution.assign(x.data(), x.data() + n);
   evaluate(x, r, &res.achieved);
+  res.achieved.resize(goals.size(), kNaN);
   res.met = r.lpNorm<Eigen::Infinity>() <= 1.0;
   res.ill_conditioned = !(res.condition <= opt.max_condition);
   if (n > m) {

@@ -28,6 +28,15 @@ Goal parse_goal(std::string_view text);  // throws config::ConfigError
 // The default tolerance of a goal (0.1 s, 0.1 km, 1e-3 deg, ...).
 double default_tolerance(const std::string& name);
 
+// Every goal name that applies to a scenario whose nominal flight released these bodies.
+std::vector<std::string> goal_names(const Scenario& scenario, const flight::FlightResult& nominal);
+// Throws config::ConfigError for a name that is not a goal (with the nearest valid name).
+void check_goal_name(const Scenario& scenario, const flight::FlightResult& nominal,
+                     const std::string& name);
+// Why a goal has no value (NaN) for this flight, for messages.
+std::string why_goal_does_not_apply(const Scenario& scenario, const flight::FlightResult& result,
+                                    const std::string& name);
+
 // Achieved value of a goal for a flight (NaN if it does not apply, e.g. no impact).
 double goal_value(const Scenario& scenario, const flight::FlightResult& result, const std::string& name);
 
@@ -44,7 +53,7 @@ struct TargetResult {
   bool ill_conditioned = false;
   std::string message;          // why not, when not met
   std::vector<double> initial, solution;  // parameter values
-  std::vector<double> achieved;           // goal values at the solution
+  std::vector<double> achieved;           // goal values at the solution (NaN: no value), one per goal
   double condition = 0.0;
   int iterations = 0;
   int flights = 0;

@@ -156,7 +156,8 @@ TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
   const RunResult s = run("summarize " + out.string() + " --json");
   ASSERT_EQ(s.status, 0);
   auto from_file = nlohmann::json::parse(s.out);
-  from_run.erase("stopped_by");
+  EXPECT_EQ(from_run["stopped_by"], "samples");
+  EXPECT_EQ(from_run["samples_requested"], 48);
   from_run.erase("output");
   EXPECT_EQ(from_run.dump(), from_file.dump());
 

@@ -30,7 +30,7 @@ class Collect : public BlockSink {
       incl_deg.push_back(b.inclination_deg[i]);
     }
   }
-  void finish(const Summary&, bool) override {}
+  void finish(const Summary&, RunEnd) override {}
   std::vector<std::int8_t> status, end;
   std::vector<double> perigee_km, apogee_km, incl_deg;
 };

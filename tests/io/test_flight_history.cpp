@@ -5,6 +5,8 @@
 // turned out of the velocity's vertical plane by the guided third stage's dog-leg.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -62,6 +64,34 @@ TEST(FlightHistory, ThrustColumnsFollowTheEngineAndTheSteering) {
     }
   }
   EXPECT_TRUE(saw_rise && saw_turn && saw_coast && saw_dogleg);
+}
+
+TEST(FlightHistory, HistoriesBeyondTheCapAreRefusedNotGrownWithoutBound) {
+  // A nominal Chollima-1 flight at the default 1-s step records a few thousand points; with a cap
+  // of 500 the recorder refuses the flight with the knob to turn, and never stores more.
+  const Scenario sc =
+      config::load_scenario_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
+  HistoryRecorder rec(500);
+  try {
+    flight::fly(sc, &rec);
+    FAIL() << "no error";
+  } catch (const std::length_error& e) {
+    EXPECT_NE(std::string(e.what()).find("output.history_step_s"), std::string::npos) << e.what();
+  }
+  std::size_t stored = rec.vehicle().t_s.size();
+  for (const auto& b : rec.bodies()) stored += b.t_s.size();
+  EXPECT_EQ(stored, 500u);
+  // And a step below the 1-ms floor is a config error (it was a hang: the grid never advanced).
+  std::ifstream in(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    config::load_scenario(text + "\noutput:\n  history_step_s: 1.0e-300\n", "c.yaml");
+    FAIL() << "accepted";
+  } catch (const config::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("output.history_step_s: = 1.0e-300: must be in [0.001"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(config::load_scenario(text + "\noutput:\n  history_step_s: 0.001\n", "c.yaml"));
 }
 
 }  // namespace

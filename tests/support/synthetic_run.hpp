@@ -62,7 +62,7 @@ engine::Summary write_synthetic_run(const std::filesystem::path& path, const con
     acc.add(b);
   }
   const engine::Summary summary = acc.finish(layout.meta);
-  writer.finish(summary, false);
+  writer.finish(summary, engine::RunEnd::all_samples);
   return summary;
 }
 
