@@ -224,13 +224,14 @@ def padded(lo, hi, frac=0.08, min_span=0.05):
     return mid - 0.5 * span * (1 + 2 * frac), mid + 0.5 * span * (1 + 2 * frac)
 
 
-def robust_range(v, q=0.5, widen=0.5, min_n=200):
-    """A view of the values v that leaves out only far outliers: the q..100-q % quantile range,
-    widened by `widen` times its span on each side, never beyond the extremes. Below min_n values,
-    the full range."""
+def robust_range(v, widen=1.0, min_n=20):
+    """A view of the values v that leaves out only far outliers: the q..100-q % quantile range
+    (q = 500/n %, between 0.5 % and 5 %: about five values beyond each end), widened by `widen`
+    times its span on each side, never beyond the extremes. Below min_n values, the full range."""
     v = np.asarray(v, float)
     if len(v) < min_n:
         return float(v.min()), float(v.max())
+    q = min(5.0, max(0.5, 500.0 / len(v)))
     lo, hi = np.percentile(v, [q, 100.0 - q])
     w = hi - lo
     return float(max(v.min(), lo - widen * w)), float(min(v.max(), hi + widen * w))

@@ -109,7 +109,8 @@ def histogram_panel(ax, runs, labels, key, unit, name):
                                label=text)
         top = max(top, float(np.max(counts)) if len(counts) else 0.0)
         report["runs"].append({"label": label, "orbits": int(len(v)), "in_view": int(len(inside)),
-                               "below": below, "above": above})
+                               "below": below, "above": above,
+                               "counts": [float(c) * (1.0 if same_n else r["n"]) for c in counts]})
     ax.set_yscale("log")
     bottom = 0.5 if same_n else 0.5 / max(r["n"] for r in runs)
     ax.set_ylim(bottom, max(top, bottom) * 8.0)  # the highest bin and room for the legend
@@ -119,7 +120,7 @@ def histogram_panel(ax, runs, labels, key, unit, name):
     ax.legend(fontsize=7.5, loc="upper left")
     ax.grid(alpha=0.3)
     report["bins"] = len(edges) - 1
-    report["view"] = [float(edges[0]), float(edges[-1])]
+    report["edges"] = [float(x) for x in edges]
     return report
 
 
