@@ -146,10 +146,9 @@ class Footprint:
     def inside(self, e):
         """Boolean per point: inside the summary's ellipse e around the mean."""
         u, v = self._axes(e)
-        a, b = e["semi_major_km"] * 1e3, e["semi_minor_km"] * 1e3
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d2 = (u / a) ** 2 + (v / b if b > 0 else np.where(v == 0, 0.0, np.inf)) ** 2
-        return d2 <= 1.0
+        # Axes floored at 1 mm: a degenerate (zero-size or flat) ellipse holds the points on it.
+        a, b = max(e["semi_major_km"] * 1e3, 1e-3), max(e["semi_minor_km"] * 1e3, 1e-3)
+        return (u / a) ** 2 + (v / b) ** 2 <= 1.0
 
     def outline_plane(self, e, n=181):
         """Ellipse e as (east, north) [km] from the mean."""

@@ -94,8 +94,11 @@ def analyse_bodies(f, summary):
                     r["notes"].append(f"{label}: the summary gives no ellipse: points drawn without one")
                 else:
                     r["ellipse"] = e95
+                    if e95["semi_major_km"] < 1e-3:
+                        r["notes"].append(f"{label}: no dispersion: all {lp.fmt_int(fp.n)} impacts at one "
+                                          f"point (ellipses of zero size)")
             bad = lp.off_nominal_levels(r["fractions"], fp.n) if fp.n >= lp.MIN_ELLIPSE_POINTS else []
-            if bad and r["where"] == "footprint":
+            if bad and r["where"] == "footprint" and e95 and e95["semi_major_km"] >= 1e-3:
                 levels = sorted(r["fractions"], key=float)
                 held = "/".join(f"{100 * r['fractions'][lvl][0]:.1f}" for lvl in levels)
                 r["notes"].append(f"{label}: impacts not bivariate-normal: the {'/'.join(levels)} % ellipses "
@@ -289,7 +292,9 @@ def build_figure(h5_path, summary):
         fp_lims = map_limits(records, site, fp_where, robust=True)
         off_view = outside(records, site, fp_where, *fp_lims)
         need_overview = any(r["where"] == "overview" for r in records) or bool(off_view)
-        zooms = [r for r in records if r["where"] == "footprint"]
+        # A panel per footprint, but none for a body without dispersion (all impacts at one point).
+        zooms = [r for r in records if r["where"] == "footprint"
+                 and not (r["ellipse"] is not None and r["ellipse"]["semi_major_km"] < 1e-3)]
 
         ncols = 4 if need_overview else 3
         zcols = min(max(len(zooms), 1), 5)
@@ -351,7 +356,7 @@ def build_figure(h5_path, summary):
     for r in records:
         drawn = [] if r["where"] == "none" else (
             (["overview"] if need_overview else []) +
-            (["footprint", "zoom"] if r["where"] == "footprint" else []))
+            (["footprint"] if r["where"] == "footprint" else []) + (["zoom"] if r in zooms else []))
         report["bodies"].append({
             "name": r["name"], "impacted": r["impacted"], "drawn_on": drawn,
             "points_shown": max(r.get("footprint_shown", 0), r.get("overview_shown", 0)),
