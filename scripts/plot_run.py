@@ -98,13 +98,16 @@ def analyse_bodies(f, summary):
                         r["notes"].append(f"{label}: no dispersion: all {lp.fmt_int(fp.n)} impacts at one "
                                           f"point (ellipses of zero size)")
             bad = lp.off_nominal_levels(r["fractions"], fp.n) if fp.n >= lp.MIN_ELLIPSE_POINTS else []
-            if bad and r["where"] == "footprint" and e95 and e95["semi_major_km"] >= 1e-3:
+            said = any(w.startswith("not Gaussian") for w in r["warnings"])  # the summary's own words
+            if bad and not said and r["where"] == "footprint" and e95 and e95["semi_major_km"] >= 1e-3:
                 levels = sorted(r["fractions"], key=float)
                 held = "/".join(f"{100 * r['fractions'][lvl][0]:.1f}" for lvl in levels)
                 r["notes"].append(f"{label}: impacts not bivariate-normal: the {'/'.join(levels)} % ellipses "
                                   f"hold {held} % of them (see its panel)")
         for w in r["warnings"]:
-            r["notes"].append(f"{label} (summary): {w}")
+            if r["where"] == "overview" and "scattered" in w:
+                continue  # the overview note above says it, with where the points are drawn
+            r["notes"].append(f"{label}: {w}")
         records.append(r)
     return records
 
