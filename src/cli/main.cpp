@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +14,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/interrupt.hpp"
+#include "common/suggest.hpp"
 #include "common/version.hpp"
 #include "config/load_scenario.hpp"
 #include "config/yaml_edit.hpp"
@@ -373,6 +375,17 @@ int main(int argc, char** argv) {
   sum_cmd->add_option("file", summarize_path, "HDF5 file written by run -o")->required();
   sum_cmd->add_flag("--json", summarize_json, "print the summary as JSON");
 
+  // A first argument that is neither an option nor a command: name it (CLI11 would only say that
+  // a subcommand is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      std::cerr << fmt::format("launchmc: unknown command '{}'{} (commands: fly, run, summarize, target; "
+                               "launchmc --help)\n", argv[1], launchmc::did_you_mean(argv[1], commands));
+      return kExitConfig;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
