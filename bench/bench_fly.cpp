@@ -13,7 +13,7 @@ void fly_config(benchmark::State& state, const char* file) {
   launchmc::flight::FlightResult result;
   launchmc::flight::FlightWorkspace ws;
   for (auto _ : state) {
-    launchmc::flight::fly(sc, result, ws);
+    launchmc::flight::fly(sc, launchmc::SampleDraws{}, result, ws);
     benchmark::DoNotOptimize(result);
   }
   std::int64_t bodies = 0;

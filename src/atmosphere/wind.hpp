@@ -16,31 +16,29 @@ class WindProfile {
   WindProfile(Table1D east_mps, Table1D north_mps, double scale = 1.0)
       : east_mps_(std::move(east_mps)), north_mps_(std::move(north_mps)), scale_(scale) {}
 
-  bool calm() const noexcept {
-    return (east_mps_.empty() || scale_ == 0.0) && (sigma_mps_.empty() || (xi_east_ == 0.0 && xi_north_ == 0.0));
+  // No wind at all for these perturbation draws.
+  bool calm(double xi_east = 0.0, double xi_north = 0.0) const noexcept {
+    return (east_mps_.empty() || scale_ == 0.0) && (sigma_mps_.empty() || (xi_east == 0.0 && xi_north == 0.0));
   }
   double scale() const noexcept { return scale_; }
   double& scale_ref() noexcept { return scale_; }
   void set_scale(double s) noexcept { scale_ = s; }
 
   // Per-sample perturbation: sigma(h) [m/s] times standard normal draws (east, north), each fully
-  // correlated in altitude (a simple model: one random profile shape per component).
+  // correlated in altitude (a simple model: one random profile shape per component). The draws
+  // are a sample's (SampleDraws), not the profile's.
   void set_perturbation_sigma(Table1D sigma_mps) { sigma_mps_ = std::move(sigma_mps); }
   const Table1D& perturbation_sigma() const noexcept { return sigma_mps_; }
-  void set_perturbation(double xi_east, double xi_north) noexcept {
-    xi_east_ = xi_east;
-    xi_north_ = xi_north;
-  }
   const Table1D& east_table() const noexcept { return east_mps_; }
   const Table1D& north_table() const noexcept { return north_mps_; }
 
-  // (east, north) wind [m/s] at geometric altitude [m].
-  Eigen::Vector2d at(double alt_m) const noexcept {
+  // (east, north) wind [m/s] at geometric altitude [m], with the perturbation draws xi.
+  Eigen::Vector2d at(double alt_m, double xi_east = 0.0, double xi_north = 0.0) const noexcept {
     Eigen::Vector2d w = Eigen::Vector2d::Zero();
     if (!east_mps_.empty()) w = {scale_ * east_mps_(alt_m), scale_ * north_mps_(alt_m)};
     if (!sigma_mps_.empty()) {
       const double s = sigma_mps_(alt_m);
-      w += Eigen::Vector2d(s * xi_east_, s * xi_north_);
+      w += Eigen::Vector2d(s * xi_east, s * xi_north);
     }
     return w;
   }
@@ -50,8 +48,6 @@ class WindProfile {
   Table1D north_mps_;
   double scale_ = 1.0;
   Table1D sigma_mps_;
-  double xi_east_ = 0.0;
-  double xi_north_ = 0.0;
 };
 
 }  // namespace launchmc::atmosphere

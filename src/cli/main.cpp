@@ -78,13 +78,16 @@ int run_fly(const FlyOptions& opt) {
   prepare_output(opt.output, opt.config);
   const config::LoadedConfig cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   Scenario scenario = cfg.scenario;
+  SampleDraws draws;  // the nominal flight draws nothing
   std::vector<std::pair<std::string, double>> drawn;
-  bool valid = true;
   if (sample) {
     const auto kind = opt.sampler.empty() ? cfg.dispersions.sampler
                                           : uncertainty::sampler_from_string(opt.sampler);
-    scenario = engine::sample_scenario(cfg, seed, samples, kind, *sample, &drawn, &valid);
-    if (!valid) {
+    engine::DrawnSample s = engine::sample_scenario(cfg, seed, samples, kind, *sample);
+    scenario = std::move(s.scenario);
+    draws = s.draws;
+    drawn = std::move(s.drawn);
+    if (!s.valid) {
       std::cerr << "launchmc: sample " << *sample << " has a non-physical input; a run records it as invalid_input\n";
       return kExitFailure;
     }
@@ -93,7 +96,7 @@ int run_fly(const FlyOptions& opt) {
   io::HistoryRecorder histories;
   const auto t0 = std::chrono::steady_clock::now();
   const flight::FlightResult result =
-      flight::fly(scenario, opt.output.empty() ? nullptr : &histories);
+      flight::fly(scenario, draws, opt.output.empty() ? nullptr : &histories);
   const double elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -122,7 +122,7 @@ void record_flight(const Scenario& sc, const std::vector<BodySlot>& slots,
   for (const auto& body : r.bodies) {
     rhs += body.stats.rhs_evaluations;
     for (std::size_t k = 0; k < slots.size(); ++k) {
-      if (slots[k].kind != body.kind || slots[k].index != body.index) continue;
+      if (!(body.name == slots[k].name)) continue;
       BodyColumns& c = b.bodies[k];
       c.fate[row] = static_cast<std::int8_t>(body.fate);
       if (body.fate == flight::BodyFate::impact) {
@@ -142,7 +142,7 @@ std::vector<BodySlot> body_slots(const Scenario& sc, const flight::FlightResult&
   std::vector<BodySlot> slots;
   const flight::Environment env = flight::make_environment(sc);
   for (const auto& body : nominal.bodies) {
-    BodySlot s{flight::body_name(sc, body), body.kind, body.index, kNaN, kNaN};
+    BodySlot s{body.name.str(), body.body_class.str(), kNaN, kNaN};
     if (body.fate == flight::BodyFate::impact) {
       const flight::PointSummary p = flight::summarize_point(env, body.impact.t_s, body.impact.state);
       s.nominal_impact_lat_deg = p.lat_deg;

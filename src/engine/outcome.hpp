@@ -34,8 +34,7 @@ std::vector<std::pair<std::string, std::int8_t>> powered_flight_end_enum_members
 // A jettisoned body of the nominal flight: samples record their bodies in these slots.
 struct BodySlot {
   std::string name;
-  flight::BodyKind kind;
-  int index;
+  std::string body_class;  // flight::BodyResult::body_class
   double nominal_impact_lat_deg;  // reference point of the dispersion statistics (NaN: none)
   double nominal_impact_lon_deg;
 };

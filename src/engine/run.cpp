@@ -57,20 +57,18 @@ std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario) {
   return t;
 }
 
-Scenario sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
-                         std::uint64_t n_samples, uncertainty::SamplerKind sampler,
-                         std::uint64_t index, std::vector<std::pair<std::string, double>>* drawn,
-                         bool* valid) {
+DrawnSample sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
+                            std::uint64_t n_samples, uncertainty::SamplerKind sampler,
+                            std::uint64_t index) {
   const SamplePlan plan(config, seed, n_samples, sampler);
   SampledScenario s(plan);
   std::vector<double> values(plan.n_drawn());
-  const bool ok = s.set_sample(index, values);
-  if (valid != nullptr) *valid = ok;
-  if (drawn != nullptr) {
-    drawn->clear();
-    for (std::size_t i = 0; i < values.size(); ++i) drawn->emplace_back(plan.drawn_names()[i], values[i]);
-  }
-  return s.scenario();
+  DrawnSample out;
+  out.valid = s.set_sample(index, values);
+  for (std::size_t i = 0; i < values.size(); ++i) out.drawn.emplace_back(plan.drawn_names()[i], values[i]);
+  out.scenario = s.scenario();
+  out.draws = s.draws();
+  return out;
 }
 
 RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& opt,
@@ -168,7 +166,7 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
                     record_invalid(n_bodies, *b, r);
                     continue;
                   }
-                  flight::fly(w->sampled.scenario(), w->result, w->workspace);
+                  flight::fly(w->sampled.scenario(), w->sampled.draws(), w->result, w->workspace);
                   record_flight(w->sampled.scenario(), layout.slots, w->result, *b, r);
                 }
                 return b;

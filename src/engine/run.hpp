@@ -72,10 +72,17 @@ SampleStatus success_status_of(const flight::FlightResult& nominal);
 // missiles).
 std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario);
 
-// The dispersed scenario of one sample, as the run flies it (for `fly --sample`).
-Scenario sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
-                         std::uint64_t n_samples, uncertainty::SamplerKind sampler,
-                         std::uint64_t index, std::vector<std::pair<std::string, double>>* drawn,
-                         bool* valid);
+// One sample as the run flies it (for `fly --sample`): the dispersed model, what it draws
+// besides (environment, failure, navigation seed), the drawn values by name, and whether they are
+// physical (false: the run records it as invalid_input and does not fly it).
+struct DrawnSample {
+  Scenario scenario;
+  SampleDraws draws;
+  std::vector<std::pair<std::string, double>> drawn;
+  bool valid = true;
+};
+DrawnSample sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
+                            std::uint64_t n_samples, uncertainty::SamplerKind sampler,
+                            std::uint64_t index);
 
 }  // namespace launchmc::engine

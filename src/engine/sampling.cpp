@@ -49,8 +49,9 @@ bool SampledScenario::set_sample(std::uint64_t i, std::span<double> drawn) {
   bool valid = true;
   // Navigation noise of closed-loop guidance: its own stream family per sample (cycle k of
   // sample i draws from (mix(seed, i), k)), so it never shifts any other draw.
-  scenario_.navigation_noise = true;
-  scenario_.navigation_seed =
+  draws_ = SampleDraws{};
+  draws_.navigation_noise = true;
+  draws_.navigation_seed =
       uncertainty::mix_seed(plan_.seed(), i, static_cast<std::uint64_t>(StreamPurpose::navigation));
   if (!refs_.empty()) {
     plan_.sampler().uniforms(i, u_);
@@ -74,11 +75,12 @@ bool SampledScenario::set_sample(std::uint64_t i, std::span<double> drawn) {
     const double xi_east = env.normal();
     const double xi_north = env.normal();
     if (d.density) {
-      scenario_.density_xi = xi_density;
+      draws_.density_xi = xi_density;
       drawn[col++] = xi_density;
     }
     if (d.wind) {
-      scenario_.wind.set_perturbation(xi_east, xi_north);
+      draws_.wind_east_xi = xi_east;
+      draws_.wind_north_xi = xi_north;
       drawn[col++] = xi_east;
       drawn[col++] = xi_north;
     }
@@ -88,21 +90,21 @@ bool SampledScenario::set_sample(std::uint64_t i, std::span<double> drawn) {
     RandomStream fs(plan_.seed(), i, StreamPurpose::failures);
     const double u_mode = fs.uniform01();
     const double u_time = fs.uniform01();
-    scenario_.failure = FailureInjection{};
+
     double cumulative = 0.0;
     for (std::size_t m = 0; m < d.failures.size(); ++m) {
       const FailureMode& f = d.failures[m];
       cumulative += f.probability;
       if (u_mode < cumulative) {
-        scenario_.failure.mode = static_cast<int>(m);
-        scenario_.failure.stage = f.stage;
-        scenario_.failure.time_after_ignition_s =
+        draws_.failure.mode = static_cast<int>(m);
+        draws_.failure.stage = f.stage;
+        draws_.failure.time_after_ignition_s =
             f.window_start_s + u_time * (f.window_end_s - f.window_start_s);
         break;
       }
     }
-    drawn[col++] = scenario_.failure.mode;
-    drawn[col++] = scenario_.failure.mode >= 0 ? scenario_.failure.time_after_ignition_s : NAN;
+    drawn[col++] = draws_.failure.mode;
+    drawn[col++] = draws_.failure.mode >= 0 ? draws_.failure.time_after_ignition_s : NAN;
   }
   return valid;
 }

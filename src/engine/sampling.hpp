@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/load_scenario.hpp"
+#include "scenario/draws.hpp"
 #include "scenario/parameters.hpp"
 #include "uncertainty/copula.hpp"
 #include "uncertainty/sampler.hpp"
@@ -59,10 +60,13 @@ class SampledScenario {
   // as invalid_input and not flown.
   bool set_sample(std::uint64_t i, std::span<double> drawn);
   const Scenario& scenario() const noexcept { return scenario_; }
+  // What sample i draws besides parameter values (environment, failure, navigation seed).
+  const SampleDraws& draws() const noexcept { return draws_; }
 
  private:
   const SamplePlan& plan_;
   Scenario scenario_;
+  SampleDraws draws_;
   std::vector<ParameterRef> refs_;
   std::vector<double> u_;         // sampler uniforms
   std::vector<double> u_group_;   // scratch for copulas

@@ -59,8 +59,8 @@ AirData air_data(const Environment& env, double /*t_s*/, const Eigen::Vector3d& 
   Eigen::Vector3d v_atm(-w * y, w * x, 0.0);  // omega x r
   a.v_earth_eci_mps = v_eci_mps - v_atm;
   a.earth_speed_mps = a.v_earth_eci_mps.norm();
-  if (env.wind != nullptr && !env.wind->calm()) {
-    const Eigen::Vector2d wind = env.wind->at(a.alt_m);
+  if (env.wind != nullptr && !env.wind->calm(env.wind_east_xi, env.wind_north_xi)) {
+    const Eigen::Vector2d wind = env.wind->at(a.alt_m, env.wind_east_xi, env.wind_north_xi);
     v_atm += wind.x() * a.east_eci + wind.y() * a.north_eci;
   }
   a.v_air_eci_mps = v_eci_mps - v_atm;

@@ -26,7 +26,9 @@ struct Environment {
   const atmosphere::WindProfile* wind = nullptr;
   double density_scale = 1.0;
   const Table1D* density_log_sd = nullptr;  // altitude-dependent density dispersion (may be null)
-  double density_xi = 0.0;
+  double density_xi = 0.0;       // a sample's draws (SampleDraws) of the density and wind shapes
+  double wind_east_xi = 0.0;
+  double wind_north_xi = 0.0;
   int gravity_degree = 4;
   bool gravity = true;
   bool spherical = false;        // sphere instead of the WGS-84 ellipsoid (validation only)

@@ -4,12 +4,17 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/label.hpp"
 #include "flight/dynamics.hpp"
 #include "flight/integrator.hpp"
+#include "flight/observers.hpp"
 #include "orbit/elements.hpp"
+#include "scenario/draws.hpp"
 #include "scenario/scenario.hpp"
 
 namespace launchmc::flight {
@@ -39,7 +44,10 @@ struct FlightEvent {
   State state = State::Zero();  // ECI position, velocity and mass at the event
 };
 
-enum class BodyKind : std::uint8_t { spent_stage, fairing_piece, payload };
+// Classes of released bodies (BodyResult::body_class): open labels, not a closed list. Risk and
+// footprint statistics group by them; a new kind of debris (breakup fragments) brings its own.
+inline constexpr std::string_view kSpentStageClass = "spent_stage";
+inline constexpr std::string_view kFairingPieceClass = "fairing_piece";
 
 enum class BodyFate : std::uint8_t {
   impact,               // reached the ellipsoid
@@ -49,9 +57,12 @@ enum class BodyFate : std::uint8_t {
 };
 const char* to_string(BodyFate fate) noexcept;
 
+// A body released by the vehicle and flown to its fate: its row of the flight's body table.
 struct BodyResult {
-  BodyKind kind = BodyKind::spent_stage;
-  int index = 0;              // stage index, or fairing piece number
+  Label name;                 // unique within the flight: "stage1", "fairing_2", ...
+  Label body_class;           // what kind of debris: kSpentStageClass, kFairingPieceClass, ...
+  const vehicle::DragModel* drag = nullptr;  // into the model flown (valid while it lives)
+  double weight = 1.0;        // pieces the body stands for (a group of like fragments: many)
   double release_time_s = 0.0;
   State release_state = State::Zero();
   BodyFate fate = BodyFate::time_limit;
@@ -107,25 +118,21 @@ struct FlightResult {
   void clear() noexcept;
 };
 
-// Receives trajectory points (for time histories). id -1 is the vehicle, k >= 0 body k; the
-// thrust acting there (none for bodies and while coasting).
-class TrajectoryRecorder {
- public:
-  virtual ~TrajectoryRecorder() = default;
-  virtual void record(int id, double t_s, const State& state, const Thrust& thrust) = 0;
-};
-
 // Buffers reused between flights so that a flight does not allocate once warmed up.
 struct FlightWorkspace {
   std::vector<double> guidance_breakpoints_s;
 };
 
-void fly(const Scenario& scenario, FlightResult& result, FlightWorkspace& workspace,
-         TrajectoryRecorder* recorder = nullptr);
-FlightResult fly(const Scenario& scenario, TrajectoryRecorder* recorder = nullptr);
+// Flies `model` with one sample's `draws` (default: the nominal flight, which draws nothing).
+// `recorder` receives time histories (fly -o); `observers` are attached to the vehicle's
+// trajectory after the flight's own (at most ObserverList::kMaxObservers in all).
+void fly(const Scenario& model, const SampleDraws& draws, FlightResult& result,
+         FlightWorkspace& workspace, TrajectoryRecorder* recorder = nullptr,
+         std::span<StepObserver* const> observers = {});
+FlightResult fly(const Scenario& model, const SampleDraws& draws,
+                 TrajectoryRecorder* recorder = nullptr);
+FlightResult fly(const Scenario& model, TrajectoryRecorder* recorder = nullptr);  // nominal
 
-// "stage1", "fairing_2", "payload name", ...
-std::string body_name(const Scenario& scenario, const BodyResult& body);
 // "liftoff", "stage1_burnout", "stage2_ignition", "fairing_1_impact", ...
 std::string event_name(const Scenario& scenario, const FlightResult& result, const FlightEvent& event);
 
@@ -141,8 +148,9 @@ struct PointSummary {
   double mass_kg = 0.0;
 };
 PointSummary summarize_point(const Environment& env, double t_s, const State& state);
-// Environment of a scenario (Earth rotation from its epoch, atmosphere, wind, gravity).
-Environment make_environment(const Scenario& scenario);
+// Environment of a scenario (Earth rotation from its epoch, atmosphere, wind, gravity) with one
+// sample's draws of the density and wind dispersions (default: none).
+Environment make_environment(const Scenario& scenario, const SampleDraws& draws = {});
 // Initial state on the pad, at rest on the rotating Earth.
 State initial_state(const Scenario& scenario, const Environment& env);
 

@@ -108,7 +108,7 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
   j["bodies"] = json::array();
   std::int64_t body_rhs = 0;
   for (const auto& b : r.bodies) {
-    json jb = {{"name", flight::body_name(sc, b)},
+    json jb = {{"name", b.name.str()},
                {"mass_kg", b.release_state[6]},
                {"release_time_s", b.release_time_s},
                {"fate", flight::to_string(b.fate)},
@@ -177,10 +177,10 @@ void print_flight_report(std::ostream& out, const Scenario& sc, const flight::Fl
     if (b.fate == flight::BodyFate::impact) {
       const flight::PointSummary p = flight::summarize_point(env, b.impact.t_s, b.impact.state);
       fmt::print(out, "{:<14} {:>10.1f} {:>12} {:>10.2f} {:>10.4f} {:>10.4f}\n",
-                 flight::body_name(sc, b), b.release_state[6], flight::to_string(b.fate),
+                 b.name.view(), b.release_state[6], flight::to_string(b.fate),
                  b.impact.t_s, p.lat_deg, p.lon_deg);
     } else {
-      fmt::print(out, "{:<14} {:>10.1f} {:>12}\n", flight::body_name(sc, b), b.release_state[6],
+      fmt::print(out, "{:<14} {:>10.1f} {:>12}\n", b.name.view(), b.release_state[6],
                  flight::to_string(b.fate));
     }
   }
@@ -279,7 +279,7 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
   h5::Group bodies = root.create_group("bodies");
   for (std::size_t i = 0; i < r.bodies.size(); ++i) {
     const auto& b = r.bodies[i];
-    h5::Group g = bodies.create_group(flight::body_name(sc, b));
+    h5::Group g = bodies.create_group(b.name.view());
     g.set_attribute("fate", flight::to_string(b.fate));
     g.set_attribute("release_time_s", b.release_time_s);
     g.set_attribute("mass_kg", b.release_state[6]);

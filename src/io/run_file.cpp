@@ -151,8 +151,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     h5::Group g = bodies.create_group(slot.name);
     g.set_attribute("nominal_impact_lat_deg", slot.nominal_impact_lat_deg);
     g.set_attribute("nominal_impact_lon_deg", slot.nominal_impact_lon_deg);
-    g.set_attribute("kind", static_cast<std::int64_t>(slot.kind));
-    g.set_attribute("index", static_cast<std::int64_t>(slot.index));
+    g.set_attribute("class", slot.body_class);
     Impl::Body b;
     b.fate = g.create_appendable_enum("fate", engine::fate_enum_members(), kChunk, kDeflate);
     for (const auto& c : body_columns()) {
@@ -235,9 +234,16 @@ RunFileReader::RunFileReader(const std::filesystem::path& path)
   h5::Group bodies = root.open_group("bodies");
   for (const auto& name : root.read_strings("body_names")) {
     const h5::Group g = bodies.open_group(name);
-    rf.slots.push_back({name, static_cast<flight::BodyKind>(g.attribute_int64("kind")),
-                        static_cast<int>(g.attribute_int64("index")),
-                        g.attribute_double("nominal_impact_lat_deg"),
+    // The body's class; files written before classes were labels have an integer "kind".
+    std::string body_class = "spent_stage";
+    if (g.has_attribute("class")) {
+      body_class = g.attribute_string("class");
+    } else if (g.has_attribute("kind")) {
+      constexpr const char* kLegacyKinds[] = {"spent_stage", "fairing_piece", "payload"};
+      const std::int64_t kind = g.attribute_int64("kind");
+      if (kind >= 0 && kind < 3) body_class = kLegacyKinds[kind];
+    }
+    rf.slots.push_back({name, body_class, g.attribute_double("nominal_impact_lat_deg"),
                         g.attribute_double("nominal_impact_lon_deg")});
   }
   // Files without the group: no target orbit (or written before launchmc recorded one).

@@ -58,14 +58,6 @@ struct FlightLimits {
   double target_orbit_tolerance_incl_deg = 0.1;
 };
 
-// A failure drawn for one flight: the engine of `stage` shuts down `time_after_ignition_s` after
-// its ignition. mode < 0: no failure.
-struct FailureInjection {
-  int mode = -1;
-  std::size_t stage = 0;
-  double time_after_ignition_s = 0.0;
-};
-
 struct Scenario {
   std::string name;
   std::string config_path;   // where it was loaded from (for messages and result files)
@@ -78,9 +70,9 @@ struct Scenario {
   double density_scale = 1.0;     // multiplies the US76 density everywhere [-]
   // Altitude-dependent density dispersion: the density is multiplied by exp(s(h) xi - s(h)^2/2),
   // a lognormal factor of mean 1 whose coefficient of variation at altitude h is the config's
-  // density_sd_percent(h) (s = sqrt(ln(1 + cv^2))); xi ~ N(0, 1) is drawn per sample (0 nominal).
+  // density_sd_percent(h) (s = sqrt(ln(1 + cv^2))); xi ~ N(0, 1) is drawn per sample (0 nominal,
+  // SampleDraws::density_xi).
   Table1D density_log_sd;         // s(h) [-] versus geometric altitude [m]; empty: none
-  double density_xi = 0.0;
   atmosphere::WindProfile wind;
   int gravity_degree = 4;         // zonal harmonics: 0 (point mass), 2, 3 or 4
   EarthModel earth;
@@ -90,12 +82,8 @@ struct Scenario {
   IntegratorSettings integrator;
   FlightLimits limits;
   double history_step_s = 1.0;    // time-history output interval of `fly` [s]
-  FailureInjection failure;       // set per Monte Carlo sample; none in the nominal scenario
-  // Navigation noise of closed-loop guidance: drawn only in dispersed flights (Monte Carlo
-  // samples, `fly --sample`); the nominal flight, like every other nominal input, has none. The
-  // noise of guidance cycle k comes from the stream (navigation_seed, k).
-  bool navigation_noise = false;
-  std::uint64_t navigation_seed = 0;
+  // What a sample draws besides parameter values (environment shapes, failure, navigation
+  // noise) is not part of the model: see SampleDraws (scenario/draws.hpp).
 };
 
 }  // namespace launchmc

@@ -85,7 +85,7 @@ double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::
     const std::string body = name.substr(0, dot), field = name.substr(dot + 1);
     const flight::Environment env = flight::make_environment(sc);
     for (const auto& b : r.bodies) {
-      if (flight::body_name(sc, b) != body) continue;
+      if (!(b.name == body)) continue;
       if (b.fate != flight::BodyFate::impact) return kNaN;
       const flight::PointSummary p = flight::summarize_point(env, b.impact.t_s, b.impact.state);
       if (field == "impact_lat_deg") return p.lat_deg;
@@ -107,18 +107,17 @@ const char* const kGroundGoals[] = {"apogee_alt_km", "range_km", "flight_time_s"
 const char* const kBodyFields[] = {"impact_lat_deg", "impact_lon_deg", "impact_range_km"};
 }  // namespace
 
-std::vector<std::string> goal_names(const Scenario& scenario, const flight::FlightResult& nominal) {
+std::vector<std::string> goal_names(const flight::FlightResult& nominal) {
   std::vector<std::string> names;
   for (const char* f : kInsertionFields) names.push_back(std::string("insertion.") + f);
   for (const char* g : kGroundGoals) names.emplace_back(g);
   for (const auto& b : nominal.bodies)
-    for (const char* f : kBodyFields) names.push_back(flight::body_name(scenario, b) + "." + f);
+    for (const char* f : kBodyFields) names.push_back(b.name.str() + "." + f);
   return names;
 }
 
-void check_goal_name(const Scenario& scenario, const flight::FlightResult& nominal,
-                     const std::string& name) {
-  const std::vector<std::string> names = goal_names(scenario, nominal);
+void check_goal_name(const flight::FlightResult& nominal, const std::string& name) {
+  const std::vector<std::string> names = goal_names(nominal);
   for (const auto& n : names)
     if (n == name) return;
   const std::size_t dot = name.find('.');
@@ -127,7 +126,7 @@ void check_goal_name(const Scenario& scenario, const flight::FlightResult& nomin
     for (const char* f : kBodyFields) field_known = field_known || name.substr(dot + 1) == f;
     if (field_known) {
       std::vector<std::string> bodies;
-      for (const auto& b : nominal.bodies) bodies.push_back(flight::body_name(scenario, b));
+      for (const auto& b : nominal.bodies) bodies.push_back(b.name.str());
       std::string list;
       for (const auto& b : bodies) list += (list.empty() ? "" : ", ") + b;
       throw config::ConfigError(fmt::format(
@@ -143,8 +142,7 @@ void check_goal_name(const Scenario& scenario, const flight::FlightResult& nomin
                                         "impact_lat_deg|impact_lon_deg|impact_range_km"));
 }
 
-std::string why_goal_does_not_apply(const Scenario& scenario, const flight::FlightResult& result,
-                                    const std::string& name) {
+std::string why_goal_does_not_apply(const flight::FlightResult& result, const std::string& name) {
   const std::string status = flight::to_string(result.status);
   if (name.rfind("insertion.", 0) == 0)
     return fmt::format("the flight never reached the last stage's cutoff (it ended as {})", status);
@@ -153,7 +151,7 @@ std::string why_goal_does_not_apply(const Scenario& scenario, const flight::Flig
       return fmt::format("defined only for flights that come down (missiles), and this flight ended as {}", status);
   const std::string body = name.substr(0, name.find('.'));
   for (const auto& b : result.bodies)
-    if (flight::body_name(scenario, b) == body)
+    if (b.name == body)
       return fmt::format("{} did not reach the ground (its fate: {})", body, flight::to_string(b.fate));
   return fmt::format("the flight (ended as {}) released no body named {}", status, body);
 }
@@ -170,7 +168,7 @@ TargetResult solve(const std::string& text, const std::string& file,
   {
     config::LoadedConfig cfg = config::load_config(text, file, opt.fixed);
     const flight::FlightResult nominal = flight::fly(cfg.scenario);
-    for (const auto& g : goals) check_goal_name(cfg.scenario, nominal, g.name);
+    for (const auto& g : goals) check_goal_name(nominal, g.name);
     for (const auto& p : paths) {
       const ParameterRef ref = resolve_parameter(cfg.scenario, p);
       if (!ref) throw config::ConfigError(fmt::format("--vary '{}' names no parameter: {}", p, ref.why_not));
@@ -209,7 +207,7 @@ TargetResult solve(const std::string& text, const std::string& file,
     res.message = "the starting flight gives no value for the goal(s)";
     for (std::size_t k = 0; k < goals.size(); ++k) {
       if (k < res.achieved.size() && std::isfinite(res.achieved[k])) continue;
-      res.message += fmt::format(" '{}': {};", goals[k].name, why_goal_does_not_apply(sc, fr, goals[k].name));
+      res.message += fmt::format(" '{}': {};", goals[k].name, why_goal_does_not_apply(fr, goals[k].name));
     }
     res.message.pop_back();
     res.achieved.resize(goals.size(), kNaN);

@@ -29,13 +29,11 @@ Goal parse_goal(std::string_view text);  // throws config::ConfigError
 double default_tolerance(const std::string& name);
 
 // Every goal name that applies to a scenario whose nominal flight released these bodies.
-std::vector<std::string> goal_names(const Scenario& scenario, const flight::FlightResult& nominal);
+std::vector<std::string> goal_names(const flight::FlightResult& nominal);
 // Throws config::ConfigError for a name that is not a goal (with the nearest valid name).
-void check_goal_name(const Scenario& scenario, const flight::FlightResult& nominal,
-                     const std::string& name);
+void check_goal_name(const flight::FlightResult& nominal, const std::string& name);
 // Why a goal has no value (NaN) for this flight, for messages.
-std::string why_goal_does_not_apply(const Scenario& scenario, const flight::FlightResult& result,
-                                    const std::string& name);
+std::string why_goal_does_not_apply(const flight::FlightResult& result, const std::string& name);
 
 // Achieved value of a goal for a flight (NaN if it does not apply, e.g. no impact).
 double goal_value(const Scenario& scenario, const flight::FlightResult& result, const std::string& name);

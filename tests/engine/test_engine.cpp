@@ -117,10 +117,9 @@ TEST(Engine, FlySampleReproducesTheRunsRowAndFliesWhatWasSampled) {
   const io::RunFile file = run_to_file(cfg, opt, "row.h5");
   for (std::uint64_t i : {0u, 17u, 39u}) {
     SCOPED_TRACE(i);
-    bool valid = false;
-    const Scenario sc = sample_scenario(cfg, opt.seed, opt.n_samples, cfg.dispersions.sampler, i,
-                                        nullptr, &valid);
-    ASSERT_TRUE(valid);
+    const DrawnSample drawn = sample_scenario(cfg, opt.seed, opt.n_samples, cfg.dispersions.sampler, i);
+    ASSERT_TRUE(drawn.valid);
+    const Scenario& sc = drawn.scenario;
     // The built vehicle carries the values the file recorded as drawn.
     for (std::size_t c = 0; c < file.drawn_names.size(); ++c) {
       if (file.drawn_names[c] == "vehicle.stages[1].thrust_vac_N") {
@@ -130,7 +129,7 @@ TEST(Engine, FlySampleReproducesTheRunsRowAndFliesWhatWasSampled) {
         EXPECT_EQ(sc.guidance.azimuth_deg, file.samples.drawn[c][i]);
       }
     }
-    const flight::FlightResult r = flight::fly(sc);
+    const flight::FlightResult r = flight::fly(sc, drawn.draws);
     EXPECT_EQ(static_cast<int>(r.status), file.samples.status[i]);
     if (r.insertion) {
       EXPECT_EQ(r.insertion->apsides.perigee_alt_m, file.samples.perigee_alt_m[i]);

@@ -30,7 +30,7 @@ Point offset(double north_m, double east_m) {
 }
 
 BodySummary summarize(const std::vector<Point>& pts) {
-  const std::vector<BodySlot> slots = {{"fairing_1", flight::BodyKind::fairing_piece, 0, kRefLat, kRefLon}};
+  const std::vector<BodySlot> slots = {{"fairing_1", "fairing_piece", kRefLat, kRefLon}};
   SummaryAccumulator acc(slots, SampleStatus::orbit, 0);
   Block b;
   b.resize(pts.size(), 0, 1);

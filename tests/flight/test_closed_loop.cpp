@@ -124,18 +124,19 @@ TEST(ClosedLoopGuidance, NavigationNoiseIsReproducibleAndBounded) {
       {"vehicle.stages[2].guidance.navigation.velocity_noise_mps", "0.1"}};
   Scenario sc = config::load_scenario(text, kConfig, o);
   const FlightResult nominal = fly(sc);  // the nominal flight draws no noise
-  sc.navigation_noise = true;
-  sc.navigation_seed = 11;
-  const FlightResult a1 = fly(sc), a2 = fly(sc);
-  sc.navigation_seed = 12;
-  const FlightResult b = fly(sc);
+  SampleDraws draws;
+  draws.navigation_noise = true;
+  draws.navigation_seed = 11;
+  const FlightResult a1 = fly(sc, draws), a2 = fly(sc, draws);
+  draws.navigation_seed = 12;
+  const FlightResult b = fly(sc, draws);
   ASSERT_TRUE(a1.insertion && a2.insertion && b.insertion);
   EXPECT_EQ(a1.insertion->elements.semi_major_axis_m, a2.insertion->elements.semi_major_axis_m);
   EXPECT_NE(a1.insertion->elements.semi_major_axis_m, b.insertion->elements.semi_major_axis_m);
   ASSERT_TRUE(nominal.insertion);
   EXPECT_NE(a1.insertion->elements.semi_major_axis_m, nominal.insertion->elements.semi_major_axis_m);
-  sc.navigation_noise = false;
-  EXPECT_EQ(fly(sc).insertion->elements.semi_major_axis_m, nominal.insertion->elements.semi_major_axis_m);
+  draws.navigation_noise = false;
+  EXPECT_EQ(fly(sc, draws).insertion->elements.semi_major_axis_m, nominal.insertion->elements.semi_major_axis_m);
   for (const FlightResult* f : {&a1, &b}) {
     const Orbit g = orbit_of(*f);
     EXPECT_NEAR(g.perigee_km, 493.0, 3.0);

@@ -51,13 +51,13 @@ TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
   // Warm-up: buffers reach their working capacity.
   for (std::uint64_t i = 0; i < 8; ++i) {
     sampled.set_sample(i, drawn);
-    flight::fly(sampled.scenario(), result, workspace);
+    flight::fly(sampled.scenario(), sampled.draws(), result, workspace);
     engine::record_flight(sampled.scenario(), slots, result, block, i % 16);
   }
   const long before = g_allocations.load();
   for (std::uint64_t i = 8; i < 24; ++i) {
     sampled.set_sample(i, drawn);
-    flight::fly(sampled.scenario(), result, workspace);
+    flight::fly(sampled.scenario(), sampled.draws(), result, workspace);
     engine::record_flight(sampled.scenario(), slots, result, block, i % 16);
   }
   EXPECT_EQ(g_allocations.load() - before, 0);

@@ -66,7 +66,7 @@ engine::Summary write_synthetic_run(const fs::path& path, const config::LoadedCo
   run.block_size = kBlockSize;
   run.seed = 3;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  run.slots = {{"s1", flight::BodyKind::spent_stage, 0, nan, nan}};
+  run.slots = {{"s1", "spent_stage", nan, nan}};
   return testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
     b.status[r] = static_cast<std::int8_t>(status_of(i));
     b.powered_flight_end[r] = static_cast<std::int8_t>(end_of(i));

@@ -24,17 +24,16 @@ geo::Geodetic impact_point(const Scenario& sc, const flight::BodyResult& b) {
   return geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(b.impact.state.head<3>(), b.impact.t_s));
 }
 
-const flight::BodyResult& body(const Scenario& sc, const flight::FlightResult& r,
-                               const std::string& name) {
+const flight::BodyResult& body(const flight::FlightResult& r, const std::string& name) {
   for (const auto& b : r.bodies)
-    if (flight::body_name(sc, b) == name) return b;
+    if (b.name == name) return b;
   throw std::runtime_error("no body " + name);
 }
 
 // Distance [km] from a body's impact to a point given as "D km toward azimuth A from (lat, lon)".
 double miss_km(const Scenario& sc, const flight::FlightResult& r, const std::string& name,
                double lat_deg, double lon_deg, double azimuth_deg, double distance_km) {
-  const flight::BodyResult& b = body(sc, r, name);
+  const flight::BodyResult& b = body(r, name);
   EXPECT_EQ(b.fate, flight::BodyFate::impact) << name;
   const auto [zlat, zlon] = geo::geodesic_direct(lat_deg, lon_deg, azimuth_deg, distance_km * 1e3);
   const geo::Geodetic p = impact_point(sc, b);

@@ -1,0 +1,128 @@
+// Step observers: what watches a trajectory while it is integrated. Each sees every accepted step
+// with its dense output, and the points recorded off the step grid (events). The flight attaches
+// its own (the highest point, the ascent's maximum dynamic pressure, the time histories of
+// `fly -o`), and a caller may attach more to the vehicle's trajectory (an instantaneous-impact-
+// point track, say) without touching the sequencer: fly(..., extra_observers).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+
+#include "flight/dynamics.hpp"
+#include "flight/integrator.hpp"
+
+namespace launchmc::flight {
+
+// Receives trajectory points (for time histories). id -1 is the vehicle, k >= 0 body k; the
+// thrust acting there (none for bodies and while coasting).
+class TrajectoryRecorder {
+ public:
+  virtual ~TrajectoryRecorder() = default;
+  virtual void record(int id, double t_s, const State& state, const Thrust& thrust) = 0;
+};
+
+// The interface. Observers must not allocate in step() or point(): they run in the per-sample
+// hot loop.
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  // A new integration segment starts (after a discontinuity: staging, an event, a guidance
+  // update). `forces`: those acting in the segment (null: none); `powered`: true until the end of
+  // powered flight.
+  virtual void segment(const PhaseForces* /*forces*/, bool /*powered*/) {}
+  // An accepted step, valid from d.t0 to t_stop (the dense output may reach further).
+  virtual void step(const DenseStep<7>& d, double t_stop) = 0;
+  // A point off the step grid: the start of the trajectory, or an event.
+  virtual void point(double /*t_s*/, const State& /*y*/) {}
+};
+
+// Up to kMaxObservers observers, called in order; the integrators call it as observer(d, t_stop).
+class ObserverList {
+ public:
+  static constexpr std::size_t kMaxObservers = 8;
+  // Throws std::length_error beyond kMaxObservers.
+  void add(StepObserver* observer);
+  void add(std::span<StepObserver* const> observers);
+  void clear() noexcept { count_ = 0; }
+  void segment(const PhaseForces* forces, bool powered) {
+    for (std::size_t i = 0; i < count_; ++i) list_[i]->segment(forces, powered);
+  }
+  void point(double t_s, const State& y) {
+    for (std::size_t i = 0; i < count_; ++i) list_[i]->point(t_s, y);
+  }
+  void operator()(const DenseStep<7>& d, double t_stop) {
+    for (std::size_t i = 0; i < count_; ++i) list_[i]->step(d, t_stop);
+  }
+
+ private:
+  std::array<StepObserver*, kMaxObservers> list_{};
+  std::size_t count_ = 0;
+};
+
+// Time histories: the trajectory sampled on a fixed grid of `step_s` from the dense output, plus
+// every off-grid point; times strictly increase (a second point at the same time, from events
+// that coincide or with a grid sample, is dropped).
+class HistorySampler final : public StepObserver {
+ public:
+  HistorySampler(const Environment& env, TrajectoryRecorder& recorder, int id, double step_s)
+      : env_(env), recorder_(recorder), id_(id), dt_(step_s) {}
+  void segment(const PhaseForces* forces, bool /*powered*/) override { forces_ = forces; }
+  void step(const DenseStep<7>& d, double t_stop) override;
+  void point(double t_s, const State& y) override;
+  // The forces whose thrust the next points carry (null: none).
+  void set_forces(const PhaseForces* forces) noexcept { forces_ = forces; }
+
+ private:
+  Thrust thrust(double t_s, const State& y) const noexcept;
+
+  const Environment& env_;
+  TrajectoryRecorder& recorder_;
+  const PhaseForces* forces_ = nullptr;
+  int id_;
+  double dt_;
+  double next_sample_s_ = 0.0;
+  double last_recorded_s_ = -1e300;
+};
+
+// The highest point above the surface reached at the end of any step [m].
+class MaxAltitudeTracker final : public StepObserver {
+ public:
+  explicit MaxAltitudeTracker(const Environment& env) : env_(env) {}
+  void step(const DenseStep<7>& d, double t_stop) override;
+  double max_alt_m() const noexcept { return max_alt_m_; }
+
+ private:
+  const Environment& env_;
+  double max_alt_m_ = -1e300;
+};
+
+// The maximum dynamic pressure of powered flight (segments with powered = false are not
+// searched), located to 1 ms by golden-section search on the dense output inside the step where
+// it peaks; above 200 km the dynamic pressure is negligible next to any max-q and is skipped.
+class MaxQTracker final : public StepObserver {
+ public:
+  explicit MaxQTracker(const Environment& env) : env_(env) {}
+  void segment(const PhaseForces* /*forces*/, bool powered) override {
+    have_q_start_ = false;
+    track_ = powered;
+  }
+  void step(const DenseStep<7>& d, double t_stop) override;
+  double max_q_Pa() const noexcept { return max_q_Pa_; }
+  double max_q_time_s() const noexcept { return max_q_time_s_; }
+  const State& max_q_state() const noexcept { return max_q_state_; }
+
+ private:
+  double q_at(double t_s, const State& y) const noexcept;
+  void consider(double t_s, const State& y, double q);
+
+  const Environment& env_;
+  bool track_ = true;
+  bool have_q_start_ = false;
+  double q_start_ = 0.0;
+  double max_q_Pa_ = 0.0;
+  double max_q_time_s_ = 0.0;
+  State max_q_state_ = State::Zero();
+};
+
+}  // namespace launchmc::flight
