@@ -1,0 +1,71 @@
+// Quantiles in bounded memory, mergeable exactly: the relative-accuracy sketch DDSketch (C. Masson,
+// J. E. Rim and H. K. Lee, "DDSketch: a fast and fully-mergeable quantile sketch with
+// relative-error guarantees", PVLDB 12(12), 2019). A value x != 0 falls in the bucket
+// i = ceil(log_gamma |x|), gamma = (1 + alpha) / (1 - alpha); the bucket stands for
+// 2 gamma^i / (gamma + 1), within alpha (relative) of every value in it. Counts per bucket add,
+// so merging sketches in any order, or splitting a run, gives the identical sketch.
+//
+// quantile(p) follows Hyndman & Fan's definition 7 as stats::quantile does (h = (n - 1) p,
+// interpolating between the order statistics at floor(h) and floor(h) + 1), with each order
+// statistic replaced by its bucket's value: the result is within alpha (relative) of the exact
+// type-7 quantile when the two order statistics have the same sign, and within alpha of each of
+// them otherwise. Memory: one bucket per occupied (index, sign), at most
+// ln(max|x| / min|x|) / (2 alpha) of them for data spanning that range, whatever the count; beyond
+// kMaxBuckets (a pathological range) the smallest-magnitude buckets are collapsed into one, which
+// degrades only quantiles that fall among the smallest |x| (collapsed() says it happened).
+#pragma once
+
+#include <cstdint>
+#include <map>
+
+namespace launchmc::stats {
+
+class QuantileSketch {
+ public:
+  static constexpr double kDefaultRelativeAccuracy = 1e-5;
+  static constexpr std::size_t kMaxBuckets = 1 << 20;
+
+  explicit QuantileSketch(double relative_accuracy = kDefaultRelativeAccuracy);
+
+  // NaN is refused (std::invalid_argument): filter first. |x| below 1e-300 counts as zero.
+  void add(double x);
+  // Throws std::invalid_argument for a different relative accuracy.
+  void merge(const QuantileSketch& other);
+
+  std::uint64_t count() const noexcept { return count_; }
+  double relative_accuracy() const noexcept { return alpha_; }
+  bool collapsed() const noexcept { return collapsed_; }
+  std::size_t buckets() const noexcept { return positive_.size() + negative_.size() + (zero_ > 0); }
+  // Hyndman & Fan definition 7 within alpha (see above); NaN when empty; std::domain_error for p
+  // outside [0, 1].
+  double quantile(double p) const;
+
+  // Raw state, for serialisation: bucket index -> count, for positive and negative values, and
+  // the count of zeros.
+  const std::map<std::int32_t, std::uint64_t>& positive() const noexcept { return positive_; }
+  const std::map<std::int32_t, std::uint64_t>& negative() const noexcept { return negative_; }
+  std::uint64_t zeros() const noexcept { return zero_; }
+  static QuantileSketch from_state(double relative_accuracy,
+                                   std::map<std::int32_t, std::uint64_t> positive,
+                                   std::map<std::int32_t, std::uint64_t> negative,
+                                   std::uint64_t zeros, bool collapsed);
+  bool operator==(const QuantileSketch& other) const noexcept;
+
+ private:
+  std::int32_t index_of(double magnitude) const noexcept;
+  double value_of(std::int32_t index) const noexcept;
+  // The value standing for the k-th smallest (0-based) of the added values.
+  double order_statistic(std::uint64_t k) const;
+  void collapse_if_needed();
+
+  double alpha_;
+  double gamma_;
+  double log_gamma_;
+  std::map<std::int32_t, std::uint64_t> positive_;  // |x| buckets of x > 0
+  std::map<std::int32_t, std::uint64_t> negative_;  // |x| buckets of x < 0
+  std::uint64_t zero_ = 0;
+  std::uint64_t count_ = 0;
+  bool collapsed_ = false;
+};
+
+}  // namespace launchmc::stats
