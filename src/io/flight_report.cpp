@@ -12,6 +12,7 @@
 #include "common/version.hpp"
 #include "io/hdf5_file.hpp"
 #include "orbit/elements.hpp"
+#include "outcome/flight_outcome.hpp"
 
 namespace launchmc::io {
 
@@ -34,13 +35,6 @@ void HistoryRecorder::record(int id, double t_s, const flight::State& state, con
 
 namespace {
 
-// Catalogue-convention apsis altitude (orbit::catalog_altitude_m); null for the apoapsis of an
-// unbound orbit.
-json catalog_alt_km(double apsis_radius_m) {
-  return std::isfinite(apsis_radius_m) ? json(orbit::catalog_altitude_m(apsis_radius_m) / 1e3)
-                                       : json(nullptr);
-}
-
 json event_json(const Scenario& sc, const flight::Environment& env,
                 const flight::FlightResult& r, const flight::FlightEvent& e) {
   const flight::PointSummary p = flight::summarize_point(env, e.t_s, e.state);
@@ -58,93 +52,83 @@ json event_json(const Scenario& sc, const flight::Environment& env,
 
 }  // namespace
 
+namespace {
+
+json num(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+json orbit_json(const outcome::OrbitOutcome& o) {
+  return {{"time_s", o.time_s},
+          {"perigee_alt_km", o.perigee_alt_m / 1e3},
+          {"apogee_alt_km", num(o.apogee_alt_m / 1e3)},
+          {"catalog_perigee_alt_km", num(o.catalog_perigee_alt_m / 1e3)},
+          {"catalog_apogee_alt_km", num(o.catalog_apogee_alt_m / 1e3)},
+          {"inclination_deg", o.inclination_deg},
+          {"eccentricity", o.eccentricity},
+          {"inertial_speed_mps", o.inertial_speed_mps}};
+}
+
+}  // namespace
+
 json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
   const flight::Environment env = flight::make_environment(sc);
+  const outcome::FlightOutcome o = outcome::derive(sc, r);
   json j;
   j["scenario"] = sc.name;
   j["config"] = sc.config_path;
-  j["status"] = flight::to_string(r.status);
-  j["powered_flight_end"] = flight::to_string(r.powered_flight_end);
-  if (r.insertion) {
-    const auto& ins = *r.insertion;
-    const auto& el = ins.elements;
-    j["insertion"] = {{"time_s", ins.t_s},
-                      {"perigee_alt_km", ins.apsides.perigee_alt_m / 1e3},
-                      {"apogee_alt_km", ins.apsides.apogee_alt_m / 1e3},
-                      {"catalog_perigee_alt_km", catalog_alt_km(el.periapsis_radius_m)},
-                      {"catalog_apogee_alt_km", catalog_alt_km(el.apoapsis_radius_m)},
-                      {"inclination_deg", el.inclination_rad * rad_to_deg},
-                      {"raan_deg", wrap_deg_360(el.raan_rad * rad_to_deg)},
-                      {"period_s", el.period_s},
-                      {"semi_major_axis_km", el.semi_major_axis_m / 1e3},
-                      {"eccentricity", el.eccentricity},
-                      {"arg_perigee_deg", wrap_deg_360(el.arg_perigee_rad * rad_to_deg)},
-                      {"true_anomaly_deg", wrap_deg_360(el.true_anomaly_rad * rad_to_deg)},
-                      {"inertial_speed_mps", ins.state.segment<3>(3).norm()}};
+  j["status"] = flight::to_string(o.status);
+  j["powered_flight_end"] = flight::to_string(o.powered_flight_end);
+  if (o.insertion) {
+    const outcome::OrbitOutcome& ins = *o.insertion;
+    j["insertion"] = orbit_json(ins);
+    j["insertion"]["raan_deg"] = ins.raan_deg;
+    j["insertion"]["period_s"] = ins.period_s;
+    j["insertion"]["semi_major_axis_km"] = ins.semi_major_axis_m / 1e3;
+    j["insertion"]["arg_perigee_deg"] = ins.arg_perigee_deg;
+    j["insertion"]["true_anomaly_deg"] = ins.true_anomaly_deg;
   } else {
     j["insertion"] = nullptr;
   }
   // Osculating orbit at the last stage's cutoff, whether or not it is an orbit (a negative
   // perigee altitude says by how much it is not): useful to see why a flight missed.
-  j["final_cutoff"] = nullptr;
-  for (const auto& e : r.events) {
-    if (e.kind == flight::EventKind::burnout &&
-        e.index + 1 == static_cast<int>(sc.vehicle.stages.size())) {
-      const orbit::Elements el = orbit::elements_from_state(e.state.head<3>(), e.state.segment<3>(3));
-      const orbit::ApsisAltitudes aps = orbit::apsis_altitudes(el);
-      j["final_cutoff"] = {{"time_s", e.t_s},
-                           {"perigee_alt_km", aps.perigee_alt_m / 1e3},
-                           {"apogee_alt_km", std::isfinite(aps.apogee_alt_m) ? json(aps.apogee_alt_m / 1e3) : json(nullptr)},
-                           {"catalog_perigee_alt_km", catalog_alt_km(el.periapsis_radius_m)},
-                           {"catalog_apogee_alt_km", catalog_alt_km(el.apoapsis_radius_m)},
-                           {"inclination_deg", el.inclination_rad * rad_to_deg},
-                           {"eccentricity", el.eccentricity},
-                           {"inertial_speed_mps", e.state.segment<3>(3).norm()}};
-    }
-  }
+  j["final_cutoff"] = o.final_cutoff ? orbit_json(*o.final_cutoff) : json(nullptr);
   j["events"] = json::array();
   for (const auto& e : r.events) j["events"].push_back(event_json(sc, env, r, e));
 
   j["bodies"] = json::array();
-  std::int64_t body_rhs = 0;
-  for (const auto& b : r.bodies) {
+  for (const outcome::BodyOutcome& b : o.bodies) {
     json jb = {{"name", b.name.str()},
-               {"mass_kg", b.release_state[6]},
+               {"class", b.body_class.str()},
+               {"mass_kg", b.release_mass_kg},
                {"release_time_s", b.release_time_s},
                {"fate", flight::to_string(b.fate)},
-               {"rhs_evaluations", b.stats.rhs_evaluations}};
-    body_rhs += b.stats.rhs_evaluations;
-    if (b.fate == flight::BodyFate::impact) {
-      const flight::PointSummary p = flight::summarize_point(env, b.impact.t_s, b.impact.state);
-      jb["impact"] = {{"time_s", b.impact.t_s},
-                      {"lat_deg", p.lat_deg},
-                      {"lon_deg", p.lon_deg},
-                      {"speed_mps", p.speed_mps},
-                      {"flight_path_angle_deg", p.flight_path_angle_deg},
-                      {"range_from_site_km",
-                       geo::geodesic_inverse(sc.site.lat_deg, sc.site.lon_deg, p.lat_deg, p.lon_deg)
-                               .distance_m / 1e3}};
+               {"rhs_evaluations", b.rhs_evaluations}};
+    if (b.impact) {
+      jb["impact"] = {{"time_s", b.impact->time_s},
+                      {"lat_deg", b.impact->lat_deg},
+                      {"lon_deg", b.impact->lon_deg},
+                      {"speed_mps", b.impact->speed_mps},
+                      {"flight_path_angle_deg", b.impact->flight_path_angle_deg},
+                      {"range_from_site_km", b.impact->range_from_site_m / 1e3}};
     } else {
       jb["impact"] = nullptr;
     }
     j["bodies"].push_back(jb);
   }
-  const bool on_ground =
-      r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash;
-  j["apogee_alt_km"] = on_ground ? json(r.apogee_alt_m / 1e3) : json(nullptr);
-  j["range_km"] = on_ground ? json(r.range_m / 1e3) : json(nullptr);
-  j["flight_time_s"] = on_ground ? json(r.flight_time_s) : json(nullptr);
-  j["max_q"] = {{"time_s", r.max_q_time_s}, {"dynamic_pressure_kPa", r.max_q_Pa / 1e3}};
-  j["rhs_evaluations"] = {{"ascent", r.ascent_stats.rhs_evaluations},
-                          {"bodies", body_rhs},
-                          {"total", r.ascent_stats.rhs_evaluations + body_rhs}};
+  j["apogee_alt_km"] = o.on_ground ? json(o.vehicle_apogee_alt_m / 1e3) : json(nullptr);
+  j["range_km"] = o.on_ground ? json(o.range_m / 1e3) : json(nullptr);
+  j["flight_time_s"] = o.on_ground ? json(o.flight_time_s) : json(nullptr);
+  j["max_q"] = {{"time_s", o.max_q_time_s}, {"dynamic_pressure_kPa", o.max_q_Pa / 1e3}};
+  j["rhs_evaluations"] = {{"ascent", o.rhs_ascent},
+                          {"bodies", o.rhs_bodies},
+                          {"total", o.rhs_ascent + o.rhs_bodies}};
   return j;
 }
 
 void print_flight_report(std::ostream& out, const Scenario& sc, const flight::FlightResult& r) {
   const flight::Environment env = flight::make_environment(sc);
-  fmt::print(out, "{}\nstatus: {}\npowered flight end: {}\n\n", sc.name, flight::to_string(r.status),
-             flight::to_string(r.powered_flight_end));
+  const outcome::FlightOutcome o = outcome::derive(sc, r);
+  fmt::print(out, "{}\nstatus: {}\npowered flight end: {}\n\n", sc.name, flight::to_string(o.status),
+             flight::to_string(o.powered_flight_end));
   fmt::print(out, "{:<28} {:>9} {:>9} {:>10} {:>9} {:>10}\n", "event", "time_s", "alt_km",
              "speed_mps", "lat_deg", "lon_deg");
   for (const auto& e : r.events) {
@@ -153,41 +137,35 @@ void print_flight_report(std::ostream& out, const Scenario& sc, const flight::Fl
                flight::event_name(sc, r, e), e.t_s, p.alt_m / 1e3, p.speed_mps, p.lat_deg,
                p.lon_deg);
   }
-  if (r.max_q_Pa > 0.0)
-    fmt::print(out, "\nmax dynamic pressure: {:.1f} kPa at {:.2f} s\n", r.max_q_Pa / 1e3,
-               r.max_q_time_s);
-  if (r.insertion) {
-    const auto& ins = *r.insertion;
+  if (o.max_q_Pa > 0.0)
+    fmt::print(out, "\nmax dynamic pressure: {:.1f} kPa at {:.2f} s\n", o.max_q_Pa / 1e3,
+               o.max_q_time_s);
+  if (o.insertion) {
+    const outcome::OrbitOutcome& ins = *o.insertion;
     fmt::print(out,
                "\ninsertion at {:.2f} s: perigee {:.1f} km, apogee {:.1f} km, inclination {:.3f} deg, "
                "RAAN {:.3f} deg, period {:.1f} min "
                "(catalogue: {:.1f} x {:.1f} km above the equatorial radius)\n",
-               ins.t_s, ins.apsides.perigee_alt_m / 1e3, ins.apsides.apogee_alt_m / 1e3,
-               ins.elements.inclination_rad * rad_to_deg,
-               wrap_deg_360(ins.elements.raan_rad * rad_to_deg), ins.elements.period_s / 60.0,
-               orbit::catalog_altitude_m(ins.elements.periapsis_radius_m) / 1e3,
-               orbit::catalog_altitude_m(ins.elements.apoapsis_radius_m) / 1e3);
-  } else if (r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash) {
+               ins.time_s, ins.perigee_alt_m / 1e3, ins.apogee_alt_m / 1e3, ins.inclination_deg,
+               ins.raan_deg, ins.period_s / 60.0, ins.catalog_perigee_alt_m / 1e3,
+               ins.catalog_apogee_alt_m / 1e3);
+  } else if (o.on_ground) {
     fmt::print(out, "\nno orbit: apogee {:.1f} km, range {:.1f} km, flight time {:.1f} s\n",
-               r.apogee_alt_m / 1e3, r.range_m / 1e3, r.flight_time_s);
+               o.vehicle_apogee_alt_m / 1e3, o.range_m / 1e3, o.flight_time_s);
   }
   fmt::print(out, "\n{:<14} {:>10} {:>12} {:>10} {:>10} {:>10}\n", "body", "mass_kg", "fate",
              "impact_s", "lat_deg", "lon_deg");
-  for (const auto& b : r.bodies) {
-    if (b.fate == flight::BodyFate::impact) {
-      const flight::PointSummary p = flight::summarize_point(env, b.impact.t_s, b.impact.state);
-      fmt::print(out, "{:<14} {:>10.1f} {:>12} {:>10.2f} {:>10.4f} {:>10.4f}\n",
-                 b.name.view(), b.release_state[6], flight::to_string(b.fate),
-                 b.impact.t_s, p.lat_deg, p.lon_deg);
+  for (const outcome::BodyOutcome& b : o.bodies) {
+    if (b.impact) {
+      fmt::print(out, "{:<14} {:>10.1f} {:>12} {:>10.2f} {:>10.4f} {:>10.4f}\n", b.name.view(),
+                 b.release_mass_kg, flight::to_string(b.fate), b.impact->time_s, b.impact->lat_deg,
+                 b.impact->lon_deg);
     } else {
-      fmt::print(out, "{:<14} {:>10.1f} {:>12}\n", b.name.view(), b.release_state[6],
+      fmt::print(out, "{:<14} {:>10.1f} {:>12}\n", b.name.view(), b.release_mass_kg,
                  flight::to_string(b.fate));
     }
   }
-  std::int64_t body_rhs = 0;
-  for (const auto& b : r.bodies) body_rhs += b.stats.rhs_evaluations;
-  fmt::print(out, "\nright-hand-side evaluations: ascent {}, bodies {}\n",
-             r.ascent_stats.rhs_evaluations, body_rhs);
+  fmt::print(out, "\nright-hand-side evaluations: ascent {}, bodies {}\n", o.rhs_ascent, o.rhs_bodies);
 }
 
 }  // namespace launchmc::io

@@ -8,8 +8,7 @@
 #include <limits>
 
 #include "common/suggest.hpp"
-#include "geo/frames.hpp"
-#include "orbit/elements.hpp"
+#include "outcome/flight_outcome.hpp"
 #include "scenario/parameters.hpp"
 
 namespace launchmc::targeting {
@@ -55,43 +54,33 @@ Goal parse_goal(std::string_view text) {
 }
 
 double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::string& name) {
-  using constants::rad_to_deg;
+  const outcome::FlightOutcome o = outcome::derive(sc, r);
   if (name.rfind("insertion.", 0) == 0) {
+    // The osculating orbit at the last stage's cutoff, also when it is not (yet) an orbit.
+    if (!o.final_cutoff) return kNaN;
+    const outcome::OrbitOutcome& c = *o.final_cutoff;
     const std::string field = name.substr(10);
-    for (const auto& e : r.events) {
-      if (e.kind != flight::EventKind::burnout ||
-          e.index + 1 != static_cast<int>(sc.vehicle.stages.size()))
-        continue;
-      const orbit::Elements el = orbit::elements_from_state(e.state.head<3>(), e.state.segment<3>(3));
-      const orbit::ApsisAltitudes aps = orbit::apsis_altitudes(el);
-      if (field == "time_s") return e.t_s;
-      if (field == "perigee_alt_km") return aps.perigee_alt_m / 1e3;
-      if (field == "apogee_alt_km") return aps.apogee_alt_m / 1e3;
-      if (field == "inclination_deg") return el.inclination_rad * rad_to_deg;
-      if (field == "raan_deg") return el.raan_rad * rad_to_deg;
-      if (field == "semi_major_axis_km") return el.semi_major_axis_m / 1e3;
-      if (field == "eccentricity") return el.eccentricity;
-      throw config::ConfigError("unknown goal '" + name + "'");
-    }
-    return kNaN;
+    if (field == "time_s") return c.time_s;
+    if (field == "perigee_alt_km") return c.perigee_alt_m / 1e3;
+    if (field == "apogee_alt_km") return c.apogee_alt_m / 1e3;
+    if (field == "inclination_deg") return c.inclination_deg;
+    if (field == "raan_deg") return c.raan_deg;
+    if (field == "semi_major_axis_km") return c.semi_major_axis_m / 1e3;
+    if (field == "eccentricity") return c.eccentricity;
+    throw config::ConfigError("unknown goal '" + name + "'");
   }
-  const bool on_ground =
-      r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash;
-  if (name == "apogee_alt_km") return on_ground ? r.apogee_alt_m / 1e3 : kNaN;
-  if (name == "range_km") return on_ground ? r.range_m / 1e3 : kNaN;
-  if (name == "flight_time_s") return on_ground ? r.flight_time_s : kNaN;
+  if (name == "apogee_alt_km") return o.on_ground ? o.vehicle_apogee_alt_m / 1e3 : kNaN;
+  if (name == "range_km") return o.on_ground ? o.range_m / 1e3 : kNaN;
+  if (name == "flight_time_s") return o.on_ground ? o.flight_time_s : kNaN;
   const std::size_t dot = name.find('.');
   if (dot != std::string::npos) {
     const std::string body = name.substr(0, dot), field = name.substr(dot + 1);
-    const flight::Environment env = flight::make_environment(sc);
-    for (const auto& b : r.bodies) {
+    for (const outcome::BodyOutcome& b : o.bodies) {
       if (!(b.name == body)) continue;
-      if (b.fate != flight::BodyFate::impact) return kNaN;
-      const flight::PointSummary p = flight::summarize_point(env, b.impact.t_s, b.impact.state);
-      if (field == "impact_lat_deg") return p.lat_deg;
-      if (field == "impact_lon_deg") return p.lon_deg;
-      if (field == "impact_range_km")
-        return geo::geodesic_inverse(sc.site.lat_deg, sc.site.lon_deg, p.lat_deg, p.lon_deg).distance_m / 1e3;
+      if (!b.impact) return kNaN;
+      if (field == "impact_lat_deg") return b.impact->lat_deg;
+      if (field == "impact_lon_deg") return b.impact->lon_deg;
+      if (field == "impact_range_km") return b.impact->range_from_site_m / 1e3;
       throw config::ConfigError("unknown goal '" + name + "'");
     }
     throw config::ConfigError(fmt::format("goal '{}': no jettisoned body named '{}'", name, body));
