@@ -1,6 +1,7 @@
 // Temporaries, partial files and output-path checks (see output_file.hpp).
 #include "io/output_file.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 namespace launchmc::io {
 
@@ -29,6 +31,22 @@ bool process_alive(long pid) {
   if (pid <= 0) return false;
   if (::kill(static_cast<pid_t>(pid), 0) == 0) return true;
   return errno == EPERM;  // exists, owned by someone else
+}
+
+// Flushes a file's (or a directory's) data and metadata to the storage device.
+void fsync_path(const fs::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  if (fd < 0) {
+    throw std::runtime_error(fmt::format("cannot open {} to fsync: {}", path.string(),
+                                         std::system_category().message(errno)));
+  }
+  const int status = ::fsync(fd);
+  const int saved_errno = errno;
+  ::close(fd);
+  if (status != 0) {
+    throw std::runtime_error(
+        fmt::format("cannot fsync {}: {}", path.string(), std::system_category().message(saved_errno)));
+  }
 }
 
 }  // namespace
@@ -113,26 +131,75 @@ std::string describe(const std::vector<StaleTemporary>& found) {
   return out;
 }
 
-void write_text_atomically(const fs::path& final_path, const std::string& text) {
-  const fs::path tmp = temporary_path(final_path);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
+AtomicOutput::AtomicOutput(fs::path final_path)
+    : final_path_(std::move(final_path)), temporary_(temporary_path(final_path_)) {
+  const fs::path parent = final_path_.parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) {
+      throw std::runtime_error(fmt::format("cannot create directory {} for {}: {}", parent.string(),
+                                           final_path_.string(), ec.message()));
     }
   }
-  std::error_code ec;
-  fs::rename(tmp, final_path, ec);
-  if (ec) {
-    std::error_code rec;
-    fs::remove(tmp, rec);
-    throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", tmp.string(),
-                                         final_path.string(), ec.message()));
+}
+
+AtomicOutput::AtomicOutput(AtomicOutput&& other) noexcept
+    : final_path_(std::move(other.final_path_)), temporary_(std::move(other.temporary_)) {
+  other.temporary_.clear();
+}
+
+AtomicOutput& AtomicOutput::operator=(AtomicOutput&& other) noexcept {
+  if (this != &other) {
+    discard();
+    final_path_ = std::move(other.final_path_);
+    temporary_ = std::move(other.temporary_);
+    other.temporary_.clear();
   }
+  return *this;
+}
+
+AtomicOutput::~AtomicOutput() { discard(); }
+
+void AtomicOutput::discard() noexcept {
+  if (temporary_.empty()) return;
+  std::error_code ec;
+  fs::remove(temporary_, ec);
+  temporary_.clear();
+}
+
+void AtomicOutput::commit() { commit_as(final_path_); }
+
+void AtomicOutput::commit_as(const fs::path& destination) {
+  if (temporary_.empty()) {
+    throw std::runtime_error(fmt::format("cannot commit {}: already committed (or moved from)",
+                                         destination.string()));
+  }
+  fsync_path(temporary_, false);
+  std::error_code ec;
+  fs::rename(temporary_, destination, ec);
+  if (ec) {
+    throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", temporary_.string(),
+                                         destination.string(), ec.message()));
+  }
+  temporary_.clear();
+  const fs::path parent = destination.parent_path();
+  try {
+    fsync_path(parent.empty() ? fs::path(".") : parent, true);
+  } catch (const std::runtime_error&) {
+    // The rename is done; a failed directory fsync only weakens durability after a crash.
+  }
+}
+
+void write_text_atomically(const fs::path& final_path, const std::string& text) {
+  AtomicOutput output(final_path);
+  {
+    std::ofstream out(output.temporary(), std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", output.temporary().string()));
+  }
+  output.commit();
 }
 
 }  // namespace launchmc::io

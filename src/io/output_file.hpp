@@ -4,6 +4,9 @@
 // interrupted run keeps, the checks made before anything is written, and the cleanup of
 // temporaries left behind by processes that were killed.
 //
+// AtomicOutput carries the policy out for any writer (HDF5 files, text): the writer writes and
+// closes AtomicOutput::temporary(), then commit() makes it the final file.
+//
 // Names (beside FINAL, in its directory):
 //   FINAL.tmp-HOST-PID   being written by process PID on HOST; renamed onto FINAL when complete
 //   FINAL.partial        an interrupted run's finished samples (SIGINT/SIGTERM), kept on purpose
@@ -41,8 +44,38 @@ std::vector<StaleTemporary> clean_stale_temporaries(const std::filesystem::path&
 // A one-line account of clean_stale_temporaries' findings for stderr (empty: nothing found).
 std::string describe(const std::vector<StaleTemporary>& found);
 
-// Writes `text` to FINAL through a temporary and an atomic rename (std::runtime_error on failure,
-// the temporary removed).
+// The temporary of one output file, and its atomic commit. The writer creates, writes and closes
+// temporary() (temporary_path(final_path)); commit() then fsyncs it, renames it onto the final path
+// (an atomic replace of any existing file) and fsyncs the directory. Destroyed without a commit
+// (an exception, an error), it removes the temporary and leaves any file at the final path as it
+// was. Failures throw std::runtime_error naming the paths.
+class AtomicOutput {
+ public:
+  // Creates missing parent directories of final_path (an output's directory is created if missing,
+  // as check_output_path allows); nothing is written yet.
+  explicit AtomicOutput(std::filesystem::path final_path);
+  AtomicOutput(AtomicOutput&& other) noexcept;
+  AtomicOutput& operator=(AtomicOutput&& other) noexcept;
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+  ~AtomicOutput();
+
+  // Where the writer writes: FINAL.tmp-HOST-PID (empty once committed).
+  const std::filesystem::path& temporary() const noexcept { return temporary_; }
+  // Renames the closed temporary onto the final path, durably (see above). Once only.
+  void commit();
+  // The same onto `destination` instead, e.g. partial_path(final) for an interrupted run.
+  void commit_as(const std::filesystem::path& destination);
+
+ private:
+  void discard() noexcept;
+
+  std::filesystem::path final_path_;
+  std::filesystem::path temporary_;
+};
+
+// Writes `text` to FINAL through an AtomicOutput (std::runtime_error on failure, the temporary
+// removed).
 void write_text_atomically(const std::filesystem::path& final_path, const std::string& text);
 
 }  // namespace launchmc::io
