@@ -11,6 +11,7 @@
 #include "common/time_format.hpp"
 #include "common/version.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/output_file.hpp"
 #include "orbit/elements.hpp"
 #include "outcome/flight_outcome.hpp"
 
@@ -234,7 +235,8 @@ void write_track(h5::Group& group, const flight::Environment& env,
 void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
                        const flight::FlightResult& r, const HistoryRecorder& histories) {
   const flight::Environment env = flight::make_environment(sc);
-  h5::File file = h5::File::create(path);
+  AtomicOutput output(path);
+  h5::File file = h5::File::create(output.temporary());
   h5::Group root = file.root();
   root.set_attribute("format", "launchmc-flight");
   root.set_attribute("format_version", "1.0");
@@ -297,7 +299,8 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
     ins.set_attribute("true_anomaly_deg", wrap_deg_360(el.true_anomaly_rad * rad_to_deg));
     ins.set_attribute("period_s", el.period_s);
   }
-  file.commit();
+  file.close();
+  output.commit();
 }
 
 }  // namespace launchmc::io

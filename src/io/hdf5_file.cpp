@@ -1,15 +1,11 @@
 // Implementation of the RAII wrapper over the HDF5 C API declared in io/hdf5_file.hpp
 // (serial HDF5 >= 1.10; every call comes from one thread, see the header).
 #include "io/hdf5_file.hpp"
-#include "io/output_file.hpp"
 
-#include <fcntl.h>
 #include <hdf5.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <system_error>
 #include <type_traits>
 
 static_assert(std::is_same_v<hid_t, launchmc::io::h5::Hid>,
@@ -595,21 +591,6 @@ herr_t collect_link(hid_t, const char* name, const H5L_info_t*, void* data) {
   return 0;
 }
 
-void fsync_path(const std::filesystem::path& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
-  if (fd < 0) {
-    throw Error("HDF5: cannot open '" + path.string() +
-                "' to fsync: " + std::system_category().message(errno));
-  }
-  const int status = ::fsync(fd);
-  const int saved_errno = errno;
-  ::close(fd);
-  if (status != 0) {
-    throw Error("HDF5: cannot fsync '" + path.string() +
-                "': " + std::system_category().message(saved_errno));
-  }
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -988,35 +969,35 @@ AppendableDataset<std::int8_t> Group::create_appendable_enum(std::string_view na
 // ---------------------------------------------------------------------------------------------
 // File
 
-File File::create(const std::filesystem::path& final_path) {
-  disable_auto_print();
-  if (final_path.empty() || !final_path.has_filename()) {
-    throw Error("HDF5: cannot create file '" + final_path.string() + "': not a file path");
-  }
-  File file;
-  file.path_ = final_path;
-  file.temp_path_ = temporary_path(final_path);
-  const std::filesystem::path parent = final_path.parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      throw Error("HDF5: cannot create directory '" + parent.string() + "' for file '" +
-                  final_path.string() + "': " + ec.message());
-    }
-  }
-  const auto fail_create = [&](const std::string& cause) {
-    return Error("HDF5: cannot create file '" + file.temp_path_.string() + "' (temporary for '" +
-                 final_path.string() + "'): " + cause);
-  };
+namespace {
+
+// File access: objects still open are closed with the file (H5F_CLOSE_STRONG); new objects use
+// the HDF5 1.8 object format.
+Handle file_access_plist(const std::filesystem::path& path, std::string_view operation) {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
   if (fapl.id() < 0 || H5Pset_fclose_degree(fapl.id(), H5F_CLOSE_STRONG) < 0 ||
       H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
-    throw fail_create(innermost_error());
+    throw Error("HDF5: cannot " + std::string(operation) + " '" + path.string() +
+                "': " + innermost_error());
   }
-  const hid_t id = H5Fcreate(file.temp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
-  if (id < 0) throw fail_create(innermost_error());
+  return fapl;
+}
+
+}  // namespace
+
+File File::create(const std::filesystem::path& path) {
+  disable_auto_print();
+  if (path.empty() || !path.has_filename()) {
+    throw Error("HDF5: cannot create file '" + path.string() + "': not a file path");
+  }
+  Handle fapl = file_access_plist(path, "create file");
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
+  if (id < 0) {
+    throw Error("HDF5: cannot create file '" + path.string() + "': " + innermost_error());
+  }
+  File file;
   file.file_ = Handle(id);
+  file.path_ = path;
   file.writable_ = true;
   return file;
 }
@@ -1036,34 +1017,18 @@ File File::open_read(const std::filesystem::path& path) {
 File::File(File&& other) noexcept
     : file_(std::move(other.file_)),
       path_(std::move(other.path_)),
-      temp_path_(std::move(other.temp_path_)),
-      writable_(std::exchange(other.writable_, false)) {
-  other.temp_path_.clear();
-}
+      writable_(std::exchange(other.writable_, false)) {}
 
 File& File::operator=(File&& other) noexcept {
   if (this != &other) {
-    abandon();
     file_ = std::move(other.file_);
     path_ = std::move(other.path_);
-    temp_path_ = std::move(other.temp_path_);
     writable_ = std::exchange(other.writable_, false);
-    other.temp_path_.clear();
   }
   return *this;
 }
 
-File::~File() { abandon(); }
-
-void File::abandon() noexcept {
-  file_.reset();
-  if (writable_ && !temp_path_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove(temp_path_, ec);
-  }
-  writable_ = false;
-  temp_path_.clear();
-}
+File::~File() = default;
 
 Group File::root() const {
   if (!file_.valid()) {
@@ -1073,35 +1038,18 @@ Group File::root() const {
   return Group(make(H5Gopen2(file_.id(), "/", H5P_DEFAULT), file_.id(), "open group", "/"));
 }
 
-void File::commit() { commit_as(path_); }
-
-void File::commit_as(const std::filesystem::path& destination) {
-  path_ = destination;
-  if (!writable_ || !file_.valid()) {
-    throw Error("HDF5: cannot commit '" + path_.string() + "': the file is not open for writing");
+void File::close() {
+  if (file_.id() < 0) return;
+  if (writable_ && H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) {
+    const std::string cause = innermost_error();
+    file_.reset();
+    throw Error("HDF5: cannot flush '" + path_.string() + "': " + cause);
   }
-  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) {
-    throw Error("HDF5: cannot flush '" + temp_path_.string() + "': " + innermost_error());
-  }
+  writable_ = false;
   try {
     file_.close();  // H5F_CLOSE_STRONG: closes every object still open in the file
   } catch (const Error& e) {
-    throw Error("HDF5: cannot close '" + temp_path_.string() + "': " + e.what());
-  }
-  fsync_path(temp_path_, false);
-  std::error_code ec;
-  std::filesystem::rename(temp_path_, path_, ec);
-  if (ec) {
-    throw Error("HDF5: cannot rename '" + temp_path_.string() + "' to '" + path_.string() +
-                "': " + ec.message());
-  }
-  writable_ = false;
-  temp_path_.clear();
-  const std::filesystem::path parent = path_.parent_path();
-  try {
-    fsync_path(parent.empty() ? std::filesystem::path(".") : parent, true);
-  } catch (const Error&) {
-    // The rename is done; a failed directory fsync only weakens durability after a crash.
+    throw Error("HDF5: cannot close '" + path_.string() + "': " + e.what());
   }
 }
 

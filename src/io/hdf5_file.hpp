@@ -10,12 +10,11 @@
 // call from one writer thread only, so this wrapper does no locking. Never use these classes
 // (even on different files) from two threads at the same time.
 //
-// Lifetime: File::create writes to io::temporary_path(final_path) ("<final_path>.tmp-HOST-PID",
-// see output_file.hpp); commit() flushes, closes and
-// renames it atomically onto final_path. A File destroyed without commit() (exception, error)
-// deletes its temporary and leaves any existing file at final_path untouched. A writable File
-// is closed with H5F_CLOSE_STRONG: after commit() or destruction, every Group / Dataset obtained
-// from it is invalid (its destructor is harmless; using it throws Error).
+// Lifetime: File::create creates the file at the path it is given; the atomic replacement of an
+// output is io::AtomicOutput's (output_file.hpp): create the File at output.temporary(), write,
+// file.close(), output.commit(). A File is opened with H5F_CLOSE_STRONG: after close() or
+// destruction, every Group / Dataset obtained from it is invalid (its destructor is harmless;
+// using it throws Error).
 //
 // Attributes on datasets: every write_* returns the Dataset it created, so units can be attached
 // directly: `g.write_dataset("x", xs).set_attribute("units", "m");`. An existing dataset is
@@ -183,7 +182,7 @@ class AppendableBase : public Dataset {
 
 // A 1-D, chunked, extendible (H5S_UNLIMITED) dataset with shuffle + deflate, filled by append().
 // Created by Group::create_appendable<T> or Group::create_appendable_enum (T = int8_t; appended
-// values must be enum members). Data reaches the file at the latest on File::commit().
+// values must be enum members). Data reaches the file at the latest on File::close().
 template <Element T>
 class AppendableDataset : public detail::AppendableBase {
  public:
@@ -273,8 +272,9 @@ AppendableDataset<T> Group::create_appendable(std::string_view name, std::size_t
 
 class File {
  public:
-  // Creates io::temporary_path(final_path) (and missing parent directories) for writing.
-  static File create(const std::filesystem::path& final_path);
+  // Creates (truncating) the HDF5 file at `path`, for writing. Atomic replacement of an output is
+  // not done here: write to io::AtomicOutput::temporary() and commit it after close().
+  static File create(const std::filesystem::path& path);
   // Opens an existing file read-only.
   static File open_read(const std::filesystem::path& path);
 
@@ -282,30 +282,23 @@ class File {
   File& operator=(File&& other) noexcept;
   File(const File&) = delete;
   File& operator=(const File&) = delete;
-  // Without a prior commit(), a writable file's temporary is closed and deleted.
+  // Closes the file if still open, ignoring failures.
   ~File();
 
   Group root() const;
-  // Flushes, closes, fsyncs the temporary and renames it onto final_path (atomic replace).
-  // Afterwards the File is closed. Throws Error if not writable or on any failure (the
-  // temporary is then deleted by the destructor).
-  void commit();
-  // The same, renaming onto `destination` instead (e.g. the partial file of an interrupted run).
-  void commit_as(const std::filesystem::path& destination);
+  // Flushes (if writable) and closes the file; every Group / Dataset obtained from it is invalid
+  // afterwards. Throws Error on failure; does nothing if already closed.
+  void close();
 
   bool is_open() const noexcept { return file_.id() >= 0; }
   bool writable() const noexcept { return writable_; }
   const std::filesystem::path& path() const noexcept { return path_; }
-  // The temporary being written (empty for read-only or committed files).
-  const std::filesystem::path& temp_path() const noexcept { return temp_path_; }
 
  private:
   File() = default;
-  void abandon() noexcept;
 
   Handle file_;
   std::filesystem::path path_;
-  std::filesystem::path temp_path_;
   bool writable_ = false;
 };
 

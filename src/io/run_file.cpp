@@ -69,6 +69,7 @@ struct RunFileWriter::Impl {
   std::filesystem::path committed_path;
   const config::LoadedConfig* config = nullptr;
   int threads = 0;
+  std::optional<AtomicOutput> output;  // declared before file: the file is closed first
   std::optional<h5::File> file;
   std::vector<h5::AppendableDataset<double>> drawn;
   h5::AppendableDataset<std::int8_t> status, failure_mode, powered_flight_end;
@@ -95,7 +96,8 @@ RunFileWriter::~RunFileWriter() = default;
 void RunFileWriter::begin(const engine::RunLayout& layout) {
   Impl& m = *impl_;
   m.layout = &layout;
-  m.file.emplace(h5::File::create(m.path));
+  m.output.emplace(m.path);
+  m.file.emplace(h5::File::create(m.output->temporary()));
   h5::Group root = m.file->root();
   root.set_attribute("format", kRunFormat);
   root.set_attribute("format_version", kRunFormatVersion);
@@ -192,7 +194,8 @@ void RunFileWriter::finish(const engine::Summary& summary, engine::RunEnd end) {
   // An interrupted run keeps its finished samples (rows 0 .. samples-1, every column complete)
   // apart from the final path, so that a partial result never passes for the requested one.
   m.committed_path = end == engine::RunEnd::interrupted ? partial_path(m.path) : m.path;
-  m.file->commit_as(m.committed_path);
+  m.file->close();
+  m.output->commit_as(m.committed_path);
   // A partial file of an earlier interrupted run on this path is superseded by a complete one.
   if (end != engine::RunEnd::interrupted) {
     std::error_code ec;

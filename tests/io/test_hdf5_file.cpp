@@ -1,5 +1,6 @@
 // Tests of the RAII HDF5 wrapper (io/hdf5_file.hpp): round trips of every dataset and attribute
-// type, appendable chunked datasets, enums, atomic create/commit, errors and h5py interop.
+// type, appendable chunked datasets, enums, files written through io::AtomicOutput, errors and h5py
+// interop.
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "io/hdf5_file.hpp"
+#include "io/output_file.hpp"
 
 namespace h5 = launchmc::io::h5;
 namespace fs = std::filesystem;
@@ -127,7 +129,7 @@ TEST_F(Hdf5FileTest, RoundTripEveryDatasetType) {
     root.write_string_dataset("strings", strings);
     const std::vector<double> nan = {std::nan("")};
     root.write_dataset("nan", nan);
-    file.commit();
+    file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -181,7 +183,7 @@ TEST_F(Hdf5FileTest, RoundTripEveryAttributeType) {
     const std::vector<float> xs = {1.0f, 2.0f};
     root.write_dataset("d", xs).set_attribute("units", "m");
     root.dataset("d").set_attribute("scale", 2.0);
-    file.commit();
+    file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -243,7 +245,7 @@ TEST_F(Hdf5FileTest, EmptyDatasets) {
     auto app = root.create_appendable<double>("app");
     app.append(std::span<const double>{});
     EXPECT_EQ(app.size(), 0u);
-    file.commit();
+    file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -273,7 +275,7 @@ TEST_F(Hdf5FileTest, NumericConversionsThroughHdf5) {
     root.write_dataset("huge", std::vector<double>{1e300});
     root.write_dataset("negative", std::vector<std::int64_t>{-1});
     root.write_dataset("big_i64", std::vector<std::int64_t>{(std::int64_t{1} << 53) + 1});
-    file.commit();
+    file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -308,7 +310,7 @@ TEST_F(Hdf5FileTest, GroupsAndChildren) {
     root.write_dataset("m", std::vector<std::int32_t>{1});
     root.write_dataset("deep/er/d", std::vector<std::int32_t>{5});
     EXPECT_THROW(root.create_group("zeta"), h5::Error);  // exists already
-    file.commit();
+    file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -356,7 +358,7 @@ TYPED_TEST(AppendableTest, OddSizedAppendsAcrossChunksReadBackEqual) {
     app.append(value_at<T>(expected.size()));  // single element overload
     expected.push_back(value_at<T>(expected.size()));
     EXPECT_EQ(app.size(), expected.size());
-    file.commit();
+    file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -416,7 +418,7 @@ TEST_F(Hdf5FileTest, AppendableOptions) {
   EXPECT_EQ(root.read_doubles("strong"), (std::vector<double>{1.0, 2.0, 3.0}));
   std::vector<std::int32_t> both = values;
   both.insert(both.end(), values.begin(), values.end());
-  EXPECT_EQ(root.read_int32s("plain"), both);  // readable before commit
+  EXPECT_EQ(root.read_int32s("plain"), both);  // readable before close
   EXPECT_THROW(root.create_appendable<double>("bad_chunk", 0), h5::Error);
   EXPECT_THROW(root.create_appendable<double>("bad_level", 16, 10), h5::Error);
   EXPECT_THROW(root.create_appendable<double>("plain"), h5::Error);  // exists already
@@ -424,7 +426,7 @@ TEST_F(Hdf5FileTest, AppendableOptions) {
   EXPECT_THROW(strong.append(1.0), h5::Error);  // NOLINT(bugprone-use-after-move)
   moved_from.append(4.0);
   EXPECT_EQ(moved_from.size(), 4u);
-  file.commit();
+  file.close();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,7 +456,7 @@ TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
     const std::size_t before = app.size();
     EXPECT_THROW(app.append(std::vector<std::int8_t>{0, 3}), h5::Error);
     EXPECT_EQ(app.size(), before);
-    file.commit();
+    file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -495,13 +497,15 @@ TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Atomic create / commit
+// Files written through io::AtomicOutput (the policy of run_file.cpp and flight_report.cpp)
 
 void write_version(const fs::path& path, std::int64_t version) {
-  h5::File file = h5::File::create(path);
+  launchmc::io::AtomicOutput output(path);
+  h5::File file = h5::File::create(output.temporary());
   file.root().set_attribute("version", version);
   file.root().write_dataset("data", std::vector<std::int64_t>(100, version));
-  file.commit();
+  file.close();
+  output.commit();
 }
 
 std::int64_t read_version(const fs::path& path) {
@@ -509,27 +513,34 @@ std::int64_t read_version(const fs::path& path) {
   return file.root().attribute_int64("version");
 }
 
-TEST_F(Hdf5FileTest, CreateWritesATemporaryAndCommitRenamesIt) {
-  const fs::path path = dir_ / "sub" / "dir" / "run.h5";  // parents are created
+TEST_F(Hdf5FileTest, CreateWritesTheGivenPathAndCloseInvalidatesItsObjects) {
+  const fs::path path = dir_ / "run.h5";
   h5::File file = h5::File::create(path);
-  char host[256] = {};
-  ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
-  EXPECT_EQ(file.temp_path(),
-            fs::path(path.string() + ".tmp-" + host + "-" + std::to_string(::getpid())));
-  EXPECT_TRUE(fs::exists(file.temp_path()));
-  EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(fs::exists(path));
   EXPECT_TRUE(file.writable());
   h5::Group group = file.root().create_group("g");
   auto app = group.create_appendable<double>("x", 16);
   app.append(std::vector<double>(100, 1.5));
-  file.commit();  // objects still open are closed with the file (H5F_CLOSE_STRONG)
+  file.close();  // objects still open are closed with the file (H5F_CLOSE_STRONG)
   EXPECT_FALSE(file.is_open());
-  EXPECT_TRUE(fs::exists(path));
-  EXPECT_EQ(files_in(path.parent_path()), std::vector<std::string>{"run.h5"});
+  EXPECT_EQ(files_in(dir_), std::vector<std::string>{"run.h5"});
   EXPECT_THROW(group.create_group("late"), h5::Error);
   EXPECT_THROW(app.append(1.0), h5::Error);
-  EXPECT_THROW(file.commit(), h5::Error);
   EXPECT_THROW(file.root(), h5::Error);
+  file.close();  // closing again does nothing
+  EXPECT_EQ(h5::File::open_read(path).root().read_doubles("g/x"), std::vector<double>(100, 1.5));
+}
+
+TEST_F(Hdf5FileTest, AtomicOutputCommitsTheClosedFile) {
+  const fs::path path = dir_ / "sub" / "dir" / "run.h5";  // AtomicOutput creates the parents
+  launchmc::io::AtomicOutput output(path);
+  h5::File file = h5::File::create(output.temporary());
+  file.root().create_group("g").create_appendable<double>("x", 16).append(
+      std::vector<double>(100, 1.5));
+  EXPECT_FALSE(fs::exists(path));
+  file.close();
+  output.commit();
+  EXPECT_EQ(files_in(path.parent_path()), std::vector<std::string>{"run.h5"});
   EXPECT_EQ(h5::File::open_read(path).root().read_doubles("g/x"), std::vector<double>(100, 1.5));
 }
 
@@ -538,7 +549,8 @@ TEST_F(Hdf5FileTest, DestroyWithoutCommitKeepsTheOldFile) {
   write_version(path, 1);
   const auto old_size = fs::file_size(path);
   {
-    h5::File file = h5::File::create(path);
+    launchmc::io::AtomicOutput output(path);
+    h5::File file = h5::File::create(output.temporary());
     file.root().set_attribute("version", std::int64_t{2});
     file.root().write_dataset("data", std::vector<std::int64_t>(100000, 2));
     EXPECT_EQ(files_in(dir_).size(), 2u);  // old file + temporary
@@ -557,12 +569,14 @@ TEST_F(Hdf5FileTest, ExceptionWhileWritingLeavesNoTemporary) {
   write_version(path, 1);
   EXPECT_THROW(
       {
-        h5::File file = h5::File::create(path);
+        launchmc::io::AtomicOutput output(path);
+        h5::File file = h5::File::create(output.temporary());
         h5::Group root = file.root();
         root.set_attribute("version", std::int64_t{2});
         root.write_dataset("data", std::vector<double>{1.0});
         root.write_dataset("data", std::vector<double>{2.0});  // duplicate name: throws
-        file.commit();
+        file.close();
+        output.commit();
       },
       h5::Error);
   EXPECT_EQ(read_version(path), 1);
@@ -571,7 +585,8 @@ TEST_F(Hdf5FileTest, ExceptionWhileWritingLeavesNoTemporary) {
   // Same with a non-HDF5 exception in the middle of writing.
   EXPECT_THROW(
       {
-        h5::File file = h5::File::create(path);
+        launchmc::io::AtomicOutput output(path);
+        h5::File file = h5::File::create(output.temporary());
         file.root().set_attribute("version", std::int64_t{2});
         throw std::runtime_error("simulation failed");
       },
@@ -580,19 +595,20 @@ TEST_F(Hdf5FileTest, ExceptionWhileWritingLeavesNoTemporary) {
   EXPECT_EQ(files_in(dir_), std::vector<std::string>{"result.h5"});
 }
 
-TEST_F(Hdf5FileTest, MoveKeepsOwnershipOfTheTemporary) {
+TEST_F(Hdf5FileTest, MoveKeepsTheOpenFile) {
   const fs::path path = dir_ / "moved.h5";
   h5::File a = h5::File::create(path);
   a.root().set_attribute("version", std::int64_t{7});
   h5::File b = std::move(a);
-  EXPECT_FALSE(a.writable());  // NOLINT(bugprone-use-after-move)
-  EXPECT_THROW(a.commit(), h5::Error);
-  b.commit();
+  EXPECT_FALSE(a.is_open());  // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(a.root(), h5::Error);
+  b.close();
   EXPECT_EQ(read_version(path), 7);
   h5::File c = h5::File::create(dir_ / "other.h5");
-  c = h5::File::create(dir_ / "third.h5");  // the first temporary is discarded
-  c.commit();
-  EXPECT_EQ(files_in(dir_), (std::vector<std::string>{"moved.h5", "third.h5"}));
+  c = h5::File::create(dir_ / "third.h5");  // the first file is closed
+  c.root().set_attribute("version", std::int64_t{3});
+  c.close();
+  EXPECT_EQ(read_version(dir_ / "third.h5"), 3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -610,7 +626,7 @@ TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
     h5::File file = h5::File::create(path);
     file.root().create_group("grp").write_dataset("x", std::vector<double>{1.0});
     file.root().write_string_dataset("s", {"a"});
-    file.commit();
+    file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -633,7 +649,6 @@ TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
   h5::Group writable_handle = root.open_group("grp");
   EXPECT_THROW(writable_handle.create_group("new"), h5::Error);
   EXPECT_THROW(writable_handle.set_attribute("a", 1.0), h5::Error);
-  EXPECT_THROW(file.commit(), h5::Error);
   // Default-constructed objects.
   h5::Group empty;
   EXPECT_FALSE(empty.valid());
@@ -643,7 +658,7 @@ TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
   std::ofstream(dir_ / "text.h5") << "not hdf5";
   message = error_message([&] { h5::File::open_read(dir_ / "text.h5"); });
   EXPECT_NE(message.find("text.h5"), std::string::npos) << message;
-  // Parent is a regular file: directories cannot be created.
+  // Parent is a regular file.
   message = error_message([&] { h5::File::create(dir_ / "text.h5" / "x.h5"); });
   EXPECT_NE(message.find("x.h5"), std::string::npos) << message;
   // HDF5's automatic error stack printing is off.
@@ -688,7 +703,7 @@ TEST_F(Hdf5FileTest, H5pyReadsTheFile) {
     }
     auto phases = results.create_appendable_enum("phases", {{"a", 3}, {"b", -2}}, 4, 1);
     phases.append(std::vector<std::int8_t>{3, -2, 3, 3, -2});
-    file.commit();
+    file.close();
   }
   const fs::path script = dir_ / "check.py";
   std::ofstream(script) << R"PY(
