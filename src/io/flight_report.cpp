@@ -202,9 +202,9 @@ void write_track(h5::Group& group, const flight::Environment& env,
                           p.mass_kg, y[0], y[1], y[2], y[3], y[4], y[5]};
     for (std::size_t c = 0; c < cols.size(); ++c) cols[c].values.push_back(row[c]);
   }
-  group.write_dataset("time_s", std::span<const double>(track.t_s)).set_attribute("units", "s");
+  group.write("time_s", std::span<const double>(track.t_s)).set_attribute("units", "s");
   for (const auto& c : cols)
-    group.write_dataset(c.name, std::span<const double>(c.values)).set_attribute("units", c.units);
+    group.write(c.name, std::span<const double>(c.values)).set_attribute("units", c.units);
   if (!with_thrust) return;
   // The thrust: magnitude, and its direction as pitch above the local geodetic horizontal and
   // heading clockwise from north (NaN while there is none, heading also NaN within 0.1 deg of
@@ -225,9 +225,9 @@ void write_track(h5::Group& group, const flight::Environment& env,
                                                  th.direction_eci.dot(air.north_eci)) * rad_to_deg);
     }
   }
-  group.write_dataset("thrust_N", std::span<const double>(thrust_N)).set_attribute("units", "N");
-  group.write_dataset("thrust_pitch_deg", std::span<const double>(pitch_deg)).set_attribute("units", "deg");
-  group.write_dataset("thrust_heading_deg", std::span<const double>(heading_deg)).set_attribute("units", "deg");
+  group.write("thrust_N", std::span<const double>(thrust_N)).set_attribute("units", "N");
+  group.write("thrust_pitch_deg", std::span<const double>(pitch_deg)).set_attribute("units", "deg");
+  group.write("thrust_heading_deg", std::span<const double>(heading_deg)).set_attribute("units", "deg");
 }
 
 }  // namespace
@@ -278,12 +278,12 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
     lat.push_back(p.lat_deg);
     lon.push_back(p.lon_deg);
   }
-  events.write_string_dataset("name", names);
-  events.write_dataset("time_s", std::span<const double>(t)).set_attribute("units", "s");
-  events.write_dataset("alt_m", std::span<const double>(alt)).set_attribute("units", "m");
-  events.write_dataset("speed_mps", std::span<const double>(speed)).set_attribute("units", "m/s");
-  events.write_dataset("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
-  events.write_dataset("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
+  events.write<std::string>("name", names);
+  events.write("time_s", std::span<const double>(t)).set_attribute("units", "s");
+  events.write("alt_m", std::span<const double>(alt)).set_attribute("units", "m");
+  events.write("speed_mps", std::span<const double>(speed)).set_attribute("units", "m/s");
+  events.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
+  events.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
 
   if (r.insertion) {
     h5::Group ins = root.create_group("insertion");

@@ -155,12 +155,12 @@ TypePair types_of(detail::ElementType type) {
   throw Error("HDF5: unknown element type");
 }
 
-template <Element T>
+template <Number T>
 hid_t memory_type_of() {
   return types_of(detail::element_type_of<T>()).memory;
 }
 
-template <Element T>
+template <Number T>
 const char* type_name_of() {
   if constexpr (std::same_as<T, double>) return "double";
   if constexpr (std::same_as<T, float>) return "float";
@@ -344,7 +344,7 @@ Handle open_attribute(hid_t obj, std::string_view name, std::string_view operati
   return make(H5Aopen(obj, c_name.c_str(), H5P_DEFAULT), obj, operation, "");
 }
 
-template <Element T>
+template <Number T>
 std::vector<T> read_numeric_dataset(hid_t loc, std::string_view name) {
   const std::string operation = std::string("read ") + type_name_of<T>() + " values of dataset";
   Handle dataset = open_dataset(loc, name, operation);
@@ -371,7 +371,7 @@ std::vector<T> read_numeric_dataset(hid_t loc, std::string_view name) {
   return values;
 }
 
-template <Element T>
+template <Number T>
 void read_numeric_range(hid_t loc, std::string_view name, std::size_t offset, std::size_t count,
                         std::vector<T>& out) {
   const std::string operation = std::string("read a range of ") + type_name_of<T>() + " values of dataset";
@@ -396,7 +396,7 @@ void read_numeric_range(hid_t loc, std::string_view name, std::size_t offset, st
                operation, "");
 }
 
-template <Element T>
+template <Number T>
 std::vector<T> read_numeric_attribute(hid_t obj, std::string_view name) {
   const std::string operation = attribute_operation(std::string("read ") + type_name_of<T>(), name);
   Handle attribute = open_attribute(obj, name, operation);
@@ -413,7 +413,7 @@ std::vector<T> read_numeric_attribute(hid_t obj, std::string_view name) {
   return values;
 }
 
-template <Element T>
+template <Number T>
 T read_scalar_attribute(hid_t obj, std::string_view name) {
   const std::vector<T> values = read_numeric_attribute<T>(obj, name);
   if (values.size() != 1) {
@@ -486,13 +486,6 @@ void write_attribute(hid_t obj, std::string_view name, hid_t file_type, hid_t me
   if (has_data) {
     check_status(H5Awrite(attribute.id(), memory_type, data), obj, operation, "");
   }
-}
-
-void write_scalar_attribute(hid_t obj, std::string_view name, detail::ElementType type,
-                            const void* value) {
-  const TypePair types = types_of(type);
-  Handle space = make(H5Screate(H5S_SCALAR), obj, attribute_operation("write", name), "");
-  write_attribute(obj, name, types.file, types.memory, space.id(), value, true);
 }
 
 // Creates a 1-D dataset of `count` elements and writes data (if count > 0).
@@ -633,7 +626,7 @@ void Object::require_valid(std::string_view operation) const {
   }
 }
 
-void Object::set_attribute(std::string_view name, std::string_view value) {
+void Object::write_string_attribute(std::string_view name, std::string_view value) {
   require_valid("write attribute of");
   const std::string operation = attribute_operation("write", name);
   const std::string text = to_c_string(value, id(), operation, "");
@@ -643,28 +636,15 @@ void Object::set_attribute(std::string_view name, std::string_view value) {
   write_attribute(id(), name, type.id(), type.id(), space.id(), &pointer, true);
 }
 
-void Object::set_attribute(std::string_view name, double value) {
+void Object::write_number_attribute(std::string_view name, detail::ElementType type,
+                                    const void* data, std::size_t count, bool scalar) {
   require_valid("write attribute of");
-  write_scalar_attribute(id(), name, detail::ElementType::kFloat64, &value);
-}
-
-void Object::set_attribute(std::string_view name, std::int64_t value) {
-  require_valid("write attribute of");
-  write_scalar_attribute(id(), name, detail::ElementType::kInt64, &value);
-}
-
-void Object::set_attribute(std::string_view name, std::uint64_t value) {
-  require_valid("write attribute of");
-  write_scalar_attribute(id(), name, detail::ElementType::kUInt64, &value);
-}
-
-void Object::set_attribute(std::string_view name, std::span<const double> values) {
-  require_valid("write attribute of");
-  const hsize_t dims[1] = {values.size()};
-  Handle space =
-      make(H5Screate_simple(1, dims, nullptr), id(), attribute_operation("write", name), "");
-  write_attribute(id(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.id(), values.data(),
-                  !values.empty());
+  const std::string operation = attribute_operation("write", name);
+  const hsize_t dims[1] = {count};
+  Handle space = make(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, nullptr), id(),
+                      operation, "");
+  const TypePair types = types_of(type);
+  write_attribute(id(), name, types.file, types.memory, space.id(), data, count > 0);
 }
 
 bool Object::has_attribute(std::string_view name) const {
@@ -676,35 +656,24 @@ bool Object::has_attribute(std::string_view name) const {
   return exists > 0;
 }
 
-std::string Object::attribute_string(std::string_view name) const {
+template <Element T>
+T Object::attribute(std::string_view name) const {
   require_valid("read attribute of");
-  const std::string operation = attribute_operation("read string", name);
-  const std::string child;
-  Handle attribute = open_attribute(id(), name, operation);
-  Handle space = make(H5Aget_space(attribute.id()), id(), operation, child);
-  Handle file_type = make(H5Aget_type(attribute.id()), id(), operation, child);
-  const std::size_t count = element_count(space.id(), id(), operation, child);
-  if (count != 1) {
-    fail(id(), operation, child, "has " + std::to_string(count) + " elements, expected 1");
+  if constexpr (std::same_as<T, std::string>) {
+    const std::string operation = attribute_operation("read string", name);
+    Handle attribute = open_attribute(id(), name, operation);
+    Handle space = make(H5Aget_space(attribute.id()), id(), operation, "");
+    Handle file_type = make(H5Aget_type(attribute.id()), id(), operation, "");
+    const std::size_t count = element_count(space.id(), id(), operation, "");
+    if (count != 1) {
+      fail(id(), operation, "", "has " + std::to_string(count) + " elements, expected 1");
+    }
+    return read_string_values(attribute.id(), true, file_type.id(), space.id(), count, id(),
+                              operation, "")
+        .front();
+  } else {
+    return read_scalar_attribute<T>(id(), name);
   }
-  return read_string_values(attribute.id(), true, file_type.id(), space.id(), count, id(),
-                            operation, child)
-      .front();
-}
-
-double Object::attribute_double(std::string_view name) const {
-  require_valid("read attribute of");
-  return read_scalar_attribute<double>(id(), name);
-}
-
-std::int64_t Object::attribute_int64(std::string_view name) const {
-  require_valid("read attribute of");
-  return read_scalar_attribute<std::int64_t>(id(), name);
-}
-
-std::uint64_t Object::attribute_uint64(std::string_view name) const {
-  require_valid("read attribute of");
-  return read_scalar_attribute<std::uint64_t>(id(), name);
 }
 
 std::vector<double> Object::attribute_doubles(std::string_view name) const {
@@ -804,47 +773,24 @@ std::vector<std::string> Group::children() const {
   return names;
 }
 
-Dataset Group::write_numeric(std::string_view name, const void* data, std::size_t count,
-                             detail::ElementType type) {
+template <Element T>
+Dataset Group::write(std::string_view name, std::span<const T> values) {
   require_valid("write dataset in");
-  const TypePair types = types_of(type);
-  return write_1d(id(), name, types.file, types.memory, data, count);
-}
-
-Dataset Group::write_dataset(std::string_view name, std::span<const double> values) {
-  return write_numeric(name, values.data(), values.size(), detail::ElementType::kFloat64);
-}
-Dataset Group::write_dataset(std::string_view name, std::span<const float> values) {
-  return write_numeric(name, values.data(), values.size(), detail::ElementType::kFloat32);
-}
-Dataset Group::write_dataset(std::string_view name, std::span<const std::int8_t> values) {
-  return write_numeric(name, values.data(), values.size(), detail::ElementType::kInt8);
-}
-Dataset Group::write_dataset(std::string_view name, std::span<const std::uint8_t> values) {
-  return write_numeric(name, values.data(), values.size(), detail::ElementType::kUInt8);
-}
-Dataset Group::write_dataset(std::string_view name, std::span<const std::int32_t> values) {
-  return write_numeric(name, values.data(), values.size(), detail::ElementType::kInt32);
-}
-Dataset Group::write_dataset(std::string_view name, std::span<const std::int64_t> values) {
-  return write_numeric(name, values.data(), values.size(), detail::ElementType::kInt64);
-}
-Dataset Group::write_dataset(std::string_view name, std::span<const std::uint64_t> values) {
-  return write_numeric(name, values.data(), values.size(), detail::ElementType::kUInt64);
-}
-
-Dataset Group::write_string_dataset(std::string_view name, const std::vector<std::string>& values) {
-  require_valid("write dataset in");
-  std::vector<const char*> pointers;
-  pointers.reserve(values.size());
-  for (const std::string& value : values) {
-    if (value.find('\0') != std::string::npos) {
-      fail(id(), "write dataset", name, "string contains a NUL character");
+  if constexpr (std::same_as<T, std::string>) {
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const std::string& value : values) {
+      if (value.find('\0') != std::string::npos) {
+        fail(id(), "write dataset", name, "string contains a NUL character");
+      }
+      pointers.push_back(value.c_str());
     }
-    pointers.push_back(value.c_str());
+    Handle type = vlen_utf8_type(id());
+    return write_1d(id(), name, type.id(), type.id(), pointers.data(), pointers.size());
+  } else {
+    const TypePair types = types_of(detail::element_type_of<T>());
+    return write_1d(id(), name, types.file, types.memory, values.data(), values.size());
   }
-  Handle type = vlen_utf8_type(id());
-  return write_1d(id(), name, type.id(), type.id(), pointers.data(), pointers.size());
 }
 
 Dataset Group::write_enum_dataset(std::string_view name, std::span<const std::int8_t> values,
@@ -856,62 +802,30 @@ Dataset Group::write_enum_dataset(std::string_view name, std::span<const std::in
   return write_1d(id(), name, type.id(), type.id(), values.data(), values.size());
 }
 
+template <Number T>
 void Group::read_range(std::string_view name, std::size_t offset, std::size_t count,
-                       std::vector<double>& out) const {
+                       std::vector<T>& out) const {
   require_valid("read a range of a dataset");
-  read_numeric_range<double>(id(), name, offset, count, out);
+  read_numeric_range<T>(id(), name, offset, count, out);
 }
-void Group::read_range(std::string_view name, std::size_t offset, std::size_t count,
-                       std::vector<std::int8_t>& out) const {
-  require_valid("read a range of a dataset");
-  read_numeric_range<std::int8_t>(id(), name, offset, count, out);
-}
-void Group::read_range(std::string_view name, std::size_t offset, std::size_t count,
-                       std::vector<std::int64_t>& out) const {
-  require_valid("read a range of a dataset");
-  read_numeric_range<std::int64_t>(id(), name, offset, count, out);
-}
+
 std::size_t Group::dataset_size(std::string_view name) const { return dataset(name).size(); }
 
-std::vector<double> Group::read_doubles(std::string_view name) const {
+template <Element T>
+std::vector<T> Group::read(std::string_view name) const {
   require_valid("read dataset in");
-  return read_numeric_dataset<double>(id(), name);
-}
-std::vector<float> Group::read_floats(std::string_view name) const {
-  require_valid("read dataset in");
-  return read_numeric_dataset<float>(id(), name);
-}
-std::vector<std::int8_t> Group::read_int8s(std::string_view name) const {
-  require_valid("read dataset in");
-  return read_numeric_dataset<std::int8_t>(id(), name);
-}
-std::vector<std::uint8_t> Group::read_uint8s(std::string_view name) const {
-  require_valid("read dataset in");
-  return read_numeric_dataset<std::uint8_t>(id(), name);
-}
-std::vector<std::int32_t> Group::read_int32s(std::string_view name) const {
-  require_valid("read dataset in");
-  return read_numeric_dataset<std::int32_t>(id(), name);
-}
-std::vector<std::int64_t> Group::read_int64s(std::string_view name) const {
-  require_valid("read dataset in");
-  return read_numeric_dataset<std::int64_t>(id(), name);
-}
-std::vector<std::uint64_t> Group::read_uint64s(std::string_view name) const {
-  require_valid("read dataset in");
-  return read_numeric_dataset<std::uint64_t>(id(), name);
-}
-
-std::vector<std::string> Group::read_strings(std::string_view name) const {
-  require_valid("read dataset in");
-  const std::string operation = "read string dataset";
-  Handle dataset = open_dataset(id(), name, operation);
-  const hid_t ds = dataset.id();
-  Handle space = make(H5Dget_space(ds), ds, operation, "");
-  Handle file_type = make(H5Dget_type(ds), ds, operation, "");
-  if (H5Sget_simple_extent_ndims(space.id()) != 1) fail(ds, operation, "", "dataset is not 1-D");
-  const std::size_t count = element_count(space.id(), ds, operation, "");
-  return read_string_values(ds, false, file_type.id(), space.id(), count, ds, operation, "");
+  if constexpr (std::same_as<T, std::string>) {
+    const std::string operation = "read string dataset";
+    Handle dataset = open_dataset(id(), name, operation);
+    const hid_t ds = dataset.id();
+    Handle space = make(H5Dget_space(ds), ds, operation, "");
+    Handle file_type = make(H5Dget_type(ds), ds, operation, "");
+    if (H5Sget_simple_extent_ndims(space.id()) != 1) fail(ds, operation, "", "dataset is not 1-D");
+    const std::size_t count = element_count(space.id(), ds, operation, "");
+    return read_string_values(ds, false, file_type.id(), space.id(), count, ds, operation, "");
+  } else {
+    return read_numeric_dataset<T>(id(), name);
+  }
 }
 
 EnumMembers Group::enum_members(std::string_view name) const {
@@ -953,10 +867,10 @@ detail::AppendableBase Group::create_appendable_numeric(std::string_view name,
                                 deflate_level);
 }
 
-AppendableDataset<std::int8_t> Group::create_appendable_enum(std::string_view name,
-                                                             const EnumMembers& members,
-                                                             std::size_t chunk_elems,
-                                                             int deflate_level) {
+AppendableDataset<std::int8_t> Group::create_appendable(std::string_view name,
+                                                        const EnumMembers& members,
+                                                        std::size_t chunk_elems,
+                                                        int deflate_level) {
   require_valid("create dataset in");
   std::vector<bool> allowed;
   Handle type = make_enum_type(id(), name, members, allowed);
@@ -1052,5 +966,27 @@ void File::close() {
     throw Error("HDF5: cannot close '" + path_.string() + "': " + e.what());
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The templates of the header, for every element kind (other types fail their concept at the
+// call, so they never reach the linker).
+
+#define LAUNCHMC_H5_INSTANTIATE_NUMBER(T)                                                        \
+  template std::vector<T> Group::read<T>(std::string_view) const;                                \
+  template void Group::read_range<T>(std::string_view, std::size_t, std::size_t, std::vector<T>&) \
+      const;                                                                                     \
+  template Dataset Group::write<T>(std::string_view, std::span<const T>);                        \
+  template T Object::attribute<T>(std::string_view) const;
+LAUNCHMC_H5_INSTANTIATE_NUMBER(double)
+LAUNCHMC_H5_INSTANTIATE_NUMBER(float)
+LAUNCHMC_H5_INSTANTIATE_NUMBER(std::int8_t)
+LAUNCHMC_H5_INSTANTIATE_NUMBER(std::uint8_t)
+LAUNCHMC_H5_INSTANTIATE_NUMBER(std::int32_t)
+LAUNCHMC_H5_INSTANTIATE_NUMBER(std::int64_t)
+LAUNCHMC_H5_INSTANTIATE_NUMBER(std::uint64_t)
+#undef LAUNCHMC_H5_INSTANTIATE_NUMBER
+template std::vector<std::string> Group::read<std::string>(std::string_view) const;
+template Dataset Group::write<std::string>(std::string_view, std::span<const std::string>);
+template std::string Object::attribute<std::string>(std::string_view) const;
 
 }  // namespace launchmc::io::h5

@@ -16,8 +16,12 @@
 // destruction, every Group / Dataset obtained from it is invalid (its destructor is harmless;
 // using it throws Error).
 //
-// Attributes on datasets: every write_* returns the Dataset it created, so units can be attached
-// directly: `g.write_dataset("x", xs).set_attribute("units", "m");`. An existing dataset is
+// One template per operation, constrained by a concept naming the element kinds it takes (Number,
+// Element, Attribute below): write<T>, read<T>, read_range<T>, create_appendable<T>, set_attribute,
+// attribute<T>; enums are int8 codes with their EnumMembers.
+//
+// Attributes on datasets: write<T> returns the Dataset it created, so units can be attached
+// directly: `g.write<double>("x", xs).set_attribute("units", "m");`. An existing dataset is
 // reached with `g.dataset("x")`, and AppendableDataset is a Dataset too.
 //
 // File layout choices: numbers are stored little-endian (IEEE f32/f64, two's complement ints);
@@ -77,12 +81,27 @@ class Handle {
   Hid id_ = -1;
 };
 
-// Element types of numeric datasets.
+// The numbers of datasets and attributes, each stored as its own little-endian HDF5 type.
 template <class T>
-concept Element =
+concept Number =
     std::same_as<T, double> || std::same_as<T, float> || std::same_as<T, std::int8_t> ||
     std::same_as<T, std::uint8_t> || std::same_as<T, std::int32_t> ||
     std::same_as<T, std::int64_t> || std::same_as<T, std::uint64_t>;
+
+// The element kinds of 1-D datasets (write, read) and of scalar attributes (attribute): numbers
+// and variable-length UTF-8 strings (std::string, no '\0' inside). The third kind, enums, are
+// int8 codes with their EnumMembers: created by create_appendable(name, members), read as codes
+// by read<std::int8_t> and read_range.
+template <class T>
+concept Element = Number<T> || std::same_as<T, std::string>;
+
+// What set_attribute stores, and as what: anything convertible to std::string_view as a scalar
+// variable-length UTF-8 string; floating point as scalar f64; other integers (not bool) widened
+// to scalar int64 or uint64 by signedness; a contiguous range of double as 1-D f64.
+template <class T>
+concept Attribute = std::convertible_to<const T&, std::string_view> ||
+                    (std::is_arithmetic_v<T> && !std::same_as<T, bool>) ||
+                    std::convertible_to<const T&, std::span<const double>>;
 
 // Members of an enum type with base int8: (name, value) pairs. Names and values must be unique.
 using EnumMembers = std::vector<std::pair<std::string, std::int8_t>>;
@@ -90,7 +109,7 @@ using EnumMembers = std::vector<std::pair<std::string, std::int8_t>>;
 namespace detail {
 enum class ElementType { kFloat64, kFloat32, kInt8, kUInt8, kInt32, kInt64, kUInt64 };
 
-template <Element T>
+template <Number T>
 consteval ElementType element_type_of() {
   if constexpr (std::same_as<T, double>) return ElementType::kFloat64;
   if constexpr (std::same_as<T, float>) return ElementType::kFloat32;
@@ -112,30 +131,31 @@ class Object {
   // Absolute HDF5 path of the object, e.g. "/results/x".
   std::string path() const;
 
-  // Scalar variable-length UTF-8 string (must not contain '\0').
-  void set_attribute(std::string_view name, std::string_view value);
-  void set_attribute(std::string_view name, const char* value) {
-    set_attribute(name, std::string_view(value));
-  }
-  void set_attribute(std::string_view name, double value);                    // scalar IEEE f64
-  void set_attribute(std::string_view name, std::int64_t value);              // scalar int64
-  void set_attribute(std::string_view name, std::uint64_t value);             // scalar uint64
-  void set_attribute(std::string_view name, std::span<const double> values);  // 1-D f64
-  // Other integers (int, unsigned, long long, ...) are stored as int64 / uint64 by signedness.
-  template <std::integral I>
-  requires(!std::same_as<I, bool>) void set_attribute(std::string_view name, I value) {
-    if constexpr (std::is_signed_v<I>) {
-      set_attribute(name, static_cast<std::int64_t>(value));
+  // Creates or replaces attribute `name` (kinds and stored types: see Attribute).
+  template <Attribute T>
+  void set_attribute(std::string_view name, const T& value) {
+    if constexpr (std::convertible_to<const T&, std::string_view>) {
+      write_string_attribute(name, std::string_view(value));
+    } else if constexpr (std::is_floating_point_v<T>) {
+      const double v = value;
+      write_number_attribute(name, detail::ElementType::kFloat64, &v, 1, true);
+    } else if constexpr (std::is_arithmetic_v<T> && std::is_signed_v<T>) {
+      const std::int64_t v = value;
+      write_number_attribute(name, detail::ElementType::kInt64, &v, 1, true);
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      const std::uint64_t v = value;
+      write_number_attribute(name, detail::ElementType::kUInt64, &v, 1, true);
     } else {
-      set_attribute(name, static_cast<std::uint64_t>(value));
+      const std::span<const double> v(value);
+      write_number_attribute(name, detail::ElementType::kFloat64, v.data(), v.size(), false);
     }
   }
 
   bool has_attribute(std::string_view name) const;
-  std::string attribute_string(std::string_view name) const;  // vlen or fixed-length string
-  double attribute_double(std::string_view name) const;       // scalar or one element
-  std::int64_t attribute_int64(std::string_view name) const;
-  std::uint64_t attribute_uint64(std::string_view name) const;
+  // A scalar (or one-element) attribute: std::string from a variable- or fixed-length string,
+  // a Number converted through HDF5 from any stored number (lossy conversions throw Error).
+  template <Element T>
+  T attribute(std::string_view name) const;
   std::vector<double> attribute_doubles(std::string_view name) const;  // scalar or 1-D
 
  protected:
@@ -144,6 +164,12 @@ class Object {
   void require_valid(std::string_view operation) const;
 
   Handle handle_;
+
+ private:
+  void write_string_attribute(std::string_view name, std::string_view value);
+  // scalar: a scalar dataspace (count must be 1); otherwise 1-D of count elements.
+  void write_number_attribute(std::string_view name, detail::ElementType type, const void* data,
+                              std::size_t count, bool scalar);
 };
 
 // A dataset, returned by the write_* functions of Group and by Group::dataset().
@@ -181,9 +207,9 @@ class AppendableBase : public Dataset {
 }  // namespace detail
 
 // A 1-D, chunked, extendible (H5S_UNLIMITED) dataset with shuffle + deflate, filled by append().
-// Created by Group::create_appendable<T> or Group::create_appendable_enum (T = int8_t; appended
-// values must be enum members). Data reaches the file at the latest on File::close().
-template <Element T>
+// Created by Group::create_appendable<T>, or by Group::create_appendable(name, members) for an
+// enum (T = int8_t; appended values must be enum members). Data reaches the file at the latest on File::close().
+template <Number T>
 class AppendableDataset : public detail::AppendableBase {
  public:
   AppendableDataset() = default;
@@ -210,65 +236,45 @@ class Group : public Object {
   // Names of the direct children (groups and datasets), sorted.
   std::vector<std::string> children() const;
 
-  // One-shot 1-D contiguous datasets; empty spans give datasets of shape (0,).
-  Dataset write_dataset(std::string_view name, std::span<const double> values);
-  Dataset write_dataset(std::string_view name, std::span<const float> values);
-  Dataset write_dataset(std::string_view name, std::span<const std::int8_t> values);
-  Dataset write_dataset(std::string_view name, std::span<const std::uint8_t> values);
-  Dataset write_dataset(std::string_view name, std::span<const std::int32_t> values);
-  Dataset write_dataset(std::string_view name, std::span<const std::int64_t> values);
-  Dataset write_dataset(std::string_view name, std::span<const std::uint64_t> values);
-  // Variable-length UTF-8 strings (no '\0' inside).
-  Dataset write_string_dataset(std::string_view name, const std::vector<std::string>& values);
+  // A one-shot 1-D contiguous dataset of the values (an empty span gives shape (0,)), e.g.
+  // write<double>("x", xs), write("x", std::span<const double>(xs)), write<std::string>(...).
+  template <Element T>
+  Dataset write(std::string_view name, std::span<const T> values);
   // HDF5 enum type with base int8 (h5py: h5py.check_enum_dtype); every value must be a member.
   Dataset write_enum_dataset(std::string_view name, std::span<const std::int8_t> values,
                              const EnumMembers& members);
 
-  // Readers of 1-D datasets. Integer, float and enum datasets convert to the requested type
-  // through HDF5 (int32 read as double works); lossy conversions throw Error.
-  std::vector<double> read_doubles(std::string_view name) const;
-  // Rows [offset, offset + count) of a 1-D dataset, for reading large files in slices. Numeric
-  // datasets (with HDF5's conversion) and int8-based enums (read as their integer codes).
+  // The whole of a 1-D dataset. Numbers convert to T through HDF5 (int32 read as double works;
+  // lossy conversions throw Error); enums read as their codes; strings: variable or fixed length.
+  template <Element T>
+  std::vector<T> read(std::string_view name) const;
+  // Rows [offset, offset + count) of a 1-D dataset into out (resized), for reading large files in
+  // slices: numbers with HDF5's conversion, int8-based enums as their codes (T = int8_t).
+  template <Number T>
   void read_range(std::string_view name, std::size_t offset, std::size_t count,
-                  std::vector<double>& out) const;
-  void read_range(std::string_view name, std::size_t offset, std::size_t count,
-                  std::vector<std::int8_t>& out) const;
-  void read_range(std::string_view name, std::size_t offset, std::size_t count,
-                  std::vector<std::int64_t>& out) const;
+                  std::vector<T>& out) const;
   std::size_t dataset_size(std::string_view name) const;
-  std::vector<float> read_floats(std::string_view name) const;
-  std::vector<std::int8_t> read_int8s(std::string_view name) const;
-  std::vector<std::uint8_t> read_uint8s(std::string_view name) const;
-  std::vector<std::int32_t> read_int32s(std::string_view name) const;
-  std::vector<std::int64_t> read_int64s(std::string_view name) const;
-  std::vector<std::uint64_t> read_uint64s(std::string_view name) const;
-  std::vector<std::string> read_strings(std::string_view name) const;  // vlen or fixed length
   // Members of an enum dataset (base must be 8-bit), in the type's member order.
   EnumMembers enum_members(std::string_view name) const;
 
   // Appendable datasets: chunk_elems > 0 elements per chunk, deflate_level in 0..9 (0 disables
   // both shuffle and deflate; otherwise shuffle + deflate are applied).
-  template <Element T>
+  template <Number T>
   AppendableDataset<T> create_appendable(std::string_view name, std::size_t chunk_elems = 4096,
-                                         int deflate_level = 4);
-  AppendableDataset<std::int8_t> create_appendable_enum(std::string_view name,
-                                                        const EnumMembers& members,
-                                                        std::size_t chunk_elems = 4096,
-                                                        int deflate_level = 4);
+                                         int deflate_level = 4) {
+    return AppendableDataset<T>(
+        create_appendable_numeric(name, detail::element_type_of<T>(), chunk_elems, deflate_level));
+  }
+  // The same for an enum with base int8 (the dataset's type is the HDF5 enum of `members`).
+  AppendableDataset<std::int8_t> create_appendable(std::string_view name,
+                                                   const EnumMembers& members,
+                                                   std::size_t chunk_elems = 4096,
+                                                   int deflate_level = 4);
 
  private:
-  Dataset write_numeric(std::string_view name, const void* data, std::size_t count,
-                        detail::ElementType type);
   detail::AppendableBase create_appendable_numeric(std::string_view name, detail::ElementType type,
                                                    std::size_t chunk_elems, int deflate_level);
 };
-
-template <Element T>
-AppendableDataset<T> Group::create_appendable(std::string_view name, std::size_t chunk_elems,
-                                              int deflate_level) {
-  return AppendableDataset<T>(
-      create_appendable_numeric(name, detail::element_type_of<T>(), chunk_elems, deflate_level));
-}
 
 class File {
  public:

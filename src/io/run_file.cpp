@@ -130,13 +130,13 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   for (const auto& name : layout.plan->drawn_names())
     m.drawn.push_back(inputs.create_appendable<double>(name, kChunk, kDeflate));
   std::vector<std::string> failure_names = layout.meta.failure_names;
-  if (!failure_names.empty()) root.create_group("failure_modes").write_string_dataset("name", failure_names);
+  if (!failure_names.empty()) root.create_group("failure_modes").write<std::string>("name", failure_names);
 
   h5::Group outcome = root.create_group("outcome");
-  m.status = outcome.create_appendable_enum("status", engine::status_enum_members(), kChunk, kDeflate);
+  m.status = outcome.create_appendable("status", engine::status_enum_members(), kChunk, kDeflate);
   m.failure_mode = outcome.create_appendable<std::int8_t>("failure_mode", kChunk, kDeflate);
   m.failure_mode.set_attribute("meaning", "index into /failure_modes/name; -1: no failure");
-  m.powered_flight_end = outcome.create_appendable_enum(
+  m.powered_flight_end = outcome.create_appendable(
       "powered_flight_end", engine::powered_flight_end_enum_members(), kChunk, kDeflate);
   m.powered_flight_end.set_attribute("meaning", "how the last powered phase ended; none: it did not");
   for (const auto& c : outcome_columns()) {
@@ -147,7 +147,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
 
   std::vector<std::string> body_names;
   for (const auto& slot : layout.slots) body_names.push_back(slot.name);
-  root.write_string_dataset("body_names", body_names);
+  root.write<std::string>("body_names", body_names);
   h5::Group bodies = root.create_group("bodies");
   for (const auto& slot : layout.slots) {
     h5::Group g = bodies.create_group(slot.name);
@@ -155,7 +155,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     g.set_attribute("nominal_impact_lon_deg", slot.nominal_impact_lon_deg);
     g.set_attribute("class", slot.body_class);
     Impl::Body b;
-    b.fate = g.create_appendable_enum("fate", engine::fate_enum_members(), kChunk, kDeflate);
+    b.fate = g.create_appendable("fate", engine::fate_enum_members(), kChunk, kDeflate);
     for (const auto& c : body_columns()) {
       b.cols.push_back(g.create_appendable<double>(c.name, kChunk, kDeflate));
       b.cols.back().set_attribute("units", c.units);
@@ -210,55 +210,55 @@ const std::filesystem::path& RunFileWriter::committed_path() const noexcept {
 RunFileReader::RunFileReader(const std::filesystem::path& path)
     : file_(std::make_unique<h5::File>(h5::File::open_read(path))) {
   h5::Group root = file_->root();
-  if (!root.has_attribute("format") || root.attribute_string("format") != kRunFormat)
+  if (!root.has_attribute("format") || root.attribute<std::string>("format") != kRunFormat)
     throw std::runtime_error(path.string() + ": not a launchmc run file");
-  const std::string version = root.attribute_string("format_version");
+  const std::string version = root.attribute<std::string>("format_version");
   if (version.substr(0, version.find('.')) != "1")
     throw std::runtime_error(fmt::format("{}: run file format version {} is not supported (this "
                                          "launchmc reads 1.x)", path.string(), version));
   RunFile& rf = info_;
-  rf.meta.seed = root.attribute_uint64("seed");
+  rf.meta.seed = root.attribute<std::uint64_t>("seed");
   if (root.has_attribute("samples_requested"))
-    rf.meta.samples_requested = root.attribute_uint64("samples_requested");
-  if (root.has_attribute("stopped_by")) rf.meta.stopped_by = root.attribute_string("stopped_by");
-  rf.meta.sampler = root.attribute_string("sampler");
-  rf.meta.scenario = root.attribute_string("scenario");
-  const std::string success = root.attribute_string("success_status");
+    rf.meta.samples_requested = root.attribute<std::uint64_t>("samples_requested");
+  if (root.has_attribute("stopped_by")) rf.meta.stopped_by = root.attribute<std::string>("stopped_by");
+  rf.meta.sampler = root.attribute<std::string>("sampler");
+  rf.meta.scenario = root.attribute<std::string>("scenario");
+  const std::string success = root.attribute<std::string>("success_status");
   rf.meta.success_status =
       success == "orbit" ? engine::SampleStatus::orbit : engine::SampleStatus::suborbital;
-  rf.meta.site_lat_deg = root.attribute_double("site_lat_deg");
-  rf.meta.site_lon_deg = root.attribute_double("site_lon_deg");
-  rf.meta.elapsed_s = root.attribute_double("elapsed_s");
-  rf.block_size = root.attribute_uint64("block_size");
-  rf.config_text = root.attribute_string("config_text");
+  rf.meta.site_lat_deg = root.attribute<double>("site_lat_deg");
+  rf.meta.site_lon_deg = root.attribute<double>("site_lon_deg");
+  rf.meta.elapsed_s = root.attribute<double>("elapsed_s");
+  rf.block_size = root.attribute<std::uint64_t>("block_size");
+  rf.config_text = root.attribute<std::string>("config_text");
   if (root.has("failure_modes"))
-    rf.meta.failure_names = root.open_group("failure_modes").read_strings("name");
+    rf.meta.failure_names = root.open_group("failure_modes").read<std::string>("name");
   for (const auto& name : root.open_group("inputs").children()) rf.drawn_names.push_back(name);
   h5::Group bodies = root.open_group("bodies");
-  for (const auto& name : root.read_strings("body_names")) {
+  for (const auto& name : root.read<std::string>("body_names")) {
     const h5::Group g = bodies.open_group(name);
     // The body's class; files written before classes were labels have an integer "kind".
     std::string body_class = "spent_stage";
     if (g.has_attribute("class")) {
-      body_class = g.attribute_string("class");
+      body_class = g.attribute<std::string>("class");
     } else if (g.has_attribute("kind")) {
       constexpr const char* kLegacyKinds[] = {"spent_stage", "fairing_piece", "payload"};
-      const std::int64_t kind = g.attribute_int64("kind");
+      const std::int64_t kind = g.attribute<std::int64_t>("kind");
       if (kind >= 0 && kind < 3) body_class = kLegacyKinds[kind];
     }
-    rf.slots.push_back({name, body_class, g.attribute_double("nominal_impact_lat_deg"),
-                        g.attribute_double("nominal_impact_lon_deg")});
+    rf.slots.push_back({name, body_class, g.attribute<double>("nominal_impact_lat_deg"),
+                        g.attribute<double>("nominal_impact_lon_deg")});
   }
   // Files without the group: no target orbit (or written before launchmc recorded one).
   if (root.has(kTargetOrbitGroup)) {
     const h5::Group g = root.open_group(kTargetOrbitGroup);
     engine::TargetOrbit t;
-    t.perigee_alt_km = g.attribute_double("perigee_alt_km");
-    t.apogee_alt_km = g.attribute_double("apogee_alt_km");
-    t.inclination_deg = g.attribute_double("inclination_deg");
-    t.raan_deg = g.attribute_double("raan_deg");
-    t.tolerance_alt_km = g.attribute_double("tolerance_alt_km");
-    t.tolerance_incl_deg = g.attribute_double("tolerance_incl_deg");
+    t.perigee_alt_km = g.attribute<double>("perigee_alt_km");
+    t.apogee_alt_km = g.attribute<double>("apogee_alt_km");
+    t.inclination_deg = g.attribute<double>("inclination_deg");
+    t.raan_deg = g.attribute<double>("raan_deg");
+    t.tolerance_alt_km = g.attribute<double>("tolerance_alt_km");
+    t.tolerance_incl_deg = g.attribute<double>("tolerance_incl_deg");
     rf.meta.target_orbit = t;
   }
   h5::Group outcome = root.open_group("outcome");

@@ -87,17 +87,17 @@ TEST(Cli, FlyWritesHistoriesToHdf5) {
   ASSERT_TRUE(fs::exists(out));
   auto file = launchmc::io::h5::File::open_read(out);
   auto root = file.root();
-  EXPECT_EQ(root.attribute_string("format"), "launchmc-flight");
-  EXPECT_NE(root.attribute_string("config_text").find("Chollima"), std::string::npos);
-  const auto t = root.open_group("vehicle").read_doubles("time_s");
+  EXPECT_EQ(root.attribute<std::string>("format"), "launchmc-flight");
+  EXPECT_NE(root.attribute<std::string>("config_text").find("Chollima"), std::string::npos);
+  const auto t = root.open_group("vehicle").read<double>("time_s");
   ASSERT_GT(t.size(), 700u);  // 1-s samples to insertion at ~705 s, plus events
   for (std::size_t i = 1; i < t.size(); ++i) ASSERT_GT(t[i], t[i - 1]);
-  const auto alt = root.open_group("vehicle").read_doubles("alt_m");
+  const auto alt = root.open_group("vehicle").read<double>("alt_m");
   EXPECT_EQ(alt.size(), t.size());
   auto bodies = root.open_group("bodies");
   for (const char* name : {"stage1", "stage2", "fairing_1", "fairing_2"}) {
     ASSERT_TRUE(bodies.has(name)) << name;
-    const auto balt = bodies.open_group(name).read_doubles("alt_m");
+    const auto balt = bodies.open_group(name).read<double>("alt_m");
     ASSERT_FALSE(balt.empty());
     EXPECT_NEAR(balt.back(), 0.0, 1.0) << name;  // the history ends on the ground
   }
@@ -163,7 +163,7 @@ TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
 
   // Row 13 of the file, re-flown alone.
   auto file = launchmc::io::h5::File::open_read(out);
-  const auto perigee = file.root().open_group("outcome").read_doubles("perigee_alt_m");
+  const auto perigee = file.root().open_group("outcome").read<double>("perigee_alt_m");
   const RunResult f = run("fly " + kConfigDir + "/chollima1_2023.yaml --sample 13 --seed 7 --json");
   ASSERT_EQ(f.status, 0);
   const auto j = nlohmann::json::parse(f.out);

@@ -100,20 +100,20 @@ class InterruptTest : public ScratchDirTest {
     {
       const h5::File f = h5::File::open_read(partial);
       const h5::Group root = f.root();
-      EXPECT_EQ(root.attribute_string("stopped_by"), "interrupted");
-      rows = root.attribute_uint64("samples");
+      EXPECT_EQ(root.attribute<std::string>("stopped_by"), "interrupted");
+      rows = root.attribute<std::uint64_t>("samples");
       EXPECT_GT(rows, 0u);
       EXPECT_LT(rows, 20000u);
       EXPECT_EQ(rows % 64, 0u);
       EXPECT_EQ(root.open_group("outcome").dataset_size("status"), rows);
-      range = root.open_group("outcome").read_doubles("range_m");
+      range = root.open_group("outcome").read<double>("range_m");
       EXPECT_EQ(range.size(), rows);
     }
     // The partial rows are the first rows of the uninterrupted run (the same seed).
     const fs::path full = dir_ / "full.h5";
     ASSERT_EQ(std::system((kBinary + " run " + kConfigDir + "/hwasong18_2023.yaml -n " + std::to_string(rows) +
                            " --seed 5 --block-size 64 -o " + full.string() + " > /dev/null 2>&1").c_str()), 0);
-    const auto full_range = h5::File::open_read(full).root().open_group("outcome").read_doubles("range_m");
+    const auto full_range = h5::File::open_read(full).root().open_group("outcome").read<double>("range_m");
     ASSERT_EQ(full_range.size(), rows);
     for (std::size_t i = 0; i < rows; ++i)
       ASSERT_TRUE(full_range[i] == range[i] || (std::isnan(full_range[i]) && std::isnan(range[i]))) << i;

@@ -30,13 +30,13 @@ TEST(FlightHistory, ThrustColumnsFollowTheEngineAndTheSteering) {
   write_flight_hdf5(path, sc, r, rec);
   const h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
-  const auto t = root.read_doubles("vehicle/time_s");
-  const auto thrust = root.read_doubles("vehicle/thrust_N");
-  const auto pitch = root.read_doubles("vehicle/thrust_pitch_deg");
-  const auto heading = root.read_doubles("vehicle/thrust_heading_deg");
-  const auto fpa = root.read_doubles("vehicle/flight_path_angle_deg");
-  const auto vel_heading = root.read_doubles("vehicle/heading_deg");
-  const auto alt = root.read_doubles("vehicle/alt_m");
+  const auto t = root.read<double>("vehicle/time_s");
+  const auto thrust = root.read<double>("vehicle/thrust_N");
+  const auto pitch = root.read<double>("vehicle/thrust_pitch_deg");
+  const auto heading = root.read<double>("vehicle/thrust_heading_deg");
+  const auto fpa = root.read<double>("vehicle/flight_path_angle_deg");
+  const auto vel_heading = root.read<double>("vehicle/heading_deg");
+  const auto alt = root.read<double>("vehicle/alt_m");
   std::filesystem::remove(path);
   ASSERT_EQ(t.size(), thrust.size());
 

@@ -55,17 +55,6 @@ class Hdf5FileTest : public ::testing::Test {
   fs::path dir_;
 };
 
-template <class T>
-std::vector<T> read_as(const h5::Group& group, std::string_view name) {
-  if constexpr (std::is_same_v<T, double>) return group.read_doubles(name);
-  if constexpr (std::is_same_v<T, float>) return group.read_floats(name);
-  if constexpr (std::is_same_v<T, std::int8_t>) return group.read_int8s(name);
-  if constexpr (std::is_same_v<T, std::uint8_t>) return group.read_uint8s(name);
-  if constexpr (std::is_same_v<T, std::int32_t>) return group.read_int32s(name);
-  if constexpr (std::is_same_v<T, std::int64_t>) return group.read_int64s(name);
-  if constexpr (std::is_same_v<T, std::uint64_t>) return group.read_uint64s(name);
-}
-
 // Deterministic values covering negative and large magnitudes for every element type.
 template <class T>
 T value_at(std::size_t i) {
@@ -118,32 +107,32 @@ TEST_F(Hdf5FileTest, RoundTripEveryDatasetType) {
   {
     h5::File file = h5::File::create(path);
     h5::Group root = file.root();
-    EXPECT_TRUE(stored_type_is(root.write_dataset("f64", extremes<double>()), H5T_IEEE_F64LE));
-    EXPECT_TRUE(stored_type_is(root.write_dataset("f32", extremes<float>()), H5T_IEEE_F32LE));
-    EXPECT_TRUE(stored_type_is(root.write_dataset("i8", extremes<std::int8_t>()), H5T_STD_I8LE));
-    EXPECT_TRUE(stored_type_is(root.write_dataset("u8", extremes<std::uint8_t>()), H5T_STD_U8LE));
-    EXPECT_TRUE(stored_type_is(root.write_dataset("i32", extremes<std::int32_t>()), H5T_STD_I32LE));
-    EXPECT_TRUE(stored_type_is(root.write_dataset("i64", extremes<std::int64_t>()), H5T_STD_I64LE));
+    EXPECT_TRUE(stored_type_is(root.write<double>("f64", extremes<double>()), H5T_IEEE_F64LE));
+    EXPECT_TRUE(stored_type_is(root.write<float>("f32", extremes<float>()), H5T_IEEE_F32LE));
+    EXPECT_TRUE(stored_type_is(root.write<std::int8_t>("i8", extremes<std::int8_t>()), H5T_STD_I8LE));
+    EXPECT_TRUE(stored_type_is(root.write<std::uint8_t>("u8", extremes<std::uint8_t>()), H5T_STD_U8LE));
+    EXPECT_TRUE(stored_type_is(root.write<std::int32_t>("i32", extremes<std::int32_t>()), H5T_STD_I32LE));
+    EXPECT_TRUE(stored_type_is(root.write<std::int64_t>("i64", extremes<std::int64_t>()), H5T_STD_I64LE));
     EXPECT_TRUE(
-        stored_type_is(root.write_dataset("u64", extremes<std::uint64_t>()), H5T_STD_U64LE));
-    root.write_string_dataset("strings", strings);
+        stored_type_is(root.write<std::uint64_t>("u64", extremes<std::uint64_t>()), H5T_STD_U64LE));
+    root.write<std::string>("strings", strings);
     const std::vector<double> nan = {std::nan("")};
-    root.write_dataset("nan", nan);
+    root.write<double>("nan", nan);
     file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
-  EXPECT_EQ(root.read_doubles("f64"), extremes<double>());
-  EXPECT_EQ(root.read_floats("f32"), extremes<float>());
-  EXPECT_EQ(root.read_int8s("i8"), extremes<std::int8_t>());
-  EXPECT_EQ(root.read_uint8s("u8"), extremes<std::uint8_t>());
-  EXPECT_EQ(root.read_int32s("i32"), extremes<std::int32_t>());
-  EXPECT_EQ(root.read_int64s("i64"), extremes<std::int64_t>());
-  EXPECT_EQ(root.read_uint64s("u64"), extremes<std::uint64_t>());
-  EXPECT_EQ(root.read_strings("strings"), strings);
-  ASSERT_EQ(root.read_doubles("nan").size(), 1u);
-  EXPECT_TRUE(std::isnan(root.read_doubles("nan")[0]));
-  EXPECT_TRUE(std::isnan(root.read_floats("nan")[0]));  // NaN survives double -> float
+  EXPECT_EQ(root.read<double>("f64"), extremes<double>());
+  EXPECT_EQ(root.read<float>("f32"), extremes<float>());
+  EXPECT_EQ(root.read<std::int8_t>("i8"), extremes<std::int8_t>());
+  EXPECT_EQ(root.read<std::uint8_t>("u8"), extremes<std::uint8_t>());
+  EXPECT_EQ(root.read<std::int32_t>("i32"), extremes<std::int32_t>());
+  EXPECT_EQ(root.read<std::int64_t>("i64"), extremes<std::int64_t>());
+  EXPECT_EQ(root.read<std::uint64_t>("u64"), extremes<std::uint64_t>());
+  EXPECT_EQ(root.read<std::string>("strings"), strings);
+  ASSERT_EQ(root.read<double>("nan").size(), 1u);
+  EXPECT_TRUE(std::isnan(root.read<double>("nan")[0]));
+  EXPECT_TRUE(std::isnan(root.read<float>("nan")[0]));  // NaN survives double -> float
 
   // Strings are variable-length UTF-8.
   const h5::Dataset ds = root.dataset("strings");
@@ -181,40 +170,40 @@ TEST_F(Hdf5FileTest, RoundTripEveryAttributeType) {
     h5::Group group = root.create_group("g");
     group.set_attribute("x", 3.5);
     const std::vector<float> xs = {1.0f, 2.0f};
-    root.write_dataset("d", xs).set_attribute("units", "m");
+    root.write<float>("d", xs).set_attribute("units", "m");
     root.dataset("d").set_attribute("scale", 2.0);
     file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
-  EXPECT_EQ(root.attribute_string("title"), "launchmc ✓ résumé");
-  EXPECT_EQ(root.attribute_string("title2"), "std::string");
-  EXPECT_EQ(root.attribute_string("empty_string"), "");
-  EXPECT_EQ(root.attribute_double("g0"), 9.80665);
-  EXPECT_EQ(root.attribute_int64("min_i64"), std::numeric_limits<std::int64_t>::min());
-  EXPECT_EQ(root.attribute_uint64("max_u64"), std::numeric_limits<std::uint64_t>::max());
-  EXPECT_EQ(root.attribute_int64("int"), -7);
-  EXPECT_EQ(root.attribute_uint64("unsigned"), 7u);
-  EXPECT_EQ(root.attribute_uint64("size"), 12u);
-  EXPECT_EQ(root.attribute_int64("size"), 12);    // converted through HDF5
-  EXPECT_EQ(root.attribute_double("int"), -7.0);  // converted through HDF5
+  EXPECT_EQ(root.attribute<std::string>("title"), "launchmc ✓ résumé");
+  EXPECT_EQ(root.attribute<std::string>("title2"), "std::string");
+  EXPECT_EQ(root.attribute<std::string>("empty_string"), "");
+  EXPECT_EQ(root.attribute<double>("g0"), 9.80665);
+  EXPECT_EQ(root.attribute<std::int64_t>("min_i64"), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(root.attribute<std::uint64_t>("max_u64"), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(root.attribute<std::int64_t>("int"), -7);
+  EXPECT_EQ(root.attribute<std::uint64_t>("unsigned"), 7u);
+  EXPECT_EQ(root.attribute<std::uint64_t>("size"), 12u);
+  EXPECT_EQ(root.attribute<std::int64_t>("size"), 12);    // converted through HDF5
+  EXPECT_EQ(root.attribute<double>("int"), -7.0);  // converted through HDF5
   EXPECT_EQ(root.attribute_doubles("vec"), vec);
   EXPECT_EQ(root.attribute_doubles("g0"), std::vector<double>{9.80665});
   EXPECT_TRUE(root.attribute_doubles("empty_vec").empty());
   EXPECT_EQ(root.attribute_doubles("big"), big);
-  EXPECT_EQ(root.attribute_string("replaced"), "now a string");
+  EXPECT_EQ(root.attribute<std::string>("replaced"), "now a string");
   EXPECT_TRUE(root.has_attribute("title"));
   EXPECT_FALSE(root.has_attribute("nope"));
-  EXPECT_EQ(root.open_group("g").attribute_double("x"), 3.5);
-  EXPECT_EQ(root.dataset("d").attribute_string("units"), "m");
-  EXPECT_EQ(root.dataset("d").attribute_double("scale"), 2.0);
+  EXPECT_EQ(root.open_group("g").attribute<double>("x"), 3.5);
+  EXPECT_EQ(root.dataset("d").attribute<std::string>("units"), "m");
+  EXPECT_EQ(root.dataset("d").attribute<double>("scale"), 2.0);
   // Lossy attribute conversions are refused.
-  EXPECT_THROW(root.attribute_int64("max_u64"), h5::Error);
-  EXPECT_THROW(root.attribute_uint64("min_i64"), h5::Error);
-  EXPECT_THROW(root.attribute_int64("g0"), h5::Error);
-  EXPECT_THROW(root.attribute_double("vec"), h5::Error);    // 4 elements, not one
-  EXPECT_THROW(root.attribute_double("title"), h5::Error);  // string
-  EXPECT_THROW(root.attribute_string("g0"), h5::Error);     // number
+  EXPECT_THROW(root.attribute<std::int64_t>("max_u64"), h5::Error);
+  EXPECT_THROW(root.attribute<std::uint64_t>("min_i64"), h5::Error);
+  EXPECT_THROW(root.attribute<std::int64_t>("g0"), h5::Error);
+  EXPECT_THROW(root.attribute<double>("vec"), h5::Error);    // 4 elements, not one
+  EXPECT_THROW(root.attribute<double>("title"), h5::Error);  // string
+  EXPECT_THROW(root.attribute<std::string>("g0"), h5::Error);     // number
 
   // The string attribute is a scalar variable-length UTF-8 string.
   const hid_t attr = H5Aopen(root.id(), "title", H5P_DEFAULT);
@@ -233,14 +222,14 @@ TEST_F(Hdf5FileTest, EmptyDatasets) {
   {
     h5::File file = h5::File::create(path);
     h5::Group root = file.root();
-    root.write_dataset("f64", std::span<const double>{});
-    root.write_dataset("f32", std::span<const float>{});
-    root.write_dataset("i8", std::span<const std::int8_t>{});
-    root.write_dataset("u8", std::span<const std::uint8_t>{});
-    root.write_dataset("i32", std::span<const std::int32_t>{});
-    root.write_dataset("i64", std::span<const std::int64_t>{});
-    root.write_dataset("u64", std::span<const std::uint64_t>{});
-    root.write_string_dataset("s", {});
+    root.write("f64", std::span<const double>{});
+    root.write("f32", std::span<const float>{});
+    root.write("i8", std::span<const std::int8_t>{});
+    root.write("u8", std::span<const std::uint8_t>{});
+    root.write("i32", std::span<const std::int32_t>{});
+    root.write("i64", std::span<const std::int64_t>{});
+    root.write("u64", std::span<const std::uint64_t>{});
+    root.write<std::string>("s", std::vector<std::string>{});
     root.write_enum_dataset("e", {}, {{"a", 0}});
     auto app = root.create_appendable<double>("app");
     app.append(std::span<const double>{});
@@ -249,16 +238,16 @@ TEST_F(Hdf5FileTest, EmptyDatasets) {
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
-  EXPECT_TRUE(root.read_doubles("f64").empty());
-  EXPECT_TRUE(root.read_floats("f32").empty());
-  EXPECT_TRUE(root.read_int8s("i8").empty());
-  EXPECT_TRUE(root.read_uint8s("u8").empty());
-  EXPECT_TRUE(root.read_int32s("i32").empty());
-  EXPECT_TRUE(root.read_int64s("i64").empty());
-  EXPECT_TRUE(root.read_uint64s("u64").empty());
-  EXPECT_TRUE(root.read_strings("s").empty());
-  EXPECT_TRUE(root.read_int8s("e").empty());
-  EXPECT_TRUE(root.read_doubles("app").empty());
+  EXPECT_TRUE(root.read<double>("f64").empty());
+  EXPECT_TRUE(root.read<float>("f32").empty());
+  EXPECT_TRUE(root.read<std::int8_t>("i8").empty());
+  EXPECT_TRUE(root.read<std::uint8_t>("u8").empty());
+  EXPECT_TRUE(root.read<std::int32_t>("i32").empty());
+  EXPECT_TRUE(root.read<std::int64_t>("i64").empty());
+  EXPECT_TRUE(root.read<std::uint64_t>("u64").empty());
+  EXPECT_TRUE(root.read<std::string>("s").empty());
+  EXPECT_TRUE(root.read<std::int8_t>("e").empty());
+  EXPECT_TRUE(root.read<double>("app").empty());
   EXPECT_EQ(root.dataset("app").size(), 0u);
 }
 
@@ -267,34 +256,34 @@ TEST_F(Hdf5FileTest, NumericConversionsThroughHdf5) {
   {
     h5::File file = h5::File::create(path);
     h5::Group root = file.root();
-    root.write_dataset("i32", std::vector<std::int32_t>{-3, 0, 2147483647});
-    root.write_dataset("u8", std::vector<std::uint8_t>{0, 200, 255});
-    root.write_dataset("f32", std::vector<float>{0.5f, -1.25f});
-    root.write_dataset("whole", std::vector<double>{1.0, -2.0, 100.0});
-    root.write_dataset("frac", std::vector<double>{1.5});
-    root.write_dataset("huge", std::vector<double>{1e300});
-    root.write_dataset("negative", std::vector<std::int64_t>{-1});
-    root.write_dataset("big_i64", std::vector<std::int64_t>{(std::int64_t{1} << 53) + 1});
+    root.write<std::int32_t>("i32", std::vector<std::int32_t>{-3, 0, 2147483647});
+    root.write<std::uint8_t>("u8", std::vector<std::uint8_t>{0, 200, 255});
+    root.write<float>("f32", std::vector<float>{0.5f, -1.25f});
+    root.write<double>("whole", std::vector<double>{1.0, -2.0, 100.0});
+    root.write<double>("frac", std::vector<double>{1.5});
+    root.write<double>("huge", std::vector<double>{1e300});
+    root.write<std::int64_t>("negative", std::vector<std::int64_t>{-1});
+    root.write<std::int64_t>("big_i64", std::vector<std::int64_t>{(std::int64_t{1} << 53) + 1});
     file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
-  EXPECT_EQ(root.read_doubles("i32"), (std::vector<double>{-3.0, 0.0, 2147483647.0}));
-  EXPECT_EQ(root.read_int64s("i32"), (std::vector<std::int64_t>{-3, 0, 2147483647}));
-  EXPECT_EQ(root.read_int32s("u8"), (std::vector<std::int32_t>{0, 200, 255}));
-  EXPECT_EQ(root.read_doubles("f32"), (std::vector<double>{0.5, -1.25}));
-  EXPECT_EQ(root.read_int32s("whole"), (std::vector<std::int32_t>{1, -2, 100}));
-  EXPECT_EQ(root.read_int8s("whole"), (std::vector<std::int8_t>{1, -2, 100}));
-  EXPECT_EQ(root.read_doubles("big_i64").size(), 1u);  // precision loss is accepted
+  EXPECT_EQ(root.read<double>("i32"), (std::vector<double>{-3.0, 0.0, 2147483647.0}));
+  EXPECT_EQ(root.read<std::int64_t>("i32"), (std::vector<std::int64_t>{-3, 0, 2147483647}));
+  EXPECT_EQ(root.read<std::int32_t>("u8"), (std::vector<std::int32_t>{0, 200, 255}));
+  EXPECT_EQ(root.read<double>("f32"), (std::vector<double>{0.5, -1.25}));
+  EXPECT_EQ(root.read<std::int32_t>("whole"), (std::vector<std::int32_t>{1, -2, 100}));
+  EXPECT_EQ(root.read<std::int8_t>("whole"), (std::vector<std::int8_t>{1, -2, 100}));
+  EXPECT_EQ(root.read<double>("big_i64").size(), 1u);  // precision loss is accepted
   // Lossy conversions throw.
-  EXPECT_THROW(root.read_int8s("u8"), h5::Error);          // 200 > 127
-  EXPECT_THROW(root.read_int32s("frac"), h5::Error);       // fraction
-  EXPECT_THROW(root.read_floats("huge"), h5::Error);       // > FLT_MAX
-  EXPECT_THROW(root.read_uint64s("negative"), h5::Error);  // < 0
-  const std::string message = error_message([&] { root.read_int32s("frac"); });
+  EXPECT_THROW(root.read<std::int8_t>("u8"), h5::Error);          // 200 > 127
+  EXPECT_THROW(root.read<std::int32_t>("frac"), h5::Error);       // fraction
+  EXPECT_THROW(root.read<float>("huge"), h5::Error);       // > FLT_MAX
+  EXPECT_THROW(root.read<std::uint64_t>("negative"), h5::Error);  // < 0
+  const std::string message = error_message([&] { root.read<std::int32_t>("frac"); });
   EXPECT_NE(message.find("int32 values of dataset '/frac'"), std::string::npos) << message;
   EXPECT_NE(message.find("lossy conversion refused"), std::string::npos) << message;
-  EXPECT_THROW(root.read_doubles("nonexistent"), h5::Error);
+  EXPECT_THROW(root.read<double>("nonexistent"), h5::Error);
 }
 
 TEST_F(Hdf5FileTest, GroupsAndChildren) {
@@ -304,11 +293,11 @@ TEST_F(Hdf5FileTest, GroupsAndChildren) {
     h5::Group root = file.root();
     h5::Group b = root.create_group("a/b");  // intermediate group "a" is created
     EXPECT_EQ(b.path(), "/a/b");
-    b.write_dataset("x", std::vector<double>{1.0});
+    b.write<double>("x", std::vector<double>{1.0});
     root.create_group("zeta");
     root.create_group("Alpha");
-    root.write_dataset("m", std::vector<std::int32_t>{1});
-    root.write_dataset("deep/er/d", std::vector<std::int32_t>{5});
+    root.write<std::int32_t>("m", std::vector<std::int32_t>{1});
+    root.write<std::int32_t>("deep/er/d", std::vector<std::int32_t>{5});
     EXPECT_THROW(root.create_group("zeta"), h5::Error);  // exists already
     file.close();
   }
@@ -325,8 +314,8 @@ TEST_F(Hdf5FileTest, GroupsAndChildren) {
   EXPECT_FALSE(root.has("a/c"));
   EXPECT_FALSE(root.has("nope/deeper"));
   EXPECT_FALSE(root.has("m/inside_a_dataset"));
-  EXPECT_EQ(root.open_group("a").read_doubles("b/x"), std::vector<double>{1.0});
-  EXPECT_EQ(root.read_int32s("deep/er/d"), std::vector<std::int32_t>{5});
+  EXPECT_EQ(root.open_group("a").read<double>("b/x"), std::vector<double>{1.0});
+  EXPECT_EQ(root.read<std::int32_t>("deep/er/d"), std::vector<std::int32_t>{5});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,10 +351,10 @@ TYPED_TEST(AppendableTest, OddSizedAppendsAcrossChunksReadBackEqual) {
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
-  EXPECT_EQ(read_as<T>(root, "grp/values"), expected);
+  EXPECT_EQ(root.read<T>("grp/values"), expected);
   const h5::Dataset ds = root.dataset("grp/values");
   EXPECT_EQ(ds.size(), expected.size());
-  EXPECT_EQ(ds.attribute_string("units"), "m/s");
+  EXPECT_EQ(ds.attribute<std::string>("units"), "m/s");
 
   // Chunked, 1-D, unlimited, shuffle then deflate level 4.
   const hid_t dcpl = H5Dget_create_plist(ds.id());
@@ -415,10 +404,10 @@ TEST_F(Hdf5FileTest, AppendableOptions) {
   H5Pclose(dcpl);
   auto strong = root.create_appendable<double>("strong", 1, 9);
   strong.append(std::vector<double>{1.0, 2.0, 3.0});
-  EXPECT_EQ(root.read_doubles("strong"), (std::vector<double>{1.0, 2.0, 3.0}));
+  EXPECT_EQ(root.read<double>("strong"), (std::vector<double>{1.0, 2.0, 3.0}));
   std::vector<std::int32_t> both = values;
   both.insert(both.end(), values.begin(), values.end());
-  EXPECT_EQ(root.read_int32s("plain"), both);  // readable before close
+  EXPECT_EQ(root.read<std::int32_t>("plain"), both);  // readable before close
   EXPECT_THROW(root.create_appendable<double>("bad_chunk", 0), h5::Error);
   EXPECT_THROW(root.create_appendable<double>("bad_level", 16, 10), h5::Error);
   EXPECT_THROW(root.create_appendable<double>("plain"), h5::Error);  // exists already
@@ -446,7 +435,7 @@ TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
     EXPECT_THROW(root.write_enum_dataset("dup", values, {{"a", 0}, {"b", 0}}), h5::Error);
     EXPECT_THROW(root.write_enum_dataset("dup2", values, {{"a", 0}, {"a", 1}}), h5::Error);
     EXPECT_THROW(root.write_enum_dataset("none", values, {}), h5::Error);
-    auto app = root.create_appendable_enum("phases", members, 5, 6);
+    auto app = root.create_appendable("phases", members, 5, 6);
     for (const std::size_t n : {1u, 4u, 5u, 6u, 13u}) {
       std::vector<std::int8_t> chunk(n);
       for (std::size_t i = 0; i < n; ++i) chunk[i] = static_cast<std::int8_t>((i + n) % 4 - 1);
@@ -460,12 +449,12 @@ TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
-  EXPECT_EQ(root.read_int8s("phase"), values);
-  EXPECT_EQ(root.read_int32s("phase"), (std::vector<std::int32_t>{0, 1, 1, 2, -1, 0}));
-  EXPECT_EQ(root.read_int8s("phases"), appended);
+  EXPECT_EQ(root.read<std::int8_t>("phase"), values);
+  EXPECT_EQ(root.read<std::int32_t>("phase"), (std::vector<std::int32_t>{0, 1, 1, 2, -1, 0}));
+  EXPECT_EQ(root.read<std::int8_t>("phases"), appended);
   EXPECT_EQ(root.enum_members("phase"), members);
   EXPECT_EQ(root.enum_members("phases"), members);
-  EXPECT_EQ(root.dataset("phase").attribute_string("note"), "flight phase");
+  EXPECT_EQ(root.dataset("phase").attribute<std::string>("note"), "flight phase");
   EXPECT_THROW(root.enum_members("nope"), h5::Error);
   EXPECT_FALSE(root.has("bad"));
 
@@ -503,14 +492,14 @@ void write_version(const fs::path& path, std::int64_t version) {
   launchmc::io::AtomicOutput output(path);
   h5::File file = h5::File::create(output.temporary());
   file.root().set_attribute("version", version);
-  file.root().write_dataset("data", std::vector<std::int64_t>(100, version));
+  file.root().write<std::int64_t>("data", std::vector<std::int64_t>(100, version));
   file.close();
   output.commit();
 }
 
 std::int64_t read_version(const fs::path& path) {
   h5::File file = h5::File::open_read(path);
-  return file.root().attribute_int64("version");
+  return file.root().attribute<std::int64_t>("version");
 }
 
 TEST_F(Hdf5FileTest, CreateWritesTheGivenPathAndCloseInvalidatesItsObjects) {
@@ -528,7 +517,7 @@ TEST_F(Hdf5FileTest, CreateWritesTheGivenPathAndCloseInvalidatesItsObjects) {
   EXPECT_THROW(app.append(1.0), h5::Error);
   EXPECT_THROW(file.root(), h5::Error);
   file.close();  // closing again does nothing
-  EXPECT_EQ(h5::File::open_read(path).root().read_doubles("g/x"), std::vector<double>(100, 1.5));
+  EXPECT_EQ(h5::File::open_read(path).root().read<double>("g/x"), std::vector<double>(100, 1.5));
 }
 
 TEST_F(Hdf5FileTest, AtomicOutputCommitsTheClosedFile) {
@@ -541,7 +530,7 @@ TEST_F(Hdf5FileTest, AtomicOutputCommitsTheClosedFile) {
   file.close();
   output.commit();
   EXPECT_EQ(files_in(path.parent_path()), std::vector<std::string>{"run.h5"});
-  EXPECT_EQ(h5::File::open_read(path).root().read_doubles("g/x"), std::vector<double>(100, 1.5));
+  EXPECT_EQ(h5::File::open_read(path).root().read<double>("g/x"), std::vector<double>(100, 1.5));
 }
 
 TEST_F(Hdf5FileTest, DestroyWithoutCommitKeepsTheOldFile) {
@@ -552,7 +541,7 @@ TEST_F(Hdf5FileTest, DestroyWithoutCommitKeepsTheOldFile) {
     launchmc::io::AtomicOutput output(path);
     h5::File file = h5::File::create(output.temporary());
     file.root().set_attribute("version", std::int64_t{2});
-    file.root().write_dataset("data", std::vector<std::int64_t>(100000, 2));
+    file.root().write<std::int64_t>("data", std::vector<std::int64_t>(100000, 2));
     EXPECT_EQ(files_in(dir_).size(), 2u);  // old file + temporary
   }
   EXPECT_EQ(read_version(path), 1);
@@ -573,8 +562,8 @@ TEST_F(Hdf5FileTest, ExceptionWhileWritingLeavesNoTemporary) {
         h5::File file = h5::File::create(output.temporary());
         h5::Group root = file.root();
         root.set_attribute("version", std::int64_t{2});
-        root.write_dataset("data", std::vector<double>{1.0});
-        root.write_dataset("data", std::vector<double>{2.0});  // duplicate name: throws
+        root.write<double>("data", std::vector<double>{1.0});
+        root.write<double>("data", std::vector<double>{2.0});  // duplicate name: throws
         file.close();
         output.commit();
       },
@@ -624,26 +613,26 @@ TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
   const fs::path path = dir_ / "errors.h5";
   {
     h5::File file = h5::File::create(path);
-    file.root().create_group("grp").write_dataset("x", std::vector<double>{1.0});
-    file.root().write_string_dataset("s", {"a"});
+    file.root().create_group("grp").write<double>("x", std::vector<double>{1.0});
+    file.root().write<std::string>("s", std::vector<std::string>{"a"});
     file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
   const h5::Group grp = root.open_group("grp");
-  message = error_message([&] { grp.read_doubles("nope"); });
+  message = error_message([&] { grp.read<double>("nope"); });
   EXPECT_NE(message.find("'/grp/nope'"), std::string::npos) << message;
   EXPECT_NE(message.find("errors.h5"), std::string::npos) << message;
   EXPECT_NE(message.find("doesn't exist"), std::string::npos) << message;  // innermost HDF5 msg
   message = error_message([&] { root.open_group("absent"); });
   EXPECT_NE(message.find("open group '/absent'"), std::string::npos) << message;
-  message = error_message([&] { grp.dataset("x").attribute_string("units"); });
+  message = error_message([&] { grp.dataset("x").attribute<std::string>("units"); });
   EXPECT_NE(message.find("attribute 'units' of '/grp/x'"), std::string::npos) << message;
-  message = error_message([&] { root.read_doubles("s"); });
+  message = error_message([&] { root.read<double>("s"); });
   EXPECT_NE(message.find("string, not numeric"), std::string::npos) << message;
-  message = error_message([&] { root.read_strings("grp/x"); });
+  message = error_message([&] { root.read<std::string>("grp/x"); });
   EXPECT_NE(message.find("'/grp/x'"), std::string::npos) << message;
-  message = error_message([&] { root.open_group("grp").read_int8s("x/y"); });
+  message = error_message([&] { root.open_group("grp").read<std::int8_t>("x/y"); });
   EXPECT_NE(message.find("'/grp/x/y'"), std::string::npos) << message;
   // Writing to a read-only file fails cleanly.
   h5::Group writable_handle = root.open_group("grp");
@@ -684,15 +673,15 @@ TEST_F(Hdf5FileTest, H5pyReadsTheFile) {
     root.set_attribute("g0", 9.80665);
     root.set_attribute("vec", std::vector<double>{1.0, 2.5, -3.0});
     h5::Group results = root.create_group("results");
-    results.write_dataset("x", std::vector<double>{0.5, -1.0, 1e300}).set_attribute("units", "m");
-    results.write_dataset("f", std::vector<float>{0.25f});
-    results.write_dataset("i8", std::vector<std::int8_t>{-128, 127});
-    results.write_dataset("u8", std::vector<std::uint8_t>{0, 255});
-    results.write_dataset("i32", std::vector<std::int32_t>{-7});
-    results.write_dataset("i64",
+    results.write<double>("x", std::vector<double>{0.5, -1.0, 1e300}).set_attribute("units", "m");
+    results.write<float>("f", std::vector<float>{0.25f});
+    results.write<std::int8_t>("i8", std::vector<std::int8_t>{-128, 127});
+    results.write<std::uint8_t>("u8", std::vector<std::uint8_t>{0, 255});
+    results.write<std::int32_t>("i32", std::vector<std::int32_t>{-7});
+    results.write<std::int64_t>("i64",
                           std::vector<std::int64_t>{std::numeric_limits<std::int64_t>::min()});
-    results.write_dataset("u64", std::vector<std::uint64_t>{18446744073709551615ULL});
-    results.write_string_dataset("names", {"alpha", "β-γ", ""});
+    results.write<std::uint64_t>("u64", std::vector<std::uint64_t>{18446744073709551615ULL});
+    results.write<std::string>("names", std::vector<std::string>{"alpha", "β-γ", ""});
     results.write_enum_dataset("phase", std::vector<std::int8_t>{0, 1, -1},
                                {{"ascent", 0}, {"coast", 1}, {"lost", -1}});
     auto app = results.create_appendable<std::int64_t>("app", 16, 4);
@@ -701,7 +690,7 @@ TEST_F(Hdf5FileTest, H5pyReadsTheFile) {
       std::iota(block.begin(), block.end(), i);
       app.append(block);
     }
-    auto phases = results.create_appendable_enum("phases", {{"a", 3}, {"b", -2}}, 4, 1);
+    auto phases = results.create_appendable("phases", {{"a", 3}, {"b", -2}}, 4, 1);
     phases.append(std::vector<std::int8_t>{3, -2, 3, 3, -2});
     file.close();
   }

@@ -200,8 +200,8 @@ TEST_F(RunFileIoTest, FlyReportsShowHowPoweredFlightEnded) {
   const fs::path path = dir_ / "fly.h5";
   write_flight_hdf5(path, cfg.scenario, r, HistoryRecorder{});
   const h5::File f = h5::File::open_read(path);
-  EXPECT_EQ(f.root().attribute_string("powered_flight_end"), "depletion");
-  EXPECT_EQ(f.root().attribute_string("status"), "suborbital");
+  EXPECT_EQ(f.root().attribute<std::string>("powered_flight_end"), "depletion");
+  EXPECT_EQ(f.root().attribute<std::string>("status"), "suborbital");
 
   r.powered_flight_end = PoweredFlightEnd::none;
   EXPECT_EQ(flight_to_json(cfg.scenario, r)["powered_flight_end"], "none");

@@ -119,12 +119,12 @@ TEST_F(TargetOrbitRunFile, SummarizeGivesTheRunsTargetOrbitFreeNode) {
     const h5::File f = h5::File::open_read(path);
     ASSERT_TRUE(f.root().has("target_orbit"));
     const h5::Group g = f.root().open_group("target_orbit");
-    EXPECT_EQ(g.attribute_double("perigee_alt_km"), 493.0);
-    EXPECT_EQ(g.attribute_double("apogee_alt_km"), 512.0);
-    EXPECT_EQ(g.attribute_double("inclination_deg"), 97.4);
-    EXPECT_TRUE(std::isnan(g.attribute_double("raan_deg")));
-    EXPECT_EQ(g.attribute_double("tolerance_alt_km"), 10.0);
-    EXPECT_EQ(g.attribute_double("tolerance_incl_deg"), 0.1);
+    EXPECT_EQ(g.attribute<double>("perigee_alt_km"), 493.0);
+    EXPECT_EQ(g.attribute<double>("apogee_alt_km"), 512.0);
+    EXPECT_EQ(g.attribute<double>("inclination_deg"), 97.4);
+    EXPECT_TRUE(std::isnan(g.attribute<double>("raan_deg")));
+    EXPECT_EQ(g.attribute<double>("tolerance_alt_km"), 10.0);
+    EXPECT_EQ(g.attribute<double>("tolerance_incl_deg"), 0.1);
   }
   const RunFileReader reader(path);
   ASSERT_TRUE(reader.info().meta.target_orbit.has_value());
