@@ -614,11 +614,6 @@ void Handle::reset() noexcept {
 // ---------------------------------------------------------------------------------------------
 // Object
 
-std::string Object::path() const {
-  require_valid("get the path of");
-  return object_name_of(id());
-}
-
 void Object::require_valid(std::string_view operation) const {
   if (!handle_.valid()) {
     throw Error("HDF5: cannot " + std::string(operation) +
@@ -637,14 +632,11 @@ void Object::write_string_attribute(std::string_view name, std::string_view valu
 }
 
 void Object::write_number_attribute(std::string_view name, detail::ElementType type,
-                                    const void* data, std::size_t count, bool scalar) {
+                                    const void* value) {
   require_valid("write attribute of");
-  const std::string operation = attribute_operation("write", name);
-  const hsize_t dims[1] = {count};
-  Handle space = make(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, nullptr), id(),
-                      operation, "");
+  Handle space = make(H5Screate(H5S_SCALAR), id(), attribute_operation("write", name), "");
   const TypePair types = types_of(type);
-  write_attribute(id(), name, types.file, types.memory, space.id(), data, count > 0);
+  write_attribute(id(), name, types.file, types.memory, space.id(), value, true);
 }
 
 bool Object::has_attribute(std::string_view name) const {
@@ -676,21 +668,8 @@ T Object::attribute(std::string_view name) const {
   }
 }
 
-std::vector<double> Object::attribute_doubles(std::string_view name) const {
-  require_valid("read attribute of");
-  return read_numeric_attribute<double>(id(), name);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Dataset and AppendableDataset
-
-std::size_t Dataset::size() const {
-  require_valid("get the size of");
-  Handle space = make(H5Dget_space(id()), id(), "get the size of dataset", "");
-  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
-  if (n < 0) fail(id(), "get the size of dataset", "");
-  return static_cast<std::size_t>(n);
-}
 
 void detail::AppendableBase::append_raw(const void* data, std::size_t count) {
   require_valid("append to");
@@ -736,11 +715,6 @@ Group Group::open_group(std::string_view name) const {
   require_valid("open group in");
   const std::string c_name = checked_name(name, id(), "open group");
   return Group(make(H5Gopen2(id(), c_name.c_str(), H5P_DEFAULT), id(), "open group", name));
-}
-
-Dataset Group::dataset(std::string_view name) const {
-  require_valid("open dataset in");
-  return Dataset(open_dataset(id(), name, "open dataset"));
 }
 
 bool Group::has(std::string_view name) const {
@@ -793,15 +767,6 @@ Dataset Group::write(std::string_view name, std::span<const T> values) {
   }
 }
 
-Dataset Group::write_enum_dataset(std::string_view name, std::span<const std::int8_t> values,
-                                  const EnumMembers& members) {
-  require_valid("write dataset in");
-  std::vector<bool> allowed;
-  Handle type = make_enum_type(id(), name, members, allowed);
-  check_enum_values(values, allowed, id(), name);
-  return write_1d(id(), name, type.id(), type.id(), values.data(), values.size());
-}
-
 template <Number T>
 void Group::read_range(std::string_view name, std::size_t offset, std::size_t count,
                        std::vector<T>& out) const {
@@ -809,7 +774,13 @@ void Group::read_range(std::string_view name, std::size_t offset, std::size_t co
   read_numeric_range<T>(id(), name, offset, count, out);
 }
 
-std::size_t Group::dataset_size(std::string_view name) const { return dataset(name).size(); }
+std::size_t Group::dataset_size(std::string_view name) const {
+  require_valid("get the size of a dataset in");
+  const std::string operation = "get the size of dataset";
+  Handle dataset = open_dataset(id(), name, operation);
+  Handle space = make(H5Dget_space(dataset.id()), dataset.id(), operation, "");
+  return element_count(space.id(), dataset.id(), operation, "");
+}
 
 template <Element T>
 std::vector<T> Group::read(std::string_view name) const {
@@ -826,34 +797,6 @@ std::vector<T> Group::read(std::string_view name) const {
   } else {
     return read_numeric_dataset<T>(id(), name);
   }
-}
-
-EnumMembers Group::enum_members(std::string_view name) const {
-  require_valid("read dataset in");
-  const std::string operation = "read enum members of dataset";
-  Handle dataset = open_dataset(id(), name, operation);
-  const hid_t ds = dataset.id();
-  Handle file_type = make(H5Dget_type(ds), ds, operation, "");
-  if (H5Tget_class(file_type.id()) != H5T_ENUM) {
-    fail(ds, operation, "",
-         "stored type is " + class_name(H5Tget_class(file_type.id())) + ", not enum");
-  }
-  Handle native = make(H5Tget_native_type(file_type.id(), H5T_DIR_ASCEND), ds, operation, "");
-  if (H5Tget_size(native.id()) != 1) fail(ds, operation, "", "enum base type is not 8-bit");
-  const int n = H5Tget_nmembers(native.id());
-  if (n < 0) fail(ds, operation, "");
-  EnumMembers members;
-  for (int i = 0; i < n; ++i) {
-    char* member = H5Tget_member_name(native.id(), static_cast<unsigned>(i));
-    if (member == nullptr) fail(ds, operation, "");
-    std::string member_name(member);
-    H5free_memory(member);
-    std::int8_t value = 0;
-    check_status(H5Tget_member_value(native.id(), static_cast<unsigned>(i), &value), ds, operation,
-                 "");
-    members.emplace_back(std::move(member_name), value);
-  }
-  return members;
 }
 
 detail::AppendableBase Group::create_appendable_numeric(std::string_view name,

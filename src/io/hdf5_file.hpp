@@ -21,8 +21,7 @@
 // attribute<T>; enums are int8 codes with their EnumMembers.
 //
 // Attributes on datasets: write<T> returns the Dataset it created, so units can be attached
-// directly: `g.write<double>("x", xs).set_attribute("units", "m");`. An existing dataset is
-// reached with `g.dataset("x")`, and AppendableDataset is a Dataset too.
+// directly: `g.write<double>("x", xs).set_attribute("units", "m");`. AppendableDataset is a Dataset too.
 //
 // File layout choices: numbers are stored little-endian (IEEE f32/f64, two's complement ints);
 // strings are variable-length UTF-8 (h5py reads attributes as str, datasets via .asstr());
@@ -74,8 +73,6 @@ class Handle {
   void close();
   // Closes the id, ignoring failures.
   void reset() noexcept;
-  // Gives up ownership without closing.
-  Hid release() noexcept { return std::exchange(id_, -1); }
 
  private:
   Hid id_ = -1;
@@ -95,13 +92,12 @@ concept Number =
 template <class T>
 concept Element = Number<T> || std::same_as<T, std::string>;
 
-// What set_attribute stores, and as what: anything convertible to std::string_view as a scalar
-// variable-length UTF-8 string; floating point as scalar f64; other integers (not bool) widened
-// to scalar int64 or uint64 by signedness; a contiguous range of double as 1-D f64.
+// What set_attribute stores, and as what (always a scalar): anything convertible to
+// std::string_view as a variable-length UTF-8 string; floating point as f64; other integers (not
+// bool) widened to int64 or uint64 by signedness.
 template <class T>
 concept Attribute = std::convertible_to<const T&, std::string_view> ||
-                    (std::is_arithmetic_v<T> && !std::same_as<T, bool>) ||
-                    std::convertible_to<const T&, std::span<const double>>;
+                    (std::is_arithmetic_v<T> && !std::same_as<T, bool>);
 
 // Members of an enum type with base int8: (name, value) pairs. Names and values must be unique.
 using EnumMembers = std::vector<std::pair<std::string, std::int8_t>>;
@@ -126,11 +122,6 @@ consteval ElementType element_type_of() {
 // refuse lossy ones (out of range, fractional to integer, NaN/inf to integer) with an Error.
 class Object {
  public:
-  Hid id() const noexcept { return handle_.id(); }
-  bool valid() const noexcept { return handle_.valid(); }
-  // Absolute HDF5 path of the object, e.g. "/results/x".
-  std::string path() const;
-
   // Creates or replaces attribute `name` (kinds and stored types: see Attribute).
   template <Attribute T>
   void set_attribute(std::string_view name, const T& value) {
@@ -138,16 +129,13 @@ class Object {
       write_string_attribute(name, std::string_view(value));
     } else if constexpr (std::is_floating_point_v<T>) {
       const double v = value;
-      write_number_attribute(name, detail::ElementType::kFloat64, &v, 1, true);
-    } else if constexpr (std::is_arithmetic_v<T> && std::is_signed_v<T>) {
+      write_number_attribute(name, detail::ElementType::kFloat64, &v);
+    } else if constexpr (std::is_signed_v<T>) {
       const std::int64_t v = value;
-      write_number_attribute(name, detail::ElementType::kInt64, &v, 1, true);
-    } else if constexpr (std::is_arithmetic_v<T>) {
-      const std::uint64_t v = value;
-      write_number_attribute(name, detail::ElementType::kUInt64, &v, 1, true);
+      write_number_attribute(name, detail::ElementType::kInt64, &v);
     } else {
-      const std::span<const double> v(value);
-      write_number_attribute(name, detail::ElementType::kFloat64, v.data(), v.size(), false);
+      const std::uint64_t v = value;
+      write_number_attribute(name, detail::ElementType::kUInt64, &v);
     }
   }
 
@@ -156,30 +144,26 @@ class Object {
   // a Number converted through HDF5 from any stored number (lossy conversions throw Error).
   template <Element T>
   T attribute(std::string_view name) const;
-  std::vector<double> attribute_doubles(std::string_view name) const;  // scalar or 1-D
 
  protected:
   Object() = default;
   explicit Object(Handle handle) noexcept : handle_(std::move(handle)) {}
+  Hid id() const noexcept { return handle_.id(); }
   void require_valid(std::string_view operation) const;
 
   Handle handle_;
 
  private:
   void write_string_attribute(std::string_view name, std::string_view value);
-  // scalar: a scalar dataspace (count must be 1); otherwise 1-D of count elements.
-  void write_number_attribute(std::string_view name, detail::ElementType type, const void* data,
-                              std::size_t count, bool scalar);
+  void write_number_attribute(std::string_view name, detail::ElementType type, const void* value);
 };
 
-// A dataset, returned by the write_* functions of Group and by Group::dataset().
+// A dataset, returned by Group::write, for its attributes.
 class Dataset : public Object {
  public:
   Dataset() = default;
   // Takes ownership of an open dataset id.
   explicit Dataset(Handle handle) noexcept : Object(std::move(handle)) {}
-  // Current number of elements.
-  std::size_t size() const;
 };
 
 namespace detail {
@@ -193,8 +177,6 @@ class AppendableBase : public Dataset {
       : Dataset(std::move(dataset)),
         memory_type_(std::move(memory_type)),
         allowed_values_(std::move(allowed_values)) {}
-  // Number of elements appended so far.
-  std::size_t size() const noexcept { return size_; }
 
  protected:
   void append_raw(const void* data, std::size_t count);
@@ -218,7 +200,6 @@ class AppendableDataset : public detail::AppendableBase {
 
   // Extends the dataset by values.size() elements and writes them (any length, 0 is a no-op).
   void append(std::span<const T> values) { append_raw(values.data(), values.size()); }
-  void append(const T& value) { append_raw(&value, 1); }
 };
 
 class Group : public Object {
@@ -230,7 +211,6 @@ class Group : public Object {
   // Names may be paths relative to this group ("a/b"); create_* make missing intermediate groups.
   Group create_group(std::string_view name);
   Group open_group(std::string_view name) const;
-  Dataset dataset(std::string_view name) const;  // opens an existing dataset
   // True if a link of that name (or every component of the path) exists.
   bool has(std::string_view name) const;
   // Names of the direct children (groups and datasets), sorted.
@@ -240,9 +220,6 @@ class Group : public Object {
   // write<double>("x", xs), write("x", std::span<const double>(xs)), write<std::string>(...).
   template <Element T>
   Dataset write(std::string_view name, std::span<const T> values);
-  // HDF5 enum type with base int8 (h5py: h5py.check_enum_dtype); every value must be a member.
-  Dataset write_enum_dataset(std::string_view name, std::span<const std::int8_t> values,
-                             const EnumMembers& members);
 
   // The whole of a 1-D dataset. Numbers convert to T through HDF5 (int32 read as double works;
   // lossy conversions throw Error); enums read as their codes; strings: variable or fixed length.
@@ -253,9 +230,8 @@ class Group : public Object {
   template <Number T>
   void read_range(std::string_view name, std::size_t offset, std::size_t count,
                   std::vector<T>& out) const;
+  // Number of elements of a 1-D dataset.
   std::size_t dataset_size(std::string_view name) const;
-  // Members of an enum dataset (base must be 8-bit), in the type's member order.
-  EnumMembers enum_members(std::string_view name) const;
 
   // Appendable datasets: chunk_elems > 0 elements per chunk, deflate_level in 0..9 (0 disables
   // both shuffle and deflate; otherwise shuffle + deflate are applied).
@@ -295,10 +271,6 @@ class File {
   // Flushes (if writable) and closes the file; every Group / Dataset obtained from it is invalid
   // afterwards. Throws Error on failure; does nothing if already closed.
   void close();
-
-  bool is_open() const noexcept { return file_.id() >= 0; }
-  bool writable() const noexcept { return writable_; }
-  const std::filesystem::path& path() const noexcept { return path_; }
 
  private:
   File() = default;

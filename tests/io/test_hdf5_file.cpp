@@ -80,12 +80,76 @@ std::vector<T> extremes() {
   return v;
 }
 
-// HDF5 class/size/sign of a dataset's stored type compared with a predefined file type.
-bool stored_type_is(const h5::Dataset& dataset, hid_t expected) {
-  const hid_t type = H5Dget_type(dataset.id());
+// A closed file opened through the HDF5 C API, apart from the wrapper: stored types, layouts,
+// filters and enum members are checked on the file itself.
+struct RawFile {
+  explicit RawFile(const fs::path& path) : id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)) {}
+  ~RawFile() {
+    if (id >= 0) H5Fclose(id);
+  }
+  RawFile(const RawFile&) = delete;
+  RawFile& operator=(const RawFile&) = delete;
+  hid_t id;
+};
+
+// Class/size/sign/order of a dataset's stored type compared with a predefined file type.
+bool stored_type_is(const fs::path& path, const char* dataset, hid_t expected) {
+  const RawFile file(path);
+  const hid_t ds = H5Dopen2(file.id, dataset, H5P_DEFAULT);
+  const hid_t type = H5Dget_type(ds);
   const bool equal = H5Tequal(type, expected) > 0;
   H5Tclose(type);
+  H5Dclose(ds);
   return equal;
+}
+
+// A scalar variable-length string attribute of an object ("" if unreadable).
+std::string raw_string_attribute(const fs::path& path, const char* object, const char* name) {
+  const RawFile file(path);
+  const hid_t attr = H5Aopen_by_name(file.id, object, name, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t type = H5Aget_type(attr);
+  char* value = nullptr;
+  std::string out;
+  if (H5Aread(attr, type, &value) >= 0 && value != nullptr) out = value;
+  H5free_memory(value);
+  H5Tclose(type);
+  H5Aclose(attr);
+  return out;
+}
+
+// The storage of a dataset as the C API reports it.
+struct Storage {
+  H5D_layout_t layout = H5D_LAYOUT_ERROR;
+  hsize_t chunk = 0;
+  std::vector<H5Z_filter_t> filters;
+  unsigned deflate_level = 0;
+  hsize_t size = 0;
+  hsize_t max_size = 0;
+};
+Storage storage_of(const fs::path& path, const char* dataset) {
+  Storage out;
+  const RawFile file(path);
+  const hid_t ds = H5Dopen2(file.id, dataset, H5P_DEFAULT);
+  const hid_t dcpl = H5Dget_create_plist(ds);
+  out.layout = H5Pget_layout(dcpl);
+  if (out.layout == H5D_CHUNKED) H5Pget_chunk(dcpl, 1, &out.chunk);
+  for (int i = 0; i < H5Pget_nfilters(dcpl); ++i) {
+    unsigned flags = 0;
+    unsigned config = 0;
+    std::size_t cd_count = 4;
+    unsigned cd_values[4] = {};
+    char name[64] = {};
+    const H5Z_filter_t filter = H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &cd_count,
+                                               cd_values, sizeof name, name, &config);
+    out.filters.push_back(filter);
+    if (filter == H5Z_FILTER_DEFLATE && cd_count >= 1) out.deflate_level = cd_values[0];
+  }
+  H5Pclose(dcpl);
+  const hid_t space = H5Dget_space(ds);
+  H5Sget_simple_extent_dims(space, &out.size, &out.max_size);
+  H5Sclose(space);
+  H5Dclose(ds);
+  return out;
 }
 
 std::string error_message(const std::function<void()>& f) {
@@ -107,14 +171,13 @@ TEST_F(Hdf5FileTest, RoundTripEveryDatasetType) {
   {
     h5::File file = h5::File::create(path);
     h5::Group root = file.root();
-    EXPECT_TRUE(stored_type_is(root.write<double>("f64", extremes<double>()), H5T_IEEE_F64LE));
-    EXPECT_TRUE(stored_type_is(root.write<float>("f32", extremes<float>()), H5T_IEEE_F32LE));
-    EXPECT_TRUE(stored_type_is(root.write<std::int8_t>("i8", extremes<std::int8_t>()), H5T_STD_I8LE));
-    EXPECT_TRUE(stored_type_is(root.write<std::uint8_t>("u8", extremes<std::uint8_t>()), H5T_STD_U8LE));
-    EXPECT_TRUE(stored_type_is(root.write<std::int32_t>("i32", extremes<std::int32_t>()), H5T_STD_I32LE));
-    EXPECT_TRUE(stored_type_is(root.write<std::int64_t>("i64", extremes<std::int64_t>()), H5T_STD_I64LE));
-    EXPECT_TRUE(
-        stored_type_is(root.write<std::uint64_t>("u64", extremes<std::uint64_t>()), H5T_STD_U64LE));
+    root.write<double>("f64", extremes<double>());
+    root.write<float>("f32", extremes<float>());
+    root.write<std::int8_t>("i8", extremes<std::int8_t>());
+    root.write<std::uint8_t>("u8", extremes<std::uint8_t>());
+    root.write<std::int32_t>("i32", extremes<std::int32_t>());
+    root.write<std::int64_t>("i64", extremes<std::int64_t>());
+    root.write<std::uint64_t>("u64", extremes<std::uint64_t>());
     root.write<std::string>("strings", strings);
     const std::vector<double> nan = {std::nan("")};
     root.write<double>("nan", nan);
@@ -134,22 +197,29 @@ TEST_F(Hdf5FileTest, RoundTripEveryDatasetType) {
   EXPECT_TRUE(std::isnan(root.read<double>("nan")[0]));
   EXPECT_TRUE(std::isnan(root.read<float>("nan")[0]));  // NaN survives double -> float
 
-  // Strings are variable-length UTF-8.
-  const h5::Dataset ds = root.dataset("strings");
-  const hid_t type = H5Dget_type(ds.id());
+  EXPECT_EQ(root.dataset_size("strings"), strings.size());
+
+  // Each number as its own little-endian type; strings variable-length UTF-8.
+  EXPECT_TRUE(stored_type_is(path, "f64", H5T_IEEE_F64LE));
+  EXPECT_TRUE(stored_type_is(path, "f32", H5T_IEEE_F32LE));
+  EXPECT_TRUE(stored_type_is(path, "i8", H5T_STD_I8LE));
+  EXPECT_TRUE(stored_type_is(path, "u8", H5T_STD_U8LE));
+  EXPECT_TRUE(stored_type_is(path, "i32", H5T_STD_I32LE));
+  EXPECT_TRUE(stored_type_is(path, "i64", H5T_STD_I64LE));
+  EXPECT_TRUE(stored_type_is(path, "u64", H5T_STD_U64LE));
+  const RawFile raw(path);
+  const hid_t ds = H5Dopen2(raw.id, "strings", H5P_DEFAULT);
+  const hid_t type = H5Dget_type(ds);
   EXPECT_EQ(H5Tget_class(type), H5T_STRING);
   EXPECT_GT(H5Tis_variable_str(type), 0);
   EXPECT_EQ(H5Tget_cset(type), H5T_CSET_UTF8);
   H5Tclose(type);
-  EXPECT_EQ(ds.size(), strings.size());
-  EXPECT_EQ(ds.path(), "/strings");
+  H5Dclose(ds);
 }
 
 TEST_F(Hdf5FileTest, RoundTripEveryAttributeType) {
   const fs::path path = dir_ / "attrs.h5";
-  const std::vector<double> vec = {1.0, -2.5, 1e-300, std::numeric_limits<double>::max()};
-  std::vector<double> big(20000);  // larger than the 64 KiB compact attribute limit
-  std::iota(big.begin(), big.end(), 0.5);
+  const std::string big(100000, 'c');  // larger than the 64 KiB compact attribute limit
   {
     h5::File file = h5::File::create(path);
     h5::Group root = file.root();
@@ -162,16 +232,17 @@ TEST_F(Hdf5FileTest, RoundTripEveryAttributeType) {
     root.set_attribute("int", -7);       // int -> int64
     root.set_attribute("unsigned", 7u);  // unsigned -> uint64
     root.set_attribute("size", std::size_t{12});
-    root.set_attribute("vec", vec);
-    root.set_attribute("empty_vec", std::vector<double>{});
-    root.set_attribute("big", big);
+    root.set_attribute("big", big);  // e.g. a long config_text
     root.set_attribute("replaced", 1.0);
     root.set_attribute("replaced", "now a string");
     h5::Group group = root.create_group("g");
     group.set_attribute("x", 3.5);
     const std::vector<float> xs = {1.0f, 2.0f};
-    root.write<float>("d", xs).set_attribute("units", "m");
-    root.dataset("d").set_attribute("scale", 2.0);
+    h5::Dataset d = root.write<float>("d", xs);
+    d.set_attribute("units", "m");
+    d.set_attribute("scale", 2.0);
+    EXPECT_EQ(d.attribute<std::string>("units"), "m");
+    EXPECT_EQ(d.attribute<double>("scale"), 2.0);
     file.close();
   }
   h5::File file = h5::File::open_read(path);
@@ -187,26 +258,22 @@ TEST_F(Hdf5FileTest, RoundTripEveryAttributeType) {
   EXPECT_EQ(root.attribute<std::uint64_t>("size"), 12u);
   EXPECT_EQ(root.attribute<std::int64_t>("size"), 12);    // converted through HDF5
   EXPECT_EQ(root.attribute<double>("int"), -7.0);  // converted through HDF5
-  EXPECT_EQ(root.attribute_doubles("vec"), vec);
-  EXPECT_EQ(root.attribute_doubles("g0"), std::vector<double>{9.80665});
-  EXPECT_TRUE(root.attribute_doubles("empty_vec").empty());
-  EXPECT_EQ(root.attribute_doubles("big"), big);
+  EXPECT_EQ(root.attribute<std::string>("big"), big);
   EXPECT_EQ(root.attribute<std::string>("replaced"), "now a string");
   EXPECT_TRUE(root.has_attribute("title"));
   EXPECT_FALSE(root.has_attribute("nope"));
   EXPECT_EQ(root.open_group("g").attribute<double>("x"), 3.5);
-  EXPECT_EQ(root.dataset("d").attribute<std::string>("units"), "m");
-  EXPECT_EQ(root.dataset("d").attribute<double>("scale"), 2.0);
+  EXPECT_EQ(raw_string_attribute(path, "d", "units"), "m");
   // Lossy attribute conversions are refused.
   EXPECT_THROW(root.attribute<std::int64_t>("max_u64"), h5::Error);
   EXPECT_THROW(root.attribute<std::uint64_t>("min_i64"), h5::Error);
   EXPECT_THROW(root.attribute<std::int64_t>("g0"), h5::Error);
-  EXPECT_THROW(root.attribute<double>("vec"), h5::Error);    // 4 elements, not one
   EXPECT_THROW(root.attribute<double>("title"), h5::Error);  // string
   EXPECT_THROW(root.attribute<std::string>("g0"), h5::Error);     // number
 
   // The string attribute is a scalar variable-length UTF-8 string.
-  const hid_t attr = H5Aopen(root.id(), "title", H5P_DEFAULT);
+  const RawFile raw(path);
+  const hid_t attr = H5Aopen(raw.id, "title", H5P_DEFAULT);
   const hid_t type = H5Aget_type(attr);
   const hid_t space = H5Aget_space(attr);
   EXPECT_GT(H5Tis_variable_str(type), 0);
@@ -230,10 +297,9 @@ TEST_F(Hdf5FileTest, EmptyDatasets) {
     root.write("i64", std::span<const std::int64_t>{});
     root.write("u64", std::span<const std::uint64_t>{});
     root.write<std::string>("s", std::vector<std::string>{});
-    root.write_enum_dataset("e", {}, {{"a", 0}});
+    root.create_appendable("e", {{"a", 0}});
     auto app = root.create_appendable<double>("app");
     app.append(std::span<const double>{});
-    EXPECT_EQ(app.size(), 0u);
     file.close();
   }
   h5::File file = h5::File::open_read(path);
@@ -248,7 +314,7 @@ TEST_F(Hdf5FileTest, EmptyDatasets) {
   EXPECT_TRUE(root.read<std::string>("s").empty());
   EXPECT_TRUE(root.read<std::int8_t>("e").empty());
   EXPECT_TRUE(root.read<double>("app").empty());
-  EXPECT_EQ(root.dataset("app").size(), 0u);
+  EXPECT_EQ(root.dataset_size("app"), 0u);
 }
 
 TEST_F(Hdf5FileTest, NumericConversionsThroughHdf5) {
@@ -292,7 +358,6 @@ TEST_F(Hdf5FileTest, GroupsAndChildren) {
     h5::File file = h5::File::create(path);
     h5::Group root = file.root();
     h5::Group b = root.create_group("a/b");  // intermediate group "a" is created
-    EXPECT_EQ(b.path(), "/a/b");
     b.write<double>("x", std::vector<double>{1.0});
     root.create_group("zeta");
     root.create_group("Alpha");
@@ -342,48 +407,24 @@ TYPED_TEST(AppendableTest, OddSizedAppendsAcrossChunksReadBackEqual) {
       for (std::size_t i = 0; i < n; ++i) chunk[i] = value_at<T>(expected.size() + i);
       app.append(chunk);
       expected.insert(expected.end(), chunk.begin(), chunk.end());
-      EXPECT_EQ(app.size(), expected.size());
+      EXPECT_EQ(root.dataset_size("grp/values"), expected.size());
     }
-    app.append(value_at<T>(expected.size()));  // single element overload
-    expected.push_back(value_at<T>(expected.size()));
-    EXPECT_EQ(app.size(), expected.size());
     file.close();
   }
   h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
   EXPECT_EQ(root.read<T>("grp/values"), expected);
-  const h5::Dataset ds = root.dataset("grp/values");
-  EXPECT_EQ(ds.size(), expected.size());
-  EXPECT_EQ(ds.attribute<std::string>("units"), "m/s");
+  EXPECT_EQ(root.dataset_size("grp/values"), expected.size());
+  EXPECT_EQ(raw_string_attribute(path, "grp/values", "units"), "m/s");
 
   // Chunked, 1-D, unlimited, shuffle then deflate level 4.
-  const hid_t dcpl = H5Dget_create_plist(ds.id());
-  ASSERT_GE(dcpl, 0);
-  EXPECT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
-  hsize_t chunk[2] = {0, 0};
-  EXPECT_EQ(H5Pget_chunk(dcpl, 2, chunk), 1);
-  EXPECT_EQ(chunk[0], 4096u);
-  ASSERT_EQ(H5Pget_nfilters(dcpl), 2);
-  unsigned flags = 0;
-  unsigned config = 0;
-  std::size_t cd_count = 4;
-  unsigned cd_values[4] = {};
-  char name[64] = {};
-  EXPECT_EQ(H5Pget_filter2(dcpl, 0, &flags, &cd_count, cd_values, sizeof name, name, &config),
-            H5Z_FILTER_SHUFFLE);
-  cd_count = 4;
-  EXPECT_EQ(H5Pget_filter2(dcpl, 1, &flags, &cd_count, cd_values, sizeof name, name, &config),
-            H5Z_FILTER_DEFLATE);
-  ASSERT_GE(cd_count, 1u);
-  EXPECT_EQ(cd_values[0], 4u);
-  H5Pclose(dcpl);
-  const hid_t space = H5Dget_space(ds.id());
-  hsize_t dims[1] = {0};
-  hsize_t max_dims[1] = {0};
-  EXPECT_EQ(H5Sget_simple_extent_dims(space, dims, max_dims), 1);
-  EXPECT_EQ(dims[0], expected.size());
-  EXPECT_EQ(max_dims[0], H5S_UNLIMITED);
-  H5Sclose(space);
+  const Storage st = storage_of(path, "grp/values");
+  EXPECT_EQ(st.layout, H5D_CHUNKED);
+  EXPECT_EQ(st.chunk, 4096u);
+  EXPECT_EQ(st.filters, (std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE}));
+  EXPECT_EQ(st.deflate_level, 4u);
+  EXPECT_EQ(st.size, expected.size());
+  EXPECT_EQ(st.max_size, H5S_UNLIMITED);
 }
 
 TEST_F(Hdf5FileTest, AppendableOptions) {
@@ -395,13 +436,7 @@ TEST_F(Hdf5FileTest, AppendableOptions) {
   std::iota(values.begin(), values.end(), -50);
   plain.append(values);
   plain.append(values);
-  EXPECT_EQ(plain.size(), 200u);
-  const hid_t dcpl = H5Dget_create_plist(plain.id());
-  hsize_t chunk[1] = {0};
-  EXPECT_EQ(H5Pget_chunk(dcpl, 1, chunk), 1);
-  EXPECT_EQ(chunk[0], 7u);
-  EXPECT_EQ(H5Pget_nfilters(dcpl), 0);  // level 0: no shuffle, no deflate
-  H5Pclose(dcpl);
+  EXPECT_EQ(root.dataset_size("plain"), 200u);
   auto strong = root.create_appendable<double>("strong", 1, 9);
   strong.append(std::vector<double>{1.0, 2.0, 3.0});
   EXPECT_EQ(root.read<double>("strong"), (std::vector<double>{1.0, 2.0, 3.0}));
@@ -412,14 +447,45 @@ TEST_F(Hdf5FileTest, AppendableOptions) {
   EXPECT_THROW(root.create_appendable<double>("bad_level", 16, 10), h5::Error);
   EXPECT_THROW(root.create_appendable<double>("plain"), h5::Error);  // exists already
   h5::AppendableDataset<double> moved_from = std::move(strong);
-  EXPECT_THROW(strong.append(1.0), h5::Error);  // NOLINT(bugprone-use-after-move)
-  moved_from.append(4.0);
-  EXPECT_EQ(moved_from.size(), 4u);
+  const std::vector<double> four = {4.0};
+  EXPECT_THROW(strong.append(four), h5::Error);  // NOLINT(bugprone-use-after-move)
+  moved_from.append(four);
+  EXPECT_EQ(root.dataset_size("strong"), 4u);
   file.close();
+  const Storage plain_storage = storage_of(path, "plain");
+  EXPECT_EQ(plain_storage.chunk, 7u);
+  EXPECT_TRUE(plain_storage.filters.empty());  // level 0: no shuffle, no deflate
+  const Storage strong_storage = storage_of(path, "strong");
+  EXPECT_EQ(strong_storage.chunk, 1u);
+  EXPECT_EQ(strong_storage.deflate_level, 9u);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Enums
+
+// The members of an enum dataset in the type's order, read through the C API.
+h5::EnumMembers raw_enum_members(const fs::path& path, const char* dataset) {
+  const RawFile file(path);
+  const hid_t ds = H5Dopen2(file.id, dataset, H5P_DEFAULT);
+  const hid_t type = H5Dget_type(ds);
+  h5::EnumMembers members;
+  if (H5Tget_class(type) == H5T_ENUM) {
+    const hid_t base = H5Tget_super(type);
+    EXPECT_EQ(H5Tget_size(base), 1u);
+    EXPECT_EQ(H5Tget_sign(base), H5T_SGN_2);
+    H5Tclose(base);
+    for (int i = 0; i < H5Tget_nmembers(type); ++i) {
+      char* member = H5Tget_member_name(type, static_cast<unsigned>(i));
+      std::int8_t value = 99;
+      EXPECT_GE(H5Tenum_valueof(type, member, &value), 0);
+      members.emplace_back(member, value);
+      H5free_memory(member);
+    }
+  }
+  H5Tclose(type);
+  H5Dclose(ds);
+  return members;
+}
 
 TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
   const fs::path path = dir_ / "enum.h5";
@@ -429,12 +495,12 @@ TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
   {
     h5::File file = h5::File::create(path);
     h5::Group root = file.root();
-    root.write_enum_dataset("phase", values, members).set_attribute("note", "flight phase");
-    EXPECT_THROW(root.write_enum_dataset("bad", std::vector<std::int8_t>{0, 5}, members),
-                 h5::Error);
-    EXPECT_THROW(root.write_enum_dataset("dup", values, {{"a", 0}, {"b", 0}}), h5::Error);
-    EXPECT_THROW(root.write_enum_dataset("dup2", values, {{"a", 0}, {"a", 1}}), h5::Error);
-    EXPECT_THROW(root.write_enum_dataset("none", values, {}), h5::Error);
+    auto phase = root.create_appendable("phase", members);
+    phase.set_attribute("note", "flight phase");
+    phase.append(values);
+    EXPECT_THROW(root.create_appendable("dup", {{"a", 0}, {"b", 0}}), h5::Error);
+    EXPECT_THROW(root.create_appendable("dup2", {{"a", 0}, {"a", 1}}), h5::Error);
+    EXPECT_THROW(root.create_appendable("none", h5::EnumMembers{}), h5::Error);
     auto app = root.create_appendable("phases", members, 5, 6);
     for (const std::size_t n : {1u, 4u, 5u, 6u, 13u}) {
       std::vector<std::int8_t> chunk(n);
@@ -442,9 +508,11 @@ TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
       app.append(chunk);
       appended.insert(appended.end(), chunk.begin(), chunk.end());
     }
-    const std::size_t before = app.size();
-    EXPECT_THROW(app.append(std::vector<std::int8_t>{0, 3}), h5::Error);
-    EXPECT_EQ(app.size(), before);
+    const std::string message =
+        error_message([&] { app.append(std::vector<std::int8_t>{0, 3}); });
+    EXPECT_NE(message.find("value 3 at index 1 is not a member of the enum"), std::string::npos)
+        << message;
+    EXPECT_EQ(root.dataset_size("phases"), appended.size());
     file.close();
   }
   h5::File file = h5::File::open_read(path);
@@ -452,37 +520,13 @@ TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
   EXPECT_EQ(root.read<std::int8_t>("phase"), values);
   EXPECT_EQ(root.read<std::int32_t>("phase"), (std::vector<std::int32_t>{0, 1, 1, 2, -1, 0}));
   EXPECT_EQ(root.read<std::int8_t>("phases"), appended);
-  EXPECT_EQ(root.enum_members("phase"), members);
-  EXPECT_EQ(root.enum_members("phases"), members);
-  EXPECT_EQ(root.dataset("phase").attribute<std::string>("note"), "flight phase");
-  EXPECT_THROW(root.enum_members("nope"), h5::Error);
-  EXPECT_FALSE(root.has("bad"));
-
-  for (const char* name : {"phase", "phases"}) {
-    SCOPED_TRACE(name);
-    const h5::Dataset ds = root.dataset(name);
-    const hid_t type = H5Dget_type(ds.id());
-    ASSERT_EQ(H5Tget_class(type), H5T_ENUM);
-    const hid_t base = H5Tget_super(type);
-    EXPECT_EQ(H5Tget_size(base), 1u);
-    EXPECT_EQ(H5Tget_sign(base), H5T_SGN_2);
-    H5Tclose(base);
-    ASSERT_EQ(H5Tget_nmembers(type), static_cast<int>(members.size()));
-    std::vector<std::pair<std::string, std::int8_t>> found;
-    for (unsigned i = 0; i < members.size(); ++i) {
-      char* member = H5Tget_member_name(type, i);
-      ASSERT_NE(member, nullptr);
-      std::int8_t value = 99;
-      EXPECT_GE(H5Tenum_valueof(type, member, &value), 0);
-      found.emplace_back(member, value);
-      H5free_memory(member);
-    }
-    std::sort(found.begin(), found.end());
-    h5::EnumMembers sorted = members;
-    std::sort(sorted.begin(), sorted.end());
-    EXPECT_EQ(found, sorted);
-    H5Tclose(type);
-  }
+  std::vector<std::int8_t> range;
+  root.read_range("phases", 2, 5, range);
+  EXPECT_EQ(range, std::vector<std::int8_t>(appended.begin() + 2, appended.begin() + 7));
+  EXPECT_FALSE(root.has("dup"));  // invalid members: nothing created
+  EXPECT_EQ(raw_string_attribute(path, "phase", "note"), "flight phase");
+  EXPECT_EQ(raw_enum_members(path, "phase"), members);  // HDF5 enums of the members, in order
+  EXPECT_EQ(raw_enum_members(path, "phases"), members);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,15 +550,13 @@ TEST_F(Hdf5FileTest, CreateWritesTheGivenPathAndCloseInvalidatesItsObjects) {
   const fs::path path = dir_ / "run.h5";
   h5::File file = h5::File::create(path);
   EXPECT_TRUE(fs::exists(path));
-  EXPECT_TRUE(file.writable());
   h5::Group group = file.root().create_group("g");
   auto app = group.create_appendable<double>("x", 16);
   app.append(std::vector<double>(100, 1.5));
   file.close();  // objects still open are closed with the file (H5F_CLOSE_STRONG)
-  EXPECT_FALSE(file.is_open());
   EXPECT_EQ(files_in(dir_), std::vector<std::string>{"run.h5"});
   EXPECT_THROW(group.create_group("late"), h5::Error);
-  EXPECT_THROW(app.append(1.0), h5::Error);
+  EXPECT_THROW(app.append(std::vector<double>{1.0}), h5::Error);
   EXPECT_THROW(file.root(), h5::Error);
   file.close();  // closing again does nothing
   EXPECT_EQ(h5::File::open_read(path).root().read<double>("g/x"), std::vector<double>(100, 1.5));
@@ -589,8 +631,7 @@ TEST_F(Hdf5FileTest, MoveKeepsTheOpenFile) {
   h5::File a = h5::File::create(path);
   a.root().set_attribute("version", std::int64_t{7});
   h5::File b = std::move(a);
-  EXPECT_FALSE(a.is_open());  // NOLINT(bugprone-use-after-move)
-  EXPECT_THROW(a.root(), h5::Error);
+  EXPECT_THROW(a.root(), h5::Error);  // NOLINT(bugprone-use-after-move)
   b.close();
   EXPECT_EQ(read_version(path), 7);
   h5::File c = h5::File::create(dir_ / "other.h5");
@@ -613,7 +654,9 @@ TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
   const fs::path path = dir_ / "errors.h5";
   {
     h5::File file = h5::File::create(path);
-    file.root().create_group("grp").write<double>("x", std::vector<double>{1.0});
+    const h5::Dataset x = file.root().create_group("grp").write<double>("x", std::vector<double>{1.0});
+    message = error_message([&] { x.attribute<std::string>("units"); });
+    EXPECT_NE(message.find("attribute 'units' of '/grp/x'"), std::string::npos) << message;
     file.root().write<std::string>("s", std::vector<std::string>{"a"});
     file.close();
   }
@@ -626,8 +669,6 @@ TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
   EXPECT_NE(message.find("doesn't exist"), std::string::npos) << message;  // innermost HDF5 msg
   message = error_message([&] { root.open_group("absent"); });
   EXPECT_NE(message.find("open group '/absent'"), std::string::npos) << message;
-  message = error_message([&] { grp.dataset("x").attribute<std::string>("units"); });
-  EXPECT_NE(message.find("attribute 'units' of '/grp/x'"), std::string::npos) << message;
   message = error_message([&] { root.read<double>("s"); });
   EXPECT_NE(message.find("string, not numeric"), std::string::npos) << message;
   message = error_message([&] { root.read<std::string>("grp/x"); });
@@ -640,7 +681,6 @@ TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
   EXPECT_THROW(writable_handle.set_attribute("a", 1.0), h5::Error);
   // Default-constructed objects.
   h5::Group empty;
-  EXPECT_FALSE(empty.valid());
   EXPECT_THROW(empty.children(), h5::Error);
   EXPECT_THROW(empty.set_attribute("a", 1.0), h5::Error);
   // Not an HDF5 file.
@@ -671,7 +711,6 @@ TEST_F(Hdf5FileTest, H5pyReadsTheFile) {
     root.set_attribute("seed", std::numeric_limits<std::uint64_t>::max());
     root.set_attribute("n", std::int64_t{-5});
     root.set_attribute("g0", 9.80665);
-    root.set_attribute("vec", std::vector<double>{1.0, 2.5, -3.0});
     h5::Group results = root.create_group("results");
     results.write<double>("x", std::vector<double>{0.5, -1.0, 1e300}).set_attribute("units", "m");
     results.write<float>("f", std::vector<float>{0.25f});
@@ -682,8 +721,8 @@ TEST_F(Hdf5FileTest, H5pyReadsTheFile) {
                           std::vector<std::int64_t>{std::numeric_limits<std::int64_t>::min()});
     results.write<std::uint64_t>("u64", std::vector<std::uint64_t>{18446744073709551615ULL});
     results.write<std::string>("names", std::vector<std::string>{"alpha", "β-γ", ""});
-    results.write_enum_dataset("phase", std::vector<std::int8_t>{0, 1, -1},
-                               {{"ascent", 0}, {"coast", 1}, {"lost", -1}});
+    results.create_appendable("phase", {{"ascent", 0}, {"coast", 1}, {"lost", -1}})
+        .append(std::vector<std::int8_t>{0, 1, -1});
     auto app = results.create_appendable<std::int64_t>("app", 16, 4);
     for (std::int64_t i = 0; i < 1000; i += 10) {
       std::vector<std::int64_t> block(10);
@@ -706,7 +745,6 @@ assert isinstance(a["title"], str) and a["title"] == "launchmc \u2713 r\u00e9sum
 assert a["seed"] == 18446744073709551615 and a["seed"].dtype == np.uint64, a["seed"]
 assert a["n"] == -5 and a["n"].dtype == np.int64
 assert a["g0"] == 9.80665
-assert list(a["vec"]) == [1.0, 2.5, -3.0]
 r = f["results"]
 assert sorted(r.keys()) == ["app", "f", "i32", "i64", "i8", "names", "phase", "phases", "u64",
                             "u8", "x"], list(r.keys())
