@@ -538,6 +538,44 @@ void check_enum_values(std::span<const std::int8_t> values, const std::vector<bo
   }
 }
 
+// Access to an appendable dataset. Appends touch the last, partially filled chunk repeatedly:
+// cache two chunks and evict fully written chunks first (w0 = 1). No more: a run file has ~100
+// such datasets, and HDF5's default 1 MiB per dataset would hold ~100 MB of finished chunks
+// (memory must stay flat).
+Handle appendable_access_plist(hid_t loc, std::string_view name, std::size_t chunk_bytes,
+                               std::string_view operation) {
+  Handle dapl = make(H5Pcreate(H5P_DATASET_ACCESS), loc, operation, name);
+  check_status(H5Pset_chunk_cache(dapl.id(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 2 * chunk_bytes, 1.0),
+               loc, operation, name);
+  return dapl;
+}
+
+// A stored type in words, e.g. "float64", "uint8", "enum of int8", "string".
+std::string describe_type(hid_t type) {
+  const H5T_class_t type_class = H5Tget_class(type);
+  const std::string bits = std::to_string(8 * H5Tget_size(type));
+  switch (type_class) {
+    case H5T_FLOAT:
+      return "float" + bits;
+    case H5T_INTEGER:
+      return (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + bits;
+    case H5T_ENUM: {
+      const Handle base(H5Tget_super(type));
+      return base.id() < 0 ? "enum" : "enum of " + describe_type(base.id());
+    }
+    default:
+      return class_name(type_class);
+  }
+}
+
+// True if the stored type holds the element type's values as they are: same class, size and
+// (for integers) sign; the byte order may differ (HDF5 converts).
+bool same_element_type(hid_t stored, hid_t expected) {
+  if (H5Tget_class(stored) != H5Tget_class(expected)) return false;
+  if (H5Tget_size(stored) != H5Tget_size(expected)) return false;
+  return H5Tget_class(stored) != H5T_INTEGER || H5Tget_sign(stored) == H5Tget_sign(expected);
+}
+
 detail::AppendableBase create_appendable_impl(hid_t loc, std::string_view name, hid_t file_type,
                                               Handle memory_type, std::vector<bool> allowed,
                                               std::size_t chunk_elems, int deflate_level) {
@@ -561,13 +599,7 @@ detail::AppendableBase create_appendable_impl(hid_t loc, std::string_view name, 
     check_status(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(deflate_level)), loc, operation,
                  name);
   }
-  // Appends touch the last, partially filled chunk repeatedly: cache two chunks and evict fully
-  // written chunks first (w0 = 1). No more: a run file has ~100 such datasets, and HDF5's default
-  // 1 MiB per dataset would hold ~100 MB of finished chunks (memory must stay flat).
-  const std::size_t chunk_bytes = chunk_elems * H5Tget_size(file_type);
-  Handle dapl = make(H5Pcreate(H5P_DATASET_ACCESS), loc, operation, name);
-  check_status(H5Pset_chunk_cache(dapl.id(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 2 * chunk_bytes, 1.0),
-               loc, operation, name);
+  Handle dapl = appendable_access_plist(loc, name, chunk_elems * H5Tget_size(file_type), operation);
   Handle lcpl = link_create_plist(loc, name);
   Handle dataset =
       make(H5Dcreate2(loc, c_name.c_str(), file_type, space.id(), lcpl.id(), dcpl.id(), dapl.id()),
@@ -823,6 +855,70 @@ AppendableDataset<std::int8_t> Group::create_appendable(std::string_view name,
       id(), name, file_type, std::move(type), std::move(allowed), chunk_elems, deflate_level));
 }
 
+detail::AppendableBase Group::open_appendable_numeric(std::string_view name,
+                                                      detail::ElementType type) {
+  require_valid("open dataset in");
+  const std::string operation = "open appendable dataset";
+  const std::string c_name = checked_name(name, id(), operation);
+  unsigned intent = 0;
+  Handle file = make(H5Iget_file_id(id()), id(), operation, name);
+  check_status(H5Fget_intent(file.id(), &intent), id(), operation, name);
+  if ((intent & H5F_ACC_RDWR) == 0) {
+    fail(id(), operation, name, "the file is open read-only (use File::open_append)");
+  }
+  // What the dataset is: 1-D, chunked, extendible, of T's element type (or an int8-based enum).
+  Handle probe = open_dataset(id(), name, operation);
+  const hid_t ds = probe.id();
+  Handle space = make(H5Dget_space(ds), ds, operation, "");
+  Handle dcpl = make(H5Dget_create_plist(ds), ds, operation, "");
+  Handle file_type = make(H5Dget_type(ds), ds, operation, "");
+  if (H5Sget_simple_extent_ndims(space.id()) != 1) fail(ds, operation, "", "dataset is not 1-D");
+  hsize_t dims[1] = {0};
+  hsize_t max_dims[1] = {0};
+  if (H5Sget_simple_extent_dims(space.id(), dims, max_dims) < 0) fail(ds, operation, "");
+  hsize_t chunk[1] = {0};
+  if (H5Pget_layout(dcpl.id()) != H5D_CHUNKED || H5Pget_chunk(dcpl.id(), 1, chunk) != 1 ||
+      max_dims[0] != H5S_UNLIMITED) {
+    fail(ds, operation, "",
+         "not an appendable dataset (1-D, chunked, with an unlimited maximum size)");
+  }
+  const TypePair types = types_of(type);
+  Handle memory;
+  std::vector<bool> allowed;
+  if (H5Tget_class(file_type.id()) == H5T_ENUM) {
+    // Appended values are written with the enum type itself and checked against its members.
+    Handle native = make(H5Tget_native_type(file_type.id(), H5T_DIR_ASCEND), ds, operation, "");
+    Handle base = make(H5Tget_super(native.id()), ds, operation, "");
+    if (type != detail::ElementType::kInt8 || !same_element_type(base.id(), types.memory)) {
+      fail(ds, operation, "",
+           "stored type is " + describe_type(file_type.id()) + ", not " +
+               describe_type(types.file) + " (an enum of int8 is appended as int8_t codes)");
+    }
+    allowed.assign(256, false);
+    const int n = H5Tget_nmembers(native.id());
+    if (n < 0) fail(ds, operation, "");
+    for (int i = 0; i < n; ++i) {
+      std::int8_t value = 0;
+      check_status(H5Tget_member_value(native.id(), static_cast<unsigned>(i), &value), ds,
+                   operation, "");
+      allowed[static_cast<std::size_t>(value + 128)] = true;
+    }
+    memory = std::move(native);
+  } else {
+    if (!same_element_type(file_type.id(), types.file)) {
+      fail(ds, operation, "",
+           "stored type is " + describe_type(file_type.id()) + ", not " + describe_type(types.file));
+    }
+    memory = make(H5Tcopy(types.memory), ds, operation, "");
+  }
+  // Reopened with the chunk cache of a created appendable dataset.
+  Handle dapl =
+      appendable_access_plist(id(), name, chunk[0] * H5Tget_size(file_type.id()), operation);
+  Handle dataset = make(H5Dopen2(id(), c_name.c_str(), dapl.id()), id(), operation, name);
+  return detail::AppendableBase(std::move(dataset), std::move(memory), std::move(allowed),
+                                static_cast<std::size_t>(dims[0]));
+}
+
 // ---------------------------------------------------------------------------------------------
 // File
 
@@ -868,6 +964,21 @@ File File::open_read(const std::filesystem::path& path) {
   File file;
   file.file_ = Handle(id);
   file.path_ = path;
+  return file;
+}
+
+File File::open_append(const std::filesystem::path& path) {
+  disable_auto_print();
+  Handle fapl = file_access_plist(path, "open file for appending");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id());
+  if (id < 0) {
+    throw Error("HDF5: cannot open file '" + path.string() +
+                "' for appending: " + innermost_error());
+  }
+  File file;
+  file.file_ = Handle(id);
+  file.path_ = path;
+  file.writable_ = true;
   return file;
 }
 

@@ -171,12 +171,14 @@ namespace detail {
 class AppendableBase : public Dataset {
  public:
   AppendableBase() = default;
-  // Takes the dataset, the memory type appended values are written with and, for enums, the
-  // set of allowed int8 values (empty: no check).
-  AppendableBase(Handle dataset, Handle memory_type, std::vector<bool> allowed_values) noexcept
+  // Takes the dataset, the memory type appended values are written with, for enums the set of
+  // allowed int8 values (empty: no check), and the number of elements already in the dataset.
+  AppendableBase(Handle dataset, Handle memory_type, std::vector<bool> allowed_values,
+                 std::size_t size = 0) noexcept
       : Dataset(std::move(dataset)),
         memory_type_(std::move(memory_type)),
-        allowed_values_(std::move(allowed_values)) {}
+        allowed_values_(std::move(allowed_values)),
+        size_(size) {}
 
  protected:
   void append_raw(const void* data, std::size_t count);
@@ -190,7 +192,8 @@ class AppendableBase : public Dataset {
 
 // A 1-D, chunked, extendible (H5S_UNLIMITED) dataset with shuffle + deflate, filled by append().
 // Created by Group::create_appendable<T>, or by Group::create_appendable(name, members) for an
-// enum (T = int8_t; appended values must be enum members). Data reaches the file at the latest on File::close().
+// enum (T = int8_t; appended values must be enum members); reopened, to append after the rows
+// already there, by Group::open_appendable<T>. Data reaches the file at the latest on File::close().
 template <Number T>
 class AppendableDataset : public detail::AppendableBase {
  public:
@@ -246,10 +249,19 @@ class Group : public Object {
                                                    const EnumMembers& members,
                                                    std::size_t chunk_elems = 4096,
                                                    int deflate_level = 4);
+  // Reopens an appendable dataset of a file opened by File::open_append, to append after the rows
+  // already there (resuming a run, merging shards). It must be 1-D, chunked and extendible, of
+  // T's element type; an enum with base int8 is reopened with T = int8_t, its members checking
+  // appended values. Otherwise Error. Chunking, filters and type stay as created.
+  template <Number T>
+  AppendableDataset<T> open_appendable(std::string_view name) {
+    return AppendableDataset<T>(open_appendable_numeric(name, detail::element_type_of<T>()));
+  }
 
  private:
   detail::AppendableBase create_appendable_numeric(std::string_view name, detail::ElementType type,
                                                    std::size_t chunk_elems, int deflate_level);
+  detail::AppendableBase open_appendable_numeric(std::string_view name, detail::ElementType type);
 };
 
 class File {
@@ -259,6 +271,9 @@ class File {
   static File create(const std::filesystem::path& path);
   // Opens an existing file read-only.
   static File open_read(const std::filesystem::path& path);
+  // Opens an existing file for reading and writing: Group::open_appendable continues its
+  // appendable datasets, and new objects can be added (in the same HDF5 1.8 object format).
+  static File open_append(const std::filesystem::path& path);
 
   File(File&& other) noexcept;
   File& operator=(File&& other) noexcept;

@@ -117,6 +117,30 @@ std::string raw_string_attribute(const fs::path& path, const char* object, const
   return out;
 }
 
+// The members of an enum dataset in the type's order, read through the C API.
+h5::EnumMembers raw_enum_members(const fs::path& path, const char* dataset) {
+  const RawFile file(path);
+  const hid_t ds = H5Dopen2(file.id, dataset, H5P_DEFAULT);
+  const hid_t type = H5Dget_type(ds);
+  h5::EnumMembers members;
+  if (H5Tget_class(type) == H5T_ENUM) {
+    const hid_t base = H5Tget_super(type);
+    EXPECT_EQ(H5Tget_size(base), 1u);
+    EXPECT_EQ(H5Tget_sign(base), H5T_SGN_2);
+    H5Tclose(base);
+    for (int i = 0; i < H5Tget_nmembers(type); ++i) {
+      char* member = H5Tget_member_name(type, static_cast<unsigned>(i));
+      std::int8_t value = 99;
+      EXPECT_GE(H5Tenum_valueof(type, member, &value), 0);
+      members.emplace_back(member, value);
+      H5free_memory(member);
+    }
+  }
+  H5Tclose(type);
+  H5Dclose(ds);
+  return members;
+}
+
 // The storage of a dataset as the C API reports it.
 struct Storage {
   H5D_layout_t layout = H5D_LAYOUT_ERROR;
@@ -461,31 +485,144 @@ TEST_F(Hdf5FileTest, AppendableOptions) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Enums
+// Append mode: File::open_append + Group::open_appendable continue a dataset at its current size
 
-// The members of an enum dataset in the type's order, read through the C API.
-h5::EnumMembers raw_enum_members(const fs::path& path, const char* dataset) {
-  const RawFile file(path);
-  const hid_t ds = H5Dopen2(file.id, dataset, H5P_DEFAULT);
-  const hid_t type = H5Dget_type(ds);
-  h5::EnumMembers members;
-  if (H5Tget_class(type) == H5T_ENUM) {
-    const hid_t base = H5Tget_super(type);
-    EXPECT_EQ(H5Tget_size(base), 1u);
-    EXPECT_EQ(H5Tget_sign(base), H5T_SGN_2);
-    H5Tclose(base);
-    for (int i = 0; i < H5Tget_nmembers(type); ++i) {
-      char* member = H5Tget_member_name(type, static_cast<unsigned>(i));
-      std::int8_t value = 99;
-      EXPECT_GE(H5Tenum_valueof(type, member, &value), 0);
-      members.emplace_back(member, value);
-      H5free_memory(member);
-    }
+TYPED_TEST(AppendableTest, ReopenedForAppendContinuesAtTheCurrentSize) {
+  using T = TypeParam;
+  const fs::path path = this->dir_ / "resume.h5";
+  constexpr std::size_t kFirst = 1234;  // N rows, then M more in a second session
+  constexpr std::size_t kMore = 777;
+  std::vector<T> expected(kFirst + kMore);
+  for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = value_at<T>(i);
+  {
+    h5::File file = h5::File::create(path);
+    auto app = file.root().create_appendable<T>("grp/values", 100, 4);
+    app.set_attribute("units", "m");
+    app.append(std::span<const T>(expected.data(), kFirst));
+    file.close();
   }
-  H5Tclose(type);
-  H5Dclose(ds);
-  return members;
+  {
+    h5::File file = h5::File::open_append(path);
+    h5::Group grp = file.root().open_group("grp");
+    EXPECT_EQ(grp.dataset_size("values"), kFirst);
+    h5::AppendableDataset<T> app = grp.open_appendable<T>("values");
+    app.append(std::span<const T>(expected.data() + kFirst, 500));  // across chunk boundaries
+    app.append(std::span<const T>(expected.data() + kFirst + 500, kMore - 500));
+    EXPECT_EQ(grp.dataset_size("values"), kFirst + kMore);
+    file.close();
+  }
+  EXPECT_EQ(h5::File::open_read(path).root().read<T>("grp/values"), expected);
+  // Type, chunking, filters and attributes as created.
+  const Storage st = storage_of(path, "grp/values");
+  EXPECT_EQ(st.layout, H5D_CHUNKED);
+  EXPECT_EQ(st.chunk, 100u);
+  EXPECT_EQ(st.filters, (std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE}));
+  EXPECT_EQ(st.deflate_level, 4u);
+  EXPECT_EQ(st.size, kFirst + kMore);
+  EXPECT_EQ(st.max_size, H5S_UNLIMITED);
+  EXPECT_EQ(raw_string_attribute(path, "grp/values", "units"), "m");
 }
+
+TEST_F(Hdf5FileTest, ReopenedEnumDatasetKeepsCheckingItsMembers) {
+  const fs::path path = dir_ / "enum_resume.h5";
+  const h5::EnumMembers members = {{"orbit", 0}, {"suborbital", 1}, {"failed", -3}};
+  const std::vector<std::int8_t> first = {0, 1, -3, 0};
+  const std::vector<std::int8_t> more = {1, 1, -3};
+  {
+    h5::File file = h5::File::create(path);
+    file.root().create_appendable("status", members, 2, 4).append(first);
+    file.close();
+  }
+  {
+    h5::File file = h5::File::open_append(path);
+    h5::Group root = file.root();
+    auto status = root.open_appendable<std::int8_t>("status");
+    const std::string message = error_message([&] { status.append(std::vector<std::int8_t>{2}); });
+    EXPECT_NE(message.find("value 2 at index 0 is not a member of the enum"), std::string::npos)
+        << message;
+    EXPECT_EQ(root.dataset_size("status"), first.size());
+    status.append(more);
+    root.create_group("added").set_attribute("note", "a new object in an appended file");
+    file.close();
+  }
+  std::vector<std::int8_t> expected = first;
+  expected.insert(expected.end(), more.begin(), more.end());
+  const h5::File file = h5::File::open_read(path);
+  EXPECT_EQ(file.root().read<std::int8_t>("status"), expected);
+  EXPECT_EQ(file.root().open_group("added").attribute<std::string>("note"),
+            "a new object in an appended file");
+  EXPECT_EQ(raw_enum_members(path, "status"), members);  // still the same enum type
+}
+
+TEST_F(Hdf5FileTest, OpenAppendableRefusesWhatItCannotContinue) {
+  const fs::path path = dir_ / "refuse.h5";
+  {
+    h5::File file = h5::File::create(path);
+    h5::Group root = file.root();
+    root.write<double>("contiguous", std::vector<double>{1.0, 2.0});
+    root.create_appendable<double>("f64", 8).append(std::vector<double>{1.0});
+    root.create_appendable<std::uint64_t>("u64", 8).append(std::vector<std::uint64_t>{1});
+    root.create_appendable("enum", {{"a", 0}}, 8);
+    root.write<std::string>("strings", std::vector<std::string>{"x"});
+    file.close();
+  }
+  {
+    // Chunked but of fixed maximum size, made through the C API.
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    const hsize_t dims[1] = {4};
+    const hid_t space = H5Screate_simple(1, dims, dims);
+    const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, dims);
+    const hid_t ds =
+        H5Dcreate2(f, "fixed", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    ASSERT_GE(ds, 0);
+    H5Dclose(ds);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Fclose(f);
+  }
+  ::testing::internal::CaptureStderr();
+  {
+    h5::File file = h5::File::open_append(path);
+    h5::Group g = file.root();
+    std::string message = error_message([&] { g.open_appendable<double>("contiguous"); });
+    EXPECT_NE(message.find("cannot open appendable dataset '/contiguous' in"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("not an appendable dataset (1-D, chunked, with an unlimited maximum"),
+              std::string::npos)
+        << message;
+    message = error_message([&] { g.open_appendable<double>("fixed"); });
+    EXPECT_NE(message.find("not an appendable dataset"), std::string::npos) << message;
+    message = error_message([&] { g.open_appendable<float>("f64"); });
+    EXPECT_NE(message.find("stored type is float64, not float32"), std::string::npos) << message;
+    message = error_message([&] { g.open_appendable<std::int64_t>("u64"); });
+    EXPECT_NE(message.find("stored type is uint64, not int64"), std::string::npos) << message;
+    message = error_message([&] { g.open_appendable<std::uint8_t>("enum"); });
+    EXPECT_NE(message.find("stored type is enum of int8, not uint8"), std::string::npos)
+        << message;
+    message = error_message([&] { g.open_appendable<std::int8_t>("strings"); });
+    EXPECT_NE(message.find("not an appendable dataset"), std::string::npos) << message;
+    message = error_message([&] { g.open_appendable<double>("absent"); });
+    EXPECT_NE(message.find("'/absent'"), std::string::npos) << message;
+    // The refusals changed nothing: the right type still continues.
+    g.open_appendable<double>("f64").append(std::vector<double>{2.0});
+    file.close();
+  }
+  EXPECT_EQ(h5::File::open_read(path).root().read<double>("f64"), (std::vector<double>{1.0, 2.0}));
+  {
+    const h5::File file = h5::File::open_read(path);
+    h5::Group g = file.root();
+    const std::string message = error_message([&] { g.open_appendable<double>("f64"); });
+    EXPECT_NE(message.find("read-only"), std::string::npos) << message;
+  }
+  const std::string message = error_message([&] { h5::File::open_append(dir_ / "none.h5"); });
+  EXPECT_NE(message.find("cannot open file"), std::string::npos) << message;
+  EXPECT_NE(message.find("none.h5"), std::string::npos) << message;
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enums
 
 TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
   const fs::path path = dir_ / "enum.h5";
