@@ -374,7 +374,8 @@ std::vector<T> read_numeric_dataset(hid_t loc, std::string_view name) {
 template <Number T>
 void read_numeric_range(hid_t loc, std::string_view name, std::size_t offset, std::size_t count,
                         std::vector<T>& out) {
-  const std::string operation = std::string("read a range of ") + type_name_of<T>() + " values of dataset";
+  const std::string operation =
+      std::string("read a range of ") + type_name_of<T>() + " values of dataset";
   Handle dataset = open_dataset(loc, name, operation);
   const hid_t ds = dataset.id();
   Handle space = make(H5Dget_space(ds), ds, operation, "");
@@ -470,9 +471,9 @@ std::vector<std::string> read_string_values(hid_t obj, bool is_attribute, hid_t 
   return values;
 }
 
-// Creates (replacing an existing one) and writes attribute `name` of object `obj`.
+// Creates (replacing an existing one) and writes the scalar attribute `name` of object `obj`.
 void write_attribute(hid_t obj, std::string_view name, hid_t file_type, hid_t memory_type,
-                     hid_t space, const void* data, bool has_data) {
+                     const void* data) {
   const std::string operation = attribute_operation("write", name);
   const std::string c_name = checked_attribute_name(name, obj, operation);
   const htri_t exists = H5Aexists(obj, c_name.c_str());
@@ -480,12 +481,11 @@ void write_attribute(hid_t obj, std::string_view name, hid_t file_type, hid_t me
   if (exists > 0) check_status(H5Adelete(obj, c_name.c_str()), obj, operation, "");
   Handle plist = make(H5Pcreate(H5P_ATTRIBUTE_CREATE), obj, operation, "");
   check_status(H5Pset_char_encoding(plist.id(), H5T_CSET_UTF8), obj, operation, "");
+  Handle space = make(H5Screate(H5S_SCALAR), obj, operation, "");
   Handle attribute =
-      make(H5Acreate2(obj, c_name.c_str(), file_type, space, plist.id(), H5P_DEFAULT), obj,
+      make(H5Acreate2(obj, c_name.c_str(), file_type, space.id(), plist.id(), H5P_DEFAULT), obj,
            operation, "");
-  if (has_data) {
-    check_status(H5Awrite(attribute.id(), memory_type, data), obj, operation, "");
-  }
+  check_status(H5Awrite(attribute.id(), memory_type, data), obj, operation, "");
 }
 
 // Creates a 1-D dataset of `count` elements and writes data (if count > 0).
@@ -658,17 +658,15 @@ void Object::write_string_attribute(std::string_view name, std::string_view valu
   const std::string operation = attribute_operation("write", name);
   const std::string text = to_c_string(value, id(), operation, "");
   Handle type = vlen_utf8_type(id());
-  Handle space = make(H5Screate(H5S_SCALAR), id(), operation, "");
   const char* pointer = text.c_str();
-  write_attribute(id(), name, type.id(), type.id(), space.id(), &pointer, true);
+  write_attribute(id(), name, type.id(), type.id(), &pointer);
 }
 
 void Object::write_number_attribute(std::string_view name, detail::ElementType type,
                                     const void* value) {
   require_valid("write attribute of");
-  Handle space = make(H5Screate(H5S_SCALAR), id(), attribute_operation("write", name), "");
   const TypePair types = types_of(type);
-  write_attribute(id(), name, types.file, types.memory, space.id(), value, true);
+  write_attribute(id(), name, types.file, types.memory, value);
 }
 
 bool Object::has_attribute(std::string_view name) const {
@@ -906,8 +904,9 @@ detail::AppendableBase Group::open_appendable_numeric(std::string_view name,
     memory = std::move(native);
   } else {
     if (!same_element_type(file_type.id(), types.file)) {
-      fail(ds, operation, "",
-           "stored type is " + describe_type(file_type.id()) + ", not " + describe_type(types.file));
+      fail(
+          ds, operation, "",
+          "stored type is " + describe_type(file_type.id()) + ", not " + describe_type(types.file));
     }
     memory = make(H5Tcopy(types.memory), ds, operation, "");
   }
@@ -1025,11 +1024,11 @@ void File::close() {
 // The templates of the header, for every element kind (other types fail their concept at the
 // call, so they never reach the linker).
 
-#define LAUNCHMC_H5_INSTANTIATE_NUMBER(T)                                                        \
-  template std::vector<T> Group::read<T>(std::string_view) const;                                \
+#define LAUNCHMC_H5_INSTANTIATE_NUMBER(T)                                                         \
+  template std::vector<T> Group::read<T>(std::string_view) const;                                 \
   template void Group::read_range<T>(std::string_view, std::size_t, std::size_t, std::vector<T>&) \
-      const;                                                                                     \
-  template Dataset Group::write<T>(std::string_view, std::span<const T>);                        \
+      const;                                                                                      \
+  template Dataset Group::write<T>(std::string_view, std::span<const T>);                         \
   template T Object::attribute<T>(std::string_view) const;
 LAUNCHMC_H5_INSTANTIATE_NUMBER(double)
 LAUNCHMC_H5_INSTANTIATE_NUMBER(float)

@@ -1,27 +1,42 @@
-// Thin RAII wrapper over the HDF5 C API, used to write and read launchmc result files: atomic file
-// creation, groups, attributes, one-shot and appendable (chunked, compressed) 1-D datasets, enums.
+// Thin RAII wrapper over the HDF5 C API, used to write and read launchmc result files: files
+// (create, read, append), groups, scalar attributes, one-shot and appendable (chunked, compressed)
+// 1-D datasets, enums. Writing an output atomically is not its business: see Lifetime.
 //
 // Design (in the spirit of OpenMC's hdf5_interface.h): the C API only, every hid_t owned by a
 // move-only Handle, every failure reported as h5::Error naming the file, the object and the
-// operation, plus the innermost message of the HDF5 error stack. HDF5's automatic printing of
-// error stacks to stderr is switched off by File::create / File::open_read.
+// operation, plus the innermost message of the HDF5 error stack; lossy numeric conversions are
+// refused. HDF5's automatic printing of error stacks to stderr is switched off by every File
+// factory.
+//
+// One template per operation, constrained by a concept naming the element kinds it takes (Number,
+// Element, Attribute below): write<T>, read<T>, read_range<T>, create_appendable<T>,
+// open_appendable<T>, set_attribute, attribute<T>. Strings (std::string) are an Element of
+// write/read/attribute; enums are int8 codes with their EnumMembers (create_appendable(name,
+// members), read as codes). The templates over Element are defined and explicitly instantiated in
+// hdf5_file.cpp, so this header needs no HDF5 include. The API has no function only tests call:
+// tests inspect stored types, layouts and enum members through the C API on the closed file.
 //
 // Threading: the HDF5 library is the serial, non-thread-safe build. launchmc makes every HDF5
 // call from one writer thread only, so this wrapper does no locking. Never use these classes
 // (even on different files) from two threads at the same time.
 //
 // Lifetime: File::create creates the file at the path it is given; the atomic replacement of an
-// output is io::AtomicOutput's (output_file.hpp): create the File at output.temporary(), write,
-// file.close(), output.commit(). A File is opened with H5F_CLOSE_STRONG: after close() or
-// destruction, every Group / Dataset obtained from it is invalid (its destructor is harmless;
-// using it throws Error).
+// output is io::AtomicOutput's (output_file.hpp):
+//   io::AtomicOutput output(final_path);
+//   h5::File file = h5::File::create(output.temporary());
+//   ... write ...
+//   file.close();      // flushes and closes
+//   output.commit();   // fsync, rename onto final_path (or commit_as(partial)), fsync the
+//   directory
+// A File is opened with H5F_CLOSE_STRONG: after close() or destruction, every Group / Dataset
+// obtained from it is invalid (its destructor is harmless; using it throws Error).
 //
-// One template per operation, constrained by a concept naming the element kinds it takes (Number,
-// Element, Attribute below): write<T>, read<T>, read_range<T>, create_appendable<T>, set_attribute,
-// attribute<T>; enums are int8 codes with their EnumMembers.
+// Append mode (resuming a run, merging shards): File::open_append opens an existing file
+// read-write, and Group::open_appendable<T> continues an appendable dataset after its rows.
 //
 // Attributes on datasets: write<T> returns the Dataset it created, so units can be attached
-// directly: `g.write<double>("x", xs).set_attribute("units", "m");`. AppendableDataset is a Dataset too.
+// directly: `g.write<double>("x", xs).set_attribute("units", "m");`. AppendableDataset is a
+// Dataset too.
 //
 // File layout choices: numbers are stored little-endian (IEEE f32/f64, two's complement ints);
 // strings are variable-length UTF-8 (h5py reads attributes as str, datasets via .asstr());
@@ -97,7 +112,7 @@ concept Element = Number<T> || std::same_as<T, std::string>;
 // bool) widened to int64 or uint64 by signedness.
 template <class T>
 concept Attribute = std::convertible_to<const T&, std::string_view> ||
-                    (std::is_arithmetic_v<T> && !std::same_as<T, bool>);
+    (std::is_arithmetic_v<T> && !std::same_as<T, bool>);
 
 // Members of an enum type with base int8: (name, value) pairs. Names and values must be unique.
 using EnumMembers = std::vector<std::pair<std::string, std::int8_t>>;
@@ -193,7 +208,8 @@ class AppendableBase : public Dataset {
 // A 1-D, chunked, extendible (H5S_UNLIMITED) dataset with shuffle + deflate, filled by append().
 // Created by Group::create_appendable<T>, or by Group::create_appendable(name, members) for an
 // enum (T = int8_t; appended values must be enum members); reopened, to append after the rows
-// already there, by Group::open_appendable<T>. Data reaches the file at the latest on File::close().
+// already there, by Group::open_appendable<T>. Data reaches the file at the latest on
+// File::close().
 template <Number T>
 class AppendableDataset : public detail::AppendableBase {
  public:

@@ -44,8 +44,8 @@ void fsync_path(const fs::path& path, bool directory) {
   const int saved_errno = errno;
   ::close(fd);
   if (status != 0) {
-    throw std::runtime_error(
-        fmt::format("cannot fsync {}: {}", path.string(), std::system_category().message(saved_errno)));
+    throw std::runtime_error(fmt::format("cannot fsync {}: {}", path.string(),
+                                         std::system_category().message(saved_errno)));
   }
 }
 
@@ -172,8 +172,8 @@ void AtomicOutput::commit() { commit_as(final_path_); }
 
 void AtomicOutput::commit_as(const fs::path& destination) {
   if (temporary_.empty()) {
-    throw std::runtime_error(fmt::format("cannot commit {}: already committed (or moved from)",
-                                         destination.string()));
+    throw std::runtime_error(
+        fmt::format("cannot commit {}: already committed (or moved from)", destination.string()));
   }
   fsync_path(temporary_, false);
   std::error_code ec;

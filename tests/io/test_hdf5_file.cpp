@@ -280,8 +280,8 @@ TEST_F(Hdf5FileTest, RoundTripEveryAttributeType) {
   EXPECT_EQ(root.attribute<std::int64_t>("int"), -7);
   EXPECT_EQ(root.attribute<std::uint64_t>("unsigned"), 7u);
   EXPECT_EQ(root.attribute<std::uint64_t>("size"), 12u);
-  EXPECT_EQ(root.attribute<std::int64_t>("size"), 12);    // converted through HDF5
-  EXPECT_EQ(root.attribute<double>("int"), -7.0);  // converted through HDF5
+  EXPECT_EQ(root.attribute<std::int64_t>("size"), 12);  // converted through HDF5
+  EXPECT_EQ(root.attribute<double>("int"), -7.0);       // converted through HDF5
   EXPECT_EQ(root.attribute<std::string>("big"), big);
   EXPECT_EQ(root.attribute<std::string>("replaced"), "now a string");
   EXPECT_TRUE(root.has_attribute("title"));
@@ -292,8 +292,8 @@ TEST_F(Hdf5FileTest, RoundTripEveryAttributeType) {
   EXPECT_THROW(root.attribute<std::int64_t>("max_u64"), h5::Error);
   EXPECT_THROW(root.attribute<std::uint64_t>("min_i64"), h5::Error);
   EXPECT_THROW(root.attribute<std::int64_t>("g0"), h5::Error);
-  EXPECT_THROW(root.attribute<double>("title"), h5::Error);  // string
-  EXPECT_THROW(root.attribute<std::string>("g0"), h5::Error);     // number
+  EXPECT_THROW(root.attribute<double>("title"), h5::Error);    // string
+  EXPECT_THROW(root.attribute<std::string>("g0"), h5::Error);  // number
 
   // The string attribute is a scalar variable-length UTF-8 string.
   const RawFile raw(path);
@@ -368,7 +368,7 @@ TEST_F(Hdf5FileTest, NumericConversionsThroughHdf5) {
   // Lossy conversions throw.
   EXPECT_THROW(root.read<std::int8_t>("u8"), h5::Error);          // 200 > 127
   EXPECT_THROW(root.read<std::int32_t>("frac"), h5::Error);       // fraction
-  EXPECT_THROW(root.read<float>("huge"), h5::Error);       // > FLT_MAX
+  EXPECT_THROW(root.read<float>("huge"), h5::Error);              // > FLT_MAX
   EXPECT_THROW(root.read<std::uint64_t>("negative"), h5::Error);  // < 0
   const std::string message = error_message([&] { root.read<std::int32_t>("frac"); });
   EXPECT_NE(message.find("int32 values of dataset '/frac'"), std::string::npos) << message;
@@ -573,8 +573,7 @@ TEST_F(Hdf5FileTest, OpenAppendableRefusesWhatItCannotContinue) {
     const hid_t space = H5Screate_simple(1, dims, dims);
     const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl, 1, dims);
-    const hid_t ds =
-        H5Dcreate2(f, "fixed", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    const hid_t ds = H5Dcreate2(f, "fixed", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     ASSERT_GE(ds, 0);
     H5Dclose(ds);
     H5Pclose(dcpl);
@@ -598,8 +597,7 @@ TEST_F(Hdf5FileTest, OpenAppendableRefusesWhatItCannotContinue) {
     message = error_message([&] { g.open_appendable<std::int64_t>("u64"); });
     EXPECT_NE(message.find("stored type is uint64, not int64"), std::string::npos) << message;
     message = error_message([&] { g.open_appendable<std::uint8_t>("enum"); });
-    EXPECT_NE(message.find("stored type is enum of int8, not uint8"), std::string::npos)
-        << message;
+    EXPECT_NE(message.find("stored type is enum of int8, not uint8"), std::string::npos) << message;
     message = error_message([&] { g.open_appendable<std::int8_t>("strings"); });
     EXPECT_NE(message.find("not an appendable dataset"), std::string::npos) << message;
     message = error_message([&] { g.open_appendable<double>("absent"); });
@@ -645,8 +643,7 @@ TEST_F(Hdf5FileTest, EnumDatasetsThroughTheCApi) {
       app.append(chunk);
       appended.insert(appended.end(), chunk.begin(), chunk.end());
     }
-    const std::string message =
-        error_message([&] { app.append(std::vector<std::int8_t>{0, 3}); });
+    const std::string message = error_message([&] { app.append(std::vector<std::int8_t>{0, 3}); });
     EXPECT_NE(message.find("value 3 at index 1 is not a member of the enum"), std::string::npos)
         << message;
     EXPECT_EQ(root.dataset_size("phases"), appended.size());
@@ -791,7 +788,8 @@ TEST_F(Hdf5FileTest, ErrorsNameTheObjectAndAreNotPrinted) {
   const fs::path path = dir_ / "errors.h5";
   {
     h5::File file = h5::File::create(path);
-    const h5::Dataset x = file.root().create_group("grp").write<double>("x", std::vector<double>{1.0});
+    const h5::Dataset x =
+        file.root().create_group("grp").write<double>("x", std::vector<double>{1.0});
     message = error_message([&] { x.attribute<std::string>("units"); });
     EXPECT_NE(message.find("attribute 'units' of '/grp/x'"), std::string::npos) << message;
     file.root().write<std::string>("s", std::vector<std::string>{"a"});
@@ -854,8 +852,8 @@ TEST_F(Hdf5FileTest, H5pyReadsTheFile) {
     results.write<std::int8_t>("i8", std::vector<std::int8_t>{-128, 127});
     results.write<std::uint8_t>("u8", std::vector<std::uint8_t>{0, 255});
     results.write<std::int32_t>("i32", std::vector<std::int32_t>{-7});
-    results.write<std::int64_t>("i64",
-                          std::vector<std::int64_t>{std::numeric_limits<std::int64_t>::min()});
+    results.write<std::int64_t>(
+        "i64", std::vector<std::int64_t>{std::numeric_limits<std::int64_t>::min()});
     results.write<std::uint64_t>("u64", std::vector<std::uint64_t>{18446744073709551615ULL});
     results.write<std::string>("names", std::vector<std::string>{"alpha", "β-γ", ""});
     results.create_appendable("phase", {{"ascent", 0}, {"coast", 1}, {"lost", -1}})
