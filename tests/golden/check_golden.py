@@ -33,7 +33,7 @@ CASES = [
 ]
 SEED = "7"
 # Keys that measure the machine, not the model.
-VOLATILE = {"elapsed_s", "samples_per_s", "output", "created_utc", "git_revision", "launchmc_version",
+VOLATILE = {"elapsed_s", "samples_per_s", "output", "created_utc", "git_revision", "launchmc_version", "config",
             "config_path", "threads"}
 ROWS = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233]  # values compared exactly as stored
 
