@@ -3,7 +3,7 @@
 #include "engine/run.hpp"
 
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 
@@ -71,55 +71,83 @@ DrawnSample sample_scenario(const config::LoadedConfig& config, std::uint64_t se
   return out;
 }
 
+RunPlan plan_of(const config::LoadedConfig& config, const RunOptions& opt) {
+  RunPlan p;
+  p.config_text = config.scenario.config_text;
+  p.overrides = opt.overrides;
+  p.seed = opt.seed;
+  p.design = opt.sampler.value_or(config.dispersions.sampler);
+  p.n_samples = opt.n_samples;
+  p.block_size = std::max<std::size_t>(1, opt.block_size);
+  return p;
+}
+
 RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& opt,
                           BlockSink* sink, const ProgressFn& progress) {
-  const auto t_start = std::chrono::steady_clock::now();
-  const int threads = opt.threads > 0 ? opt.threads : tbb::info::default_concurrency();
-  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
-                                  static_cast<std::size_t>(threads));
+  const RunPlan plan = plan_of(config, opt);
+  Execution exec;
+  exec.threads = opt.threads;
+  exec.until_ci_width = opt.until_ci_width;
+  exec.cancel = opt.cancel;
+  exec.progress = progress;
+  std::vector<BlockSink*> sinks;
+  if (sink != nullptr) sinks.push_back(sink);
+  return run_blocks(config, plan, plan.all_blocks(), sinks, exec);
+}
 
-  const uncertainty::SamplerKind sampler_kind = opt.sampler.value_or(config.dispersions.sampler);
-  const SamplePlan plan(config, opt.seed, opt.n_samples, sampler_kind);
+RunResult run_blocks(const config::LoadedConfig& config, const RunPlan& plan, BlockRange range,
+                     std::span<BlockSink* const> sinks, const Execution& exec) {
+  const auto t_start = std::chrono::steady_clock::now();
+  const int threads = exec.threads > 0 ? exec.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  range.end = std::min(range.end, plan.n_blocks());
+
+  const SamplePlan samples(config, plan.seed, plan.n_samples, plan.design);
 
   // The nominal flight defines the bodies, their reference impact points and what success is.
   const flight::FlightResult nominal = flight::fly(config.scenario);
   RunLayout layout;
+  layout.samples = &samples;
   layout.plan = &plan;
+  layout.range = range;
   layout.slots = body_slots(config.scenario, nominal);
-  layout.options = &opt;
-  layout.meta.seed = opt.seed;
-  layout.meta.samples_requested = opt.n_samples;
-  layout.meta.sampler = uncertainty::to_string(sampler_kind);
+  layout.threads_requested = exec.threads;
+  layout.threads_used = threads;
+  layout.until_ci_width = exec.until_ci_width;
+  layout.meta.seed = plan.seed;
+  layout.meta.samples_requested = plan.n_samples;
+  layout.meta.sampler = uncertainty::to_string(plan.design);
   layout.meta.scenario = config.scenario.name;
   layout.meta.success_status = success_status_of(nominal);
   layout.meta.site_lat_deg = config.scenario.site.lat_deg;
   layout.meta.site_lon_deg = config.scenario.site.lon_deg;
   for (const auto& f : config.dispersions.failures) layout.meta.failure_names.push_back(f.name);
   layout.meta.target_orbit = target_orbit_of(config.scenario);
-  if (sink != nullptr) sink->begin(layout);
+  for (BlockSink* s : sinks) s->begin(layout);
 
   SummaryAccumulator summary(layout.slots, layout.meta.success_status,
                              config.dispersions.failures.size(), layout.meta.target_orbit);
-  const std::size_t block_size = std::max<std::size_t>(1, opt.block_size);
-  const std::uint64_t n_blocks = (opt.n_samples + block_size - 1) / block_size;
+  const std::size_t block_size = plan.block_size;
   const std::size_t n_bodies = layout.slots.size();
+  std::uint64_t total_rows = 0;
+  for (std::uint64_t b = range.begin; b < range.end; ++b) total_rows += plan.rows_in(b);
 
   // A pool of block buffers, one per token: allocated once. Two per thread keep every worker busy
-  // while the writer drains; never more than there are blocks.
+  // while the sinks drain; never more than there are blocks.
   const std::size_t tokens = static_cast<std::size_t>(
-      std::min<std::uint64_t>(2 * static_cast<std::uint64_t>(threads) + 2, std::max<std::uint64_t>(n_blocks, 1)));
+      std::min<std::uint64_t>(2 * static_cast<std::uint64_t>(threads) + 2, std::max<std::uint64_t>(range.size(), 1)));
   std::vector<std::unique_ptr<Block>> pool_storage;
   std::vector<Block*> free_blocks;
   for (std::size_t i = 0; i < tokens; ++i) {
     pool_storage.push_back(std::make_unique<Block>());
-    pool_storage.back()->resize(block_size, plan.n_drawn(), n_bodies);
+    pool_storage.back()->resize(block_size, samples.n_drawn(), n_bodies);
     free_blocks.push_back(pool_storage.back().get());
   }
   std::mutex pool_mutex;
 
   tbb::enumerable_thread_specific<std::unique_ptr<Worker>> workers;
-  std::uint64_t next_block = 0;
-  std::atomic<bool> stop{false};  // decided by the in-order sink stage only
+  std::uint64_t next_block = range.begin;
+  std::atomic<bool> stop{false};
   // Why the run ended: the source stage records a cancel, the sink stage an until_ci stop.
   std::atomic<RunEnd> end{RunEnd::all_samples};
   auto end_as = [&end](RunEnd why) {
@@ -128,74 +156,76 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
   };
   std::uint64_t done = 0;
 
-  tbb::parallel_pipeline(
-      tokens,
-      tbb::make_filter<void, Block*>(
-          tbb::filter_mode::serial_in_order,
-          [&](tbb::flow_control& fc) -> Block* {
-            if (opt.cancel != nullptr && opt.cancel->load(std::memory_order_relaxed)) {
-              end_as(RunEnd::interrupted);
-              stop = true;
-            }
-            if (next_block >= n_blocks || stop) {
-              fc.stop();
-              return nullptr;
-            }
-            Block* b = nullptr;
-            {
-              std::lock_guard<std::mutex> lock(pool_mutex);
-              b = free_blocks.back();
-              free_blocks.pop_back();
-            }
-            b->index = next_block;
-            b->first = next_block * block_size;
-            b->count = static_cast<std::size_t>(
-                std::min<std::uint64_t>(block_size, opt.n_samples - b->first));
-            ++next_block;
-            return b;
-          }) &
-          tbb::make_filter<Block*, Block*>(
-              tbb::filter_mode::parallel,
-              [&](Block* b) -> Block* {
-                std::unique_ptr<Worker>& w = workers.local();
-                if (!w) w = std::make_unique<Worker>(plan);
-                for (std::size_t r = 0; r < b->count; ++r) {
-                  const bool valid = w->sampled.set_sample(b->first + r, w->drawn);
-                  for (std::size_t c = 0; c < w->drawn.size(); ++c) b->drawn[c][r] = w->drawn[c];
-                  if (!valid) {
-                    record_invalid(n_bodies, *b, r);
-                    continue;
-                  }
-                  flight::fly(w->sampled.scenario(), w->sampled.draws(), w->result, w->workspace);
-                  record_flight(w->sampled.scenario(), layout.slots, w->result, *b, r);
-                }
-                return b;
-              }) &
-          tbb::make_filter<Block*, void>(tbb::filter_mode::serial_in_order, [&](Block* b) {
-            // Blocks flown after an until_ci stop are dropped (the stop point depends on the seed
-            // only); after a cancel, every block already started is kept: they are complete.
-            if (end.load() != RunEnd::until_ci) {
-              if (sink != nullptr) sink->write(*b);
-              summary.add(*b);
-              done += b->count;
-              if (opt.until_ci_width && summary.ci95_width() <= *opt.until_ci_width) {
-                end.store(RunEnd::until_ci);  // the run's own end: takes precedence over a cancel
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, Block*>(
+            tbb::filter_mode::serial_in_order,
+            [&](tbb::flow_control& fc) -> Block* {
+              if (exec.cancel != nullptr && exec.cancel->load(std::memory_order_relaxed)) {
+                end_as(RunEnd::interrupted);
                 stop = true;
               }
-              if (progress) {
-                const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-                progress(done, opt.n_samples, el);
+              if (next_block >= range.end || stop) {
+                fc.stop();
+                return nullptr;
               }
-            }
-            std::lock_guard<std::mutex> lock(pool_mutex);
-            free_blocks.push_back(b);
-          }));
+              Block* b = nullptr;
+              {
+                std::lock_guard<std::mutex> lock(pool_mutex);
+                b = free_blocks.back();
+                free_blocks.pop_back();
+              }
+              b->index = next_block;
+              b->first = plan.first_row(next_block);
+              b->count = static_cast<std::size_t>(plan.rows_in(next_block));
+              ++next_block;
+              return b;
+            }) &
+            tbb::make_filter<Block*, Block*>(
+                tbb::filter_mode::parallel,
+                [&](Block* b) -> Block* {
+                  std::unique_ptr<Worker>& w = workers.local();
+                  if (!w) w = std::make_unique<Worker>(samples);
+                  for (std::size_t r = 0; r < b->count; ++r) {
+                    const bool valid = w->sampled.set_sample(b->first + r, w->drawn);
+                    for (std::size_t c = 0; c < w->drawn.size(); ++c) b->drawn[c][r] = w->drawn[c];
+                    if (!valid) {
+                      record_invalid(n_bodies, *b, r);
+                      continue;
+                    }
+                    flight::fly(w->sampled.scenario(), w->sampled.draws(), w->result, w->workspace);
+                    record_flight(w->sampled.scenario(), layout.slots, w->result, *b, r);
+                  }
+                  return b;
+                }) &
+            tbb::make_filter<Block*, void>(tbb::filter_mode::serial_in_order, [&](Block* b) {
+              // Blocks flown after an until_ci stop are dropped (the stop point depends on the
+              // plan only); after a cancel, every block already started is kept: they are complete.
+              if (end.load() != RunEnd::until_ci) {
+                for (BlockSink* s : sinks) s->write(*b);
+                summary.add(*b);
+                done += b->count;
+                if (exec.until_ci_width && summary.ci95_width() <= *exec.until_ci_width) {
+                  end.store(RunEnd::until_ci);  // the run's own end: takes precedence over a cancel
+                  stop = true;
+                }
+                if (exec.progress) {
+                  const double el =
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+                  exec.progress(done, total_rows, el);
+                }
+              }
+              std::lock_guard<std::mutex> lock(pool_mutex);
+              free_blocks.push_back(b);
+            }));
+  });
 
   RunMeta meta = layout.meta;
   meta.stopped_by = to_string(end.load());
   meta.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   RunResult result{summary.finish(meta), end.load()};
-  if (sink != nullptr) sink->finish(result.summary, result.end);
+  for (BlockSink* s : sinks) s->finish(result.summary, result.end);
   return result;
 }
 

@@ -1,22 +1,27 @@
-// The Monte Carlo engine: fixed blocks of samples flown in parallel with Intel TBB, handed to a
-// sink (the HDF5 writer) and to the summary in sample order. The results depend on the seed only,
-// never on the number of threads or on their timing.
+// The Monte Carlo engine: the blocks of a run plan (engine/plan.hpp) flown in parallel with Intel
+// TBB in a task arena of the requested size, handed to the sinks (the HDF5 writer, ...) and to the
+// summary in block order. The results depend on the plan only, never on the number of threads or
+// on their timing. run_blocks() runs any range of blocks: the seam for MPI ranks, shards and
+// resumed runs.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "config/load_scenario.hpp"
 #include "engine/outcome.hpp"
+#include "engine/plan.hpp"
 #include "engine/sampling.hpp"
 #include "engine/summary.hpp"
 
 namespace launchmc::engine {
 
+// A whole run in one call (the CLI's `run`, tests): the plan and its execution in one struct.
 struct RunOptions {
   std::uint64_t n_samples = 1000;
   std::uint64_t seed = 1;
@@ -27,6 +32,20 @@ struct RunOptions {
   // Set (e.g. by a SIGINT/SIGTERM handler) to stop the run: no new block starts, the blocks
   // already being flown finish and reach the sinks, and the run ends as `interrupted`.
   const std::atomic<bool>* cancel = nullptr;
+  std::vector<std::string> overrides;  // --set PATH=VALUE applied to the config: part of the plan
+};
+
+// How a plan's blocks are executed here: none of it changes a row.
+using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total, double elapsed_s)>;
+struct Execution {
+  int threads = 0;  // worker threads (a TBB task arena of this size); 0: all cores
+  // Stopping rule, checked after each block in order: stop once the 95 % Wilson interval of
+  // P(success) is this narrow (the stop point depends on the plan only).
+  std::optional<double> until_ci_width;
+  // Set (e.g. by a SIGINT/SIGTERM handler) to stop: no new block starts, the blocks already being
+  // flown finish and reach the sinks, and the run ends as `interrupted`.
+  const std::atomic<bool>* cancel = nullptr;
+  ProgressFn progress;
 };
 
 // Why a run ended.
@@ -39,10 +58,14 @@ const char* to_string(RunEnd end) noexcept;
 
 // What a sink needs to know before the first block.
 struct RunLayout {
-  const SamplePlan* plan = nullptr;
+  const SamplePlan* samples = nullptr;  // the drawn-value columns
+  const RunPlan* plan = nullptr;
+  BlockRange range;                     // the blocks this execution runs
   std::vector<BodySlot> slots;
   RunMeta meta;
-  const RunOptions* options = nullptr;
+  int threads_requested = 0;            // Execution::threads as given (0: all cores)
+  int threads_used = 0;                 // the arena's size
+  std::optional<double> until_ci_width;
 };
 
 class BlockSink {
@@ -53,13 +76,19 @@ class BlockSink {
   virtual void finish(const Summary& summary, RunEnd end) = 0;
 };
 
-using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total, double elapsed_s)>;
-
 struct RunResult {
   Summary summary;
   RunEnd end = RunEnd::all_samples;
 };
 
+// Flies blocks [range.begin, range.end) of `plan` (config: the study the plan's text and overrides
+// describe) and hands each, in block order, to every sink.
+RunResult run_blocks(const config::LoadedConfig& config, const RunPlan& plan, BlockRange range,
+                     std::span<BlockSink* const> sinks, const Execution& execution);
+
+// The plan of a whole run from its options.
+RunPlan plan_of(const config::LoadedConfig& config, const RunOptions& options);
+// A whole run: run_blocks over every block of plan_of(config, options).
 RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& options,
                           BlockSink* sink, const ProgressFn& progress);
 

@@ -13,9 +13,9 @@ using uncertainty::StreamPurpose;
 
 SamplePlan::SamplePlan(const config::LoadedConfig& config, std::uint64_t seed,
                        std::uint64_t n_samples, uncertainty::SamplerKind sampler)
-    : config_(config), seed_(seed), n_samples_(n_samples) {
+    : config_(config), seed_(seed), n_samples_(n_samples), sampler_kind_(sampler) {
   const Dispersions& d = config_.dispersions;
-  sampler_ = std::make_unique<uncertainty::Sampler>(sampler, d.inputs.size(), seed, n_samples);
+  design_ = std::make_unique<uncertainty::SamplerDesign>(sampler, d.inputs.size(), seed, n_samples);
   for (const auto& g : d.correlations)
     copulas_.push_back(std::make_unique<uncertainty::GaussianCopula>(g.matrix));
   for (const auto& in : d.inputs) drawn_names_.push_back(in.path);
@@ -43,10 +43,12 @@ SampledScenario::SampledScenario(const SamplePlan& plan) : plan_(plan), scenario
   u_corr_.resize(largest);
 }
 
-bool SampledScenario::set_sample(std::uint64_t i, std::span<double> drawn) {
+bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
   const Dispersions& d = plan_.dispersions();
   std::size_t col = 0;
   bool valid = true;
+  // The row's design point, and the stream index that keys every other draw of the row.
+  const std::uint64_t i = plan_.design().row(row, u_);
   // Navigation noise of closed-loop guidance: its own stream family per sample (cycle k of
   // sample i draws from (mix(seed, i), k)), so it never shifts any other draw.
   draws_ = SampleDraws{};
@@ -54,7 +56,6 @@ bool SampledScenario::set_sample(std::uint64_t i, std::span<double> drawn) {
   draws_.navigation_seed =
       uncertainty::mix_seed(plan_.seed(), i, static_cast<std::uint64_t>(StreamPurpose::navigation));
   if (!refs_.empty()) {
-    plan_.sampler().uniforms(i, u_);
     for (std::size_t g = 0; g < d.correlations.size(); ++g) {
       const auto& idx = d.correlations[g].inputs;
       for (std::size_t j = 0; j < idx.size(); ++j) u_group_[j] = u_[idx[j]];

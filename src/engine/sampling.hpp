@@ -1,6 +1,7 @@
-// Turning a sample index into a dispersed scenario: inputs from the sampler (through the Gaussian
-// copula where correlated), environment draws and failures from their own random streams. A pure
-// function of (config, seed, sample index): any split of the work reproduces it.
+// Turning a row of a run into a dispersed scenario and its draws: inputs from the row's design
+// point (through the Gaussian copula where correlated), environment, failure and navigation draws
+// from random streams keyed by the row's stream index (uncertainty/design.hpp). A pure function of
+// (config, seed, design, row): any split of the work reproduces it.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "scenario/draws.hpp"
 #include "scenario/parameters.hpp"
 #include "uncertainty/copula.hpp"
+#include "uncertainty/design.hpp"
 #include "uncertainty/sampler.hpp"
 
 namespace launchmc::engine {
@@ -25,13 +27,13 @@ class SamplePlan {
 
   const Scenario& nominal() const noexcept { return config_.scenario; }
   const Dispersions& dispersions() const noexcept { return config_.dispersions; }
-  const uncertainty::Sampler& sampler() const noexcept { return *sampler_; }
+  const uncertainty::Design& design() const noexcept { return *design_; }
   const std::vector<std::unique_ptr<uncertainty::GaussianCopula>>& copulas() const noexcept {
     return copulas_;
   }
   std::uint64_t seed() const noexcept { return seed_; }
   std::uint64_t n_samples() const noexcept { return n_samples_; }
-  uncertainty::SamplerKind sampler_kind() const noexcept { return sampler_->kind(); }
+  uncertainty::SamplerKind sampler_kind() const noexcept { return sampler_kind_; }
 
   // Names of the drawn values, in the order SampledScenario::set_sample writes them:
   // the input paths, then env.density_xi, env.wind_east_xi, env.wind_north_xi (if dispersed),
@@ -43,7 +45,8 @@ class SamplePlan {
   config::LoadedConfig config_;
   std::uint64_t seed_;
   std::uint64_t n_samples_;
-  std::unique_ptr<uncertainty::Sampler> sampler_;
+  uncertainty::SamplerKind sampler_kind_;
+  std::unique_ptr<uncertainty::Design> design_;
   std::vector<std::unique_ptr<uncertainty::GaussianCopula>> copulas_;
   std::vector<std::string> drawn_names_;
 };
@@ -55,7 +58,7 @@ class SampledScenario {
   SampledScenario(const SampledScenario&) = delete;
   SampledScenario& operator=(const SampledScenario&) = delete;
 
-  // Sets sample i; writes the drawn values (see SamplePlan::drawn_names) to `drawn`. Returns
+  // Sets row i; writes the drawn values (see SamplePlan::drawn_names) to `drawn`. Returns
   // false if a drawn input is not physical (e.g. a negative mass): the sample is then recorded
   // as invalid_input and not flown.
   bool set_sample(std::uint64_t i, std::span<double> drawn);

@@ -109,13 +109,13 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   root.set_attribute("config_text", m.config->scenario.config_text);
   root.set_attribute("seed", static_cast<std::uint64_t>(layout.meta.seed));
   root.set_attribute("sampler", layout.meta.sampler);
-  root.set_attribute("samples_requested", static_cast<std::uint64_t>(layout.options->n_samples));
-  root.set_attribute("block_size", static_cast<std::uint64_t>(layout.options->block_size));
+  root.set_attribute("samples_requested", static_cast<std::uint64_t>(layout.plan->n_samples));
+  root.set_attribute("block_size", static_cast<std::uint64_t>(layout.plan->block_size));
   root.set_attribute("success_status", engine::to_string(layout.meta.success_status));
   root.set_attribute("site_lat_deg", layout.meta.site_lat_deg);
   root.set_attribute("site_lon_deg", layout.meta.site_lon_deg);
-  root.set_attribute("threads", static_cast<std::int64_t>(m.threads));
-  if (layout.options->until_ci_width) root.set_attribute("until_ci_width", *layout.options->until_ci_width);
+  root.set_attribute("threads", static_cast<std::int64_t>(layout.threads_used));
+  if (layout.until_ci_width) root.set_attribute("until_ci_width", *layout.until_ci_width);
   if (const auto& t = layout.meta.target_orbit) {  // what P(target orbit) counts; absent: no target
     h5::Group g = root.create_group(kTargetOrbitGroup);
     g.set_attribute("perigee_alt_km", t->perigee_alt_km);
@@ -127,7 +127,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   }
 
   h5::Group inputs = root.create_group("inputs");
-  for (const auto& name : layout.plan->drawn_names())
+  for (const auto& name : layout.samples->drawn_names())
     m.drawn.push_back(inputs.create_appendable<double>(name, kChunk, kDeflate));
   std::vector<std::string> failure_names = layout.meta.failure_names;
   if (!failure_names.empty()) root.create_group("failure_modes").write<std::string>("name", failure_names);

@@ -34,23 +34,25 @@ engine::Summary write_synthetic_run(const std::filesystem::path& path, const con
   options.n_samples = run.rows;
   options.block_size = run.block_size;
   options.seed = run.seed;
-  const engine::SamplePlan plan(cfg, options.seed, options.n_samples, cfg.dispersions.sampler);
+  const engine::SamplePlan samples(cfg, options.seed, options.n_samples, cfg.dispersions.sampler);
+  const engine::RunPlan plan = engine::plan_of(cfg, options);
   engine::RunLayout layout;
+  layout.samples = &samples;
   layout.plan = &plan;
+  layout.threads_used = 1;
   layout.slots = run.slots;
   layout.meta.seed = options.seed;
   layout.meta.sampler = "mc";
   layout.meta.scenario = cfg.scenario.name;
   layout.meta.success_status = engine::SampleStatus::orbit;
   layout.meta.target_orbit = run.target_orbit;
-  layout.options = &options;
 
   io::RunFileWriter writer(path, cfg, 1);
   writer.begin(layout);
   engine::SummaryAccumulator acc(layout.slots, layout.meta.success_status,
                                  layout.meta.failure_names.size(), run.target_orbit);
   engine::Block b;
-  b.resize(run.block_size, plan.n_drawn(), layout.slots.size());
+  b.resize(run.block_size, samples.n_drawn(), layout.slots.size());
   for (std::size_t first = 0; first < run.rows; first += run.block_size) {
     b.first = first;
     b.count = std::min(run.block_size, run.rows - first);
