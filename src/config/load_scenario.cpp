@@ -3,10 +3,15 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
-#include <fstream>
+#include <cstring>
 #include <set>
-#include <sstream>
 
 #include "common/constants.hpp"
 #include "geo/time.hpp"
@@ -474,11 +479,40 @@ Override parse_override(std::string_view text) {
 }
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(fmt::format("{}: cannot open the config file", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below); a regular file
+  // ignores the flag. The type is checked on the open descriptor, not on the name, so the file
+  // cannot be swapped between the check and the read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    throw ConfigError(fmt::format("{}: cannot open the config file: {}", path, std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    throw ConfigError(fmt::format("{}: cannot read the config file: {}", path, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) throw ConfigError(fmt::format("{}: is a directory, not a config file", path));
+  if (!S_ISREG(st.st_mode))
+    throw ConfigError(fmt::format("{}: is not a regular file (a config must be a YAML file, not a "
+                                  "device, FIFO or socket)",
+                                  path));
+  // At most the cap plus one byte, even if the file grows while it is read.
+  std::string text;
+  std::size_t want = kMaxConfigBytes + 1;
+  while (text.size() < want) {
+    char buffer[65536];
+    const ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, want - text.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      throw ConfigError(fmt::format("{}: cannot read the config file: {}", path, std::strerror(errno)));
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (text.size() > kMaxConfigBytes)
+    throw ConfigError(fmt::format("{}: the config file is larger than {} MiB, the limit for configs",
+                                  path, kMaxConfigBytes >> 20));
+  return text;
 }
 
 Scenario load_scenario_file(const std::string& path, const std::vector<Override>& overrides) {

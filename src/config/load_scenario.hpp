@@ -1,6 +1,7 @@
 // Builds a validated Scenario from a YAML config (see docs/config.md for the schema).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,11 @@ Scenario load_scenario(const std::string& text, const std::string& file_for_mess
                        const std::vector<Override>& overrides = {});
 Scenario load_scenario_file(const std::string& path, const std::vector<Override>& overrides = {});
 
-// The text of a file; ConfigError if it cannot be read.
+// Largest config file read_text_file accepts [bytes] (the bundled configs are ~10-30 KiB).
+inline constexpr std::size_t kMaxConfigBytes = std::size_t{4} << 20;  // 4 MiB
+
+// The text of a config file. ConfigError if it cannot be read, is not a regular file (a
+// directory, a FIFO, /dev/zero) or is larger than kMaxConfigBytes.
 std::string read_text_file(const std::string& path);
 
 }  // namespace launchmc::config

@@ -118,15 +118,15 @@ YAML::Node find_scalar(const YAML::Node& root, const std::string& path, const Pl
     YAML::Node next;
     if (seg.front() == '[') {
       std::size_t i = 0;
-      const auto [end, ec] = std::from_chars(seg.data() + 1, seg.data() + seg.size() - 1, i);
+      const bool is_index = parameter_index(seg, i);
       if (!cur.IsSequence())
         place.fail(cur.Mark(), path,
                    fmt::format("'{}' names nothing ('{}' is {}, not a list)", next_path,
                                walked.empty() ? "the document" : walked, node_kind(cur)));
-      if (ec != std::errc() || i >= cur.size())
-        place.fail(
-            cur.Mark(), path,
-            fmt::format("'{}' names nothing (the list has {} entries)", next_path, cur.size()));
+      if (!is_index || i >= cur.size())
+        place.fail(cur.Mark(), path,
+                   fmt::format("'{}' names nothing (index {} is out of range: the list has {} entries)",
+                               next_path, parameter_index_text(seg), cur.size()));
       next.reset(static_cast<const YAML::Node&>(cur)[i]);
     } else {
       if (!cur.IsMap())

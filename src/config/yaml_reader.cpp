@@ -2,18 +2,37 @@
 #include "config/yaml_reader.hpp"
 
 #include "common/parameter_path.hpp"
+#include "config/text_checks.hpp"
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <set>
+#include <utility>
 
 namespace launchmc::config {
 
 namespace {
 std::string join(std::string_view parent, std::string_view key) {
   return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
+}
+
+std::string node_kind(const YAML::Node& node) {
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "null";
+  return "a scalar";
+}
+
+// A map key as text. yaml-cpp accepts any node as a key ("? [a, b]\n: 1", "{[1, 2]: 3}") and its
+// as<std::string>() then throws a bare "bad conversion": such keys are refused here, at the key.
+std::string key_text(const Value& map, const YAML::Node& key) {
+  if (key.IsScalar()) return key.Scalar();
+  map.fail_at(key, map.path(),
+              fmt::format("{} used as a key{}: keys must be plain strings", node_kind(key),
+                          map.path().empty() ? " at the top level" : ""));
 }
 }  // namespace
 
@@ -110,7 +129,7 @@ MapReader::MapReader(const Value& value) : value_(value) {
   // yaml-cpp keeps duplicate keys and answers lookups with the first: reject them here.
   std::set<std::string> seen;
   for (const auto& kv : value_.node()) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_text(value_, kv.first);
     if (!seen.insert(key).second)
       value_.fail_at(kv.first, join(value_.path(), key), "duplicate key (each key may appear once)");
   }
@@ -160,7 +179,7 @@ bool MapReader::boolean_or(std::string_view key, bool fallback) {
 
 void MapReader::finish() const {
   for (const auto& kv : value_.node()) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_text(value_, kv.first);
     if (!visited_.contains(key)) {
       std::string known;
       for (const auto& k : visited_) known += (known.empty() ? "" : ", ") + k;
@@ -174,16 +193,93 @@ void MapReader::finish() const {
 
 namespace launchmc::config {
 
+namespace {
+
+std::string where_text(const std::string& file, const TextPosition& at) {
+  return fmt::format("{}:{}:{}", file, at.line + 1, at.column + 1);
+}
+
+// Rejects collections used as map keys anywhere in the tree (MapReader checks the maps it reads;
+// this covers the rest, e.g. a map under a key that is then reported as unknown). Each node is
+// visited once: aliases share nodes (a self-referencing anchor even makes a cycle), and a node is
+// known by its position and kind, which no two nodes of one parsed document share.
+void check_keys(const YAML::Node& root, const Document& doc) {
+  std::set<std::pair<std::size_t, int>> seen;
+  std::vector<std::pair<YAML::Node, std::string>> todo{{root, ""}};
+  while (!todo.empty()) {
+    auto [node, path] = std::move(todo.back());
+    todo.pop_back();
+    if (!node.IsMap() && !node.IsSequence()) continue;
+    if (!seen.emplace(node.Mark().pos, static_cast<int>(node.Type())).second) continue;
+    if (node.IsSequence()) {
+      for (std::size_t i = 0; i < node.size(); ++i)
+        todo.emplace_back(node[i], fmt::format("{}[{}]", path, i));
+      continue;
+    }
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) {
+        const std::string kind = kv.first.IsMap() ? "a map" : kv.first.IsSequence() ? "a list" : "null";
+        throw ConfigError(
+            path.empty()
+                ? fmt::format("{}: {} used as a key at the top level: keys must be plain strings",
+                              doc.where(kv.first.Mark()), kind)
+                : fmt::format("{}: {}: {} used as a key: keys must be plain strings",
+                              doc.where(kv.first.Mark()), path, kind));
+      }
+      todo.emplace_back(kv.second, join(path, kv.first.Scalar()));
+    }
+  }
+}
+
+}  // namespace
+
 Value parse_document(const std::string& text, const std::string& file_for_messages) {
   auto doc = std::make_shared<Document>();
   doc->file = file_for_messages;
-  YAML::Node root;
+  // yaml-cpp stops at a NUL byte without a word, and reads invalid UTF-8 as it comes.
+  if (const auto bad = find_bad_byte(text))
+    throw ConfigError(fmt::format("{}: {} at byte offset {}: a config must be UTF-8 text",
+                                  where_text(doc->file, bad->at), bad->what, bad->at.offset));
+  // yaml-cpp reads an unclosed quote to the end of the file (no error at all), or reports where
+  // the text after a later quote stops making sense: name the opening quote instead.
+  const std::vector<QuotedScalar> quoted = scan_quoted_scalars(text);
+  if (!quoted.empty() && !quoted.back().close)
+    throw ConfigError(fmt::format("{}: YAML syntax error: the quoted string that starts here is "
+                                  "never closed (a missing {})",
+                                  where_text(doc->file, quoted.back().open),
+                                  text[quoted.back().open.offset]));
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
+    // An error inside or just after a quoted string that runs over several lines: most likely
+    // its closing quote is missing and a later quote closed it.
+    const auto line = static_cast<std::size_t>(e.mark.line);
+    for (auto q = quoted.rbegin(); !e.mark.is_null() && q != quoted.rend(); ++q) {
+      if (q->open.offset > static_cast<std::size_t>(e.mark.pos)) continue;
+      if (q->close && q->close->line > q->open.line && line <= q->close->line + 1)
+        throw ConfigError(fmt::format(
+            "{}: YAML syntax error: the quoted string that starts here runs on to line {} "
+            "(is its closing {} missing?); yaml-cpp: {} at {}:{}",
+            where_text(doc->file, q->open), q->close->line + 1, text[q->open.offset], e.msg,
+            e.mark.line + 1, e.mark.column + 1));
+      break;
+    }
     throw ConfigError(fmt::format("{}: YAML syntax error: {}", doc->where(e.mark), e.msg));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("{}: YAML error: {}", doc->where(e.mark), e.msg));
   }
+  if (documents.size() > 1) {
+    const YAML::Mark mark = documents[1].Mark();
+    std::size_t line = mark.is_null() ? 0 : static_cast<std::size_t>(mark.line);
+    if (const auto marker = document_marker_line(text, line)) line = *marker;
+    throw ConfigError(fmt::format("{}:{}:1: a second YAML document starts here: one YAML document "
+                                  "per config file",
+                                  doc->file, line + 1));
+  }
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   if (!root.IsMap()) throw ConfigError(fmt::format("{}: the config must be a map of keys", doc->file));
+  check_keys(root, *doc);
   return Value(root, "", doc);
 }
 
@@ -201,9 +297,15 @@ void set_scalar(YAML::Node root, std::string_view path, std::string_view value) 
   for (const std::string& seg : split_path(path)) {
     YAML::Node next;
     if (seg.front() == '[') {
-      const std::size_t i = std::stoul(seg.substr(1, seg.size() - 2));
-      if (!cur.IsSequence() || i >= cur.size())
-        throw ConfigError(fmt::format("parameter path '{}': '{}{}' names nothing", path, walked, seg));
+      std::size_t i = 0;
+      if (!parameter_index(seg, i) || !cur.IsSequence())
+        throw ConfigError(fmt::format("parameter path '{}': '{}{}' names nothing ('{}' is {}, not a list)",
+                                      path, walked, seg, walked.empty() ? "the document" : walked,
+                                      node_kind(cur)));
+      if (i >= cur.size())
+        throw ConfigError(fmt::format("parameter path '{}': '{}{}' names nothing: index {} is out of "
+                                      "range: the list has {} entries",
+                                      path, walked, seg, parameter_index_text(seg), cur.size()));
       next.reset(cur[i]);
     } else {
       if (!cur.IsMap() || !cur[seg].IsDefined())
@@ -215,8 +317,7 @@ void set_scalar(YAML::Node root, std::string_view path, std::string_view value) 
     cur.reset(next);
   }
   if (!cur.IsScalar())
-    throw ConfigError(fmt::format("parameter path '{}' names a {} , not a number", path,
-                                  cur.IsMap() ? "map" : "list"));
+    throw ConfigError(fmt::format("parameter path '{}' names {}, not a value", path, node_kind(cur)));
   cur = std::string(value);
 }
 

@@ -3,7 +3,6 @@
 
 #include "common/parameter_path.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <functional>
 
@@ -11,13 +10,9 @@ namespace launchmc {
 
 namespace {
 
-bool index_of(const std::string& seg, std::size_t& index) {
-  if (seg.size() < 3 || seg.front() != '[' || seg.back() != ']') return false;
-  const char* b = seg.data() + 1;
-  const char* e = seg.data() + seg.size() - 1;
-  auto [p, ec] = std::from_chars(b, e, index);
-  return ec == std::errc() && p == e;
-}
+// An index segment "[k]"; an index too large for size_t saturates, so that the bounds checks
+// below report it ("there are only 3 stages") rather than "not a parameter".
+bool index_of(const std::string& seg, std::size_t& index) { return parameter_index(seg, index); }
 
 ParameterRef ref(double* v, double min_value, bool open) { return {v, min_value, open, {}}; }
 ParameterRef positive(double* v) { return ref(v, 0.0, true); }

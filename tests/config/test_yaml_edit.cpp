@@ -234,7 +234,7 @@ TEST(YamlEdit, NoEditsGivesTheTextBack) {
 TEST(YamlEdit, PathThatNamesNothingThrows) {
   const std::string e1 = error_of(kConfig, {{"vehicle.stages[2].thrust_vac_N", "1"}});
   EXPECT_NE(e1.find("cfg.yaml:10:5: vehicle.stages[2].thrust_vac_N: 'vehicle.stages[2]' names "
-                    "nothing (the list has 2 entries)"),
+                    "nothing (index 2 is out of range: the list has 2 entries)"),
             std::string::npos)
       << e1;
   const std::string e2 = error_of(kConfig, {{"launch.lat", "1"}});
