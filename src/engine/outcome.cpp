@@ -49,7 +49,8 @@ std::vector<std::pair<std::string, std::int8_t>> powered_flight_end_enum_members
 
 void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_bodies) {
   drawn.assign(n_drawn, std::vector<double>(capacity));
-  for (auto* v : {&status, &failure_mode, &powered_flight_end}) v->assign(capacity, 0);
+  for (auto* v : {&status, &powered_flight_end}) v->assign(capacity, 0);
+  failure_mode.assign(capacity, -1);  // no failure (0 would be failure mode 0)
   for (auto* v : {&insertion_time_s, &perigee_alt_m, &apogee_alt_m, &semi_major_axis_m,
                   &eccentricity, &inclination_deg, &raan_deg, &arg_perigee_deg, &max_q_Pa,
                   &apogee_alt_m_vehicle, &range_m, &flight_time_s, &vehicle_impact_lat_deg,

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string_view>
 
 #include "geo/frames.hpp"
 #include "orbit/elements.hpp"
@@ -123,17 +125,34 @@ SummaryAccumulator::SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus
   impact_points_en_m_.resize(slots_.size() + 1);
 }
 
+namespace {
+
+// A block the accumulator cannot count exactly: a programming error (the run file reader refuses
+// damaged files before their rows get here), so it is reported, never skipped.
+[[noreturn]] void bad_block(const Block& b, std::size_t r, std::string_view what, int value) {
+  throw std::logic_error(fmt::format("SummaryAccumulator: sample {}: {} {} is out of range",
+                                     b.first + r, what, value));
+}
+
+}  // namespace
+
 void SummaryAccumulator::add(const Block& b) {
+  const std::size_t n = b.count;
+  if (n == 0) return;
+  if (b.status.size() < n || b.failure_mode.size() < n || b.powered_flight_end.size() < n ||
+      b.rhs_evaluations.size() < n || b.bodies.size() != slots_.size())
+    throw std::logic_error("SummaryAccumulator: a block with fewer columns or rows than its count");
   for (std::size_t r = 0; r < b.count; ++r) {
     ++samples_;
-    const auto st = static_cast<std::size_t>(b.status[r]);
-    if (st < status_counts_.size()) {
-      ++status_counts_[st];
-      const auto end = static_cast<std::size_t>(b.powered_flight_end[r]);
-      if (end < outcome_counts_[st].size()) ++outcome_counts_[st][end];
-    }
+    const int st = b.status[r];
+    if (st < 0 || st >= kStatusCount) bad_block(b, r, "status", st);
+    const int end = b.powered_flight_end[r];
+    if (end < 0 || end >= flight::kPoweredFlightEndCount) bad_block(b, r, "powered_flight_end", end);
+    ++status_counts_[static_cast<std::size_t>(st)];
+    ++outcome_counts_[static_cast<std::size_t>(st)][static_cast<std::size_t>(end)];
     const int fm = b.failure_mode[r];
-    if (fm >= 0 && static_cast<std::size_t>(fm) < failure_counts_.size()) ++failure_counts_[static_cast<std::size_t>(fm)];
+    if (fm < -1 || fm >= static_cast<int>(failure_counts_.size())) bad_block(b, r, "failure_mode", fm);
+    if (fm >= 0) ++failure_counts_[static_cast<std::size_t>(fm)];
     rhs_total_ += b.rhs_evaluations[r];
     if (b.status[r] == static_cast<std::int8_t>(SampleStatus::orbit)) {
       perigee_km_.push_back(b.perigee_alt_m[r] / 1e3);
@@ -156,6 +175,7 @@ void SummaryAccumulator::add(const Block& b) {
     }
     for (std::size_t k = 0; k < slots_.size(); ++k) {
       const BodyColumns& c = b.bodies[k];
+      if (c.fate[r] < 0 || c.fate[r] > kFateNotReleased) bad_block(b, r, "body fate", c.fate[r]);
       if (c.fate[r] == 0) {
         impact_points_en_m_[k].push_back(impacts_[k].add(c.impact_lat_deg[r], c.impact_lon_deg[r]).cast<float>());
         impact_times_[k].add(c.impact_time_s[r]);

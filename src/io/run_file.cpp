@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <stdexcept>
+#include <string_view>
 
 #include "common/time_format.hpp"
 #include "common/version.hpp"
@@ -207,15 +209,65 @@ const std::filesystem::path& RunFileWriter::committed_path() const noexcept {
   return impl_->committed_path;
 }
 
-RunFileReader::RunFileReader(const std::filesystem::path& path)
-    : file_(std::make_unique<h5::File>(h5::File::open_read(path))) {
+// ---------------------------------------------------------------------------------------------
+// Reading. A run file may be damaged (truncated, edited by hand, a disk error) or written by a
+// newer launchmc: every fact the summary relies on is checked here, and a file that breaks one
+// is refused with its path, the object and the row, never summarised with rows left out.
+
+namespace {
+
+constexpr const char* kDamaged = "the file is damaged or written by a newer launchmc";
+
+[[noreturn]] void refuse(const std::filesystem::path& path, std::string_view what) {
+  throw std::runtime_error(fmt::format("{}: {}: {}", path.string(), what, kDamaged));
+}
+
+void require_attribute(const std::filesystem::path& path, const h5::Object& object,
+                       std::string_view object_path, std::string_view name) {
+  if (!object.has_attribute(name))
+    refuse(path, fmt::format("attribute '{}' of {} is missing", name, object_path));
+}
+
+void require_link(const std::filesystem::path& path, const h5::Group& group,
+                  std::string_view group_path, std::string_view name, std::string_view kind) {
+  if (!group.has(name))
+    refuse(path, fmt::format("{} {}/{} is missing", kind, group_path == "/" ? "" : group_path, name));
+}
+
+// A body name is one HDF5 link name under /bodies.
+bool plain_link_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos;
+}
+
+}  // namespace
+
+RunFileReader::RunFileReader(const std::filesystem::path& path) : path_(path) {
+  try {
+    file_ = std::make_unique<h5::File>(h5::File::open_read(path));
+  } catch (const h5::Error& e) {
+    throw std::runtime_error(fmt::format("{}: cannot open the run file: {}", path.string(), e.what()));
+  }
+  try {
+    read_metadata();
+  } catch (const h5::Error& e) {
+    // Anything the checks below do not name (a wrong type, an unreadable object).
+    refuse(path, e.what());
+  }
+}
+
+void RunFileReader::read_metadata() {
+  const std::filesystem::path& path = path_;
   h5::Group root = file_->root();
   if (!root.has_attribute("format") || root.attribute<std::string>("format") != kRunFormat)
     throw std::runtime_error(path.string() + ": not a launchmc run file");
+  require_attribute(path, root, "/", "format_version");
   const std::string version = root.attribute<std::string>("format_version");
   if (version.substr(0, version.find('.')) != "1")
     throw std::runtime_error(fmt::format("{}: run file format version {} is not supported (this "
                                          "launchmc reads 1.x)", path.string(), version));
+  for (const char* name : {"seed", "sampler", "scenario", "success_status", "site_lat_deg",
+                           "site_lon_deg", "elapsed_s", "block_size", "config_text"})
+    require_attribute(path, root, "/", name);
   RunFile& rf = info_;
   rf.meta.seed = root.attribute<std::uint64_t>("seed");
   if (root.has_attribute("samples_requested"))
@@ -224,6 +276,8 @@ RunFileReader::RunFileReader(const std::filesystem::path& path)
   rf.meta.sampler = root.attribute<std::string>("sampler");
   rf.meta.scenario = root.attribute<std::string>("scenario");
   const std::string success = root.attribute<std::string>("success_status");
+  if (success != "orbit" && success != "suborbital")
+    refuse(path, fmt::format("attribute 'success_status' of / is '{}', expected orbit or suborbital", success));
   rf.meta.success_status =
       success == "orbit" ? engine::SampleStatus::orbit : engine::SampleStatus::suborbital;
   rf.meta.site_lat_deg = root.attribute<double>("site_lat_deg");
@@ -231,20 +285,38 @@ RunFileReader::RunFileReader(const std::filesystem::path& path)
   rf.meta.elapsed_s = root.attribute<double>("elapsed_s");
   rf.block_size = root.attribute<std::uint64_t>("block_size");
   rf.config_text = root.attribute<std::string>("config_text");
-  if (root.has("failure_modes"))
+  if (root.has("failure_modes")) {
+    require_link(path, root.open_group("failure_modes"), "/failure_modes", "name", "dataset");
     rf.meta.failure_names = root.open_group("failure_modes").read<std::string>("name");
+    // /outcome/failure_mode is int8: -1 (none) and 0..127.
+    if (rf.meta.failure_names.size() > 128)
+      refuse(path, fmt::format("/failure_modes/name has {} names, at most 128 fit the int8 "
+                               "/outcome/failure_mode", rf.meta.failure_names.size()));
+  }
+  require_link(path, root, "/", "inputs", "group");
   for (const auto& name : root.open_group("inputs").children()) rf.drawn_names.push_back(name);
+  require_link(path, root, "/", "bodies", "group");
+  require_link(path, root, "/", "body_names", "dataset");
   h5::Group bodies = root.open_group("bodies");
   for (const auto& name : root.read<std::string>("body_names")) {
+    if (!plain_link_name(name)) refuse(path, fmt::format("/body_names has the name '{}'", name));
+    require_link(path, bodies, "/bodies", name, "group");
     const h5::Group g = bodies.open_group(name);
+    const std::string group_path = "/bodies/" + name;
+    for (const char* a : {"nominal_impact_lat_deg", "nominal_impact_lon_deg"})
+      require_attribute(path, g, group_path, a);
     // The body's class; files written before classes were labels have an integer "kind".
-    std::string body_class = "spent_stage";
+    std::string body_class;
     if (g.has_attribute("class")) {
       body_class = g.attribute<std::string>("class");
     } else if (g.has_attribute("kind")) {
       constexpr const char* kLegacyKinds[] = {"spent_stage", "fairing_piece", "payload"};
       const std::int64_t kind = g.attribute<std::int64_t>("kind");
-      if (kind >= 0 && kind < 3) body_class = kLegacyKinds[kind];
+      if (kind < 0 || kind >= 3)
+        refuse(path, fmt::format("attribute 'kind' of {} is {}, not a body kind (0 to 2)", group_path, kind));
+      body_class = kLegacyKinds[kind];
+    } else {
+      refuse(path, fmt::format("attribute 'class' of {} is missing", group_path));
     }
     rf.slots.push_back({name, body_class, g.attribute<double>("nominal_impact_lat_deg"),
                         g.attribute<double>("nominal_impact_lon_deg")});
@@ -252,6 +324,9 @@ RunFileReader::RunFileReader(const std::filesystem::path& path)
   // Files without the group: no target orbit (or written before launchmc recorded one).
   if (root.has(kTargetOrbitGroup)) {
     const h5::Group g = root.open_group(kTargetOrbitGroup);
+    for (const char* a : {"perigee_alt_km", "apogee_alt_km", "inclination_deg", "raan_deg",
+                          "tolerance_alt_km", "tolerance_incl_deg"})
+      require_attribute(path, g, std::string("/") + kTargetOrbitGroup, a);
     engine::TargetOrbit t;
     t.perigee_alt_km = g.attribute<double>("perigee_alt_km");
     t.apogee_alt_km = g.attribute<double>("apogee_alt_km");
@@ -261,30 +336,100 @@ RunFileReader::RunFileReader(const std::filesystem::path& path)
     t.tolerance_incl_deg = g.attribute<double>("tolerance_incl_deg");
     rf.meta.target_orbit = t;
   }
+  require_link(path, root, "/", "outcome", "group");
   h5::Group outcome = root.open_group("outcome");
+  require_link(path, outcome, "/outcome", "status", "dataset");
   rows_ = outcome.dataset_size("status");
   // Files written before launchmc recorded how powered flight ended have no such dataset.
   has_powered_flight_end_ = outcome.has("powered_flight_end");
+
+  // Every column next() reads exists and has as many rows as /outcome/status.
+  auto same_rows = [&](const h5::Group& g, const std::string& group_path, const std::string& name) {
+    require_link(path, g, group_path, name, "dataset");
+    const std::size_t n = g.dataset_size(name);
+    if (n != rows_)
+      refuse(path, fmt::format("dataset {}/{} has {} rows, /outcome/status has {}", group_path, name, n, rows_));
+  };
+  same_rows(outcome, "/outcome", "failure_mode");
+  if (has_powered_flight_end_) same_rows(outcome, "/outcome", "powered_flight_end");
+  for (const auto& c : outcome_columns()) same_rows(outcome, "/outcome", c.name);
+  same_rows(outcome, "/outcome", "rhs_evaluations");
+  const h5::Group inputs = root.open_group("inputs");
+  for (const auto& name : rf.drawn_names) same_rows(inputs, "/inputs", name);
+  for (const auto& slot : rf.slots) {
+    const h5::Group g = bodies.open_group(slot.name);
+    same_rows(g, "/bodies/" + slot.name, "fate");
+    for (const auto& col : body_columns()) same_rows(g, "/bodies/" + slot.name, col.name);
+  }
 }
 
 RunFileReader::~RunFileReader() = default;
 
+namespace {
+
+// Refuses the first code of `codes` outside [lo, hi] (a count that `summarize` would drop).
+void check_codes(const std::filesystem::path& path, std::string_view dataset, std::string_view what,
+                 const std::vector<std::int8_t>& codes, std::size_t first_row, int lo, int hi) {
+  for (std::size_t r = 0; r < codes.size(); ++r) {
+    if (codes[r] < lo || codes[r] > hi)
+      refuse(path, fmt::format("{} row {}: {} is not {} ({} to {})", dataset, first_row + r,
+                               static_cast<int>(codes[r]), what, lo, hi));
+  }
+}
+
+// Refuses a NaN where the format promises a number: the summary takes quantiles of these.
+void check_number(const std::filesystem::path& path, std::string_view dataset, double value,
+                  std::size_t row, std::string_view because) {
+  if (std::isnan(value)) refuse(path, fmt::format("/outcome/{} row {}: NaN, but {}", dataset, row, because));
+}
+
+}  // namespace
+
 bool RunFileReader::next(engine::Block& b, std::size_t max_rows) {
   if (position_ >= rows_) return false;
   const std::size_t n = std::min<std::size_t>(max_rows, rows_ - position_);
+  try {
+    read_rows(b, n);
+  } catch (const h5::Error& e) {
+    refuse(path_, e.what());
+  }
+  position_ += n;
+  return true;
+}
+
+void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
   h5::Group root = file_->root();
   h5::Group outcome = root.open_group("outcome");
   b.first = position_;
   b.count = n;
   outcome.read_range("status", position_, n, b.status);
+  check_codes(path_, "/outcome/status", "a status code", b.status, position_, 0, engine::kStatusCount - 1);
   outcome.read_range("failure_mode", position_, n, b.failure_mode);
+  check_codes(path_, "/outcome/failure_mode", "-1 or a failure mode of /failure_modes/name", b.failure_mode,
+              position_, -1, static_cast<int>(info_.meta.failure_names.size()) - 1);
   if (has_powered_flight_end_) {
     outcome.read_range("powered_flight_end", position_, n, b.powered_flight_end);
+    check_codes(path_, "/outcome/powered_flight_end", "a powered-flight end code", b.powered_flight_end,
+                position_, 0, flight::kPoweredFlightEndCount - 1);
   } else {
     b.powered_flight_end.assign(n, static_cast<std::int8_t>(flight::PoweredFlightEnd::none));
   }
   for (const auto& c : outcome_columns()) outcome.read_range(c.name, position_, n, b.*(c.member));
   outcome.read_range("rhs_evaluations", position_, n, b.rhs_evaluations);
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::size_t row = position_ + r;
+    if (b.status[r] == static_cast<std::int8_t>(engine::SampleStatus::orbit)) {
+      const char* because = "the status is orbit";
+      check_number(path_, "insertion_time_s", b.insertion_time_s[r], row, because);
+      check_number(path_, "perigee_alt_m", b.perigee_alt_m[r], row, because);
+      check_number(path_, "apogee_alt_m", b.apogee_alt_m[r], row, because);
+      check_number(path_, "inclination_deg", b.inclination_deg[r], row, because);
+    }
+    if (std::isfinite(b.range_m[r])) {
+      check_number(path_, "vehicle_apogee_alt_m", b.apogee_alt_m_vehicle[r], row, "range_m is a number");
+      check_number(path_, "flight_time_s", b.flight_time_s[r], row, "range_m is a number");
+    }
+  }
   h5::Group inputs = root.open_group("inputs");
   b.drawn.resize(info_.drawn_names.size());
   for (std::size_t c = 0; c < info_.drawn_names.size(); ++c)
@@ -294,10 +439,10 @@ bool RunFileReader::next(engine::Block& b, std::size_t max_rows) {
   for (std::size_t k = 0; k < info_.slots.size(); ++k) {
     const h5::Group g = bodies.open_group(info_.slots[k].name);
     g.read_range("fate", position_, n, b.bodies[k].fate);
+    check_codes(path_, "/bodies/" + info_.slots[k].name + "/fate", "a body fate code", b.bodies[k].fate,
+                position_, 0, engine::kFateNotReleased);
     for (const auto& col : body_columns()) g.read_range(col.name, position_, n, b.bodies[k].*(col.member));
   }
-  position_ += n;
-  return true;
 }
 
 RunFile read_run_file(const std::filesystem::path& path) {

@@ -48,6 +48,10 @@ struct RunFile {
 RunFile read_run_file(const std::filesystem::path& path);
 
 // Reads a run file slice by slice, in sample order (memory independent of the file's size).
+// A file that is not what RunFileWriter writes (a missing dataset, attribute or body group,
+// datasets of unequal lengths, a status, powered-flight end, failure mode or body fate outside
+// its codes, a NaN where the summary needs a number, a format version other than 1.x) throws
+// std::runtime_error naming the file, the object and the row: nothing is silently left out.
 class RunFileReader {
  public:
   explicit RunFileReader(const std::filesystem::path& path);
@@ -58,6 +62,10 @@ class RunFileReader {
   bool next(engine::Block& block, std::size_t max_rows);
 
  private:
+  void read_metadata();
+  void read_rows(engine::Block& block, std::size_t n);
+
+  std::filesystem::path path_;
   std::unique_ptr<h5::File> file_;
   RunFile info_;
   std::size_t rows_ = 0;

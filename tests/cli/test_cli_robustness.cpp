@@ -1,6 +1,7 @@
 // Issue 8 at the command line: hostile configs and damaged run files give a clear message and the
 // documented exit status (2 bad config, 1 other failure), never a crash, a hang or a raw trace.
 #include <gtest/gtest.h>
+#include <hdf5.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,6 +84,37 @@ TEST_F(CliRobustness, HostileYamlExitsTwoWithPosition) {
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(contains(r.output, "index 99999999999999999999 is out of range: the list has 2 entries")) << r.output;
   EXPECT_FALSE(contains(r.output, "stoul")) << r.output;
+}
+
+TEST_F(CliRobustness, DamagedRunFileExitsOneNamingDatasetAndRow) {
+  const std::string file = (dir_ / "run.h5").string();
+  Outcome r = launchmc("run " + kConfigDir + "/hwasong18_2023.yaml -n 20 -j 1 -o " + file);
+  ASSERT_EQ(r.status, 0) << r.output;
+  // Row 11's status becomes 42 (written raw, with the dataset's own enum type).
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  const hid_t ds = H5Dopen2(f, "/outcome/status", H5P_DEFAULT);
+  const hid_t type = H5Dget_type(ds);
+  const hid_t space = H5Dget_space(ds);
+  const hsize_t start[1] = {11}, count[1] = {1};
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
+  const hid_t mem = H5Screate_simple(1, count, nullptr);
+  const std::int8_t bad = 42;
+  ASSERT_GE(H5Dwrite(ds, type, mem, space, H5P_DEFAULT, &bad), 0);
+  for (hid_t id : {mem, space}) H5Sclose(id);
+  H5Tclose(type);
+  H5Dclose(ds);
+  H5Fclose(f);
+  r = launchmc("summarize " + file);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(contains(r.output, file + ": /outcome/status row 11: 42 is not a status code (0 to 5): the "
+                                 "file is damaged or written by a newer launchmc"))
+      << r.output;
+  // Not a run file at all, and not an HDF5 file: a message, no HDF5 error stack.
+  r = launchmc("summarize " + kConfigDir + "/hwasong18_2023.yaml");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(contains(r.output, "cannot open the run file")) << r.output;
+  EXPECT_FALSE(contains(r.output, "HDF5-DIAG")) << r.output;
 }
 
 }  // namespace
