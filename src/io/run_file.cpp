@@ -234,6 +234,14 @@ void require_link(const std::filesystem::path& path, const h5::Group& group,
     refuse(path, fmt::format("{} {}/{} is missing", kind, group_path == "/" ? "" : group_path, name));
 }
 
+// A point the impact statistics can project: latitude in [-90, 90], finite longitude.
+bool valid_point(double lat_deg, double lon_deg) {
+  return lat_deg >= -90.0 && lat_deg <= 90.0 && std::isfinite(lon_deg);
+}
+
+// Right-hand-side evaluations of one sample: a count, summed over the file in an int64.
+constexpr std::int64_t kMaxRhsEvaluations = std::int64_t{1} << 40;
+
 // A body name is one HDF5 link name under /bodies.
 bool plain_link_name(const std::string& name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos;
@@ -282,6 +290,10 @@ void RunFileReader::read_metadata() {
       success == "orbit" ? engine::SampleStatus::orbit : engine::SampleStatus::suborbital;
   rf.meta.site_lat_deg = root.attribute<double>("site_lat_deg");
   rf.meta.site_lon_deg = root.attribute<double>("site_lon_deg");
+  if (!valid_point(rf.meta.site_lat_deg, rf.meta.site_lon_deg))
+    refuse(path, fmt::format("attributes 'site_lat_deg', 'site_lon_deg' of / are ({}, {}), not a point "
+                             "(latitude in [-90, 90], finite longitude)",
+                             rf.meta.site_lat_deg, rf.meta.site_lon_deg));
   rf.meta.elapsed_s = root.attribute<double>("elapsed_s");
   rf.block_size = root.attribute<std::uint64_t>("block_size");
   rf.config_text = root.attribute<std::string>("config_text");
@@ -318,8 +330,13 @@ void RunFileReader::read_metadata() {
     } else {
       refuse(path, fmt::format("attribute 'class' of {} is missing", group_path));
     }
-    rf.slots.push_back({name, body_class, g.attribute<double>("nominal_impact_lat_deg"),
-                        g.attribute<double>("nominal_impact_lon_deg")});
+    const double lat = g.attribute<double>("nominal_impact_lat_deg");
+    const double lon = g.attribute<double>("nominal_impact_lon_deg");
+    if (!(std::isnan(lat) && std::isnan(lon)) && !valid_point(lat, lon))
+      refuse(path, fmt::format("attributes 'nominal_impact_lat_deg', '_lon_deg' of {} are ({}, {}): "
+                               "neither a point (latitude in [-90, 90], finite longitude) nor both NaN",
+                               group_path, lat, lon));
+    rf.slots.push_back({name, body_class, lat, lon});
   }
   // Files without the group: no target orbit (or written before launchmc recorded one).
   if (root.has(kTargetOrbitGroup)) {
@@ -429,6 +446,14 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
       check_number(path_, "vehicle_apogee_alt_m", b.apogee_alt_m_vehicle[r], row, "range_m is a number");
       check_number(path_, "flight_time_s", b.flight_time_s[r], row, "range_m is a number");
     }
+    if (std::isfinite(b.vehicle_impact_lat_deg[r]) &&
+        !valid_point(b.vehicle_impact_lat_deg[r], b.vehicle_impact_lon_deg[r]))
+      refuse(path_, fmt::format("/outcome/vehicle_impact_lat_deg, _lon_deg row {}: ({}, {}) is not a "
+                                "point (latitude in [-90, 90], finite longitude)",
+                                row, b.vehicle_impact_lat_deg[r], b.vehicle_impact_lon_deg[r]));
+    if (b.rhs_evaluations[r] < 0 || b.rhs_evaluations[r] > kMaxRhsEvaluations)
+      refuse(path_, fmt::format("/outcome/rhs_evaluations row {}: {} is not a count of evaluations (0 to 2^40)",
+                                row, b.rhs_evaluations[r]));
   }
   h5::Group inputs = root.open_group("inputs");
   b.drawn.resize(info_.drawn_names.size());
@@ -442,6 +467,15 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
     check_codes(path_, "/bodies/" + info_.slots[k].name + "/fate", "a body fate code", b.bodies[k].fate,
                 position_, 0, engine::kFateNotReleased);
     for (const auto& col : body_columns()) g.read_range(col.name, position_, n, b.bodies[k].*(col.member));
+    const engine::BodyColumns& c = b.bodies[k];
+    for (std::size_t r = 0; r < n; ++r) {
+      if (c.fate[r] == static_cast<std::int8_t>(flight::BodyFate::impact) &&
+          !valid_point(c.impact_lat_deg[r], c.impact_lon_deg[r]))
+        refuse(path_, fmt::format("/bodies/{}/impact_lat_deg, _lon_deg row {}: ({}, {}) is not a point "
+                                  "(latitude in [-90, 90], finite longitude), but the fate is impact",
+                                  info_.slots[k].name, position_ + r, c.impact_lat_deg[r],
+                                  c.impact_lon_deg[r]));
+    }
   }
 }
 

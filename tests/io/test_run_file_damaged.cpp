@@ -145,6 +145,24 @@ TEST_F(RunFileDamageTest, NanWhereTheSummaryNeedsANumberIsRefused) {
   EXPECT_TRUE(contains(msg, "/outcome/perigee_alt_m row 12: NaN, but the status is orbit")) << msg;
 }
 
+// Fuzz finding: an impact point off the globe made the ellipse statistics throw
+// std::invalid_argument ("covariance is not finite"), which `summarize` reported as a bad command
+// line (exit 2) without naming the file.
+TEST_F(RunFileDamageTest, ImpactPointsOffTheGlobeAreRefused) {
+  fs::path path = write_valid();
+  damage(path, [](hid_t f) { poke_double(f, "/bodies/s1/impact_lat_deg", 5, 200e3); });
+  std::string msg = refusal(path);
+  EXPECT_TRUE(contains(msg, "/bodies/s1/impact_lat_deg, _lon_deg row 5: (200000, 124) is not a point")) << msg;
+  path = write_valid();
+  damage(path, [](hid_t f) { poke_double(f, "/outcome/vehicle_impact_lat_deg", 2, 91.0); });
+  msg = refusal(path);
+  EXPECT_TRUE(contains(msg, "/outcome/vehicle_impact_lat_deg, _lon_deg row 2: (91, nan) is not a point")) << msg;
+  path = write_valid();
+  damage(path, [](hid_t f) { poke_double(f, "/outcome/rhs_evaluations", 2, -5.0); });
+  msg = refusal(path);
+  EXPECT_TRUE(contains(msg, "/outcome/rhs_evaluations row 2: -5 is not a count")) << msg;
+}
+
 TEST_F(RunFileDamageTest, StructuralDamageIsRefusedByName) {
   struct Case {
     std::function<void(hid_t)> edit;
