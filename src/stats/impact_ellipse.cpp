@@ -139,7 +139,15 @@ Eigen::Matrix2d ImpactAccumulator::covariance_en_m2() const noexcept {
   const double cyy = co_moment(sums_.yy_m2, sums_.y_m, sums_.y_m, n) / dof;
   const double cxy = co_moment(sums_.xy_m2, sums_.x_m, sums_.y_m, n) / dof;
   // Clamp rounding below zero (std::max keeps NaN: NaN < 0 is false).
-  c << std::max(cxx, 0.0), cxy, cxy, std::max(cyy, 0.0);
+  const double vxx = std::max(cxx, 0.0), vyy = std::max(cyy, 0.0);
+  // Each entry is the exact co-moment rounded, but three roundings can still break
+  // cxy^2 <= cxx cyy (Cauchy-Schwarz) when the points are collinear or identical: identical points
+  // far from the reference leave +-1e-15 m^2 of rounding in every entry, an indefinite matrix that
+  // containment_ellipse refused (a fuzz finding). Clamp cxy to the bound (NaN stays NaN).
+  double vxy = cxy;
+  const double bound = std::sqrt(vxx) * std::sqrt(vyy);
+  if (std::abs(vxy) > bound) vxy = std::copysign(bound, vxy);
+  c << vxx, vxy, vxy, vyy;
   return c;
 }
 

@@ -390,6 +390,24 @@ TEST(ImpactAccumulator, AroundThePole) {
   EXPECT_EQ(containment_ellipse(cov, 0.5).orientation_deg, 0.0);
 }
 
+// Fuzz finding (tests/fuzz/regressions/run_file/identical_impacts_far_from_reference.bin): every
+// point the same, ~10,000 km from the reference. The exact sums leave only rounding in the
+// covariance, which was indefinite, and the summary threw "not positive semi-definite".
+TEST(ImpactAccumulator, IdenticalPointsFarFromTheReferenceGiveAZeroEllipse) {
+  for (double ref_lon : {-1.0, 0.0, -55.3, 170.0}) {
+    for (int n : {2, 3, 7}) {
+      ImpactAccumulator acc(39.6, ref_lon);
+      for (int i = 0; i < n; ++i) acc.add(39.6, 124.7);
+      const Eigen::Matrix2d cov = acc.covariance_en_m2();
+      for (double p : {0.5, 0.95, 0.9973}) {
+        Ellipse e{};
+        ASSERT_NO_THROW(e = containment_ellipse(cov, p)) << ref_lon << " " << n << "\n" << cov;
+        EXPECT_LT(e.semi_major_m, 1e-6);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace launchmc::stats
 
