@@ -182,16 +182,4 @@ std::vector<QuotedScalar> scan_quoted_scalars(std::string_view text) {
   return out;
 }
 
-std::optional<std::size_t> document_marker_line(std::string_view text, std::size_t node_line) {
-  std::vector<std::size_t> starts{0};
-  for (std::size_t i = 0; i < text.size() && starts.size() <= node_line; ++i)
-    if (text[i] == '\n') starts.push_back(i + 1);
-  for (std::size_t l = std::min(node_line, starts.size() - 1) + 1; l-- > 0;) {
-    const std::string_view rest = text.substr(starts[l]);
-    if (rest.substr(0, 3) == "---" && (rest.size() == 3 || is_blank(rest[3]) || rest[3] == '\n'))
-      return l;
-  }
-  return std::nullopt;
-}
-
 }  // namespace launchmc::config

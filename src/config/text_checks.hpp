@@ -1,5 +1,5 @@
 // Checks of a config's raw text that yaml-cpp does not make, or makes with a position that does not
-// help: NUL bytes and invalid UTF-8, quoted strings that never close, document markers.
+// help: NUL bytes and invalid UTF-8, quoted strings that never close.
 #pragma once
 
 #include <cstddef>
@@ -35,9 +35,5 @@ struct QuotedScalar {
   std::optional<TextPosition> close;
 };
 std::vector<QuotedScalar> scan_quoted_scalars(std::string_view text);
-
-// The line (0-based) of the document marker "---" that starts the document whose first node is
-// on `node_line`: the nearest such line at or above it. None if there is none.
-std::optional<std::size_t> document_marker_line(std::string_view text, std::size_t node_line);
 
 }  // namespace launchmc::config

@@ -1,16 +1,19 @@
 // Strict YAML reading with positions and key paths in every message.
 #include "config/yaml_reader.hpp"
 
-#include "common/parameter_path.hpp"
-#include "config/text_checks.hpp"
-
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <sstream>
 #include <utility>
+
+#include "common/parameter_path.hpp"
+#include "config/text_checks.hpp"
 
 namespace launchmc::config {
 
@@ -231,6 +234,43 @@ void check_keys(const YAML::Node& root, const Document& doc) {
   }
 }
 
+// Where a document starts: the mark of its first event (its "---" if it has one). Nothing else
+// of the events is kept: this handler only counts documents.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  YAML::Mark mark = YAML::Mark::null_mark();
+  void OnDocumentStart(const YAML::Mark& m) override { mark = m; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Refuses a second document. YAML::LoadAll is not used: yaml-cpp 0.7 loops forever in it, eating
+// memory, on a stray token after the first document ("[1]\n," or "{a: 1},"; yaml-cpp issue
+// #1040, fixed upstream in 2024): each call of HandleNextDocument returns another empty document.
+// Here at most two documents are asked for.
+void refuse_second_document(const std::string& text, const Document& doc) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStart first, second;
+  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return;
+  const YAML::Mark& m = second.mark;
+  const std::size_t pos = m.is_null() ? text.size() : static_cast<std::size_t>(m.pos);
+  if (text.compare(pos, 3, "---") == 0)
+    throw ConfigError(fmt::format("{}:{}:1: a second YAML document starts here: one YAML document "
+                                  "per config file",
+                                  doc.file, m.line + 1));
+  const std::size_t eol = text.find('\n', pos);
+  throw ConfigError(fmt::format("{}: YAML syntax error: '{}' after the end of the document (one YAML "
+                                "document per config file)",
+                                doc.where(m), text.substr(pos, std::min<std::size_t>(eol, pos + 20) - pos)));
+}
+
 }  // namespace
 
 Value parse_document(const std::string& text, const std::string& file_for_messages) {
@@ -248,9 +288,10 @@ Value parse_document(const std::string& text, const std::string& file_for_messag
                                   "never closed (a missing {})",
                                   where_text(doc->file, quoted.back().open),
                                   text[quoted.back().open.offset]));
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(text);
+    refuse_second_document(text, *doc);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     // An error inside or just after a quoted string that runs over several lines: most likely
     // its closing quote is missing and a later quote closed it.
@@ -269,15 +310,6 @@ Value parse_document(const std::string& text, const std::string& file_for_messag
   } catch (const YAML::Exception& e) {
     throw ConfigError(fmt::format("{}: YAML error: {}", doc->where(e.mark), e.msg));
   }
-  if (documents.size() > 1) {
-    const YAML::Mark mark = documents[1].Mark();
-    std::size_t line = mark.is_null() ? 0 : static_cast<std::size_t>(mark.line);
-    if (const auto marker = document_marker_line(text, line)) line = *marker;
-    throw ConfigError(fmt::format("{}:{}:1: a second YAML document starts here: one YAML document "
-                                  "per config file",
-                                  doc->file, line + 1));
-  }
-  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   if (!root.IsMap()) throw ConfigError(fmt::format("{}: the config must be a map of keys", doc->file));
   check_keys(root, *doc);
   return Value(root, "", doc);

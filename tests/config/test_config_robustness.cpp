@@ -109,6 +109,11 @@ TEST(ConfigRobustness, SecondDocumentIsRefusedAtItsMarker) {
   EXPECT_TRUE(contains(error_of(kValid + "--- # nothing more\n"), "cfg.yaml:21:1: a second YAML document"));
   // A leading marker and a closing "..." are one document.
   EXPECT_EQ(error_of("---\n" + kValid + "...\n"), "");
+  // A stray token after the document: yaml-cpp 0.7's LoadAll looped forever here (fuzz finding).
+  std::string stray = error_of(kValid + "[1],\n");
+  EXPECT_TRUE(contains(stray, "cfg.yaml:21:1: YAML syntax error")) << stray;
+  stray = error_of("{c: 1}\n , x\n");
+  EXPECT_TRUE(contains(stray, "cfg.yaml:2:2: YAML syntax error: ', x' after the end of the document")) << stray;
 }
 
 TEST(ConfigRobustness, NulByteAndInvalidUtf8AreRefusedWithTheirPosition) {
