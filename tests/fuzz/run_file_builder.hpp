@@ -261,11 +261,19 @@ inline void build_run_file(const std::string& path, const std::uint8_t* data, st
       if (in.u8() % 16 == 0) continue;  // the group is missing
       Id g(H5Gcreate2(bodies, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
       if (g < 0) continue;  // "", "." or a name HDF5 refuses
-      for (const char* a : {"kind", "index"}) {
+      {  // The class (a label), or in files of older versions an integer kind, or neither.
+        static const char* kClasses[] = {"spent_stage", "fairing_piece", "payload", ""};
         const std::uint8_t k = in.u8();
-        if (k == 0) continue;
-        const std::int64_t v = k < 200 ? k % 4 : static_cast<std::int64_t>(in.u64());
-        attribute(g, a, H5T_STD_I64LE, &v);
+        if (k > 0 && k < 200) string_attribute(g, "class", kClasses[k % 4]);
+        if (k >= 200) {
+          const std::int64_t v = k < 250 ? k % 4 : static_cast<std::int64_t>(in.u64());
+          attribute(g, "kind", H5T_STD_I64LE, &v);
+        }
+        const std::uint8_t i = in.u8();  // an extra legacy "index", which readers ignore
+        if (i != 0) {
+          const std::int64_t v = i;
+          attribute(g, "index", H5T_STD_I64LE, &v);
+        }
       }
       for (const char* a : {"nominal_impact_lat_deg", "nominal_impact_lon_deg"})
         fuzzed_number_attribute(in, g, a, false);
