@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Builds the sanitized tree build-asan/ (clang, -O1 -g, AddressSanitizer + UndefinedBehaviorSanitizer,
+# Builds the sanitized tree build-asan/ (clang, -O1, AddressSanitizer + UndefinedBehaviorSanitizer,
 # plus the libFuzzer targets) and runs the unit tests in it; any sanitizer report fails the test
 # that triggers it (halt_on_error=1, -fno-sanitize-recover=all). docs/DEVELOPING.md explains it.
-# Skipped under the sanitizers: the Python-driven tests of the binary's output (notebooks, plot
-# scripts, golden runs): they check plots and numbers against the Release build, not memory, and
-# would add minutes under ASan for no new coverage; the C++ tests run the binary too.
+# To stay within CI's time, only the tests of what reads outside input or files are built here:
+# config, io, cli (which runs the sanitized binary, bad-input catalogue included), engine, stats
+# and fuzz (the replayed fuzz findings); the physics folders' tests fly fixed inputs through code
+# the engine and cli tests fly too. Skipped at run time: two statistical whole-run tests (several
+# thousand flights, 2-4 minutes each under ASan) and the Python-driven tests of the Release
+# binary's output (notebooks, plot scripts, golden runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-asan}
 cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DLAUNCHMC_SANITIZE=address,undefined \
-  -DLAUNCHMC_FUZZ=ON -DLAUNCHMC_BUILD_BENCH=OFF >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DLAUNCHMC_SANITIZE=address,undefined \
+  -DLAUNCHMC_FUZZ=ON -DLAUNCHMC_BUILD_BENCH=OFF \
+  -DLAUNCHMC_TEST_CONCEPTS="config;io;cli;engine;stats;fuzz" >/dev/null
 cmake --build "$build" -j"$(nproc)"
-export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0
+export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0
-ctest --test-dir "$build" --output-on-failure --timeout 600 -j"$(nproc)" -E '^(notebook_.*|plots_scripts|golden_runs)$'
+skip='^(notebook_.*|plots_scripts|golden_runs)$'
+skip+='|^GuidedDispersions\.|^Engine\.WilsonIntervalCoversAboutNinetyFivePercentOverSeeds$'
+ctest --test-dir "$build" --output-on-failure --timeout 600 -j"$(nproc)" -E "$skip"
