@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "common/parameter_path.hpp"
+#include "common/suggest.hpp"
 #include "config/text_checks.hpp"
 
 namespace launchmc::config {
@@ -142,7 +143,22 @@ bool MapReader::has(std::string_view key) const { return value_.node()[std::stri
 
 Value MapReader::required(std::string_view key) {
   auto v = optional(key);
-  if (!v) value_.fail(fmt::format("missing required key '{}'", key));
+  if (!v) {
+    // A misspelt required key is both missing and unknown. Which keys are valid here is known
+    // only once the whole map is read, so a close key present is named as a question, not as an
+    // error (closer than a quarter of the name: 'azimuth_dgr' for 'azimuth_deg', not 'lon_deg'
+    // for 'lat_deg').
+    std::string hint;
+    for (const auto& kv : value_.node()) {
+      const std::string present = key_text(value_, kv.first);
+      if (visited_.contains(present)) continue;
+      if (edit_distance(present, key) <= std::max<std::size_t>(1, key.size() / 4)) {
+        hint = fmt::format(" (is '{}' at {} a misspelling?)", present, value_.document().where(kv.first.Mark()));
+        break;
+      }
+    }
+    value_.fail(fmt::format("missing required key '{}'{}", key, hint));
+  }
   return *v;
 }
 
@@ -185,9 +201,13 @@ void MapReader::finish() const {
     const std::string key = key_text(value_, kv.first);
     if (!visited_.contains(key)) {
       std::string known;
-      for (const auto& k : visited_) known += (known.empty() ? "" : ", ") + k;
+      std::vector<std::string> candidates;
+      for (const auto& k : visited_) {
+        known += (known.empty() ? "" : ", ") + k;
+        candidates.push_back(k);
+      }
       value_.fail_at(kv.first, join(value_.path(), key),
-                     fmt::format("unknown key (expected one of: {})", known));
+                     fmt::format("unknown key{} (expected one of: {})", did_you_mean(key, candidates), known));
     }
   }
 }

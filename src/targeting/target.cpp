@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <Eigen/Dense>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -36,15 +37,19 @@ Goal parse_goal(std::string_view text) {
     throw config::ConfigError(fmt::format("goal '{}': expected NAME=VALUE[:TOLERANCE]", text));
   Goal g;
   g.name = std::string(text.substr(0, eq));
-  std::string rest(text.substr(eq + 1));
+  const std::string_view rest = text.substr(eq + 1);
   const std::size_t colon = rest.find(':');
-  try {
-    std::size_t used = 0;
-    g.value = std::stod(rest.substr(0, colon), &used);
-    if (used != rest.substr(0, colon).size()) throw std::invalid_argument("trailing text");
-    g.tolerance = colon == std::string::npos ? default_tolerance(g.name) : std::stod(rest.substr(colon + 1));
-  } catch (const std::exception&) {
-    throw config::ConfigError(fmt::format("goal '{}': VALUE and TOLERANCE must be numbers", text));
+  // The whole of each number, nothing after it ("1000:0.1abc" is refused).
+  auto number = [&](std::string_view t, double& out) {
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size())
+      throw config::ConfigError(fmt::format("goal '{}': VALUE and TOLERANCE must be numbers", text));
+  };
+  number(rest.substr(0, colon), g.value);
+  if (colon == std::string_view::npos) {
+    g.tolerance = default_tolerance(g.name);
+  } else {
+    number(rest.substr(colon + 1), g.tolerance);
   }
   if (!std::isfinite(g.value))
     throw config::ConfigError(fmt::format("goal '{}': VALUE must be a finite number", text));

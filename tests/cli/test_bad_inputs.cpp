@@ -123,9 +123,10 @@ std::vector<Case> load_catalogue() {
       c.replaces.emplace_back(raw.substr(0, arrow),
                               arrow == std::string::npos || arrow + 4 > raw.size() ? "" : raw.substr(arrow + 4));
     } else if (key == "append") c.appends.push_back(line.substr(colon + 2));
-    else if (key == "bytes") {
-      const auto eq = value.find(" = ");
-      c.bytes.emplace_back(value.substr(0, eq), unescape(value.substr(eq + 3)));
+    else if (key == "bytes") {  // "NAME = TEXT"; TEXT may be empty
+      const std::string raw = line.substr(colon + 2);
+      const auto eq = raw.find(" =");
+      c.bytes.emplace_back(trim(raw.substr(0, eq)), eq + 3 <= raw.size() ? unescape(raw.substr(eq + 3)) : "");
     } else if (key == "mkdir") c.mkdirs.push_back(value);
     else if (key == "mkfifo") c.mkfifos.push_back(value);
     else if (key == "sized") {
@@ -299,7 +300,9 @@ TEST_P(BadInput, RefusedClearlyAndNothingWritten) {
   for (const auto& [name, content] : after) {
     const auto it = before.find(name);
     EXPECT_TRUE(it != before.end()) << "created: " << name;
-    if (it != before.end()) EXPECT_TRUE(it->second == content) << "changed: " << name;
+    if (it != before.end()) {
+      EXPECT_TRUE(it->second == content) << "changed: " << name;
+    }
   }
   for (const auto& [name, content] : before) EXPECT_TRUE(after.count(name)) << "removed: " << name;
 }
