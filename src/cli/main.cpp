@@ -23,6 +23,7 @@
 #include "io/flight_report.hpp"
 #include "io/output_file.hpp"
 #include "io/run_file.hpp"
+#include "io/summary_report.hpp"
 #include "targeting/target.hpp"
 
 namespace {
@@ -184,13 +185,31 @@ int run_run(const RunCmdOptions& opt) {
   note_partial(opt.output);
   const config::LoadedConfig cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   if (!opt.sampler.empty()) ro.sampler = uncertainty::sampler_from_string(opt.sampler);
+  ro.overrides = opt.overrides;
   cli::install_interrupt_handlers();
-  ro.cancel = &cli::interrupt_flag();
-  std::unique_ptr<io::RunFileWriter> writer;
-  if (!opt.output.empty()) writer = std::make_unique<io::RunFileWriter>(opt.output, cfg, ro.threads);
+
+  // The plan (what the rows are), its layout, and the sinks: the summary and the run file.
+  const engine::RunPlan plan = engine::plan_of(cfg, ro);
+  engine::Execution exec;
+  exec.threads = ro.threads;
+  exec.until_ci_width = ro.until_ci_width;
+  exec.cancel = &cli::interrupt_flag();
   Progress progress;
-  const engine::RunResult r = engine::run_monte_carlo(
-      cfg, ro, writer.get(), [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); });
+  exec.progress = [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); };
+  const engine::RunLayout layout = engine::layout_of(cfg, plan, plan.all_blocks(), exec);
+  const std::unique_ptr<engine::SummaryReducer> summary = engine::summary_reducer_for(layout, cfg);
+  std::vector<engine::BlockSink*> sinks = {summary.get()};
+  std::unique_ptr<io::RunFileWriter> writer;
+  if (!opt.output.empty()) {
+    writer = std::make_unique<io::RunFileWriter>(opt.output, cfg);
+    writer->save_reducer("summary", *summary);
+    sinks.push_back(writer.get());
+  }
+  const engine::BlocksResult br = engine::run_blocks(cfg, layout, sinks, exec, summary.get());
+  engine::RunMeta meta = layout.meta;
+  meta.stopped_by = engine::to_string(br.end);
+  meta.elapsed_s = br.elapsed_s;
+  const engine::RunResult r{summary->finish(meta), br.end};
   if (r.end == engine::RunEnd::interrupted) {
     // Deliberately: the finished samples are kept apart from the final path, nothing is printed
     // on stdout (a script must not mistake a partial summary for the run's), and the status says
@@ -205,11 +224,11 @@ int run_run(const RunCmdOptions& opt) {
     return 128 + cli::interrupt_signal();
   }
   if (opt.json) {
-    nlohmann::json j = engine::summary_to_json(r.summary);
+    nlohmann::json j = io::summary_to_json(r.summary);
     if (!opt.output.empty()) j["output"] = opt.output;
     std::cout << j.dump(2) << "\n";
   } else {
-    engine::print_summary(std::cout, r.summary);
+    io::print_summary(std::cout, r.summary);
     if (!opt.output.empty()) fmt::print("samples written to {}\n", opt.output);
   }
   return 0;
@@ -219,9 +238,9 @@ int run_summarize(const std::string& path, bool json) {
   using namespace launchmc;
   const engine::Summary s = io::summarize_run_file(std::filesystem::path(path));
   if (json) {
-    std::cout << engine::summary_to_json(s).dump(2) << "\n";
+    std::cout << io::summary_to_json(s).dump(2) << "\n";
   } else {
-    engine::print_summary(std::cout, s);
+    io::print_summary(std::cout, s);
   }
   return 0;
 }

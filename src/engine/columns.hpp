@@ -55,6 +55,7 @@ std::span<const BodyColumn> other_body_columns();
 // Index of a column by name; throws std::logic_error for an unknown name (a programming error).
 std::size_t sample_column(std::string_view name);
 std::size_t body_column(std::string_view name);
+std::size_t other_body_column(std::string_view name);
 
 // Enum members written to the file (HDF5 enum types; h5py's check_enum_dtype reads them).
 EnumMembers status_members();

@@ -1,19 +1,11 @@
-// Filling outcome columns from flight results.
+// Filling outcome columns from flight outcomes, through the column tables.
 #include "engine/outcome.hpp"
 
-#include <cmath>
-#include <limits>
+#include <stdexcept>
 
-#include "common/constants.hpp"
-#include "common/time_format.hpp"
+#include "engine/columns.hpp"
 
 namespace launchmc::engine {
-
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-using constants::rad_to_deg;
-
-}  // namespace
 
 const char* to_string(SampleStatus s) noexcept {
   switch (s) {
@@ -27,127 +19,83 @@ const char* to_string(SampleStatus s) noexcept {
   return "unknown";
 }
 
-std::vector<std::pair<std::string, std::int8_t>> status_enum_members() {
-  std::vector<std::pair<std::string, std::int8_t>> m;
-  for (int s = 0; s < kStatusCount; ++s)
-    m.emplace_back(to_string(static_cast<SampleStatus>(s)), static_cast<std::int8_t>(s));
-  return m;
-}
-
-std::vector<std::pair<std::string, std::int8_t>> fate_enum_members() {
-  return {{"impact", 0}, {"orbiting", 1}, {"time_limit", 2}, {"integration_failure", 3},
-          {"not_released", kFateNotReleased}};
-}
-
-std::vector<std::pair<std::string, std::int8_t>> powered_flight_end_enum_members() {
-  std::vector<std::pair<std::string, std::int8_t>> m;
-  for (int e = 0; e < flight::kPoweredFlightEndCount; ++e)
-    m.emplace_back(flight::to_string(static_cast<flight::PoweredFlightEnd>(e)),
-                   static_cast<std::int8_t>(e));
-  return m;
-}
-
-void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_bodies) {
+void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots) {
+  stream.assign(capacity, 0);
   drawn.assign(n_drawn, std::vector<double>(capacity));
-  for (auto* v : {&status, &powered_flight_end}) v->assign(capacity, 0);
-  failure_mode.assign(capacity, -1);  // no failure (0 would be failure mode 0)
-  for (auto* v : {&insertion_time_s, &perigee_alt_m, &apogee_alt_m, &semi_major_axis_m,
-                  &eccentricity, &inclination_deg, &raan_deg, &arg_perigee_deg, &max_q_Pa,
-                  &apogee_alt_m_vehicle, &range_m, &flight_time_s, &vehicle_impact_lat_deg,
-                  &vehicle_impact_lon_deg})
-    v->assign(capacity, kNaN);
-  rhs_evaluations.assign(capacity, 0);
-  bodies.assign(n_bodies, BodyColumns{});
-  for (auto& b : bodies) {
-    b.fate.assign(capacity, kFateNotReleased);
-    for (auto* v : {&b.impact_lat_deg, &b.impact_lon_deg, &b.impact_time_s, &b.impact_speed_mps,
-                    &b.impact_flight_path_angle_deg})
-      v->assign(capacity, kNaN);
-  }
+  sample.clear();
+  for (const SampleColumn& c : sample_columns()) sample.emplace_back(capacity, c.fill);
+  bodies.assign(n_slots, {});
+  for (auto& b : bodies)
+    for (const BodyColumn& c : body_columns()) b.emplace_back(capacity, c.fill);
+  other_bodies.columns.assign(other_body_columns().size(), {});
+  other_bodies.row_end.assign(capacity, 0);
+  clear_other_bodies();
 }
 
-void record_invalid(std::size_t n_bodies, Block& b, std::size_t row) {
-  b.status[row] = static_cast<std::int8_t>(SampleStatus::invalid_input);
-  b.failure_mode[row] = -1;
-  b.powered_flight_end[row] = static_cast<std::int8_t>(flight::PoweredFlightEnd::none);
-  for (auto* v : {&b.insertion_time_s, &b.perigee_alt_m, &b.apogee_alt_m, &b.semi_major_axis_m,
-                  &b.eccentricity, &b.inclination_deg, &b.raan_deg, &b.arg_perigee_deg,
-                  &b.max_q_Pa, &b.apogee_alt_m_vehicle, &b.range_m, &b.flight_time_s,
-                  &b.vehicle_impact_lat_deg, &b.vehicle_impact_lon_deg})
-    (*v)[row] = kNaN;
-  b.rhs_evaluations[row] = 0;
-  for (std::size_t k = 0; k < n_bodies; ++k) {
-    BodyColumns& c = b.bodies[k];
-    c.fate[row] = kFateNotReleased;
-    for (auto* v : {&c.impact_lat_deg, &c.impact_lon_deg, &c.impact_time_s, &c.impact_speed_mps,
-                    &c.impact_flight_path_angle_deg})
-      (*v)[row] = kNaN;
-  }
+void Block::clear_other_bodies() noexcept {
+  for (auto& c : other_bodies.columns) c.clear();
+  other_bodies.names.clear();
+  other_bodies.classes.clear();
 }
 
-void record_flight(const Scenario& sc, const std::vector<BodySlot>& slots,
-                   const flight::FlightResult& r, Block& b, std::size_t row) {
-  record_invalid(slots.size(), b, row);  // start from "nothing"
-  b.status[row] = static_cast<std::int8_t>(r.status);  // FlightStatus codes equal SampleStatus's
-  b.failure_mode[row] = static_cast<std::int8_t>(r.failure_mode);
-  b.powered_flight_end[row] = static_cast<std::int8_t>(r.powered_flight_end);
-  if (r.insertion) {
-    const auto& el = r.insertion->elements;
-    b.insertion_time_s[row] = r.insertion->t_s;
-    b.perigee_alt_m[row] = r.insertion->apsides.perigee_alt_m;
-    b.apogee_alt_m[row] = r.insertion->apsides.apogee_alt_m;
-    b.semi_major_axis_m[row] = el.semi_major_axis_m;
-    b.eccentricity[row] = el.eccentricity;
-    b.inclination_deg[row] = el.inclination_rad * rad_to_deg;
-    b.raan_deg[row] = wrap_deg_360(el.raan_rad * rad_to_deg);
-    b.arg_perigee_deg[row] = wrap_deg_360(el.arg_perigee_rad * rad_to_deg);
-  }
-  b.max_q_Pa[row] = r.max_q_Pa;
-  std::int64_t rhs = r.ascent_stats.rhs_evaluations;
-  const bool on_ground =
-      r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash;
-  const flight::Environment env = flight::make_environment(sc);
-  if (on_ground) {
-    b.apogee_alt_m_vehicle[row] = r.apogee_alt_m;
-    b.range_m[row] = r.range_m;
-    b.flight_time_s[row] = r.flight_time_s;
-    for (const auto& e : r.events) {
-      if (e.kind == flight::EventKind::impact && e.index < 0) {
-        const geo::Geodetic g = flight::surface_coordinates(
-            env, env.rotation.position_eci_to_ecef(e.state.head<3>(), e.t_s));
-        b.vehicle_impact_lat_deg[row] = g.lat_rad * rad_to_deg;
-        b.vehicle_impact_lon_deg[row] = g.lon_rad * rad_to_deg;
-      }
+std::vector<double>& Block::column(std::string_view name) { return sample[sample_column(name)]; }
+const std::vector<double>& Block::column(std::string_view name) const { return sample[sample_column(name)]; }
+const std::vector<double>& Block::body_column(std::size_t slot, std::string_view name) const {
+  return bodies.at(slot)[engine::body_column(name)];
+}
+std::vector<double>& Block::body_column(std::size_t slot, std::string_view name) {
+  return bodies.at(slot)[engine::body_column(name)];
+}
+
+namespace {
+// Row `row`'s ragged entries end where the previous row's did: it has none (yet).
+void close_row(RaggedBodies& r, std::size_t row) noexcept {
+  r.row_end[row] = r.entries();
+}
+}  // namespace
+
+void record_invalid(std::size_t n_slots, std::uint64_t stream, Block& b, std::size_t row) {
+  if (row == 0) b.clear_other_bodies();
+  b.stream[row] = stream;
+  const auto cols = sample_columns();
+  for (std::size_t c = 0; c < cols.size(); ++c) b.sample[c][row] = cols[c].fill;
+  const auto bcols = body_columns();
+  for (std::size_t k = 0; k < n_slots; ++k)
+    for (std::size_t c = 0; c < bcols.size(); ++c) b.bodies[k][c][row] = bcols[c].fill;
+  close_row(b.other_bodies, row);
+}
+
+void record_flight(const std::vector<BodySlot>& slots, const outcome::FlightOutcome& o,
+                   std::uint64_t stream, Block& b, std::size_t row) {
+  record_invalid(slots.size(), stream, b, row);  // start from "nothing"
+  const auto cols = sample_columns();
+  for (std::size_t c = 0; c < cols.size(); ++c) b.sample[c][row] = cols[c].extract(o);
+  const auto bcols = body_columns();
+  const auto ocols = other_body_columns();
+  RaggedBodies& other = b.other_bodies;
+  for (const outcome::BodyOutcome& body : o.bodies) {
+    std::size_t k = 0;
+    while (k < slots.size() && !(body.name == slots[k].name)) ++k;
+    if (k < slots.size()) {
+      for (std::size_t c = 0; c < bcols.size(); ++c) b.bodies[k][c][row] = bcols[c].extract(body);
+      continue;
     }
+    // Not a body of the nominal flight: kept in the ragged table, never dropped.
+    for (std::size_t c = 0; c < ocols.size(); ++c) other.columns[c].push_back(ocols[c].extract(body));
+    other.names.push_back(body.name);
+    other.classes.push_back(body.body_class);
   }
-  for (const auto& body : r.bodies) {
-    rhs += body.stats.rhs_evaluations;
-    for (std::size_t k = 0; k < slots.size(); ++k) {
-      if (!(body.name == slots[k].name)) continue;
-      BodyColumns& c = b.bodies[k];
-      c.fate[row] = static_cast<std::int8_t>(body.fate);
-      if (body.fate == flight::BodyFate::impact) {
-        const flight::PointSummary p = flight::summarize_point(env, body.impact.t_s, body.impact.state);
-        c.impact_lat_deg[row] = p.lat_deg;
-        c.impact_lon_deg[row] = p.lon_deg;
-        c.impact_time_s[row] = body.impact.t_s;
-        c.impact_speed_mps[row] = p.speed_mps;
-        c.impact_flight_path_angle_deg[row] = p.flight_path_angle_deg;
-      }
-    }
-  }
-  b.rhs_evaluations[row] = rhs;
+  close_row(other, row);
 }
 
 std::vector<BodySlot> body_slots(const Scenario& sc, const flight::FlightResult& nominal) {
   std::vector<BodySlot> slots;
-  const flight::Environment env = flight::make_environment(sc);
-  for (const auto& body : nominal.bodies) {
+  const outcome::FlightOutcome o = outcome::derive(sc, nominal);
+  for (const outcome::BodyOutcome& body : o.bodies) {
     BodySlot s{body.name.str(), body.body_class.str(), kNaN, kNaN};
-    if (body.fate == flight::BodyFate::impact) {
-      const flight::PointSummary p = flight::summarize_point(env, body.impact.t_s, body.impact.state);
-      s.nominal_impact_lat_deg = p.lat_deg;
-      s.nominal_impact_lon_deg = p.lon_deg;
+    if (body.impact) {
+      s.nominal_impact_lat_deg = body.impact->lat_deg;
+      s.nominal_impact_lon_deg = body.impact->lon_deg;
     }
     slots.push_back(std::move(s));
   }

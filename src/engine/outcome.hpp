@@ -1,12 +1,16 @@
-// The per-sample record of a Monte Carlo run, as columns: one array per field, filled block by
-// block by the workers, appended in sample order by the writer. Layout in docs/hdf5_format.md.
+// The per-sample record of a Monte Carlo run, as columns (engine/columns.hpp): one array per
+// column, filled block by block by the workers, appended in sample order by the writer. Layout in
+// docs/hdf5_format.md.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/label.hpp"
 #include "flight/flight.hpp"
+#include "outcome/flight_outcome.hpp"
 
 namespace launchmc::engine {
 
@@ -21,57 +25,56 @@ enum class SampleStatus : std::int8_t {
 };
 inline constexpr int kStatusCount = 6;
 const char* to_string(SampleStatus s) noexcept;
-std::vector<std::pair<std::string, std::int8_t>> status_enum_members();
 
 // Body fates (HDF5 enum `fate`): flight::BodyFate plus not_released.
 inline constexpr std::int8_t kFateNotReleased = 4;
-std::vector<std::pair<std::string, std::int8_t>> fate_enum_members();
 
-// How the last powered phase ended (HDF5 enum `powered_flight_end`): flight::PoweredFlightEnd's
-// names and codes.
-std::vector<std::pair<std::string, std::int8_t>> powered_flight_end_enum_members();
-
-// A jettisoned body of the nominal flight: samples record their bodies in these slots.
+// A released body of the nominal flight: samples record their bodies in these slots (by name);
+// bodies a sample releases that the nominal flight did not go to the ragged table of other bodies.
 struct BodySlot {
   std::string name;
-  std::string body_class;  // flight::BodyResult::body_class
+  std::string body_class;         // flight::BodyResult::body_class
   double nominal_impact_lat_deg;  // reference point of the dispersion statistics (NaN: none)
   double nominal_impact_lon_deg;
 };
 
-// Per-body columns.
-struct BodyColumns {
-  std::vector<std::int8_t> fate;
-  std::vector<double> impact_lat_deg, impact_lon_deg, impact_time_s, impact_speed_mps,
-      impact_flight_path_angle_deg;
+// Entries of varying number per row (offsets + flat columns): the bodies of a sample that have no
+// slot. Row r's entries are [row_end[r - 1], row_end[r]) (row_end[-1] = 0).
+struct RaggedBodies {
+  std::vector<std::uint64_t> row_end;       // [row]
+  std::vector<std::vector<double>> columns;  // [other_body_columns()][entry]
+  std::vector<Label> names, classes;          // [entry]
+  std::size_t entries() const noexcept { return names.size(); }
 };
 
-// A block of consecutive samples [first, first + count).
+// A block of consecutive rows [first, first + count) of a run.
 struct Block {
   std::uint64_t index = 0;
   std::uint64_t first = 0;
   std::size_t count = 0;
-  std::vector<std::vector<double>> drawn;  // [input column][row]
-  std::vector<std::int8_t> status;
-  std::vector<std::int8_t> failure_mode;
-  std::vector<std::int8_t> powered_flight_end;  // flight::PoweredFlightEnd code (0: none)
-  // Orbit at insertion (NaN unless status == orbit).
-  std::vector<double> insertion_time_s, perigee_alt_m, apogee_alt_m, semi_major_axis_m,
-      eccentricity, inclination_deg, raan_deg, arg_perigee_deg;
-  // The vehicle's own flight.
-  std::vector<double> max_q_Pa, apogee_alt_m_vehicle, range_m, flight_time_s,
-      vehicle_impact_lat_deg, vehicle_impact_lon_deg;
-  std::vector<std::int64_t> rhs_evaluations;
-  std::vector<BodyColumns> bodies;
+  std::vector<std::uint64_t> stream;               // [row]: the stream index of its draws
+  std::vector<std::vector<double>> drawn;          // [input][row]
+  std::vector<std::vector<double>> sample;         // [sample_columns()][row]
+  std::vector<std::vector<std::vector<double>>> bodies;  // [slot][body_columns()][row]
+  RaggedBodies other_bodies;
 
-  void resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_bodies);
+  void resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots);
+  // A sample column by name (tests, tools); the engine resolves indices once instead.
+  std::vector<double>& column(std::string_view name);
+  const std::vector<double>& column(std::string_view name) const;
+  const std::vector<double>& body_column(std::size_t slot, std::string_view name) const;
+  std::vector<double>& body_column(std::size_t slot, std::string_view name);
+  // Starts the ragged table afresh (row_end sized to the capacity), keeping its storage.
+  void clear_other_bodies() noexcept;
 };
 
-// Writes sample `row` of `block` from a flight's result (the scenario gives body names).
-void record_flight(const Scenario& scenario, const std::vector<BodySlot>& slots,
-                   const flight::FlightResult& result, Block& block, std::size_t row);
-// Marks sample `row` as not flown (invalid input).
-void record_invalid(std::size_t n_bodies, Block& block, std::size_t row);
+// Writes row `row` of `block` from a flight's derived outcome; bodies match the slots by name,
+// the others go to the ragged table (in their order of release). Rows must be recorded in order.
+// No allocation once the block's buffers have grown to the run's needs.
+void record_flight(const std::vector<BodySlot>& slots, const outcome::FlightOutcome& o,
+                   std::uint64_t stream, Block& block, std::size_t row);
+// Marks row `row` as not flown (invalid input): every column at its fill value.
+void record_invalid(std::size_t n_slots, std::uint64_t stream, Block& block, std::size_t row);
 
 // Body slots from the nominal flight of the scenario.
 std::vector<BodySlot> body_slots(const Scenario& nominal_scenario,

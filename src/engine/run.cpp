@@ -21,6 +21,7 @@ struct Worker {
   explicit Worker(const SamplePlan& plan) : sampled(plan), drawn(plan.n_drawn()) {}
   SampledScenario sampled;
   flight::FlightResult result;
+  outcome::FlightOutcome outcome;
   flight::FlightWorkspace workspace;
   std::vector<double> drawn;
 };
@@ -71,6 +72,44 @@ DrawnSample sample_scenario(const config::LoadedConfig& config, std::uint64_t se
   return out;
 }
 
+RunLayout layout_of(const config::LoadedConfig& config, const RunPlan& plan, BlockRange range,
+                    const Execution& exec) {
+  RunLayout layout;
+  layout.samples = std::make_shared<const SamplePlan>(config, plan.seed, plan.n_samples, plan.design);
+  layout.plan = &plan;
+  layout.range = {range.begin, std::min(range.end, plan.n_blocks())};
+  // The nominal flight defines the bodies, their reference impact points and what success is.
+  const flight::FlightResult nominal = flight::fly(config.scenario);
+  layout.slots = body_slots(config.scenario, nominal);
+  layout.threads_requested = exec.threads;
+  layout.threads_used = exec.threads > 0 ? exec.threads : tbb::info::default_concurrency();
+  layout.until_ci_width = exec.until_ci_width;
+  RunMeta& m = layout.meta;
+  m.seed = plan.seed;
+  m.samples_requested = plan.n_samples;
+  m.sampler = uncertainty::to_string(plan.design);
+  m.scenario = config.scenario.name;
+  m.success_status = success_status_of(nominal);
+  m.site_lat_deg = config.scenario.site.lat_deg;
+  m.site_lon_deg = config.scenario.site.lon_deg;
+  // The vehicle's own impacts are measured from its nominal impact point, or from the launch site
+  // when the nominal flight does not come down (a launcher): a point fixed before the run, so the
+  // statistics merge exactly however the run is split.
+  const outcome::FlightOutcome o = outcome::derive(config.scenario, nominal);
+  m.vehicle_ref_lat_deg = o.vehicle_impact ? o.vehicle_impact->lat_deg : m.site_lat_deg;
+  m.vehicle_ref_lon_deg = o.vehicle_impact ? o.vehicle_impact->lon_deg : m.site_lon_deg;
+  for (const auto& f : config.dispersions.failures) m.failure_names.push_back(f.name);
+  m.target_orbit = target_orbit_of(config.scenario);
+  return layout;
+}
+
+std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout,
+                                                    const config::LoadedConfig& config) {
+  return std::make_unique<SummaryReducer>(layout.slots, layout.meta.success_status,
+                                          config.dispersions.failures.size(), layout.meta.target_orbit,
+                                          layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
+}
+
 RunPlan plan_of(const config::LoadedConfig& config, const RunOptions& opt) {
   RunPlan p;
   p.config_text = config.scenario.config_text;
@@ -90,43 +129,28 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
   exec.until_ci_width = opt.until_ci_width;
   exec.cancel = opt.cancel;
   exec.progress = progress;
-  std::vector<BlockSink*> sinks;
+  const RunLayout layout = layout_of(config, plan, plan.all_blocks(), exec);
+  const std::unique_ptr<SummaryReducer> summary = summary_reducer_for(layout, config);
+  std::vector<BlockSink*> sinks = {summary.get()};
   if (sink != nullptr) sinks.push_back(sink);
-  return run_blocks(config, plan, plan.all_blocks(), sinks, exec);
+  const BlocksResult r = run_blocks(config, layout, sinks, exec, summary.get());
+  RunMeta meta = layout.meta;
+  meta.stopped_by = to_string(r.end);
+  meta.elapsed_s = r.elapsed_s;
+  return {summary->finish(meta), r.end};
 }
 
-RunResult run_blocks(const config::LoadedConfig& config, const RunPlan& plan, BlockRange range,
-                     std::span<BlockSink* const> sinks, const Execution& exec) {
+BlocksResult run_blocks(const config::LoadedConfig& config, const RunLayout& layout,
+                        std::span<BlockSink* const> sinks, const Execution& exec,
+                        const SummaryReducer* stop_rule) {
   const auto t_start = std::chrono::steady_clock::now();
-  const int threads = exec.threads > 0 ? exec.threads : tbb::info::default_concurrency();
+  const RunPlan& plan = *layout.plan;
+  const BlockRange range = layout.range;
+  const SamplePlan& samples = *layout.samples;
+  const int threads = layout.threads_used;
   tbb::task_arena arena(threads);
-  range.end = std::min(range.end, plan.n_blocks());
-
-  const SamplePlan samples(config, plan.seed, plan.n_samples, plan.design);
-
-  // The nominal flight defines the bodies, their reference impact points and what success is.
-  const flight::FlightResult nominal = flight::fly(config.scenario);
-  RunLayout layout;
-  layout.samples = &samples;
-  layout.plan = &plan;
-  layout.range = range;
-  layout.slots = body_slots(config.scenario, nominal);
-  layout.threads_requested = exec.threads;
-  layout.threads_used = threads;
-  layout.until_ci_width = exec.until_ci_width;
-  layout.meta.seed = plan.seed;
-  layout.meta.samples_requested = plan.n_samples;
-  layout.meta.sampler = uncertainty::to_string(plan.design);
-  layout.meta.scenario = config.scenario.name;
-  layout.meta.success_status = success_status_of(nominal);
-  layout.meta.site_lat_deg = config.scenario.site.lat_deg;
-  layout.meta.site_lon_deg = config.scenario.site.lon_deg;
-  for (const auto& f : config.dispersions.failures) layout.meta.failure_names.push_back(f.name);
-  layout.meta.target_orbit = target_orbit_of(config.scenario);
   for (BlockSink* s : sinks) s->begin(layout);
 
-  SummaryAccumulator summary(layout.slots, layout.meta.success_status,
-                             config.dispersions.failures.size(), layout.meta.target_orbit);
   const std::size_t block_size = plan.block_size;
   const std::size_t n_bodies = layout.slots.size();
   std::uint64_t total_rows = 0;
@@ -191,11 +215,12 @@ RunResult run_blocks(const config::LoadedConfig& config, const RunPlan& plan, Bl
                     const bool valid = w->sampled.set_sample(b->first + r, w->drawn);
                     for (std::size_t c = 0; c < w->drawn.size(); ++c) b->drawn[c][r] = w->drawn[c];
                     if (!valid) {
-                      record_invalid(n_bodies, *b, r);
+                      record_invalid(n_bodies, w->sampled.stream(), *b, r);
                       continue;
                     }
                     flight::fly(w->sampled.scenario(), w->sampled.draws(), w->result, w->workspace);
-                    record_flight(w->sampled.scenario(), layout.slots, w->result, *b, r);
+                    outcome::derive(w->sampled.scenario(), w->result, w->outcome);
+                    record_flight(layout.slots, w->outcome, w->sampled.stream(), *b, r);
                   }
                   return b;
                 }) &
@@ -204,9 +229,9 @@ RunResult run_blocks(const config::LoadedConfig& config, const RunPlan& plan, Bl
               // plan only); after a cancel, every block already started is kept: they are complete.
               if (end.load() != RunEnd::until_ci) {
                 for (BlockSink* s : sinks) s->write(*b);
-                summary.add(*b);
                 done += b->count;
-                if (exec.until_ci_width && summary.ci95_width() <= *exec.until_ci_width) {
+                if (exec.until_ci_width && stop_rule != nullptr &&
+                    stop_rule->ci95_width() <= *exec.until_ci_width) {
                   end.store(RunEnd::until_ci);  // the run's own end: takes precedence over a cancel
                   stop = true;
                 }
@@ -221,11 +246,11 @@ RunResult run_blocks(const config::LoadedConfig& config, const RunPlan& plan, Bl
             }));
   });
 
-  RunMeta meta = layout.meta;
-  meta.stopped_by = to_string(end.load());
-  meta.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  RunResult result{summary.finish(meta), end.load()};
-  for (BlockSink* s : sinks) s->finish(result.summary, result.end);
+  BlocksResult result;
+  result.end = end.load();
+  result.rows = done;
+  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  for (BlockSink* s : sinks) s->finish(result.end, result.rows, result.elapsed_s);
   return result;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "config/load_scenario.hpp"
 #include "engine/outcome.hpp"
 #include "engine/plan.hpp"
+#include "engine/reducer.hpp"
 #include "engine/sampling.hpp"
 #include "engine/summary.hpp"
 
@@ -56,39 +58,46 @@ enum class RunEnd {
 };
 const char* to_string(RunEnd end) noexcept;
 
-// What a sink needs to know before the first block.
+// What the sinks need to know before the first block: computed from the plan and the study by
+// layout_of() (it flies the nominal flight, which defines the bodies and what success is).
 struct RunLayout {
-  const SamplePlan* samples = nullptr;  // the drawn-value columns
+  std::shared_ptr<const SamplePlan> samples;  // the drawn-value columns and the design
   const RunPlan* plan = nullptr;
-  BlockRange range;                     // the blocks this execution runs
+  BlockRange range;                           // the blocks this execution runs
   std::vector<BodySlot> slots;
   RunMeta meta;
-  int threads_requested = 0;            // Execution::threads as given (0: all cores)
-  int threads_used = 0;                 // the arena's size
-  std::optional<double> until_ci_width;
+  int threads_requested = 0;                  // Execution::threads as given (0: all cores)
+  int threads_used = 0;                       // the arena's size
+  std::optional<double> until_ci_width;       // the stopping rule, if any (recorded in files)
 };
 
-class BlockSink {
- public:
-  virtual ~BlockSink() = default;
-  virtual void begin(const RunLayout& layout) = 0;
-  virtual void write(const Block& block) = 0;  // in sample order, from one thread
-  virtual void finish(const Summary& summary, RunEnd end) = 0;
+RunLayout layout_of(const config::LoadedConfig& config, const RunPlan& plan, BlockRange range,
+                    const Execution& execution);
+
+// The summary reducer of a run laid out so.
+std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout,
+                                                    const config::LoadedConfig& config);
+
+struct BlocksResult {
+  RunEnd end = RunEnd::all_samples;
+  std::uint64_t rows = 0;  // handed to the sinks
+  double elapsed_s = 0.0;
 };
+
+// Flies the blocks of layout.range and hands each, in block order, to every sink; a sink that is
+// a SummaryReducer given as `stop_rule` is consulted after each block for the until_ci rule.
+BlocksResult run_blocks(const config::LoadedConfig& config, const RunLayout& layout,
+                        std::span<BlockSink* const> sinks, const Execution& execution,
+                        const SummaryReducer* stop_rule = nullptr);
+
+// The plan of a whole run from its options.
+RunPlan plan_of(const config::LoadedConfig& config, const RunOptions& options);
 
 struct RunResult {
   Summary summary;
   RunEnd end = RunEnd::all_samples;
 };
-
-// Flies blocks [range.begin, range.end) of `plan` (config: the study the plan's text and overrides
-// describe) and hands each, in block order, to every sink.
-RunResult run_blocks(const config::LoadedConfig& config, const RunPlan& plan, BlockRange range,
-                     std::span<BlockSink* const> sinks, const Execution& execution);
-
-// The plan of a whole run from its options.
-RunPlan plan_of(const config::LoadedConfig& config, const RunOptions& options);
-// A whole run: run_blocks over every block of plan_of(config, options).
+// A whole run: every block of plan_of(config, options), its summary, and `sink` (if any).
 RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& options,
                           BlockSink* sink, const ProgressFn& progress);
 

@@ -49,6 +49,7 @@ bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
   bool valid = true;
   // The row's design point, and the stream index that keys every other draw of the row.
   const std::uint64_t i = plan_.design().row(row, u_);
+  stream_ = i;
   // Navigation noise of closed-loop guidance: its own stream family per sample (cycle k of
   // sample i draws from (mix(seed, i), k)), so it never shifts any other draw.
   draws_ = SampleDraws{};

@@ -65,11 +65,14 @@ class SampledScenario {
   const Scenario& scenario() const noexcept { return scenario_; }
   // What sample i draws besides parameter values (environment, failure, navigation seed).
   const SampleDraws& draws() const noexcept { return draws_; }
+  // The stream index of the row last set (uncertainty::Design::row).
+  std::uint64_t stream() const noexcept { return stream_; }
 
  private:
   const SamplePlan& plan_;
   Scenario scenario_;
   SampleDraws draws_;
+  std::uint64_t stream_ = 0;
   std::vector<ParameterRef> refs_;
   std::vector<double> u_;         // sampler uniforms
   std::vector<double> u_group_;   // scratch for copulas

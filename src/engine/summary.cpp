@@ -6,49 +6,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 #include <string_view>
 
 #include "geo/frames.hpp"
 #include "orbit/elements.hpp"
 #include "stats/proportion.hpp"
-#include "stats/quantiles.hpp"
+#include "engine/columns.hpp"
 
 namespace launchmc::engine {
 
 namespace {
-
-FieldStats field_stats(const std::vector<double>& values) {
-  FieldStats f;
-  f.count = values.size();
-  if (values.empty()) {
-    f.mean = f.std = f.q01 = f.q50 = f.q99 = std::nan("");
-    return f;
-  }
-  stats::Moments m;
-  for (double x : values) m.add(x);
-  f.mean = m.mean();
-  f.std = values.size() > 1 ? m.std_dev() : 0.0;
-  const double ps[] = {0.01, 0.50, 0.99};
-  const auto q = stats::quantiles(values, ps);
-  f.q01 = q[0];
-  f.q50 = q[1];
-  f.q99 = q[2];
-  return f;
-}
-
-nlohmann::json field_json(const FieldStats& f, bool with_quantiles = true) {
-  auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
-  nlohmann::json j = {{"mean", num(f.mean)}, {"std", num(f.std)}};
-  if (with_quantiles) {
-    j["q01"] = num(f.q01);
-    j["q50"] = num(f.q50);
-    j["q99"] = num(f.q99);
-  }
-  return j;
-}
-
-std::string probability_key(double p) { return fmt::format("{:g}", p * 100.0); }
 
 // What the footprint statistics of a body hide, in words.
 std::vector<std::string> footprint_warnings(const BodySummary& b) {
@@ -66,7 +35,7 @@ std::vector<std::string> footprint_warnings(const BodySummary& b) {
                             b.rms_distance_km));
   std::string differ;
   for (const auto& e : b.ellipses)
-    if (containment_differs(e.probability, e.contained_fraction, b.impacted))
+    if (containment_differs(e.probability, e.contained_fraction, b.containment_sample))
       differ += fmt::format("{}the {:g} % ellipse holds {:.1f} %", differ.empty() ? "" : ", ",
                             100.0 * e.probability, 100.0 * e.contained_fraction);
   if (!differ.empty())
@@ -113,88 +82,298 @@ std::vector<OutcomeCount> outcome_list(const OutcomeMatrix& counts, std::uint64_
   return list;
 }
 
-SummaryAccumulator::SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus success_status,
-                                       std::size_t n_failure_modes, std::optional<TargetOrbit> target)
+SummaryReducer::SummaryReducer(std::vector<BodySlot> slots, SampleStatus success_status,
+                               std::size_t n_failure_modes, std::optional<TargetOrbit> target,
+                               double vehicle_ref_lat_deg, double vehicle_ref_lon_deg)
     : slots_(std::move(slots)),
       success_(success_status),
       target_(target),
+      vehicle_ref_lat_deg_(vehicle_ref_lat_deg),
+      vehicle_ref_lon_deg_(vehicle_ref_lon_deg),
       failure_counts_(n_failure_modes, 0) {
   for (const auto& s : slots_) impacts_.emplace_back(s.nominal_impact_lat_deg, s.nominal_impact_lon_deg);
-  impacts_.emplace_back();  // the vehicle: reference = its first impact
-  impact_times_.resize(slots_.size() + 1);
-  impact_points_en_m_.resize(slots_.size() + 1);
+  impacts_.emplace_back(vehicle_ref_lat_deg, vehicle_ref_lon_deg);
 }
 
 namespace {
 
-// A block the accumulator cannot count exactly: a programming error (the run file reader refuses
+// A block the reducer cannot count exactly: a programming error (the run file reader refuses
 // damaged files before their rows get here), so it is reported, never skipped.
-[[noreturn]] void bad_block(const Block& b, std::size_t r, std::string_view what, int value) {
-  throw std::logic_error(fmt::format("SummaryAccumulator: sample {}: {} {} is out of range",
-                                     b.first + r, what, value));
+[[noreturn]] void bad_block(const Block& b, std::size_t r, std::string_view what, double value) {
+  throw std::logic_error(fmt::format("SummaryReducer: sample {}: {} {} is out of range", b.first + r,
+                                     what, value));
+}
+
+// The columns the summary reads, resolved once.
+struct Columns {
+  std::size_t status = sample_column("status"), failure_mode = sample_column("failure_mode"),
+              end = sample_column("powered_flight_end"), rhs = sample_column("rhs_evaluations"),
+              insertion_time = sample_column("insertion_time_s"),
+              perigee = sample_column("perigee_alt_m"), apogee = sample_column("apogee_alt_m"),
+              sma = sample_column("semi_major_axis_m"), ecc = sample_column("eccentricity"),
+              incl = sample_column("inclination_deg"), raan = sample_column("raan_deg"),
+              vehicle_apogee = sample_column("vehicle_apogee_alt_m"), range = sample_column("range_m"),
+              flight_time = sample_column("flight_time_s"),
+              vehicle_lat = sample_column("vehicle_impact_lat_deg"),
+              vehicle_lon = sample_column("vehicle_impact_lon_deg");
+  std::size_t fate = body_column("fate"), lat = body_column("impact_lat_deg"),
+              lon = body_column("impact_lon_deg"), time = body_column("impact_time_s");
+};
+const Columns& columns() {
+  static const Columns c;
+  return c;
+}
+
+void add_impact(ImpactReduction& imp, std::uint64_t row, double lat, double lon, double t) {
+  const Eigen::Vector2d p = imp.plane.add(lat, lon);
+  imp.times_s.add(t);
+  imp.points.add(row, p.cast<float>());
 }
 
 }  // namespace
 
-void SummaryAccumulator::add(const Block& b) {
+void SummaryReducer::add(const Block& b) {
+  const Columns& c = columns();
   const std::size_t n = b.count;
   if (n == 0) return;
-  if (b.status.size() < n || b.failure_mode.size() < n || b.powered_flight_end.size() < n ||
-      b.rhs_evaluations.size() < n || b.bodies.size() != slots_.size())
-    throw std::logic_error("SummaryAccumulator: a block with fewer columns or rows than its count");
-  for (std::size_t r = 0; r < b.count; ++r) {
+  if (b.sample.size() != sample_columns().size() || b.bodies.size() != slots_.size())
+    throw std::logic_error("SummaryReducer: a block with other columns than the run's");
+  const auto& status = b.sample[c.status];
+  const auto& fm = b.sample[c.failure_mode];
+  const auto& end = b.sample[c.end];
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint64_t row = b.first + r;
     ++samples_;
-    const int st = b.status[r];
-    if (st < 0 || st >= kStatusCount) bad_block(b, r, "status", st);
-    const int end = b.powered_flight_end[r];
-    if (end < 0 || end >= flight::kPoweredFlightEndCount) bad_block(b, r, "powered_flight_end", end);
+    const double st = status[r], e = end[r], f = fm[r];
+    if (!(st >= 0 && st < kStatusCount && st == std::floor(st))) bad_block(b, r, "status", st);
+    if (!(e >= 0 && e < flight::kPoweredFlightEndCount && e == std::floor(e)))
+      bad_block(b, r, "powered_flight_end", e);
+    if (!(f >= -1 && f < static_cast<double>(failure_counts_.size()) && f == std::floor(f)))
+      bad_block(b, r, "failure_mode", f);
     ++status_counts_[static_cast<std::size_t>(st)];
-    ++outcome_counts_[static_cast<std::size_t>(st)][static_cast<std::size_t>(end)];
-    const int fm = b.failure_mode[r];
-    if (fm < -1 || fm >= static_cast<int>(failure_counts_.size())) bad_block(b, r, "failure_mode", fm);
-    if (fm >= 0) ++failure_counts_[static_cast<std::size_t>(fm)];
-    rhs_total_ += b.rhs_evaluations[r];
-    if (b.status[r] == static_cast<std::int8_t>(SampleStatus::orbit)) {
-      perigee_km_.push_back(b.perigee_alt_m[r] / 1e3);
-      apogee_km_.push_back(b.apogee_alt_m[r] / 1e3);
-      inclination_deg_.push_back(b.inclination_deg[r]);
-      insertion_s_.push_back(b.insertion_time_s[r]);
-      // Catalogue-convention apsis altitudes from the recorded a and e (blocks built without
-      // them, NaN, contribute nothing to these two rows).
-      const double a_m = b.semi_major_axis_m[r], e = b.eccentricity[r];
-      if (std::isfinite(a_m) && std::isfinite(e)) {
-        catalog_perigee_km_.push_back(orbit::catalog_altitude_m(a_m * (1.0 - e)) / 1e3);
-        catalog_apogee_km_.push_back(orbit::catalog_altitude_m(a_m * (1.0 + e)) / 1e3);
+    ++outcome_counts_[static_cast<std::size_t>(st)][static_cast<std::size_t>(e)];
+    if (f >= 0) ++failure_counts_[static_cast<std::size_t>(f)];
+    rhs_total_ += static_cast<std::int64_t>(b.sample[c.rhs][r]);
+    if (static_cast<int>(st) == static_cast<int>(SampleStatus::orbit)) {
+      for (const std::size_t col : {c.perigee, c.apogee, c.incl, c.insertion_time})
+        if (std::isnan(b.sample[col][r])) bad_block(b, r, "an orbit column with status orbit", b.sample[col][r]);
+      fields_[kPerigee].add(b.sample[c.perigee][r] / 1e3);
+      fields_[kApogee].add(b.sample[c.apogee][r] / 1e3);
+      fields_[kInclination].add(b.sample[c.incl][r]);
+      fields_[kInsertionTime].add(b.sample[c.insertion_time][r]);
+      // Catalogue-convention apsis altitudes from the recorded a and e (rows without them, NaN,
+      // contribute nothing to these two).
+      const double a_m = b.sample[c.sma][r], ecc = b.sample[c.ecc][r];
+      if (std::isfinite(a_m) && std::isfinite(ecc)) {
+        fields_[kCatalogPerigee].add(orbit::catalog_altitude_m(a_m * (1.0 - ecc)) / 1e3);
+        fields_[kCatalogApogee].add(orbit::catalog_altitude_m(a_m * (1.0 + ecc)) / 1e3);
       }
-      if (target_ && target_->contains(a_m, e, b.inclination_deg[r], b.raan_deg[r])) ++in_target_;
+      if (target_ && target_->contains(a_m, ecc, b.sample[c.incl][r], b.sample[c.raan][r])) ++in_target_;
     }
-    if (std::isfinite(b.range_m[r])) {
-      vehicle_apogee_km_.push_back(b.apogee_alt_m_vehicle[r] / 1e3);
-      range_km_.push_back(b.range_m[r] / 1e3);
-      flight_time_s_.push_back(b.flight_time_s[r]);
+    if (std::isfinite(b.sample[c.range][r])) {
+      fields_[kVehicleApogee].add(b.sample[c.vehicle_apogee][r] / 1e3);
+      fields_[kRange].add(b.sample[c.range][r] / 1e3);
+      fields_[kFlightTime].add(b.sample[c.flight_time][r]);
     }
     for (std::size_t k = 0; k < slots_.size(); ++k) {
-      const BodyColumns& c = b.bodies[k];
-      if (c.fate[r] < 0 || c.fate[r] > kFateNotReleased) bad_block(b, r, "body fate", c.fate[r]);
-      if (c.fate[r] == 0) {
-        impact_points_en_m_[k].push_back(impacts_[k].add(c.impact_lat_deg[r], c.impact_lon_deg[r]).cast<float>());
-        impact_times_[k].add(c.impact_time_s[r]);
-      }
+      const auto& cols = b.bodies[k];
+      const double fate = cols[c.fate][r];
+      if (!(fate >= 0 && fate <= kFateNotReleased)) bad_block(b, r, "body fate", fate);
+      if (fate == 0) add_impact(impacts_[k], row, cols[c.lat][r], cols[c.lon][r], cols[c.time][r]);
     }
-    if (std::isfinite(b.vehicle_impact_lat_deg[r])) {
-      impact_points_en_m_.back().push_back(
-          impacts_.back().add(b.vehicle_impact_lat_deg[r], b.vehicle_impact_lon_deg[r]).cast<float>());
-      impact_times_.back().add(b.flight_time_s[r]);
-    }
+    if (std::isfinite(b.sample[c.vehicle_lat][r]))
+      add_impact(impacts_.back(), row, b.sample[c.vehicle_lat][r], b.sample[c.vehicle_lon][r],
+                 b.sample[c.flight_time][r]);
   }
 }
 
-double SummaryAccumulator::ci95_width() const {
+void SummaryReducer::merge(const Reducer& other_reducer) {
+  const auto* other = dynamic_cast<const SummaryReducer*>(&other_reducer);
+  if (other == nullptr || other->slots_.size() != slots_.size() ||
+      other->failure_counts_.size() != failure_counts_.size())
+    throw std::invalid_argument("SummaryReducer::merge: a reducer of another run");
+  samples_ += other->samples_;
+  in_target_ += other->in_target_;
+  for (std::size_t i = 0; i < status_counts_.size(); ++i) status_counts_[i] += other->status_counts_[i];
+  for (std::size_t i = 0; i < failure_counts_.size(); ++i) failure_counts_[i] += other->failure_counts_[i];
+  for (std::size_t i = 0; i < outcome_counts_.size(); ++i)
+    for (std::size_t j = 0; j < outcome_counts_[i].size(); ++j) outcome_counts_[i][j] += other->outcome_counts_[i][j];
+  rhs_total_ += other->rhs_total_;
+  for (std::size_t f = 0; f < kFieldCount; ++f) {
+    fields_[f].moments.merge(other->fields_[f].moments);
+    fields_[f].sketch.merge(other->fields_[f].sketch);
+  }
+  for (std::size_t k = 0; k < impacts_.size(); ++k) {
+    impacts_[k].plane.merge(other->impacts_[k].plane);
+    impacts_[k].times_s.merge(other->impacts_[k].times_s);
+    impacts_[k].points.merge(other->impacts_[k].points);
+  }
+}
+
+namespace {
+
+// ExactSum <-> "terms" arrays; Moments <-> count, min, max and the exact sums.
+void put_sum(StateWriter& out, const std::string& name, const stats::ExactSum& s) {
+  const std::vector<double> t = s.terms();
+  out.put(name, std::span<const double>(t));
+}
+void put_moments(StateWriter& out, const std::string& name, const stats::Moments& m) {
+  const std::uint64_t count[] = {m.count()};
+  out.put(name + ".count", std::span<const std::uint64_t>(count));
+  const double extremes[] = {m.min(), m.max()};
+  out.put(name + ".min_max", std::span<const double>(extremes));
+  put_sum(out, name + ".sum", m.exact_sum());
+  put_sum(out, name + ".sum_sq", m.exact_sum_sq());
+}
+stats::Moments get_moments(const StateReader& in, const std::string& name) {
+  const auto count = in.counts(name + ".count");
+  const auto mm = in.doubles(name + ".min_max");
+  if (count.size() != 1 || mm.size() != 2) throw std::runtime_error("summary state: bad " + name);
+  const auto sum = in.doubles(name + ".sum"), sum_sq = in.doubles(name + ".sum_sq");
+  return stats::Moments::from_sums(count[0], stats::ExactSum::from_terms(sum),
+                                   stats::ExactSum::from_terms(sum_sq), mm[0], mm[1]);
+}
+
+}  // namespace
+
+void SummaryReducer::save(StateWriter& out) const {
+  std::vector<std::uint64_t> counts = {samples_, in_target_, static_cast<std::uint64_t>(rhs_total_)};
+  out.put("counts", std::span<const std::uint64_t>(counts));
+  out.put("status_counts", std::span<const std::uint64_t>(status_counts_));
+  out.put("failure_counts", std::span<const std::uint64_t>(failure_counts_));
+  std::vector<std::uint64_t> outcomes;
+  for (const auto& row : outcome_counts_) outcomes.insert(outcomes.end(), row.begin(), row.end());
+  out.put("outcome_counts", std::span<const std::uint64_t>(outcomes));
+  for (std::size_t f = 0; f < kFieldCount; ++f) {
+    const std::string name = fmt::format("field{}", f);
+    put_moments(out, name, fields_[f].moments);
+    const stats::QuantileSketch& q = fields_[f].sketch;
+    std::vector<double> index;
+    std::vector<std::uint64_t> count;
+    for (const auto* store : {&q.positive(), &q.negative()}) {
+      index.push_back(static_cast<double>(store->size()));
+      for (const auto& [i, c] : *store) {
+        index.push_back(i);
+        count.push_back(c);
+      }
+    }
+    out.put(name + ".sketch_index", std::span<const double>(index));
+    const std::uint64_t extra[] = {q.zeros(), q.collapsed() ? 1u : 0u};
+    out.put(name + ".sketch_counts", std::span<const std::uint64_t>(count));
+    out.put(name + ".sketch_zeros_collapsed", std::span<const std::uint64_t>(extra));
+  }
+  for (std::size_t k = 0; k < impacts_.size(); ++k) {
+    const std::string name = fmt::format("impacts{}", k);
+    const stats::ImpactSums& s = impacts_[k].plane.sums();
+    const std::uint64_t count[] = {s.count};
+    out.put(name + ".count", std::span<const std::uint64_t>(count));
+    const double ref[] = {s.ref_lat_deg, s.ref_lon_deg};
+    out.put(name + ".reference", std::span<const double>(ref));
+    put_sum(out, name + ".x", s.x_m);
+    put_sum(out, name + ".y", s.y_m);
+    put_sum(out, name + ".xx", s.xx_m2);
+    put_sum(out, name + ".yy", s.yy_m2);
+    put_sum(out, name + ".xy", s.xy_m2);
+    put_moments(out, name + ".times", impacts_[k].times_s);
+    std::vector<std::uint64_t> ids;
+    std::vector<double> xy;
+    for (const auto& item : impacts_[k].points.items()) {
+      ids.push_back(item.id);
+      xy.push_back(item.value.x());
+      xy.push_back(item.value.y());
+    }
+    const std::uint64_t seen[] = {impacts_[k].points.seen()};
+    out.put(name + ".sample_seen", std::span<const std::uint64_t>(seen));
+    out.put(name + ".sample_rows", std::span<const std::uint64_t>(ids));
+    out.put(name + ".sample_xy", std::span<const double>(xy));
+  }
+}
+
+void SummaryReducer::load(const StateReader& in) {
+  const auto counts = in.counts("counts");
+  const auto status = in.counts("status_counts");
+  const auto failures = in.counts("failure_counts");
+  const auto outcomes = in.counts("outcome_counts");
+  if (counts.size() != 3 || status.size() != status_counts_.size() ||
+      failures.size() != failure_counts_.size() || outcomes.size() != kStatusCount * flight::kPoweredFlightEndCount)
+    throw std::runtime_error("summary state: counts of another run");
+  samples_ = counts[0];
+  in_target_ = counts[1];
+  rhs_total_ = static_cast<std::int64_t>(counts[2]);
+  std::copy(status.begin(), status.end(), status_counts_.begin());
+  failure_counts_ = failures;
+  for (std::size_t i = 0; i < outcome_counts_.size(); ++i)
+    for (std::size_t j = 0; j < outcome_counts_[i].size(); ++j)
+      outcome_counts_[i][j] = outcomes[i * outcome_counts_[i].size() + j];
+  for (std::size_t f = 0; f < kFieldCount; ++f) {
+    const std::string name = fmt::format("field{}", f);
+    fields_[f].moments = get_moments(in, name);
+    const auto index = in.doubles(name + ".sketch_index");
+    const auto count = in.counts(name + ".sketch_counts");
+    const auto extra = in.counts(name + ".sketch_zeros_collapsed");
+    std::map<std::int32_t, std::uint64_t> stores[2];
+    std::size_t at = 0, c = 0;
+    for (auto& store : stores) {
+      if (at >= index.size()) throw std::runtime_error("summary state: bad sketch");
+      const auto size = static_cast<std::size_t>(index[at++]);
+      for (std::size_t i = 0; i < size; ++i) {
+        if (at >= index.size() || c >= count.size()) throw std::runtime_error("summary state: bad sketch");
+        store[static_cast<std::int32_t>(index[at++])] = count[c++];
+      }
+    }
+    if (extra.size() != 2) throw std::runtime_error("summary state: bad sketch");
+    fields_[f].sketch = stats::QuantileSketch::from_state(kQuantileRelativeAccuracy, std::move(stores[0]),
+                                                          std::move(stores[1]), extra[0], extra[1] != 0);
+  }
+  for (std::size_t k = 0; k < impacts_.size(); ++k) {
+    const std::string name = fmt::format("impacts{}", k);
+    stats::ImpactSums s;
+    const auto count = in.counts(name + ".count");
+    const auto ref = in.doubles(name + ".reference");
+    if (count.size() != 1 || ref.size() != 2) throw std::runtime_error("summary state: bad " + name);
+    s.count = count[0];
+    s.ref_lat_deg = ref[0];
+    s.ref_lon_deg = ref[1];
+    s.x_m = stats::ExactSum::from_terms(in.doubles(name + ".x"));
+    s.y_m = stats::ExactSum::from_terms(in.doubles(name + ".y"));
+    s.xx_m2 = stats::ExactSum::from_terms(in.doubles(name + ".xx"));
+    s.yy_m2 = stats::ExactSum::from_terms(in.doubles(name + ".yy"));
+    s.xy_m2 = stats::ExactSum::from_terms(in.doubles(name + ".xy"));
+    impacts_[k].plane = stats::ImpactAccumulator::from_sums(s);
+    impacts_[k].times_s = get_moments(in, name + ".times");
+    const auto rows = in.counts(name + ".sample_rows");
+    const auto xy = in.doubles(name + ".sample_xy");
+    const auto seen = in.counts(name + ".sample_seen");
+    if (xy.size() != 2 * rows.size() || seen.size() != 1 || seen[0] < rows.size())
+      throw std::runtime_error("summary state: bad " + name);
+    impacts_[k].points = stats::BottomKSample<Eigen::Vector2f>(kContainmentSample);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      impacts_[k].points.add(rows[i], Eigen::Vector2f(static_cast<float>(xy[2 * i]), static_cast<float>(xy[2 * i + 1])));
+    impacts_[k].points.add_unkept(seen[0] - rows.size());
+  }
+}
+
+double SummaryReducer::ci95_width() const {
   const stats::Interval ci = stats::wilson_interval(successes(), samples_, 0.95);
   return ci.hi - ci.lo;
 }
 
-Summary SummaryAccumulator::finish(const RunMeta& meta) const {
+FieldStats SummaryReducer::stats_of(const Field& f) {
+  FieldStats s;
+  s.count = f.moments.count();
+  if (s.count == 0) {
+    s.mean = s.std = s.q01 = s.q50 = s.q99 = std::nan("");
+    return s;
+  }
+  s.mean = f.moments.mean();
+  s.std = s.count > 1 ? f.moments.std_dev() : 0.0;
+  s.q01 = f.sketch.quantile(0.01);
+  s.q50 = f.sketch.quantile(0.50);
+  s.q99 = f.sketch.quantile(0.99);
+  return s;
+}
+
+Summary SummaryReducer::finish(const RunMeta& meta) const {
   Summary s;
   s.meta = meta;
   s.samples = samples_;
@@ -216,20 +395,21 @@ Summary SummaryAccumulator::finish(const RunMeta& meta) const {
   s.status_counts = status_counts_;
   s.failure_counts = failure_counts_;
   s.outcomes = outcome_list(outcome_counts_, samples_);
-  s.perigee_alt_km = field_stats(perigee_km_);
-  s.apogee_alt_km = field_stats(apogee_km_);
-  s.catalog_perigee_alt_km = field_stats(catalog_perigee_km_);
-  s.catalog_apogee_alt_km = field_stats(catalog_apogee_km_);
-  s.inclination_deg = field_stats(inclination_deg_);
-  s.insertion_time_s = field_stats(insertion_s_);
-  s.vehicle_apogee_alt_km = field_stats(vehicle_apogee_km_);
-  s.range_km = field_stats(range_km_);
-  s.flight_time_s = field_stats(flight_time_s_);
+  s.perigee_alt_km = stats_of(fields_[kPerigee]);
+  s.apogee_alt_km = stats_of(fields_[kApogee]);
+  s.catalog_perigee_alt_km = stats_of(fields_[kCatalogPerigee]);
+  s.catalog_apogee_alt_km = stats_of(fields_[kCatalogApogee]);
+  s.inclination_deg = stats_of(fields_[kInclination]);
+  s.insertion_time_s = stats_of(fields_[kInsertionTime]);
+  s.vehicle_apogee_alt_km = stats_of(fields_[kVehicleApogee]);
+  s.range_km = stats_of(fields_[kRange]);
+  s.flight_time_s = stats_of(fields_[kFlightTime]);
   s.rhs_per_sample = samples_ > 0 ? static_cast<double>(rhs_total_) / samples_ : 0.0;
   for (std::size_t k = 0; k <= slots_.size(); ++k) {
     BodySummary bs;
     bs.name = k < slots_.size() ? slots_[k].name : "vehicle";
-    const stats::ImpactAccumulator& acc = impacts_[k];
+    const ImpactReduction& imp = impacts_[k];
+    const stats::ImpactAccumulator& acc = imp.plane;
     bs.impacted = acc.count();
     if (bs.impacted == 0) {
       if (k == slots_.size()) continue;  // the vehicle never came down: no entry
@@ -239,7 +419,7 @@ Summary SummaryAccumulator::finish(const RunMeta& meta) const {
     }
     bs.impact_mean_lat_deg = acc.mean_lat_deg();
     bs.impact_mean_lon_deg = acc.mean_lon_deg();
-    const stats::Moments& t = impact_times_[k];
+    const stats::Moments& t = imp.times_s;
     bs.impact_time_s.count = t.count();
     bs.impact_time_s.mean = t.mean();
     bs.impact_time_s.std = t.count() > 1 ? t.std_dev() : 0.0;
@@ -253,8 +433,10 @@ Summary SummaryAccumulator::finish(const RunMeta& meta) const {
       bs.crossrange_sd_km = rs.crossrange_sd_m / 1e3;
       bs.rms_distance_km = std::sqrt(cov.trace()) / 1e3;
       const std::vector<double> levels(kEllipseProbabilities.begin(), kEllipseProbabilities.end());
-      const std::vector<double> held =
-          stats::contained_fractions(impact_points_en_m_[k], acc.mean_en_m(), cov, levels);
+      std::vector<Eigen::Vector2f> points;
+      for (const auto& item : imp.points.items()) points.push_back(item.value);
+      bs.containment_sample = points.size();
+      const std::vector<double> held = stats::contained_fractions(points, acc.mean_en_m(), cov, levels);
       for (std::size_t i = 0; i < levels.size(); ++i) {
         const stats::Ellipse e = stats::containment_ellipse(cov, levels[i]);
         bs.ellipses.push_back({levels[i], e.semi_major_m / 1e3, e.semi_minor_m / 1e3, e.orientation_deg, held[i]});
@@ -264,218 +446,6 @@ Summary SummaryAccumulator::finish(const RunMeta& meta) const {
     s.bodies.push_back(bs);
   }
   return s;
-}
-
-nlohmann::json summary_to_json(const Summary& s) {
-  using nlohmann::json;
-  json j;
-  j["scenario"] = s.meta.scenario;
-  j["samples"] = s.samples;
-  j["samples_requested"] = s.meta.samples_requested;
-  j["stopped_by"] = s.meta.stopped_by;
-  j["seed"] = s.meta.seed;
-  j["sampler"] = s.meta.sampler;
-  j["success_status"] = to_string(s.meta.success_status);
-  j["p_success"] = s.p_success;
-  j["p_success_ci95"] = {s.ci95_lo, s.ci95_hi};
-  if (s.target_orbit) {
-    const TargetOrbitSummary& t = *s.target_orbit;
-    j["target_orbit"] = {
-        {"perigee_alt_km", t.target.perigee_alt_km},
-        {"apogee_alt_km", t.target.apogee_alt_km},
-        {"inclination_deg", t.target.inclination_deg},
-        {"raan_deg", t.target.node_fixed() ? json(t.target.raan_deg) : json(nullptr)},
-        {"tolerance_alt_km", t.target.tolerance_alt_km},
-        {"tolerance_incl_deg", t.target.tolerance_incl_deg},
-        {"count", t.count},
-        {"p", t.p},
-        {"ci95", {t.ci95_lo, t.ci95_hi}}};
-  } else {
-    j["target_orbit"] = nullptr;
-  }
-  json counts = json::object();
-  for (int st = 0; st < kStatusCount; ++st)
-    counts[to_string(static_cast<SampleStatus>(st))] = s.status_counts[static_cast<std::size_t>(st)];
-  j["status_counts"] = counts;
-  json failures = json::object();
-  for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
-    failures[s.meta.failure_names[m]] = s.failure_counts[m];
-  j["failure_counts"] = failures;
-  json outcomes = json::array();
-  for (const auto& o : s.outcomes)
-    outcomes.push_back({{"status", to_string(o.status)},
-                        {"powered_flight_end", flight::to_string(o.powered_flight_end)},
-                        {"count", o.count},
-                        {"fraction", o.fraction}});
-  j["outcomes"] = outcomes;
-  j["orbit"] = {{"perigee_alt_km", field_json(s.perigee_alt_km)},
-                {"apogee_alt_km", field_json(s.apogee_alt_km)},
-                {"catalog_perigee_alt_km", field_json(s.catalog_perigee_alt_km)},
-                {"catalog_apogee_alt_km", field_json(s.catalog_apogee_alt_km)},
-                {"inclination_deg", field_json(s.inclination_deg)},
-                {"insertion_time_s", field_json(s.insertion_time_s)}};
-  j["ground"] = {{"apogee_alt_km", field_json(s.vehicle_apogee_alt_km)},
-                 {"range_km", field_json(s.range_km)},
-                 {"flight_time_s", field_json(s.flight_time_s)}};
-  j["bodies"] = json::array();
-  for (const auto& b : s.bodies) {
-    auto num = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
-    json jb = {{"name", b.name},
-               {"impacted", b.impacted},
-               {"impact_mean_lat_deg", num(b.impact_mean_lat_deg)},
-               {"impact_mean_lon_deg", num(b.impact_mean_lon_deg)},
-               {"impact_time_s", field_json(b.impact_time_s, false)},
-               {"downrange_sd_km", b.downrange_sd_km},
-               {"crossrange_sd_km", b.crossrange_sd_km},
-               {"rms_distance_km", b.rms_distance_km}};
-    json el = json::object();
-    for (const auto& e : b.ellipses)
-      el[probability_key(e.probability)] = {{"semi_major_km", e.semi_major_km},
-                                            {"semi_minor_km", e.semi_minor_km},
-                                            {"orientation_deg", e.orientation_deg},
-                                            {"contained_fraction", num(e.contained_fraction)}};
-    jb["ellipses"] = el;
-    jb["warnings"] = b.warnings;
-    j["bodies"].push_back(jb);
-  }
-  j["rhs_evaluations_per_sample"] = s.rhs_per_sample;
-  j["elapsed_s"] = s.meta.elapsed_s;
-  j["samples_per_s"] = s.samples_per_s();
-  return j;
-}
-
-namespace {
-
-// x with `significant` significant digits in fixed notation (never an exponent): 0.0123 -> "0.0123",
-// 12.345 -> "12.3", 10886 -> "10886".
-std::string sig(double x, int significant = 3) {
-  if (!std::isfinite(x)) return "-";
-  if (x == 0.0) return "0";
-  const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(x))));
-  const int decimals = std::clamp(significant - 1 - magnitude, 0, 9);
-  return fmt::format("{:.{}f}", x, decimals);
-}
-
-// Decimals that show a value to about a tenth of its spread `sd` (e.g. the standard deviation of
-// a dispersed quantity, or an interval's width).
-int decimals_for(double sd, int fallback = 4) {
-  if (!(sd > 0.0) || !std::isfinite(sd)) return fallback;
-  return std::clamp(1 - static_cast<int>(std::floor(std::log10(sd))), 0, 9);
-}
-
-std::string percent(double fraction) { return fmt::format("{:.2f} %", 100.0 * fraction); }
-
-}  // namespace
-
-void print_summary(std::ostream& out, const Summary& s) {
-  fmt::print(out, "{}: {} samples, seed {}, sampler {}\n", s.meta.scenario, s.samples, s.meta.seed,
-             s.meta.sampler);
-  if (s.meta.stopped_by == "interrupted")
-    fmt::print(out, "INCOMPLETE: the run was interrupted after {} of {} requested samples; the "
-               "statistics below are those of the samples flown\n", s.samples, s.meta.samples_requested);
-  else if (s.meta.stopped_by == "until_ci")
-    fmt::print(out, "stopped by --until-ci after {} of {} requested samples (the 95 % interval of "
-               "P({}) was narrow enough)\n", s.samples, s.meta.samples_requested,
-               to_string(s.meta.success_status));
-  // Probabilities to two significant digits of their interval's width.
-  const int pd = std::max(2, decimals_for(s.ci95_hi - s.ci95_lo) + 1);
-  fmt::print(out, "P({}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}] (Wilson)\n", to_string(s.meta.success_status),
-             s.p_success, pd, s.ci95_lo, pd, s.ci95_hi, pd);
-  if (s.target_orbit) {
-    const TargetOrbitSummary& t = *s.target_orbit;
-    const std::string node =
-        t.target.node_fixed()
-            ? fmt::format(", RAAN {:.2f} +-{:.2f} deg", t.target.raan_deg, t.target.tolerance_incl_deg)
-            : std::string();
-    const int td = std::max(2, decimals_for(t.ci95_hi - t.ci95_lo) + 1);
-    fmt::print(out, "P(target orbit: {:g} x {:g} km +-{:g} km, {:.2f} +-{:.2f} deg{}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}]\n",
-               t.target.perigee_alt_km, t.target.apogee_alt_km, t.target.tolerance_alt_km,
-               t.target.inclination_deg, t.target.tolerance_incl_deg, node, t.p, td, t.ci95_lo, td,
-               t.ci95_hi, td);
-  }
-  const double n = s.samples > 0 ? static_cast<double>(s.samples) : 1.0;
-  fmt::print(out, "\nstatus of the samples (adds up to {}):\n", s.samples);
-  for (int st = 0; st < kStatusCount; ++st)
-    if (s.status_counts[static_cast<std::size_t>(st)] > 0)
-      fmt::print(out, "  {:<30} {:>10}  {:>8}\n", to_string(static_cast<SampleStatus>(st)),
-                 s.status_counts[static_cast<std::size_t>(st)],
-                 percent(static_cast<double>(s.status_counts[static_cast<std::size_t>(st)]) / n));
-  if (!s.failure_counts.empty()) {
-    fmt::print(out, "\nfailure modes drawn (a sample may draw a failure and still succeed, or "
-               "fail without one):\n");
-    for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
-      fmt::print(out, "  {:<30} {:>10}  {:>8}\n", s.meta.failure_names[m], s.failure_counts[m],
-                 percent(static_cast<double>(s.failure_counts[m]) / n));
-  }
-  if (!s.outcomes.empty()) fmt::print(out, "\noutcomes (status after how powered flight ended; adds up to {}):\n", s.samples);
-  for (const auto& o : s.outcomes) {
-    const std::string what =
-        o.powered_flight_end == flight::PoweredFlightEnd::none
-            ? std::string(to_string(o.status))
-            : fmt::format("{} after {}", to_string(o.status), flight::to_string(o.powered_flight_end));
-    fmt::print(out, "  {:<30} {:>10}  {:>8}\n", what, o.count, percent(o.fraction));
-  }
-  // Each row to about a tenth of its own spread.
-  auto row = [&](const char* name, const FieldStats& f) {
-    if (f.count == 0) return;
-    const int d = decimals_for(f.std);
-    fmt::print(out, "  {:<24} {:>8} {:>12.{}f} {:>10} {:>12.{}f} {:>12.{}f} {:>12.{}f}\n", name, f.count,
-               f.mean, d, sig(f.std, 2), f.q01, d, f.q50, d, f.q99, d);
-  };
-  if (s.perigee_alt_km.count > 0 || s.range_km.count > 0)
-    fmt::print(out, "\n  {:<24} {:>8} {:>12} {:>10} {:>12} {:>12} {:>12}\n", "", "count", "mean", "std",
-               "q01", "q50", "q99");
-  row("perigee_alt_km", s.perigee_alt_km);
-  row("apogee_alt_km", s.apogee_alt_km);
-  row("catalog_perigee_alt_km", s.catalog_perigee_alt_km);
-  row("catalog_apogee_alt_km", s.catalog_apogee_alt_km);
-  row("inclination_deg", s.inclination_deg);
-  row("insertion_time_s", s.insertion_time_s);
-  row("vehicle apogee_alt_km", s.vehicle_apogee_alt_km);
-  row("range_km", s.range_km);
-  row("flight_time_s", s.flight_time_s);
-
-  if (!s.bodies.empty()) {
-    fmt::print(out, "\nimpacts (mean point; time; spread along and across the line from the launch site)\n");
-    fmt::print(out, "  {:<12} {:>15} {:>10} {:>11} {:>9} {:>8} {:>13} {:>13}\n", "body", "impacted",
-               "lat_deg", "lon_deg", "t_mean_s", "t_sd_s", "downrange_km", "crossrange_km");
-    for (const auto& b : s.bodies) {
-      const std::string impacted = fmt::format("{} / {}", b.impacted, s.samples);
-      if (b.impacted == 0) {
-        fmt::print(out, "  {:<12} {:>15}\n", b.name, impacted);
-        continue;
-      }
-      fmt::print(out, "  {:<12} {:>15} {:>10.4f} {:>11.4f} {:>9.1f} {:>8} {:>13} {:>13}\n", b.name,
-                 impacted, b.impact_mean_lat_deg, b.impact_mean_lon_deg, b.impact_time_s.mean,
-                 sig(b.impact_time_s.std, 2), b.impacted > 1 ? sig(b.downrange_sd_km) : "-",
-                 b.impacted > 1 ? sig(b.crossrange_sd_km) : "-");
-    }
-    fmt::print(out, "\ncontainment ellipses (normal fit to the impacts; 'holds': the share of the "
-               "body's impacts inside)\n");
-    fmt::print(out, "  {:<12} {:>7} {:>14} {:>14} {:>12} {:>8}\n", "body", "level", "semi-major_km",
-               "semi-minor_km", "azimuth_deg", "holds");
-    for (const auto& b : s.bodies) {
-      bool first = true;
-      for (const auto& e : b.ellipses) {
-        const bool differs = containment_differs(e.probability, e.contained_fraction, b.impacted);
-        fmt::print(out, "  {:<12} {:>7} {:>14} {:>14} {:>12.0f} {:>8}{}\n", first ? b.name : "",
-                   fmt::format("{:g} %", 100.0 * e.probability), sig(e.semi_major_km), sig(e.semi_minor_km),
-                   e.orientation_deg, fmt::format("{:.1f} %", 100.0 * e.contained_fraction),
-                   differs ? "  <- differs" : "");
-        first = false;
-      }
-    }
-    bool any = false;
-    for (const auto& b : s.bodies) {
-      for (const auto& w : b.warnings) {
-        if (!any) fmt::print(out, "\nwarnings:\n");
-        any = true;
-        fmt::print(out, "  {}: {}\n", b.name, w);
-      }
-    }
-  }
-  fmt::print(out, "\n{:.0f} right-hand-side evaluations per sample; {:.1f} s, {:.0f} samples/s\n",
-             s.rhs_per_sample, s.meta.elapsed_s, s.samples_per_s());
 }
 
 }  // namespace launchmc::engine

@@ -1,9 +1,10 @@
-// Summary statistics of a Monte Carlo run, accumulated in sample order from outcome blocks, so
-// that `run` and `summarize` (which re-reads the file) print the same numbers to the bit.
+// Summary statistics of a Monte Carlo run: a reducer (engine/reducer.hpp) of outcome blocks whose
+// memory does not grow with the sample count and whose state merges exactly, so that `run`,
+// `summarize` (which re-reads the file) and any split of the run give the same numbers to the bit.
+// Rendering (text, JSON) lives in io/summary_report.hpp.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include <Eigen/Core>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -14,8 +15,11 @@
 #include <vector>
 
 #include "engine/outcome.hpp"
+#include "engine/reducer.hpp"
+#include "stats/bottom_k.hpp"
 #include "stats/impact_ellipse.hpp"
 #include "stats/moments.hpp"
+#include "stats/quantile_sketch.hpp"
 
 namespace launchmc::engine {
 
@@ -23,6 +27,10 @@ namespace launchmc::engine {
 // 99.73 % (the 1-D 3-sigma figure; in 2-D that is a 3.44-sigma ellipse).
 inline constexpr std::array<double, 4> kEllipseProbabilities = {0.50, 0.95, 0.99, 0.9973};
 
+// Count, mean and standard deviation (exact sums), and the 1st, 50th and 99th percentiles from a
+// relative-accuracy sketch (stats::QuantileSketch, kQuantileRelativeAccuracy): within 1e-5 of
+// the exact Hyndman & Fan type-7 quantiles, relative.
+inline constexpr double kQuantileRelativeAccuracy = 1e-5;
 struct FieldStats {
   std::uint64_t count = 0;
   double mean = 0, std = 0, q01 = 0, q50 = 0, q99 = 0;
@@ -52,6 +60,10 @@ inline constexpr double kScatteredRmsKm = 1000.0;
 // - an ellipse whose contained fraction differs from its level by more than 3 binomial standard
 //   deviations plus 1/n: the footprint is not Gaussian (clusters, tails).
 bool containment_differs(double probability, double contained_fraction, std::uint64_t n) noexcept;
+// Contained fractions are measured on a uniform subsample of at most this many impacts per body
+// (stats::BottomKSample keyed by row: the same subsample whatever the split of the run); exact
+// below it, with a binomial standard error sqrt(p (1 - p) / kContainmentSample) above.
+inline constexpr std::size_t kContainmentSample = 20000;
 
 struct BodySummary {
   std::string name;
@@ -60,6 +72,7 @@ struct BodySummary {
   FieldStats impact_time_s;
   double downrange_sd_km = 0, crossrange_sd_km = 0;
   double rms_distance_km = 0;  // rms distance of the impacts from their mean (0 below 2 impacts)
+  std::uint64_t containment_sample = 0;  // impacts the contained fractions are measured on
   std::vector<EllipseStats> ellipses;
   std::vector<std::string> warnings;  // what these statistics hide, in words (see kFewImpacts)
 };
@@ -113,6 +126,8 @@ struct RunMeta {
   std::string scenario;
   SampleStatus success_status = SampleStatus::orbit;
   double site_lat_deg = 0, site_lon_deg = 0;
+  // Reference point of the vehicle's own impact statistics (SummaryReducer).
+  double vehicle_ref_lat_deg = 0, vehicle_ref_lon_deg = 0;
   double elapsed_s = 0;
   std::vector<std::string> failure_names;
   std::optional<TargetOrbit> target_orbit;  // none: no closed-loop orbit guidance on the last stage
@@ -138,14 +153,35 @@ struct Summary {
   double samples_per_s() const { return meta.elapsed_s > 0 ? samples / meta.elapsed_s : 0.0; }
 };
 
-class SummaryAccumulator {
- public:
-  // `target`: the scenario's target orbit (target_orbit_of), whose samples are counted.
-  SummaryAccumulator(std::vector<BodySlot> slots, SampleStatus success_status, std::size_t n_failure_modes,
-                     std::optional<TargetOrbit> target = std::nullopt);
+// The impact statistics of one body (or of the vehicle's own impacts): mean and covariance on the
+// azimuthal equidistant plane of a fixed reference point, the impact times, and a bottom-k
+// subsample of the points for the ellipses' empirical containment.
+struct ImpactReduction {
+  ImpactReduction(double ref_lat_deg, double ref_lon_deg)
+      : plane(ref_lat_deg, ref_lon_deg), points(kContainmentSample) {}
+  stats::ImpactAccumulator plane;
+  stats::Moments times_s;
+  stats::BottomKSample<Eigen::Vector2f> points;  // keyed by row
+};
 
-  // Adds rows [0, block.count) in order.
+class SummaryReducer final : public Reducer {
+ public:
+  // `slots`: the bodies of the nominal flight (impact statistics relative to their nominal
+  // points); the vehicle's own impacts are taken relative to `vehicle_ref_*` (the nominal
+  // vehicle impact, or the launch site when the nominal flight does not come down); `target`: the
+  // scenario's target orbit (target_orbit_of), whose samples are counted.
+  SummaryReducer(std::vector<BodySlot> slots, SampleStatus success_status, std::size_t n_failure_modes,
+                 std::optional<TargetOrbit> target, double vehicle_ref_lat_deg, double vehicle_ref_lon_deg);
+
+  void write(const Block& block) override { add(block); }
+  // Adds rows [0, block.count). Throws std::logic_error for a code out of range (the run-file
+  // reader refuses damaged files before their rows get here).
   void add(const Block& block);
+  void merge(const Reducer& other) override;
+  void save(StateWriter& out) const override;
+  // The state saved by save(), for a reducer built with the same arguments.
+  void load(const StateReader& in);
+
   std::uint64_t samples() const noexcept { return samples_; }
   std::uint64_t successes() const noexcept { return status_counts_[static_cast<std::size_t>(success_)]; }
   // Width of the 95 % Wilson interval of P(success) so far.
@@ -153,27 +189,33 @@ class SummaryAccumulator {
   Summary finish(const RunMeta& meta) const;
 
  private:
+  struct Field {
+    Field() : sketch(kQuantileRelativeAccuracy) {}
+    stats::Moments moments;
+    stats::QuantileSketch sketch;
+    void add(double x) {
+      moments.add(x);
+      sketch.add(x);
+    }
+  };
+  enum FieldId : std::size_t {
+    kPerigee, kApogee, kInclination, kInsertionTime, kCatalogPerigee, kCatalogApogee,
+    kVehicleApogee, kRange, kFlightTime, kFieldCount
+  };
+  static FieldStats stats_of(const Field& f);
+
   std::vector<BodySlot> slots_;
   SampleStatus success_;
   std::optional<TargetOrbit> target_;
+  double vehicle_ref_lat_deg_, vehicle_ref_lon_deg_;
   std::uint64_t samples_ = 0;
   std::uint64_t in_target_ = 0;
   std::array<std::uint64_t, kStatusCount> status_counts_{};
   std::vector<std::uint64_t> failure_counts_;
   OutcomeMatrix outcome_counts_{};
   std::int64_t rhs_total_ = 0;
-  // Values kept for exact quantiles (a few doubles per sample).
-  std::vector<double> perigee_km_, apogee_km_, inclination_deg_, insertion_s_;
-  std::vector<double> catalog_perigee_km_, catalog_apogee_km_;
-  std::vector<double> vehicle_apogee_km_, range_km_, flight_time_s_;
-  std::vector<stats::ImpactAccumulator> impacts_;  // bodies, then the vehicle
-  // Impact points on each accumulator's plane, for the ellipses' empirical containment (8 bytes
-  // per impact; float keeps ~1 m at 10,000 km, far below any footprint's size).
-  std::vector<std::vector<Eigen::Vector2f>> impact_points_en_m_;
-  std::vector<stats::Moments> impact_times_;
+  std::array<Field, kFieldCount> fields_;
+  std::vector<ImpactReduction> impacts_;  // the slots, then the vehicle
 };
-
-nlohmann::json summary_to_json(const Summary& s);
-void print_summary(std::ostream& out, const Summary& s);
 
 }  // namespace launchmc::engine

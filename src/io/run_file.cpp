@@ -9,6 +9,7 @@
 
 #include "common/time_format.hpp"
 #include "common/version.hpp"
+#include "engine/columns.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/output_file.hpp"
 
@@ -20,49 +21,63 @@ constexpr std::size_t kChunk = 8192;
 constexpr const char* kTargetOrbitGroup = "target_orbit";
 constexpr int kDeflate = 4;
 
-// The double columns of /outcome, with their units: name, units, member.
-struct DoubleColumn {
-  const char* name;
-  const char* units;
-  std::vector<double> engine::Block::*member;
-};
-const std::vector<DoubleColumn>& outcome_columns() {
-  using B = engine::Block;
-  static const std::vector<DoubleColumn> cols = {
-      {"insertion_time_s", "s", &B::insertion_time_s},
-      {"perigee_alt_m", "m", &B::perigee_alt_m},
-      {"apogee_alt_m", "m", &B::apogee_alt_m},
-      {"semi_major_axis_m", "m", &B::semi_major_axis_m},
-      {"eccentricity", "1", &B::eccentricity},
-      {"inclination_deg", "deg", &B::inclination_deg},
-      {"raan_deg", "deg", &B::raan_deg},
-      {"arg_perigee_deg", "deg", &B::arg_perigee_deg},
-      {"max_q_Pa", "Pa", &B::max_q_Pa},
-      {"vehicle_apogee_alt_m", "m", &B::apogee_alt_m_vehicle},
-      {"range_m", "m", &B::range_m},
-      {"flight_time_s", "s", &B::flight_time_s},
-      {"vehicle_impact_lat_deg", "deg", &B::vehicle_impact_lat_deg},
-      {"vehicle_impact_lon_deg", "deg", &B::vehicle_impact_lon_deg},
-  };
-  return cols;
-}
+// One column's dataset, of its storage type, with the block's doubles converted on append.
+class ColumnOut {
+ public:
+  ColumnOut(h5::Group& g, std::string_view name, std::string_view unit, engine::Storage storage,
+            std::string_view meaning, engine::EnumMembers (*members)())
+      : storage_(storage) {
+    switch (storage) {
+      case engine::Storage::f64: f64_ = g.create_appendable<double>(name, kChunk, kDeflate); break;
+      case engine::Storage::i8: i8_ = g.create_appendable<std::int8_t>(name, kChunk, kDeflate); break;
+      case engine::Storage::enum_i8: i8_ = g.create_appendable(name, members(), kChunk, kDeflate); break;
+      case engine::Storage::i64: i64_ = g.create_appendable<std::int64_t>(name, kChunk, kDeflate); break;
+    }
+    h5::Object& o = object();
+    if (!unit.empty()) o.set_attribute("units", unit);
+    if (!meaning.empty()) o.set_attribute("meaning", meaning);
+  }
+  void append(const double* v, std::size_t n) {
+    switch (storage_) {
+      case engine::Storage::f64: f64_.append(std::span<const double>(v, n)); return;
+      case engine::Storage::i8:
+      case engine::Storage::enum_i8:
+        i8_buf_.assign(v, v + n);
+        i8_.append(std::span<const std::int8_t>(i8_buf_));
+        return;
+      case engine::Storage::i64:
+        i64_buf_.assign(v, v + n);
+        i64_.append(std::span<const std::int64_t>(i64_buf_));
+        return;
+    }
+  }
 
-struct BodyColumn {
-  const char* name;
-  const char* units;
-  std::vector<double> engine::BodyColumns::*member;
+ private:
+  h5::Object& object() {
+    switch (storage_) {
+      case engine::Storage::f64: return f64_;
+      case engine::Storage::i64: return i64_;
+      default: return i8_;
+    }
+  }
+  engine::Storage storage_;
+  h5::AppendableDataset<double> f64_;
+  h5::AppendableDataset<std::int8_t> i8_;
+  h5::AppendableDataset<std::int64_t> i64_;
+  std::vector<std::int8_t> i8_buf_;
+  std::vector<std::int64_t> i64_buf_;
 };
-const std::vector<BodyColumn>& body_columns() {
-  using C = engine::BodyColumns;
-  static const std::vector<BodyColumn> cols = {
-      {"impact_lat_deg", "deg", &C::impact_lat_deg},
-      {"impact_lon_deg", "deg", &C::impact_lon_deg},
-      {"impact_time_s", "s", &C::impact_time_s},
-      {"impact_speed_mps", "m/s", &C::impact_speed_mps},
-      {"impact_flight_path_angle_deg", "deg", &C::impact_flight_path_angle_deg},
-  };
-  return cols;
-}
+
+// A reducer's state as datasets of one group.
+class GroupStateWriter final : public engine::StateWriter {
+ public:
+  explicit GroupStateWriter(h5::Group g) : g_(std::move(g)) {}
+  void put(std::string_view name, std::span<const double> v) override { g_.write<double>(name, v); }
+  void put(std::string_view name, std::span<const std::uint64_t> v) override { g_.write<std::uint64_t>(name, v); }
+
+ private:
+  h5::Group g_;
+};
 
 }  // namespace
 
@@ -70,30 +85,36 @@ struct RunFileWriter::Impl {
   std::filesystem::path path;
   std::filesystem::path committed_path;
   const config::LoadedConfig* config = nullptr;
-  int threads = 0;
+  std::vector<std::pair<std::string, const engine::Reducer*>> reducers;
   std::optional<AtomicOutput> output;  // declared before file: the file is closed first
   std::optional<h5::File> file;
   std::vector<h5::AppendableDataset<double>> drawn;
-  h5::AppendableDataset<std::int8_t> status, failure_mode, powered_flight_end;
-  std::vector<h5::AppendableDataset<double>> outcome;
-  h5::AppendableDataset<std::int64_t> rhs;
-  struct Body {
-    h5::AppendableDataset<std::int8_t> fate;
-    std::vector<h5::AppendableDataset<double>> cols;
-  };
-  std::vector<Body> bodies;
+  h5::AppendableDataset<std::uint64_t> stream;
+  std::vector<ColumnOut> sample;
+  std::vector<std::vector<ColumnOut>> bodies;
+  // The ragged table of other bodies: cumulative entry counts per row, the columns, and the name
+  // and class of each entry as indices into name lists built in first-appearance order.
+  h5::AppendableDataset<std::uint64_t> other_row_end;
+  std::vector<ColumnOut> other;
+  h5::AppendableDataset<std::int64_t> other_name, other_class;
+  std::vector<std::string> names, classes;
+  std::uint64_t other_entries = 0;
+  std::vector<std::uint64_t> row_end_buf;
+  std::vector<std::int64_t> index_buf;
   const engine::RunLayout* layout = nullptr;
 };
 
-RunFileWriter::RunFileWriter(std::filesystem::path path, const config::LoadedConfig& config,
-                             int threads)
+RunFileWriter::RunFileWriter(std::filesystem::path path, const config::LoadedConfig& config)
     : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(path);
   impl_->config = &config;
-  impl_->threads = threads;
 }
 
 RunFileWriter::~RunFileWriter() = default;
+
+void RunFileWriter::save_reducer(std::string name, const engine::Reducer& reducer) {
+  impl_->reducers.emplace_back(std::move(name), &reducer);
+}
 
 void RunFileWriter::begin(const engine::RunLayout& layout) {
   Impl& m = *impl_;
@@ -101,6 +122,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   m.output.emplace(m.path);
   m.file.emplace(h5::File::create(m.output->temporary()));
   h5::Group root = m.file->root();
+  const engine::RunPlan& plan = *layout.plan;
   root.set_attribute("format", kRunFormat);
   root.set_attribute("format_version", kRunFormatVersion);
   root.set_attribute("launchmc_version", launchmc::version);
@@ -108,16 +130,23 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   root.set_attribute("created_utc", utc_now_iso8601());
   root.set_attribute("scenario", m.config->scenario.name);
   root.set_attribute("config_path", m.config->scenario.config_path);
-  root.set_attribute("config_text", m.config->scenario.config_text);
-  root.set_attribute("seed", static_cast<std::uint64_t>(layout.meta.seed));
+  root.set_attribute("config_text", plan.config_text);
+  root.set_attribute("plan_identity", plan.identity());
+  root.set_attribute("seed", static_cast<std::uint64_t>(plan.seed));
   root.set_attribute("sampler", layout.meta.sampler);
-  root.set_attribute("samples_requested", static_cast<std::uint64_t>(layout.plan->n_samples));
-  root.set_attribute("block_size", static_cast<std::uint64_t>(layout.plan->block_size));
+  root.set_attribute("samples_requested", static_cast<std::uint64_t>(plan.n_samples));
+  root.set_attribute("block_size", static_cast<std::uint64_t>(plan.block_size));
+  root.set_attribute("first_block", static_cast<std::uint64_t>(layout.range.begin));
   root.set_attribute("success_status", engine::to_string(layout.meta.success_status));
   root.set_attribute("site_lat_deg", layout.meta.site_lat_deg);
   root.set_attribute("site_lon_deg", layout.meta.site_lon_deg);
+  root.set_attribute("vehicle_reference_lat_deg", layout.meta.vehicle_ref_lat_deg);
+  root.set_attribute("vehicle_reference_lon_deg", layout.meta.vehicle_ref_lon_deg);
   root.set_attribute("threads", static_cast<std::int64_t>(layout.threads_used));
+  root.set_attribute("threads_requested", static_cast<std::int64_t>(layout.threads_requested));
   if (layout.until_ci_width) root.set_attribute("until_ci_width", *layout.until_ci_width);
+  h5::Group plan_group = root.create_group("plan");
+  plan_group.write<std::string>("overrides", plan.overrides);
   if (const auto& t = layout.meta.target_orbit) {  // what P(target orbit) counts; absent: no target
     h5::Group g = root.create_group(kTargetOrbitGroup);
     g.set_attribute("perigee_alt_km", t->perigee_alt_km);
@@ -131,21 +160,15 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   h5::Group inputs = root.create_group("inputs");
   for (const auto& name : layout.samples->drawn_names())
     m.drawn.push_back(inputs.create_appendable<double>(name, kChunk, kDeflate));
+  h5::Group design = root.create_group("design");
+  m.stream = design.create_appendable<std::uint64_t>("stream_index", kChunk, kDeflate);
+  m.stream.set_attribute("meaning", "the stream index that keyed the row's environment, failure and navigation draws");
   std::vector<std::string> failure_names = layout.meta.failure_names;
   if (!failure_names.empty()) root.create_group("failure_modes").write<std::string>("name", failure_names);
 
   h5::Group outcome = root.create_group("outcome");
-  m.status = outcome.create_appendable("status", engine::status_enum_members(), kChunk, kDeflate);
-  m.failure_mode = outcome.create_appendable<std::int8_t>("failure_mode", kChunk, kDeflate);
-  m.failure_mode.set_attribute("meaning", "index into /failure_modes/name; -1: no failure");
-  m.powered_flight_end = outcome.create_appendable(
-      "powered_flight_end", engine::powered_flight_end_enum_members(), kChunk, kDeflate);
-  m.powered_flight_end.set_attribute("meaning", "how the last powered phase ended; none: it did not");
-  for (const auto& c : outcome_columns()) {
-    m.outcome.push_back(outcome.create_appendable<double>(c.name, kChunk, kDeflate));
-    m.outcome.back().set_attribute("units", c.units);
-  }
-  m.rhs = outcome.create_appendable<std::int64_t>("rhs_evaluations", kChunk, kDeflate);
+  for (const engine::SampleColumn& c : engine::sample_columns())
+    m.sample.emplace_back(outcome, c.name, c.unit, c.storage, c.meaning, c.members);
 
   std::vector<std::string> body_names;
   for (const auto& slot : layout.slots) body_names.push_back(slot.name);
@@ -156,43 +179,71 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     g.set_attribute("nominal_impact_lat_deg", slot.nominal_impact_lat_deg);
     g.set_attribute("nominal_impact_lon_deg", slot.nominal_impact_lon_deg);
     g.set_attribute("class", slot.body_class);
-    Impl::Body b;
-    b.fate = g.create_appendable("fate", engine::fate_enum_members(), kChunk, kDeflate);
-    for (const auto& c : body_columns()) {
-      b.cols.push_back(g.create_appendable<double>(c.name, kChunk, kDeflate));
-      b.cols.back().set_attribute("units", c.units);
-    }
-    m.bodies.push_back(std::move(b));
+    std::vector<ColumnOut> cols;
+    for (const engine::BodyColumn& c : engine::body_columns())
+      cols.emplace_back(g, c.name, c.unit, c.storage, c.meaning, c.members);
+    m.bodies.push_back(std::move(cols));
   }
+  h5::Group other = root.create_group("other_bodies");
+  other.set_attribute("meaning", "bodies a sample released that the nominal flight did not: entries "
+                      "row_end[i-1] .. row_end[i]-1 are sample i's");
+  m.other_row_end = other.create_appendable<std::uint64_t>("row_end", kChunk, kDeflate);
+  for (const engine::BodyColumn& c : engine::other_body_columns())
+    m.other.emplace_back(other, c.name, c.unit, c.storage, c.meaning, c.members);
+  m.other_name = other.create_appendable<std::int64_t>("name_index", kChunk, kDeflate);
+  m.other_class = other.create_appendable<std::int64_t>("class_index", kChunk, kDeflate);
 }
+
+namespace {
+std::int64_t index_of(std::vector<std::string>& list, std::string_view name) {
+  for (std::size_t i = 0; i < list.size(); ++i)
+    if (list[i] == name) return static_cast<std::int64_t>(i);
+  list.emplace_back(name);
+  return static_cast<std::int64_t>(list.size() - 1);
+}
+}  // namespace
 
 void RunFileWriter::write(const engine::Block& blk) {
   Impl& m = *impl_;
   const std::size_t n = blk.count;
   for (std::size_t c = 0; c < m.drawn.size(); ++c)
     m.drawn[c].append(std::span<const double>(blk.drawn[c].data(), n));
-  m.status.append(std::span<const std::int8_t>(blk.status.data(), n));
-  m.failure_mode.append(std::span<const std::int8_t>(blk.failure_mode.data(), n));
-  m.powered_flight_end.append(std::span<const std::int8_t>(blk.powered_flight_end.data(), n));
-  const auto& cols = outcome_columns();
-  for (std::size_t c = 0; c < cols.size(); ++c)
-    m.outcome[c].append(std::span<const double>((blk.*(cols[c].member)).data(), n));
-  m.rhs.append(std::span<const std::int64_t>(blk.rhs_evaluations.data(), n));
-  const auto& bcols = body_columns();
-  for (std::size_t k = 0; k < m.bodies.size(); ++k) {
-    m.bodies[k].fate.append(std::span<const std::int8_t>(blk.bodies[k].fate.data(), n));
-    for (std::size_t c = 0; c < bcols.size(); ++c)
-      m.bodies[k].cols[c].append(std::span<const double>((blk.bodies[k].*(bcols[c].member)).data(), n));
+  m.stream.append(std::span<const std::uint64_t>(blk.stream.data(), n));
+  for (std::size_t c = 0; c < m.sample.size(); ++c) m.sample[c].append(blk.sample[c].data(), n);
+  for (std::size_t k = 0; k < m.bodies.size(); ++k)
+    for (std::size_t c = 0; c < m.bodies[k].size(); ++c) m.bodies[k][c].append(blk.bodies[k][c].data(), n);
+  const engine::RaggedBodies& o = blk.other_bodies;
+  m.row_end_buf.resize(n);
+  for (std::size_t r = 0; r < n; ++r) m.row_end_buf[r] = m.other_entries + o.row_end[r];
+  m.other_row_end.append(std::span<const std::uint64_t>(m.row_end_buf));
+  const std::size_t e = o.entries();
+  if (e > 0) {
+    for (std::size_t c = 0; c < m.other.size(); ++c) m.other[c].append(o.columns[c].data(), e);
+    m.index_buf.resize(e);
+    for (std::size_t i = 0; i < e; ++i) m.index_buf[i] = index_of(m.names, o.names[i].view());
+    m.other_name.append(std::span<const std::int64_t>(m.index_buf));
+    for (std::size_t i = 0; i < e; ++i) m.index_buf[i] = index_of(m.classes, o.classes[i].view());
+    m.other_class.append(std::span<const std::int64_t>(m.index_buf));
   }
+  m.other_entries += e;
 }
 
-void RunFileWriter::finish(const engine::Summary& summary, engine::RunEnd end) {
+void RunFileWriter::finish(engine::RunEnd end, std::uint64_t rows, double elapsed_s) {
   Impl& m = *impl_;
   h5::Group root = m.file->root();
-  root.set_attribute("samples", static_cast<std::uint64_t>(summary.samples));
+  root.set_attribute("samples", static_cast<std::uint64_t>(rows));
   root.set_attribute("stopped_by", engine::to_string(end));
-  root.set_attribute("elapsed_s", summary.meta.elapsed_s);
-  root.set_attribute("samples_per_s", summary.samples_per_s());
+  root.set_attribute("elapsed_s", elapsed_s);
+  root.set_attribute("samples_per_s", elapsed_s > 0 ? static_cast<double>(rows) / elapsed_s : 0.0);
+  h5::Group other = root.open_group("other_bodies");
+  other.write<std::string>("names", m.names);
+  other.write<std::string>("classes", m.classes);
+  // The reducers' mergeable states (engine/reducer.hpp), for merging shards and resumed pieces.
+  h5::Group reducers = root.create_group("reducers");
+  for (const auto& [name, reducer] : m.reducers) {
+    GroupStateWriter w(reducers.create_group(name));
+    reducer->save(w);
+  }
   // An interrupted run keeps its finished samples (rows 0 .. samples-1, every column complete)
   // apart from the final path, so that a partial result never passes for the requested one.
   m.committed_path = end == engine::RunEnd::interrupted ? partial_path(m.path) : m.path;
@@ -270,9 +321,11 @@ void RunFileReader::read_metadata() {
     throw std::runtime_error(path.string() + ": not a launchmc run file");
   require_attribute(path, root, "/", "format_version");
   const std::string version = root.attribute<std::string>("format_version");
-  if (version.substr(0, version.find('.')) != "1")
+  const std::string major = version.substr(0, version.find('.'));
+  if (major != "1" && major != "2")
     throw std::runtime_error(fmt::format("{}: run file format version {} is not supported (this "
-                                         "launchmc reads 1.x)", path.string(), version));
+                                         "launchmc reads 1.x and 2.x)", path.string(), version));
+  format_major_ = major == "1" ? 1 : 2;
   for (const char* name : {"seed", "sampler", "scenario", "success_status", "site_lat_deg",
                            "site_lon_deg", "elapsed_s", "block_size", "config_text"})
     require_attribute(path, root, "/", name);
@@ -295,6 +348,19 @@ void RunFileReader::read_metadata() {
                              "(latitude in [-90, 90], finite longitude)",
                              rf.meta.site_lat_deg, rf.meta.site_lon_deg));
   rf.meta.elapsed_s = root.attribute<double>("elapsed_s");
+  // The vehicle's reference point (files before 2.0: the launch site, as summaries now use).
+  rf.meta.vehicle_ref_lat_deg = rf.meta.site_lat_deg;
+  rf.meta.vehicle_ref_lon_deg = rf.meta.site_lon_deg;
+  if (root.has_attribute("vehicle_reference_lat_deg") && root.has_attribute("vehicle_reference_lon_deg")) {
+    rf.meta.vehicle_ref_lat_deg = root.attribute<double>("vehicle_reference_lat_deg");
+    rf.meta.vehicle_ref_lon_deg = root.attribute<double>("vehicle_reference_lon_deg");
+    if (!valid_point(rf.meta.vehicle_ref_lat_deg, rf.meta.vehicle_ref_lon_deg))
+      refuse(path, fmt::format("attributes 'vehicle_reference_lat_deg', '_lon_deg' of / are ({}, {}), not a point",
+                               rf.meta.vehicle_ref_lat_deg, rf.meta.vehicle_ref_lon_deg));
+  }
+  if (root.has("plan") && root.open_group("plan").has("overrides"))
+    rf.overrides = root.open_group("plan").read<std::string>("overrides");
+  if (root.has_attribute("plan_identity")) rf.plan_identity = root.attribute<std::string>("plan_identity");
   rf.block_size = root.attribute<std::uint64_t>("block_size");
   rf.config_text = root.attribute<std::string>("config_text");
   if (root.has("failure_modes")) {
@@ -367,40 +433,38 @@ void RunFileReader::read_metadata() {
     if (n != rows_)
       refuse(path, fmt::format("dataset {}/{} has {} rows, /outcome/status has {}", group_path, name, n, rows_));
   };
-  same_rows(outcome, "/outcome", "failure_mode");
-  if (has_powered_flight_end_) same_rows(outcome, "/outcome", "powered_flight_end");
-  for (const auto& c : outcome_columns()) same_rows(outcome, "/outcome", c.name);
-  same_rows(outcome, "/outcome", "rhs_evaluations");
+  for (const engine::SampleColumn& c : engine::sample_columns())
+    if (c.name != "powered_flight_end" || has_powered_flight_end_) same_rows(outcome, "/outcome", std::string(c.name));
+  if (format_major_ >= 2) {
+    require_link(path, root, "/", "design", "group");
+    same_rows(root.open_group("design"), "/design", "stream_index");
+    require_link(path, root, "/", "other_bodies", "group");
+    const h5::Group other = root.open_group("other_bodies");
+    same_rows(other, "/other_bodies", "row_end");
+    for (const char* name : {"names", "classes", "name_index", "class_index"})
+      require_link(path, other, "/other_bodies", name, "dataset");
+    other_names_ = other.read<std::string>("names");
+    other_classes_ = other.read<std::string>("classes");
+    other_entries_ = other.dataset_size("name_index");
+    for (const engine::BodyColumn& c : engine::other_body_columns()) {
+      require_link(path, other, "/other_bodies", c.name, "dataset");
+      if (other.dataset_size(c.name) != other_entries_)
+        refuse(path, fmt::format("dataset /other_bodies/{} has {} rows, /other_bodies/name_index has {}",
+                                 c.name, other.dataset_size(c.name), other_entries_));
+    }
+    if (other.dataset_size("class_index") != other_entries_)
+      refuse(path, "datasets /other_bodies/class_index and name_index differ in length");
+  }
   const h5::Group inputs = root.open_group("inputs");
   for (const auto& name : rf.drawn_names) same_rows(inputs, "/inputs", name);
   for (const auto& slot : rf.slots) {
     const h5::Group g = bodies.open_group(slot.name);
-    same_rows(g, "/bodies/" + slot.name, "fate");
-    for (const auto& col : body_columns()) same_rows(g, "/bodies/" + slot.name, col.name);
+    for (const engine::BodyColumn& col : engine::body_columns())
+      same_rows(g, "/bodies/" + slot.name, std::string(col.name));
   }
 }
 
 RunFileReader::~RunFileReader() = default;
-
-namespace {
-
-// Refuses the first code of `codes` outside [lo, hi] (a count that `summarize` would drop).
-void check_codes(const std::filesystem::path& path, std::string_view dataset, std::string_view what,
-                 const std::vector<std::int8_t>& codes, std::size_t first_row, int lo, int hi) {
-  for (std::size_t r = 0; r < codes.size(); ++r) {
-    if (codes[r] < lo || codes[r] > hi)
-      refuse(path, fmt::format("{} row {}: {} is not {} ({} to {})", dataset, first_row + r,
-                               static_cast<int>(codes[r]), what, lo, hi));
-  }
-}
-
-// Refuses a NaN where the format promises a number: the summary takes quantiles of these.
-void check_number(const std::filesystem::path& path, std::string_view dataset, double value,
-                  std::size_t row, std::string_view because) {
-  if (std::isnan(value)) refuse(path, fmt::format("/outcome/{} row {}: NaN, but {}", dataset, row, because));
-}
-
-}  // namespace
 
 bool RunFileReader::next(engine::Block& b, std::size_t max_rows) {
   if (position_ >= rows_) return false;
@@ -414,68 +478,172 @@ bool RunFileReader::next(engine::Block& b, std::size_t max_rows) {
   return true;
 }
 
+namespace {
+
+// Rows [offset, offset + n) of a dataset stored as `storage`, as doubles.
+void read_column(const h5::Group& g, std::string_view name, engine::Storage storage, std::size_t offset,
+                 std::size_t n, std::vector<double>& out) {
+  switch (storage) {
+    case engine::Storage::f64:
+      g.read_range<double>(name, offset, n, out);
+      return;
+    case engine::Storage::i8:
+    case engine::Storage::enum_i8: {
+      std::vector<std::int8_t> v;
+      g.read_range<std::int8_t>(name, offset, n, v);
+      out.assign(v.begin(), v.end());
+      return;
+    }
+    case engine::Storage::i64: {
+      std::vector<std::int64_t> v;
+      g.read_range<std::int64_t>(name, offset, n, v);
+      out.assign(v.begin(), v.end());
+      return;
+    }
+  }
+}
+
+// Refuses the first code of `codes` outside [lo, hi] (a count that `summarize` would drop).
+void check_codes(const std::filesystem::path& path, std::string_view dataset, std::string_view what,
+                 const std::vector<double>& codes, std::size_t first_row, int lo, int hi) {
+  for (std::size_t r = 0; r < codes.size(); ++r) {
+    if (codes[r] < lo || codes[r] > hi)
+      refuse(path, fmt::format("{} row {}: {} is not {} ({} to {})", dataset, first_row + r, codes[r],
+                               what, lo, hi));
+  }
+}
+
+// Refuses a NaN where the format promises a number: the summary takes statistics of these.
+void check_number(const std::filesystem::path& path, std::string_view dataset, double value,
+                  std::size_t row, std::string_view because) {
+  if (std::isnan(value)) refuse(path, fmt::format("/outcome/{} row {}: NaN, but {}", dataset, row, because));
+}
+
+}  // namespace
+
 void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
   h5::Group root = file_->root();
   h5::Group outcome = root.open_group("outcome");
   b.first = position_;
   b.count = n;
-  outcome.read_range("status", position_, n, b.status);
-  check_codes(path_, "/outcome/status", "a status code", b.status, position_, 0, engine::kStatusCount - 1);
-  outcome.read_range("failure_mode", position_, n, b.failure_mode);
-  check_codes(path_, "/outcome/failure_mode", "-1 or a failure mode of /failure_modes/name", b.failure_mode,
-              position_, -1, static_cast<int>(info_.meta.failure_names.size()) - 1);
-  if (has_powered_flight_end_) {
-    outcome.read_range("powered_flight_end", position_, n, b.powered_flight_end);
-    check_codes(path_, "/outcome/powered_flight_end", "a powered-flight end code", b.powered_flight_end,
-                position_, 0, flight::kPoweredFlightEndCount - 1);
-  } else {
-    b.powered_flight_end.assign(n, static_cast<std::int8_t>(flight::PoweredFlightEnd::none));
+  const auto cols = engine::sample_columns();
+  b.sample.resize(cols.size());
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    if (cols[c].name == "powered_flight_end" && !has_powered_flight_end_) {
+      // Files written before launchmc recorded how powered flight ended: every row none.
+      b.sample[c].assign(n, static_cast<double>(flight::PoweredFlightEnd::none));
+      continue;
+    }
+    read_column(outcome, cols[c].name, cols[c].storage, position_, n, b.sample[c]);
   }
-  for (const auto& c : outcome_columns()) outcome.read_range(c.name, position_, n, b.*(c.member));
-  outcome.read_range("rhs_evaluations", position_, n, b.rhs_evaluations);
+  const auto& status = b.column("status");
+  check_codes(path_, "/outcome/status", "a status code", status, position_, 0, engine::kStatusCount - 1);
+  check_codes(path_, "/outcome/failure_mode", "-1 or a failure mode of /failure_modes/name",
+              b.column("failure_mode"), position_, -1, static_cast<int>(info_.meta.failure_names.size()) - 1);
+  check_codes(path_, "/outcome/powered_flight_end", "a powered-flight end code", b.column("powered_flight_end"),
+              position_, 0, flight::kPoweredFlightEndCount - 1);
+  const auto& insertion = b.column("insertion_time_s");
+  const auto& perigee = b.column("perigee_alt_m");
+  const auto& apogee = b.column("apogee_alt_m");
+  const auto& incl = b.column("inclination_deg");
+  const auto& range = b.column("range_m");
+  const auto& vapogee = b.column("vehicle_apogee_alt_m");
+  const auto& ftime = b.column("flight_time_s");
+  const auto& vlat = b.column("vehicle_impact_lat_deg");
+  const auto& vlon = b.column("vehicle_impact_lon_deg");
+  const auto& rhs = b.column("rhs_evaluations");
   for (std::size_t r = 0; r < n; ++r) {
     const std::size_t row = position_ + r;
-    if (b.status[r] == static_cast<std::int8_t>(engine::SampleStatus::orbit)) {
+    if (status[r] == static_cast<double>(engine::SampleStatus::orbit)) {
       const char* because = "the status is orbit";
-      check_number(path_, "insertion_time_s", b.insertion_time_s[r], row, because);
-      check_number(path_, "perigee_alt_m", b.perigee_alt_m[r], row, because);
-      check_number(path_, "apogee_alt_m", b.apogee_alt_m[r], row, because);
-      check_number(path_, "inclination_deg", b.inclination_deg[r], row, because);
+      check_number(path_, "insertion_time_s", insertion[r], row, because);
+      check_number(path_, "perigee_alt_m", perigee[r], row, because);
+      check_number(path_, "apogee_alt_m", apogee[r], row, because);
+      check_number(path_, "inclination_deg", incl[r], row, because);
     }
-    if (std::isfinite(b.range_m[r])) {
-      check_number(path_, "vehicle_apogee_alt_m", b.apogee_alt_m_vehicle[r], row, "range_m is a number");
-      check_number(path_, "flight_time_s", b.flight_time_s[r], row, "range_m is a number");
+    if (std::isfinite(range[r])) {
+      check_number(path_, "vehicle_apogee_alt_m", vapogee[r], row, "range_m is a number");
+      check_number(path_, "flight_time_s", ftime[r], row, "range_m is a number");
     }
-    if (std::isfinite(b.vehicle_impact_lat_deg[r]) &&
-        !valid_point(b.vehicle_impact_lat_deg[r], b.vehicle_impact_lon_deg[r]))
+    if (std::isfinite(vlat[r]) && !valid_point(vlat[r], vlon[r]))
       refuse(path_, fmt::format("/outcome/vehicle_impact_lat_deg, _lon_deg row {}: ({}, {}) is not a "
-                                "point (latitude in [-90, 90], finite longitude)",
-                                row, b.vehicle_impact_lat_deg[r], b.vehicle_impact_lon_deg[r]));
-    if (b.rhs_evaluations[r] < 0 || b.rhs_evaluations[r] > kMaxRhsEvaluations)
+                                "point (latitude in [-90, 90], finite longitude)", row, vlat[r], vlon[r]));
+    if (!(rhs[r] >= 0 && rhs[r] <= static_cast<double>(kMaxRhsEvaluations)))
       refuse(path_, fmt::format("/outcome/rhs_evaluations row {}: {} is not a count of evaluations (0 to 2^40)",
-                                row, b.rhs_evaluations[r]));
+                                row, rhs[r]));
+  }
+  b.stream.resize(n);
+  if (format_major_ >= 2) {
+    root.open_group("design").read_range<std::uint64_t>("stream_index", position_, n, b.stream);
+  } else {
+    for (std::size_t r = 0; r < n; ++r) b.stream[r] = position_ + r;  // 1.x: stream = row
   }
   h5::Group inputs = root.open_group("inputs");
   b.drawn.resize(info_.drawn_names.size());
   for (std::size_t c = 0; c < info_.drawn_names.size(); ++c)
-    inputs.read_range(info_.drawn_names[c], position_, n, b.drawn[c]);
+    inputs.read_range<double>(info_.drawn_names[c], position_, n, b.drawn[c]);
   h5::Group bodies = root.open_group("bodies");
+  const auto bcols = engine::body_columns();
+  const std::size_t fate = engine::body_column("fate"), lat = engine::body_column("impact_lat_deg"),
+                    lon = engine::body_column("impact_lon_deg");
   b.bodies.resize(info_.slots.size());
   for (std::size_t k = 0; k < info_.slots.size(); ++k) {
     const h5::Group g = bodies.open_group(info_.slots[k].name);
-    g.read_range("fate", position_, n, b.bodies[k].fate);
-    check_codes(path_, "/bodies/" + info_.slots[k].name + "/fate", "a body fate code", b.bodies[k].fate,
-                position_, 0, engine::kFateNotReleased);
-    for (const auto& col : body_columns()) g.read_range(col.name, position_, n, b.bodies[k].*(col.member));
-    const engine::BodyColumns& c = b.bodies[k];
+    b.bodies[k].resize(bcols.size());
+    for (std::size_t c = 0; c < bcols.size(); ++c)
+      read_column(g, bcols[c].name, bcols[c].storage, position_, n, b.bodies[k][c]);
+    const auto& cols_k = b.bodies[k];
+    check_codes(path_, "/bodies/" + info_.slots[k].name + "/fate", "a body fate code", cols_k[fate], position_, 0,
+                engine::kFateNotReleased);
     for (std::size_t r = 0; r < n; ++r) {
-      if (c.fate[r] == static_cast<std::int8_t>(flight::BodyFate::impact) &&
-          !valid_point(c.impact_lat_deg[r], c.impact_lon_deg[r]))
+      if (cols_k[fate][r] == static_cast<double>(flight::BodyFate::impact) && !valid_point(cols_k[lat][r], cols_k[lon][r]))
         refuse(path_, fmt::format("/bodies/{}/impact_lat_deg, _lon_deg row {}: ({}, {}) is not a point "
                                   "(latitude in [-90, 90], finite longitude), but the fate is impact",
-                                  info_.slots[k].name, position_ + r, c.impact_lat_deg[r],
-                                  c.impact_lon_deg[r]));
+                                  info_.slots[k].name, position_ + r, cols_k[lat][r], cols_k[lon][r]));
     }
+  }
+  read_other_bodies(b, n);
+}
+
+void RunFileReader::read_other_bodies(engine::Block& b, std::size_t n) {
+  engine::RaggedBodies& o = b.other_bodies;
+  const auto ocols = engine::other_body_columns();
+  o.columns.resize(ocols.size());
+  for (auto& c : o.columns) c.clear();
+  o.names.clear();
+  o.classes.clear();
+  o.row_end.assign(n, 0);
+  if (format_major_ < 2 || n == 0) return;
+  const h5::Group other = file_->root().open_group("other_bodies");
+  std::vector<std::uint64_t> ends;
+  other.read_range<std::uint64_t>("row_end", position_, n, ends);
+  std::uint64_t begin = 0;
+  if (position_ > 0) {
+    std::vector<std::uint64_t> prev;
+    other.read_range<std::uint64_t>("row_end", position_ - 1, 1, prev);
+    begin = prev[0];
+  }
+  std::uint64_t last = begin;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (ends[r] < last || ends[r] > other_entries_)
+      refuse(path_, fmt::format("/other_bodies/row_end row {}: {} is not a cumulative count of entries "
+                                "({} to {})", position_ + r, ends[r], last, other_entries_));
+    last = ends[r];
+    o.row_end[r] = ends[r] - begin;
+  }
+  const std::size_t count = static_cast<std::size_t>(last - begin);
+  if (count == 0) return;
+  for (std::size_t c = 0; c < ocols.size(); ++c)
+    read_column(other, ocols[c].name, ocols[c].storage, static_cast<std::size_t>(begin), count, o.columns[c]);
+  std::vector<std::int64_t> name_index, class_index;
+  other.read_range<std::int64_t>("name_index", static_cast<std::size_t>(begin), count, name_index);
+  other.read_range<std::int64_t>("class_index", static_cast<std::size_t>(begin), count, class_index);
+  for (std::size_t e = 0; e < count; ++e) {
+    if (name_index[e] < 0 || name_index[e] >= static_cast<std::int64_t>(other_names_.size()) ||
+        class_index[e] < 0 || class_index[e] >= static_cast<std::int64_t>(other_classes_.size()))
+      refuse(path_, fmt::format("/other_bodies entry {}: a name or class index outside its list", begin + e));
+    o.names.emplace_back(other_names_[static_cast<std::size_t>(name_index[e])]);
+    o.classes.emplace_back(other_classes_[static_cast<std::size_t>(class_index[e])]);
   }
 }
 
@@ -487,11 +655,16 @@ RunFile read_run_file(const std::filesystem::path& path) {
   return rf;
 }
 
+engine::SummaryReducer summary_reducer_for(const RunFile& info) {
+  return engine::SummaryReducer(info.slots, info.meta.success_status, info.meta.failure_names.size(),
+                                info.meta.target_orbit, info.meta.vehicle_ref_lat_deg,
+                                info.meta.vehicle_ref_lon_deg);
+}
+
 engine::Summary summarize_run_file(const std::filesystem::path& path) {
   RunFileReader reader(path);
   const RunFile& info = reader.info();
-  engine::SummaryAccumulator acc(info.slots, info.meta.success_status, info.meta.failure_names.size(),
-                                 info.meta.target_orbit);
+  engine::SummaryReducer acc = summary_reducer_for(info);
   engine::Block block;
   // Slices of 64 Ki rows: memory stays flat however large the file.
   while (reader.next(block, 65536)) acc.add(block);
@@ -499,8 +672,7 @@ engine::Summary summarize_run_file(const std::filesystem::path& path) {
 }
 
 engine::Summary summarize_run_file(const RunFile& rf) {
-  engine::SummaryAccumulator acc(rf.slots, rf.meta.success_status, rf.meta.failure_names.size(),
-                                 rf.meta.target_orbit);
+  engine::SummaryReducer acc = summary_reducer_for(rf);
   acc.add(rf.samples);
   return acc.finish(rf.meta);
 }

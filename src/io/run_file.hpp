@@ -13,17 +13,22 @@
 namespace launchmc::io {
 
 inline constexpr const char* kRunFormat = "launchmc-run";
-inline constexpr const char* kRunFormatVersion = "1.0";
+inline constexpr const char* kRunFormatVersion = engine::kRunFormatVersion;
 
+// Writes a run file (format 2.0) block by block: the columns of engine/columns.hpp, the drawn
+// inputs, each row's stream index, the ragged table of other bodies, and at the end the state of
+// every reducer registered with save_reducer() (under /reducers/<name>).
 class RunFileWriter : public engine::BlockSink {
  public:
-  RunFileWriter(std::filesystem::path path, const config::LoadedConfig& config, int threads);
+  RunFileWriter(std::filesystem::path path, const config::LoadedConfig& config);
   ~RunFileWriter() override;
+  // Saves `reducer`'s state when the run finishes (it must outlive the run).
+  void save_reducer(std::string name, const engine::Reducer& reducer);
   void begin(const engine::RunLayout& layout) override;
   void write(const engine::Block& block) override;
   // Writes the run's metadata and renames the temporary file onto the final path; an interrupted
   // run's onto partial_path(path) instead (output_file.hpp), with stopped_by = "interrupted".
-  void finish(const engine::Summary& summary, engine::RunEnd end) override;
+  void finish(engine::RunEnd end, std::uint64_t rows, double elapsed_s) override;
   // Where finish() put the file (empty before).
   const std::filesystem::path& committed_path() const noexcept;
 
@@ -44,6 +49,8 @@ struct RunFile {
   std::vector<std::string> drawn_names;
   engine::Block samples;
   std::string config_text;
+  std::vector<std::string> overrides;  // --set PATH=VALUE of the run (empty before format 2.0)
+  std::string plan_identity;           // engine::RunPlan::identity() (empty before format 2.0)
 };
 RunFile read_run_file(const std::filesystem::path& path);
 
@@ -64,6 +71,7 @@ class RunFileReader {
  private:
   void read_metadata();
   void read_rows(engine::Block& block, std::size_t n);
+  void read_other_bodies(engine::Block& block, std::size_t n);
 
   std::filesystem::path path_;
   std::unique_ptr<h5::File> file_;
@@ -71,7 +79,13 @@ class RunFileReader {
   std::size_t rows_ = 0;
   std::size_t position_ = 0;
   bool has_powered_flight_end_ = false;  // false: a file from before the column (all none)
+  int format_major_ = 2;
+  std::vector<std::string> other_names_, other_classes_;
+  std::uint64_t other_entries_ = 0;
 };
+
+// The summary reducer of a run file's run.
+engine::SummaryReducer summary_reducer_for(const RunFile& info);
 
 // The summary of a run file, computed exactly as the run computed it; reads in slices.
 engine::Summary summarize_run_file(const std::filesystem::path& path);

@@ -31,6 +31,8 @@ class BottomKSample {
     seen_ += other.seen_ - other.heap_.size();  // push() counted the kept ones already
   }
 
+  // Counts `n` items offered and not kept (restoring a saved state: only kept items are saved).
+  void add_unkept(std::uint64_t n) noexcept { seen_ += n; }
   std::size_t capacity() const noexcept { return k_; }
   std::uint64_t seen() const noexcept { return seen_; }  // items offered in all
   std::size_t size() const noexcept { return heap_.size(); }

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/columns.hpp"
 #include "engine/summary.hpp"
+#include "io/summary_report.hpp"
 
 namespace launchmc::engine {
 namespace {
@@ -31,17 +33,17 @@ Point offset(double north_m, double east_m) {
 
 BodySummary summarize(const std::vector<Point>& pts) {
   const std::vector<BodySlot> slots = {{"fairing_1", "fairing_piece", kRefLat, kRefLon}};
-  SummaryAccumulator acc(slots, SampleStatus::orbit, 0);
+  SummaryReducer acc(slots, SampleStatus::orbit, 0, std::nullopt, 0.0, 0.0);
   Block b;
   b.resize(pts.size(), 0, 1);
   b.count = pts.size();
   for (std::size_t r = 0; r < pts.size(); ++r) {
-    record_invalid(1, b, r);
-    b.status[r] = static_cast<std::int8_t>(SampleStatus::crash);  // no orbit columns to fill
-    b.bodies[0].fate[r] = 0;  // impact
-    b.bodies[0].impact_lat_deg[r] = pts[r].lat;
-    b.bodies[0].impact_lon_deg[r] = pts[r].lon;
-    b.bodies[0].impact_time_s[r] = 1300.0;
+    record_invalid(1, r, b, r);
+    b.column("status")[r] = static_cast<std::int8_t>(SampleStatus::crash);  // no orbit columns to fill
+    b.body_column(0, "fate")[r] = 0;  // impact
+    b.body_column(0, "impact_lat_deg")[r] = pts[r].lat;
+    b.body_column(0, "impact_lon_deg")[r] = pts[r].lon;
+    b.body_column(0, "impact_time_s")[r] = 1300.0;
   }
   acc.add(b);
   RunMeta meta;
@@ -124,7 +126,7 @@ TEST(FootprintWarnings, PrintedNextToTheEllipses) {
   s.samples = pts.size();
   s.bodies.push_back(summarize(pts));
   std::ostringstream out;
-  print_summary(out, s);
+  io::print_summary(out, s);
   const std::string text = out.str();
   EXPECT_NE(text.find("<- differs"), std::string::npos) << text;
   EXPECT_NE(text.find("warnings:\n  fairing_1: not Gaussian"), std::string::npos) << text;

@@ -23,14 +23,13 @@ class Collect : public BlockSink {
   void begin(const RunLayout&) override {}
   void write(const Block& b) override {
     for (std::size_t i = 0; i < b.count; ++i) {
-      status.push_back(b.status[i]);
-      end.push_back(b.powered_flight_end[i]);
-      perigee_km.push_back(b.semi_major_axis_m[i] * (1.0 - b.eccentricity[i]) / 1e3);
-      apogee_km.push_back(b.semi_major_axis_m[i] * (1.0 + b.eccentricity[i]) / 1e3);
-      incl_deg.push_back(b.inclination_deg[i]);
+      status.push_back(b.column("status")[i]);
+      end.push_back(b.column("powered_flight_end")[i]);
+      perigee_km.push_back(b.column("semi_major_axis_m")[i] * (1.0 - b.column("eccentricity")[i]) / 1e3);
+      apogee_km.push_back(b.column("semi_major_axis_m")[i] * (1.0 + b.column("eccentricity")[i]) / 1e3);
+      incl_deg.push_back(b.column("inclination_deg")[i]);
     }
   }
-  void finish(const Summary&, RunEnd) override {}
   std::vector<std::int8_t> status, end;
   std::vector<double> perigee_km, apogee_km, incl_deg;
 };

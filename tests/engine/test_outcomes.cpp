@@ -12,7 +12,9 @@
 
 #include "config/load_scenario.hpp"
 #include "engine/outcome.hpp"
+#include "engine/columns.hpp"
 #include "engine/summary.hpp"
+#include "io/summary_report.hpp"
 
 namespace launchmc::engine {
 namespace {
@@ -33,14 +35,14 @@ Block make_block(const std::vector<Row>& rows, std::uint64_t first) {
   b.first = first;
   b.count = rows.size();
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    b.status[r] = static_cast<std::int8_t>(rows[r].status);
-    b.powered_flight_end[r] = static_cast<std::int8_t>(rows[r].end);
-    b.rhs_evaluations[r] = 10;
+    b.column("status")[r] = static_cast<std::int8_t>(rows[r].status);
+    b.column("powered_flight_end")[r] = static_cast<std::int8_t>(rows[r].end);
+    b.column("rhs_evaluations")[r] = 10;
     if (rows[r].status == SampleStatus::orbit) {  // the orbit statistics need an orbit
-      b.insertion_time_s[r] = 500.0 + static_cast<double>(r);
-      b.perigee_alt_m[r] = 200e3;
-      b.apogee_alt_m[r] = 500e3;
-      b.inclination_deg[r] = 97.0;
+      b.column("insertion_time_s")[r] = 500.0 + static_cast<double>(r);
+      b.column("perigee_alt_m")[r] = 200e3;
+      b.column("apogee_alt_m")[r] = 500e3;
+      b.column("inclination_deg")[r] = 97.0;
     }
   }
   return b;
@@ -76,7 +78,7 @@ Summary twenty_sample_summary() {
                                           repeat(2, S::crash, E::none),
                                           repeat(1, S::invalid_input, E::none)}),
                                   first.count);
-  SummaryAccumulator acc({}, SampleStatus::orbit, 0);
+  SummaryReducer acc({}, SampleStatus::orbit, 0, std::nullopt, 0.0, 0.0);
   acc.add(first);
   acc.add(second);
   RunMeta meta;
@@ -141,7 +143,7 @@ TEST(EngineOutcomes, OutcomeListSortsByCountThenStatusThenEnd) {
 }
 
 TEST(EngineOutcomes, JsonListsEveryNonZeroCombinationAndKeepsTheOldKeys) {
-  const nlohmann::json j = summary_to_json(twenty_sample_summary());
+  const nlohmann::json j = io::summary_to_json(twenty_sample_summary());
   ASSERT_TRUE(j.contains("outcomes"));
   const nlohmann::json& o = j["outcomes"];
   ASSERT_TRUE(o.is_array());
@@ -168,7 +170,7 @@ TEST(EngineOutcomes, JsonListsEveryNonZeroCombinationAndKeepsTheOldKeys) {
 
 TEST(EngineOutcomes, PrintedSummaryHasOneLinePerOutcome) {
   std::ostringstream out;
-  print_summary(out, twenty_sample_summary());
+  io::print_summary(out, twenty_sample_summary());
   const std::string text = out.str();
   for (const char* line : {"  suborbital after depletion              6   30.00 %\n",
                            "  orbit after guidance_cutoff             5   25.00 %\n",
@@ -186,26 +188,27 @@ TEST(EngineOutcomes, RecordFlightWritesTheColumnAndRecordInvalidResetsIt) {
       config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
   Block b;
   b.resize(4, 0, 0);
-  ASSERT_EQ(b.powered_flight_end.size(), 4u);
-  for (auto e : b.powered_flight_end) EXPECT_EQ(e, 0);
+  ASSERT_EQ(b.column("powered_flight_end").size(), 4u);
+  for (double e : b.column("powered_flight_end")) EXPECT_EQ(e, 0);
   flight::FlightResult r;
   r.status = flight::FlightStatus::suborbital;
   r.powered_flight_end = PoweredFlightEnd::depletion;
-  record_flight(cfg.scenario, {}, r, b, 1);
+  record_invalid(0, 0, b, 0);
+  record_flight({}, outcome::derive(cfg.scenario, r), 1, b, 1);
   r.status = flight::FlightStatus::crash;
   r.powered_flight_end = PoweredFlightEnd::engine_failure;
-  record_flight(cfg.scenario, {}, r, b, 2);
-  EXPECT_EQ(b.powered_flight_end[1], static_cast<std::int8_t>(PoweredFlightEnd::depletion));
-  EXPECT_EQ(b.powered_flight_end[2], static_cast<std::int8_t>(PoweredFlightEnd::engine_failure));
-  EXPECT_EQ(b.status[2], static_cast<std::int8_t>(SampleStatus::crash));
-  record_invalid(0, b, 2);
-  EXPECT_EQ(b.powered_flight_end[2], static_cast<std::int8_t>(PoweredFlightEnd::none));
-  EXPECT_EQ(b.status[2], static_cast<std::int8_t>(SampleStatus::invalid_input));
-  EXPECT_EQ(b.powered_flight_end[1], static_cast<std::int8_t>(PoweredFlightEnd::depletion));
+  record_flight({}, outcome::derive(cfg.scenario, r), 2, b, 2);
+  EXPECT_EQ(b.column("powered_flight_end")[1], static_cast<std::int8_t>(PoweredFlightEnd::depletion));
+  EXPECT_EQ(b.column("powered_flight_end")[2], static_cast<std::int8_t>(PoweredFlightEnd::engine_failure));
+  EXPECT_EQ(b.column("status")[2], static_cast<std::int8_t>(SampleStatus::crash));
+  record_invalid(0, 2, b, 2);
+  EXPECT_EQ(b.column("powered_flight_end")[2], static_cast<std::int8_t>(PoweredFlightEnd::none));
+  EXPECT_EQ(b.column("status")[2], static_cast<std::int8_t>(SampleStatus::invalid_input));
+  EXPECT_EQ(b.column("powered_flight_end")[1], static_cast<std::int8_t>(PoweredFlightEnd::depletion));
 }
 
 TEST(EngineOutcomes, EnumMembersAreTheFlightEnumsNamesAndCodes) {
-  const auto m = powered_flight_end_enum_members();
+  const auto m = powered_flight_end_members();
   ASSERT_EQ(m.size(), static_cast<std::size_t>(flight::kPoweredFlightEndCount));
   EXPECT_EQ(m[0], (std::pair<std::string, std::int8_t>{"none", 0}));
   EXPECT_EQ(m[3], (std::pair<std::string, std::int8_t>{"depletion", 3}));

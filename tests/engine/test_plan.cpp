@@ -62,13 +62,12 @@ class Rows final : public BlockSink {
   void write(const Block& b) override {
     for (std::size_t r = 0; r < b.count; ++r) {
       first.push_back(b.first + r);
-      status.push_back(b.status[r]);
-      for (const auto* col : {&b.perigee_alt_m, &b.range_m, &b.max_q_Pa}) values.push_back((*col)[r]);
+      status.push_back(b.column("status")[r]);
+      for (const char* name : {"perigee_alt_m", "range_m", "max_q_Pa"}) values.push_back(b.column(name)[r]);
       for (const auto& d : b.drawn) values.push_back(d[r]);
-      for (const auto& body : b.bodies) values.push_back(body.impact_lat_deg[r]);
+      for (std::size_t k = 0; k < b.bodies.size(); ++k) values.push_back(b.body_column(k, "impact_lat_deg")[r]);
     }
   }
-  void finish(const Summary&, RunEnd) override {}
   std::vector<std::uint64_t> first;
   std::vector<std::int8_t> status;
   std::vector<double> values;
@@ -88,7 +87,7 @@ TEST(RunBlocks, AnySplitOfTheBlocksGivesTheWholeRunsRows) {
   Execution one_thread;
   one_thread.threads = 1;
   BlockSink* w[] = {&whole};
-  run_blocks(cfg, plan, plan.all_blocks(), w, one_thread);
+  run_blocks(cfg, layout_of(cfg, plan, plan.all_blocks(), one_thread), w, one_thread);
   EXPECT_EQ(whole.threads_used, 1);
   ASSERT_EQ(whole.first.size(), 150u);
 
@@ -97,7 +96,7 @@ TEST(RunBlocks, AnySplitOfTheBlocksGivesTheWholeRunsRows) {
   two_threads.threads = 2;
   BlockSink* s[] = {&split};
   for (const BlockRange r : {BlockRange{0, 3}, BlockRange{3, 4}, BlockRange{4, 10}})
-    run_blocks(cfg, plan, r, s, two_threads);
+    run_blocks(cfg, layout_of(cfg, plan, r, two_threads), s, two_threads);
   EXPECT_EQ(split.threads_used, 2);
   EXPECT_EQ(split.first, whole.first);
   EXPECT_EQ(split.status, whole.status);

@@ -20,7 +20,9 @@
 
 #include "config/load_scenario.hpp"
 #include "engine/run.hpp"
+#include "engine/columns.hpp"
 #include "engine/summary.hpp"
+#include "io/summary_report.hpp"
 
 namespace launchmc::engine {
 namespace {
@@ -95,16 +97,16 @@ std::vector<Block> blocks_of(const std::vector<Sample>& v, const std::vector<std
     b.count = n;
     for (std::size_t r = 0; r < n; ++r) {
       const Sample& s = v[first + r];
-      b.status[r] = static_cast<std::int8_t>(s.status);
-      b.semi_major_axis_m[r] = sma_m(s.perigee_km, s.apogee_km);
-      b.eccentricity[r] = ecc(s.perigee_km, s.apogee_km);
-      b.inclination_deg[r] = s.incl_deg;
-      b.raan_deg[r] = s.raan_deg;
+      b.column("status")[r] = static_cast<std::int8_t>(s.status);
+      b.column("semi_major_axis_m")[r] = sma_m(s.perigee_km, s.apogee_km);
+      b.column("eccentricity")[r] = ecc(s.perigee_km, s.apogee_km);
+      b.column("inclination_deg")[r] = s.incl_deg;
+      b.column("raan_deg")[r] = s.raan_deg;
       // Ellipsoid heights deliberately 15 km off the catalogue ones: using them would change
       // which samples are in the target.
-      b.perigee_alt_m[r] = (s.perigee_km + 15.0) * 1e3;
-      b.apogee_alt_m[r] = (s.apogee_km + 15.0) * 1e3;
-      b.insertion_time_s[r] = 700.0;
+      b.column("perigee_alt_m")[r] = (s.perigee_km + 15.0) * 1e3;
+      b.column("apogee_alt_m")[r] = (s.apogee_km + 15.0) * 1e3;
+      b.column("insertion_time_s")[r] = 700.0;
     }
     out.push_back(std::move(b));
     first += n;
@@ -113,7 +115,7 @@ std::vector<Block> blocks_of(const std::vector<Sample>& v, const std::vector<std
 }
 
 Summary summarize(const std::vector<Block>& blocks, std::optional<TargetOrbit> target) {
-  SummaryAccumulator acc({}, SampleStatus::orbit, 0, target);
+  SummaryReducer acc({}, SampleStatus::orbit, 0, target, 0.0, 0.0);
   for (const auto& b : blocks) acc.add(b);
   RunMeta meta;
   meta.scenario = "synthetic";
@@ -229,18 +231,18 @@ TEST(EngineTargetOrbit, JsonIsNullWithoutATargetAndNothingIsPrinted) {
   const auto blocks = blocks_of(samples(), {samples().size()});
   const Summary none = summarize(blocks, std::nullopt);
   EXPECT_FALSE(none.target_orbit.has_value());
-  const nlohmann::json j = summary_to_json(none);
+  const nlohmann::json j = io::summary_to_json(none);
   ASSERT_TRUE(j.contains("target_orbit"));
   EXPECT_TRUE(j["target_orbit"].is_null());
   std::ostringstream out;
-  print_summary(out, none);
+  io::print_summary(out, none);
   EXPECT_EQ(out.str().find("target orbit"), std::string::npos) << out.str();
 }
 
 TEST(EngineTargetOrbit, JsonAndPrintedLineOfATarget) {
   const auto blocks = blocks_of(samples(), {samples().size()});
   const Summary s = summarize(blocks, chollima_target());
-  const nlohmann::json j = summary_to_json(s);
+  const nlohmann::json j = io::summary_to_json(s);
   const nlohmann::json& t = j["target_orbit"];
   ASSERT_TRUE(t.is_object()) << j.dump();
   EXPECT_EQ(t.size(), 9u) << t.dump();
@@ -262,7 +264,7 @@ TEST(EngineTargetOrbit, JsonAndPrintedLineOfATarget) {
   // Printed right after the P(orbit) line, to two significant digits of each interval's width
   // (0.27 and 0.40 at 20 samples: 3 decimals).
   std::ostringstream out;
-  print_summary(out, s);
+  io::print_summary(out, s);
   const std::string text = out.str();
   char line[200];
   std::snprintf(line, sizeof line,
@@ -276,9 +278,9 @@ TEST(EngineTargetOrbit, JsonAndPrintedLineOfATarget) {
   fixed.raan_deg = 10.0;
   fixed.tolerance_alt_km = 12.5;
   const Summary sf = summarize(blocks, fixed);
-  EXPECT_EQ(summary_to_json(sf)["target_orbit"]["raan_deg"], 10.0);
+  EXPECT_EQ(io::summary_to_json(sf)["target_orbit"]["raan_deg"], 10.0);
   std::ostringstream outf;
-  print_summary(outf, sf);
+  io::print_summary(outf, sf);
   EXPECT_NE(outf.str().find("P(target orbit: 493 x 512 km +-12.5 km, 97.40 +-0.10 deg, RAAN 10.00 +-0.10 deg) = "),
             std::string::npos)
       << outf.str();
@@ -286,15 +288,15 @@ TEST(EngineTargetOrbit, JsonAndPrintedLineOfATarget) {
 
 TEST(EngineTargetOrbit, EveryOtherKeyAndLineIsUnchanged) {
   const auto blocks = blocks_of(samples(), {samples().size()});
-  nlohmann::json with = summary_to_json(summarize(blocks, chollima_target()));
-  nlohmann::json without = summary_to_json(summarize(blocks, std::nullopt));
+  nlohmann::json with = io::summary_to_json(summarize(blocks, chollima_target()));
+  nlohmann::json without = io::summary_to_json(summarize(blocks, std::nullopt));
   with.erase("target_orbit");
   without.erase("target_orbit");
   EXPECT_EQ(with.dump(), without.dump());
 
   std::ostringstream a, b;
-  print_summary(a, summarize(blocks, chollima_target()));
-  print_summary(b, summarize(blocks, std::nullopt));
+  io::print_summary(a, summarize(blocks, chollima_target()));
+  io::print_summary(b, summarize(blocks, std::nullopt));
   std::string text = a.str();
   const std::size_t at = text.find("P(target orbit");
   ASSERT_NE(at, std::string::npos);
@@ -308,16 +310,15 @@ class Collect : public BlockSink {
   void begin(const RunLayout&) override {}
   void write(const Block& b) override {
     for (std::size_t i = 0; i < b.count; ++i) {
-      if (b.status[i] != static_cast<std::int8_t>(SampleStatus::orbit)) continue;
+      if (b.column("status")[i] != static_cast<std::int8_t>(SampleStatus::orbit)) continue;
       ++orbits;
-      const double hp = (b.semi_major_axis_m[i] * (1.0 - b.eccentricity[i]) - kReqM) / 1e3;
-      const double ha = (b.semi_major_axis_m[i] * (1.0 + b.eccentricity[i]) - kReqM) / 1e3;
+      const double hp = (b.column("semi_major_axis_m")[i] * (1.0 - b.column("eccentricity")[i]) - kReqM) / 1e3;
+      const double ha = (b.column("semi_major_axis_m")[i] * (1.0 + b.column("eccentricity")[i]) - kReqM) / 1e3;
       if (std::abs(hp - 493.0) <= 10.0 && std::abs(ha - 512.0) <= 10.0 &&
-          std::abs(b.inclination_deg[i] - 97.4) <= 0.1)
+          std::abs(b.column("inclination_deg")[i] - 97.4) <= 0.1)
         ++in_target;
     }
   }
-  void finish(const Summary&, RunEnd) override {}
   std::uint64_t orbits = 0, in_target = 0;
 };
 
@@ -328,7 +329,7 @@ TEST(EngineTargetOrbit, ChollimaRunReachesItsTargetMostOfTheTime) {
   opt.seed = 11;
   Collect sink;
   const RunResult r = run_monte_carlo(cfg, opt, &sink, nullptr);
-  const nlohmann::json j = summary_to_json(r.summary);
+  const nlohmann::json j = io::summary_to_json(r.summary);
   ASSERT_TRUE(j["target_orbit"].is_object()) << j.dump();
   const double p = j["target_orbit"]["p"].get<double>();
   // The failure modes take 10 %, propellant depletion before the guided cutoff a few % more.
@@ -347,7 +348,7 @@ TEST(EngineTargetOrbit, ChollimaRunReachesItsTargetMostOfTheTime) {
   opt.n_samples = 20;
   const RunResult ro = run_monte_carlo(open, opt, nullptr, nullptr);
   EXPECT_FALSE(ro.summary.target_orbit.has_value());
-  EXPECT_TRUE(summary_to_json(ro.summary)["target_orbit"].is_null());
+  EXPECT_TRUE(io::summary_to_json(ro.summary)["target_orbit"].is_null());
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
   const engine::SamplePlan plan(cfg, 7, 1000, cfg.dispersions.sampler);
   engine::SampledScenario sampled(plan);
   flight::FlightResult result;
+  outcome::FlightOutcome outcome;
   flight::FlightWorkspace workspace;
   const auto slots = engine::body_slots(cfg.scenario, flight::fly(cfg.scenario));
   engine::Block block;
@@ -52,13 +53,15 @@ TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
   for (std::uint64_t i = 0; i < 8; ++i) {
     sampled.set_sample(i, drawn);
     flight::fly(sampled.scenario(), sampled.draws(), result, workspace);
-    engine::record_flight(sampled.scenario(), slots, result, block, i % 16);
+    outcome::derive(sampled.scenario(), result, outcome);
+    engine::record_flight(slots, outcome, sampled.stream(), block, i % 16);
   }
   const long before = g_allocations.load();
   for (std::uint64_t i = 8; i < 24; ++i) {
     sampled.set_sample(i, drawn);
     flight::fly(sampled.scenario(), sampled.draws(), result, workspace);
-    engine::record_flight(sampled.scenario(), slots, result, block, i % 16);
+    outcome::derive(sampled.scenario(), result, outcome);
+    engine::record_flight(slots, outcome, sampled.stream(), block, i % 16);
   }
   EXPECT_EQ(g_allocations.load() - before, 0);
   EXPECT_GT(before, 0);  // the counter counts

@@ -24,6 +24,7 @@
 #include "io/flight_report.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
+#include "io/summary_report.hpp"
 #include "orbit/elements.hpp"
 
 #include "../support/scratch_dir.hpp"
@@ -68,15 +69,15 @@ engine::Summary write_synthetic_run(const fs::path& path, const config::LoadedCo
   const double nan = std::numeric_limits<double>::quiet_NaN();
   run.slots = {{"s1", "spent_stage", nan, nan}};
   return testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
-    b.status[r] = static_cast<std::int8_t>(status_of(i));
-    b.powered_flight_end[r] = static_cast<std::int8_t>(end_of(i));
+    b.column("status")[r] = static_cast<std::int8_t>(status_of(i));
+    b.column("powered_flight_end")[r] = static_cast<std::int8_t>(end_of(i));
     if (status_of(i) == SampleStatus::orbit) {  // the orbit statistics need an orbit
-      b.insertion_time_s[r] = 500.0;
-      b.perigee_alt_m[r] = 200e3 + static_cast<double>(i);
-      b.apogee_alt_m[r] = 500e3;
-      b.inclination_deg[r] = 97.0;
-      b.semi_major_axis_m[r] = semi_major_axis_m_of(i);
-      b.eccentricity[r] = eccentricity_of(i);
+      b.column("insertion_time_s")[r] = 500.0;
+      b.column("perigee_alt_m")[r] = 200e3 + static_cast<double>(i);
+      b.column("apogee_alt_m")[r] = 500e3;
+      b.column("inclination_deg")[r] = 97.0;
+      b.column("semi_major_axis_m")[r] = semi_major_axis_m_of(i);
+      b.column("eccentricity")[r] = eccentricity_of(i);
     }
     for (auto& col : b.drawn) col[r] = static_cast<double>(i);
   });
@@ -89,10 +90,10 @@ TEST_F(RunFileIoTest, PoweredFlightEndRoundTripsWholeAndInSlices) {
 
   const RunFile whole = read_run_file(path);
   ASSERT_EQ(whole.samples.count, kRows);
-  ASSERT_GE(whole.samples.powered_flight_end.size(), kRows);
+  ASSERT_GE(whole.samples.column("powered_flight_end").size(), kRows);
   for (std::size_t i = 0; i < kRows; ++i) {
-    ASSERT_EQ(whole.samples.powered_flight_end[i], static_cast<std::int8_t>(end_of(i))) << i;
-    ASSERT_EQ(whole.samples.status[i], static_cast<std::int8_t>(status_of(i))) << i;
+    ASSERT_EQ(whole.samples.column("powered_flight_end")[i], static_cast<std::int8_t>(end_of(i))) << i;
+    ASSERT_EQ(whole.samples.column("status")[i], static_cast<std::int8_t>(status_of(i))) << i;
   }
 
   RunFileReader reader(path);
@@ -100,7 +101,7 @@ TEST_F(RunFileIoTest, PoweredFlightEndRoundTripsWholeAndInSlices) {
   std::size_t seen = 0;
   while (reader.next(slice, 77)) {
     for (std::size_t r = 0; r < slice.count; ++r)
-      ASSERT_EQ(slice.powered_flight_end[r], static_cast<std::int8_t>(end_of(seen + r))) << seen + r;
+      ASSERT_EQ(slice.column("powered_flight_end")[r], static_cast<std::int8_t>(end_of(seen + r))) << seen + r;
     seen += slice.count;
   }
   EXPECT_EQ(seen, kRows);
@@ -156,8 +157,8 @@ TEST_F(RunFileIoTest, SummaryOfTheFileCountsTheSameOutcomesAsTheBlocks) {
       EXPECT_EQ(s->outcomes[k].count, expected_list[k].count) << k;
     }
   }
-  EXPECT_EQ(engine::summary_to_json(from_blocks)["outcomes"].dump(),
-            engine::summary_to_json(from_file)["outcomes"].dump());
+  EXPECT_EQ(io::summary_to_json(from_blocks)["outcomes"].dump(),
+            io::summary_to_json(from_file)["outcomes"].dump());
 }
 
 TEST_F(RunFileIoTest, FileWithoutTheColumnReadsAsNone) {
@@ -175,10 +176,10 @@ TEST_F(RunFileIoTest, FileWithoutTheColumnReadsAsNone) {
 
   const RunFile rf = read_run_file(path);
   ASSERT_EQ(rf.samples.count, kRows);
-  ASSERT_EQ(rf.samples.powered_flight_end.size(), kRows);
+  ASSERT_EQ(rf.samples.column("powered_flight_end").size(), kRows);
   for (std::size_t i = 0; i < kRows; ++i) {
-    ASSERT_EQ(rf.samples.powered_flight_end[i], 0) << i;
-    ASSERT_EQ(rf.samples.status[i], static_cast<std::int8_t>(status_of(i))) << i;
+    ASSERT_EQ(rf.samples.column("powered_flight_end")[i], 0) << i;
+    ASSERT_EQ(rf.samples.column("status")[i], static_cast<std::int8_t>(status_of(i))) << i;
   }
   // The outcomes are then one per status, all with `none`.
   const engine::Summary s = summarize_run_file(path);
@@ -246,11 +247,11 @@ TEST_F(RunFileIoTest, SummaryOfTheFileGivesTheSameCatalogueAltitudesAsTheBlocks)
     for (auto member : {&engine::Summary::catalog_perigee_alt_km, &engine::Summary::catalog_apogee_alt_km})
       EXPECT_EQ(from_blocks.*member, s->*member);
   }
-  EXPECT_EQ(engine::summary_to_json(from_blocks)["orbit"].dump(),
-            engine::summary_to_json(from_file)["orbit"].dump());
+  EXPECT_EQ(io::summary_to_json(from_blocks)["orbit"].dump(),
+            io::summary_to_json(from_file)["orbit"].dump());
   std::ostringstream text_blocks, text_file;
-  engine::print_summary(text_blocks, from_blocks);
-  engine::print_summary(text_file, from_file);
+  io::print_summary(text_blocks, from_blocks);
+  io::print_summary(text_file, from_file);
   EXPECT_NE(text_file.str().find("\n  catalog_perigee_alt_km "), std::string::npos) << text_file.str();
   EXPECT_EQ(text_blocks.str(), text_file.str());
 }

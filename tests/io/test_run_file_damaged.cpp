@@ -38,17 +38,17 @@ class RunFileDamageTest : public ScratchDirTest {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     run.slots = {{"s1", "spent_stage", nan, nan}, {"fairing_1", "fairing_piece", nan, nan}};
     testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
-      b.status[r] = static_cast<std::int8_t>(i % engine::kStatusCount);
-      if (b.status[r] == 0) {
-        b.insertion_time_s[r] = 500.0;
-        b.perigee_alt_m[r] = 200e3 + static_cast<double>(i);
-        b.apogee_alt_m[r] = 500e3;
-        b.inclination_deg[r] = 97.0;
+      b.column("status")[r] = static_cast<std::int8_t>(i % engine::kStatusCount);
+      if (b.column("status")[r] == 0) {
+        b.column("insertion_time_s")[r] = 500.0;
+        b.column("perigee_alt_m")[r] = 200e3 + static_cast<double>(i);
+        b.column("apogee_alt_m")[r] = 500e3;
+        b.column("inclination_deg")[r] = 97.0;
       }
-      b.bodies[0].fate[r] = 0;
-      b.bodies[0].impact_lat_deg[r] = 30.0 + 0.01 * static_cast<double>(i);
-      b.bodies[0].impact_lon_deg[r] = 124.0;
-      b.bodies[0].impact_time_s[r] = 300.0;
+      b.body_column(0, "fate")[r] = 0;
+      b.body_column(0, "impact_lat_deg")[r] = 30.0 + 0.01 * static_cast<double>(i);
+      b.body_column(0, "impact_lon_deg")[r] = 124.0;
+      b.body_column(0, "impact_time_s")[r] = 300.0;
     });
     return path;
   }
@@ -236,28 +236,28 @@ TEST_F(RunFileDamageTest, UnknownMajorVersionIsRefused) {
     H5Tset_size(type, 3);
     const hid_t space = H5Screate(H5S_SCALAR);
     const hid_t a = H5Acreate2(f, "format_version", type, space, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(a, type, "2.0");
+    H5Awrite(a, type, "3.0");
     H5Aclose(a);
     H5Sclose(space);
     H5Tclose(type);
   });
   const std::string msg = refusal(path);
-  EXPECT_TRUE(contains(msg, "run file format version 2.0 is not supported (this launchmc reads 1.x)")) << msg;
+  EXPECT_TRUE(contains(msg, "run file format version 3.0 is not supported (this launchmc reads 1.x and 2.x)")) << msg;
 }
 
-TEST(SummaryAccumulatorCodes, OutOfRangeCodesAreNeverSkipped) {
+TEST(SummaryReducerCodes, OutOfRangeCodesAreNeverSkipped) {
   engine::Block b;
   b.resize(4, 0, 0);
   b.count = 4;
-  b.status = {0, 1, 9, 2};
-  engine::SummaryAccumulator acc({}, engine::SampleStatus::orbit, 0);
+  b.column("status") = {2, 1, 9, 2};  // crash, suborbital: no orbit columns needed
+  engine::SummaryReducer acc({}, engine::SampleStatus::orbit, 0, std::nullopt, 0.0, 0.0);
   EXPECT_THROW(acc.add(b), std::logic_error);
-  b.status = {0, 1, 1, 2};
-  b.failure_mode = {-1, -1, 2, -1};
-  engine::SummaryAccumulator acc2({}, engine::SampleStatus::orbit, 2);
+  b.column("status") = {2, 1, 1, 2};
+  b.column("failure_mode") = {-1, -1, 2, -1};
+  engine::SummaryReducer acc2({}, engine::SampleStatus::orbit, 2, std::nullopt, 0.0, 0.0);
   EXPECT_THROW(acc2.add(b), std::logic_error);
-  b.failure_mode = {-1, -1, 1, -1};
-  engine::SummaryAccumulator acc3({}, engine::SampleStatus::orbit, 2);
+  b.column("failure_mode") = {-1, -1, 1, -1};
+  engine::SummaryReducer acc3({}, engine::SampleStatus::orbit, 2, std::nullopt, 0.0, 0.0);
   acc3.add(b);
   EXPECT_EQ(acc3.samples(), 4u);
 }

@@ -21,6 +21,7 @@
 #include "engine/sampling.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
+#include "io/summary_report.hpp"
 
 #include "../support/scratch_dir.hpp"
 #include "../support/synthetic_run.hpp"
@@ -83,24 +84,24 @@ engine::Summary write_run(const fs::path& path, const config::LoadedConfig& cfg,
   run.seed = 5;
   run.target_orbit = t;
   return testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
-    b.status[r] = static_cast<std::int8_t>(orbit_of(i) ? SampleStatus::orbit : SampleStatus::crash);
+    b.column("status")[r] = static_cast<std::int8_t>(orbit_of(i) ? SampleStatus::orbit : SampleStatus::crash);
     // Failed samples keep elements that would be on target: they must not count.
     const double rp = kReqM + (493.0 + (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
     const double ra = kReqM + (512.0 - (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
-    b.semi_major_axis_m[r] = 0.5 * (rp + ra);
-    b.eccentricity[r] = (ra - rp) / (ra + rp);
-    b.inclination_deg[r] = incl_of(i);
-    b.raan_deg[r] = raan_of(i);
-    b.perigee_alt_m[r] = rp - kReqM;
-    b.apogee_alt_m[r] = ra - kReqM;
-    b.insertion_time_s[r] = 700.0;
+    b.column("semi_major_axis_m")[r] = 0.5 * (rp + ra);
+    b.column("eccentricity")[r] = (ra - rp) / (ra + rp);
+    b.column("inclination_deg")[r] = incl_of(i);
+    b.column("raan_deg")[r] = raan_of(i);
+    b.column("perigee_alt_m")[r] = rp - kReqM;
+    b.column("apogee_alt_m")[r] = ra - kReqM;
+    b.column("insertion_time_s")[r] = 700.0;
     for (auto& col : b.drawn) col[r] = 0.0;
   });
 }
 
 std::string printed(const engine::Summary& s) {
   std::ostringstream out;
-  engine::print_summary(out, s);
+  io::print_summary(out, s);
   return out.str();
 }
 
@@ -134,9 +135,9 @@ TEST_F(TargetOrbitRunFile, SummarizeGivesTheRunsTargetOrbitFreeNode) {
   for (const engine::Summary& s : {summarize_run_file(path), summarize_run_file(read_run_file(path))}) {
     ASSERT_TRUE(s.target_orbit.has_value());
     EXPECT_EQ(s.target_orbit->count, want);
-    EXPECT_EQ(engine::summary_to_json(s)["target_orbit"].dump(),
-              engine::summary_to_json(run)["target_orbit"].dump());
-    EXPECT_TRUE(engine::summary_to_json(s)["target_orbit"]["raan_deg"].is_null());
+    EXPECT_EQ(io::summary_to_json(s)["target_orbit"].dump(),
+              io::summary_to_json(run)["target_orbit"].dump());
+    EXPECT_TRUE(io::summary_to_json(s)["target_orbit"]["raan_deg"].is_null());
     EXPECT_EQ(printed(s), printed(run));
   }
 }
@@ -153,9 +154,9 @@ TEST_F(TargetOrbitRunFile, SummarizeGivesTheRunsTargetOrbitFixedNode) {
   ASSERT_TRUE(s.target_orbit.has_value());
   EXPECT_EQ(s.target_orbit->count, want);
   EXPECT_EQ(s.target_orbit->target.raan_deg, 359.95);
-  const nlohmann::json j = engine::summary_to_json(s);
+  const nlohmann::json j = io::summary_to_json(s);
   EXPECT_EQ(j["target_orbit"]["raan_deg"], 359.95);
-  EXPECT_EQ(j["target_orbit"].dump(), engine::summary_to_json(run)["target_orbit"].dump());
+  EXPECT_EQ(j["target_orbit"].dump(), io::summary_to_json(run)["target_orbit"].dump());
   EXPECT_EQ(printed(s), printed(run));
 }
 
@@ -164,7 +165,7 @@ TEST_F(TargetOrbitRunFile, NoTargetAndOldFilesGiveNull) {
   const fs::path none = dir_ / "none.h5";
   write_run(none, cfg, std::nullopt);
   EXPECT_FALSE(h5::File::open_read(none).root().has("target_orbit"));
-  EXPECT_TRUE(engine::summary_to_json(summarize_run_file(none))["target_orbit"].is_null());
+  EXPECT_TRUE(io::summary_to_json(summarize_run_file(none))["target_orbit"].is_null());
 
   // A file of a launchmc from before the target orbit: delete the group.
   const fs::path old = dir_ / "old.h5";
@@ -177,7 +178,7 @@ TEST_F(TargetOrbitRunFile, NoTargetAndOldFilesGiveNull) {
   }
   const engine::Summary s = summarize_run_file(old);
   EXPECT_FALSE(s.target_orbit.has_value());
-  const nlohmann::json j = engine::summary_to_json(s);
+  const nlohmann::json j = io::summary_to_json(s);
   ASSERT_TRUE(j.contains("target_orbit"));
   EXPECT_TRUE(j["target_orbit"].is_null());
   EXPECT_EQ(printed(s).find("target orbit"), std::string::npos);
@@ -192,12 +193,12 @@ TEST_F(TargetOrbitRunFile, RunAndSummarizeOfChollimaAgree) {
   opt.seed = 4;
   engine::RunResult r;
   {
-    RunFileWriter writer(path, cfg, 2);
+    RunFileWriter writer(path, cfg);
     r = engine::run_monte_carlo(cfg, opt, &writer, nullptr);
   }
   ASSERT_TRUE(r.summary.target_orbit.has_value());
   const engine::Summary s = summarize_run_file(path);
-  const nlohmann::json a = engine::summary_to_json(r.summary), b = engine::summary_to_json(s);
+  const nlohmann::json a = io::summary_to_json(r.summary), b = io::summary_to_json(s);
   EXPECT_EQ(a["target_orbit"].dump(), b["target_orbit"].dump());
   EXPECT_EQ(b["target_orbit"]["perigee_alt_km"], 493.0);
   EXPECT_EQ(b["target_orbit"]["apogee_alt_km"], 512.0);
@@ -210,11 +211,11 @@ TEST_F(TargetOrbitRunFile, RunAndSummarizeOfChollimaAgree) {
   const fs::path open_path = dir_ / "open.h5";
   opt.n_samples = 20;
   {
-    RunFileWriter writer(open_path, open, 2);
+    RunFileWriter writer(open_path, open);
     engine::run_monte_carlo(open, opt, &writer, nullptr);
   }
   EXPECT_FALSE(h5::File::open_read(open_path).root().has("target_orbit"));
-  EXPECT_TRUE(engine::summary_to_json(summarize_run_file(open_path))["target_orbit"].is_null());
+  EXPECT_TRUE(io::summary_to_json(summarize_run_file(open_path))["target_orbit"].is_null());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -34,10 +35,10 @@ engine::Summary write_synthetic_run(const std::filesystem::path& path, const con
   options.n_samples = run.rows;
   options.block_size = run.block_size;
   options.seed = run.seed;
-  const engine::SamplePlan samples(cfg, options.seed, options.n_samples, cfg.dispersions.sampler);
   const engine::RunPlan plan = engine::plan_of(cfg, options);
   engine::RunLayout layout;
-  layout.samples = &samples;
+  layout.samples = std::make_shared<const engine::SamplePlan>(cfg, options.seed, options.n_samples,
+                                                               cfg.dispersions.sampler);
   layout.plan = &plan;
   layout.threads_used = 1;
   layout.slots = run.slots;
@@ -47,25 +48,25 @@ engine::Summary write_synthetic_run(const std::filesystem::path& path, const con
   layout.meta.success_status = engine::SampleStatus::orbit;
   layout.meta.target_orbit = run.target_orbit;
 
-  io::RunFileWriter writer(path, cfg, 1);
+  engine::SummaryReducer acc(layout.slots, layout.meta.success_status, layout.meta.failure_names.size(),
+                             run.target_orbit, layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
+  io::RunFileWriter writer(path, cfg);
+  writer.save_reducer("summary", acc);
   writer.begin(layout);
-  engine::SummaryAccumulator acc(layout.slots, layout.meta.success_status,
-                                 layout.meta.failure_names.size(), run.target_orbit);
   engine::Block b;
-  b.resize(run.block_size, samples.n_drawn(), layout.slots.size());
+  b.resize(run.block_size, layout.samples->n_drawn(), layout.slots.size());
   for (std::size_t first = 0; first < run.rows; first += run.block_size) {
     b.first = first;
     b.count = std::min(run.block_size, run.rows - first);
     for (std::size_t r = 0; r < b.count; ++r) {
-      engine::record_invalid(layout.slots.size(), b, r);
+      engine::record_invalid(layout.slots.size(), first + r, b, r);
       fill(first + r, b, r);
     }
     writer.write(b);
     acc.add(b);
   }
-  const engine::Summary summary = acc.finish(layout.meta);
-  writer.finish(summary, engine::RunEnd::all_samples);
-  return summary;
+  writer.finish(engine::RunEnd::all_samples, run.rows, 0.0);
+  return acc.finish(layout.meta);
 }
 
 }  // namespace launchmc::testing_support
