@@ -3,6 +3,7 @@
 // other failure.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,8 @@
 #include "io/output_file.hpp"
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
+#include "engine/columns.hpp"
+#include "outcome/flight_outcome.hpp"
 #include "targeting/target.hpp"
 
 namespace {
@@ -33,6 +36,7 @@ constexpr int kExitFailure = 1;
 
 struct FlyOptions {
   std::string config;
+  std::string from;  // a run file: fly one of its rows with its config, overrides, seed and design
   std::string output;
   bool json = false;
   std::vector<std::string> overrides;
@@ -67,23 +71,59 @@ std::vector<launchmc::config::Override> parse_overrides(const std::vector<std::s
   return out;
 }
 
-int run_fly(const FlyOptions& opt) {
+// The row of a run file that `fly --sample I --from RUN.h5` re-flies, and how to compare with it.
+struct FromRun {
+  std::string path;
+  launchmc::engine::Block row;  // the file's record of the row (count 0: beyond its samples)
+  std::string written_by;
+};
+
+int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
   using namespace launchmc;
   std::optional<std::uint64_t> sample;
   std::uint64_t seed = 0, samples = 0;
-  if (!opt.sample.empty()) {
-    seed = cli::parse_whole(opt.seed, "--seed", 0, UINT64_MAX);
-    samples = cli::parse_whole(opt.samples, "-n", 1, cli::kMaxSamples);
+  std::optional<FromRun> from;
+  config::LoadedConfig cfg;
+  std::string sampler_name = opt.sampler;
+  if (!opt.from.empty()) {
+    // Everything that defines the row comes from the file: refuse what would fly another one.
+    if (!opt.config.empty()) throw cli::UsageError("fly: give either CONFIG or --from RUN.h5, not both");
+    if (opt.sample.empty()) throw cli::UsageError("fly --from RUN.h5: --sample I is required");
+    for (const char* o : {"--seed", "-n", "--sampler", "--set"})
+      if (cmd.count(o) > 0)
+        throw cli::UsageError(fmt::format("fly --from RUN.h5: {} comes from the run file (it would fly "
+                                          "another sample than the row)", o));
+    io::RunFileReader reader(opt.from);
+    const io::RunFile& info = reader.info();
+    seed = info.meta.seed;
+    samples = info.meta.samples_requested;
+    sampler_name = info.meta.sampler;
+    if (samples == 0) throw std::runtime_error(opt.from + ": the file does not record its sample count (written before format 2.0): use CONFIG --seed -n --sampler");
     sample = cli::parse_whole(opt.sample, "--sample", 0, samples - 1);
+    cfg = config::load_config(info.config_text, opt.from + " (config_text)", parse_overrides(info.overrides));
+    from = FromRun{opt.from, {}, {}};
+    if (*sample < reader.rows()) {
+      reader.seek(static_cast<std::size_t>(*sample));
+      reader.next(from->row, 1);
+    }
+    from->written_by = info.written_by;
+  } else {
+    if (opt.config.empty()) throw cli::UsageError("fly: a CONFIG file (or --sample I --from RUN.h5) is required");
+    if (!opt.sample.empty()) {
+      seed = cli::parse_whole(opt.seed, "--seed", 0, UINT64_MAX);
+      samples = cli::parse_whole(opt.samples, "-n", 1, cli::kMaxSamples);
+      sample = cli::parse_whole(opt.sample, "--sample", 0, samples - 1);
+    }
+    prepare_output(opt.output, opt.config);
+    cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   }
-  prepare_output(opt.output, opt.config);
-  const config::LoadedConfig cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
+  if (from) prepare_output(opt.output, opt.from);
   Scenario scenario = cfg.scenario;
   SampleDraws draws;  // the nominal flight draws nothing
   std::vector<std::pair<std::string, double>> drawn;
   if (sample) {
-    const auto kind = opt.sampler.empty() ? cfg.dispersions.sampler
-                                          : uncertainty::sampler_from_string(opt.sampler);
+    const auto kind = sampler_name.empty() ? cfg.dispersions.sampler
+                                           : uncertainty::sampler_from_string(sampler_name);
     engine::DrawnSample s = engine::sample_scenario(cfg, seed, samples, kind, *sample);
     scenario = std::move(s.scenario);
     draws = s.draws;
@@ -102,9 +142,24 @@ int run_fly(const FlyOptions& opt) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (!opt.output.empty()) io::write_flight_hdf5(opt.output, scenario, result, histories);
+  // With --from: the flight's outcome against the file's record of the row, column by column.
+  std::vector<std::string> differences;
+  if (from && from->row.count == 1) {
+    const outcome::FlightOutcome o = outcome::derive(scenario, result);
+    for (const engine::SampleColumn& c : engine::sample_columns()) {
+      const double now = c.extract(o), then = from->row.column(c.name)[0];
+      if (!(now == then || (std::isnan(now) && std::isnan(then))))
+        differences.push_back(fmt::format("{} (file {:.17g}, now {:.17g})", c.name, then, now));
+    }
+  }
   if (opt.json) {
     nlohmann::json j = io::flight_to_json(scenario, result);
     j["elapsed_s"] = elapsed_s;
+    if (from) {
+      j["from"] = from->path;
+      j["reproduced"] = from->row.count == 1 ? nlohmann::json(differences.empty()) : nlohmann::json(nullptr);
+      j["differences"] = differences;
+    }
     if (sample) {
       j["sample"] = *sample;
       j["seed"] = seed;
@@ -122,6 +177,13 @@ int run_fly(const FlyOptions& opt) {
     }
     io::print_flight_report(std::cout, scenario, result);
     fmt::print("flight computed in {:.2f} ms\n", elapsed_s * 1e3);
+    if (from && from->row.count == 0)
+      fmt::print("row {} is beyond the samples {} holds: nothing to compare with\n", *sample, from->path);
+    else if (from && differences.empty())
+      fmt::print("reproduces row {} of {} exactly (every outcome column)\n", *sample, from->path);
+    else if (from)
+      fmt::print("DIFFERS from row {} of {} (written by {}) in: {}\n", *sample, from->path, from->written_by,
+                 fmt::join(differences, "; "));
     if (!opt.output.empty()) fmt::print("time histories written to {}\n", opt.output);
   }
   return 0;
@@ -335,7 +397,10 @@ int main(int argc, char** argv) {
 
   FlyOptions fly;
   CLI::App* fly_cmd = app.add_subcommand("fly", "fly the nominal launch of a config");
-  fly_cmd->add_option("config", fly.config, "scenario YAML file")->required();
+  fly_cmd->add_option("config", fly.config, "scenario YAML file (not with --from)");
+  fly_cmd->add_option("--from", fly.from,
+                      "with --sample I: fly row I of this run file, with its config, overrides, seed, "
+                      "sampler and sample count, and compare with the row it holds");
   fly_cmd->add_option("-o,--output", fly.output, "write time histories to this HDF5 file");
   fly_cmd->add_flag("--json", fly.json, "print results as one JSON object");
   fly_cmd->add_option("--set", fly.overrides, "override a config value: PATH=VALUE (repeatable)");
@@ -416,7 +481,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (fly_cmd->parsed()) return run_fly(fly);
+    if (fly_cmd->parsed()) return run_fly(fly, *fly_cmd);
     if (run_cmd->parsed()) return run_run(run);
     if (sum_cmd->parsed()) return run_summarize(summarize_path, summarize_json);
     if (target_cmd->parsed()) return run_target(target);

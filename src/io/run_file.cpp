@@ -361,6 +361,9 @@ void RunFileReader::read_metadata() {
   if (root.has("plan") && root.open_group("plan").has("overrides"))
     rf.overrides = root.open_group("plan").read<std::string>("overrides");
   if (root.has_attribute("plan_identity")) rf.plan_identity = root.attribute<std::string>("plan_identity");
+  if (root.has_attribute("launchmc_version") && root.has_attribute("git_revision"))
+    rf.written_by = fmt::format("launchmc {} ({})", root.attribute<std::string>("launchmc_version"),
+                                root.attribute<std::string>("git_revision"));
   rf.block_size = root.attribute<std::uint64_t>("block_size");
   rf.config_text = root.attribute<std::string>("config_text");
   if (root.has("failure_modes")) {
@@ -465,6 +468,11 @@ void RunFileReader::read_metadata() {
 }
 
 RunFileReader::~RunFileReader() = default;
+
+void RunFileReader::seek(std::size_t row) {
+  if (row > rows_) throw std::out_of_range(fmt::format("{}: row {} is beyond the file's {} rows", path_.string(), row, rows_));
+  position_ = row;
+}
 
 bool RunFileReader::next(engine::Block& b, std::size_t max_rows) {
   if (position_ >= rows_) return false;

@@ -51,6 +51,7 @@ struct RunFile {
   std::string config_text;
   std::vector<std::string> overrides;  // --set PATH=VALUE of the run (empty before format 2.0)
   std::string plan_identity;           // engine::RunPlan::identity() (empty before format 2.0)
+  std::string written_by;              // "launchmc VERSION (GIT REVISION)"
 };
 RunFile read_run_file(const std::filesystem::path& path);
 
@@ -67,6 +68,8 @@ class RunFileReader {
   std::size_t rows() const noexcept { return rows_; }
   // The next up to max_rows samples into `block` (reusing its buffers); false at the end.
   bool next(engine::Block& block, std::size_t max_rows);
+  // Continues reading at row `row` (<= rows()).
+  void seek(std::size_t row);
 
  private:
   void read_metadata();
