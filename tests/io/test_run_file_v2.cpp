@@ -100,7 +100,7 @@ TEST_F(RunFileV2Test, TheRunsOwnStateRestoresItsSummaryAndMergesExactly) {
 
   // The state saved in the file.
   struct FileState final : engine::StateReader {
-    explicit FileState(h5::Group g) : g(std::move(g)) {}
+    explicit FileState(h5::Group group) : g(std::move(group)) {}
     std::vector<double> doubles(std::string_view n) const override { return g.read<double>(n); }
     std::vector<std::uint64_t> counts(std::string_view n) const override { return g.read<std::uint64_t>(n); }
     h5::Group g;
