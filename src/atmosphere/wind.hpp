@@ -31,6 +31,9 @@ class WindProfile {
   const Table1D& perturbation_sigma() const noexcept { return sigma_mps_; }
   const Table1D& east_table() const noexcept { return east_mps_; }
   const Table1D& north_table() const noexcept { return north_mps_; }
+  // The tables themselves, for the config reader (config/): both or neither, on the same altitudes.
+  Table1D& east_table_ref() noexcept { return east_mps_; }
+  Table1D& north_table_ref() noexcept { return north_mps_; }
 
   // (east, north) wind [m/s] at geometric altitude [m], with the perturbation draws xi.
   Eigen::Vector2d at(double alt_m, double xi_east = 0.0, double xi_north = 0.0) const noexcept {

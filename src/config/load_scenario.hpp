@@ -1,13 +1,14 @@
-// Builds a validated Scenario from a YAML config (see docs/config.md for the schema).
+// Builds a validated Study (the nominal Scenario, its Dispersions and where it came from) from a
+// YAML config (see docs/config.md for the schema). The public header of config/: no yaml-cpp.
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "config/yaml_reader.hpp"
-#include "scenario/dispersions.hpp"
-#include "scenario/scenario.hpp"
+#include "config/config_error.hpp"
+#include "scenario/study.hpp"
 
 namespace launchmc::config {
 
@@ -18,19 +19,23 @@ struct Override {
 };
 Override parse_override(std::string_view text);  // "stages[1].thrust_vac_N=1.2e6"
 
-// A whole config: the nominal scenario and what is uncertain about it.
-struct LoadedConfig {
-  Scenario scenario;
-  Dispersions dispersions;
-};
-LoadedConfig load_config(const std::string& text, const std::string& file_for_messages,
-                         const std::vector<Override>& overrides = {});
-LoadedConfig load_config_file(const std::string& path, const std::vector<Override>& overrides = {});
+// The engine still calls a study a LoadedConfig; it is the same thing.
+using LoadedConfig = Study;
 
 // Reads, overrides and validates. Throws ConfigError ("file:line:col: path: constraint").
+Study load_config(const std::string& text, const std::string& file_for_messages,
+                  const std::vector<Override>& overrides = {});
+Study load_config_file(const std::string& path, const std::vector<Override>& overrides = {});
+
+// The nominal scenario alone.
 Scenario load_scenario(const std::string& text, const std::string& file_for_messages,
                        const std::vector<Override>& overrides = {});
 Scenario load_scenario_file(const std::string& path, const std::vector<Override>& overrides = {});
+
+// A config text of the study's model and failure modes, every key written out (defaults too), in
+// schema order; reading it back gives the same model. Comments, `uncertainties` and the
+// alternative forms a config may have used (an orbit's a and e) are not kept.
+std::string write_config(const Study& study);
 
 // Largest config file read_text_file accepts [bytes] (the bundled configs are ~10-30 KiB).
 inline constexpr std::size_t kMaxConfigBytes = std::size_t{4} << 20;  // 4 MiB

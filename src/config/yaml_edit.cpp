@@ -3,6 +3,7 @@
 #include "config/yaml_edit.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
@@ -12,6 +13,7 @@
 #include <utility>
 
 #include "common/parameter_path.hpp"
+#include "config/yaml_reader.hpp"
 
 namespace launchmc::config {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "config/yaml_reader.hpp"
+#include "config/config_error.hpp"
 
 namespace launchmc::config {
 

@@ -40,21 +40,6 @@ std::string key_text(const Value& map, const YAML::Node& key) {
 }
 }  // namespace
 
-bool Range::contains(double x) const {
-  if (lo_open ? !(x > lo) : !(x >= lo)) return false;
-  if (hi_open ? !(x < hi) : !(x <= hi)) return false;
-  return true;
-}
-
-std::string Range::describe() const {
-  const bool has_lo = lo > -1e307, has_hi = hi < 1e307;
-  if (has_lo && has_hi)
-    return fmt::format("must be in {}{}, {}{}", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
-  if (has_lo) return fmt::format("must be {} {}", lo_open ? ">" : ">=", lo);
-  if (has_hi) return fmt::format("must be {} {}", hi_open ? "<" : "<=", hi);
-  return "must be a finite number";
-}
-
 std::string Document::where(const YAML::Mark& mark) const {
   if (mark.is_null()) return file;
   return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);

@@ -1,6 +1,8 @@
 // Strict reading of YAML configs: every value is read through a path ("stages[1].thrust_vac_N"),
 // unknown and duplicate keys are errors, and every error names file:line:col, the key path and the
 // constraint that failed (in the spirit of Drake's yaml_read_archive and Ceres' Options::IsValid).
+// Private to src/config/: no header outside it includes yaml-cpp (config/load_scenario.hpp is
+// the public one).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -14,28 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config_error.hpp"
+#include "scenario/schema.hpp"
+
 namespace launchmc::config {
 
-// A config that cannot be used. what() is "file:line:col: path: message".
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// A numeric constraint with its wording for messages ("must be > 0").
-struct Range {
-  double lo = -1e308;
-  double hi = 1e308;
-  bool lo_open = false;
-  bool hi_open = false;
-
-  static Range any() { return {}; }
-  static Range positive() { return {0.0, 1e308, true, false}; }
-  static Range non_negative() { return {0.0, 1e308, false, false}; }
-  static Range closed(double a, double b) { return {a, b, false, false}; }
-  bool contains(double x) const;
-  std::string describe() const;
-};
+// The numeric constraint of a key, as the schema declares it ("must be > 0").
+using Range = schema::Range;
 
 // Where things came from, shared by all values of one document.
 struct Document {

@@ -166,6 +166,9 @@ TargetResult solve(const std::string& text, const std::string& file,
     for (const auto& p : paths) {
       const ParameterRef ref = resolve_parameter(cfg.scenario, p);
       if (!ref) throw config::ConfigError(fmt::format("--vary '{}' names no parameter: {}", p, ref.why_not));
+      if (!ref.dispersable)
+        throw config::ConfigError(fmt::format("--vary '{}' names no parameter that can vary: it is a "
+                                              "numerical or reporting setting", p));
       res.initial.push_back(*ref.value);
     }
   }

@@ -2,13 +2,13 @@
 // underdetermined or unreachable problems.
 #include <gtest/gtest.h>
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "config/load_scenario.hpp"
+#include "config/yaml_edit.hpp"
 #include "flight/flight.hpp"
 #include "targeting/target.hpp"
 
@@ -18,11 +18,9 @@ namespace {
 const std::string kConfig = std::string(LAUNCHMC_CONFIG_DIR) + "/hwasong18_2023.yaml";
 
 std::string perturbed_text(const std::string& text, const std::vector<config::Override>& o) {
-  YAML::Node root = YAML::Load(text);
-  for (const auto& ov : o) config::set_scalar(root, ov.path, ov.value);
-  YAML::Emitter out;
-  out << root;
-  return out.c_str();
+  std::vector<config::ScalarEdit> edits;
+  for (const auto& ov : o) edits.push_back({ov.path, ov.value});
+  return config::replace_scalars(text, edits, "perturbed.yaml");
 }
 
 TEST(Target, RecoversPerturbedParametersFromNominalResults) {
