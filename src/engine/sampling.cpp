@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "scenario/validate.hpp"
 #include "uncertainty/random_stream.hpp"
 
 namespace launchmc::engine {
@@ -70,6 +71,9 @@ bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
       drawn[col++] = x;
       if (!refs_[j].admissible(x)) valid = false;
     }
+    // The drawn model must pass the config's validation: every declared range (above, per input)
+    // and the cross-field rules (thrust-to-weight above 1, orderings, the guidance target).
+    if (valid && !validate(scenario_)) valid = false;
   }
   if (d.density || d.wind) {
     RandomStream env(plan_.seed(), i, StreamPurpose::environment);
