@@ -1,6 +1,6 @@
 // launchmc command line: `fly` one launch (nominal, or sample i of a run), `run` a Monte Carlo
-// study, `summarize` a run file. Exit status: 0 success, 2 bad config or command line, 1 any
-// other failure.
+// study, `summarize` a run file, `target` goals, `schema` the config schema. Exit status: 0 success,
+// 2 bad config or command line, 1 any other failure.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -27,6 +27,8 @@
 #include "io/summary_report.hpp"
 #include "engine/columns.hpp"
 #include "outcome/flight_outcome.hpp"
+#include "scenario/parameters.hpp"
+#include "scenario/schema.hpp"
 #include "targeting/target.hpp"
 
 namespace {
@@ -307,6 +309,42 @@ int run_summarize(const std::string& path, bool json) {
   return 0;
 }
 
+struct SchemaCmdOptions {
+  bool markdown = false;
+  std::string table;
+  std::string update;
+  std::string paths_config;
+};
+
+// `schema`: the parameter tables of docs/config.md as the schema declares them (all, or one),
+// the same tables rewritten in place in a Markdown file, or the parameter paths of a config.
+int run_schema(const SchemaCmdOptions& opt) {
+  using namespace launchmc;
+  if (!opt.paths_config.empty()) {
+    Scenario sc = config::load_scenario_file(opt.paths_config);
+    for (const std::string& p : parameter_paths(sc)) {
+      const ParameterRef ref = resolve_parameter(sc, p);
+      fmt::print("{:<64} {:>16.10g}  {:<22} {}\n", p, *ref.value, ref.range.interval(),
+                 ref.dispersable ? "dispersable" : "setting");
+    }
+    return 0;
+  }
+  if (!opt.update.empty()) {
+    const std::string before = config::read_text_file(opt.update);
+    const std::string after = schema::update_markdown(before);
+    if (after != before) io::write_text_atomically(opt.update, after);
+    fmt::print("{}: {}\n", opt.update, after != before ? "tables updated" : "tables already up to date");
+    return 0;
+  }
+  if (!opt.table.empty()) {
+    std::cout << schema::markdown_table(opt.table);
+    return 0;
+  }
+  for (const std::string& name : schema::table_names())
+    std::cout << fmt::format("<!-- schema: {} -->\n{}<!-- /schema -->\n\n", name, schema::markdown_table(name));
+  return 0;
+}
+
 struct TargetCmdOptions {
   std::string config;
   std::vector<std::string> vary;
@@ -462,13 +500,25 @@ int main(int argc, char** argv) {
   sum_cmd->add_option("file", summarize_path, "HDF5 file written by run -o")->required();
   sum_cmd->add_flag("--json", summarize_json, "print the summary as JSON");
 
+  SchemaCmdOptions schema_opt;
+  CLI::App* schema_cmd = app.add_subcommand(
+      "schema", "print the config schema: the parameter tables of docs/config.md, or a config's parameter paths");
+  schema_cmd->add_flag("--markdown", schema_opt.markdown, "Markdown tables, each between its docs markers (the default)");
+  schema_cmd->add_option("--table", schema_opt.table, "only this table (top, launch, stage, ...)")->type_name("NAME");
+  schema_cmd->add_option("--update", schema_opt.update,
+                         "rewrite the tables between the markers of this Markdown file (docs/config.md)")
+      ->type_name("FILE");
+  schema_cmd->add_option("--paths", schema_opt.paths_config,
+                         "list the parameter paths of this config: value, range, dispersable or a setting")
+      ->type_name("CONFIG");
+
   // A first argument that is neither an option nor a command: name it (CLI11 would only say that
   // a subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> commands;
     for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
-      std::cerr << fmt::format("launchmc: unknown command '{}'{} (commands: fly, run, summarize, target; "
+      std::cerr << fmt::format("launchmc: unknown command '{}'{} (commands: fly, run, summarize, target, schema; "
                                "launchmc --help)\n", argv[1], launchmc::did_you_mean(argv[1], commands));
       return kExitConfig;
     }
@@ -485,6 +535,7 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return run_run(run);
     if (sum_cmd->parsed()) return run_summarize(summarize_path, summarize_json);
     if (target_cmd->parsed()) return run_target(target);
+    if (schema_cmd->parsed()) return run_schema(schema_opt);
   } catch (const launchmc::config::ConfigError& e) {
     std::cerr << "launchmc: config error: " << e.what() << "\n";
     return kExitConfig;
