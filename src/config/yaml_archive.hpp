@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "config/yaml_reader.hpp"
+#include "geo/time.hpp"
 #include "scenario/schema_fields.hpp"
 
 namespace launchmc::config {

@@ -35,7 +35,6 @@
 #include <optional>
 #include <string>
 
-#include "geo/time.hpp"
 #include "orbit/elements.hpp"
 #include "scenario/dispersions.hpp"
 #include "scenario/scenario.hpp"
