@@ -85,7 +85,7 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
   std::optional<std::uint64_t> sample;
   std::uint64_t seed = 0, samples = 0;
   std::optional<FromRun> from;
-  config::LoadedConfig cfg;
+  Study cfg;
   std::string sampler_name = opt.sampler;
   if (!opt.from.empty()) {
     // Everything that defines the row comes from the file: refuse what would fly another one.
@@ -247,7 +247,7 @@ int run_run(const RunCmdOptions& opt) {
     ro.until_ci_width = cli::parse_real(opt.until_ci, "--until-ci", 0.0, 1.0, true, true);
   prepare_output(opt.output, opt.config);
   note_partial(opt.output);
-  const config::LoadedConfig cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
+  const Study cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   if (!opt.sampler.empty()) ro.sampler = uncertainty::sampler_from_string(opt.sampler);
   ro.overrides = opt.overrides;
   cli::install_interrupt_handlers();
@@ -269,7 +269,7 @@ int run_run(const RunCmdOptions& opt) {
     writer->save_reducer("summary", *summary);
     sinks.push_back(writer.get());
   }
-  const engine::BlocksResult br = engine::run_blocks(cfg, layout, sinks, exec, summary.get());
+  const engine::BlocksResult br = engine::run_blocks(layout, sinks, exec, summary.get());
   engine::RunMeta meta = layout.meta;
   meta.stopped_by = engine::to_string(br.end);
   meta.elapsed_s = br.elapsed_s;

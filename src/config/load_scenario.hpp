@@ -19,9 +19,6 @@ struct Override {
 };
 Override parse_override(std::string_view text);  // "stages[1].thrust_vac_N=1.2e6"
 
-// The engine still calls a study a LoadedConfig; it is the same thing.
-using LoadedConfig = Study;
-
 // Reads, overrides and validates. Throws ConfigError ("file:line:col: path: constraint").
 Study load_config(const std::string& text, const std::string& file_for_messages,
                   const std::vector<Override>& overrides = {});

@@ -58,7 +58,7 @@ std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario) {
   return t;
 }
 
-DrawnSample sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
+DrawnSample sample_scenario(const Study& config, std::uint64_t seed,
                             std::uint64_t n_samples, uncertainty::SamplerKind sampler,
                             std::uint64_t index) {
   const SamplePlan plan(config, seed, n_samples, sampler);
@@ -72,7 +72,7 @@ DrawnSample sample_scenario(const config::LoadedConfig& config, std::uint64_t se
   return out;
 }
 
-RunLayout layout_of(const config::LoadedConfig& config, const RunPlan& plan, BlockRange range,
+RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
                     const Execution& exec) {
   RunLayout layout;
   layout.samples = std::make_shared<const SamplePlan>(config, plan.seed, plan.n_samples, plan.design);
@@ -104,13 +104,13 @@ RunLayout layout_of(const config::LoadedConfig& config, const RunPlan& plan, Blo
 }
 
 std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout,
-                                                    const config::LoadedConfig& config) {
+                                                    const Study& config) {
   return std::make_unique<SummaryReducer>(layout.slots, layout.meta.success_status,
                                           config.dispersions.failures.size(), layout.meta.target_orbit,
                                           layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
 }
 
-RunPlan plan_of(const config::LoadedConfig& config, const RunOptions& opt) {
+RunPlan plan_of(const Study& config, const RunOptions& opt) {
   RunPlan p;
   p.config_text = config.scenario.config_text;
   p.overrides = opt.overrides;
@@ -121,7 +121,7 @@ RunPlan plan_of(const config::LoadedConfig& config, const RunOptions& opt) {
   return p;
 }
 
-RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& opt,
+RunResult run_monte_carlo(const Study& config, const RunOptions& opt,
                           BlockSink* sink, const ProgressFn& progress) {
   const RunPlan plan = plan_of(config, opt);
   Execution exec;
@@ -133,15 +133,14 @@ RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& 
   const std::unique_ptr<SummaryReducer> summary = summary_reducer_for(layout, config);
   std::vector<BlockSink*> sinks = {summary.get()};
   if (sink != nullptr) sinks.push_back(sink);
-  const BlocksResult r = run_blocks(config, layout, sinks, exec, summary.get());
+  const BlocksResult r = run_blocks(layout, sinks, exec, summary.get());
   RunMeta meta = layout.meta;
   meta.stopped_by = to_string(r.end);
   meta.elapsed_s = r.elapsed_s;
   return {summary->finish(meta), r.end};
 }
 
-BlocksResult run_blocks(const config::LoadedConfig& config, const RunLayout& layout,
-                        std::span<BlockSink* const> sinks, const Execution& exec,
+BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sinks, const Execution& exec,
                         const SummaryReducer* stop_rule) {
   const auto t_start = std::chrono::steady_clock::now();
   const RunPlan& plan = *layout.plan;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "config/load_scenario.hpp"
+#include "scenario/study.hpp"
 #include "engine/outcome.hpp"
 #include "engine/plan.hpp"
 #include "engine/reducer.hpp"
@@ -71,12 +71,12 @@ struct RunLayout {
   std::optional<double> until_ci_width;       // the stopping rule, if any (recorded in files)
 };
 
-RunLayout layout_of(const config::LoadedConfig& config, const RunPlan& plan, BlockRange range,
+RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
                     const Execution& execution);
 
 // The summary reducer of a run laid out so.
 std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout,
-                                                    const config::LoadedConfig& config);
+                                                    const Study& config);
 
 struct BlocksResult {
   RunEnd end = RunEnd::all_samples;
@@ -86,19 +86,18 @@ struct BlocksResult {
 
 // Flies the blocks of layout.range and hands each, in block order, to every sink; a sink that is
 // a SummaryReducer given as `stop_rule` is consulted after each block for the until_ci rule.
-BlocksResult run_blocks(const config::LoadedConfig& config, const RunLayout& layout,
-                        std::span<BlockSink* const> sinks, const Execution& execution,
+BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sinks, const Execution& execution,
                         const SummaryReducer* stop_rule = nullptr);
 
 // The plan of a whole run from its options.
-RunPlan plan_of(const config::LoadedConfig& config, const RunOptions& options);
+RunPlan plan_of(const Study& config, const RunOptions& options);
 
 struct RunResult {
   Summary summary;
   RunEnd end = RunEnd::all_samples;
 };
 // A whole run: every block of plan_of(config, options), its summary, and `sink` (if any).
-RunResult run_monte_carlo(const config::LoadedConfig& config, const RunOptions& options,
+RunResult run_monte_carlo(const Study& config, const RunOptions& options,
                           BlockSink* sink, const ProgressFn& progress);
 
 // The success status of a scenario: what its nominal flight achieves (orbit for a launcher,
@@ -119,7 +118,7 @@ struct DrawnSample {
   std::vector<std::pair<std::string, double>> drawn;
   bool valid = true;
 };
-DrawnSample sample_scenario(const config::LoadedConfig& config, std::uint64_t seed,
+DrawnSample sample_scenario(const Study& config, std::uint64_t seed,
                             std::uint64_t n_samples, uncertainty::SamplerKind sampler,
                             std::uint64_t index);
 

@@ -12,7 +12,7 @@ namespace launchmc::engine {
 using uncertainty::RandomStream;
 using uncertainty::StreamPurpose;
 
-SamplePlan::SamplePlan(const config::LoadedConfig& config, std::uint64_t seed,
+SamplePlan::SamplePlan(const Study& config, std::uint64_t seed,
                        std::uint64_t n_samples, uncertainty::SamplerKind sampler)
     : config_(config), seed_(seed), n_samples_(n_samples), sampler_kind_(sampler) {
   const Dispersions& d = config_.dispersions;

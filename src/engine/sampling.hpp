@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "config/load_scenario.hpp"
+#include "scenario/study.hpp"
 #include "scenario/draws.hpp"
 #include "scenario/parameters.hpp"
 #include "uncertainty/copula.hpp"
@@ -22,7 +22,7 @@ namespace launchmc::engine {
 // Everything shared (read-only) by the workers of one run.
 class SamplePlan {
  public:
-  SamplePlan(const config::LoadedConfig& config, std::uint64_t seed, std::uint64_t n_samples,
+  SamplePlan(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
              uncertainty::SamplerKind sampler);
 
   const Scenario& nominal() const noexcept { return config_.scenario; }
@@ -42,7 +42,7 @@ class SamplePlan {
   std::size_t n_drawn() const noexcept { return drawn_names_.size(); }
 
  private:
-  config::LoadedConfig config_;
+  Study config_;
   std::uint64_t seed_;
   std::uint64_t n_samples_;
   uncertainty::SamplerKind sampler_kind_;

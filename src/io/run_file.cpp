@@ -84,7 +84,7 @@ class GroupStateWriter final : public engine::StateWriter {
 struct RunFileWriter::Impl {
   std::filesystem::path path;
   std::filesystem::path committed_path;
-  const config::LoadedConfig* config = nullptr;
+  const Study* config = nullptr;
   std::vector<std::pair<std::string, const engine::Reducer*>> reducers;
   std::optional<AtomicOutput> output;  // declared before file: the file is closed first
   std::optional<h5::File> file;
@@ -104,7 +104,7 @@ struct RunFileWriter::Impl {
   const engine::RunLayout* layout = nullptr;
 };
 
-RunFileWriter::RunFileWriter(std::filesystem::path path, const config::LoadedConfig& config)
+RunFileWriter::RunFileWriter(std::filesystem::path path, const Study& config)
     : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(path);
   impl_->config = &config;

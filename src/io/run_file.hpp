@@ -20,7 +20,7 @@ inline constexpr const char* kRunFormatVersion = engine::kRunFormatVersion;
 // every reducer registered with save_reducer() (under /reducers/<name>).
 class RunFileWriter : public engine::BlockSink {
  public:
-  RunFileWriter(std::filesystem::path path, const config::LoadedConfig& config);
+  RunFileWriter(std::filesystem::path path, const Study& config);
   ~RunFileWriter() override;
   // Saves `reducer`'s state when the run finishes (it must outlive the run).
   void save_reducer(std::string name, const engine::Reducer& reducer);

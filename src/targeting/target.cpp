@@ -160,7 +160,7 @@ TargetResult solve(const std::string& text, const std::string& file,
 
   // Initial values, read through the same path binding the Monte Carlo uses.
   {
-    config::LoadedConfig cfg = config::load_config(text, file, opt.fixed);
+    Study cfg = config::load_config(text, file, opt.fixed);
     const flight::FlightResult nominal = flight::fly(cfg.scenario);
     for (const auto& g : goals) check_goal_name(nominal, g.name);
     for (const auto& p : paths) {

@@ -157,7 +157,7 @@ namespace {
 std::string with_uncertainties(const std::string& block) { return kValid + block; }
 
 TEST(ConfigUncertainties, InputsReachTheDispersions) {
-  const LoadedConfig c = load_config(with_uncertainties(R"(uncertainties:
+  const Study c = load_config(with_uncertainties(R"(uncertainties:
   sampler: lhs
   inputs:
     - {path: "vehicle.stages[0].thrust_vac_N", normal: {sd_percent: 1.0}}

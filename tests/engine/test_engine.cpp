@@ -26,13 +26,13 @@ fs::path temp_file(const std::string& name) {
   return d / name;
 }
 
-config::LoadedConfig chollima() {
+Study chollima() {
   return config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
 }
 
 // A cheap scenario: a one-stage hop in vacuum over a non-rotating sphere, whose engine fails in
 // its first 5 s with probability `p` (then the vehicle falls back before the end of its burn).
-config::LoadedConfig hop(double p) {
+Study hop(double p) {
   const std::string text = R"(
 name: hop
 launch: {lat_deg: 10, lon_deg: 20, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}
@@ -76,7 +76,7 @@ void expect_same_files(const io::RunFile& a, const io::RunFile& b) {
       expect_same_doubles(a.samples.body_column(k, c.name), b.samples.body_column(k, c.name), std::string(c.name));
 }
 
-io::RunFile run_to_file(const config::LoadedConfig& cfg, RunOptions opt, const std::string& name,
+io::RunFile run_to_file(const Study& cfg, RunOptions opt, const std::string& name,
                         Summary* summary = nullptr) {
   const fs::path path = temp_file(name);
   io::RunFileWriter writer(path, cfg);

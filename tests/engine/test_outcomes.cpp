@@ -184,7 +184,7 @@ TEST(EngineOutcomes, PrintedSummaryHasOneLinePerOutcome) {
 }
 
 TEST(EngineOutcomes, RecordFlightWritesTheColumnAndRecordInvalidResetsIt) {
-  const config::LoadedConfig cfg =
+  const Study cfg =
       config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
   Block b;
   b.resize(4, 0, 0);

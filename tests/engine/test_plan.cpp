@@ -87,7 +87,7 @@ TEST(RunBlocks, AnySplitOfTheBlocksGivesTheWholeRunsRows) {
   Execution one_thread;
   one_thread.threads = 1;
   BlockSink* w[] = {&whole};
-  run_blocks(cfg, layout_of(cfg, plan, plan.all_blocks(), one_thread), w, one_thread);
+  run_blocks(layout_of(cfg, plan, plan.all_blocks(), one_thread), w, one_thread);
   EXPECT_EQ(whole.threads_used, 1);
   ASSERT_EQ(whole.first.size(), 150u);
 
@@ -96,7 +96,7 @@ TEST(RunBlocks, AnySplitOfTheBlocksGivesTheWholeRunsRows) {
   two_threads.threads = 2;
   BlockSink* s[] = {&split};
   for (const BlockRange r : {BlockRange{0, 3}, BlockRange{3, 4}, BlockRange{4, 10}})
-    run_blocks(cfg, layout_of(cfg, plan, r, two_threads), s, two_threads);
+    run_blocks(layout_of(cfg, plan, r, two_threads), s, two_threads);
   EXPECT_EQ(split.threads_used, 2);
   EXPECT_EQ(split.first, whole.first);
   EXPECT_EQ(split.status, whole.status);

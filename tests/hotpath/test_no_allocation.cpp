@@ -38,7 +38,7 @@ namespace {
 class HotPath : public testing::TestWithParam<const char*> {};
 
 TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
-  const config::LoadedConfig cfg =
+  const Study cfg =
       config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/" + GetParam());
   const engine::SamplePlan plan(cfg, 7, 1000, cfg.dispersions.sampler);
   engine::SampledScenario sampled(plan);

@@ -39,7 +39,7 @@ using flight::PoweredFlightEnd;
 
 class RunFileIoTest : public ScratchDirTest {};
 
-config::LoadedConfig chollima() {
+Study chollima() {
   return config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
 }
 
@@ -61,7 +61,7 @@ double eccentricity_of(std::size_t i) { return 1e-5 * static_cast<double>(i % 37
 
 // Writes kRows synthetic samples in blocks of kBlockSize; returns their summary computed from the
 // blocks exactly as `run` does.
-engine::Summary write_synthetic_run(const fs::path& path, const config::LoadedConfig& cfg) {
+engine::Summary write_synthetic_run(const fs::path& path, const Study& cfg) {
   testing_support::SyntheticRun run;
   run.rows = kRows;
   run.block_size = kBlockSize;

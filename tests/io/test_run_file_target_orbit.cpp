@@ -76,7 +76,7 @@ std::uint64_t expected_count(bool node_fixed) {
 
 // Writes kRows synthetic samples with the given target in the layout; returns the summary the
 // run computes from the same blocks.
-engine::Summary write_run(const fs::path& path, const config::LoadedConfig& cfg,
+engine::Summary write_run(const fs::path& path, const Study& cfg,
                           std::optional<engine::TargetOrbit> t) {
   testing_support::SyntheticRun run;
   run.rows = kRows;

@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 
 class RunFileV2Test : public ScratchDirTest {};
 
-config::LoadedConfig hwasong18() {
+Study hwasong18() {
   return config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/hwasong18_2023.yaml");
 }
 
@@ -95,7 +95,7 @@ TEST_F(RunFileV2Test, TheRunsOwnStateRestoresItsSummaryAndMergesExactly) {
   const auto reducer = engine::summary_reducer_for(layout, cfg);
   writer.save_reducer("summary", *reducer);
   std::vector<engine::BlockSink*> sinks = {reducer.get(), &writer};
-  engine::run_blocks(cfg, layout, sinks, exec, reducer.get());
+  engine::run_blocks(layout, sinks, exec, reducer.get());
   const std::string run_json = summary_to_json(reducer->finish(layout.meta)).dump();
 
   // The state saved in the file.

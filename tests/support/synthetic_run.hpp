@@ -29,7 +29,7 @@ struct SyntheticRun {
 // record_invalid ("nothing") and is then filled by fill(i, block, r) for sample i in row r.
 // Returns the summary computed from the same blocks, as `run` computes it.
 template <class Fill>
-engine::Summary write_synthetic_run(const std::filesystem::path& path, const config::LoadedConfig& cfg,
+engine::Summary write_synthetic_run(const std::filesystem::path& path, const Study& cfg,
                                     const SyntheticRun& run, Fill&& fill) {
   engine::RunOptions options;
   options.n_samples = run.rows;
