@@ -370,7 +370,8 @@ Us76::Us76() {
     while (b + 1 < lower_.size() && h_m >= lower_[b + 1].base_h_m) ++b;
     const double node_tm_K = lower_[b].base_tm_K + lower_[b].lapse_Kpm * (h_m - lower_[b].base_h_m);
     const double dh_dz = (r0_m / (r0_m + z)) * (r0_m / (r0_m + z));
-    lower_dln_p_dz_.push_back(-g0_mps2 * m0_kg_per_kmol / (r_star_J_per_kmol_K * node_tm_K) * dh_dz);
+    lower_dln_p_dz_.push_back(-g0_mps2 * m0_kg_per_kmol / (r_star_J_per_kmol_K * node_tm_K) *
+                              dh_dz);
   }
 }
 

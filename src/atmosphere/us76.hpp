@@ -77,8 +77,8 @@ class Us76 {
 
   std::array<LowerLayer, 7> lower_{};
   static constexpr double lower_table_step_m = 50.0;
-  std::vector<double> lower_ln_p_;       // ln p [ln Pa] at min_alt + k * 50 m, up to 86 km
-  std::vector<double> lower_dln_p_dz_;   // its slope there [1/m]
+  std::vector<double> lower_ln_p_;      // ln p [ln Pa] at min_alt + k * 50 m, up to 86 km
+  std::vector<double> lower_dln_p_dz_;  // its slope there [1/m]
   std::vector<UpperInterval> upper_;
   AtmosphereState top_{};             // state at 1000 km
   double top_dln_pressure_pm_ = 0.0;  // d ln p / dz above 1000 km [1/m]

@@ -18,7 +18,8 @@ class WindProfile {
 
   // No wind at all for these perturbation draws.
   bool calm(double xi_east = 0.0, double xi_north = 0.0) const noexcept {
-    return (east_mps_.empty() || scale_ == 0.0) && (sigma_mps_.empty() || (xi_east == 0.0 && xi_north == 0.0));
+    return (east_mps_.empty() || scale_ == 0.0) &&
+           (sigma_mps_.empty() || (xi_east == 0.0 && xi_north == 0.0));
   }
   double scale() const noexcept { return scale_; }
   double& scale_ref() noexcept { return scale_; }

@@ -35,7 +35,8 @@ std::uint64_t parse_whole(std::string_view text, std::string_view option, std::u
 
 double parse_real(std::string_view text, std::string_view option, double lo, double hi,
                   bool lo_open, bool hi_open) {
-  const std::string range = fmt::format("{}{}, {}{}", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
+  const std::string range =
+      fmt::format("{}{}, {}{}", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
   double x = 0;
   const char* last = text.data() + text.size();
   const auto [end, ec] = std::from_chars(text.data(), last, x);

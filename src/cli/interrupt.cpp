@@ -34,9 +34,12 @@ const std::atomic<bool>& interrupt_flag() noexcept { return g_interrupted; }
 int interrupt_signal() noexcept { return g_signal.load(); }
 const char* interrupt_signal_name() noexcept {
   switch (g_signal.load()) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    default: return "a signal";
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    default:
+      return "a signal";
   }
 }
 

@@ -1,11 +1,11 @@
 // launchmc command line: `fly` one launch (nominal, or sample i of a run), `run` a Monte Carlo
-// study, `summarize` a run file, `target` goals, `schema` the config schema. Exit status: 0 success,
-// 2 bad config or command line, 1 any other failure.
-#include <CLI/CLI.hpp>
+// study, `summarize` a run file, `target` goals, `schema` the config schema. Exit status: 0
+// success, 2 bad config or command line, 1 any other failure.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -19,13 +19,13 @@
 #include "common/version.hpp"
 #include "config/load_scenario.hpp"
 #include "config/yaml_edit.hpp"
+#include "engine/columns.hpp"
 #include "engine/run.hpp"
 #include "flight/flight.hpp"
 #include "io/flight_report.hpp"
 #include "io/output_file.hpp"
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
-#include "engine/columns.hpp"
 #include "outcome/flight_outcome.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/schema.hpp"
@@ -63,8 +63,10 @@ void note_partial(const std::string& output) {
   const std::filesystem::path partial = launchmc::io::partial_path(output);
   std::error_code ec;
   if (std::filesystem::exists(partial, ec))
-    std::cerr << fmt::format("launchmc: note: {} holds the samples of an earlier interrupted run; "
-                             "it is removed when this run completes\n", partial.string());
+    std::cerr << fmt::format(
+        "launchmc: note: {} holds the samples of an earlier interrupted run; "
+        "it is removed when this run completes\n",
+        partial.string());
 }
 
 std::vector<launchmc::config::Override> parse_overrides(const std::vector<std::string>& texts) {
@@ -89,20 +91,27 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
   std::string sampler_name = opt.sampler;
   if (!opt.from.empty()) {
     // Everything that defines the row comes from the file: refuse what would fly another one.
-    if (!opt.config.empty()) throw cli::UsageError("fly: give either CONFIG or --from RUN.h5, not both");
+    if (!opt.config.empty())
+      throw cli::UsageError("fly: give either CONFIG or --from RUN.h5, not both");
     if (opt.sample.empty()) throw cli::UsageError("fly --from RUN.h5: --sample I is required");
     for (const char* o : {"--seed", "-n", "--sampler", "--set"})
       if (cmd.count(o) > 0)
-        throw cli::UsageError(fmt::format("fly --from RUN.h5: {} comes from the run file (it would fly "
-                                          "another sample than the row)", o));
+        throw cli::UsageError(
+            fmt::format("fly --from RUN.h5: {} comes from the run file (it would fly "
+                        "another sample than the row)",
+                        o));
     io::RunFileReader reader(opt.from);
     const io::RunFile& info = reader.info();
     seed = info.meta.seed;
     samples = info.meta.samples_requested;
     sampler_name = info.meta.sampler;
-    if (samples == 0) throw std::runtime_error(opt.from + ": the file does not record its sample count (written before format 2.0): use CONFIG --seed -n --sampler");
+    if (samples == 0)
+      throw std::runtime_error(opt.from +
+                               ": the file does not record its sample count (written before format "
+                               "2.0): use CONFIG --seed -n --sampler");
     sample = cli::parse_whole(opt.sample, "--sample", 0, samples - 1);
-    cfg = config::load_config(info.config_text, opt.from + " (config_text)", parse_overrides(info.overrides));
+    cfg = config::load_config(info.config_text, opt.from + " (config_text)",
+                              parse_overrides(info.overrides));
     from = FromRun{opt.from, {}, {}};
     if (*sample < reader.rows()) {
       reader.seek(static_cast<std::size_t>(*sample));
@@ -110,7 +119,8 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
     }
     from->written_by = info.written_by;
   } else {
-    if (opt.config.empty()) throw cli::UsageError("fly: a CONFIG file (or --sample I --from RUN.h5) is required");
+    if (opt.config.empty())
+      throw cli::UsageError("fly: a CONFIG file (or --sample I --from RUN.h5) is required");
     if (!opt.sample.empty()) {
       seed = cli::parse_whole(opt.seed, "--seed", 0, UINT64_MAX);
       samples = cli::parse_whole(opt.samples, "-n", 1, cli::kMaxSamples);
@@ -131,7 +141,8 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
     draws = s.draws;
     drawn = std::move(s.drawn);
     if (!s.valid) {
-      std::cerr << "launchmc: sample " << *sample << " has a non-physical input; a run records it as invalid_input\n";
+      std::cerr << "launchmc: sample " << *sample
+                << " has a non-physical input; a run records it as invalid_input\n";
       return kExitFailure;
     }
   }
@@ -159,7 +170,8 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
     j["elapsed_s"] = elapsed_s;
     if (from) {
       j["from"] = from->path;
-      j["reproduced"] = from->row.count == 1 ? nlohmann::json(differences.empty()) : nlohmann::json(nullptr);
+      j["reproduced"] =
+          from->row.count == 1 ? nlohmann::json(differences.empty()) : nlohmann::json(nullptr);
       j["differences"] = differences;
     }
     if (sample) {
@@ -180,12 +192,13 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
     io::print_flight_report(std::cout, scenario, result);
     fmt::print("flight computed in {:.2f} ms\n", elapsed_s * 1e3);
     if (from && from->row.count == 0)
-      fmt::print("row {} is beyond the samples {} holds: nothing to compare with\n", *sample, from->path);
+      fmt::print("row {} is beyond the samples {} holds: nothing to compare with\n", *sample,
+                 from->path);
     else if (from && differences.empty())
       fmt::print("reproduces row {} of {} exactly (every outcome column)\n", *sample, from->path);
     else if (from)
-      fmt::print("DIFFERS from row {} of {} (written by {}) in: {}\n", *sample, from->path, from->written_by,
-                 fmt::join(differences, "; "));
+      fmt::print("DIFFERS from row {} of {} (written by {}) in: {}\n", *sample, from->path,
+                 from->written_by, fmt::join(differences, "; "));
     if (!opt.output.empty()) fmt::print("time histories written to {}\n", opt.output);
   }
   return 0;
@@ -216,12 +229,14 @@ class Progress {
     if (tty_) {
       const int width = 30;
       const int filled = static_cast<int>(frac * width);
-      fmt::print(stderr, "\r[{}{}] {:>10}/{} {:>8.0f} samples/s ETA {:>6.0f} s", std::string(filled, '#'),
-                 std::string(width - filled, ' '), done, total, rate, eta);
+      fmt::print(stderr, "\r[{}{}] {:>10}/{} {:>8.0f} samples/s ETA {:>6.0f} s",
+                 std::string(filled, '#'), std::string(width - filled, ' '), done, total, rate,
+                 eta);
       if (done >= total) fmt::print(stderr, "\n");
       std::fflush(stderr);
     } else if (done >= total || elapsed_s - last_line_s_ >= 10.0 || frac - last_frac_ >= 0.1) {
-      fmt::print(stderr, "progress: {}/{} samples, {:.0f} samples/s, ETA {:.0f} s\n", done, total, rate, eta);
+      fmt::print(stderr, "progress: {}/{} samples, {:.0f} samples/s, ETA {:.0f} s\n", done, total,
+                 rate, eta);
       last_line_s_ = elapsed_s;
       last_frac_ = frac;
     }
@@ -241,7 +256,8 @@ int run_run(const RunCmdOptions& opt) {
   engine::RunOptions ro;
   ro.n_samples = cli::parse_whole(opt.samples, "-n", 1, cli::kMaxSamples);
   ro.seed = cli::parse_whole(opt.seed, "--seed", 0, UINT64_MAX);
-  ro.threads = static_cast<int>(cli::parse_whole(opt.threads, "-j (0: all cores)", 0, cli::kMaxThreads));
+  ro.threads =
+      static_cast<int>(cli::parse_whole(opt.threads, "-j (0: all cores)", 0, cli::kMaxThreads));
   ro.block_size = cli::parse_whole(opt.block_size, "--block-size", 1, cli::kMaxBlockSize);
   if (!opt.until_ci.empty())
     ro.until_ci_width = cli::parse_real(opt.until_ci, "--until-ci", 0.0, 1.0, true, true);
@@ -280,8 +296,10 @@ int run_run(const RunCmdOptions& opt) {
     // which signal ended the run (128 + its number, the shell's convention).
     progress.end();
     const std::string kept =
-        writer ? fmt::format("the {} finished samples are kept in {} (`launchmc summarize` reads it); {} "
-                             "was not written", r.summary.samples, writer->committed_path().string(), opt.output)
+        writer ? fmt::format(
+                     "the {} finished samples are kept in {} (`launchmc summarize` reads it); {} "
+                     "was not written",
+                     r.summary.samples, writer->committed_path().string(), opt.output)
                : std::string("no output file was requested");
     std::cerr << fmt::format("launchmc: run interrupted by {} after {} of {} samples; {}\n",
                              cli::interrupt_signal_name(), r.summary.samples, ro.n_samples, kept);
@@ -333,7 +351,8 @@ int run_schema(const SchemaCmdOptions& opt) {
     const std::string before = config::read_text_file(opt.update);
     const std::string after = schema::update_markdown(before);
     if (after != before) io::write_text_atomically(opt.update, after);
-    fmt::print("{}: {}\n", opt.update, after != before ? "tables updated" : "tables already up to date");
+    fmt::print("{}: {}\n", opt.update,
+               after != before ? "tables updated" : "tables already up to date");
     return 0;
   }
   if (!opt.table.empty()) {
@@ -341,7 +360,8 @@ int run_schema(const SchemaCmdOptions& opt) {
     return 0;
   }
   for (const std::string& name : schema::table_names())
-    std::cout << fmt::format("<!-- schema: {} -->\n{}<!-- /schema -->\n\n", name, schema::markdown_table(name));
+    std::cout << fmt::format("<!-- schema: {} -->\n{}<!-- /schema -->\n\n", name,
+                             schema::markdown_table(name));
   return 0;
 }
 
@@ -360,7 +380,8 @@ std::vector<std::string> split_commas(const std::vector<std::string>& items) {
     std::size_t start = 0;
     while (start <= item.size()) {
       const std::size_t comma = item.find(',', start);
-      const std::string part = item.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const std::string part =
+          item.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!part.empty()) out.push_back(part);
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -384,33 +405,40 @@ int run_target(const TargetCmdOptions& opt) {
     nlohmann::json j;
     j["met"] = r.met;
     j["message"] = r.message;
-    j["condition"] = std::isfinite(r.condition) ? nlohmann::json(r.condition) : nlohmann::json(nullptr);
+    j["condition"] =
+        std::isfinite(r.condition) ? nlohmann::json(r.condition) : nlohmann::json(nullptr);
     j["flights"] = r.flights;
     j["iterations"] = r.iterations;
     j["parameters"] = nlohmann::json::array();
     for (std::size_t i = 0; i < paths.size(); ++i)
-      j["parameters"].push_back({{"path", paths[i]}, {"initial", r.initial[i]}, {"solution", r.solution[i]}});
+      j["parameters"].push_back(
+          {{"path", paths[i]}, {"initial", r.initial[i]}, {"solution", r.solution[i]}});
     j["goals"] = nlohmann::json::array();
     for (std::size_t k = 0; k < goals.size(); ++k)
-      j["goals"].push_back({{"name", goals[k].name}, {"target", goals[k].value},
-                            {"tolerance", goals[k].tolerance},
-                            {"achieved", std::isfinite(r.achieved.at(k)) ? nlohmann::json(r.achieved[k]) : nlohmann::json(nullptr)}});
+      j["goals"].push_back(
+          {{"name", goals[k].name},
+           {"target", goals[k].value},
+           {"tolerance", goals[k].tolerance},
+           {"achieved", std::isfinite(r.achieved.at(k)) ? nlohmann::json(r.achieved[k])
+                                                        : nlohmann::json(nullptr)}});
     std::cout << j.dump(2) << "\n";
   } else {
     fmt::print("{:<44} {:>16} {:>16}\n", "parameter", "initial", "solution");
     for (std::size_t i = 0; i < paths.size(); ++i)
       fmt::print("{:<44} {:>16.8g} {:>16.8g}\n", paths[i], r.initial[i], r.solution[i]);
-    fmt::print("\n{:<34} {:>14} {:>14} {:>12} {:>10}\n", "goal", "target", "achieved", "residual", "tolerance");
+    fmt::print("\n{:<34} {:>14} {:>14} {:>12} {:>10}\n", "goal", "target", "achieved", "residual",
+               "tolerance");
     for (std::size_t k = 0; k < goals.size(); ++k) {
       const double a = r.achieved.at(k);
       if (std::isfinite(a))
-        fmt::print("{:<34} {:>14.6f} {:>14.6f} {:>12.3g} {:>10.3g}\n", goals[k].name, goals[k].value,
-                   a, a - goals[k].value, goals[k].tolerance);
+        fmt::print("{:<34} {:>14.6f} {:>14.6f} {:>12.3g} {:>10.3g}\n", goals[k].name,
+                   goals[k].value, a, a - goals[k].value, goals[k].tolerance);
       else
         fmt::print("{:<34} {:>14.6f} {:>14} {:>12} {:>10.3g}\n", goals[k].name, goals[k].value,
                    "n/a", "n/a", goals[k].tolerance);
     }
-    fmt::print("\n{} flights, {} iterations, condition number {:.3g}\n", r.flights, r.iterations, r.condition);
+    fmt::print("\n{} flights, {} iterations, condition number {:.3g}\n", r.flights, r.iterations,
+               r.condition);
   }
   if (!r.met) {
     std::cerr << "launchmc: target: " << r.message << "; nothing written\n";
@@ -418,7 +446,8 @@ int run_target(const TargetCmdOptions& opt) {
   }
   if (!opt.output.empty()) {
     std::vector<config::ScalarEdit> edits;
-    for (std::size_t i = 0; i < paths.size(); ++i) edits.push_back({paths[i], fmt::format("{:.10g}", r.solution[i])});
+    for (std::size_t i = 0; i < paths.size(); ++i)
+      edits.push_back({paths[i], fmt::format("{:.10g}", r.solution[i])});
     io::write_text_atomically(opt.output, config::replace_scalars(text, edits, opt.config));
     if (!opt.json) fmt::print("calibrated config written to {} (comments kept)\n", opt.output);
   }
@@ -436,37 +465,54 @@ int main(int argc, char** argv) {
   FlyOptions fly;
   CLI::App* fly_cmd = app.add_subcommand("fly", "fly the nominal launch of a config");
   fly_cmd->add_option("config", fly.config, "scenario YAML file (not with --from)");
-  fly_cmd->add_option("--from", fly.from,
-                      "with --sample I: fly row I of this run file, with its config, overrides, seed, "
-                      "sampler and sample count, and compare with the row it holds");
+  fly_cmd->add_option(
+      "--from", fly.from,
+      "with --sample I: fly row I of this run file, with its config, overrides, seed, "
+      "sampler and sample count, and compare with the row it holds");
   fly_cmd->add_option("-o,--output", fly.output, "write time histories to this HDF5 file");
   fly_cmd->add_flag("--json", fly.json, "print results as one JSON object");
   fly_cmd->add_option("--set", fly.overrides, "override a config value: PATH=VALUE (repeatable)");
-  fly_cmd->add_option("--sample", fly.sample, "fly sample I (0-based row) of a run instead of the nominal launch")
+  fly_cmd
+      ->add_option("--sample", fly.sample,
+                   "fly sample I (0-based row) of a run instead of the nominal launch")
       ->type_name("I");
-  fly_cmd->add_option("--seed", fly.seed, "seed of that run (0 to 2^64-1)")->capture_default_str()->type_name("S");
-  fly_cmd->add_option("-n,--samples", fly.samples, "sample count of that run (matters for Latin hypercube only)")
-      ->capture_default_str()->type_name("N");
+  fly_cmd->add_option("--seed", fly.seed, "seed of that run (0 to 2^64-1)")
+      ->capture_default_str()
+      ->type_name("S");
+  fly_cmd
+      ->add_option("-n,--samples", fly.samples,
+                   "sample count of that run (matters for Latin hypercube only)")
+      ->capture_default_str()
+      ->type_name("N");
   fly_cmd->add_option("--sampler", fly.sampler, "sampler of that run: mc, lhs, sobol");
 
   RunCmdOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "fly a Monte Carlo study of dispersed launches");
   run_cmd->add_option("config", run.config, "scenario YAML file")->required();
-  run_cmd->add_option("-n,--samples", run.samples, "number of samples, 1 to 1e12 (1e6 style accepted)")
-      ->capture_default_str()->type_name("N");
-  run_cmd->add_option("--seed", run.seed, "master seed, 0 to 2^64-1")->capture_default_str()->type_name("S");
+  run_cmd
+      ->add_option("-n,--samples", run.samples, "number of samples, 1 to 1e12 (1e6 style accepted)")
+      ->capture_default_str()
+      ->type_name("N");
+  run_cmd->add_option("--seed", run.seed, "master seed, 0 to 2^64-1")
+      ->capture_default_str()
+      ->type_name("S");
   run_cmd->add_option("-o,--output", run.output, "write every sample to this HDF5 file");
-  run_cmd->add_option("--sampler", run.sampler, "mc, lhs or sobol (default: the config's, else mc)");
-  run_cmd->add_option("-j,--threads", run.threads, "worker threads, 1 to 1024; 0: all cores (default)")
+  run_cmd->add_option("--sampler", run.sampler,
+                      "mc, lhs or sobol (default: the config's, else mc)");
+  run_cmd
+      ->add_option("-j,--threads", run.threads, "worker threads, 1 to 1024; 0: all cores (default)")
       ->type_name("T");
-  run_cmd->add_option("--until-ci", run.until_ci,
-                      "stop at the first block boundary where the 95 % Wilson interval of P(success) "
-                      "is narrower than W (0 < W < 1), e.g. 0.002; the stop depends only on the seed")
+  run_cmd
+      ->add_option("--until-ci", run.until_ci,
+                   "stop at the first block boundary where the 95 % Wilson interval of P(success) "
+                   "is narrower than W (0 < W < 1), e.g. 0.002; the stop depends only on the seed")
       ->type_name("W");
-  run_cmd->add_option("--block-size", run.block_size,
-                      "samples per block, 1 to 1048576 (part of the result's definition: sample "
-                      "order and --until-ci stops)")
-      ->capture_default_str()->type_name("B");
+  run_cmd
+      ->add_option("--block-size", run.block_size,
+                   "samples per block, 1 to 1048576 (part of the result's definition: sample "
+                   "order and --until-ci stops)")
+      ->capture_default_str()
+      ->type_name("B");
   run_cmd->add_flag("--json", run.json, "print the summary as JSON");
   run_cmd->add_option("--set", run.overrides, "override a config value: PATH=VALUE (repeatable)");
 
@@ -474,8 +520,11 @@ int main(int argc, char** argv) {
   CLI::App* target_cmd = app.add_subcommand(
       "target", "solve for config parameters so that the nominal flight meets goals");
   target_cmd->add_option("config", target.config, "scenario YAML file")->required();
-  target_cmd->add_option("--vary", target.vary, "parameter paths to solve for: PATH[,PATH...]")->required();
-  target_cmd->add_option("--goal", target.goals, "goals: NAME=VALUE[:TOLERANCE][,...] (names below)")->required();
+  target_cmd->add_option("--vary", target.vary, "parameter paths to solve for: PATH[,PATH...]")
+      ->required();
+  target_cmd
+      ->add_option("--goal", target.goals, "goals: NAME=VALUE[:TOLERANCE][,...] (names below)")
+      ->required();
   target_cmd->footer(
       "Goals (NAME):\n"
       "  insertion.time_s, insertion.perigee_alt_km, insertion.apogee_alt_km,\n"
@@ -489,10 +538,12 @@ int main(int argc, char** argv) {
       "Default tolerances: 0.1 for *_s and *_km goals, 1e-3 otherwise.\n"
       "Exit status: 0 goals met (and -o written); 1 not met or ill-conditioned (nothing written);\n"
       "2 bad config or command line.");
-  target_cmd->add_option("-o,--output", target.output, "write the calibrated config here (comments kept)");
+  target_cmd->add_option("-o,--output", target.output,
+                         "write the calibrated config here (comments kept)");
   target_cmd->add_flag("--json", target.json, "print the result as JSON");
-  target_cmd->add_option("--set", target.overrides,
-                         "hold a config value fixed during the solve: PATH=VALUE (repeatable; not written)");
+  target_cmd->add_option(
+      "--set", target.overrides,
+      "hold a config value fixed during the solve: PATH=VALUE (repeatable; not written)");
 
   std::string summarize_path;
   bool summarize_json = false;
@@ -501,15 +552,21 @@ int main(int argc, char** argv) {
   sum_cmd->add_flag("--json", summarize_json, "print the summary as JSON");
 
   SchemaCmdOptions schema_opt;
-  CLI::App* schema_cmd = app.add_subcommand(
-      "schema", "print the config schema: the parameter tables of docs/config.md, or a config's parameter paths");
-  schema_cmd->add_flag("--markdown", schema_opt.markdown, "Markdown tables, each between its docs markers (the default)");
-  schema_cmd->add_option("--table", schema_opt.table, "only this table (top, launch, stage, ...)")->type_name("NAME");
-  schema_cmd->add_option("--update", schema_opt.update,
-                         "rewrite the tables between the markers of this Markdown file (docs/config.md)")
+  CLI::App* schema_cmd = app.add_subcommand("schema",
+                                            "print the config schema: the parameter tables of "
+                                            "docs/config.md, or a config's parameter paths");
+  schema_cmd->add_flag("--markdown", schema_opt.markdown,
+                       "Markdown tables, each between its docs markers (the default)");
+  schema_cmd->add_option("--table", schema_opt.table, "only this table (top, launch, stage, ...)")
+      ->type_name("NAME");
+  schema_cmd
+      ->add_option("--update", schema_opt.update,
+                   "rewrite the tables between the markers of this Markdown file (docs/config.md)")
       ->type_name("FILE");
-  schema_cmd->add_option("--paths", schema_opt.paths_config,
-                         "list the parameter paths of this config: value, range, dispersable or a setting")
+  schema_cmd
+      ->add_option(
+          "--paths", schema_opt.paths_config,
+          "list the parameter paths of this config: value, range, dispersable or a setting")
       ->type_name("CONFIG");
 
   // A first argument that is neither an option nor a command: name it (CLI11 would only say that
@@ -518,8 +575,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> commands;
     for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
-      std::cerr << fmt::format("launchmc: unknown command '{}'{} (commands: fly, run, summarize, target, schema; "
-                               "launchmc --help)\n", argv[1], launchmc::did_you_mean(argv[1], commands));
+      std::cerr << fmt::format(
+          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, target, schema; "
+          "launchmc --help)\n",
+          argv[1], launchmc::did_you_mean(argv[1], commands));
       return kExitConfig;
     }
   }

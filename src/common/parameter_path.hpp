@@ -13,7 +13,8 @@ namespace launchmc {
 
 // Splits "a.b[2][1].c" into {"a", "b", "[2]", "[1]", "c"}. Empty on bad syntax (an empty key,
 // a missing ']', an index that is not a non-negative integer); `why` (if given) says which.
-inline std::vector<std::string> split_parameter_path(std::string_view path, std::string* why = nullptr) {
+inline std::vector<std::string> split_parameter_path(std::string_view path,
+                                                     std::string* why = nullptr) {
   std::vector<std::string> out;
   std::string cur;
   auto bad = [&](const char* reason) {
@@ -67,7 +68,8 @@ inline bool parameter_index(std::string_view segment, std::size_t& index) {
   return ec == std::errc() && p == e;
 }
 
-// The digits of an index segment, for messages ("[99999999999999999999]" -> "99999999999999999999").
+// The digits of an index segment, for messages ("[99999999999999999999]" ->
+// "99999999999999999999").
 inline std::string_view parameter_index_text(std::string_view segment) {
   return segment.size() >= 2 ? segment.substr(1, segment.size() - 2) : segment;
 }

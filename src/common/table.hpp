@@ -18,8 +18,8 @@ class Table1D {
     if (x_.empty()) throw std::invalid_argument("table: needs at least one point");
     for (std::size_t i = 1; i < x_.size(); ++i) {
       if (!(x_[i] > x_[i - 1])) {
-        throw std::invalid_argument("table: x must be strictly increasing (row " + std::to_string(i) +
-                                    ")");
+        throw std::invalid_argument("table: x must be strictly increasing (row " +
+                                    std::to_string(i) + ")");
       }
     }
   }

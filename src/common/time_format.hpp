@@ -1,4 +1,5 @@
-// Small formatting helpers shared by the result writers: the current UTC time and angles in [0, 360).
+// Small formatting helpers shared by the result writers: the current UTC time and angles in [0,
+// 360).
 #pragma once
 
 #include <fmt/format.h>

@@ -2,9 +2,8 @@
 // then the uncertainties and failure modes, then validate() as on every drawn sample.
 #include "config/load_scenario.hpp"
 
-#include <fmt/format.h>
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,13 +54,14 @@ UncertainInput read_input(const Value& v, Scenario& sc) {
   const ParameterRef ref = resolve_parameter(sc, path_text);
   if (!ref) path.fail(fmt::format("'{}' names no parameter: {}", path_text, ref.why_not));
   if (!ref.dispersable)
-    path.fail(fmt::format("'{}' names no parameter that can be dispersed: it is a numerical or "
-                          "reporting setting, not an uncertain input",
-                          path_text));
+    path.fail(
+        fmt::format("'{}' names no parameter that can be dispersed: it is a numerical or "
+                    "reporting setting, not an uncertain input",
+                    path_text));
   const double nominal = *ref.value;
   std::optional<uncertainty::Distribution> dist;
-  static const char* kinds[] = {"normal", "truncated_normal", "uniform", "triangular", "lognormal",
-                                "discrete"};
+  static const char* kinds[] = {"normal",     "truncated_normal", "uniform",
+                                "triangular", "lognormal",        "discrete"};
   std::optional<Value> spec;
   std::string kind;
   for (const char* k : kinds) {
@@ -73,11 +73,13 @@ UncertainInput read_input(const Value& v, Scenario& sc) {
   }
   if (!spec) m.finish();  // an unknown key (a misspelt distribution) is the better message
   if (!spec)
-    v.fail("missing distribution: one of normal, truncated_normal, uniform, triangular, lognormal, "
-           "discrete");
+    v.fail(
+        "missing distribution: one of normal, truncated_normal, uniform, triangular, lognormal, "
+        "discrete");
   MapReader d(*spec);
   // An absolute amount `key` or a relative one `key_percent` (of |nominal|).
-  auto amount = [&](const std::string& key, bool required, const Range& range) -> std::optional<double> {
+  auto amount = [&](const std::string& key, bool required,
+                    const Range& range) -> std::optional<double> {
     const auto abs = d.optional_number(key, range);
     const auto pct = d.optional_number(key + "_percent", range);
     if (abs && pct) spec->fail(fmt::format("give {} or {}_percent, not both", key, key));
@@ -113,8 +115,7 @@ UncertainInput read_input(const Value& v, Scenario& sc) {
       const double mode = amount("mode", false, Range::any()).value_or(0.0);
       const double hi = *amount("hi", true, Range::any());
       if (!(lo <= mode && mode <= hi && lo < hi)) spec->fail("need lo <= mode <= hi and lo < hi");
-      dist =
-          uncertainty::Distribution::triangular(nominal + lo, nominal + mode, nominal + hi);
+      dist = uncertainty::Distribution::triangular(nominal + lo, nominal + mode, nominal + hi);
     } else if (kind == "lognormal") {
       if (!(nominal > 0.0)) spec->fail("a lognormal input needs a positive nominal value");
       const double sd = *amount("sd", true, Range::positive());
@@ -124,7 +125,8 @@ UncertainInput read_input(const Value& v, Scenario& sc) {
       const Value weights = d.required("weights");
       std::vector<double> xs, ws;
       for (std::size_t i = 0; i < values.size(); ++i) xs.push_back(values[i].number());
-      for (std::size_t i = 0; i < weights.size(); ++i) ws.push_back(weights[i].number(Range::positive()));
+      for (std::size_t i = 0; i < weights.size(); ++i)
+        ws.push_back(weights[i].number(Range::positive()));
       if (xs.empty() || xs.size() != ws.size())
         weights.fail("values and weights must be non-empty lists of the same length");
       dist = uncertainty::Distribution::discrete(xs, ws);
@@ -173,15 +175,18 @@ Dispersions read_uncertainties(const Value& v, Scenario& sc) {
         std::size_t idx = disp.inputs.size();
         for (std::size_t j = 0; j < disp.inputs.size(); ++j)
           if (disp.inputs[j].path == p) idx = j;
-        if (idx == disp.inputs.size()) paths[i].fail(fmt::format("'{}' is not a dispersed input", p));
-        if (!used.insert(idx).second) paths[i].fail(fmt::format("'{}' is in two correlation groups", p));
+        if (idx == disp.inputs.size())
+          paths[i].fail(fmt::format("'{}' is not a dispersed input", p));
+        if (!used.insert(idx).second)
+          paths[i].fail(fmt::format("'{}' is in two correlation groups", p));
         group.inputs.push_back(idx);
       }
       const Value mat = c.required("matrix");
       const auto rows = mat.rows(group.inputs.size(), group.inputs.size());
       if (rows.size() != group.inputs.size())
         mat.fail(fmt::format("expected a {0} x {0} matrix", group.inputs.size()));
-      group.matrix.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.size()));
+      group.matrix.resize(static_cast<Eigen::Index>(rows.size()),
+                          static_cast<Eigen::Index>(rows.size()));
       for (std::size_t i = 0; i < rows.size(); ++i)
         for (std::size_t j = 0; j < rows.size(); ++j)
           group.matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[i][j];
@@ -225,19 +230,23 @@ std::string read_text_file(const std::string& path) {
   // cannot be swapped between the check and the read.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
-    throw ConfigError(fmt::format("{}: cannot open the config file: {}", path, std::strerror(errno)));
+    throw ConfigError(
+        fmt::format("{}: cannot open the config file: {}", path, std::strerror(errno)));
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
   struct stat st {};
   if (::fstat(fd, &st) != 0)
-    throw ConfigError(fmt::format("{}: cannot read the config file: {}", path, std::strerror(errno)));
-  if (S_ISDIR(st.st_mode)) throw ConfigError(fmt::format("{}: is a directory, not a config file", path));
+    throw ConfigError(
+        fmt::format("{}: cannot read the config file: {}", path, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode))
+    throw ConfigError(fmt::format("{}: is a directory, not a config file", path));
   if (!S_ISREG(st.st_mode))
-    throw ConfigError(fmt::format("{}: is not a regular file (a config must be a YAML file, not a "
-                                  "device, FIFO or socket)",
-                                  path));
+    throw ConfigError(
+        fmt::format("{}: is not a regular file (a config must be a YAML file, not a "
+                    "device, FIFO or socket)",
+                    path));
   // At most the cap plus one byte, even if the file grows while it is read.
   std::string text;
   std::size_t want = kMaxConfigBytes + 1;
@@ -246,13 +255,15 @@ std::string read_text_file(const std::string& path) {
     const ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, want - text.size()));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
-      throw ConfigError(fmt::format("{}: cannot read the config file: {}", path, std::strerror(errno)));
+      throw ConfigError(
+          fmt::format("{}: cannot read the config file: {}", path, std::strerror(errno)));
     if (n == 0) break;
     text.append(buffer, static_cast<std::size_t>(n));
   }
   if (text.size() > kMaxConfigBytes)
-    throw ConfigError(fmt::format("{}: the config file is larger than {} MiB, the limit for configs",
-                                  path, kMaxConfigBytes >> 20));
+    throw ConfigError(
+        fmt::format("{}: the config file is larger than {} MiB, the limit for configs", path,
+                    kMaxConfigBytes >> 20));
   return text;
 }
 
@@ -269,7 +280,8 @@ Study load_config_file(const std::string& path, const std::vector<Override>& ove
   return load_config(read_text_file(path), path, overrides);
 }
 
-Study load_config(const std::string& text, const std::string& file, const std::vector<Override>& overrides) {
+Study load_config(const std::string& text, const std::string& file,
+                  const std::vector<Override>& overrides) {
   Value root = parse_document(text, file);
   for (const Override& o : overrides) set_scalar(root.node(), o.path, o.value);
 
@@ -294,7 +306,8 @@ Study load_config(const std::string& text, const std::string& file, const std::v
   schema::fields(top, sc);
   sc.earth_rotation_angle_at_liftoff_rad = geo::gmst_rad(sc.epoch_unix_utc_s);
   if (!validate(sc, &problem)) refuse(problem);
-  if (auto uv = top.reader().optional("uncertainties")) study.dispersions = read_uncertainties(*uv, sc);
+  if (auto uv = top.reader().optional("uncertainties"))
+    study.dispersions = read_uncertainties(*uv, sc);
   top.list(study.dispersions.failures, {.key = "failures", .need = schema::Need::optional}, {},
            [&](auto& a, FailureMode& f, std::size_t) { schema::fields(a, f, sc); });
   top.finish();

@@ -68,13 +68,16 @@ std::optional<std::size_t> block_scalar_parent_column(std::string_view line) {
   std::size_t start = end;
   while (start > 0 && !is_blank(line[start - 1])) --start;
   const std::string_view token = line.substr(start, end - start);
-  if (token.empty() || (token[0] != '|' && token[0] != '>') || token.size() > 3) return std::nullopt;
+  if (token.empty() || (token[0] != '|' && token[0] != '>') || token.size() > 3)
+    return std::nullopt;
   for (std::size_t k = 1; k < token.size(); ++k)
-    if (!(token[k] == '+' || token[k] == '-' || (token[k] >= '1' && token[k] <= '9'))) return std::nullopt;
+    if (!(token[k] == '+' || token[k] == '-' || (token[k] >= '1' && token[k] <= '9')))
+      return std::nullopt;
   // What precedes it must be "key:", "-", "?", a tag or anchor, or nothing.
   std::size_t p = start;
   while (p > 0 && is_blank(line[p - 1])) --p;
-  if (p > 0 && !(line[p - 1] == ':' || line[p - 1] == '-' || line[p - 1] == '?' || is_property_token(line, p)))
+  if (p > 0 && !(line[p - 1] == ':' || line[p - 1] == '-' || line[p - 1] == '?' ||
+                 is_property_token(line, p)))
     return std::nullopt;
   // The parent's column: the first key on the line after any "- " entries; for "- |" the last "-".
   std::size_t col = 0;
@@ -115,8 +118,8 @@ std::optional<BadByte> find_bad_byte(std::string_view text) {
 
 std::vector<QuotedScalar> scan_quoted_scalars(std::string_view text) {
   std::vector<QuotedScalar> out;
-  char quote = 0;              // the open quote character, 0 outside quoted scalars
-  int flow_depth = 0;          // [ and { open outside quoted scalars
+  char quote = 0;      // the open quote character, 0 outside quoted scalars
+  int flow_depth = 0;  // [ and { open outside quoted scalars
   // Inside a block scalar's content lines: the column they must exceed (npos: not in one).
   constexpr std::size_t kNone = std::string_view::npos;
   std::size_t block_parent = kNone;

@@ -126,9 +126,10 @@ YAML::Node find_scalar(const YAML::Node& root, const std::string& path, const Pl
                    fmt::format("'{}' names nothing ('{}' is {}, not a list)", next_path,
                                walked.empty() ? "the document" : walked, node_kind(cur)));
       if (!is_index || i >= cur.size())
-        place.fail(cur.Mark(), path,
-                   fmt::format("'{}' names nothing (index {} is out of range: the list has {} entries)",
-                               next_path, parameter_index_text(seg), cur.size()));
+        place.fail(
+            cur.Mark(), path,
+            fmt::format("'{}' names nothing (index {} is out of range: the list has {} entries)",
+                        next_path, parameter_index_text(seg), cur.size()));
       next.reset(static_cast<const YAML::Node&>(cur)[i]);
     } else {
       if (!cur.IsMap())

@@ -120,11 +120,14 @@ MapReader::MapReader(const Value& value) : value_(value) {
   for (const auto& kv : value_.node()) {
     const std::string key = key_text(value_, kv.first);
     if (!seen.insert(key).second)
-      value_.fail_at(kv.first, join(value_.path(), key), "duplicate key (each key may appear once)");
+      value_.fail_at(kv.first, join(value_.path(), key),
+                     "duplicate key (each key may appear once)");
   }
 }
 
-bool MapReader::has(std::string_view key) const { return value_.node()[std::string(key)].IsDefined(); }
+bool MapReader::has(std::string_view key) const {
+  return value_.node()[std::string(key)].IsDefined();
+}
 
 Value MapReader::required(std::string_view key) {
   auto v = optional(key);
@@ -138,7 +141,8 @@ Value MapReader::required(std::string_view key) {
       const std::string present = key_text(value_, kv.first);
       if (visited_.contains(present)) continue;
       if (edit_distance(present, key) <= std::max<std::size_t>(1, key.size() / 4)) {
-        hint = fmt::format(" (is '{}' at {} a misspelling?)", present, value_.document().where(kv.first.Mark()));
+        hint = fmt::format(" (is '{}' at {} a misspelling?)", present,
+                           value_.document().where(kv.first.Mark()));
         break;
       }
     }
@@ -191,8 +195,9 @@ void MapReader::finish() const {
         known += (known.empty() ? "" : ", ") + k;
         candidates.push_back(k);
       }
-      value_.fail_at(kv.first, join(value_.path(), key),
-                     fmt::format("unknown key{} (expected one of: {})", did_you_mean(key, candidates), known));
+      value_.fail_at(
+          kv.first, join(value_.path(), key),
+          fmt::format("unknown key{} (expected one of: {})", did_you_mean(key, candidates), known));
     }
   }
 }
@@ -226,7 +231,9 @@ void check_keys(const YAML::Node& root, const Document& doc) {
     }
     for (const auto& kv : node) {
       if (!kv.first.IsScalar()) {
-        const std::string kind = kv.first.IsMap() ? "a map" : kv.first.IsSequence() ? "a list" : "null";
+        const std::string kind = kv.first.IsMap()        ? "a map"
+                                 : kv.first.IsSequence() ? "a list"
+                                                         : "null";
         throw ConfigError(
             path.empty()
                 ? fmt::format("{}: {} used as a key at the top level: keys must be plain strings",
@@ -248,10 +255,13 @@ class DocumentStart : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
   void OnMapEnd() override {}
 };
 
@@ -267,13 +277,15 @@ void refuse_second_document(const std::string& text, const Document& doc) {
   const YAML::Mark& m = second.mark;
   const std::size_t pos = m.is_null() ? text.size() : static_cast<std::size_t>(m.pos);
   if (text.compare(pos, 3, "---") == 0)
-    throw ConfigError(fmt::format("{}:{}:1: a second YAML document starts here: one YAML document "
-                                  "per config file",
-                                  doc.file, m.line + 1));
+    throw ConfigError(
+        fmt::format("{}:{}:1: a second YAML document starts here: one YAML document "
+                    "per config file",
+                    doc.file, m.line + 1));
   const std::size_t eol = text.find('\n', pos);
-  throw ConfigError(fmt::format("{}: YAML syntax error: '{}' after the end of the document (one YAML "
-                                "document per config file)",
-                                doc.where(m), text.substr(pos, std::min<std::size_t>(eol, pos + 20) - pos)));
+  throw ConfigError(
+      fmt::format("{}: YAML syntax error: '{}' after the end of the document (one YAML "
+                  "document per config file)",
+                  doc.where(m), text.substr(pos, std::min<std::size_t>(eol, pos + 20) - pos)));
 }
 
 }  // namespace
@@ -289,10 +301,10 @@ Value parse_document(const std::string& text, const std::string& file_for_messag
   // the text after a later quote stops making sense: name the opening quote instead.
   const std::vector<QuotedScalar> quoted = scan_quoted_scalars(text);
   if (!quoted.empty() && !quoted.back().close)
-    throw ConfigError(fmt::format("{}: YAML syntax error: the quoted string that starts here is "
-                                  "never closed (a missing {})",
-                                  where_text(doc->file, quoted.back().open),
-                                  text[quoted.back().open.offset]));
+    throw ConfigError(
+        fmt::format("{}: YAML syntax error: the quoted string that starts here is "
+                    "never closed (a missing {})",
+                    where_text(doc->file, quoted.back().open), text[quoted.back().open.offset]));
   YAML::Node root;
   try {
     refuse_second_document(text, *doc);
@@ -315,7 +327,8 @@ Value parse_document(const std::string& text, const std::string& file_for_messag
   } catch (const YAML::Exception& e) {
     throw ConfigError(fmt::format("{}: YAML error: {}", doc->where(e.mark), e.msg));
   }
-  if (!root.IsMap()) throw ConfigError(fmt::format("{}: the config must be a map of keys", doc->file));
+  if (!root.IsMap())
+    throw ConfigError(fmt::format("{}: the config must be a map of keys", doc->file));
   check_keys(root, *doc);
   return Value(root, "", doc);
 }
@@ -336,13 +349,14 @@ void set_scalar(YAML::Node root, std::string_view path, std::string_view value) 
     if (seg.front() == '[') {
       std::size_t i = 0;
       if (!parameter_index(seg, i) || !cur.IsSequence())
-        throw ConfigError(fmt::format("parameter path '{}': '{}{}' names nothing ('{}' is {}, not a list)",
-                                      path, walked, seg, walked.empty() ? "the document" : walked,
-                                      node_kind(cur)));
+        throw ConfigError(
+            fmt::format("parameter path '{}': '{}{}' names nothing ('{}' is {}, not a list)", path,
+                        walked, seg, walked.empty() ? "the document" : walked, node_kind(cur)));
       if (i >= cur.size())
-        throw ConfigError(fmt::format("parameter path '{}': '{}{}' names nothing: index {} is out of "
-                                      "range: the list has {} entries",
-                                      path, walked, seg, parameter_index_text(seg), cur.size()));
+        throw ConfigError(
+            fmt::format("parameter path '{}': '{}{}' names nothing: index {} is out of "
+                        "range: the list has {} entries",
+                        path, walked, seg, parameter_index_text(seg), cur.size()));
       next.reset(cur[i]);
     } else {
       if (!cur.IsMap() || !cur[seg].IsDefined())
@@ -354,7 +368,8 @@ void set_scalar(YAML::Node root, std::string_view path, std::string_view value) 
     cur.reset(next);
   }
   if (!cur.IsScalar())
-    throw ConfigError(fmt::format("parameter path '{}' names {}, not a value", path, node_kind(cur)));
+    throw ConfigError(
+        fmt::format("parameter path '{}' names {}, not a value", path, node_kind(cur)));
   cur = std::string(value);
 }
 

@@ -46,7 +46,7 @@ class Value {
   std::string string() const;
   bool boolean() const;  // true/false (YAML 1.2 core schema spellings)
 
-  std::size_t size() const;             // a sequence's length (error if not a sequence)
+  std::size_t size() const;               // a sequence's length (error if not a sequence)
   Value operator[](std::size_t i) const;  // a sequence element
 
   // Rows of a table: a sequence of sequences of `columns` numbers each.
@@ -56,7 +56,9 @@ class Value {
   // An error at another node of the same document (a key, a row), with the given path.
   [[noreturn]] void fail_at(const YAML::Node& node, std::string_view path,
                             std::string_view message) const;
-  Value child(YAML::Node node, std::string path) const { return Value(std::move(node), std::move(path), doc_); }
+  Value child(YAML::Node node, std::string path) const {
+    return Value(std::move(node), std::move(path), doc_);
+  }
   const Document& document() const noexcept { return *doc_; }
 
  private:

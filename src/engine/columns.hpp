@@ -30,7 +30,7 @@ struct SampleColumn {
   std::string_view name;
   std::string_view unit;  // "1" dimensionless, "" for codes
   Storage storage;
-  double fill;            // value of a sample the column does not apply to (or not flown)
+  double fill;  // value of a sample the column does not apply to (or not flown)
   std::string_view meaning;
   double (*extract)(const outcome::FlightOutcome&);
   EnumMembers (*members)();  // enum_i8 only

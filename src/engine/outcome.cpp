@@ -9,12 +9,18 @@ namespace launchmc::engine {
 
 const char* to_string(SampleStatus s) noexcept {
   switch (s) {
-    case SampleStatus::orbit: return "orbit";
-    case SampleStatus::suborbital: return "suborbital";
-    case SampleStatus::crash: return "crash";
-    case SampleStatus::integration_failure: return "integration_failure";
-    case SampleStatus::time_limit: return "time_limit";
-    case SampleStatus::invalid_input: return "invalid_input";
+    case SampleStatus::orbit:
+      return "orbit";
+    case SampleStatus::suborbital:
+      return "suborbital";
+    case SampleStatus::crash:
+      return "crash";
+    case SampleStatus::integration_failure:
+      return "integration_failure";
+    case SampleStatus::time_limit:
+      return "time_limit";
+    case SampleStatus::invalid_input:
+      return "invalid_input";
   }
   return "unknown";
 }
@@ -39,7 +45,9 @@ void Block::clear_other_bodies() noexcept {
 }
 
 std::vector<double>& Block::column(std::string_view name) { return sample[sample_column(name)]; }
-const std::vector<double>& Block::column(std::string_view name) const { return sample[sample_column(name)]; }
+const std::vector<double>& Block::column(std::string_view name) const {
+  return sample[sample_column(name)];
+}
 const std::vector<double>& Block::body_column(std::size_t slot, std::string_view name) const {
   return bodies.at(slot)[engine::body_column(name)];
 }
@@ -49,9 +57,7 @@ std::vector<double>& Block::body_column(std::size_t slot, std::string_view name)
 
 namespace {
 // Row `row`'s ragged entries end where the previous row's did: it has none (yet).
-void close_row(RaggedBodies& r, std::size_t row) noexcept {
-  r.row_end[row] = r.entries();
-}
+void close_row(RaggedBodies& r, std::size_t row) noexcept { r.row_end[row] = r.entries(); }
 }  // namespace
 
 void record_invalid(std::size_t n_slots, std::uint64_t stream, Block& b, std::size_t row) {
@@ -81,7 +87,8 @@ void record_flight(const std::vector<BodySlot>& slots, const outcome::FlightOutc
       continue;
     }
     // Not a body of the nominal flight: kept in the ragged table, never dropped.
-    for (std::size_t c = 0; c < ocols.size(); ++c) other.columns[c].push_back(ocols[c].extract(body));
+    for (std::size_t c = 0; c < ocols.size(); ++c)
+      other.columns[c].push_back(ocols[c].extract(body));
     other.names.push_back(body.name);
     other.classes.push_back(body.body_class);
   }

@@ -41,9 +41,9 @@ struct BodySlot {
 // Entries of varying number per row (offsets + flat columns): the bodies of a sample that have no
 // slot. Row r's entries are [row_end[r - 1], row_end[r]) (row_end[-1] = 0).
 struct RaggedBodies {
-  std::vector<std::uint64_t> row_end;       // [row]
+  std::vector<std::uint64_t> row_end;        // [row]
   std::vector<std::vector<double>> columns;  // [other_body_columns()][entry]
-  std::vector<Label> names, classes;          // [entry]
+  std::vector<Label> names, classes;         // [entry]
   std::size_t entries() const noexcept { return names.size(); }
 };
 
@@ -52,9 +52,9 @@ struct Block {
   std::uint64_t index = 0;
   std::uint64_t first = 0;
   std::size_t count = 0;
-  std::vector<std::uint64_t> stream;               // [row]: the stream index of its draws
-  std::vector<std::vector<double>> drawn;          // [input][row]
-  std::vector<std::vector<double>> sample;         // [sample_columns()][row]
+  std::vector<std::uint64_t> stream;                     // [row]: the stream index of its draws
+  std::vector<std::vector<double>> drawn;                // [input][row]
+  std::vector<std::vector<double>> sample;               // [sample_columns()][row]
   std::vector<std::vector<std::vector<double>>> bodies;  // [slot][body_columns()][row]
   RaggedBodies other_bodies;
 

@@ -23,10 +23,11 @@ std::uint64_t fnv1a64(std::string_view bytes) noexcept {
 
 std::string RunPlan::canonical_text() const {
   // Length-prefixed fields: no choice of text can make two different plans read alike.
-  std::string t = fmt::format("launchmc run plan\nformat_version={}\nseed={}\ndesign={}\nn_samples={}\n"
-                              "block_size={}\noverrides={}\n",
-                              format_version, seed, uncertainty::to_string(design), n_samples,
-                              block_size, overrides.size());
+  std::string t = fmt::format(
+      "launchmc run plan\nformat_version={}\nseed={}\ndesign={}\nn_samples={}\n"
+      "block_size={}\noverrides={}\n",
+      format_version, seed, uncertainty::to_string(design), n_samples, block_size,
+      overrides.size());
   for (const auto& o : overrides) t += fmt::format("{}:{}\n", o.size(), o);
   t += fmt::format("config_text={}:", config_text.size());
   t += config_text;

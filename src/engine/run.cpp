@@ -3,9 +3,9 @@
 #include "engine/run.hpp"
 
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/task_arena.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
 #include <atomic>
 #include <chrono>
@@ -30,15 +30,19 @@ struct Worker {
 
 const char* to_string(RunEnd end) noexcept {
   switch (end) {
-    case RunEnd::all_samples: return "samples";
-    case RunEnd::until_ci: return "until_ci";
-    case RunEnd::interrupted: return "interrupted";
+    case RunEnd::all_samples:
+      return "samples";
+    case RunEnd::until_ci:
+      return "until_ci";
+    case RunEnd::interrupted:
+      return "interrupted";
   }
   return "?";
 }
 
 SampleStatus success_status_of(const flight::FlightResult& nominal) {
-  return nominal.status == flight::FlightStatus::orbit ? SampleStatus::orbit : SampleStatus::suborbital;
+  return nominal.status == flight::FlightStatus::orbit ? SampleStatus::orbit
+                                                       : SampleStatus::suborbital;
 }
 
 std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario) {
@@ -58,15 +62,15 @@ std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario) {
   return t;
 }
 
-DrawnSample sample_scenario(const Study& config, std::uint64_t seed,
-                            std::uint64_t n_samples, uncertainty::SamplerKind sampler,
-                            std::uint64_t index) {
+DrawnSample sample_scenario(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
+                            uncertainty::SamplerKind sampler, std::uint64_t index) {
   const SamplePlan plan(config, seed, n_samples, sampler);
   SampledScenario s(plan);
   std::vector<double> values(plan.n_drawn());
   DrawnSample out;
   out.valid = s.set_sample(index, values);
-  for (std::size_t i = 0; i < values.size(); ++i) out.drawn.emplace_back(plan.drawn_names()[i], values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    out.drawn.emplace_back(plan.drawn_names()[i], values[i]);
   out.scenario = s.scenario();
   out.draws = s.draws();
   return out;
@@ -75,7 +79,8 @@ DrawnSample sample_scenario(const Study& config, std::uint64_t seed,
 RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
                     const Execution& exec) {
   RunLayout layout;
-  layout.samples = std::make_shared<const SamplePlan>(config, plan.seed, plan.n_samples, plan.design);
+  layout.samples =
+      std::make_shared<const SamplePlan>(config, plan.seed, plan.n_samples, plan.design);
   layout.plan = &plan;
   layout.range = {range.begin, std::min(range.end, plan.n_blocks())};
   // The nominal flight defines the bodies, their reference impact points and what success is.
@@ -103,11 +108,10 @@ RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
   return layout;
 }
 
-std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout,
-                                                    const Study& config) {
-  return std::make_unique<SummaryReducer>(layout.slots, layout.meta.success_status,
-                                          config.dispersions.failures.size(), layout.meta.target_orbit,
-                                          layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
+std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout, const Study& config) {
+  return std::make_unique<SummaryReducer>(
+      layout.slots, layout.meta.success_status, config.dispersions.failures.size(),
+      layout.meta.target_orbit, layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
 }
 
 RunPlan plan_of(const Study& config, const RunOptions& opt) {
@@ -121,8 +125,8 @@ RunPlan plan_of(const Study& config, const RunOptions& opt) {
   return p;
 }
 
-RunResult run_monte_carlo(const Study& config, const RunOptions& opt,
-                          BlockSink* sink, const ProgressFn& progress) {
+RunResult run_monte_carlo(const Study& config, const RunOptions& opt, BlockSink* sink,
+                          const ProgressFn& progress) {
   const RunPlan plan = plan_of(config, opt);
   Execution exec;
   exec.threads = opt.threads;
@@ -140,8 +144,8 @@ RunResult run_monte_carlo(const Study& config, const RunOptions& opt,
   return {summary->finish(meta), r.end};
 }
 
-BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sinks, const Execution& exec,
-                        const SummaryReducer* stop_rule) {
+BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sinks,
+                        const Execution& exec, const SummaryReducer* stop_rule) {
   const auto t_start = std::chrono::steady_clock::now();
   const RunPlan& plan = *layout.plan;
   const BlockRange range = layout.range;
@@ -157,8 +161,8 @@ BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sin
 
   // A pool of block buffers, one per token: allocated once. Two per thread keep every worker busy
   // while the sinks drain; never more than there are blocks.
-  const std::size_t tokens = static_cast<std::size_t>(
-      std::min<std::uint64_t>(2 * static_cast<std::uint64_t>(threads) + 2, std::max<std::uint64_t>(range.size(), 1)));
+  const std::size_t tokens = static_cast<std::size_t>(std::min<std::uint64_t>(
+      2 * static_cast<std::uint64_t>(threads) + 2, std::max<std::uint64_t>(range.size(), 1)));
   std::vector<std::unique_ptr<Block>> pool_storage;
   std::vector<Block*> free_blocks;
   for (std::size_t i = 0; i < tokens; ++i) {
@@ -182,73 +186,69 @@ BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sin
   arena.execute([&] {
     tbb::parallel_pipeline(
         tokens,
-        tbb::make_filter<void, Block*>(
-            tbb::filter_mode::serial_in_order,
-            [&](tbb::flow_control& fc) -> Block* {
-              if (exec.cancel != nullptr && exec.cancel->load(std::memory_order_relaxed)) {
-                end_as(RunEnd::interrupted);
-                stop = true;
-              }
-              if (next_block >= range.end || stop) {
-                fc.stop();
-                return nullptr;
-              }
-              Block* b = nullptr;
-              {
-                std::lock_guard<std::mutex> lock(pool_mutex);
-                b = free_blocks.back();
-                free_blocks.pop_back();
-              }
-              b->index = next_block;
-              b->first = plan.first_row(next_block);
-              b->count = static_cast<std::size_t>(plan.rows_in(next_block));
-              ++next_block;
-              return b;
-            }) &
-            tbb::make_filter<Block*, Block*>(
-                tbb::filter_mode::parallel,
-                [&](Block* b) -> Block* {
-                  std::unique_ptr<Worker>& w = workers.local();
-                  if (!w) w = std::make_unique<Worker>(samples);
-                  for (std::size_t r = 0; r < b->count; ++r) {
-                    const bool valid = w->sampled.set_sample(b->first + r, w->drawn);
-                    for (std::size_t c = 0; c < w->drawn.size(); ++c) b->drawn[c][r] = w->drawn[c];
-                    if (!valid) {
-                      record_invalid(n_bodies, w->sampled.stream(), *b, r);
-                      continue;
-                    }
-                    flight::fly(w->sampled.scenario(), w->sampled.draws(), w->result, w->workspace);
-                    outcome::derive(w->sampled.scenario(), w->result, w->outcome);
-                    record_flight(layout.slots, w->outcome, w->sampled.stream(), *b, r);
-                  }
-                  return b;
-                }) &
-            tbb::make_filter<Block*, void>(tbb::filter_mode::serial_in_order, [&](Block* b) {
-              // Blocks flown after an until_ci stop are dropped (the stop point depends on the
-              // plan only); after a cancel, every block already started is kept: they are complete.
-              if (end.load() != RunEnd::until_ci) {
-                for (BlockSink* s : sinks) s->write(*b);
-                done += b->count;
-                if (exec.until_ci_width && stop_rule != nullptr &&
-                    stop_rule->ci95_width() <= *exec.until_ci_width) {
-                  end.store(RunEnd::until_ci);  // the run's own end: takes precedence over a cancel
-                  stop = true;
-                }
-                if (exec.progress) {
-                  const double el =
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-                  exec.progress(done, total_rows, el);
-                }
-              }
-              std::lock_guard<std::mutex> lock(pool_mutex);
-              free_blocks.push_back(b);
-            }));
+        tbb::make_filter<
+            void, Block*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Block* {
+          if (exec.cancel != nullptr && exec.cancel->load(std::memory_order_relaxed)) {
+            end_as(RunEnd::interrupted);
+            stop = true;
+          }
+          if (next_block >= range.end || stop) {
+            fc.stop();
+            return nullptr;
+          }
+          Block* b = nullptr;
+          {
+            std::lock_guard<std::mutex> lock(pool_mutex);
+            b = free_blocks.back();
+            free_blocks.pop_back();
+          }
+          b->index = next_block;
+          b->first = plan.first_row(next_block);
+          b->count = static_cast<std::size_t>(plan.rows_in(next_block));
+          ++next_block;
+          return b;
+        }) & tbb::make_filter<Block*, Block*>(tbb::filter_mode::parallel, [&](Block* b) -> Block* {
+          std::unique_ptr<Worker>& w = workers.local();
+          if (!w) w = std::make_unique<Worker>(samples);
+          for (std::size_t r = 0; r < b->count; ++r) {
+            const bool valid = w->sampled.set_sample(b->first + r, w->drawn);
+            for (std::size_t c = 0; c < w->drawn.size(); ++c) b->drawn[c][r] = w->drawn[c];
+            if (!valid) {
+              record_invalid(n_bodies, w->sampled.stream(), *b, r);
+              continue;
+            }
+            flight::fly(w->sampled.scenario(), w->sampled.draws(), w->result, w->workspace);
+            outcome::derive(w->sampled.scenario(), w->result, w->outcome);
+            record_flight(layout.slots, w->outcome, w->sampled.stream(), *b, r);
+          }
+          return b;
+        }) & tbb::make_filter<Block*, void>(tbb::filter_mode::serial_in_order, [&](Block* b) {
+          // Blocks flown after an until_ci stop are dropped (the stop point depends on the
+          // plan only); after a cancel, every block already started is kept: they are complete.
+          if (end.load() != RunEnd::until_ci) {
+            for (BlockSink* s : sinks) s->write(*b);
+            done += b->count;
+            if (exec.until_ci_width && stop_rule != nullptr &&
+                stop_rule->ci95_width() <= *exec.until_ci_width) {
+              end.store(RunEnd::until_ci);  // the run's own end: takes precedence over a cancel
+              stop = true;
+            }
+            if (exec.progress) {
+              const double el =
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+              exec.progress(done, total_rows, el);
+            }
+          }
+          std::lock_guard<std::mutex> lock(pool_mutex);
+          free_blocks.push_back(b);
+        }));
   });
 
   BlocksResult result;
   result.end = end.load();
   result.rows = done;
-  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  result.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   for (BlockSink* s : sinks) s->finish(result.end, result.rows, result.elapsed_s);
   return result;
 }

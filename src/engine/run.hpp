@@ -6,20 +6,20 @@
 #pragma once
 
 #include <atomic>
-#include <memory>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "scenario/study.hpp"
 #include "engine/outcome.hpp"
 #include "engine/plan.hpp"
 #include "engine/reducer.hpp"
 #include "engine/sampling.hpp"
 #include "engine/summary.hpp"
+#include "scenario/study.hpp"
 
 namespace launchmc::engine {
 
@@ -28,8 +28,8 @@ struct RunOptions {
   std::uint64_t n_samples = 1000;
   std::uint64_t seed = 1;
   std::optional<uncertainty::SamplerKind> sampler;  // default: the config's (else Monte Carlo)
-  int threads = 0;                  // 0: all cores
-  std::size_t block_size = 256;     // samples per block: part of the result's definition
+  int threads = 0;                                  // 0: all cores
+  std::size_t block_size = 256;          // samples per block: part of the result's definition
   std::optional<double> until_ci_width;  // stop at a block boundary once the 95 % CI is this narrow
   // Set (e.g. by a SIGINT/SIGTERM handler) to stop the run: no new block starts, the blocks
   // already being flown finish and reach the sinks, and the run ends as `interrupted`.
@@ -63,20 +63,19 @@ const char* to_string(RunEnd end) noexcept;
 struct RunLayout {
   std::shared_ptr<const SamplePlan> samples;  // the drawn-value columns and the design
   const RunPlan* plan = nullptr;
-  BlockRange range;                           // the blocks this execution runs
+  BlockRange range;  // the blocks this execution runs
   std::vector<BodySlot> slots;
   RunMeta meta;
-  int threads_requested = 0;                  // Execution::threads as given (0: all cores)
-  int threads_used = 0;                       // the arena's size
-  std::optional<double> until_ci_width;       // the stopping rule, if any (recorded in files)
+  int threads_requested = 0;             // Execution::threads as given (0: all cores)
+  int threads_used = 0;                  // the arena's size
+  std::optional<double> until_ci_width;  // the stopping rule, if any (recorded in files)
 };
 
 RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
                     const Execution& execution);
 
 // The summary reducer of a run laid out so.
-std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout,
-                                                    const Study& config);
+std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout, const Study& config);
 
 struct BlocksResult {
   RunEnd end = RunEnd::all_samples;
@@ -86,8 +85,8 @@ struct BlocksResult {
 
 // Flies the blocks of layout.range and hands each, in block order, to every sink; a sink that is
 // a SummaryReducer given as `stop_rule` is consulted after each block for the until_ci rule.
-BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sinks, const Execution& execution,
-                        const SummaryReducer* stop_rule = nullptr);
+BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sinks,
+                        const Execution& execution, const SummaryReducer* stop_rule = nullptr);
 
 // The plan of a whole run from its options.
 RunPlan plan_of(const Study& config, const RunOptions& options);
@@ -97,8 +96,8 @@ struct RunResult {
   RunEnd end = RunEnd::all_samples;
 };
 // A whole run: every block of plan_of(config, options), its summary, and `sink` (if any).
-RunResult run_monte_carlo(const Study& config, const RunOptions& options,
-                          BlockSink* sink, const ProgressFn& progress);
+RunResult run_monte_carlo(const Study& config, const RunOptions& options, BlockSink* sink,
+                          const ProgressFn& progress);
 
 // The success status of a scenario: what its nominal flight achieves (orbit for a launcher,
 // suborbital for a missile).
@@ -118,8 +117,7 @@ struct DrawnSample {
   std::vector<std::pair<std::string, double>> drawn;
   bool valid = true;
 };
-DrawnSample sample_scenario(const Study& config, std::uint64_t seed,
-                            std::uint64_t n_samples, uncertainty::SamplerKind sampler,
-                            std::uint64_t index);
+DrawnSample sample_scenario(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
+                            uncertainty::SamplerKind sampler, std::uint64_t index);
 
 }  // namespace launchmc::engine

@@ -12,8 +12,8 @@ namespace launchmc::engine {
 using uncertainty::RandomStream;
 using uncertainty::StreamPurpose;
 
-SamplePlan::SamplePlan(const Study& config, std::uint64_t seed,
-                       std::uint64_t n_samples, uncertainty::SamplerKind sampler)
+SamplePlan::SamplePlan(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
+                       uncertainty::SamplerKind sampler)
     : config_(config), seed_(seed), n_samples_(n_samples), sampler_kind_(sampler) {
   const Dispersions& d = config_.dispersions;
   design_ = std::make_unique<uncertainty::SamplerDesign>(sampler, d.inputs.size(), seed, n_samples);
@@ -39,7 +39,8 @@ SampledScenario::SampledScenario(const SamplePlan& plan) : plan_(plan), scenario
   }
   u_.resize(refs_.size());
   std::size_t largest = 0;
-  for (const auto& g : plan.dispersions().correlations) largest = std::max(largest, g.inputs.size());
+  for (const auto& g : plan.dispersions().correlations)
+    largest = std::max(largest, g.inputs.size());
   u_group_.resize(largest);
   u_corr_.resize(largest);
 }

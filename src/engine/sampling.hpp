@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "scenario/study.hpp"
 #include "scenario/draws.hpp"
 #include "scenario/parameters.hpp"
+#include "scenario/study.hpp"
 #include "uncertainty/copula.hpp"
 #include "uncertainty/design.hpp"
 #include "uncertainty/sampler.hpp"
@@ -74,8 +74,8 @@ class SampledScenario {
   SampleDraws draws_;
   std::uint64_t stream_ = 0;
   std::vector<ParameterRef> refs_;
-  std::vector<double> u_;         // sampler uniforms
-  std::vector<double> u_group_;   // scratch for copulas
+  std::vector<double> u_;        // sampler uniforms
+  std::vector<double> u_group_;  // scratch for copulas
   std::vector<double> u_corr_;
 };
 

@@ -10,10 +10,10 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "engine/columns.hpp"
 #include "geo/frames.hpp"
 #include "orbit/elements.hpp"
 #include "stats/proportion.hpp"
-#include "engine/columns.hpp"
 
 namespace launchmc::engine {
 
@@ -28,19 +28,23 @@ std::vector<std::string> footprint_warnings(const BodySummary& b) {
   }
   if (b.impacted < kFewImpacts)
     w.push_back(fmt::format("only {} impacts: the ellipses' axes are uncertain by about +-{:.0f} %",
-                            b.impacted, 100.0 / std::sqrt(2.0 * static_cast<double>(b.impacted - 1))));
+                            b.impacted,
+                            100.0 / std::sqrt(2.0 * static_cast<double>(b.impacted - 1))));
   if (b.rms_distance_km > kScatteredRmsKm)
-    w.push_back(fmt::format("impacts scattered over thousands of km (rms distance {:.0f} km from their "
-                            "mean): the mean point and the ellipses describe no single footprint",
-                            b.rms_distance_km));
+    w.push_back(
+        fmt::format("impacts scattered over thousands of km (rms distance {:.0f} km from their "
+                    "mean): the mean point and the ellipses describe no single footprint",
+                    b.rms_distance_km));
   std::string differ;
   for (const auto& e : b.ellipses)
     if (containment_differs(e.probability, e.contained_fraction, b.containment_sample))
       differ += fmt::format("{}the {:g} % ellipse holds {:.1f} %", differ.empty() ? "" : ", ",
                             100.0 * e.probability, 100.0 * e.contained_fraction);
   if (!differ.empty())
-    w.push_back(fmt::format("not Gaussian: {} of the impacts (clusters or long tails; read the "
-                            "empirical fractions, not the nominal levels)", differ));
+    w.push_back(
+        fmt::format("not Gaussian: {} of the impacts (clusters or long tails; read the "
+                    "empirical fractions, not the nominal levels)",
+                    differ));
   return w;
 }
 
@@ -55,8 +59,10 @@ bool containment_differs(double probability, double contained_fraction, std::uin
 
 bool TargetOrbit::contains(double semi_major_axis_m, double eccentricity, double incl_deg,
                            double raan) const noexcept {
-  const double perigee_km = orbit::catalog_altitude_m(semi_major_axis_m * (1.0 - eccentricity)) / 1e3;
-  const double apogee_km = orbit::catalog_altitude_m(semi_major_axis_m * (1.0 + eccentricity)) / 1e3;
+  const double perigee_km =
+      orbit::catalog_altitude_m(semi_major_axis_m * (1.0 - eccentricity)) / 1e3;
+  const double apogee_km =
+      orbit::catalog_altitude_m(semi_major_axis_m * (1.0 + eccentricity)) / 1e3;
   // Written so that NaN compares false everywhere.
   if (!(std::abs(perigee_km - perigee_alt_km) <= tolerance_alt_km)) return false;
   if (!(std::abs(apogee_km - apogee_alt_km) <= tolerance_alt_km)) return false;
@@ -91,7 +97,8 @@ SummaryReducer::SummaryReducer(std::vector<BodySlot> slots, SampleStatus success
       vehicle_ref_lat_deg_(vehicle_ref_lat_deg),
       vehicle_ref_lon_deg_(vehicle_ref_lon_deg),
       failure_counts_(n_failure_modes, 0) {
-  for (const auto& s : slots_) impacts_.emplace_back(s.nominal_impact_lat_deg, s.nominal_impact_lon_deg);
+  for (const auto& s : slots_)
+    impacts_.emplace_back(s.nominal_impact_lat_deg, s.nominal_impact_lon_deg);
   impacts_.emplace_back(vehicle_ref_lat_deg, vehicle_ref_lon_deg);
 }
 
@@ -100,8 +107,8 @@ namespace {
 // A block the reducer cannot count exactly: a programming error (the run file reader refuses
 // damaged files before their rows get here), so it is reported, never skipped.
 [[noreturn]] void bad_block(const Block& b, std::size_t r, std::string_view what, double value) {
-  throw std::logic_error(fmt::format("SummaryReducer: sample {}: {} {} is out of range", b.first + r,
-                                     what, value));
+  throw std::logic_error(
+      fmt::format("SummaryReducer: sample {}: {} {} is out of range", b.first + r, what, value));
 }
 
 // The columns the summary reads, resolved once.
@@ -112,8 +119,8 @@ struct Columns {
               perigee = sample_column("perigee_alt_m"), apogee = sample_column("apogee_alt_m"),
               sma = sample_column("semi_major_axis_m"), ecc = sample_column("eccentricity"),
               incl = sample_column("inclination_deg"), raan = sample_column("raan_deg"),
-              vehicle_apogee = sample_column("vehicle_apogee_alt_m"), range = sample_column("range_m"),
-              flight_time = sample_column("flight_time_s"),
+              vehicle_apogee = sample_column("vehicle_apogee_alt_m"),
+              range = sample_column("range_m"), flight_time = sample_column("flight_time_s"),
               vehicle_lat = sample_column("vehicle_impact_lat_deg"),
               vehicle_lon = sample_column("vehicle_impact_lon_deg");
   std::size_t fate = body_column("fate"), lat = body_column("impact_lat_deg"),
@@ -156,7 +163,8 @@ void SummaryReducer::add(const Block& b) {
     rhs_total_ += static_cast<std::int64_t>(b.sample[c.rhs][r]);
     if (static_cast<int>(st) == static_cast<int>(SampleStatus::orbit)) {
       for (const std::size_t col : {c.perigee, c.apogee, c.incl, c.insertion_time})
-        if (std::isnan(b.sample[col][r])) bad_block(b, r, "an orbit column with status orbit", b.sample[col][r]);
+        if (std::isnan(b.sample[col][r]))
+          bad_block(b, r, "an orbit column with status orbit", b.sample[col][r]);
       fields_[kPerigee].add(b.sample[c.perigee][r] / 1e3);
       fields_[kApogee].add(b.sample[c.apogee][r] / 1e3);
       fields_[kInclination].add(b.sample[c.incl][r]);
@@ -168,7 +176,8 @@ void SummaryReducer::add(const Block& b) {
         fields_[kCatalogPerigee].add(orbit::catalog_altitude_m(a_m * (1.0 - ecc)) / 1e3);
         fields_[kCatalogApogee].add(orbit::catalog_altitude_m(a_m * (1.0 + ecc)) / 1e3);
       }
-      if (target_ && target_->contains(a_m, ecc, b.sample[c.incl][r], b.sample[c.raan][r])) ++in_target_;
+      if (target_ && target_->contains(a_m, ecc, b.sample[c.incl][r], b.sample[c.raan][r]))
+        ++in_target_;
     }
     if (std::isfinite(b.sample[c.range][r])) {
       fields_[kVehicleApogee].add(b.sample[c.vehicle_apogee][r] / 1e3);
@@ -194,10 +203,13 @@ void SummaryReducer::merge(const Reducer& other_reducer) {
     throw std::invalid_argument("SummaryReducer::merge: a reducer of another run");
   samples_ += other->samples_;
   in_target_ += other->in_target_;
-  for (std::size_t i = 0; i < status_counts_.size(); ++i) status_counts_[i] += other->status_counts_[i];
-  for (std::size_t i = 0; i < failure_counts_.size(); ++i) failure_counts_[i] += other->failure_counts_[i];
+  for (std::size_t i = 0; i < status_counts_.size(); ++i)
+    status_counts_[i] += other->status_counts_[i];
+  for (std::size_t i = 0; i < failure_counts_.size(); ++i)
+    failure_counts_[i] += other->failure_counts_[i];
   for (std::size_t i = 0; i < outcome_counts_.size(); ++i)
-    for (std::size_t j = 0; j < outcome_counts_[i].size(); ++j) outcome_counts_[i][j] += other->outcome_counts_[i][j];
+    for (std::size_t j = 0; j < outcome_counts_[i].size(); ++j)
+      outcome_counts_[i][j] += other->outcome_counts_[i][j];
   rhs_total_ += other->rhs_total_;
   for (std::size_t f = 0; f < kFieldCount; ++f) {
     fields_[f].moments.merge(other->fields_[f].moments);
@@ -237,7 +249,8 @@ stats::Moments get_moments(const StateReader& in, const std::string& name) {
 }  // namespace
 
 void SummaryReducer::save(StateWriter& out) const {
-  std::vector<std::uint64_t> counts = {samples_, in_target_, static_cast<std::uint64_t>(rhs_total_)};
+  std::vector<std::uint64_t> counts = {samples_, in_target_,
+                                       static_cast<std::uint64_t>(rhs_total_)};
   out.put("counts", std::span<const std::uint64_t>(counts));
   out.put("status_counts", std::span<const std::uint64_t>(status_counts_));
   out.put("failure_counts", std::span<const std::uint64_t>(failure_counts_));
@@ -295,7 +308,8 @@ void SummaryReducer::load(const StateReader& in) {
   const auto failures = in.counts("failure_counts");
   const auto outcomes = in.counts("outcome_counts");
   if (counts.size() != 3 || status.size() != status_counts_.size() ||
-      failures.size() != failure_counts_.size() || outcomes.size() != kStatusCount * flight::kPoweredFlightEndCount)
+      failures.size() != failure_counts_.size() ||
+      outcomes.size() != kStatusCount * flight::kPoweredFlightEndCount)
     throw std::runtime_error("summary state: counts of another run");
   samples_ = counts[0];
   in_target_ = counts[1];
@@ -317,20 +331,23 @@ void SummaryReducer::load(const StateReader& in) {
       if (at >= index.size()) throw std::runtime_error("summary state: bad sketch");
       const auto size = static_cast<std::size_t>(index[at++]);
       for (std::size_t i = 0; i < size; ++i) {
-        if (at >= index.size() || c >= count.size()) throw std::runtime_error("summary state: bad sketch");
+        if (at >= index.size() || c >= count.size())
+          throw std::runtime_error("summary state: bad sketch");
         store[static_cast<std::int32_t>(index[at++])] = count[c++];
       }
     }
     if (extra.size() != 2) throw std::runtime_error("summary state: bad sketch");
-    fields_[f].sketch = stats::QuantileSketch::from_state(kQuantileRelativeAccuracy, std::move(stores[0]),
-                                                          std::move(stores[1]), extra[0], extra[1] != 0);
+    fields_[f].sketch =
+        stats::QuantileSketch::from_state(kQuantileRelativeAccuracy, std::move(stores[0]),
+                                          std::move(stores[1]), extra[0], extra[1] != 0);
   }
   for (std::size_t k = 0; k < impacts_.size(); ++k) {
     const std::string name = fmt::format("impacts{}", k);
     stats::ImpactSums s;
     const auto count = in.counts(name + ".count");
     const auto ref = in.doubles(name + ".reference");
-    if (count.size() != 1 || ref.size() != 2) throw std::runtime_error("summary state: bad " + name);
+    if (count.size() != 1 || ref.size() != 2)
+      throw std::runtime_error("summary state: bad " + name);
     s.count = count[0];
     s.ref_lat_deg = ref[0];
     s.ref_lon_deg = ref[1];
@@ -348,7 +365,8 @@ void SummaryReducer::load(const StateReader& in) {
       throw std::runtime_error("summary state: bad " + name);
     impacts_[k].points = stats::BottomKSample<Eigen::Vector2f>(kContainmentSample);
     for (std::size_t i = 0; i < rows.size(); ++i)
-      impacts_[k].points.add(rows[i], Eigen::Vector2f(static_cast<float>(xy[2 * i]), static_cast<float>(xy[2 * i + 1])));
+      impacts_[k].points.add(rows[i], Eigen::Vector2f(static_cast<float>(xy[2 * i]),
+                                                      static_cast<float>(xy[2 * i + 1])));
     impacts_[k].points.add_unkept(seen[0] - rows.size());
   }
 }
@@ -436,10 +454,12 @@ Summary SummaryReducer::finish(const RunMeta& meta) const {
       std::vector<Eigen::Vector2f> points;
       for (const auto& item : imp.points.items()) points.push_back(item.value);
       bs.containment_sample = points.size();
-      const std::vector<double> held = stats::contained_fractions(points, acc.mean_en_m(), cov, levels);
+      const std::vector<double> held =
+          stats::contained_fractions(points, acc.mean_en_m(), cov, levels);
       for (std::size_t i = 0; i < levels.size(); ++i) {
         const stats::Ellipse e = stats::containment_ellipse(cov, levels[i]);
-        bs.ellipses.push_back({levels[i], e.semi_major_m / 1e3, e.semi_minor_m / 1e3, e.orientation_deg, held[i]});
+        bs.ellipses.push_back(
+            {levels[i], e.semi_major_m / 1e3, e.semi_minor_m / 1e3, e.orientation_deg, held[i]});
       }
     }
     bs.warnings = footprint_warnings(bs);

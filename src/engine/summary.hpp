@@ -38,8 +38,8 @@ struct FieldStats {
   // Exact: `summarize` must reproduce a run's statistics to the bit.
   bool operator==(const FieldStats&) const = default;
   friend std::ostream& operator<<(std::ostream& out, const FieldStats& f) {
-    return out << "{count " << f.count << ", mean " << f.mean << ", std " << f.std << ", q01 " << f.q01
-               << ", q50 " << f.q50 << ", q99 " << f.q99 << "}";
+    return out << "{count " << f.count << ", mean " << f.mean << ", std " << f.std << ", q01 "
+               << f.q01 << ", q50 " << f.q50 << ", q99 " << f.q99 << "}";
   }
 };
 
@@ -170,8 +170,9 @@ class SummaryReducer final : public Reducer {
   // points); the vehicle's own impacts are taken relative to `vehicle_ref_*` (the nominal
   // vehicle impact, or the launch site when the nominal flight does not come down); `target`: the
   // scenario's target orbit (target_orbit_of), whose samples are counted.
-  SummaryReducer(std::vector<BodySlot> slots, SampleStatus success_status, std::size_t n_failure_modes,
-                 std::optional<TargetOrbit> target, double vehicle_ref_lat_deg, double vehicle_ref_lon_deg);
+  SummaryReducer(std::vector<BodySlot> slots, SampleStatus success_status,
+                 std::size_t n_failure_modes, std::optional<TargetOrbit> target,
+                 double vehicle_ref_lat_deg, double vehicle_ref_lon_deg);
 
   void write(const Block& block) override { add(block); }
   // Adds rows [0, block.count). Throws std::logic_error for a code out of range (the run-file
@@ -183,7 +184,9 @@ class SummaryReducer final : public Reducer {
   void load(const StateReader& in);
 
   std::uint64_t samples() const noexcept { return samples_; }
-  std::uint64_t successes() const noexcept { return status_counts_[static_cast<std::size_t>(success_)]; }
+  std::uint64_t successes() const noexcept {
+    return status_counts_[static_cast<std::size_t>(success_)];
+  }
   // Width of the 95 % Wilson interval of P(success) so far.
   double ci95_width() const;
   Summary finish(const RunMeta& meta) const;
@@ -199,8 +202,16 @@ class SummaryReducer final : public Reducer {
     }
   };
   enum FieldId : std::size_t {
-    kPerigee, kApogee, kInclination, kInsertionTime, kCatalogPerigee, kCatalogApogee,
-    kVehicleApogee, kRange, kFlightTime, kFieldCount
+    kPerigee,
+    kApogee,
+    kInclination,
+    kInsertionTime,
+    kCatalogPerigee,
+    kCatalogApogee,
+    kVehicleApogee,
+    kRange,
+    kFlightTime,
+    kFieldCount
   };
   static FieldStats stats_of(const Field& f);
 

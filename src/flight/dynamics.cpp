@@ -8,10 +8,12 @@
 
 namespace launchmc::flight {
 
-geo::Geodetic surface_coordinates(const Environment& env, const Eigen::Vector3d& r_ecef_m) noexcept {
+geo::Geodetic surface_coordinates(const Environment& env,
+                                  const Eigen::Vector3d& r_ecef_m) noexcept {
   if (!env.spherical) return geo::ecef_to_geodetic(r_ecef_m);
   const double r = r_ecef_m.norm();
-  return {std::asin(r_ecef_m.z() / r), std::atan2(r_ecef_m.y(), r_ecef_m.x()), r - env.sphere_radius_m};
+  return {std::asin(r_ecef_m.z() / r), std::atan2(r_ecef_m.y(), r_ecef_m.x()),
+          r - env.sphere_radius_m};
 }
 
 namespace {
@@ -80,7 +82,8 @@ Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, d
     // and meets winds with an angle of attack; steering into every gust at 60 m/s would turn the
     // trajectory over by degrees. Below 1 m/s the angle is undefined: stay vertical.
     pitch = air.earth_speed_mps > 1.0
-                ? std::asin(std::clamp(air.v_earth_eci_mps.dot(air.up_eci) / air.earth_speed_mps, -1.0, 1.0))
+                ? std::asin(std::clamp(air.v_earth_eci_mps.dot(air.up_eci) / air.earth_speed_mps,
+                                       -1.0, 1.0))
                 : 0.5 * constants::pi;
   }
   const double cp = std::cos(pitch), sp = std::sin(pitch);
@@ -95,13 +98,15 @@ Thrust thrust_at(const PhaseForces& forces, double t_s, const AirData& air) noex
   th.mass_flow_kgps = forces.engine->mass_flow_kgps(t_burn);
   th.thrust_N = forces.engine->thrust_N(t_burn, air.pressure_Pa);
   if (th.thrust_N > 0.0) {
-    th.direction_eci = forces.steering != nullptr ? forces.steering->direction(t_s)
-                                                  : thrust_direction_eci(*forces.guidance, t_s, air);
+    th.direction_eci = forces.steering != nullptr
+                           ? forces.steering->direction(t_s)
+                           : thrust_direction_eci(*forces.guidance, t_s, air);
   }
   return th;
 }
 
-Thrust thrust_at(const Environment& env, const PhaseForces& forces, double t_s, const State& y) noexcept {
+Thrust thrust_at(const Environment& env, const PhaseForces& forces, double t_s,
+                 const State& y) noexcept {
   if (forces.engine == nullptr) return {};
   return thrust_at(forces, t_s, air_data(env, t_s, y.head<3>(), y.segment<3>(3)));
 }
@@ -118,7 +123,8 @@ void unpowered_jacobian(const Environment& env, const PhaseForces& forces, doubl
     const double k = 0.5 * air.density_kgpm3 * forces.drag->cd_area_m2(air.mach);
     const Eigen::Vector3d& u = air.v_air_eci_mps;
     const double un = air.airspeed_mps;
-    jac.block<3, 3>(3, 3) = -(k / m) * (un * Eigen::Matrix3d::Identity() + (u * u.transpose()) / un);
+    jac.block<3, 3>(3, 3) =
+        -(k / m) * (un * Eigen::Matrix3d::Identity() + (u * u.transpose()) / un);
     jac.block<3, 1>(3, 6) = (k / (m * m)) * un * u;  // d(-k|u|u/m)/dm
   }
   // Position block by forward differences: steps of ~0.1 m at the Earth's radius.
@@ -138,8 +144,8 @@ void derivative(const Environment& env, const PhaseForces& forces, double t_s, c
   const Eigen::Vector3d r = y.head<3>();
   const Eigen::Vector3d v = y.segment<3>(3);
   const double m = y[6];
-  Eigen::Vector3d acc = env.gravity ? gravity::acceleration_mps2(r, env.gravity_degree)
-                                    : Eigen::Vector3d::Zero();
+  Eigen::Vector3d acc =
+      env.gravity ? gravity::acceleration_mps2(r, env.gravity_degree) : Eigen::Vector3d::Zero();
   double mdot = 0.0;
 
   const bool powered = forces.engine != nullptr;

@@ -26,12 +26,12 @@ struct Environment {
   const atmosphere::WindProfile* wind = nullptr;
   double density_scale = 1.0;
   const Table1D* density_log_sd = nullptr;  // altitude-dependent density dispersion (may be null)
-  double density_xi = 0.0;       // a sample's draws (SampleDraws) of the density and wind shapes
+  double density_xi = 0.0;  // a sample's draws (SampleDraws) of the density and wind shapes
   double wind_east_xi = 0.0;
   double wind_north_xi = 0.0;
   int gravity_degree = 4;
   bool gravity = true;
-  bool spherical = false;        // sphere instead of the WGS-84 ellipsoid (validation only)
+  bool spherical = false;  // sphere instead of the WGS-84 ellipsoid (validation only)
   double sphere_radius_m = 0.0;
 };
 
@@ -44,7 +44,7 @@ double altitude_m(const Environment& env, const Eigen::Vector3d& r_eci_m) noexce
 
 // Local frame and air data at a point of the trajectory.
 struct AirData {
-  double alt_m = 0.0;  // height above the surface
+  double alt_m = 0.0;                           // height above the surface
   Eigen::Vector3d east_eci, north_eci, up_eci;  // geodetic local frame, unit vectors in ECI
   double temperature_K = 0.0;
   double pressure_Pa = 0.0;
@@ -85,7 +85,8 @@ struct Thrust {
 };
 Thrust thrust_at(const PhaseForces& forces, double t_s, const AirData& air) noexcept;
 // The same, computing the air data it needs (for reports; the equations of motion share theirs).
-Thrust thrust_at(const Environment& env, const PhaseForces& forces, double t_s, const State& y) noexcept;
+Thrust thrust_at(const Environment& env, const PhaseForces& forces, double t_s,
+                 const State& y) noexcept;
 
 // dy/dt of the state; no allocation.
 void derivative(const Environment& env, const PhaseForces& forces, double t_s, const State& y,

@@ -12,53 +12,82 @@ namespace launchmc::flight {
 
 const char* to_string(EventKind kind) noexcept {
   switch (kind) {
-    case EventKind::liftoff: return "liftoff";
-    case EventKind::pitch_over: return "pitch_over";
-    case EventKind::gravity_turn_end: return "gravity_turn_end";
-    case EventKind::max_q: return "max_q";
-    case EventKind::ignition: return "ignition";
-    case EventKind::burnout: return "burnout";
-    case EventKind::separation: return "separation";
-    case EventKind::fairing_jettison: return "fairing_jettison";
-    case EventKind::payload_separation: return "payload_separation";
-    case EventKind::insertion: return "insertion";
-    case EventKind::apogee: return "apogee";
-    case EventKind::impact: return "impact";
-    case EventKind::engine_failure: return "engine_failure";
-    case EventKind::guidance_engaged: return "guidance_engaged";
+    case EventKind::liftoff:
+      return "liftoff";
+    case EventKind::pitch_over:
+      return "pitch_over";
+    case EventKind::gravity_turn_end:
+      return "gravity_turn_end";
+    case EventKind::max_q:
+      return "max_q";
+    case EventKind::ignition:
+      return "ignition";
+    case EventKind::burnout:
+      return "burnout";
+    case EventKind::separation:
+      return "separation";
+    case EventKind::fairing_jettison:
+      return "fairing_jettison";
+    case EventKind::payload_separation:
+      return "payload_separation";
+    case EventKind::insertion:
+      return "insertion";
+    case EventKind::apogee:
+      return "apogee";
+    case EventKind::impact:
+      return "impact";
+    case EventKind::engine_failure:
+      return "engine_failure";
+    case EventKind::guidance_engaged:
+      return "guidance_engaged";
   }
   return "unknown";
 }
 
 const char* to_string(BodyFate fate) noexcept {
   switch (fate) {
-    case BodyFate::impact: return "impact";
-    case BodyFate::orbiting: return "orbiting";
-    case BodyFate::time_limit: return "time_limit";
-    case BodyFate::integration_failure: return "integration_failure";
+    case BodyFate::impact:
+      return "impact";
+    case BodyFate::orbiting:
+      return "orbiting";
+    case BodyFate::time_limit:
+      return "time_limit";
+    case BodyFate::integration_failure:
+      return "integration_failure";
   }
   return "unknown";
 }
 
 const char* to_string(FlightStatus status) noexcept {
   switch (status) {
-    case FlightStatus::orbit: return "orbit";
-    case FlightStatus::suborbital: return "suborbital";
-    case FlightStatus::crash: return "crash";
-    case FlightStatus::integration_failure: return "integration_failure";
-    case FlightStatus::time_limit: return "time_limit";
+    case FlightStatus::orbit:
+      return "orbit";
+    case FlightStatus::suborbital:
+      return "suborbital";
+    case FlightStatus::crash:
+      return "crash";
+    case FlightStatus::integration_failure:
+      return "integration_failure";
+    case FlightStatus::time_limit:
+      return "time_limit";
   }
   return "unknown";
 }
 
 const char* to_string(PoweredFlightEnd end) noexcept {
   switch (end) {
-    case PoweredFlightEnd::none: return "none";
-    case PoweredFlightEnd::guidance_cutoff: return "guidance_cutoff";
-    case PoweredFlightEnd::timed_cutoff: return "timed_cutoff";
-    case PoweredFlightEnd::depletion: return "depletion";
-    case PoweredFlightEnd::motor_burnout: return "motor_burnout";
-    case PoweredFlightEnd::engine_failure: return "engine_failure";
+    case PoweredFlightEnd::none:
+      return "none";
+    case PoweredFlightEnd::guidance_cutoff:
+      return "guidance_cutoff";
+    case PoweredFlightEnd::timed_cutoff:
+      return "timed_cutoff";
+    case PoweredFlightEnd::depletion:
+      return "depletion";
+    case PoweredFlightEnd::motor_burnout:
+      return "motor_burnout";
+    case PoweredFlightEnd::engine_failure:
+      return "engine_failure";
   }
   return "unknown";
 }
@@ -117,8 +146,9 @@ PointSummary summarize_point(const Environment& env, double t_s, const State& y)
 
 Environment make_environment(const Scenario& scenario, const SampleDraws& draws) {
   Environment env;
-  env.rotation = geo::EarthRotation(scenario.earth_rotation_angle_at_liftoff_rad,
-                                    scenario.earth.rotating ? constants::earth_rotation_radps : 0.0);
+  env.rotation =
+      geo::EarthRotation(scenario.earth_rotation_angle_at_liftoff_rad,
+                         scenario.earth.rotating ? constants::earth_rotation_radps : 0.0);
   env.gravity = scenario.earth.gravity;
   env.spherical = scenario.earth.spherical;
   env.sphere_radius_m = scenario.earth.sphere_radius_m;

@@ -22,18 +22,18 @@ namespace launchmc::flight {
 enum class EventKind : std::uint8_t {
   liftoff,
   pitch_over,
-  gravity_turn_end,    // the pitch program takes over from the gravity turn
+  gravity_turn_end,  // the pitch program takes over from the gravity turn
   max_q,
-  ignition,            // index: stage
-  burnout,             // index: stage (depletion or commanded cutoff)
-  separation,          // index: stage
+  ignition,    // index: stage
+  burnout,     // index: stage (depletion or commanded cutoff)
+  separation,  // index: stage
   fairing_jettison,
   payload_separation,
   insertion,
   apogee,
-  impact,              // index: -1 for the vehicle, else the body
-  engine_failure,      // index: stage
-  guidance_engaged,    // index: stage; closed-loop guidance took over the steering
+  impact,            // index: -1 for the vehicle, else the body
+  engine_failure,    // index: stage
+  guidance_engaged,  // index: stage; closed-loop guidance took over the steering
 };
 const char* to_string(EventKind kind) noexcept;
 
@@ -59,14 +59,14 @@ const char* to_string(BodyFate fate) noexcept;
 
 // A body released by the vehicle and flown to its fate: its row of the flight's body table.
 struct BodyResult {
-  Label name;                 // unique within the flight: "stage1", "fairing_2", ...
-  Label body_class;           // what kind of debris: kSpentStageClass, kFairingPieceClass, ...
+  Label name;        // unique within the flight: "stage1", "fairing_2", ...
+  Label body_class;  // what kind of debris: kSpentStageClass, kFairingPieceClass, ...
   const vehicle::DragModel* drag = nullptr;  // into the model flown (valid while it lives)
-  double weight = 1.0;        // pieces the body stands for (a group of like fragments: many)
+  double weight = 1.0;  // pieces the body stands for (a group of like fragments: many)
   double release_time_s = 0.0;
   State release_state = State::Zero();
   BodyFate fate = BodyFate::time_limit;
-  FlightEvent impact;         // valid when fate == impact
+  FlightEvent impact;  // valid when fate == impact
   IntegratorStats stats;
 };
 
@@ -101,7 +101,7 @@ struct Insertion {
 
 struct FlightResult {
   FlightStatus status = FlightStatus::time_limit;
-  std::vector<FlightEvent> events;   // in time order for the vehicle, then body impacts
+  std::vector<FlightEvent> events;  // in time order for the vehicle, then body impacts
   std::optional<Insertion> insertion;
   std::vector<BodyResult> bodies;
   double max_q_Pa = 0.0;
@@ -110,7 +110,7 @@ struct FlightResult {
   double apogee_alt_m = 0.0;  // highest geodetic altitude reached [m]
   double range_m = 0.0;       // geodesic distance launch site -> impact [m]
   double flight_time_s = 0.0;
-  int failure_mode = -1;      // the failure mode that occurred (-1: none)
+  int failure_mode = -1;  // the failure mode that occurred (-1: none)
   PoweredFlightEnd powered_flight_end = PoweredFlightEnd::none;
   IntegratorStats ascent_stats;
 
@@ -134,15 +134,16 @@ FlightResult fly(const Scenario& model, const SampleDraws& draws,
 FlightResult fly(const Scenario& model, TrajectoryRecorder* recorder = nullptr);  // nominal
 
 // "liftoff", "stage1_burnout", "stage2_ignition", "fairing_1_impact", ...
-std::string event_name(const Scenario& scenario, const FlightResult& result, const FlightEvent& event);
+std::string event_name(const Scenario& scenario, const FlightResult& result,
+                       const FlightEvent& event);
 
 // Where and how fast, at one point of a trajectory.
 struct PointSummary {
   double lat_deg = 0.0, lon_deg = 0.0, alt_m = 0.0;  // geodetic, WGS-84
-  double speed_mps = 0.0;               // relative to the rotating Earth
-  double inertial_speed_mps = 0.0;      // in ECI
-  double flight_path_angle_deg = 0.0;   // Earth-relative velocity above the local horizontal
-  double heading_deg = 0.0;             // Earth-relative velocity, clockwise from north
+  double speed_mps = 0.0;                            // relative to the rotating Earth
+  double inertial_speed_mps = 0.0;                   // in ECI
+  double flight_path_angle_deg = 0.0;  // Earth-relative velocity above the local horizontal
+  double heading_deg = 0.0;            // Earth-relative velocity, clockwise from north
   double mach = 0.0;
   double dynamic_pressure_Pa = 0.0;
   double mass_kg = 0.0;

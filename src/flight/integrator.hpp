@@ -2,8 +2,8 @@
 // states. Coefficients, error estimator, step-size control and the 4th-order continuous extension
 // follow Hairer, Norsett & Wanner, Solving Ordinary Differential Equations I (2nd ed., 1993),
 // section II.5 and II.6 (code DOPRI5). Written here rather than taken from Boost.Odeint because the
-// flight needs event location on the dense output, restarts at every discontinuity (staging, guidance
-// corners) and a hot loop that allocates nothing.
+// flight needs event location on the dense output, restarts at every discontinuity (staging,
+// guidance corners) and a hot loop that allocates nothing.
 #pragma once
 
 #include <Eigen/Core>
@@ -22,9 +22,9 @@ template <int N>
 struct Tolerances {
   double rtol = 1e-9;
   StateN<N> atol = StateN<N>::Constant(1e-6);
-  double h_max_s = 60.0;          // longest step [s]
-  double h_min_s = 1e-9;          // step-size underflow below this [s]
-  double event_tol_s = 1e-5;      // events located to this precision in time [s]
+  double h_max_s = 60.0;            // longest step [s]
+  double h_min_s = 1e-9;            // step-size underflow below this [s]
+  double event_tol_s = 1e-5;        // events located to this precision in time [s]
   std::int64_t max_steps = 200000;  // per integrate() call
 };
 
@@ -82,8 +82,8 @@ inline bool event_crosses(double g0, double g1, int dir) noexcept {
 // Illinois-modified regula falsi for event i on a step's dense output; returns a time just past
 // the root (on the g1 side) so that a restart from it does not fire the same event again.
 template <int N, class Events>
-double locate_event(Events& g, const DenseStep<N>& dense, double t_end, int i, double g0,
-                    double g1, double tol_s) {
+double locate_event(Events& g, const DenseStep<N>& dense, double t_end, int i, double g0, double g1,
+                    double tol_s) {
   std::array<double, kMaxEvents> vals{};
   double a = dense.t0, b = t_end, ga = g0, gb = g1;
   int side = 0;
@@ -165,8 +165,9 @@ class DormandPrince45 {
   //   observe(const DenseStep<N>&, double t_stop): after every accepted step; the interpolant is
   //                                  valid on [t0, t_stop] (t_stop < t0 + h when an event fired)
   template <class Rhs, class Events, class Observer>
-  IntegrationOutcome integrate(Rhs& f, Events& g, const EventSpec& spec, Observer& observe, double& t,
-                               State& y, double t_end, double& h, IntegratorStats& stats) const {
+  IntegrationOutcome integrate(Rhs& f, Events& g, const EventSpec& spec, Observer& observe,
+                               double& t, State& y, double t_end, double& h,
+                               IntegratorStats& stats) const {
     State k1, k2, k3, k4, k5, k6, k7, y1, ytmp, err;
     f(t, y, k1);
     ++stats.rhs_evaluations;
@@ -229,7 +230,8 @@ class DormandPrince45 {
 
       if (spec.count > 0) {
         double t_fire = t1;
-        const int fired = first_event<N>(g, spec, dense, t1, y1, g_old, g_new, tol_.event_tol_s, t_fire);
+        const int fired =
+            first_event<N>(g, spec, dense, t1, y1, g_old, g_new, tol_.event_tol_s, t_fire);
         if (fired >= 0) {
           // The interpolant keeps its full interval; observers are told to stop at t_fire.
           observe(dense, t_fire);

@@ -89,7 +89,8 @@ class Rosenbrock23 {
       dense.r5.setZero();
       if (spec.count > 0) {
         double t_fire = t1;
-        const int fired = first_event<N>(g, spec, dense, t1, y1, g_old, g_new, tol_.event_tol_s, t_fire);
+        const int fired =
+            first_event<N>(g, spec, dense, t1, y1, g_old, g_new, tol_.event_tol_s, t_fire);
         if (fired >= 0) {
           observe(dense, t_fire);
           t = t_fire;

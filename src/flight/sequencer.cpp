@@ -36,7 +36,8 @@ Tolerances<7> make_tolerances(const IntegratorSettings& s) {
 double surface_distance_m(const Environment& env, double lat1_rad, double lon1_rad, double lat2_rad,
                           double lon2_rad) {
   if (env.spherical) {
-    const double s = std::sin(0.5 * (lat2_rad - lat1_rad)), c = std::sin(0.5 * (lon2_rad - lon1_rad));
+    const double s = std::sin(0.5 * (lat2_rad - lat1_rad)),
+                 c = std::sin(0.5 * (lon2_rad - lon1_rad));
     const double h = s * s + std::cos(lat1_rad) * std::cos(lat2_rad) * c * c;
     return 2.0 * env.sphere_radius_m * std::asin(std::min(1.0, std::sqrt(h)));
   }
@@ -86,9 +87,9 @@ void fly_body(const Scenario& sc, const Environment& env, const DormandPrince45<
       const AirData air = air_data(env, tt, yy.head<3>(), yy.segment<3>(3));
       const double cda = forces.drag->cd_area_m2(air.mach);
       const double g_local = constants::wgs84_gm_m3ps2 / yy.head<3>().squaredNorm();
-      const double v_terminal =
-          air.density_kgpm3 * cda > 0.0 ? std::sqrt(2.0 * yy[6] * g_local / (air.density_kgpm3 * cda))
-                                        : std::numeric_limits<double>::infinity();
+      const double v_terminal = air.density_kgpm3 * cda > 0.0
+                                    ? std::sqrt(2.0 * yy[6] * g_local / (air.density_kgpm3 * cda))
+                                    : std::numeric_limits<double>::infinity();
       out[1] = air.airspeed_mps - kTerminalSpeedFactor * std::min(v_terminal, 1e9);
     }
   };
@@ -124,8 +125,8 @@ void fly_body(const Scenario& sc, const Environment& env, const DormandPrince45<
 // (held between updates), and the state of its algorithm. Fixed size: no allocation.
 struct GuidedBurn {
   const guidance::ClosedLoop* cfg = nullptr;  // null: no closed loop in this burn
-  bool engaged = false;       // steering in force (false: open loop until engagement)
-  bool holding = false;       // terminal phase: last steering law held to cutoff
+  bool engaged = false;  // steering in force (false: open loop until engagement)
+  bool holding = false;  // terminal phase: last steering law held to cutoff
   double next_update_s = std::numeric_limits<double>::infinity();
   double last_update_s = 0.0;  // time of the solution in force
   guidance::Upfg upfg;
@@ -134,7 +135,7 @@ struct GuidedBurn {
   Eigen::Vector3d velocity_error_rsw_mps = Eigen::Vector3d::Zero();
   // Cutoff target: semi-major axis (orbit) or apogee radius (ballistic) [m].
   double cutoff_value_m = 0.0;
-  guidance::OrbitTarget orbit;            // orbit mode
+  guidance::OrbitTarget orbit;                                     // orbit mode
   guidance::BallisticAimTarget aim{Eigen::Vector3d::Zero(), 0.0};  // ballistic mode
 };
 
@@ -293,15 +294,18 @@ class AscentSequencer {
     if (draws_.navigation_noise && (nav.position_noise_m > 0.0 || nav.velocity_noise_mps > 0.0)) {
       // Gauss-Markov step: x_k = phi x_{k-1} + sqrt(1 - phi^2) w_k, w ~ N(0, 1), started from its
       // stationary distribution; scaled by the sigmas below.
-      uncertainty::RandomStream noise(draws_.navigation_seed, nav_cycle_, uncertainty::StreamPurpose::navigation);
-      const double phi = nav_cycle_ == 0 ? 0.0 : std::exp(-(t_ - t_last_nav_s_) / nav.noise_correlation_time_s);
+      uncertainty::RandomStream noise(draws_.navigation_seed, nav_cycle_,
+                                      uncertainty::StreamPurpose::navigation);
+      const double phi =
+          nav_cycle_ == 0 ? 0.0 : std::exp(-(t_ - t_last_nav_s_) / nav.noise_correlation_time_s);
       const double innovation = std::sqrt(1.0 - phi * phi);
       for (int i = 0; i < 6; ++i) nav_noise_[i] = phi * nav_noise_[i] + innovation * noise.normal();
       t_last_nav_s_ = t_;
       ++nav_cycle_;
     }
     gb_.position_error_rsw_m = nav.position_bias_m + nav.position_noise_m * nav_noise_.head<3>();
-    gb_.velocity_error_rsw_mps = nav.velocity_bias_mps + nav.velocity_noise_mps * nav_noise_.tail<3>();
+    gb_.velocity_error_rsw_mps =
+        nav.velocity_bias_mps + nav.velocity_noise_mps * nav_noise_.tail<3>();
     gb_.next_update_s = t_ + c.update_interval_s;
     if (gb_.holding) return;
     Eigen::Vector3d r_nav, v_nav;
@@ -350,7 +354,8 @@ class AscentSequencer {
       gb_.orbit = c.orbit.resolve();
       gb_.cutoff_value_m = gb_.orbit.semi_major_axis_m;
     } else {
-      gb_.aim = guidance::make_aim_target(c.ballistic, sc_.site.lat_deg, sc_.site.lon_deg, sc_.guidance.azimuth_deg);
+      gb_.aim = guidance::make_aim_target(c.ballistic, sc_.site.lat_deg, sc_.site.lon_deg,
+                                          sc_.guidance.azimuth_deg);
       gb_.cutoff_value_m = gb_.aim.apogee_radius_m;
     }
     gb_.next_update_s = t_ + c.engage_after_ignition_s;
@@ -432,7 +437,8 @@ class AscentSequencer {
       // Pieces fly apart evenly around the velocity axis (two halves: +/- crossrange).
       const double ang = 2.0 * constants::pi * p / fr.pieces;
       State piece = y_;
-      piece.segment<3>(3) += fr.separation_speed_mps * (std::cos(ang) * cross + std::sin(ang) * third);
+      piece.segment<3>(3) +=
+          fr.separation_speed_mps * (std::cos(ang) * cross + std::sin(ang) * third);
       piece[6] = fr.mass_kg / fr.pieces;
       Label name("fairing_");
       name.append(static_cast<std::uint64_t>(p + 1));
@@ -453,7 +459,9 @@ class AscentSequencer {
   void strike_failure() {
     std::visit([this](const auto& effect) { apply(effect); }, draws_.failure.effect);
   }
-  bool failure_due_in_this_burn() const noexcept { return failure_drawn_ && k_ == draws_.failure.stage; }
+  bool failure_due_in_this_burn() const noexcept {
+    return failure_drawn_ && k_ == draws_.failure.stage;
+  }
 
   // ---- scheduled actions ----------------------------------------------------------------------
   // The time of the next action known in advance (guidance breakpoint, cutoff, guidance update,
@@ -468,7 +476,8 @@ class AscentSequencer {
     if (next_bp_ < ws_.guidance_breakpoints_s.size())
       t_next = std::min(t_next, ws_.guidance_breakpoints_s[next_bp_]);
     if (phase_ == Phase::burn) {
-      if (stage.cutoff_time_s && !guided()) t_next = std::min(t_next, t_ignition_ + *stage.cutoff_time_s);
+      if (stage.cutoff_time_s && !guided())
+        t_next = std::min(t_next, t_ignition_ + *stage.cutoff_time_s);
       if (guided() && !gb_.holding) t_next = std::min(t_next, gb_.next_update_s);
       if (stage.engine.solid()) t_next = std::min(t_next, t_ignition_ + stage.engine.curve_end_s());
       if (failure_due_in_this_burn())
@@ -494,12 +503,13 @@ class AscentSequencer {
     if (std::isfinite(sc_.guidance.gravity_turn_end_s) &&
         std::abs(t_ - sc_.guidance.gravity_turn_end_s) < 1e-6)
       add_event(EventKind::gravity_turn_end, -1);
-    if (fairing_on_ && veh_.fairing->jettison_time_s && t_ >= *veh_.fairing->jettison_time_s - kTimeEps_s)
+    if (fairing_on_ && veh_.fairing->jettison_time_s &&
+        t_ >= *veh_.fairing->jettison_time_s - kTimeEps_s)
       jettison_fairing();
     if (was_guided && !gb_.holding && t_ >= gb_.next_update_s - kTimeEps_s) guidance_cycle();
     if (phase_ == Phase::burn) {
-      const bool cutoff =
-          !was_guided && stage.cutoff_time_s && t_ >= t_ignition_ + *stage.cutoff_time_s - kTimeEps_s;
+      const bool cutoff = !was_guided && stage.cutoff_time_s &&
+                          t_ >= t_ignition_ + *stage.cutoff_time_s - kTimeEps_s;
       const bool motor_end =
           stage.engine.solid() && t_ >= t_ignition_ + stage.engine.curve_end_s() - kTimeEps_s;
       const bool failed = failure_due_in_this_burn() &&
@@ -531,15 +541,18 @@ class AscentSequencer {
     const vehicle::Stage& stage = veh_.stages[k_];
     add(StateEvent::impact, -1);
     if (phase_ == Phase::burn) add(StateEvent::depletion, -1);
-    if (phase_ == Phase::burn && stage.energy_cutoff && !guided()) add(StateEvent::energy_cutoff, +1);
+    if (phase_ == Phase::burn && stage.energy_cutoff && !guided())
+      add(StateEvent::energy_cutoff, +1);
     if (guided() && gb_.engaged) add(StateEvent::guided_cutoff, +1);
     if (fairing_on_ && veh_.fairing->jettison_alt_m) add(StateEvent::fairing_altitude, +1);
     if (phase_ == Phase::ballistic && !apogee_found_) add(StateEvent::apogee, -1);
   }
   double event_value(StateEvent id, const State& yy, double burnout_mass_kg) const {
     switch (id) {
-      case StateEvent::impact: return altitude_m(env_, yy.head<3>());
-      case StateEvent::depletion: return yy[6] - burnout_mass_kg;
+      case StateEvent::impact:
+        return altitude_m(env_, yy.head<3>());
+      case StateEvent::depletion:
+        return yy[6] - burnout_mass_kg;
       case StateEvent::energy_cutoff: {
         const vehicle::EnergyCutoff& c = *veh_.stages[k_].energy_cutoff;
         // The navigated state: true state plus the navigation biases.
@@ -554,13 +567,15 @@ class AscentSequencer {
         const orbit::Elements el = orbit::elements_from_state(rr, vv);
         return el.eccentricity < 1.0 ? orbit::apsis_altitudes(el).apogee_alt_m - c.value_m : 1e12;
       }
-      case StateEvent::fairing_altitude: return altitude_m(env_, yy.head<3>()) - *veh_.fairing->jettison_alt_m;
+      case StateEvent::fairing_altitude:
+        return altitude_m(env_, yy.head<3>()) - *veh_.fairing->jettison_alt_m;
       case StateEvent::guided_cutoff: {
         Eigen::Vector3d r_nav, v_nav;
         navigated_state(gb_, yy, r_nav, v_nav);
         return cutoff_quantity_m(gb_.cfg->mode, r_nav, v_nav) - gb_.cutoff_value_m;
       }
-      case StateEvent::apogee: return yy.head<3>().dot(yy.segment<3>(3));
+      case StateEvent::apogee:
+        return yy.head<3>().dot(yy.segment<3>(3));
     }
     return 0.0;
   }
@@ -608,7 +623,8 @@ class AscentSequencer {
     arm_events(spec, ids);
     const double burnout_mass_kg = mass_above(k_) + stage.dry_mass_kg;
     auto g = [&](double /*t*/, const State& yy, double* out) {
-      for (int i = 0; i < spec.count; ++i) out[i] = event_value(ids[static_cast<std::size_t>(i)], yy, burnout_mass_kg);
+      for (int i = 0; i < spec.count; ++i)
+        out[i] = event_value(ids[static_cast<std::size_t>(i)], yy, burnout_mass_kg);
     };
     auto f = [&](double tt, const State& yy, State& dy) { derivative(env_, forces, tt, yy, dy); };
 
@@ -679,12 +695,12 @@ class AscentSequencer {
 
   // The sequencer's state.
   Phase phase_ = Phase::burn;
-  std::size_t k_ = 0;             // lowest stage still attached
+  std::size_t k_ = 0;  // lowest stage still attached
   double t_ = 0.0;
-  double h_ = 0.0;                // step-size guess carried between segments
+  double h_ = 0.0;  // step-size guess carried between segments
   State y_ = State::Zero();
   double t_ignition_ = 0.0;
-  double t_phase_end_ = 0.0;      // separation or ignition time in the coast phases
+  double t_phase_end_ = 0.0;  // separation or ignition time in the coast phases
   double t_payload_sep_ = std::numeric_limits<double>::infinity();
   bool fairing_on_;
   bool payload_alone_ = false;
@@ -692,7 +708,7 @@ class AscentSequencer {
   bool powered_flight_completed_ = false;  // nominal final cutoff reached (not a failure)
   bool done_ = false;
   const bool failure_drawn_;
-  std::size_t next_bp_ = 0;       // next guidance breakpoint
+  std::size_t next_bp_ = 0;  // next guidance breakpoint
   GuidedBurn gb_;
   // Navigation noise (unit-variance Gauss-Markov state, position then velocity axes), the number
   // of noise samples drawn so far (the index of the next one's stream) and the time of the last.

@@ -82,7 +82,7 @@ LatitudeHeight latitude_height(double rho, double z) noexcept {
   // tan(beta) = (b / a) tan(phi). Sines and cosines from normalised pairs: no trigonometry.
   double sb = a * z, cb = b * rho;
   double n = std::sqrt(sb * sb + cb * cb);  // no overflow at these magnitudes; hypot is slow
-  if (n == 0.0) return {0.0, 1.0, -a};  // the Earth's centre: any answer is as wrong
+  if (n == 0.0) return {0.0, 1.0, -a};      // the Earth's centre: any answer is as wrong
   sb /= n;
   cb /= n;
   double sp = 0.0, cp = 1.0;

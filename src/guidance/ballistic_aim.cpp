@@ -138,13 +138,15 @@ BallisticAimTarget make_aim_target(const BallisticTarget& target, double site_la
   double lat_deg = target.impact_lat_deg, lon_deg = target.impact_lon_deg;
   if (std::isnan(lat_deg)) {
     const double az = std::isnan(target.azimuth_deg) ? launch_azimuth_deg : target.azimuth_deg;
-    std::tie(lat_deg, lon_deg) = geo::geodesic_direct(site_lat_deg, site_lon_deg, az, target.range_km * 1e3);
+    std::tie(lat_deg, lon_deg) =
+        geo::geodesic_direct(site_lat_deg, site_lon_deg, az, target.range_km * 1e3);
   }
   constexpr double deg = constants::deg_to_rad;
   BallisticAimTarget aim;
   aim.impact_ecef_m = geo::geodetic_to_ecef({lat_deg * deg, lon_deg * deg, 0.0});
   const double lat_mid_rad = 0.5 * (site_lat_deg + lat_deg) * deg;
-  aim.apogee_radius_m = geo::geodetic_to_ecef({lat_mid_rad, 0.0, 0.0}).norm() + target.apogee_alt_km * 1e3;
+  aim.apogee_radius_m =
+      geo::geodetic_to_ecef({lat_mid_rad, 0.0, 0.0}).norm() + target.apogee_alt_km * 1e3;
   return aim;
 }
 

@@ -47,10 +47,10 @@ struct BallisticAim {
 // theta the transfer angle, r1 = |r|, r2 = |aim point|.
 // Minimising v^2 gives the minimum-energy angle tan(2 g_me) = sin theta / (r1/r2 - cos theta);
 // above it, the apoapsis radius grows monotonically to infinity (checked numerically over
-// r1/r2 in [0.5, 5] and theta in (0, pi)), and 1/r_a is root-found in gamma by TOMS 748 (Boost.Math).
-// The time of flight follows from Kepler's equation. The aim point's motion with the Earth is
-// handled by a secant iteration on the time of flight (started by one fixed-point step; steps
-// to arrival times with no arc are halved back), which converges also for steep lofted arcs,
+// r1/r2 in [0.5, 5] and theta in (0, pi)), and 1/r_a is root-found in gamma by TOMS 748
+// (Boost.Math). The time of flight follows from Kepler's equation. The aim point's motion with the
+// Earth is handled by a secant iteration on the time of flight (started by one fixed-point step;
+// steps to arrival times with no arc are halved back), which converges also for steep lofted arcs,
 // whose slow horizontal speed would make plain fixed-point iteration contract slowly or
 // diverge. If the aim point's current position admits no arc (e.g. it is past the antipode now
 // but not at arrival), the start is found by scanning arrival times over one period of the

@@ -3,11 +3,10 @@
 // steering law that the guidance hands to the equations of motion between its updates.
 #pragma once
 
-#include <cmath>
-#include <limits>
-
 #include <Eigen/Core>
 #include <Eigen/Geometry>
+#include <cmath>
+#include <limits>
 
 #include "common/constants.hpp"
 #include "orbit/elements.hpp"
@@ -71,7 +70,6 @@ struct Navigation {
   double position_noise_m = 0.0;
   double velocity_noise_mps = 0.0;
   double noise_correlation_time_s = 60.0;
-
 };
 
 enum class ClosedLoopMode : unsigned char {
@@ -98,7 +96,8 @@ struct OrbitTargetSpec {
     t.eccentricity = (ra - rp) / (ra + rp);
     t.inclination_rad = inclination_deg * constants::deg_to_rad;
     t.raan_rad = std::isnan(raan_deg) ? raan_deg : raan_deg * constants::deg_to_rad;
-    t.insertion_radius_m = std::isnan(insertion_alt_km) ? rp : orbit::catalog_radius_m(insertion_alt_km * 1e3);
+    t.insertion_radius_m =
+        std::isnan(insertion_alt_km) ? rp : orbit::catalog_radius_m(insertion_alt_km * 1e3);
     t.descending = descending;
     return t;
   }

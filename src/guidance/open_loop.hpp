@@ -28,15 +28,15 @@ struct AttitudeCommand {
 
 class OpenLoopProgram {
  public:
-  double azimuth_deg = 0.0;          // launch azimuth, Earth-relative heading [deg]
-  double vertical_rise_s = 0.0;      // pitch-over starts here [s after liftoff]
-  double pitch_kick_deg = 0.0;       // tilt from vertical reached at the end of the kick [deg]
+  double azimuth_deg = 0.0;      // launch azimuth, Earth-relative heading [deg]
+  double vertical_rise_s = 0.0;  // pitch-over starts here [s after liftoff]
+  double pitch_kick_deg = 0.0;   // tilt from vertical reached at the end of the kick [deg]
   double pitch_kick_duration_s = 0.0;
   // Gravity turn from the end of the kick to this time; then the pitch program. Infinite: the
   // gravity turn lasts to the end of powered flight.
   double gravity_turn_end_s = std::numeric_limits<double>::infinity();
-  Table1D pitch_program_deg;         // pitch [deg] versus time after liftoff [s]
-  std::vector<YawStep> yaw_steps;    // sorted by start_s
+  Table1D pitch_program_deg;       // pitch [deg] versus time after liftoff [s]
+  std::vector<YawStep> yaw_steps;  // sorted by start_s
 
   AttitudeCommand command(double t_s) const noexcept;
   double heading_deg(double t_s) const noexcept;

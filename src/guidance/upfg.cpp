@@ -55,7 +55,8 @@ bool Upfg::start(const OrbitTarget& target, double t_s, const Eigen::Vector3d& r
   normal_ = std::isnan(target.raan_rad) ? plane_through(r, v, target.inclination_rad)
                                         : plane_normal(target.inclination_rad, target.raan_rad);
   const double a = target.semi_major_axis_m, e = target.eccentricity;
-  rd_m_ = std::clamp(target.insertion_radius_m, target.perigee_radius_m(), target.apogee_radius_m());
+  rd_m_ =
+      std::clamp(target.insertion_radius_m, target.perigee_radius_m(), target.apogee_radius_m());
   vd_mps_ = std::sqrt(mu_ * (2.0 / rd_m_ - 1.0 / a));
   const double h = std::sqrt(mu_ * a * (1.0 - e * e));
   gamma_d_rad_ = std::acos(std::clamp(h / (rd_m_ * vd_mps_), -1.0, 1.0));
@@ -67,7 +68,8 @@ bool Upfg::start(const OrbitTarget& target, double t_s, const Eigen::Vector3d& r
   const Eigen::Vector3d iy = -normal_;
   const Eigen::Vector3d ix0 = unit_or_zero(r - r.dot(iy) * iy);
   const Eigen::Vector3d iz0 = ix0.cross(iy);
-  const Eigen::Vector3d vd0 = vd_mps_ * (std::sin(gamma_d_rad_) * ix0 + std::cos(gamma_d_rad_) * iz0);
+  const Eigen::Vector3d vd0 =
+      vd_mps_ * (std::sin(gamma_d_rad_) * ix0 + std::cos(gamma_d_rad_) * iz0);
   const double ve = propulsion.exhaust_velocity_mps;
   const double tau = ve * mass_kg / propulsion.thrust_N;
   const double tgo0 = tau * (1.0 - std::exp(-(vd0 - v).norm() / ve));
@@ -192,7 +194,8 @@ bool Upfg::cycle(double t_s, const Eigen::Vector3d& r, const Eigen::Vector3d& v,
     // cutoff position fight the drift of a large dog-leg: the Shuttle's position constraint
     // across the plane assumes small yaw.
     const Eigen::Vector3d r_hat = unit_or_zero(rp);
-    const Eigen::Vector3d along = normal_.cross(r_hat);  // present plane's direction of flight there
+    const Eigen::Vector3d along =
+        normal_.cross(r_hat);  // present plane's direction of flight there
     normal = plane_through(rp, along, inclination_rad_);
   }
   const Eigen::Vector3d iy_d = -normal;
@@ -200,7 +203,8 @@ bool Upfg::cycle(double t_s, const Eigen::Vector3d& r, const Eigen::Vector3d& v,
   rd = rd_m_ * unit_or_zero(rp);
   const Eigen::Vector3d ix_d = unit_or_zero(rd);
   const Eigen::Vector3d iz_d = ix_d.cross(iy_d);
-  const Eigen::Vector3d vd = vd_mps_ * (std::sin(gamma_d_rad_) * ix_d + std::cos(gamma_d_rad_) * iz_d);
+  const Eigen::Vector3d vd =
+      vd_mps_ * (std::sin(gamma_d_rad_) * ix_d + std::cos(gamma_d_rad_) * iz_d);
   vgo = vd - v - vgrav + v_bias;
 
   if (!finite(vgo) || !finite(rd) || !finite(rgrav) || !finite(rbias) || !finite(lambda_dot) ||

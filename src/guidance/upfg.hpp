@@ -30,7 +30,8 @@ class Upfg {
   // until the time-to-go settles (the Shuttle's pre-thrust convergence). Returns true when it
   // converged; the steering is valid either way (the best iterate).
   bool start(const OrbitTarget& target, double t_s, const Eigen::Vector3d& r_eci_m,
-             const Eigen::Vector3d& v_eci_mps, double mass_kg, const Propulsion& propulsion) noexcept;
+             const Eigen::Vector3d& v_eci_mps, double mass_kg,
+             const Propulsion& propulsion) noexcept;
 
   // One guidance cycle at time t_s. Returns false (and keeps the previous steering) if the cycle
   // produced a non-finite solution.
@@ -48,7 +49,8 @@ class Upfg {
   // The plane of inclination `inclination_rad` through position r closest to the direction of
   // velocity v (unit angular-momentum direction). If the inclination is below the latitude of r
   // (unreachable there), the nearest reachable plane: the one whose vertex is at r.
-  static Eigen::Vector3d plane_through(const Eigen::Vector3d& r_eci_m, const Eigen::Vector3d& v_eci_mps,
+  static Eigen::Vector3d plane_through(const Eigen::Vector3d& r_eci_m,
+                                       const Eigen::Vector3d& v_eci_mps,
                                        double inclination_rad) noexcept;
   // Unit angular-momentum direction of the plane with this inclination and node.
   static Eigen::Vector3d plane_normal(double inclination_rad, double raan_rad) noexcept;
@@ -66,10 +68,10 @@ class Upfg {
   double gamma_d_rad_ = 0.0;  // insertion flight-path angle
 
   // Carried from cycle to cycle.
-  Eigen::Vector3d rd_ = Eigen::Vector3d::Zero();     // desired cutoff position
-  Eigen::Vector3d vgo_ = Eigen::Vector3d::Zero();    // velocity to be gained
-  Eigen::Vector3d rgrav_ = Eigen::Vector3d::Zero();  // gravity's position effect over the burn
-  Eigen::Vector3d rbias_ = Eigen::Vector3d::Zero();  // thrust-turning position correction
+  Eigen::Vector3d rd_ = Eigen::Vector3d::Zero();      // desired cutoff position
+  Eigen::Vector3d vgo_ = Eigen::Vector3d::Zero();     // velocity to be gained
+  Eigen::Vector3d rgrav_ = Eigen::Vector3d::Zero();   // gravity's position effect over the burn
+  Eigen::Vector3d rbias_ = Eigen::Vector3d::Zero();   // thrust-turning position correction
   Eigen::Vector3d v_prev_ = Eigen::Vector3d::Zero();  // state of the last cycle
   Eigen::Vector3d r_prev_ = Eigen::Vector3d::UnitX();
   double t_prev_s_ = 0.0;

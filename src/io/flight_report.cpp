@@ -20,13 +20,15 @@ namespace launchmc::io {
 using constants::rad_to_deg;
 using nlohmann::json;
 
-void HistoryRecorder::record(int id, double t_s, const flight::State& state, const flight::Thrust& thrust) {
+void HistoryRecorder::record(int id, double t_s, const flight::State& state,
+                             const flight::Thrust& thrust) {
   if (++points_ > max_points_)
     throw std::length_error(fmt::format(
         "the time histories would exceed {} points: raise output.history_step_s", max_points_));
   Track* track = &vehicle_;
   if (id >= 0) {
-    if (bodies_.size() <= static_cast<std::size_t>(id)) bodies_.resize(static_cast<std::size_t>(id) + 1);
+    if (bodies_.size() <= static_cast<std::size_t>(id))
+      bodies_.resize(static_cast<std::size_t>(id) + 1);
     track = &bodies_[static_cast<std::size_t>(id)];
   }
   track->t_s.push_back(t_s);
@@ -36,8 +38,8 @@ void HistoryRecorder::record(int id, double t_s, const flight::State& state, con
 
 namespace {
 
-json event_json(const Scenario& sc, const flight::Environment& env,
-                const flight::FlightResult& r, const flight::FlightEvent& e) {
+json event_json(const Scenario& sc, const flight::Environment& env, const flight::FlightResult& r,
+                const flight::FlightEvent& e) {
   const flight::PointSummary p = flight::summarize_point(env, e.t_s, e.state);
   return {{"name", flight::event_name(sc, r, e)},
           {"time_s", e.t_s},
@@ -119,17 +121,16 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
   j["range_km"] = o.on_ground ? json(o.range_m / 1e3) : json(nullptr);
   j["flight_time_s"] = o.on_ground ? json(o.flight_time_s) : json(nullptr);
   j["max_q"] = {{"time_s", o.max_q_time_s}, {"dynamic_pressure_kPa", o.max_q_Pa / 1e3}};
-  j["rhs_evaluations"] = {{"ascent", o.rhs_ascent},
-                          {"bodies", o.rhs_bodies},
-                          {"total", o.rhs_ascent + o.rhs_bodies}};
+  j["rhs_evaluations"] = {
+      {"ascent", o.rhs_ascent}, {"bodies", o.rhs_bodies}, {"total", o.rhs_ascent + o.rhs_bodies}};
   return j;
 }
 
 void print_flight_report(std::ostream& out, const Scenario& sc, const flight::FlightResult& r) {
   const flight::Environment env = flight::make_environment(sc);
   const outcome::FlightOutcome o = outcome::derive(sc, r);
-  fmt::print(out, "{}\nstatus: {}\npowered flight end: {}\n\n", sc.name, flight::to_string(o.status),
-             flight::to_string(o.powered_flight_end));
+  fmt::print(out, "{}\nstatus: {}\npowered flight end: {}\n\n", sc.name,
+             flight::to_string(o.status), flight::to_string(o.powered_flight_end));
   fmt::print(out, "{:<28} {:>9} {:>9} {:>10} {:>9} {:>10}\n", "event", "time_s", "alt_km",
              "speed_mps", "lat_deg", "lon_deg");
   for (const auto& e : r.events) {
@@ -143,13 +144,14 @@ void print_flight_report(std::ostream& out, const Scenario& sc, const flight::Fl
                o.max_q_time_s);
   if (o.insertion) {
     const outcome::OrbitOutcome& ins = *o.insertion;
-    fmt::print(out,
-               "\ninsertion at {:.2f} s: perigee {:.1f} km, apogee {:.1f} km, inclination {:.3f} deg, "
-               "RAAN {:.3f} deg, period {:.1f} min "
-               "(catalogue: {:.1f} x {:.1f} km above the equatorial radius)\n",
-               ins.time_s, ins.perigee_alt_m / 1e3, ins.apogee_alt_m / 1e3, ins.inclination_deg,
-               ins.raan_deg, ins.period_s / 60.0, ins.catalog_perigee_alt_m / 1e3,
-               ins.catalog_apogee_alt_m / 1e3);
+    fmt::print(
+        out,
+        "\ninsertion at {:.2f} s: perigee {:.1f} km, apogee {:.1f} km, inclination {:.3f} deg, "
+        "RAAN {:.3f} deg, period {:.1f} min "
+        "(catalogue: {:.1f} x {:.1f} km above the equatorial radius)\n",
+        ins.time_s, ins.perigee_alt_m / 1e3, ins.apogee_alt_m / 1e3, ins.inclination_deg,
+        ins.raan_deg, ins.period_s / 60.0, ins.catalog_perigee_alt_m / 1e3,
+        ins.catalog_apogee_alt_m / 1e3);
   } else if (o.on_ground) {
     fmt::print(out, "\nno orbit: apogee {:.1f} km, range {:.1f} km, flight time {:.1f} s\n",
                o.vehicle_apogee_alt_m / 1e3, o.range_m / 1e3, o.flight_time_s);
@@ -166,7 +168,8 @@ void print_flight_report(std::ostream& out, const Scenario& sc, const flight::Fl
                  flight::to_string(b.fate));
     }
   }
-  fmt::print(out, "\nright-hand-side evaluations: ascent {}, bodies {}\n", o.rhs_ascent, o.rhs_bodies);
+  fmt::print(out, "\nright-hand-side evaluations: ascent {}, bodies {}\n", o.rhs_ascent,
+             o.rhs_bodies);
 }
 
 }  // namespace launchmc::io
@@ -184,22 +187,43 @@ void write_track(h5::Group& group, const flight::Environment& env,
     std::vector<double> values;
   };
   std::vector<Column> cols = {
-      {"lat_deg", "deg", {}},          {"lon_deg", "deg", {}},
-      {"alt_m", "m", {}},              {"speed_mps", "m/s", {}},
-      {"inertial_speed_mps", "m/s", {}}, {"flight_path_angle_deg", "deg", {}},
-      {"heading_deg", "deg", {}},      {"mach", "1", {}},
-      {"dynamic_pressure_Pa", "Pa", {}}, {"mass_kg", "kg", {}},
-      {"r_eci_x_m", "m", {}},          {"r_eci_y_m", "m", {}},
-      {"r_eci_z_m", "m", {}},          {"v_eci_x_mps", "m/s", {}},
-      {"v_eci_y_mps", "m/s", {}},      {"v_eci_z_mps", "m/s", {}},
+      {"lat_deg", "deg", {}},
+      {"lon_deg", "deg", {}},
+      {"alt_m", "m", {}},
+      {"speed_mps", "m/s", {}},
+      {"inertial_speed_mps", "m/s", {}},
+      {"flight_path_angle_deg", "deg", {}},
+      {"heading_deg", "deg", {}},
+      {"mach", "1", {}},
+      {"dynamic_pressure_Pa", "Pa", {}},
+      {"mass_kg", "kg", {}},
+      {"r_eci_x_m", "m", {}},
+      {"r_eci_y_m", "m", {}},
+      {"r_eci_z_m", "m", {}},
+      {"v_eci_x_mps", "m/s", {}},
+      {"v_eci_y_mps", "m/s", {}},
+      {"v_eci_z_mps", "m/s", {}},
   };
   for (auto& c : cols) c.values.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const flight::State& y = track.states[i];
     const flight::PointSummary p = flight::summarize_point(env, track.t_s[i], y);
-    const double row[] = {p.lat_deg, p.lon_deg, p.alt_m, p.speed_mps, p.inertial_speed_mps,
-                          p.flight_path_angle_deg, p.heading_deg, p.mach, p.dynamic_pressure_Pa,
-                          p.mass_kg, y[0], y[1], y[2], y[3], y[4], y[5]};
+    const double row[] = {p.lat_deg,
+                          p.lon_deg,
+                          p.alt_m,
+                          p.speed_mps,
+                          p.inertial_speed_mps,
+                          p.flight_path_angle_deg,
+                          p.heading_deg,
+                          p.mach,
+                          p.dynamic_pressure_Pa,
+                          p.mass_kg,
+                          y[0],
+                          y[1],
+                          y[2],
+                          y[3],
+                          y[4],
+                          y[5]};
     for (std::size_t c = 0; c < cols.size(); ++c) cols[c].values.push_back(row[c]);
   }
   group.write("time_s", std::span<const double>(track.t_s)).set_attribute("units", "s");
@@ -221,13 +245,15 @@ void write_track(h5::Group& group, const flight::Environment& env,
       pitch_deg[i] = std::asin(std::clamp(up, -1.0, 1.0)) * rad_to_deg;
       // Heading is undefined for a vertical thrust (the vertical rise): left NaN there.
       if (std::abs(up) < std::cos(0.1 * constants::deg_to_rad))
-        heading_deg[i] = wrap_deg_360(std::atan2(th.direction_eci.dot(air.east_eci),
-                                                 th.direction_eci.dot(air.north_eci)) * rad_to_deg);
+        heading_deg[i] = wrap_deg_360(
+            std::atan2(th.direction_eci.dot(air.east_eci), th.direction_eci.dot(air.north_eci)) *
+            rad_to_deg);
     }
   }
   group.write("thrust_N", std::span<const double>(thrust_N)).set_attribute("units", "N");
   group.write("thrust_pitch_deg", std::span<const double>(pitch_deg)).set_attribute("units", "deg");
-  group.write("thrust_heading_deg", std::span<const double>(heading_deg)).set_attribute("units", "deg");
+  group.write("thrust_heading_deg", std::span<const double>(heading_deg))
+      .set_attribute("units", "deg");
 }
 
 }  // namespace

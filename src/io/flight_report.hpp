@@ -2,9 +2,8 @@
 // time histories. Key names of the JSON are a public interface (docs/json.md).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
 
@@ -22,7 +21,8 @@ class HistoryRecorder : public flight::TrajectoryRecorder {
   };
   // Throws std::length_error beyond max_points points in all (a history step far too small for
   // the flight: memory and file size would be unbounded).
-  void record(int id, double t_s, const flight::State& state, const flight::Thrust& thrust) override;
+  void record(int id, double t_s, const flight::State& state,
+              const flight::Thrust& thrust) override;
   static constexpr std::size_t kMaxPoints = 5'000'000;  // ~0.5 GB in memory and in the file
   explicit HistoryRecorder(std::size_t max_points = kMaxPoints) : max_points_(max_points) {}
   const Track& vehicle() const noexcept { return vehicle_; }

@@ -78,9 +78,12 @@ void check_output_path(const fs::path& output, std::string_view option,
   if (!parent.empty() && fs::exists(parent, ec) && !fs::is_directory(parent, ec))
     refuse(fmt::format("'{}' is not a directory", parent.string()));
   for (const auto& in : inputs) {
-    const bool same = fs::exists(st) ? fs::equivalent(output, in, ec)
-                                     : fs::weakly_canonical(output, ec) == fs::weakly_canonical(in, ec);
-    if (same) refuse(fmt::format("is the input file '{}' of this command: it would be overwritten", in.string()));
+    const bool same = fs::exists(st)
+                          ? fs::equivalent(output, in, ec)
+                          : fs::weakly_canonical(output, ec) == fs::weakly_canonical(in, ec);
+    if (same)
+      refuse(fmt::format("is the input file '{}' of this command: it would be overwritten",
+                         in.string()));
   }
 }
 
@@ -102,7 +105,8 @@ std::vector<StaleTemporary> clean_stale_temporaries(const fs::path& final_path) 
     t.path = final_path.parent_path() / name;  // as the user named it (no "./")
     const std::string pid_text = dash == std::string::npos ? tail : tail.substr(dash + 1);
     t.host = dash == std::string::npos ? std::string() : tail.substr(0, dash);
-    const auto [end, perr] = std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), t.pid);
+    const auto [end, perr] =
+        std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), t.pid);
     if (perr != std::errc() || end != pid_text.data() + pid_text.size()) continue;  // not ours
     const bool this_host = t.host.empty() || t.host == me;
     if (this_host && !process_alive(t.pid)) {
@@ -119,11 +123,15 @@ std::string describe(const std::vector<StaleTemporary>& found) {
   for (const auto& t : found) {
     if (!out.empty()) out += "\n";
     if (t.removed)
-      out += fmt::format("launchmc: removed {}: the temporary of a process ({}) that ended without "
-                         "finishing it", t.path.string(), t.pid);
+      out += fmt::format(
+          "launchmc: removed {}: the temporary of a process ({}) that ended without "
+          "finishing it",
+          t.path.string(), t.pid);
     else if (!t.host.empty() && t.host != host_name())
-      out += fmt::format("launchmc: note: {} is being written by process {} on host {} (or was, "
-                         "if that process was killed): not touched", t.path.string(), t.pid, t.host);
+      out += fmt::format(
+          "launchmc: note: {} is being written by process {} on host {} (or was, "
+          "if that process was killed): not touched",
+          t.path.string(), t.pid, t.host);
     else
       out += fmt::format("launchmc: note: {} is being written by running process {}: not touched",
                          t.path.string(), t.pid);

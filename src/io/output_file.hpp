@@ -32,7 +32,7 @@ void check_output_path(const std::filesystem::path& output, std::string_view opt
 // A temporary of FINAL found in its directory.
 struct StaleTemporary {
   std::filesystem::path path;
-  std::string host;   // empty for the older name FINAL.tmp-PID
+  std::string host;  // empty for the older name FINAL.tmp-PID
   long pid = 0;
   bool removed = false;  // true: its process is dead on this host, so it was deleted
 };

@@ -28,10 +28,18 @@ class ColumnOut {
             std::string_view meaning, engine::EnumMembers (*members)())
       : storage_(storage) {
     switch (storage) {
-      case engine::Storage::f64: f64_ = g.create_appendable<double>(name, kChunk, kDeflate); break;
-      case engine::Storage::i8: i8_ = g.create_appendable<std::int8_t>(name, kChunk, kDeflate); break;
-      case engine::Storage::enum_i8: i8_ = g.create_appendable(name, members(), kChunk, kDeflate); break;
-      case engine::Storage::i64: i64_ = g.create_appendable<std::int64_t>(name, kChunk, kDeflate); break;
+      case engine::Storage::f64:
+        f64_ = g.create_appendable<double>(name, kChunk, kDeflate);
+        break;
+      case engine::Storage::i8:
+        i8_ = g.create_appendable<std::int8_t>(name, kChunk, kDeflate);
+        break;
+      case engine::Storage::enum_i8:
+        i8_ = g.create_appendable(name, members(), kChunk, kDeflate);
+        break;
+      case engine::Storage::i64:
+        i64_ = g.create_appendable<std::int64_t>(name, kChunk, kDeflate);
+        break;
     }
     h5::Object& o = object();
     if (!unit.empty()) o.set_attribute("units", unit);
@@ -39,7 +47,9 @@ class ColumnOut {
   }
   void append(const double* v, std::size_t n) {
     switch (storage_) {
-      case engine::Storage::f64: f64_.append(std::span<const double>(v, n)); return;
+      case engine::Storage::f64:
+        f64_.append(std::span<const double>(v, n));
+        return;
       case engine::Storage::i8:
       case engine::Storage::enum_i8:
         i8_buf_.assign(v, v + n);
@@ -55,9 +65,12 @@ class ColumnOut {
  private:
   h5::Object& object() {
     switch (storage_) {
-      case engine::Storage::f64: return f64_;
-      case engine::Storage::i64: return i64_;
-      default: return i8_;
+      case engine::Storage::f64:
+        return f64_;
+      case engine::Storage::i64:
+        return i64_;
+      default:
+        return i8_;
     }
   }
   engine::Storage storage_;
@@ -73,7 +86,9 @@ class GroupStateWriter final : public engine::StateWriter {
  public:
   explicit GroupStateWriter(h5::Group g) : g_(std::move(g)) {}
   void put(std::string_view name, std::span<const double> v) override { g_.write<double>(name, v); }
-  void put(std::string_view name, std::span<const std::uint64_t> v) override { g_.write<std::uint64_t>(name, v); }
+  void put(std::string_view name, std::span<const std::uint64_t> v) override {
+    g_.write<std::uint64_t>(name, v);
+  }
 
  private:
   h5::Group g_;
@@ -162,9 +177,11 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     m.drawn.push_back(inputs.create_appendable<double>(name, kChunk, kDeflate));
   h5::Group design = root.create_group("design");
   m.stream = design.create_appendable<std::uint64_t>("stream_index", kChunk, kDeflate);
-  m.stream.set_attribute("meaning", "the stream index that keyed the row's environment, failure and navigation draws");
+  m.stream.set_attribute(
+      "meaning", "the stream index that keyed the row's environment, failure and navigation draws");
   std::vector<std::string> failure_names = layout.meta.failure_names;
-  if (!failure_names.empty()) root.create_group("failure_modes").write<std::string>("name", failure_names);
+  if (!failure_names.empty())
+    root.create_group("failure_modes").write<std::string>("name", failure_names);
 
   h5::Group outcome = root.create_group("outcome");
   for (const engine::SampleColumn& c : engine::sample_columns())
@@ -185,7 +202,8 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     m.bodies.push_back(std::move(cols));
   }
   h5::Group other = root.create_group("other_bodies");
-  other.set_attribute("meaning", "bodies a sample released that the nominal flight did not: entries "
+  other.set_attribute("meaning",
+                      "bodies a sample released that the nominal flight did not: entries "
                       "row_end[i-1] .. row_end[i]-1 are sample i's");
   m.other_row_end = other.create_appendable<std::uint64_t>("row_end", kChunk, kDeflate);
   for (const engine::BodyColumn& c : engine::other_body_columns())
@@ -211,7 +229,8 @@ void RunFileWriter::write(const engine::Block& blk) {
   m.stream.append(std::span<const std::uint64_t>(blk.stream.data(), n));
   for (std::size_t c = 0; c < m.sample.size(); ++c) m.sample[c].append(blk.sample[c].data(), n);
   for (std::size_t k = 0; k < m.bodies.size(); ++k)
-    for (std::size_t c = 0; c < m.bodies[k].size(); ++c) m.bodies[k][c].append(blk.bodies[k][c].data(), n);
+    for (std::size_t c = 0; c < m.bodies[k].size(); ++c)
+      m.bodies[k][c].append(blk.bodies[k][c].data(), n);
   const engine::RaggedBodies& o = blk.other_bodies;
   m.row_end_buf.resize(n);
   for (std::size_t r = 0; r < n; ++r) m.row_end_buf[r] = m.other_entries + o.row_end[r];
@@ -282,7 +301,8 @@ void require_attribute(const std::filesystem::path& path, const h5::Object& obje
 void require_link(const std::filesystem::path& path, const h5::Group& group,
                   std::string_view group_path, std::string_view name, std::string_view kind) {
   if (!group.has(name))
-    refuse(path, fmt::format("{} {}/{} is missing", kind, group_path == "/" ? "" : group_path, name));
+    refuse(path,
+           fmt::format("{} {}/{} is missing", kind, group_path == "/" ? "" : group_path, name));
 }
 
 // A point the impact statistics can project: latitude in [-90, 90], finite longitude.
@@ -304,7 +324,8 @@ RunFileReader::RunFileReader(const std::filesystem::path& path) : path_(path) {
   try {
     file_ = std::make_unique<h5::File>(h5::File::open_read(path));
   } catch (const h5::Error& e) {
-    throw std::runtime_error(fmt::format("{}: cannot open the run file: {}", path.string(), e.what()));
+    throw std::runtime_error(
+        fmt::format("{}: cannot open the run file: {}", path.string(), e.what()));
   }
   try {
     read_metadata();
@@ -323,8 +344,10 @@ void RunFileReader::read_metadata() {
   const std::string version = root.attribute<std::string>("format_version");
   const std::string major = version.substr(0, version.find('.'));
   if (major != "1" && major != "2")
-    throw std::runtime_error(fmt::format("{}: run file format version {} is not supported (this "
-                                         "launchmc reads 1.x and 2.x)", path.string(), version));
+    throw std::runtime_error(
+        fmt::format("{}: run file format version {} is not supported (this "
+                    "launchmc reads 1.x and 2.x)",
+                    path.string(), version));
   format_major_ = major == "1" ? 1 : 2;
   for (const char* name : {"seed", "sampler", "scenario", "success_status", "site_lat_deg",
                            "site_lon_deg", "elapsed_s", "block_size", "config_text"})
@@ -333,34 +356,43 @@ void RunFileReader::read_metadata() {
   rf.meta.seed = root.attribute<std::uint64_t>("seed");
   if (root.has_attribute("samples_requested"))
     rf.meta.samples_requested = root.attribute<std::uint64_t>("samples_requested");
-  if (root.has_attribute("stopped_by")) rf.meta.stopped_by = root.attribute<std::string>("stopped_by");
+  if (root.has_attribute("stopped_by"))
+    rf.meta.stopped_by = root.attribute<std::string>("stopped_by");
   rf.meta.sampler = root.attribute<std::string>("sampler");
   rf.meta.scenario = root.attribute<std::string>("scenario");
   const std::string success = root.attribute<std::string>("success_status");
   if (success != "orbit" && success != "suborbital")
-    refuse(path, fmt::format("attribute 'success_status' of / is '{}', expected orbit or suborbital", success));
+    refuse(path,
+           fmt::format("attribute 'success_status' of / is '{}', expected orbit or suborbital",
+                       success));
   rf.meta.success_status =
       success == "orbit" ? engine::SampleStatus::orbit : engine::SampleStatus::suborbital;
   rf.meta.site_lat_deg = root.attribute<double>("site_lat_deg");
   rf.meta.site_lon_deg = root.attribute<double>("site_lon_deg");
   if (!valid_point(rf.meta.site_lat_deg, rf.meta.site_lon_deg))
-    refuse(path, fmt::format("attributes 'site_lat_deg', 'site_lon_deg' of / are ({}, {}), not a point "
-                             "(latitude in [-90, 90], finite longitude)",
-                             rf.meta.site_lat_deg, rf.meta.site_lon_deg));
+    refuse(path,
+           fmt::format("attributes 'site_lat_deg', 'site_lon_deg' of / are ({}, {}), not a point "
+                       "(latitude in [-90, 90], finite longitude)",
+                       rf.meta.site_lat_deg, rf.meta.site_lon_deg));
   rf.meta.elapsed_s = root.attribute<double>("elapsed_s");
   // The vehicle's reference point (files before 2.0: the launch site, as summaries now use).
   rf.meta.vehicle_ref_lat_deg = rf.meta.site_lat_deg;
   rf.meta.vehicle_ref_lon_deg = rf.meta.site_lon_deg;
-  if (root.has_attribute("vehicle_reference_lat_deg") && root.has_attribute("vehicle_reference_lon_deg")) {
+  if (root.has_attribute("vehicle_reference_lat_deg") &&
+      root.has_attribute("vehicle_reference_lon_deg")) {
     rf.meta.vehicle_ref_lat_deg = root.attribute<double>("vehicle_reference_lat_deg");
     rf.meta.vehicle_ref_lon_deg = root.attribute<double>("vehicle_reference_lon_deg");
     if (!valid_point(rf.meta.vehicle_ref_lat_deg, rf.meta.vehicle_ref_lon_deg))
-      refuse(path, fmt::format("attributes 'vehicle_reference_lat_deg', '_lon_deg' of / are ({}, {}), not a point",
-                               rf.meta.vehicle_ref_lat_deg, rf.meta.vehicle_ref_lon_deg));
+      refuse(
+          path,
+          fmt::format(
+              "attributes 'vehicle_reference_lat_deg', '_lon_deg' of / are ({}, {}), not a point",
+              rf.meta.vehicle_ref_lat_deg, rf.meta.vehicle_ref_lon_deg));
   }
   if (root.has("plan") && root.open_group("plan").has("overrides"))
     rf.overrides = root.open_group("plan").read<std::string>("overrides");
-  if (root.has_attribute("plan_identity")) rf.plan_identity = root.attribute<std::string>("plan_identity");
+  if (root.has_attribute("plan_identity"))
+    rf.plan_identity = root.attribute<std::string>("plan_identity");
   if (root.has_attribute("launchmc_version") && root.has_attribute("git_revision"))
     rf.written_by = fmt::format("launchmc {} ({})", root.attribute<std::string>("launchmc_version"),
                                 root.attribute<std::string>("git_revision"));
@@ -372,7 +404,8 @@ void RunFileReader::read_metadata() {
     // /outcome/failure_mode is int8: -1 (none) and 0..127.
     if (rf.meta.failure_names.size() > 128)
       refuse(path, fmt::format("/failure_modes/name has {} names, at most 128 fit the int8 "
-                               "/outcome/failure_mode", rf.meta.failure_names.size()));
+                               "/outcome/failure_mode",
+                               rf.meta.failure_names.size()));
   }
   require_link(path, root, "/", "inputs", "group");
   for (const auto& name : root.open_group("inputs").children()) rf.drawn_names.push_back(name);
@@ -394,7 +427,8 @@ void RunFileReader::read_metadata() {
       constexpr const char* kLegacyKinds[] = {"spent_stage", "fairing_piece", "payload"};
       const std::int64_t kind = g.attribute<std::int64_t>("kind");
       if (kind < 0 || kind >= 3)
-        refuse(path, fmt::format("attribute 'kind' of {} is {}, not a body kind (0 to 2)", group_path, kind));
+        refuse(path, fmt::format("attribute 'kind' of {} is {}, not a body kind (0 to 2)",
+                                 group_path, kind));
       body_class = kLegacyKinds[kind];
     } else {
       refuse(path, fmt::format("attribute 'class' of {} is missing", group_path));
@@ -402,9 +436,10 @@ void RunFileReader::read_metadata() {
     const double lat = g.attribute<double>("nominal_impact_lat_deg");
     const double lon = g.attribute<double>("nominal_impact_lon_deg");
     if (!(std::isnan(lat) && std::isnan(lon)) && !valid_point(lat, lon))
-      refuse(path, fmt::format("attributes 'nominal_impact_lat_deg', '_lon_deg' of {} are ({}, {}): "
-                               "neither a point (latitude in [-90, 90], finite longitude) nor both NaN",
-                               group_path, lat, lon));
+      refuse(path,
+             fmt::format("attributes 'nominal_impact_lat_deg', '_lon_deg' of {} are ({}, {}): "
+                         "neither a point (latitude in [-90, 90], finite longitude) nor both NaN",
+                         group_path, lat, lon));
     rf.slots.push_back({name, body_class, lat, lon});
   }
   // Files without the group: no target orbit (or written before launchmc recorded one).
@@ -434,10 +469,12 @@ void RunFileReader::read_metadata() {
     require_link(path, g, group_path, name, "dataset");
     const std::size_t n = g.dataset_size(name);
     if (n != rows_)
-      refuse(path, fmt::format("dataset {}/{} has {} rows, /outcome/status has {}", group_path, name, n, rows_));
+      refuse(path, fmt::format("dataset {}/{} has {} rows, /outcome/status has {}", group_path,
+                               name, n, rows_));
   };
   for (const engine::SampleColumn& c : engine::sample_columns())
-    if (c.name != "powered_flight_end" || has_powered_flight_end_) same_rows(outcome, "/outcome", std::string(c.name));
+    if (c.name != "powered_flight_end" || has_powered_flight_end_)
+      same_rows(outcome, "/outcome", std::string(c.name));
   if (format_major_ >= 2) {
     require_link(path, root, "/", "design", "group");
     same_rows(root.open_group("design"), "/design", "stream_index");
@@ -452,8 +489,9 @@ void RunFileReader::read_metadata() {
     for (const engine::BodyColumn& c : engine::other_body_columns()) {
       require_link(path, other, "/other_bodies", c.name, "dataset");
       if (other.dataset_size(c.name) != other_entries_)
-        refuse(path, fmt::format("dataset /other_bodies/{} has {} rows, /other_bodies/name_index has {}",
-                                 c.name, other.dataset_size(c.name), other_entries_));
+        refuse(path,
+               fmt::format("dataset /other_bodies/{} has {} rows, /other_bodies/name_index has {}",
+                           c.name, other.dataset_size(c.name), other_entries_));
     }
     if (other.dataset_size("class_index") != other_entries_)
       refuse(path, "datasets /other_bodies/class_index and name_index differ in length");
@@ -470,7 +508,9 @@ void RunFileReader::read_metadata() {
 RunFileReader::~RunFileReader() = default;
 
 void RunFileReader::seek(std::size_t row) {
-  if (row > rows_) throw std::out_of_range(fmt::format("{}: row {} is beyond the file's {} rows", path_.string(), row, rows_));
+  if (row > rows_)
+    throw std::out_of_range(
+        fmt::format("{}: row {} is beyond the file's {} rows", path_.string(), row, rows_));
   position_ = row;
 }
 
@@ -489,8 +529,8 @@ bool RunFileReader::next(engine::Block& b, std::size_t max_rows) {
 namespace {
 
 // Rows [offset, offset + n) of a dataset stored as `storage`, as doubles.
-void read_column(const h5::Group& g, std::string_view name, engine::Storage storage, std::size_t offset,
-                 std::size_t n, std::vector<double>& out) {
+void read_column(const h5::Group& g, std::string_view name, engine::Storage storage,
+                 std::size_t offset, std::size_t n, std::vector<double>& out) {
   switch (storage) {
     case engine::Storage::f64:
       g.read_range<double>(name, offset, n, out);
@@ -516,15 +556,16 @@ void check_codes(const std::filesystem::path& path, std::string_view dataset, st
                  const std::vector<double>& codes, std::size_t first_row, int lo, int hi) {
   for (std::size_t r = 0; r < codes.size(); ++r) {
     if (codes[r] < lo || codes[r] > hi)
-      refuse(path, fmt::format("{} row {}: {} is not {} ({} to {})", dataset, first_row + r, codes[r],
-                               what, lo, hi));
+      refuse(path, fmt::format("{} row {}: {} is not {} ({} to {})", dataset, first_row + r,
+                               codes[r], what, lo, hi));
   }
 }
 
 // Refuses a NaN where the format promises a number: the summary takes statistics of these.
 void check_number(const std::filesystem::path& path, std::string_view dataset, double value,
                   std::size_t row, std::string_view because) {
-  if (std::isnan(value)) refuse(path, fmt::format("/outcome/{} row {}: NaN, but {}", dataset, row, because));
+  if (std::isnan(value))
+    refuse(path, fmt::format("/outcome/{} row {}: NaN, but {}", dataset, row, because));
 }
 
 }  // namespace
@@ -545,11 +586,13 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
     read_column(outcome, cols[c].name, cols[c].storage, position_, n, b.sample[c]);
   }
   const auto& status = b.column("status");
-  check_codes(path_, "/outcome/status", "a status code", status, position_, 0, engine::kStatusCount - 1);
+  check_codes(path_, "/outcome/status", "a status code", status, position_, 0,
+              engine::kStatusCount - 1);
   check_codes(path_, "/outcome/failure_mode", "-1 or a failure mode of /failure_modes/name",
-              b.column("failure_mode"), position_, -1, static_cast<int>(info_.meta.failure_names.size()) - 1);
-  check_codes(path_, "/outcome/powered_flight_end", "a powered-flight end code", b.column("powered_flight_end"),
-              position_, 0, flight::kPoweredFlightEndCount - 1);
+              b.column("failure_mode"), position_, -1,
+              static_cast<int>(info_.meta.failure_names.size()) - 1);
+  check_codes(path_, "/outcome/powered_flight_end", "a powered-flight end code",
+              b.column("powered_flight_end"), position_, 0, flight::kPoweredFlightEndCount - 1);
   const auto& insertion = b.column("insertion_time_s");
   const auto& perigee = b.column("perigee_alt_m");
   const auto& apogee = b.column("apogee_alt_m");
@@ -574,11 +617,15 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
       check_number(path_, "flight_time_s", ftime[r], row, "range_m is a number");
     }
     if (std::isfinite(vlat[r]) && !valid_point(vlat[r], vlon[r]))
-      refuse(path_, fmt::format("/outcome/vehicle_impact_lat_deg, _lon_deg row {}: ({}, {}) is not a "
-                                "point (latitude in [-90, 90], finite longitude)", row, vlat[r], vlon[r]));
+      refuse(path_,
+             fmt::format("/outcome/vehicle_impact_lat_deg, _lon_deg row {}: ({}, {}) is not a "
+                         "point (latitude in [-90, 90], finite longitude)",
+                         row, vlat[r], vlon[r]));
     if (!(rhs[r] >= 0 && rhs[r] <= static_cast<double>(kMaxRhsEvaluations)))
-      refuse(path_, fmt::format("/outcome/rhs_evaluations row {}: {} is not a count of evaluations (0 to 2^40)",
-                                row, rhs[r]));
+      refuse(path_,
+             fmt::format(
+                 "/outcome/rhs_evaluations row {}: {} is not a count of evaluations (0 to 2^40)",
+                 row, rhs[r]));
   }
   b.stream.resize(n);
   if (format_major_ >= 2) {
@@ -601,13 +648,15 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
     for (std::size_t c = 0; c < bcols.size(); ++c)
       read_column(g, bcols[c].name, bcols[c].storage, position_, n, b.bodies[k][c]);
     const auto& cols_k = b.bodies[k];
-    check_codes(path_, "/bodies/" + info_.slots[k].name + "/fate", "a body fate code", cols_k[fate], position_, 0,
-                engine::kFateNotReleased);
+    check_codes(path_, "/bodies/" + info_.slots[k].name + "/fate", "a body fate code", cols_k[fate],
+                position_, 0, engine::kFateNotReleased);
     for (std::size_t r = 0; r < n; ++r) {
-      if (cols_k[fate][r] == static_cast<double>(flight::BodyFate::impact) && !valid_point(cols_k[lat][r], cols_k[lon][r]))
-        refuse(path_, fmt::format("/bodies/{}/impact_lat_deg, _lon_deg row {}: ({}, {}) is not a point "
-                                  "(latitude in [-90, 90], finite longitude), but the fate is impact",
-                                  info_.slots[k].name, position_ + r, cols_k[lat][r], cols_k[lon][r]));
+      if (cols_k[fate][r] == static_cast<double>(flight::BodyFate::impact) &&
+          !valid_point(cols_k[lat][r], cols_k[lon][r]))
+        refuse(path_,
+               fmt::format("/bodies/{}/impact_lat_deg, _lon_deg row {}: ({}, {}) is not a point "
+                           "(latitude in [-90, 90], finite longitude), but the fate is impact",
+                           info_.slots[k].name, position_ + r, cols_k[lat][r], cols_k[lon][r]));
     }
   }
   read_other_bodies(b, n);
@@ -634,22 +683,27 @@ void RunFileReader::read_other_bodies(engine::Block& b, std::size_t n) {
   std::uint64_t last = begin;
   for (std::size_t r = 0; r < n; ++r) {
     if (ends[r] < last || ends[r] > other_entries_)
-      refuse(path_, fmt::format("/other_bodies/row_end row {}: {} is not a cumulative count of entries "
-                                "({} to {})", position_ + r, ends[r], last, other_entries_));
+      refuse(path_,
+             fmt::format("/other_bodies/row_end row {}: {} is not a cumulative count of entries "
+                         "({} to {})",
+                         position_ + r, ends[r], last, other_entries_));
     last = ends[r];
     o.row_end[r] = ends[r] - begin;
   }
   const std::size_t count = static_cast<std::size_t>(last - begin);
   if (count == 0) return;
   for (std::size_t c = 0; c < ocols.size(); ++c)
-    read_column(other, ocols[c].name, ocols[c].storage, static_cast<std::size_t>(begin), count, o.columns[c]);
+    read_column(other, ocols[c].name, ocols[c].storage, static_cast<std::size_t>(begin), count,
+                o.columns[c]);
   std::vector<std::int64_t> name_index, class_index;
   other.read_range<std::int64_t>("name_index", static_cast<std::size_t>(begin), count, name_index);
-  other.read_range<std::int64_t>("class_index", static_cast<std::size_t>(begin), count, class_index);
+  other.read_range<std::int64_t>("class_index", static_cast<std::size_t>(begin), count,
+                                 class_index);
   for (std::size_t e = 0; e < count; ++e) {
     if (name_index[e] < 0 || name_index[e] >= static_cast<std::int64_t>(other_names_.size()) ||
         class_index[e] < 0 || class_index[e] >= static_cast<std::int64_t>(other_classes_.size()))
-      refuse(path_, fmt::format("/other_bodies entry {}: a name or class index outside its list", begin + e));
+      refuse(path_, fmt::format("/other_bodies entry {}: a name or class index outside its list",
+                                begin + e));
     o.names.emplace_back(other_names_[static_cast<std::size_t>(name_index[e])]);
     o.classes.emplace_back(other_classes_[static_cast<std::size_t>(class_index[e])]);
   }
@@ -664,9 +718,9 @@ RunFile read_run_file(const std::filesystem::path& path) {
 }
 
 engine::SummaryReducer summary_reducer_for(const RunFile& info) {
-  return engine::SummaryReducer(info.slots, info.meta.success_status, info.meta.failure_names.size(),
-                                info.meta.target_orbit, info.meta.vehicle_ref_lat_deg,
-                                info.meta.vehicle_ref_lon_deg);
+  return engine::SummaryReducer(info.slots, info.meta.success_status,
+                                info.meta.failure_names.size(), info.meta.target_orbit,
+                                info.meta.vehicle_ref_lat_deg, info.meta.vehicle_ref_lon_deg);
 }
 
 engine::Summary summarize_run_file(const std::filesystem::path& path) {

@@ -14,7 +14,9 @@ using namespace launchmc::engine;
 namespace {
 
 nlohmann::json field_json(const FieldStats& f, bool with_quantiles = true) {
-  auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  auto num = [](double x) {
+    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+  };
   nlohmann::json j = {{"mean", num(f.mean)}, {"std", num(f.std)}};
   if (with_quantiles) {
     j["q01"] = num(f.q01);
@@ -57,7 +59,8 @@ nlohmann::json summary_to_json(const Summary& s) {
   }
   json counts = json::object();
   for (int st = 0; st < kStatusCount; ++st)
-    counts[to_string(static_cast<SampleStatus>(st))] = s.status_counts[static_cast<std::size_t>(st)];
+    counts[to_string(static_cast<SampleStatus>(st))] =
+        s.status_counts[static_cast<std::size_t>(st)];
   j["status_counts"] = counts;
   json failures = json::object();
   for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
@@ -109,8 +112,8 @@ nlohmann::json summary_to_json(const Summary& s) {
 
 namespace {
 
-// x with `significant` significant digits in fixed notation (never an exponent): 0.0123 -> "0.0123",
-// 12.345 -> "12.3", 10886 -> "10886".
+// x with `significant` significant digits in fixed notation (never an exponent): 0.0123 ->
+// "0.0123", 12.345 -> "12.3", 10886 -> "10886".
 std::string sig(double x, int significant = 3) {
   if (!std::isfinite(x)) return "-";
   if (x == 0.0) return "0";
@@ -134,24 +137,29 @@ void print_summary(std::ostream& out, const Summary& s) {
   fmt::print(out, "{}: {} samples, seed {}, sampler {}\n", s.meta.scenario, s.samples, s.meta.seed,
              s.meta.sampler);
   if (s.meta.stopped_by == "interrupted")
-    fmt::print(out, "INCOMPLETE: the run was interrupted after {} of {} requested samples; the "
-               "statistics below are those of the samples flown\n", s.samples, s.meta.samples_requested);
+    fmt::print(out,
+               "INCOMPLETE: the run was interrupted after {} of {} requested samples; the "
+               "statistics below are those of the samples flown\n",
+               s.samples, s.meta.samples_requested);
   else if (s.meta.stopped_by == "until_ci")
-    fmt::print(out, "stopped by --until-ci after {} of {} requested samples (the 95 % interval of "
-               "P({}) was narrow enough)\n", s.samples, s.meta.samples_requested,
-               to_string(s.meta.success_status));
+    fmt::print(out,
+               "stopped by --until-ci after {} of {} requested samples (the 95 % interval of "
+               "P({}) was narrow enough)\n",
+               s.samples, s.meta.samples_requested, to_string(s.meta.success_status));
   // Probabilities to two significant digits of their interval's width.
   const int pd = std::max(2, decimals_for(s.ci95_hi - s.ci95_lo) + 1);
-  fmt::print(out, "P({}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}] (Wilson)\n", to_string(s.meta.success_status),
-             s.p_success, pd, s.ci95_lo, pd, s.ci95_hi, pd);
+  fmt::print(out, "P({}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}] (Wilson)\n",
+             to_string(s.meta.success_status), s.p_success, pd, s.ci95_lo, pd, s.ci95_hi, pd);
   if (s.target_orbit) {
     const TargetOrbitSummary& t = *s.target_orbit;
-    const std::string node =
-        t.target.node_fixed()
-            ? fmt::format(", RAAN {:.2f} +-{:.2f} deg", t.target.raan_deg, t.target.tolerance_incl_deg)
-            : std::string();
+    const std::string node = t.target.node_fixed()
+                                 ? fmt::format(", RAAN {:.2f} +-{:.2f} deg", t.target.raan_deg,
+                                               t.target.tolerance_incl_deg)
+                                 : std::string();
     const int td = std::max(2, decimals_for(t.ci95_hi - t.ci95_lo) + 1);
-    fmt::print(out, "P(target orbit: {:g} x {:g} km +-{:g} km, {:.2f} +-{:.2f} deg{}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}]\n",
+    fmt::print(out,
+               "P(target orbit: {:g} x {:g} km +-{:g} km, {:.2f} +-{:.2f} deg{}) = {:.{}f}  95% CI "
+               "[{:.{}f}, {:.{}f}]\n",
                t.target.perigee_alt_km, t.target.apogee_alt_km, t.target.tolerance_alt_km,
                t.target.inclination_deg, t.target.tolerance_incl_deg, node, t.p, td, t.ci95_lo, td,
                t.ci95_hi, td);
@@ -164,30 +172,33 @@ void print_summary(std::ostream& out, const Summary& s) {
                  s.status_counts[static_cast<std::size_t>(st)],
                  percent(static_cast<double>(s.status_counts[static_cast<std::size_t>(st)]) / n));
   if (!s.failure_counts.empty()) {
-    fmt::print(out, "\nfailure modes drawn (a sample may draw a failure and still succeed, or "
+    fmt::print(out,
+               "\nfailure modes drawn (a sample may draw a failure and still succeed, or "
                "fail without one):\n");
     for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
       fmt::print(out, "  {:<30} {:>10}  {:>8}\n", s.meta.failure_names[m], s.failure_counts[m],
                  percent(static_cast<double>(s.failure_counts[m]) / n));
   }
-  if (!s.outcomes.empty()) fmt::print(out, "\noutcomes (status after how powered flight ended; adds up to {}):\n", s.samples);
+  if (!s.outcomes.empty())
+    fmt::print(out, "\noutcomes (status after how powered flight ended; adds up to {}):\n",
+               s.samples);
   for (const auto& o : s.outcomes) {
-    const std::string what =
-        o.powered_flight_end == flight::PoweredFlightEnd::none
-            ? std::string(to_string(o.status))
-            : fmt::format("{} after {}", to_string(o.status), flight::to_string(o.powered_flight_end));
+    const std::string what = o.powered_flight_end == flight::PoweredFlightEnd::none
+                                 ? std::string(to_string(o.status))
+                                 : fmt::format("{} after {}", to_string(o.status),
+                                               flight::to_string(o.powered_flight_end));
     fmt::print(out, "  {:<30} {:>10}  {:>8}\n", what, o.count, percent(o.fraction));
   }
   // Each row to about a tenth of its own spread.
   auto row = [&](const char* name, const FieldStats& f) {
     if (f.count == 0) return;
     const int d = decimals_for(f.std);
-    fmt::print(out, "  {:<24} {:>8} {:>12.{}f} {:>10} {:>12.{}f} {:>12.{}f} {:>12.{}f}\n", name, f.count,
-               f.mean, d, sig(f.std, 2), f.q01, d, f.q50, d, f.q99, d);
+    fmt::print(out, "  {:<24} {:>8} {:>12.{}f} {:>10} {:>12.{}f} {:>12.{}f} {:>12.{}f}\n", name,
+               f.count, f.mean, d, sig(f.std, 2), f.q01, d, f.q50, d, f.q99, d);
   };
   if (s.perigee_alt_km.count > 0 || s.range_km.count > 0)
-    fmt::print(out, "\n  {:<24} {:>8} {:>12} {:>10} {:>12} {:>12} {:>12}\n", "", "count", "mean", "std",
-               "q01", "q50", "q99");
+    fmt::print(out, "\n  {:<24} {:>8} {:>12} {:>10} {:>12} {:>12} {:>12}\n", "", "count", "mean",
+               "std", "q01", "q50", "q99");
   row("perigee_alt_km", s.perigee_alt_km);
   row("apogee_alt_km", s.apogee_alt_km);
   row("catalog_perigee_alt_km", s.catalog_perigee_alt_km);
@@ -199,7 +210,9 @@ void print_summary(std::ostream& out, const Summary& s) {
   row("flight_time_s", s.flight_time_s);
 
   if (!s.bodies.empty()) {
-    fmt::print(out, "\nimpacts (mean point; time; spread along and across the line from the launch site)\n");
+    fmt::print(
+        out,
+        "\nimpacts (mean point; time; spread along and across the line from the launch site)\n");
     fmt::print(out, "  {:<12} {:>15} {:>10} {:>11} {:>9} {:>8} {:>13} {:>13}\n", "body", "impacted",
                "lat_deg", "lon_deg", "t_mean_s", "t_sd_s", "downrange_km", "crossrange_km");
     for (const auto& b : s.bodies) {
@@ -213,17 +226,20 @@ void print_summary(std::ostream& out, const Summary& s) {
                  sig(b.impact_time_s.std, 2), b.impacted > 1 ? sig(b.downrange_sd_km) : "-",
                  b.impacted > 1 ? sig(b.crossrange_sd_km) : "-");
     }
-    fmt::print(out, "\ncontainment ellipses (normal fit to the impacts; 'holds': the share of the "
+    fmt::print(out,
+               "\ncontainment ellipses (normal fit to the impacts; 'holds': the share of the "
                "body's impacts inside)\n");
     fmt::print(out, "  {:<12} {:>7} {:>14} {:>14} {:>12} {:>8}\n", "body", "level", "semi-major_km",
                "semi-minor_km", "azimuth_deg", "holds");
     for (const auto& b : s.bodies) {
       bool first = true;
       for (const auto& e : b.ellipses) {
-        const bool differs = containment_differs(e.probability, e.contained_fraction, b.containment_sample);
+        const bool differs =
+            containment_differs(e.probability, e.contained_fraction, b.containment_sample);
         fmt::print(out, "  {:<12} {:>7} {:>14} {:>14} {:>12.0f} {:>8}{}\n", first ? b.name : "",
-                   fmt::format("{:g} %", 100.0 * e.probability), sig(e.semi_major_km), sig(e.semi_minor_km),
-                   e.orientation_deg, fmt::format("{:.1f} %", 100.0 * e.contained_fraction),
+                   fmt::format("{:g} %", 100.0 * e.probability), sig(e.semi_major_km),
+                   sig(e.semi_minor_km), e.orientation_deg,
+                   fmt::format("{:.1f} %", 100.0 * e.contained_fraction),
                    differs ? "  <- differs" : "");
         first = false;
       }

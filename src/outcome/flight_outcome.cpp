@@ -44,7 +44,8 @@ ImpactOutcome impact_of(const Scenario& model, const flight::Environment& env, d
   i.speed_mps = p.speed_mps;
   i.flight_path_angle_deg = p.flight_path_angle_deg;
   i.range_from_site_m =
-      geo::geodesic_inverse(model.site.lat_deg, model.site.lon_deg, p.lat_deg, p.lon_deg).distance_m;
+      geo::geodesic_inverse(model.site.lat_deg, model.site.lon_deg, p.lat_deg, p.lon_deg)
+          .distance_m;
   return i;
 }
 
@@ -61,17 +62,20 @@ void derive(const Scenario& model, const flight::FlightResult& r, FlightOutcome&
   out.final_cutoff.reset();
   const int last_stage = static_cast<int>(model.vehicle.stages.size()) - 1;
   for (const auto& e : r.events)
-    if (e.kind == flight::EventKind::burnout && e.index == last_stage) out.final_cutoff = orbit_of(e.t_s, e.state);
+    if (e.kind == flight::EventKind::burnout && e.index == last_stage)
+      out.final_cutoff = orbit_of(e.t_s, e.state);
   out.max_q_Pa = r.max_q_Pa;
   out.max_q_time_s = r.max_q_time_s;
-  out.on_ground = r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash;
+  out.on_ground =
+      r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash;
   out.vehicle_apogee_alt_m = r.apogee_alt_m;
   out.range_m = r.range_m;
   out.flight_time_s = r.flight_time_s;
   out.vehicle_impact.reset();
   if (out.on_ground)
     for (const auto& e : r.events)
-      if (e.kind == flight::EventKind::impact && e.index < 0) out.vehicle_impact = impact_of(model, env, e.t_s, e.state);
+      if (e.kind == flight::EventKind::impact && e.index < 0)
+        out.vehicle_impact = impact_of(model, env, e.t_s, e.state);
   out.rhs_ascent = r.ascent_stats.rhs_evaluations;
   out.rhs_bodies = 0;
   out.bodies.resize(r.bodies.size());
@@ -85,7 +89,8 @@ void derive(const Scenario& model, const flight::FlightResult& r, FlightOutcome&
     o.release_mass_kg = b.release_state[6];
     o.fate = b.fate;
     o.impact.reset();
-    if (b.fate == flight::BodyFate::impact) o.impact = impact_of(model, env, b.impact.t_s, b.impact.state);
+    if (b.fate == flight::BodyFate::impact)
+      o.impact = impact_of(model, env, b.impact.t_s, b.impact.state);
     o.rhs_evaluations = b.stats.rhs_evaluations;
     out.rhs_bodies += b.stats.rhs_evaluations;
   }

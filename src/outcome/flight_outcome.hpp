@@ -17,10 +17,11 @@ namespace launchmc::outcome {
 // catalogue convention a (1 -/+ e) - R_eq (orbit::catalog_altitude_m).
 struct OrbitOutcome {
   double time_s = 0.0;
-  double perigee_alt_m = 0.0, apogee_alt_m = 0.0;                  // apsis points above the ellipsoid
+  double perigee_alt_m = 0.0, apogee_alt_m = 0.0;  // apsis points above the ellipsoid
   double catalog_perigee_alt_m = 0.0, catalog_apogee_alt_m = 0.0;  // NaN apogee: unbound
   double semi_major_axis_m = 0.0, eccentricity = 0.0;
-  double inclination_deg = 0.0, raan_deg = 0.0, arg_perigee_deg = 0.0, true_anomaly_deg = 0.0;  // [0, 360)
+  double inclination_deg = 0.0, raan_deg = 0.0, arg_perigee_deg = 0.0,
+         true_anomaly_deg = 0.0;  // [0, 360)
   double period_s = 0.0;
   double inertial_speed_mps = 0.0;
 };
@@ -28,10 +29,10 @@ struct OrbitOutcome {
 // A point where a trajectory met the surface.
 struct ImpactOutcome {
   double time_s = 0.0;
-  double lat_deg = 0.0, lon_deg = 0.0;       // geodetic, WGS-84
-  double speed_mps = 0.0;                    // relative to the rotating Earth
-  double flight_path_angle_deg = 0.0;        // below the local horizontal: negative
-  double range_from_site_m = 0.0;            // WGS-84 geodesic from the launch site
+  double lat_deg = 0.0, lon_deg = 0.0;  // geodetic, WGS-84
+  double speed_mps = 0.0;               // relative to the rotating Earth
+  double flight_path_angle_deg = 0.0;   // below the local horizontal: negative
+  double range_from_site_m = 0.0;       // WGS-84 geodesic from the launch site
 };
 
 struct BodyOutcome {

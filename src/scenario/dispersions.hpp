@@ -38,8 +38,8 @@ struct FailureMode {
 struct Dispersions {
   std::vector<UncertainInput> inputs;
   std::vector<CorrelationGroup> correlations;
-  bool density = false;    // altitude-dependent density factor drawn per sample
-  bool wind = false;       // wind perturbation drawn per sample
+  bool density = false;  // altitude-dependent density factor drawn per sample
+  bool wind = false;     // wind perturbation drawn per sample
   std::vector<FailureMode> failures;
   uncertainty::SamplerKind sampler = uncertainty::SamplerKind::monte_carlo;
 

@@ -20,10 +20,11 @@ struct LaunchSite {
 // The Earth of the flight. Anything but the defaults exists to validate against analytic
 // solutions (a non-rotating sphere, no gravity), not to fly real launches.
 struct EarthModel {
-  bool rotating = true;               // WGS-84 rate; false: non-rotating Earth (and atmosphere)
-  bool spherical = false;             // false: WGS-84 ellipsoid; true: sphere of sphere_radius_m
-  double sphere_radius_m = 6371008.8; // IUGG mean radius R1 (Moritz, Geodetic Reference System 1980)
-  bool gravity = true;                // false: no gravity at all
+  bool rotating = true;    // WGS-84 rate; false: non-rotating Earth (and atmosphere)
+  bool spherical = false;  // false: WGS-84 ellipsoid; true: sphere of sphere_radius_m
+  double sphere_radius_m =
+      6371008.8;        // IUGG mean radius R1 (Moritz, Geodetic Reference System 1980)
+  bool gravity = true;  // false: no gravity at all
 };
 
 struct IntegratorSettings {
@@ -60,28 +61,28 @@ struct FlightLimits {
 
 struct Scenario {
   std::string name;
-  std::string config_path;   // where it was loaded from (for messages and result files)
-  std::string config_text;   // the full text of the config, stored with results
+  std::string config_path;  // where it was loaded from (for messages and result files)
+  std::string config_text;  // the full text of the config, stored with results
 
   LaunchSite site;
-  double epoch_unix_utc_s = 0.0;  // liftoff time, seconds since 1970-01-01 UTC
+  double epoch_unix_utc_s = 0.0;                     // liftoff time, seconds since 1970-01-01 UTC
   double earth_rotation_angle_at_liftoff_rad = 0.0;  // GMST at liftoff (derived from the epoch)
 
-  double density_scale = 1.0;     // multiplies the US76 density everywhere [-]
+  double density_scale = 1.0;  // multiplies the US76 density everywhere [-]
   // Altitude-dependent density dispersion: the density is multiplied by exp(s(h) xi - s(h)^2/2),
   // a lognormal factor of mean 1 whose coefficient of variation at altitude h is the config's
   // density_sd_percent(h) (s = sqrt(ln(1 + cv^2))); xi ~ N(0, 1) is drawn per sample (0 nominal,
   // SampleDraws::density_xi).
-  Table1D density_log_sd;         // s(h) [-] versus geometric altitude [m]; empty: none
+  Table1D density_log_sd;  // s(h) [-] versus geometric altitude [m]; empty: none
   atmosphere::WindProfile wind;
-  int gravity_degree = 4;         // zonal harmonics: 0 (point mass), 2, 3 or 4
+  int gravity_degree = 4;  // zonal harmonics: 0 (point mass), 2, 3 or 4
   EarthModel earth;
 
   vehicle::Vehicle vehicle;
   guidance::OpenLoopProgram guidance;
   IntegratorSettings integrator;
   FlightLimits limits;
-  double history_step_s = 1.0;    // time-history output interval of `fly` [s]
+  double history_step_s = 1.0;  // time-history output interval of `fly` [s]
   // What a sample draws besides parameter values (environment shapes, failure, navigation
   // noise) is not part of the model: see SampleDraws (scenario/draws.hpp).
 };

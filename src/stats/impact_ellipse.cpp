@@ -209,12 +209,14 @@ std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& poin
   std::vector<double> fractions(probabilities.size(), kNaN);
   if (points_en_m.empty()) return fractions;
   // Eigen-decomposition of the symmetric covariance: d^T C^-1 d = sum_i (v_i . d)^2 / l_i.
-  const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> eig(0.5 * (cov_en_m2 + cov_en_m2.transpose()));
+  const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> eig(0.5 *
+                                                           (cov_en_m2 + cov_en_m2.transpose()));
   const Eigen::Vector2d l = eig.eigenvalues();
   const Eigen::Matrix2d v = eig.eigenvectors();
   const double l_max = std::max(l.maxCoeff(), 0.0);
   std::vector<double> k2(probabilities.size());
-  for (std::size_t i = 0; i < probabilities.size(); ++i) k2[i] = -2.0 * std::log1p(-probabilities[i]);
+  for (std::size_t i = 0; i < probabilities.size(); ++i)
+    k2[i] = -2.0 * std::log1p(-probabilities[i]);
   std::vector<std::uint64_t> inside(probabilities.size(), 0);
   for (const Eigen::Vector2f& pf : points_en_m) {
     const Eigen::Vector2d d = pf.cast<double>() - mean_en_m;

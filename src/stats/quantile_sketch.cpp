@@ -84,7 +84,8 @@ double QuantileSketch::order_statistic(std::uint64_t k) const {
 
 double QuantileSketch::quantile(double p) const {
   if (!(p >= 0.0 && p <= 1.0))
-    throw std::domain_error("QuantileSketch::quantile: p = " + std::to_string(p) + " is not in [0, 1]");
+    throw std::domain_error("QuantileSketch::quantile: p = " + std::to_string(p) +
+                            " is not in [0, 1]");
   if (count_ == 0) return std::numeric_limits<double>::quiet_NaN();
   const double h = static_cast<double>(count_ - 1) * p;
   const auto j = static_cast<std::uint64_t>(std::floor(h));

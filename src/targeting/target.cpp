@@ -43,7 +43,8 @@ Goal parse_goal(std::string_view text) {
   auto number = [&](std::string_view t, double& out) {
     const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
     if (t.empty() || ec != std::errc() || end != t.data() + t.size())
-      throw config::ConfigError(fmt::format("goal '{}': VALUE and TOLERANCE must be numbers", text));
+      throw config::ConfigError(
+          fmt::format("goal '{}': VALUE and TOLERANCE must be numbers", text));
   };
   number(rest.substr(0, colon), g.value);
   if (colon == std::string_view::npos) {
@@ -54,7 +55,8 @@ Goal parse_goal(std::string_view text) {
   if (!std::isfinite(g.value))
     throw config::ConfigError(fmt::format("goal '{}': VALUE must be a finite number", text));
   if (!(g.tolerance > 0.0) || !std::isfinite(g.tolerance))
-    throw config::ConfigError(fmt::format("goal '{}': TOLERANCE must be a finite number > 0", text));
+    throw config::ConfigError(
+        fmt::format("goal '{}': TOLERANCE must be a finite number > 0", text));
   return g;
 }
 
@@ -94,8 +96,8 @@ double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::
 }
 
 namespace {
-const char* const kInsertionFields[] = {"time_s",          "perigee_alt_km",     "apogee_alt_km",
-                                        "inclination_deg", "raan_deg",           "semi_major_axis_km",
+const char* const kInsertionFields[] = {"time_s",          "perigee_alt_km", "apogee_alt_km",
+                                        "inclination_deg", "raan_deg",       "semi_major_axis_km",
                                         "eccentricity"};
 const char* const kGroundGoals[] = {"apogee_alt_km", "range_km", "flight_time_s"};
 const char* const kBodyFields[] = {"impact_lat_deg", "impact_lon_deg", "impact_range_km"};
@@ -125,15 +127,17 @@ void check_goal_name(const flight::FlightResult& nominal, const std::string& nam
       for (const auto& b : bodies) list += (list.empty() ? "" : ", ") + b;
       throw config::ConfigError(fmt::format(
           "goal '{}': the nominal flight has no jettisoned body named '{}'{} (bodies: {})", name,
-          name.substr(0, dot), did_you_mean(name.substr(0, dot), bodies), list.empty() ? "none" : list));
+          name.substr(0, dot), did_you_mean(name.substr(0, dot), bodies),
+          list.empty() ? "none" : list));
     }
   }
-  throw config::ConfigError(fmt::format("unknown goal '{}'{}; goals: insertion.<{}>, {}, "
-                                        "<body>.<{}> (see `launchmc target --help`)",
-                                        name, did_you_mean(name, names),
-                                        "time_s|perigee_alt_km|apogee_alt_km|inclination_deg|raan_deg|semi_major_axis_km|eccentricity",
-                                        "apogee_alt_km, range_km, flight_time_s",
-                                        "impact_lat_deg|impact_lon_deg|impact_range_km"));
+  throw config::ConfigError(fmt::format(
+      "unknown goal '{}'{}; goals: insertion.<{}>, {}, "
+      "<body>.<{}> (see `launchmc target --help`)",
+      name, did_you_mean(name, names),
+      "time_s|perigee_alt_km|apogee_alt_km|inclination_deg|raan_deg|semi_major_axis_km|"
+      "eccentricity",
+      "apogee_alt_km, range_km, flight_time_s", "impact_lat_deg|impact_lon_deg|impact_range_km"));
 }
 
 std::string why_goal_does_not_apply(const flight::FlightResult& result, const std::string& name) {
@@ -142,11 +146,14 @@ std::string why_goal_does_not_apply(const flight::FlightResult& result, const st
     return fmt::format("the flight never reached the last stage's cutoff (it ended as {})", status);
   for (const char* g : kGroundGoals)
     if (name == g)
-      return fmt::format("defined only for flights that come down (missiles), and this flight ended as {}", status);
+      return fmt::format(
+          "defined only for flights that come down (missiles), and this flight ended as {}",
+          status);
   const std::string body = name.substr(0, name.find('.'));
   for (const auto& b : result.bodies)
     if (b.name == body)
-      return fmt::format("{} did not reach the ground (its fate: {})", body, flight::to_string(b.fate));
+      return fmt::format("{} did not reach the ground (its fate: {})", body,
+                         flight::to_string(b.fate));
   return fmt::format("the flight (ended as {}) released no body named {}", status, body);
 }
 
@@ -156,7 +163,8 @@ TargetResult solve(const std::string& text, const std::string& file,
   TargetResult res;
   const Eigen::Index n = static_cast<Eigen::Index>(paths.size());
   const Eigen::Index m = static_cast<Eigen::Index>(goals.size());
-  if (n == 0 || m == 0) throw config::ConfigError("target: give at least one --vary and one --goal");
+  if (n == 0 || m == 0)
+    throw config::ConfigError("target: give at least one --vary and one --goal");
 
   // Initial values, read through the same path binding the Monte Carlo uses.
   {
@@ -165,17 +173,22 @@ TargetResult solve(const std::string& text, const std::string& file,
     for (const auto& g : goals) check_goal_name(nominal, g.name);
     for (const auto& p : paths) {
       const ParameterRef ref = resolve_parameter(cfg.scenario, p);
-      if (!ref) throw config::ConfigError(fmt::format("--vary '{}' names no parameter: {}", p, ref.why_not));
+      if (!ref)
+        throw config::ConfigError(
+            fmt::format("--vary '{}' names no parameter: {}", p, ref.why_not));
       if (!ref.dispersable)
-        throw config::ConfigError(fmt::format("--vary '{}' names no parameter that can vary: it is a "
-                                              "numerical or reporting setting", p));
+        throw config::ConfigError(
+            fmt::format("--vary '{}' names no parameter that can vary: it is a "
+                        "numerical or reporting setting",
+                        p));
       res.initial.push_back(*ref.value);
     }
   }
   // Residuals scaled by the tolerances: "met" is |r_i| <= 1.
   auto evaluate = [&](const Eigen::VectorXd& x, Eigen::VectorXd& r, std::vector<double>* achieved) {
     std::vector<config::Override> o = opt.fixed;
-    for (Eigen::Index i = 0; i < n; ++i) o.push_back({paths[static_cast<std::size_t>(i)], format_value(x[i])});
+    for (Eigen::Index i = 0; i < n; ++i)
+      o.push_back({paths[static_cast<std::size_t>(i)], format_value(x[i])});
     Scenario sc;
     try {
       sc = config::load_scenario(text, file, o);
@@ -204,7 +217,8 @@ TargetResult solve(const std::string& text, const std::string& file,
     res.message = "the starting flight gives no value for the goal(s)";
     for (std::size_t k = 0; k < goals.size(); ++k) {
       if (k < res.achieved.size() && std::isfinite(res.achieved[k])) continue;
-      res.message += fmt::format(" '{}': {};", goals[k].name, why_goal_does_not_apply(fr, goals[k].name));
+      res.message +=
+          fmt::format(" '{}': {};", goals[k].name, why_goal_does_not_apply(fr, goals[k].name));
     }
     res.message.pop_back();
     res.achieved.resize(goals.size(), kNaN);
@@ -264,7 +278,8 @@ TargetResult solve(const std::string& text, const std::string& file,
     }
     const Eigen::JacobiSVD<Eigen::MatrixXd> svd(jac);
     const auto& s = svd.singularValues();
-    res.condition = s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : std::numeric_limits<double>::infinity();
+    res.condition =
+        s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : std::numeric_limits<double>::infinity();
     if (n > m) res.condition = std::numeric_limits<double>::infinity();
   }
   res.solution.assign(x.data(), x.data() + n);
@@ -273,12 +288,16 @@ TargetResult solve(const std::string& text, const std::string& file,
   res.met = r.lpNorm<Eigen::Infinity>() <= 1.0;
   res.ill_conditioned = !(res.condition <= opt.max_condition);
   if (n > m) {
-    res.message = fmt::format("ill-conditioned: {} parameters for {} goals (the solution is not unique: "
-                              "vary fewer parameters or add goals)", n, m);
+    res.message = fmt::format(
+        "ill-conditioned: {} parameters for {} goals (the solution is not unique: "
+        "vary fewer parameters or add goals)",
+        n, m);
   } else if (res.ill_conditioned) {
-    res.message = fmt::format("ill-conditioned: the scaled Jacobian's condition number is {:.3g} "
-                              "(> {:.0g}): some goals barely depend on the varied parameters, or two "
-                              "parameters act alike", res.condition, opt.max_condition);
+    res.message = fmt::format(
+        "ill-conditioned: the scaled Jacobian's condition number is {:.3g} "
+        "(> {:.0g}): some goals barely depend on the varied parameters, or two "
+        "parameters act alike",
+        res.condition, opt.max_condition);
   } else if (!res.met) {
     res.message = "the goals cannot be met with these parameters (the best fit is shown)";
   }

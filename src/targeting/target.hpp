@@ -36,7 +36,8 @@ void check_goal_name(const flight::FlightResult& nominal, const std::string& nam
 std::string why_goal_does_not_apply(const flight::FlightResult& result, const std::string& name);
 
 // Achieved value of a goal for a flight (NaN if it does not apply, e.g. no impact).
-double goal_value(const Scenario& scenario, const flight::FlightResult& result, const std::string& name);
+double goal_value(const Scenario& scenario, const flight::FlightResult& result,
+                  const std::string& name);
 
 struct TargetOptions {
   // Fixed overrides applied to every flight of the solve (e.g. a guidance switched off to
@@ -47,11 +48,11 @@ struct TargetOptions {
 };
 
 struct TargetResult {
-  bool met = false;             // every goal within tolerance
+  bool met = false;  // every goal within tolerance
   bool ill_conditioned = false;
-  std::string message;          // why not, when not met
+  std::string message;                    // why not, when not met
   std::vector<double> initial, solution;  // parameter values
-  std::vector<double> achieved;           // goal values at the solution (NaN: no value), one per goal
+  std::vector<double> achieved;  // goal values at the solution (NaN: no value), one per goal
   double condition = 0.0;
   int iterations = 0;
   int flights = 0;

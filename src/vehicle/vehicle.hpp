@@ -16,9 +16,9 @@ namespace launchmc::vehicle {
 
 // Drag of one configuration: axial drag coefficient versus Mach number, on a reference area.
 struct DragModel {
-  Table1D cd_vs_mach;          // [-] versus Mach [-]
-  double ref_area_m2 = 0.0;    // [m^2]
-  double cd_scale = 1.0;       // multiplies the whole table (a dispersion handle) [-]
+  Table1D cd_vs_mach;        // [-] versus Mach [-]
+  double ref_area_m2 = 0.0;  // [m^2]
+  double cd_scale = 1.0;     // multiplies the whole table (a dispersion handle) [-]
 
   bool none() const noexcept { return cd_vs_mach.empty() || ref_area_m2 <= 0.0; }
   double cd_area_m2(double mach) const noexcept {
@@ -32,10 +32,10 @@ struct DragModel {
 // Sutton & Biblarz, Rocket Propulsion Elements, 9th ed., eq. 3-21). Mass flow from vacuum thrust
 // and vacuum Isp: mdot = F_vac / (Isp_vac g0), so sea-level Isp = Isp_vac (1 - p A_e / F_vac).
 struct Engine {
-  double thrust_vac_N = 0.0;       // [N] liquid engines (ignored when thrust_curve is given)
-  double isp_vac_s = 0.0;          // [s]
+  double thrust_vac_N = 0.0;         // [N] liquid engines (ignored when thrust_curve is given)
+  double isp_vac_s = 0.0;            // [s]
   double nozzle_exit_area_m2 = 0.0;  // [m^2] total over all nozzles
-  Table1D thrust_curve_vac_N;      // [N] versus time since ignition [s]; solid motors only
+  Table1D thrust_curve_vac_N;        // [N] versus time since ignition [s]; solid motors only
   // Thrust level factor (a dispersion handle). Liquids: thrust and mass flow scale by k at the
   // same Isp. Solids: F(t) -> k F(k t), the burn-rate sensitivity of a grain (a hot motor
   // burns harder and shorter with the same total impulse).
@@ -53,7 +53,8 @@ struct Engine {
   // Thrust [N] at ambient pressure [Pa]; never negative (an over-expanded nozzle at sea level
   // with a tiny engine would otherwise "pull").
   double thrust_N(double t_since_ignition_s, double ambient_pressure_Pa) const noexcept {
-    const double f = vacuum_thrust_N(t_since_ignition_s) - ambient_pressure_Pa * nozzle_exit_area_m2;
+    const double f =
+        vacuum_thrust_N(t_since_ignition_s) - ambient_pressure_Pa * nozzle_exit_area_m2;
     return f > 0.0 ? f : 0.0;
   }
   double mass_flow_kgps(double t_since_ignition_s) const noexcept {
@@ -71,7 +72,7 @@ struct Engine {
 enum class CutoffQuantity : std::uint8_t { semi_major_axis, apogee_altitude };
 struct EnergyCutoff {
   CutoffQuantity quantity = CutoffQuantity::semi_major_axis;
-  double value_m = 0.0;  // [m]: semi-major axis, or apogee height above the ellipsoid
+  double value_m = 0.0;                // [m]: semi-major axis, or apogee height above the ellipsoid
   double nav_velocity_bias_mps = 0.0;  // navigated speed minus true speed [m/s]
   double nav_position_bias_m = 0.0;    // navigated radius minus true radius [m]
 };
@@ -81,8 +82,9 @@ struct Stage {
   double dry_mass_kg = 0.0;         // [kg] structure, engines, residuals
   double propellant_mass_kg = 0.0;  // [kg] usable propellant
   Engine engine;
-  double ignition_delay_s = 0.0;    // [s] from the previous stage's separation (or liftoff) to ignition
-  std::optional<double> cutoff_time_s;  // [s] commanded cutoff, time after ignition
+  double ignition_delay_s =
+      0.0;  // [s] from the previous stage's separation (or liftoff) to ignition
+  std::optional<double> cutoff_time_s;        // [s] commanded cutoff, time after ignition
   std::optional<EnergyCutoff> energy_cutoff;  // cutoff when the orbit reaches a target
   // Closed-loop guidance of this stage: steering and cutoff to an orbit or an aim point. When
   // present and enabled it replaces the open-loop attitude (from engagement on) and the timed
@@ -99,12 +101,12 @@ struct Stage {
 };
 
 struct Fairing {
-  double mass_kg = 0.0;             // [kg] total, split equally among pieces
+  double mass_kg = 0.0;  // [kg] total, split equally among pieces
   int pieces = 2;
   std::optional<double> jettison_alt_m;   // jettison when the geodetic altitude reaches this ...
   std::optional<double> jettison_time_s;  // ... or at this time after liftoff (whichever is given)
-  double separation_speed_mps = 0.0;  // [m/s] each piece pushed sideways (+/- crossrange)
-  DragModel drag;                   // one piece
+  double separation_speed_mps = 0.0;      // [m/s] each piece pushed sideways (+/- crossrange)
+  DragModel drag;                         // one piece
 };
 
 struct Payload {
@@ -113,7 +115,7 @@ struct Payload {
   // Separation from the last stage after its burnout (for missiles: the re-entry vehicle; for
   // launchers: spacecraft separation, after which the last stage is a body of its own).
   std::optional<double> separation_delay_s;
-  DragModel drag;                   // the payload alone (re-entry vehicle)
+  DragModel drag;  // the payload alone (re-entry vehicle)
 };
 
 struct Vehicle {

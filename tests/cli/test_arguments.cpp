@@ -13,8 +13,8 @@ TEST(Arguments, WholeNumbers) {
   EXPECT_EQ(parse_whole("1e6", "-n", 1, kMaxSamples), 1000000u);
   EXPECT_EQ(parse_whole("18446744073709551615", "--seed", 0, UINT64_MAX), UINT64_MAX);
   EXPECT_EQ(parse_whole("0", "--seed", 0, UINT64_MAX), 0u);
-  for (const char* bad : {"-5", "+5", "0", "", " 5", "5 ", "1.5", "1e13", "99999999999999999999", "nan",
-                          "inf", "0x10", "5k"})
+  for (const char* bad : {"-5", "+5", "0", "", " 5", "5 ", "1.5", "1e13", "99999999999999999999",
+                          "nan", "inf", "0x10", "5k"})
     EXPECT_THROW(parse_whole(bad, "-n", 1, kMaxSamples), UsageError) << bad;
   try {
     parse_whole("-5", "-n", 1, 1000);

@@ -79,10 +79,14 @@ std::string unescape(const std::string& s) {
       continue;
     }
     const char c = s[++i];
-    if (c == 'n') out += '\n';
-    else if (c == 't') out += '\t';
-    else if (c == '0') out += '\0';
-    else if (c == '\\') out += '\\';
+    if (c == 'n')
+      out += '\n';
+    else if (c == 't')
+      out += '\t';
+    else if (c == '0')
+      out += '\0';
+    else if (c == '\\')
+      out += '\\';
     else if (c == 'x' && i + 2 < s.size()) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -109,31 +113,43 @@ std::vector<Case> load_catalogue() {
       cases.back().line = n;
       continue;
     }
-    if (cases.empty()) throw std::runtime_error(kCatalogue + ":" + std::to_string(n) + ": text before the first case");
+    if (cases.empty())
+      throw std::runtime_error(kCatalogue + ":" + std::to_string(n) +
+                               ": text before the first case");
     Case& c = cases.back();
     const auto colon = line.find(':');
     const std::string key = trim(line.substr(0, colon)), value = trim(line.substr(colon + 1));
-    if (key == "args") c.args = value;
-    else if (key == "exit") c.exit_status = std::stoi(value);
-    else if (key == "stderr") c.stderr_pattern = value;
-    else if (key == "base") c.base = value;
+    if (key == "args")
+      c.args = value;
+    else if (key == "exit")
+      c.exit_status = std::stoi(value);
+    else if (key == "stderr")
+      c.stderr_pattern = value;
+    else if (key == "base")
+      c.base = value;
     else if (key == "replace") {  // exactly as written after "replace: " (indentation matters)
       const std::string raw = line.substr(colon + 2);
       const auto arrow = raw.find(" =>");
-      c.replaces.emplace_back(raw.substr(0, arrow),
-                              arrow == std::string::npos || arrow + 4 > raw.size() ? "" : raw.substr(arrow + 4));
-    } else if (key == "append") c.appends.push_back(line.substr(colon + 2));
+      c.replaces.emplace_back(
+          raw.substr(0, arrow),
+          arrow == std::string::npos || arrow + 4 > raw.size() ? "" : raw.substr(arrow + 4));
+    } else if (key == "append")
+      c.appends.push_back(line.substr(colon + 2));
     else if (key == "bytes") {  // "NAME = TEXT"; TEXT may be empty
       const std::string raw = line.substr(colon + 2);
       const auto eq = raw.find(" =");
-      c.bytes.emplace_back(trim(raw.substr(0, eq)), eq + 3 <= raw.size() ? unescape(raw.substr(eq + 3)) : "");
-    } else if (key == "mkdir") c.mkdirs.push_back(value);
-    else if (key == "mkfifo") c.mkfifos.push_back(value);
+      c.bytes.emplace_back(trim(raw.substr(0, eq)),
+                           eq + 3 <= raw.size() ? unescape(raw.substr(eq + 3)) : "");
+    } else if (key == "mkdir")
+      c.mkdirs.push_back(value);
+    else if (key == "mkfifo")
+      c.mkfifos.push_back(value);
     else if (key == "sized") {
       const auto eq = value.find(" = ");
       c.sized.emplace_back(value.substr(0, eq), std::stoull(value.substr(eq + 3)));
-    }
-    else throw std::runtime_error(kCatalogue + ":" + std::to_string(n) + ": unknown key '" + key + "'");
+    } else
+      throw std::runtime_error(kCatalogue + ":" + std::to_string(n) + ": unknown key '" + key +
+                               "'");
   }
   for (auto& c : cases) c.needs_run = c.args.find("{run}") != std::string::npos;
   return cases;
@@ -183,8 +199,10 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> s;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     const std::string rel = fs::relative(e.path(), dir).string();
-    if (e.is_regular_file()) s[rel] = slurp(e.path());
-    else s[rel] = e.is_directory() ? "<dir>" : "<special>";
+    if (e.is_regular_file())
+      s[rel] = slurp(e.path());
+    else
+      s[rel] = e.is_directory() ? "<dir>" : "<special>";
   }
   return s;
 }
@@ -203,8 +221,10 @@ Outcome run_binary(const std::vector<std::string>& args, const fs::path& io_dir)
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, (io_dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, (io_dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 1, (io_dir / "stdout").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, (io_dir / "stderr").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = -1;
   Outcome o;
   if (posix_spawn(&pid, kBinary.c_str(), &fa, nullptr, argv.data(), environ) != 0) return o;
@@ -227,7 +247,8 @@ Outcome run_binary(const std::vector<std::string>& args, const fs::path& io_dir)
 class BadInput : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("launchmc_bad_" + std::to_string(getpid()) + "_" + GetParam().name);
+    root_ = fs::temp_directory_path() /
+            ("launchmc_bad_" + std::to_string(getpid()) + "_" + GetParam().name);
     fs::remove_all(root_);
     dir_ = root_ / "work";
     fs::create_directories(dir_);
@@ -256,13 +277,15 @@ TEST_P(BadInput, RefusedClearlyAndNothingWritten) {
       const std::string from_text = unescape(from);
       const auto at = text.find(from_text);
       ASSERT_NE(at, std::string::npos) << "replace: '" << from << "' not in " << c.base;
-      ASSERT_EQ(text.find(from_text, at + 1), std::string::npos) << "replace: '" << from << "' occurs twice";
+      ASSERT_EQ(text.find(from_text, at + 1), std::string::npos)
+          << "replace: '" << from << "' occurs twice";
       text.replace(at, from_text.size(), unescape(to));
     }
     for (const auto& a : c.appends) text += "\n" + unescape(a);
     std::ofstream(dir_ / "case.yaml", std::ios::binary) << text;
   }
-  for (const auto& [name, content] : c.bytes) std::ofstream(dir_ / name, std::ios::binary) << content;
+  for (const auto& [name, content] : c.bytes)
+    std::ofstream(dir_ / name, std::ios::binary) << content;
   for (const auto& d : c.mkdirs) fs::create_directories(dir_ / d);
   for (const auto& [name, size] : c.sized) {
     std::string text;
@@ -272,8 +295,8 @@ TEST_P(BadInput, RefusedClearlyAndNothingWritten) {
   }
   for (const auto& f : c.mkfifos) ASSERT_EQ(mkfifo((dir_ / f).c_str(), 0644), 0);
   if (c.needs_run) {
-    const std::string cmd = kBinary + " run " + subst["{hs18}"] + " -n 8 -o " + (dir_ / "run.h5").string() +
-                            " > /dev/null 2>&1";
+    const std::string cmd = kBinary + " run " + subst["{hs18}"] + " -n 8 -o " +
+                            (dir_ / "run.h5").string() + " > /dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
   }
   subst["{case}"] = (dir_ / "case.yaml").string();
@@ -294,7 +317,8 @@ TEST_P(BadInput, RefusedClearlyAndNothingWritten) {
   EXPECT_FALSE(o.timed_out) << "no exit within 60 s";
   EXPECT_EQ(o.status, c.exit_status) << "stderr: " << err;
   EXPECT_TRUE(std::regex_search(err, std::regex(c.stderr_pattern)))
-      << "stderr does not match /" << c.stderr_pattern << "/:\n" << err;
+      << "stderr does not match /" << c.stderr_pattern << "/:\n"
+      << err;
   EXPECT_EQ(err.find("terminate called"), std::string::npos) << err;
   const auto after = snapshot(dir_);
   for (const auto& [name, content] : after) {
@@ -318,7 +342,8 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, BadInput, ::testing::ValuesIn(catalogue()), 
 
 TEST(BadInputCatalogue, HasAtLeastAHundredDistinctCases) {
   std::set<std::string> names;
-  for (const auto& c : catalogue()) EXPECT_TRUE(names.insert(c.name).second) << "duplicate case " << c.name;
+  for (const auto& c : catalogue())
+    EXPECT_TRUE(names.insert(c.name).second) << "duplicate case " << c.name;
   EXPECT_GE(catalogue().size(), 100u);
 }
 

@@ -3,13 +3,12 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "io/hdf5_file.hpp"
@@ -48,7 +47,8 @@ TEST(Cli, FlyJsonHasStableKeys) {
   ASSERT_EQ(r.status, 0);
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j["insertion"].is_object());
-  for (const char* k : {"time_s", "perigee_alt_km", "apogee_alt_km", "inclination_deg", "raan_deg", "period_s"})
+  for (const char* k :
+       {"time_s", "perigee_alt_km", "apogee_alt_km", "inclination_deg", "raan_deg", "period_s"})
     EXPECT_TRUE(j["insertion"][k].is_number()) << k;
   ASSERT_FALSE(j["events"].empty());
   for (const auto& e : j["events"])
@@ -114,9 +114,7 @@ TEST(Cli, BadConfigExitsTwoAndWritesNothing) {
     std::ofstream(cfg) << text;
   }
   const fs::path out = dir / "out.h5";
-  {
-    std::ofstream(out) << "previous result";
-  }
+  { std::ofstream(out) << "previous result"; }
   const RunResult r = run("fly " + cfg.string() + " -o " + out.string());
   EXPECT_EQ(r.status, 2);
   std::ifstream in(out);
@@ -137,8 +135,8 @@ namespace {
 TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
   const fs::path dir = temp_dir();
   const fs::path out = dir / "run.h5";
-  const RunResult r = run("run " + kConfigDir + "/chollima1_2023.yaml -n 48 --seed 7 -j 2 --json -o " +
-                          out.string());
+  const RunResult r = run("run " + kConfigDir +
+                          "/chollima1_2023.yaml -n 48 --seed 7 -j 2 --json -o " + out.string());
   ASSERT_EQ(r.status, 0);
   auto from_run = nlohmann::json::parse(r.out);
   for (const char* k : {"samples", "seed", "p_success", "p_success_ci95", "status_counts", "orbit",
@@ -147,9 +145,11 @@ TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
   EXPECT_EQ(from_run["samples"], 48);
   EXPECT_EQ(from_run["p_success_ci95"].size(), 2u);
   for (const char* k : {"perigee_alt_km", "apogee_alt_km", "inclination_deg", "insertion_time_s"})
-    for (const char* s : {"mean", "std", "q01", "q50", "q99"}) EXPECT_TRUE(from_run["orbit"][k].contains(s));
+    for (const char* s : {"mean", "std", "q01", "q50", "q99"})
+      EXPECT_TRUE(from_run["orbit"][k].contains(s));
   const auto& b0 = from_run["bodies"][0];
-  for (const char* k : {"name", "impacted", "impact_mean_lat_deg", "impact_mean_lon_deg", "impact_time_s", "ellipses"})
+  for (const char* k : {"name", "impacted", "impact_mean_lat_deg", "impact_mean_lon_deg",
+                        "impact_time_s", "ellipses"})
     EXPECT_TRUE(b0.contains(k)) << k;
   EXPECT_TRUE(b0["ellipses"].contains("95"));
 
@@ -183,8 +183,11 @@ namespace {
 TEST(Cli, TargetWritesCalibratedConfigKeepingComments) {
   const fs::path dir = temp_dir();
   const fs::path out = dir / "calibrated.yaml";
-  const RunResult r = run("target " + kConfigDir + "/hwasong18_2023.yaml --vary guidance.pitch_kick_deg,vehicle.payload.mass_kg"
-                          " --goal apogee_alt_km=6000:0.01,range_km=1100:0.01 --json -o " + out.string());
+  const RunResult r =
+      run("target " + kConfigDir +
+          "/hwasong18_2023.yaml --vary guidance.pitch_kick_deg,vehicle.payload.mass_kg"
+          " --goal apogee_alt_km=6000:0.01,range_km=1100:0.01 --json -o " +
+          out.string());
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["met"].get<bool>());
@@ -196,7 +199,8 @@ TEST(Cli, TargetWritesCalibratedConfigKeepingComments) {
     if (la != lb) {
       ++changed;
       // Only the two solved values change, and their comments stay.
-      EXPECT_TRUE(la.find("pitch_kick_deg") != std::string::npos || la.find("    mass_kg: ") == 0) << la;
+      EXPECT_TRUE(la.find("pitch_kick_deg") != std::string::npos || la.find("    mass_kg: ") == 0)
+          << la;
       if (la.find('#') != std::string::npos) {
         EXPECT_EQ(la.substr(la.find('#')), lb.substr(lb.find('#')));
       }
@@ -211,7 +215,12 @@ TEST(Cli, TargetWritesCalibratedConfigKeepingComments) {
 
   // Unreachable goals: refused, exit 1, nothing written.
   const fs::path out2 = dir / "never.yaml";
-  EXPECT_EQ(run("target " + kConfigDir + "/hwasong18_2023.yaml --vary vehicle.payload.mass_kg --goal apogee_alt_km=770000 -o " + out2.string()).status, 1);
+  EXPECT_EQ(
+      run("target " + kConfigDir +
+          "/hwasong18_2023.yaml --vary vehicle.payload.mass_kg --goal apogee_alt_km=770000 -o " +
+          out2.string())
+          .status,
+      1);
   EXPECT_FALSE(fs::exists(out2));
   fs::remove_all(dir);
 }

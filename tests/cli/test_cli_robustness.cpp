@@ -22,7 +22,7 @@ const std::string kBinary = LAUNCHMC_BINARY;
 const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
 
 struct Outcome {
-  int status = -1;  // exit status; -1: killed by a signal
+  int status = -1;     // exit status; -1: killed by a signal
   std::string output;  // stdout and stderr
 };
 
@@ -39,7 +39,9 @@ Outcome launchmc(const std::string& args) {
   return r;
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 class CliRobustness : public launchmc::io::ScratchDirTest {
  protected:
@@ -72,7 +74,8 @@ TEST_F(CliRobustness, ConfigThatIsNotARegularFileExitsTwo) {
 TEST_F(CliRobustness, HostileYamlExitsTwoWithPosition) {
   Outcome r = launchmc("fly " + write("keys.yaml", "name: x\n? [a, b]\n: 1\n"));
   EXPECT_EQ(r.status, 2);
-  EXPECT_TRUE(contains(r.output, "keys.yaml:2:3: a list used as a key at the top level: keys must be plain strings"))
+  EXPECT_TRUE(contains(
+      r.output, "keys.yaml:2:3: a list used as a key at the top level: keys must be plain strings"))
       << r.output;
   r = launchmc("fly " + write("doc.yaml", "name: x\n---\nname: y\n"));
   EXPECT_EQ(r.status, 2);
@@ -80,9 +83,12 @@ TEST_F(CliRobustness, HostileYamlExitsTwoWithPosition) {
   r = launchmc("fly " + write("nul.yaml", std::string("name: x\nlaunch:\0\n", 17)));
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(contains(r.output, "nul.yaml:2:8: a NUL byte")) << r.output;
-  r = launchmc("fly " + kConfigDir + "/hwasong18_2023.yaml --set 'vehicle.stages[99999999999999999999].dry_mass_kg=1'");
+  r = launchmc("fly " + kConfigDir +
+               "/hwasong18_2023.yaml --set 'vehicle.stages[99999999999999999999].dry_mass_kg=1'");
   EXPECT_EQ(r.status, 2);
-  EXPECT_TRUE(contains(r.output, "index 99999999999999999999 is out of range: the list has 2 entries")) << r.output;
+  EXPECT_TRUE(
+      contains(r.output, "index 99999999999999999999 is out of range: the list has 2 entries"))
+      << r.output;
   EXPECT_FALSE(contains(r.output, "stoul")) << r.output;
 }
 
@@ -107,8 +113,9 @@ TEST_F(CliRobustness, DamagedRunFileExitsOneNamingDatasetAndRow) {
   H5Fclose(f);
   r = launchmc("summarize " + file);
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(contains(r.output, file + ": /outcome/status row 11: 42 is not a status code (0 to 5): the "
-                                 "file is damaged or written by a newer launchmc"))
+  EXPECT_TRUE(
+      contains(r.output, file + ": /outcome/status row 11: 42 is not a status code (0 to 5): the "
+                                "file is damaged or written by a newer launchmc"))
       << r.output;
   // Not a run file at all, and not an HDF5 file: a message, no HDF5 error stack.
   r = launchmc("summarize " + kConfigDir + "/hwasong18_2023.yaml");

@@ -5,10 +5,9 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "../support/scratch_dir.hpp"
@@ -38,8 +37,12 @@ class FlyFrom : public ScratchDirTest {};
 
 TEST_F(FlyFrom, ReproducesRowsOfAnLhsRunWithOverrides) {
   const std::string file = (dir_ / "run.h5").string();
-  ASSERT_EQ(run("run " + kConfigDir + "/hwasong17_2022.yaml -n 60 --seed 5 --sampler lhs --block-size 16 "
-                "--set launch.azimuth_deg=73 -o " + file).status, 0);
+  ASSERT_EQ(run("run " + kConfigDir +
+                "/hwasong17_2022.yaml -n 60 --seed 5 --sampler lhs --block-size 16 "
+                "--set launch.azimuth_deg=73 -o " +
+                file)
+                .status,
+            0);
   for (int i : {0, 17, 59}) {
     SCOPED_TRACE(i);
     const Result r = run("fly --sample " + std::to_string(i) + " --from " + file + " --json");
@@ -51,10 +54,12 @@ TEST_F(FlyFrom, ReproducesRowsOfAnLhsRunWithOverrides) {
     EXPECT_EQ(j["seed"], 5);
   }
   // The same index flown from the config without the override is another flight: the check bites.
-  const Result plain = run("fly " + kConfigDir + "/hwasong17_2022.yaml --sample 17 --seed 5 -n 60 --sampler lhs --json");
+  const Result plain = run("fly " + kConfigDir +
+                           "/hwasong17_2022.yaml --sample 17 --seed 5 -n 60 --sampler lhs --json");
   const Result from = run("fly --sample 17 --from " + file + " --json");
   ASSERT_EQ(plain.status, 0);
-  EXPECT_NE(nlohmann::json::parse(plain.out)["range_km"], nlohmann::json::parse(from.out)["range_km"]);
+  EXPECT_NE(nlohmann::json::parse(plain.out)["range_km"],
+            nlohmann::json::parse(from.out)["range_km"]);
   // What would fly another sample is refused.
   EXPECT_EQ(run("fly --sample 3 --from " + file + " --seed 9").status, 2);
   EXPECT_EQ(run("fly --sample 3 --from " + file + " --set launch.azimuth_deg=70").status, 2);

@@ -2,6 +2,7 @@
 // valid run file whose rows are the first rows of the uninterrupted run), says so on stderr and
 // exits with 128 + the signal; temporaries of killed processes are removed by the next run on
 // the path, those of live processes and other hosts are left alone.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -10,7 +11,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,8 +39,10 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
   argv.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, (dir / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, (dir / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 1, (dir / "stdout.txt").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, (dir / "stderr.txt").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = -1;
   EXPECT_EQ(posix_spawn(&pid, kBinary.c_str(), &fa, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&fa);
@@ -79,14 +81,17 @@ class InterruptTest : public ScratchDirTest {
  protected:
   void interrupt_with(int signo) {
     const fs::path out = dir_ / "out.h5";
-    const pid_t pid = spawn({"run", kConfigDir + "/hwasong18_2023.yaml", "-n", "20000", "--seed", "5",
-                             "--block-size", "64", "-j", "2", "-o", out.string()}, dir_);
+    const pid_t pid = spawn({"run", kConfigDir + "/hwasong18_2023.yaml", "-n", "20000", "--seed",
+                             "5", "--block-size", "64", "-j", "2", "-o", out.string()},
+                            dir_);
     wait_for_progress(dir_);
     ASSERT_EQ(kill(pid, signo), 0);
     const int status = wait_exit(pid);
     EXPECT_EQ(status, 128 + signo);
     const std::string err = slurp(dir_ / "stderr.txt");
-    EXPECT_NE(err.find(signo == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"), std::string::npos) << err;
+    EXPECT_NE(err.find(signo == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"),
+              std::string::npos)
+        << err;
     EXPECT_NE(err.find("out.h5.partial"), std::string::npos) << err;
     EXPECT_EQ(slurp(dir_ / "stdout.txt"), "");  // no summary that could pass for the run's
     EXPECT_FALSE(fs::exists(out));
@@ -111,17 +116,24 @@ class InterruptTest : public ScratchDirTest {
     }
     // The partial rows are the first rows of the uninterrupted run (the same seed).
     const fs::path full = dir_ / "full.h5";
-    ASSERT_EQ(std::system((kBinary + " run " + kConfigDir + "/hwasong18_2023.yaml -n " + std::to_string(rows) +
-                           " --seed 5 --block-size 64 -o " + full.string() + " > /dev/null 2>&1").c_str()), 0);
-    const auto full_range = h5::File::open_read(full).root().open_group("outcome").read<double>("range_m");
+    ASSERT_EQ(std::system((kBinary + " run " + kConfigDir + "/hwasong18_2023.yaml -n " +
+                           std::to_string(rows) + " --seed 5 --block-size 64 -o " + full.string() +
+                           " > /dev/null 2>&1")
+                              .c_str()),
+              0);
+    const auto full_range =
+        h5::File::open_read(full).root().open_group("outcome").read<double>("range_m");
     ASSERT_EQ(full_range.size(), rows);
     for (std::size_t i = 0; i < rows; ++i)
-      ASSERT_TRUE(full_range[i] == range[i] || (std::isnan(full_range[i]) && std::isnan(range[i]))) << i;
+      ASSERT_TRUE(full_range[i] == range[i] || (std::isnan(full_range[i]) && std::isnan(range[i])))
+          << i;
 
     // summarize reads it and says it is incomplete.
-    const std::string text_cmd = kBinary + " summarize " + partial.string() + " > " + (dir_ / "sum.txt").string();
+    const std::string text_cmd =
+        kBinary + " summarize " + partial.string() + " > " + (dir_ / "sum.txt").string();
     ASSERT_EQ(std::system(text_cmd.c_str()), 0);
-    EXPECT_NE(slurp(dir_ / "sum.txt").find("INCOMPLETE: the run was interrupted after"), std::string::npos);
+    EXPECT_NE(slurp(dir_ / "sum.txt").find("INCOMPLETE: the run was interrupted after"),
+              std::string::npos);
   }
 };
 
@@ -138,11 +150,13 @@ TEST_F(InterruptTest, StaleTemporariesOfDeadProcessesAreRemoved) {
   const fs::path out = dir_ / "out.h5";
   const fs::path dead = dir_ / ("out.h5.tmp-" + std::string(host) + "-" + std::to_string(child));
   const fs::path dead_old_name = dir_ / ("out.h5.tmp-" + std::to_string(child));
-  const fs::path alive = dir_ / ("out.h5.tmp-" + std::string(host) + "-" + std::to_string(getpid()));
+  const fs::path alive =
+      dir_ / ("out.h5.tmp-" + std::string(host) + "-" + std::to_string(getpid()));
   const fs::path elsewhere = dir_ / "out.h5.tmp-some-other-node-12345";
   const fs::path unrelated = dir_ / "other.h5.tmp-1";
   for (const auto& p : {dead, dead_old_name, alive, elsewhere, unrelated}) std::ofstream(p) << "x";
-  const pid_t pid = spawn({"run", kConfigDir + "/hwasong18_2023.yaml", "-n", "20", "-o", out.string()}, dir_);
+  const pid_t pid =
+      spawn({"run", kConfigDir + "/hwasong18_2023.yaml", "-n", "20", "-o", out.string()}, dir_);
   ASSERT_EQ(wait_exit(pid), 0);
   EXPECT_TRUE(fs::exists(out));
   EXPECT_FALSE(fs::exists(dead));

@@ -10,8 +10,8 @@ TEST(Suggest, EditDistanceKnownValues) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);  // the textbook Levenshtein example
   EXPECT_EQ(edit_distance("", "abc"), 3u);
   EXPECT_EQ(edit_distance("abc", "abc"), 0u);
-  EXPECT_EQ(edit_distance("ab", "ba"), 1u);           // one adjacent transposition
-  EXPECT_EQ(edit_distance("ca", "abc"), 3u);          // OSA (not unrestricted Damerau: 2)
+  EXPECT_EQ(edit_distance("ab", "ba"), 1u);              // one adjacent transposition
+  EXPECT_EQ(edit_distance("ca", "abc"), 3u);             // OSA (not unrestricted Damerau: 2)
   EXPECT_EQ(edit_distance("Range_KM", "range_km"), 0u);  // case-insensitive
 }
 

@@ -70,7 +70,8 @@ TEST(Config, UnknownKeyIsAnErrorWithPosition) {
 }
 
 TEST(Config, DuplicateKeyIsAnError) {
-  const std::string msg = error_of(replace(kValid, "  lon_deg: 124.7\n", "  lon_deg: 124.7\n  lat_deg: 40\n"));
+  const std::string msg =
+      error_of(replace(kValid, "  lon_deg: 124.7\n", "  lon_deg: 124.7\n  lat_deg: 40\n"));
   EXPECT_NE(msg.find("cfg.yaml:5:3: launch.lat_deg: duplicate key"), std::string::npos) << msg;
 }
 
@@ -81,7 +82,8 @@ TEST(Config, MissingKeyNamesItsParent) {
 }
 
 TEST(Config, ConstraintViolationStatesTheConstraint) {
-  const std::string msg = error_of(replace(kValid, "propellant_mass_kg: 70000", "propellant_mass_kg: -3"));
+  const std::string msg =
+      error_of(replace(kValid, "propellant_mass_kg: 70000", "propellant_mass_kg: -3"));
   EXPECT_NE(msg.find("cfg.yaml:14:27: vehicle.stages[0].propellant_mass_kg: = -3: must be > 0"),
             std::string::npos)
       << msg;
@@ -89,7 +91,8 @@ TEST(Config, ConstraintViolationStatesTheConstraint) {
 
 TEST(Config, NonNumberIsRejected) {
   const std::string msg = error_of(replace(kValid, "isp_vac_s: 315", "isp_vac_s: fast"));
-  EXPECT_NE(msg.find("vehicle.stages[0].isp_vac_s: 'fast' is not a finite number"), std::string::npos)
+  EXPECT_NE(msg.find("vehicle.stages[0].isp_vac_s: 'fast' is not a finite number"),
+            std::string::npos)
       << msg;
 }
 
@@ -143,8 +146,9 @@ TEST(Config, SolidMotorNeedsConsistentTable) {
   const Scenario sc = load_scenario(solid, "cfg.yaml");
   EXPECT_TRUE(sc.vehicle.stages[0].engine.solid());
   EXPECT_DOUBLE_EQ(sc.vehicle.stages[0].engine.vacuum_thrust_N(30.0), 1.8e6);
-  const std::string both = replace(kValid, "      thrust_vac_N: 1.7e6\n",
-                                   "      thrust_vac_N: 1.7e6\n      thrust_curve_vac_N: [[0, 1], [1, 1]]\n");
+  const std::string both =
+      replace(kValid, "      thrust_vac_N: 1.7e6\n",
+              "      thrust_vac_N: 1.7e6\n      thrust_curve_vac_N: [[0, 1], [1, 1]]\n");
   EXPECT_NE(error_of(both).find("not both"), std::string::npos);
 }
 
@@ -168,7 +172,8 @@ TEST(ConfigUncertainties, InputsReachTheDispersions) {
   density_sd_percent: [[0, 2], [100000, 20]]
 failures:
   - {name: s1_out, stage: s1, probability: 0.1}
-)"), "cfg.yaml");
+)"),
+                              "cfg.yaml");
   const Dispersions& d = c.dispersions;
   ASSERT_EQ(d.inputs.size(), 3u);
   EXPECT_EQ(d.sampler, uncertainty::SamplerKind::latin_hypercube);
@@ -191,7 +196,8 @@ TEST(ConfigUncertainties, PathThatNamesNothingIsAnErrorWithLine) {
     - {path: "vehicle.stages[4].thrust_vac_N", normal: {sd: 1}}
 )"));
   EXPECT_NE(msg.find("cfg.yaml:23:"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("'vehicle.stages[4].thrust_vac_N' names no parameter"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'vehicle.stages[4].thrust_vac_N' names no parameter"), std::string::npos)
+      << msg;
 }
 
 TEST(ConfigUncertainties, NonPositiveDefiniteCorrelationIsRejected) {
@@ -212,18 +218,26 @@ TEST(ConfigUncertainties, DistributionKeysAreStrict) {
   EXPECT_NE(error_of(with_uncertainties(R"(uncertainties:
   inputs:
     - {path: "launch.azimuth_deg", normal: {sd: 1, sd_percent: 1}}
-)")).find("not both"), std::string::npos);
+)"))
+                .find("not both"),
+            std::string::npos);
   EXPECT_NE(error_of(with_uncertainties(R"(uncertainties:
   inputs:
     - {path: "launch.azimuth_deg", normal: {sd: 1}, uniform: {lo: -1, hi: 1}}
-)")).find("exactly one distribution"), std::string::npos);
+)"))
+                .find("exactly one distribution"),
+            std::string::npos);
   EXPECT_NE(error_of(with_uncertainties(R"(uncertainties:
   inputs:
     - {path: "launch.azimuth_deg", gaussian: {sd: 1}}
-)")).find("unknown key"), std::string::npos);
+)"))
+                .find("unknown key"),
+            std::string::npos);
   EXPECT_NE(error_of(with_uncertainties(R"(failures:
   - {name: x, stage: s9, probability: 0.1}
-)")).find("'s9' is not a stage name"), std::string::npos);
+)"))
+                .find("'s9' is not a stage name"),
+            std::string::npos);
 }
 
 }  // namespace
@@ -240,11 +254,14 @@ std::string with_guidance(const std::string& block) {
 }
 
 TEST(ConfigGuidance, OrbitTargetReachesTheStageInCatalogueConvention) {
-  const Scenario sc = load_scenario(with_guidance(
-      "      guidance:\n"
-      "        mode: orbit\n"
-      "        target: {semi_major_axis_km: 6880.637, eccentricity: 0.0013807, inclination_deg: 97.4}\n"
-      "        navigation: {velocity_bias_mps: [0.1, -0.2, 0.3], position_noise_m: 50}\n"), "cfg.yaml");
+  const Scenario sc = load_scenario(
+      with_guidance(
+          "      guidance:\n"
+          "        mode: orbit\n"
+          "        target: {semi_major_axis_km: 6880.637, eccentricity: 0.0013807, "
+          "inclination_deg: 97.4}\n"
+          "        navigation: {velocity_bias_mps: [0.1, -0.2, 0.3], position_noise_m: 50}\n"),
+      "cfg.yaml");
   ASSERT_TRUE(sc.vehicle.stages[0].closed_loop);
   const guidance::ClosedLoop& c = *sc.vehicle.stages[0].closed_loop;
   EXPECT_EQ(c.mode, guidance::ClosedLoopMode::orbit);
@@ -263,28 +280,55 @@ TEST(ConfigGuidance, OrbitTargetReachesTheStageInCatalogueConvention) {
 
 TEST(ConfigGuidance, ErrorsNameTheKeyAndWhatIsExpected) {
   const std::string orbit = "      guidance:\n        mode: orbit\n";
-  std::string msg = error_of(with_guidance("      guidance:\n        mode: loop\n        target: {range_km: 1000, apogee_alt_km: 500}\n"));
-  EXPECT_NE(msg.find("vehicle.stages[0].guidance.mode: 'loop': expected orbit or ballistic"), std::string::npos) << msg;
-  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 500, inclination_deg: 97}\n"));
-  EXPECT_NE(msg.find("give perigee_alt_km and apogee_alt_km, or semi_major_axis_km and eccentricity"), std::string::npos) << msg;
-  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 500, apogee_alt_km: 400, inclination_deg: 97}\n"));
+  std::string msg =
+      error_of(with_guidance("      guidance:\n        mode: loop\n        target: {range_km: "
+                             "1000, apogee_alt_km: 500}\n"));
+  EXPECT_NE(msg.find("vehicle.stages[0].guidance.mode: 'loop': expected orbit or ballistic"),
+            std::string::npos)
+      << msg;
+  msg = error_of(
+      with_guidance(orbit + "        target: {perigee_alt_km: 500, inclination_deg: 97}\n"));
+  EXPECT_NE(
+      msg.find("give perigee_alt_km and apogee_alt_km, or semi_major_axis_km and eccentricity"),
+      std::string::npos)
+      << msg;
+  msg = error_of(with_guidance(
+      orbit + "        target: {perigee_alt_km: 500, apogee_alt_km: 400, inclination_deg: 97}\n"));
   EXPECT_NE(msg.find("apogee_alt_km: must be >= perigee_alt_km"), std::string::npos) << msg;
-  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 97, insertion_alt_km: 600}\n"));
-  EXPECT_NE(msg.find("insertion_alt_km: must lie between the perigee and apogee altitudes"), std::string::npos) << msg;
-  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 97}\n"
-                                       "        navigation: {position_bias_m: [1, 2]}\n"));
-  EXPECT_NE(msg.find("position_bias_m: expected [radial, along-track, cross-track]"), std::string::npos) << msg;
-  msg = error_of(with_guidance("      energy_cutoff: {semi_major_axis_km: 6880}\n" + orbit +
-                               "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 97}\n"));
+  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, "
+                                       "inclination_deg: 97, insertion_alt_km: 600}\n"));
+  EXPECT_NE(msg.find("insertion_alt_km: must lie between the perigee and apogee altitudes"),
+            std::string::npos)
+      << msg;
+  msg =
+      error_of(with_guidance(
+          orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 97}\n"
+                  "        navigation: {position_bias_m: [1, 2]}\n"));
+  EXPECT_NE(msg.find("position_bias_m: expected [radial, along-track, cross-track]"),
+            std::string::npos)
+      << msg;
+  msg = error_of(with_guidance(
+      "      energy_cutoff: {semi_major_axis_km: 6880}\n" + orbit +
+      "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 97}\n"));
   EXPECT_NE(msg.find("remove energy_cutoff"), std::string::npos) << msg;
-  msg = error_of(with_guidance("      guidance:\n        mode: ballistic\n        target: {range_km: 1000}\n"));
-  EXPECT_NE(msg.find("guidance.target: missing required key 'apogee_alt_km'"), std::string::npos) << msg;
-  msg = error_of(with_guidance("      guidance:\n        mode: ballistic\n"
-                               "        target: {range_km: 1000, impact_lat_deg: 40, impact_lon_deg: 130, apogee_alt_km: 900}\n"));
-  EXPECT_NE(msg.find("give the aim point as impact_lat_deg/impact_lon_deg or as range_km"), std::string::npos) << msg;
+  msg = error_of(with_guidance(
+      "      guidance:\n        mode: ballistic\n        target: {range_km: 1000}\n"));
+  EXPECT_NE(msg.find("guidance.target: missing required key 'apogee_alt_km'"), std::string::npos)
+      << msg;
+  msg =
+      error_of(with_guidance("      guidance:\n        mode: ballistic\n"
+                             "        target: {range_km: 1000, impact_lat_deg: 40, impact_lon_deg: "
+                             "130, apogee_alt_km: 900}\n"));
+  EXPECT_NE(msg.find("give the aim point as impact_lat_deg/impact_lon_deg or as range_km"),
+            std::string::npos)
+      << msg;
   // Line and column of the offending node.
-  msg = error_of(with_guidance(orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 200}\n"));
-  EXPECT_NE(msg.find("cfg.yaml:18:76: vehicle.stages[0].guidance.target.inclination_deg: = 200: must be in [0, 180]"), std::string::npos) << msg;
+  msg = error_of(with_guidance(
+      orbit + "        target: {perigee_alt_km: 400, apogee_alt_km: 500, inclination_deg: 200}\n"));
+  EXPECT_NE(msg.find("cfg.yaml:18:76: vehicle.stages[0].guidance.target.inclination_deg: = 200: "
+                     "must be in [0, 180]"),
+            std::string::npos)
+      << msg;
 }
 
 }  // namespace

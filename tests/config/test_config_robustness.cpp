@@ -54,20 +54,26 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   return s.replace(pos, from.size(), to);
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 TEST(ConfigRobustness, ListOrMapAsKeyIsAConfigErrorAtAnyLevel) {
   std::string msg = error_of("? [a, b]\n: 1\n" + kValid);
-  EXPECT_TRUE(contains(msg, "cfg.yaml:1:3: a list used as a key at the top level: keys must be plain strings"))
+  EXPECT_TRUE(contains(
+      msg, "cfg.yaml:1:3: a list used as a key at the top level: keys must be plain strings"))
       << msg;
   msg = error_of(replace(kValid, "  lat_deg: 39.6\n", "  lat_deg: 39.6\n  {[1,2]: 3}: 4\n"));
-  EXPECT_TRUE(contains(msg, "cfg.yaml:4:3: launch: a map used as a key: keys must be plain strings")) << msg;
+  EXPECT_TRUE(
+      contains(msg, "cfg.yaml:4:3: launch: a map used as a key: keys must be plain strings"))
+      << msg;
   // Inside a flow map, inside a map no reader visits (under an unknown key), in a list.
   msg = error_of(replace(kValid, "{mass_kg: 300}", "{mass_kg: 300, [1, 2]: 3}"));
   EXPECT_TRUE(contains(msg, "cfg.yaml:8:27: vehicle.payload: a list used as a key")) << msg;
   msg = error_of(kValid + "extra:\n  - {[1]: 2}\n");
   EXPECT_TRUE(contains(msg, "cfg.yaml:22:6: extra[0]: a list used as a key")) << msg;
-  EXPECT_TRUE(contains(error_of("{[1,2]: 3}\n"), "cfg.yaml:1:2: a list used as a key")) << error_of("{[1,2]: 3}\n");
+  EXPECT_TRUE(contains(error_of("{[1,2]: 3}\n"), "cfg.yaml:1:2: a list used as a key"))
+      << error_of("{[1,2]: 3}\n");
 }
 
 TEST(ConfigRobustness, SelfReferencingAnchorIsRefusedNotWalkedForever) {
@@ -78,14 +84,18 @@ TEST(ConfigRobustness, SelfReferencingAnchorIsRefusedNotWalkedForever) {
 TEST(ConfigRobustness, UnclosedQuoteIsReportedWhereItOpens) {
   // No later quote: yaml-cpp reads this to the end of the file without an error.
   std::string msg = error_of(replace(kValid, "    - name: s1", "    - name: 's1"));
-  EXPECT_TRUE(contains(msg, "cfg.yaml:10:13: YAML syntax error: the quoted string that starts here is never closed"))
+  EXPECT_TRUE(contains(
+      msg, "cfg.yaml:10:13: YAML syntax error: the quoted string that starts here is never closed"))
       << msg;
   // Closed by a later quote (the epoch's): yaml-cpp stops on line 6; the message names line 1.
   msg = error_of(replace(kValid, "name: test", "name: \"test"));
-  EXPECT_TRUE(contains(msg, "cfg.yaml:1:7: YAML syntax error: the quoted string that starts here runs on to line 6"))
+  EXPECT_TRUE(contains(
+      msg, "cfg.yaml:1:7: YAML syntax error: the quoted string that starts here runs on to line 6"))
       << msg;
   msg = error_of(replace(kValid, "  lat_deg: 39.6", "  lat_deg: \"39.6"));
-  EXPECT_TRUE(contains(msg, "cfg.yaml:3:12: YAML syntax error: the quoted string that starts here runs on to line 6"))
+  EXPECT_TRUE(contains(
+      msg,
+      "cfg.yaml:3:12: YAML syntax error: the quoted string that starts here runs on to line 6"))
       << msg;
 }
 
@@ -93,7 +103,7 @@ TEST(ConfigRobustness, QuotesThatOpenNothingAreNotFlagged) {
   // Apostrophes in plain scalars and comments, quotes in block scalars, tags, flow JSON.
   std::string text = replace(kValid, "name: test", "name: it's a \"test  # don't \"stop");
   EXPECT_EQ(error_of(text), "");
-  text = replace(kValid, "name: test\n", "name: |\n  block \"text\n  it's\n") ;
+  text = replace(kValid, "name: test\n", "name: |\n  block \"text\n  it's\n");
   EXPECT_EQ(error_of(text), "");
   text = replace(kValid, "{mass_kg: 300}", "{\"mass_kg\":300}");
   EXPECT_EQ(error_of(text), "");
@@ -104,45 +114,57 @@ TEST(ConfigRobustness, QuotesThatOpenNothingAreNotFlagged) {
 
 TEST(ConfigRobustness, SecondDocumentIsRefusedAtItsMarker) {
   const std::string msg = error_of(kValid + "---\nname: other\n");
-  EXPECT_TRUE(contains(msg, "cfg.yaml:21:1: a second YAML document starts here: one YAML document per config file"))
+  EXPECT_TRUE(contains(
+      msg, "cfg.yaml:21:1: a second YAML document starts here: one YAML document per config file"))
       << msg;
-  EXPECT_TRUE(contains(error_of(kValid + "--- # nothing more\n"), "cfg.yaml:21:1: a second YAML document"));
+  EXPECT_TRUE(
+      contains(error_of(kValid + "--- # nothing more\n"), "cfg.yaml:21:1: a second YAML document"));
   // A leading marker and a closing "..." are one document.
   EXPECT_EQ(error_of("---\n" + kValid + "...\n"), "");
   // A stray token after the document: yaml-cpp 0.7's LoadAll looped forever here (fuzz finding).
   std::string stray = error_of(kValid + "[1],\n");
   EXPECT_TRUE(contains(stray, "cfg.yaml:21:1: YAML syntax error")) << stray;
   stray = error_of("{c: 1}\n , x\n");
-  EXPECT_TRUE(contains(stray, "cfg.yaml:2:2: YAML syntax error: ', x' after the end of the document")) << stray;
+  EXPECT_TRUE(
+      contains(stray, "cfg.yaml:2:2: YAML syntax error: ', x' after the end of the document"))
+      << stray;
 }
 
 TEST(ConfigRobustness, NulByteAndInvalidUtf8AreRefusedWithTheirPosition) {
   std::string text = kValid;
   text.insert(text.find("39.6") + 2, 1, '\0');  // "  lat_deg: 39\0.6" on line 3
   std::string msg = error_of(text);
-  EXPECT_TRUE(contains(msg, "cfg.yaml:3:14: a NUL byte at byte offset 32: a config must be UTF-8 text")) << msg;
+  EXPECT_TRUE(
+      contains(msg, "cfg.yaml:3:14: a NUL byte at byte offset 32: a config must be UTF-8 text"))
+      << msg;
   msg = error_of(replace(kValid, "name: test", "name: t\xC3\x28st"));
   EXPECT_TRUE(contains(msg, "cfg.yaml:1:8: invalid UTF-8 (byte 0xC3) at byte offset 7")) << msg;
   msg = error_of(replace(kValid, "name: test", "name: \xED\xA0\x80"));  // a UTF-16 surrogate
   EXPECT_TRUE(contains(msg, "cfg.yaml:1:7: invalid UTF-8 (byte 0xED)")) << msg;
   // Well-formed multi-byte text (and a byte-order mark) is fine; columns count bytes.
-  EXPECT_EQ(error_of("\xEF\xBB\xBF" + replace(kValid, "name: test", "name: \"Ch\xC3\xB6llima \xF0\x9F\x9A\x80\"")), "");
+  EXPECT_EQ(error_of("\xEF\xBB\xBF" +
+                     replace(kValid, "name: test", "name: \"Ch\xC3\xB6llima \xF0\x9F\x9A\x80\"")),
+            "");
 }
 
 TEST(ConfigRobustness, HugeListIndexInOverridesIsAConfigError) {
   std::string msg = error_of(kValid, {{"vehicle.stages[99999999999999999999].dry_mass_kg", "1"}});
-  EXPECT_TRUE(contains(msg, "index 99999999999999999999 is out of range: the list has 1 entries")) << msg;
+  EXPECT_TRUE(contains(msg, "index 99999999999999999999 is out of range: the list has 1 entries"))
+      << msg;
   msg = error_of(kValid, {{"vehicle.stages[3].dry_mass_kg", "1"}});
   EXPECT_TRUE(contains(msg, "index 3 is out of range: the list has 1 entries")) << msg;
   msg = error_of(kValid, {{"vehicle.payload[0]", "1"}});
   EXPECT_TRUE(contains(msg, "'vehicle.payload' is a map, not a list")) << msg;
   // A dispersed input's path goes through the parameter binding.
-  msg = error_of(kValid + "uncertainties:\n  inputs:\n    - path: vehicle.stages[99999999999999999999].dry_mass_kg\n"
-                          "      normal: {sd: 1}\n");
+  msg = error_of(
+      kValid +
+      "uncertainties:\n  inputs:\n    - path: vehicle.stages[99999999999999999999].dry_mass_kg\n"
+      "      normal: {sd: 1}\n");
   EXPECT_TRUE(contains(msg, "there are only 1 stages")) << msg;
   // The text editor of `target` as well.
   try {
-    replace_scalars(kValid, {{"vehicle.stages[99999999999999999999].dry_mass_kg", "1"}}, "cfg.yaml");
+    replace_scalars(kValid, {{"vehicle.stages[99999999999999999999].dry_mass_kg", "1"}},
+                    "cfg.yaml");
     ADD_FAILURE() << "no error";
   } catch (const ConfigError& e) {
     EXPECT_TRUE(contains(e.what(), "index 99999999999999999999 is out of range")) << e.what();

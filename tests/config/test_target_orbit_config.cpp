@@ -42,9 +42,9 @@ TEST(ConfigTargetOrbit, ChollimaAimsAtItsCatalogueOrbit) {
   EXPECT_EQ(sc.limits.target_orbit_tolerance_incl_deg, 0.1);
 
   // An override of the target moves it.
-  const auto moved = engine::target_orbit_of(load_scenario_file(
-      kConfigs + "chollima1_2023.yaml",
-      {{"vehicle.stages[2].guidance.target.apogee_alt_km", "600"}}));
+  const auto moved = engine::target_orbit_of(
+      load_scenario_file(kConfigs + "chollima1_2023.yaml",
+                         {{"vehicle.stages[2].guidance.target.apogee_alt_km", "600"}}));
   ASSERT_TRUE(moved.has_value());
   EXPECT_EQ(moved->apogee_alt_km, 600.0);
 }
@@ -57,8 +57,8 @@ TEST(ConfigTargetOrbit, DisabledGuidanceHasNoTarget) {
 }
 
 TEST(ConfigTargetOrbit, OpenLoopLaunchersAndMissilesHaveNone) {
-  for (const char* f : {"unha3_2012.yaml", "hwasong15_2017.yaml", "hwasong17_2022.yaml",
-                        "hwasong18_2023.yaml"}) {
+  for (const char* f :
+       {"unha3_2012.yaml", "hwasong15_2017.yaml", "hwasong17_2022.yaml", "hwasong18_2023.yaml"}) {
     SCOPED_TRACE(f);
     EXPECT_FALSE(engine::target_orbit_of(load_scenario_file(kConfigs + f)).has_value());
   }
@@ -92,7 +92,8 @@ TEST(ConfigTargetOrbit, LimitsTolerancesReachTheTarget) {
   const std::string text = read_text_file(kConfigs + "chollima1_2023.yaml");
   ASSERT_EQ(text.find("\nlimits:"), std::string::npos);  // so appending a block is valid
   const Scenario sc = load_scenario(
-      text + "\nlimits: {target_orbit_tolerance_alt_km: 2.5, target_orbit_tolerance_incl_deg: 0.02}\n",
+      text +
+          "\nlimits: {target_orbit_tolerance_alt_km: 2.5, target_orbit_tolerance_incl_deg: 0.02}\n",
       "cfg.yaml");
   EXPECT_EQ(sc.limits.target_orbit_tolerance_alt_km, 2.5);
   EXPECT_EQ(sc.limits.target_orbit_tolerance_incl_deg, 0.02);
@@ -103,9 +104,8 @@ TEST(ConfigTargetOrbit, LimitsTolerancesReachTheTarget) {
   // The other limits keep their defaults.
   EXPECT_EQ(sc.limits.insertion_min_perigee_alt_m, 100e3);
   // Now the key exists, --set can change it.
-  const Scenario set = load_scenario(
-      text + "\nlimits: {target_orbit_tolerance_alt_km: 2.5}\n", "cfg.yaml",
-      {{"limits.target_orbit_tolerance_alt_km", "7"}});
+  const Scenario set = load_scenario(text + "\nlimits: {target_orbit_tolerance_alt_km: 2.5}\n",
+                                     "cfg.yaml", {{"limits.target_orbit_tolerance_alt_km", "7"}});
   EXPECT_EQ(set.limits.target_orbit_tolerance_alt_km, 7.0);
   EXPECT_EQ(set.limits.target_orbit_tolerance_incl_deg, 0.1);
 }
@@ -113,16 +113,20 @@ TEST(ConfigTargetOrbit, LimitsTolerancesReachTheTarget) {
 TEST(ConfigTargetOrbit, ToleranceErrorsAreStrict) {
   const std::string text = read_text_file(kConfigs + "chollima1_2023.yaml") + "\nlimits:\n";
   std::string msg = error_of(text + "  target_orbit_tolerance_alt_km: 0\n");
-  EXPECT_NE(msg.find("limits.target_orbit_tolerance_alt_km: = 0: must be > 0"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("limits.target_orbit_tolerance_alt_km: = 0: must be > 0"), std::string::npos)
+      << msg;
   msg = error_of(text + "  target_orbit_tolerance_incl_deg: -0.1\n");
-  EXPECT_NE(msg.find("limits.target_orbit_tolerance_incl_deg: = -0.1: must be > 0"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("limits.target_orbit_tolerance_incl_deg: = -0.1: must be > 0"),
+            std::string::npos)
+      << msg;
   msg = error_of(text + "  target_orbit_tolerance_incl_deg: wide\n");
   EXPECT_NE(msg.find("limits.target_orbit_tolerance_incl_deg"), std::string::npos) << msg;
   msg = error_of(text + "  target_orbit_tolerance_alt_km: .inf\n");
   EXPECT_NE(msg.find("limits.target_orbit_tolerance_alt_km"), std::string::npos) << msg;
   msg = error_of(text + "  target_orbit_tolerance_km: 5\n");
   EXPECT_NE(msg.find("unknown key"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("target_orbit_tolerance_alt_km"), std::string::npos) << msg;  // the list of known keys
+  EXPECT_NE(msg.find("target_orbit_tolerance_alt_km"), std::string::npos)
+      << msg;  // the list of known keys
   // Positions: the line of the offending value.
   const auto lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
   msg = error_of(text + "  target_orbit_tolerance_alt_km: 0\n");

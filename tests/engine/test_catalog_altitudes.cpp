@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/outcome.hpp"
 #include "engine/columns.hpp"
+#include "engine/outcome.hpp"
 #include "engine/summary.hpp"
 #include "io/summary_report.hpp"
 
@@ -40,7 +40,8 @@ Block make_block(std::size_t first, std::size_t n) {
   b.count = n;
   for (std::size_t r = 0; r < n; ++r) {
     const std::size_t i = first + r;
-    b.column("status")[r] = static_cast<std::int8_t>(is_orbit(i) ? SampleStatus::orbit : SampleStatus::suborbital);
+    b.column("status")[r] =
+        static_cast<std::int8_t>(is_orbit(i) ? SampleStatus::orbit : SampleStatus::suborbital);
     b.column("semi_major_axis_m")[r] = a_m_of(i);
     b.column("eccentricity")[r] = e_of(i);
     if (is_orbit(i)) {
@@ -143,8 +144,9 @@ TEST(EngineCatalogAltitudes, BlockSplitDoesNotChangeTheRows) {
 
 TEST(EngineCatalogAltitudes, OrbitsWithoutRecordedElementsAreLeftOut) {
   Block b = make_block(0, kRows);
-  b.column("semi_major_axis_m")[0] = std::numeric_limits<double>::quiet_NaN();  // sample 0 is an orbit
-  b.column("eccentricity")[1] = std::numeric_limits<double>::quiet_NaN();       // so is sample 1
+  b.column("semi_major_axis_m")[0] =
+      std::numeric_limits<double>::quiet_NaN();                            // sample 0 is an orbit
+  b.column("eccentricity")[1] = std::numeric_limits<double>::quiet_NaN();  // so is sample 1
   SummaryReducer acc({}, SampleStatus::orbit, 0, std::nullopt, 0.0, 0.0);
   acc.add(b);
   const Summary s = acc.finish(RunMeta{});
@@ -181,7 +183,8 @@ TEST(EngineCatalogAltitudes, JsonHasTheRowsBesideTheEllipsoidRowsInTheSameShape)
   }
   const Expected peri = expected_catalog(-1.0), apo = expected_catalog(+1.0);
   EXPECT_NEAR(orbit["catalog_perigee_alt_km"]["mean"].get<double>(), peri.mean, 1e-9);
-  EXPECT_NEAR(orbit["catalog_perigee_alt_km"]["q99"].get<double>(), peri.q99, quantile_tol(peri.q99));
+  EXPECT_NEAR(orbit["catalog_perigee_alt_km"]["q99"].get<double>(), peri.q99,
+              quantile_tol(peri.q99));
   EXPECT_NEAR(orbit["catalog_apogee_alt_km"]["q01"].get<double>(), apo.q01, quantile_tol(apo.q01));
   EXPECT_NEAR(orbit["catalog_apogee_alt_km"]["std"].get<double>(), apo.std, 1e-9);
   EXPECT_DOUBLE_EQ(orbit["perigee_alt_km"]["mean"].get<double>(), 300.0);

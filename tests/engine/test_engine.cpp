@@ -10,8 +10,8 @@
 
 #include "common/constants.hpp"
 #include "config/load_scenario.hpp"
-#include "engine/run.hpp"
 #include "engine/columns.hpp"
+#include "engine/run.hpp"
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
 
@@ -50,12 +50,14 @@ uncertainties:
   inputs:
     - {path: "vehicle.stages[0].thrust_vac_N", normal: {sd_percent: 1}}
 failures:
-  - {name: engine, stage: s1, probability: )" + std::to_string(p) + R"(, window_start_s: 0, window_end_s: 5}
+  - {name: engine, stage: s1, probability: )" +
+                           std::to_string(p) + R"(, window_start_s: 0, window_end_s: 5}
 )";
   return config::load_config(text, "hop.yaml");
 }
 
-void expect_same_doubles(const std::vector<double>& a, const std::vector<double>& b, const std::string& what) {
+void expect_same_doubles(const std::vector<double>& a, const std::vector<double>& b,
+                         const std::string& what) {
   ASSERT_EQ(a.size(), b.size()) << what;
   // Bitwise: NaN == NaN and -0 != +0 here, as in the file.
   EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0) << what;
@@ -73,7 +75,8 @@ void expect_same_files(const io::RunFile& a, const io::RunFile& b) {
   ASSERT_EQ(a.samples.bodies.size(), b.samples.bodies.size());
   for (std::size_t k = 0; k < a.samples.bodies.size(); ++k)
     for (const BodyColumn& c : body_columns())
-      expect_same_doubles(a.samples.body_column(k, c.name), b.samples.body_column(k, c.name), std::string(c.name));
+      expect_same_doubles(a.samples.body_column(k, c.name), b.samples.body_column(k, c.name),
+                          std::string(c.name));
 }
 
 io::RunFile run_to_file(const Study& cfg, RunOptions opt, const std::string& name,
@@ -113,7 +116,8 @@ TEST(Engine, FlySampleReproducesTheRunsRowAndFliesWhatWasSampled) {
   const io::RunFile file = run_to_file(cfg, opt, "row.h5");
   for (std::uint64_t i : {0u, 17u, 39u}) {
     SCOPED_TRACE(i);
-    const DrawnSample drawn = sample_scenario(cfg, opt.seed, opt.n_samples, cfg.dispersions.sampler, i);
+    const DrawnSample drawn =
+        sample_scenario(cfg, opt.seed, opt.n_samples, cfg.dispersions.sampler, i);
     ASSERT_TRUE(drawn.valid);
     const Scenario& sc = drawn.scenario;
     // The built vehicle carries the values the file recorded as drawn.
@@ -137,7 +141,10 @@ TEST(Engine, FlySampleReproducesTheRunsRowAndFliesWhatWasSampled) {
     for (const auto& e : r.events) {
       if (e.kind == flight::EventKind::burnout && e.index == 0) t_burnout = e.t_s;
     }
-    EXPECT_NEAR(t_burnout, s1.propellant_mass_kg * s1.engine.isp_vac_s * constants::g0_mps2 / s1.engine.thrust_vac_N, 1e-4);
+    EXPECT_NEAR(
+        t_burnout,
+        s1.propellant_mass_kg * s1.engine.isp_vac_s * constants::g0_mps2 / s1.engine.thrust_vac_N,
+        1e-4);
   }
 }
 
@@ -152,7 +159,8 @@ TEST(Engine, RecoversAKnownFailureProbability) {
   EXPECT_LE(r.summary.ci95_lo, 0.9);
   EXPECT_GE(r.summary.ci95_hi, 0.9);
   // Every failed flight is a crash attributed to the failure mode.
-  EXPECT_EQ(r.summary.failure_counts.at(0), r.summary.status_counts[static_cast<int>(SampleStatus::crash)]);
+  EXPECT_EQ(r.summary.failure_counts.at(0),
+            r.summary.status_counts[static_cast<int>(SampleStatus::crash)]);
   EXPECT_EQ(r.summary.status_counts[static_cast<int>(SampleStatus::crash)] +
                 r.summary.status_counts[static_cast<int>(SampleStatus::suborbital)],
             opt.n_samples);

@@ -26,7 +26,8 @@ struct Point {
 // A point `north_m`, `east_m` from the reference, as a geodesic of that length and azimuth.
 Point offset(double north_m, double east_m) {
   double lat = 0, lon = 0;
-  GeographicLib::Geodesic::WGS84().Direct(kRefLat, kRefLon, std::atan2(east_m, north_m) * 180.0 / M_PI,
+  GeographicLib::Geodesic::WGS84().Direct(kRefLat, kRefLon,
+                                          std::atan2(east_m, north_m) * 180.0 / M_PI,
                                           std::hypot(north_m, east_m), lat, lon);
   return {lat, lon};
 }
@@ -39,8 +40,9 @@ BodySummary summarize(const std::vector<Point>& pts) {
   b.count = pts.size();
   for (std::size_t r = 0; r < pts.size(); ++r) {
     record_invalid(1, r, b, r);
-    b.column("status")[r] = static_cast<std::int8_t>(SampleStatus::crash);  // no orbit columns to fill
-    b.body_column(0, "fate")[r] = 0;  // impact
+    b.column("status")[r] =
+        static_cast<std::int8_t>(SampleStatus::crash);  // no orbit columns to fill
+    b.body_column(0, "fate")[r] = 0;                    // impact
     b.body_column(0, "impact_lat_deg")[r] = pts[r].lat;
     b.body_column(0, "impact_lon_deg")[r] = pts[r].lon;
     b.body_column(0, "impact_time_s")[r] = 1300.0;
@@ -57,7 +59,8 @@ std::vector<Point> gaussian(std::size_t n, double sd_north_m, double sd_east_m, 
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> z;
   std::vector<Point> pts;
-  for (std::size_t i = 0; i < n; ++i) pts.push_back(offset(north0_m + sd_north_m * z(rng), sd_east_m * z(rng)));
+  for (std::size_t i = 0; i < n; ++i)
+    pts.push_back(offset(north0_m + sd_north_m * z(rng), sd_east_m * z(rng)));
   return pts;
 }
 
@@ -93,7 +96,8 @@ TEST(FootprintWarnings, AHandfulOfImpactsIsSaid) {
   // 32 % for 6.
   EXPECT_NE(b.warnings[0].find("only 6 impacts"), std::string::npos) << b.warnings[0];
   EXPECT_NE(b.warnings[0].find("+-32 %"), std::string::npos) << b.warnings[0];
-  EXPECT_TRUE(summarize(gaussian(1, 1, 1, 0.0, 5)).warnings.at(0).find("1 impact") != std::string::npos);
+  EXPECT_TRUE(summarize(gaussian(1, 1, 1, 0.0, 5)).warnings.at(0).find("1 impact") !=
+              std::string::npos);
 }
 
 TEST(FootprintWarnings, ImpactsOverHalfTheGlobeDescribeNoFootprint) {
@@ -105,7 +109,8 @@ TEST(FootprintWarnings, ImpactsOverHalfTheGlobeDescribeNoFootprint) {
   }
   const BodySummary b = summarize(pts);
   bool scattered = false;
-  for (const auto& w : b.warnings) scattered = scattered || w.find("scattered") != std::string::npos;
+  for (const auto& w : b.warnings)
+    scattered = scattered || w.find("scattered") != std::string::npos;
   EXPECT_TRUE(scattered);
   EXPECT_GT(b.rms_distance_km, kScatteredRmsKm);
 }

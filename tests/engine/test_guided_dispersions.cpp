@@ -25,8 +25,10 @@ class Collect : public BlockSink {
     for (std::size_t i = 0; i < b.count; ++i) {
       status.push_back(b.column("status")[i]);
       end.push_back(b.column("powered_flight_end")[i]);
-      perigee_km.push_back(b.column("semi_major_axis_m")[i] * (1.0 - b.column("eccentricity")[i]) / 1e3);
-      apogee_km.push_back(b.column("semi_major_axis_m")[i] * (1.0 + b.column("eccentricity")[i]) / 1e3);
+      perigee_km.push_back(b.column("semi_major_axis_m")[i] * (1.0 - b.column("eccentricity")[i]) /
+                           1e3);
+      apogee_km.push_back(b.column("semi_major_axis_m")[i] * (1.0 + b.column("eccentricity")[i]) /
+                          1e3);
       incl_deg.push_back(b.column("inclination_deg")[i]);
     }
   }
@@ -65,7 +67,8 @@ TEST(GuidedDispersions, HighInsertionProbabilityAndEveryMissExplained) {
   EXPECT_NEAR(failures / 2000.0, 0.10, 0.02);
   EXPECT_GT(g.summary.p_success, 0.85);
 
-  auto open_cfg = config::load_config_file(kConfig, {{"vehicle.stages[2].guidance.enabled", "false"}});
+  auto open_cfg =
+      config::load_config_file(kConfig, {{"vehicle.stages[2].guidance.enabled", "false"}});
   const RunResult open = run_monte_carlo(open_cfg, opt, nullptr, nullptr);
   EXPECT_LT(open.summary.ci95_hi, g.summary.ci95_lo - 0.1);
 }
@@ -92,14 +95,16 @@ TEST(GuidedDispersions, GuidedMissileFootprintIsTighterThanOpenLoop) {
   RunOptions opt;
   opt.n_samples = 512;
   opt.seed = 11;
-  const RunResult guided = run_monte_carlo(config::load_config_file(cfg, {}), opt, nullptr, nullptr);
+  const RunResult guided =
+      run_monte_carlo(config::load_config_file(cfg, {}), opt, nullptr, nullptr);
   const RunResult open = run_monte_carlo(
       config::load_config_file(cfg, {{"vehicle.stages[1].guidance.enabled", "false"},
                                      {"vehicle.payload.mass_kg", "1286.0239"}}),
       opt, nullptr, nullptr);
   ASSERT_EQ(guided.summary.outcomes.size(), 1u);
   EXPECT_EQ(guided.summary.outcomes[0].status, SampleStatus::suborbital);
-  EXPECT_EQ(guided.summary.outcomes[0].powered_flight_end, flight::PoweredFlightEnd::guidance_cutoff);
+  EXPECT_EQ(guided.summary.outcomes[0].powered_flight_end,
+            flight::PoweredFlightEnd::guidance_cutoff);
   const BodySummary& g = body_named(guided.summary, "vehicle");
   const BodySummary& o = body_named(open.summary, "vehicle");
   EXPECT_EQ(g.impacted, 512u);

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "config/load_scenario.hpp"
-#include "engine/outcome.hpp"
 #include "engine/columns.hpp"
+#include "engine/outcome.hpp"
 #include "engine/summary.hpp"
 #include "io/summary_report.hpp"
 
@@ -48,7 +48,9 @@ Block make_block(const std::vector<Row>& rows, std::uint64_t first) {
   return b;
 }
 
-std::vector<Row> repeat(std::size_t n, SampleStatus s, PoweredFlightEnd e) { return std::vector<Row>(n, Row{s, e}); }
+std::vector<Row> repeat(std::size_t n, SampleStatus s, PoweredFlightEnd e) {
+  return std::vector<Row>(n, Row{s, e});
+}
 
 std::vector<Row> concat(std::vector<std::vector<Row>> parts) {
   std::vector<Row> all;
@@ -66,18 +68,15 @@ std::vector<Row> concat(std::vector<std::vector<Row>> parts) {
 Summary twenty_sample_summary() {
   using S = SampleStatus;
   using E = PoweredFlightEnd;
-  const Block first = make_block(concat({repeat(3, S::suborbital, E::depletion),
-                                         repeat(1, S::orbit, E::guidance_cutoff),
-                                         repeat(2, S::crash, E::engine_failure),
-                                         repeat(1, S::suborbital, E::timed_cutoff)}),
-                                 0);
-  const Block second = make_block(concat({repeat(4, S::orbit, E::guidance_cutoff),
-                                          repeat(2, S::suborbital, E::timed_cutoff),
-                                          repeat(1, S::crash, E::engine_failure),
-                                          repeat(3, S::suborbital, E::depletion),
-                                          repeat(2, S::crash, E::none),
-                                          repeat(1, S::invalid_input, E::none)}),
-                                  first.count);
+  const Block first = make_block(
+      concat({repeat(3, S::suborbital, E::depletion), repeat(1, S::orbit, E::guidance_cutoff),
+              repeat(2, S::crash, E::engine_failure), repeat(1, S::suborbital, E::timed_cutoff)}),
+      0);
+  const Block second = make_block(
+      concat({repeat(4, S::orbit, E::guidance_cutoff), repeat(2, S::suborbital, E::timed_cutoff),
+              repeat(1, S::crash, E::engine_failure), repeat(3, S::suborbital, E::depletion),
+              repeat(2, S::crash, E::none), repeat(1, S::invalid_input, E::none)}),
+      first.count);
   SummaryReducer acc({}, SampleStatus::orbit, 0, std::nullopt, 0.0, 0.0);
   acc.add(first);
   acc.add(second);
@@ -198,13 +197,16 @@ TEST(EngineOutcomes, RecordFlightWritesTheColumnAndRecordInvalidResetsIt) {
   r.status = flight::FlightStatus::crash;
   r.powered_flight_end = PoweredFlightEnd::engine_failure;
   record_flight({}, outcome::derive(cfg.scenario, r), 2, b, 2);
-  EXPECT_EQ(b.column("powered_flight_end")[1], static_cast<std::int8_t>(PoweredFlightEnd::depletion));
-  EXPECT_EQ(b.column("powered_flight_end")[2], static_cast<std::int8_t>(PoweredFlightEnd::engine_failure));
+  EXPECT_EQ(b.column("powered_flight_end")[1],
+            static_cast<std::int8_t>(PoweredFlightEnd::depletion));
+  EXPECT_EQ(b.column("powered_flight_end")[2],
+            static_cast<std::int8_t>(PoweredFlightEnd::engine_failure));
   EXPECT_EQ(b.column("status")[2], static_cast<std::int8_t>(SampleStatus::crash));
   record_invalid(0, 2, b, 2);
   EXPECT_EQ(b.column("powered_flight_end")[2], static_cast<std::int8_t>(PoweredFlightEnd::none));
   EXPECT_EQ(b.column("status")[2], static_cast<std::int8_t>(SampleStatus::invalid_input));
-  EXPECT_EQ(b.column("powered_flight_end")[1], static_cast<std::int8_t>(PoweredFlightEnd::depletion));
+  EXPECT_EQ(b.column("powered_flight_end")[1],
+            static_cast<std::int8_t>(PoweredFlightEnd::depletion));
 }
 
 TEST(EngineOutcomes, EnumMembersAreTheFlightEnumsNamesAndCodes) {

@@ -63,9 +63,11 @@ class Rows final : public BlockSink {
     for (std::size_t r = 0; r < b.count; ++r) {
       first.push_back(b.first + r);
       status.push_back(b.column("status")[r]);
-      for (const char* name : {"perigee_alt_m", "range_m", "max_q_Pa"}) values.push_back(b.column(name)[r]);
+      for (const char* name : {"perigee_alt_m", "range_m", "max_q_Pa"})
+        values.push_back(b.column(name)[r]);
       for (const auto& d : b.drawn) values.push_back(d[r]);
-      for (std::size_t k = 0; k < b.bodies.size(); ++k) values.push_back(b.body_column(k, "impact_lat_deg")[r]);
+      for (std::size_t k = 0; k < b.bodies.size(); ++k)
+        values.push_back(b.body_column(k, "impact_lat_deg")[r]);
     }
   }
   std::vector<std::uint64_t> first;
@@ -75,7 +77,8 @@ class Rows final : public BlockSink {
 };
 
 TEST(RunBlocks, AnySplitOfTheBlocksGivesTheWholeRunsRows) {
-  const auto cfg = config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/hwasong18_2023.yaml");
+  const auto cfg =
+      config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/hwasong18_2023.yaml");
   RunOptions opt;
   opt.n_samples = 150;
   opt.block_size = 16;  // 10 blocks, the last one short
@@ -101,7 +104,9 @@ TEST(RunBlocks, AnySplitOfTheBlocksGivesTheWholeRunsRows) {
   EXPECT_EQ(split.first, whole.first);
   EXPECT_EQ(split.status, whole.status);
   ASSERT_EQ(split.values.size(), whole.values.size());
-  EXPECT_EQ(std::memcmp(split.values.data(), whole.values.data(), whole.values.size() * sizeof(double)), 0);
+  EXPECT_EQ(
+      std::memcmp(split.values.data(), whole.values.data(), whole.values.size() * sizeof(double)),
+      0);
   for (std::size_t i = 0; i < whole.first.size(); ++i) EXPECT_EQ(whole.first[i], i);
 }
 

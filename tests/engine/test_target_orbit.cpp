@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "config/load_scenario.hpp"
-#include "engine/run.hpp"
 #include "engine/columns.hpp"
+#include "engine/run.hpp"
 #include "engine/summary.hpp"
 #include "io/summary_report.hpp"
 
@@ -40,7 +40,9 @@ struct Sample {
 
 // a and e of an orbit with these catalogue altitudes: r_p = R_eq + h_p, r_a = R_eq + h_a,
 // a = (r_p + r_a) / 2, e = (r_a - r_p) / (r_a + r_p).
-double sma_m(double hp_km, double ha_km) { return 0.5 * ((kReqM + hp_km * 1e3) + (kReqM + ha_km * 1e3)); }
+double sma_m(double hp_km, double ha_km) {
+  return 0.5 * ((kReqM + hp_km * 1e3) + (kReqM + ha_km * 1e3));
+}
 double ecc(double hp_km, double ha_km) {
   const double rp = kReqM + hp_km * 1e3, ra = kReqM + ha_km * 1e3;
   return (ra - rp) / (ra + rp);
@@ -79,8 +81,7 @@ const std::vector<Sample>& samples() {
       {S::orbit, 150.0, 900.0, 97.4, 90.0, false},       // an orbit, far from the target
       {S::orbit, 492.0, 513.0, 80.0, 90.0, false},       // the wrong plane
       {S::suborbital, 493.0, 512.0, 97.4, 90.0, false},  // not an orbit: never counts
-      {S::crash, 493.0, 512.0, 97.4, 90.0, false},
-      {S::orbit, 495.0, 510.0, 97.39, 45.0, true},
+      {S::crash, 493.0, 512.0, 97.4, 90.0, false},      {S::orbit, 495.0, 510.0, 97.39, 45.0, true},
       {S::orbit, 493.5, 511.5, 97.41, 45.0, true},
   };
   return v;
@@ -123,7 +124,8 @@ Summary summarize(const std::vector<Block>& blocks, std::optional<TargetOrbit> t
   return acc.finish(meta);
 }
 
-// Wilson score interval at 95 %, written out: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n).
+// Wilson score interval at 95 %, written out: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 +
+// z^2/n).
 std::pair<double, double> wilson95(double k, double n) {
   const double z = 1.959963984540054, p = k / n, z2 = z * z;
   const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
@@ -267,10 +269,11 @@ TEST(EngineTargetOrbit, JsonAndPrintedLineOfATarget) {
   io::print_summary(out, s);
   const std::string text = out.str();
   char line[200];
-  std::snprintf(line, sizeof line,
-                "P(orbit) = 0.900  95%% CI [%.3f, %.3f] (Wilson)\n"
-                "P(target orbit: 493 x 512 km +-10 km, 97.40 +-0.10 deg) = 0.500  95%% CI [%.3f, %.3f]\n",
-                wilson95(18, 20).first, wilson95(18, 20).second, lo, hi);
+  std::snprintf(
+      line, sizeof line,
+      "P(orbit) = 0.900  95%% CI [%.3f, %.3f] (Wilson)\n"
+      "P(target orbit: 493 x 512 km +-10 km, 97.40 +-0.10 deg) = 0.500  95%% CI [%.3f, %.3f]\n",
+      wilson95(18, 20).first, wilson95(18, 20).second, lo, hi);
   EXPECT_NE(text.find(line), std::string::npos) << "missing:\n" << line << "in:\n" << text;
 
   // A fixed node: a number in JSON and on the line.
@@ -281,8 +284,10 @@ TEST(EngineTargetOrbit, JsonAndPrintedLineOfATarget) {
   EXPECT_EQ(io::summary_to_json(sf)["target_orbit"]["raan_deg"], 10.0);
   std::ostringstream outf;
   io::print_summary(outf, sf);
-  EXPECT_NE(outf.str().find("P(target orbit: 493 x 512 km +-12.5 km, 97.40 +-0.10 deg, RAAN 10.00 +-0.10 deg) = "),
-            std::string::npos)
+  EXPECT_NE(
+      outf.str().find(
+          "P(target orbit: 493 x 512 km +-12.5 km, 97.40 +-0.10 deg, RAAN 10.00 +-0.10 deg) = "),
+      std::string::npos)
       << outf.str();
 }
 
@@ -312,8 +317,10 @@ class Collect : public BlockSink {
     for (std::size_t i = 0; i < b.count; ++i) {
       if (b.column("status")[i] != static_cast<std::int8_t>(SampleStatus::orbit)) continue;
       ++orbits;
-      const double hp = (b.column("semi_major_axis_m")[i] * (1.0 - b.column("eccentricity")[i]) - kReqM) / 1e3;
-      const double ha = (b.column("semi_major_axis_m")[i] * (1.0 + b.column("eccentricity")[i]) - kReqM) / 1e3;
+      const double hp =
+          (b.column("semi_major_axis_m")[i] * (1.0 - b.column("eccentricity")[i]) - kReqM) / 1e3;
+      const double ha =
+          (b.column("semi_major_axis_m")[i] * (1.0 + b.column("eccentricity")[i]) - kReqM) / 1e3;
       if (std::abs(hp - 493.0) <= 10.0 && std::abs(ha - 512.0) <= 10.0 &&
           std::abs(b.column("inclination_deg")[i] - 97.4) <= 0.1)
         ++in_target;
@@ -323,7 +330,8 @@ class Collect : public BlockSink {
 };
 
 TEST(EngineTargetOrbit, ChollimaRunReachesItsTargetMostOfTheTime) {
-  const auto cfg = config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
+  const auto cfg =
+      config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
   RunOptions opt;
   opt.n_samples = 500;
   opt.seed = 11;
@@ -343,8 +351,9 @@ TEST(EngineTargetOrbit, ChollimaRunReachesItsTargetMostOfTheTime) {
   EXPECT_EQ(j["target_orbit"]["inclination_deg"], 97.4);
 
   // Open loop there is no target.
-  const auto open = config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml",
-                                             {{"vehicle.stages[2].guidance.enabled", "false"}});
+  const auto open =
+      config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml",
+                               {{"vehicle.stages[2].guidance.enabled", "false"}});
   opt.n_samples = 20;
   const RunResult ro = run_monte_carlo(open, opt, nullptr, nullptr);
   EXPECT_FALSE(ro.summary.target_orbit.has_value());

@@ -9,10 +9,9 @@
 #include <cmath>
 #include <string>
 
+#include "../support/performance_corners.hpp"
 #include "config/load_scenario.hpp"
 #include "flight/flight.hpp"
-
-#include "../support/performance_corners.hpp"
 
 namespace launchmc::flight {
 namespace {

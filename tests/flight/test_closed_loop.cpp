@@ -8,11 +8,10 @@
 #include <cmath>
 #include <string>
 
+#include "../support/performance_corners.hpp"
 #include "common/constants.hpp"
 #include "config/load_scenario.hpp"
 #include "flight/flight.hpp"
-
-#include "../support/performance_corners.hpp"
 
 namespace launchmc::flight {
 namespace {
@@ -58,7 +57,8 @@ TEST(ClosedLoopGuidance, ReachesTheOrbitFromEveryPerformanceCornerWhereOpenLoopM
     const FlightResult open = fly(config::load_scenario(text, kConfig, o));
     EXPECT_NE(open.powered_flight_end, PoweredFlightEnd::guidance_cutoff);
     const Orbit ol = orbit_of(open);
-    if (!ol.in_orbit || std::abs(ol.perigee_km - 493.0) > 10.0 || std::abs(ol.apogee_km - 512.0) > 10.0)
+    if (!ol.in_orbit || std::abs(ol.perigee_km - 493.0) > 10.0 ||
+        std::abs(ol.apogee_km - 512.0) > 10.0)
       ++open_loop_misses;
   }
   EXPECT_GE(open_loop_misses, 6);  // of 8 corners
@@ -75,12 +75,12 @@ TEST(ClosedLoopGuidance, MeetsAFixedNodeFromEveryPerformanceCorner) {
   const std::string key = "inclination_deg: 97.4}";
   const auto pos = fixed.find(key);
   ASSERT_NE(pos, std::string::npos);
-  fixed.replace(pos, key.size(), "inclination_deg: 97.4, raan_deg: " + std::to_string(raan_deg) + "}");
+  fixed.replace(pos, key.size(),
+                "inclination_deg: 97.4, raan_deg: " + std::to_string(raan_deg) + "}");
   for (const PerformanceCorner& c : kPerformanceCorners) {
     SCOPED_TRACE(testing::Message() << c);
-    const FlightResult f = fly(config::load_scenario(
-        fixed, "fixed_node.yaml",
-        stage_at_corner(2, 5.88e4, 310.0, 650.0, c)));
+    const FlightResult f = fly(config::load_scenario(fixed, "fixed_node.yaml",
+                                                     stage_at_corner(2, 5.88e4, 310.0, 650.0, c)));
     const Orbit g = orbit_of(f);
     ASSERT_TRUE(g.in_orbit);
     EXPECT_NEAR(g.perigee_km, 493.0, 1.0);
@@ -106,13 +106,16 @@ TEST(ClosedLoopGuidance, NavigationBiasesShiftTheOrbitAsTwoBodyMechanicsPredicts
   const FlightResult vbias = fly(config::load_scenario(
       text, kConfig, {{"vehicle.stages[2].guidance.navigation.velocity_bias_mps[1]", "2.0"}}));
   ASSERT_TRUE(vbias.insertion);
-  EXPECT_NEAR((vbias.insertion->elements.semi_major_axis_m - a) / (-2.0 * a * a * v * 2.0 / mu), 1.0, 0.03);
+  EXPECT_NEAR((vbias.insertion->elements.semi_major_axis_m - a) / (-2.0 * a * a * v * 2.0 / mu),
+              1.0, 0.03);
 
   const double dr_m = 1000.0;
   const FlightResult rbias = fly(config::load_scenario(
-      text, kConfig, {{"vehicle.stages[2].guidance.navigation.position_bias_m[0]", std::to_string(dr_m)}}));
+      text, kConfig,
+      {{"vehicle.stages[2].guidance.navigation.position_bias_m[0]", std::to_string(dr_m)}}));
   ASSERT_TRUE(rbias.insertion);
-  EXPECT_NEAR((rbias.insertion->elements.semi_major_axis_m - a) / (-2.0 * a * a * dr_m / (r * r)), 1.0, 0.03);
+  EXPECT_NEAR((rbias.insertion->elements.semi_major_axis_m - a) / (-2.0 * a * a * dr_m / (r * r)),
+              1.0, 0.03);
 }
 
 // Navigation noise is part of the sample: the same seed flies the same flight, another seed
@@ -134,9 +137,11 @@ TEST(ClosedLoopGuidance, NavigationNoiseIsReproducibleAndBounded) {
   EXPECT_EQ(a1.insertion->elements.semi_major_axis_m, a2.insertion->elements.semi_major_axis_m);
   EXPECT_NE(a1.insertion->elements.semi_major_axis_m, b.insertion->elements.semi_major_axis_m);
   ASSERT_TRUE(nominal.insertion);
-  EXPECT_NE(a1.insertion->elements.semi_major_axis_m, nominal.insertion->elements.semi_major_axis_m);
+  EXPECT_NE(a1.insertion->elements.semi_major_axis_m,
+            nominal.insertion->elements.semi_major_axis_m);
   draws.navigation_noise = false;
-  EXPECT_EQ(fly(sc, draws).insertion->elements.semi_major_axis_m, nominal.insertion->elements.semi_major_axis_m);
+  EXPECT_EQ(fly(sc, draws).insertion->elements.semi_major_axis_m,
+            nominal.insertion->elements.semi_major_axis_m);
   for (const FlightResult* f : {&a1, &b}) {
     const Orbit g = orbit_of(*f);
     EXPECT_NEAR(g.perigee_km, 493.0, 3.0);

@@ -1,5 +1,6 @@
 // Closed-loop energy cutoff (on a stage whose steering stays open loop: the bundled config's
-// closed-loop guidance is disabled here): with the last stage's thrust (+-5 %), Isp (+-2 %) and stage mass
+// closed-loop guidance is disabled here): with the last stage's thrust (+-5 %), Isp (+-2 %) and
+// stage mass
 // (+-3 %) perturbed, a cutoff on the osculating semi-major axis still meets the target orbit's
 // energy, whereas the open-loop timed cutoff misses it.
 #include <gtest/gtest.h>
@@ -7,10 +8,9 @@
 #include <cmath>
 #include <string>
 
+#include "../support/performance_corners.hpp"
 #include "config/load_scenario.hpp"
 #include "flight/flight.hpp"
-
-#include "../support/performance_corners.hpp"
 
 namespace launchmc::flight {
 namespace {
@@ -74,11 +74,13 @@ TEST(EnergyCutoff, NavigationVelocityBiasShiftsTheOrbitAsVisVivaPredicts) {
   const double target_km = 6880.637;
   const std::string text = replace_stage3_cutoff(
       config::read_text_file(kConfig),
-      "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) + ", nav_velocity_bias_mps: 0.0}");
+      "      energy_cutoff: {semi_major_axis_km: " + std::to_string(target_km) +
+          ", nav_velocity_bias_mps: 0.0}");
   const config::Override open_loop{"vehicle.stages[2].guidance.enabled", "false"};
   const FlightResult exact = fly(config::load_scenario(text, "nav.yaml", {open_loop}));
   const FlightResult biased = fly(config::load_scenario(
-      text, "nav.yaml", {open_loop, {"vehicle.stages[2].energy_cutoff.nav_velocity_bias_mps", "2.0"}}));
+      text, "nav.yaml",
+      {open_loop, {"vehicle.stages[2].energy_cutoff.nav_velocity_bias_mps", "2.0"}}));
   ASSERT_TRUE(exact.insertion && biased.insertion);
   const double a = exact.insertion->elements.semi_major_axis_m;
   const double v = exact.insertion->state.segment<3>(3).norm();

@@ -37,7 +37,8 @@ vehicle:
       propellant_mass_kg: 5000
       dry_mass_kg: 1000
       stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.0]]}
-)" + guidance + extra;
+)" + guidance +
+         extra;
 }
 
 const FlightEvent* find_event(const FlightResult& r, EventKind kind) {
@@ -52,7 +53,8 @@ guidance: {vertical_rise_s: 1000, pitch_kick_deg: 0, pitch_kick_duration_s: 1}
 gravity: {degree: 0, enabled: false}
 limits: {max_flight_time_s: 160}
 integrator: {rtol: 1.0e-11, atol_position_m: 1.0e-6, atol_velocity_mps: 1.0e-9, atol_mass_kg: 1.0e-9}
-)", "");
+)",
+                                           "");
   const Scenario sc = config::load_scenario(cfg, "rocket_equation.yaml");
   const FlightResult r = fly(sc);
   const FlightEvent* bo = find_event(r, EventKind::burnout);
@@ -73,7 +75,8 @@ TEST(FlightPhysics, VacuumBallisticArcMatchesKeplerRangeAndTime) {
 guidance: {vertical_rise_s: 10, pitch_kick_deg: 6, pitch_kick_duration_s: 10}
 gravity: {degree: 0}
 integrator: {rtol: 1.0e-11, atol_position_m: 1.0e-5, atol_velocity_mps: 1.0e-8, atol_mass_kg: 1.0e-8, event_tolerance_s: 1.0e-7}
-)", "");
+)",
+                                           "");
   const Scenario sc = config::load_scenario(cfg, "ballistic.yaml");
   const FlightResult r = fly(sc);
   ASSERT_EQ(r.status, FlightStatus::suborbital);
@@ -92,9 +95,9 @@ integrator: {rtol: 1.0e-11, atol_position_m: 1.0e-5, atol_velocity_mps: 1.0e-8, 
 
   const Eigen::Vector3d r_imp = impact->state.head<3>();
   const double central_angle = std::atan2(r_bo.cross(r_imp).norm(), r_bo.dot(r_imp));
-  EXPECT_NEAR(impact->t_s - bo->t_s, arc.time_of_flight_s, 1e-3);   // [s]
-  EXPECT_NEAR(central_angle * R, arc.range_angle_rad * R, 0.05);     // [m] along the surface
-  EXPECT_NEAR(r.apogee_alt_m, arc.apogee_radius_m - R, 1.0);         // [m]
+  EXPECT_NEAR(impact->t_s - bo->t_s, arc.time_of_flight_s, 1e-3);  // [s]
+  EXPECT_NEAR(central_angle * R, arc.range_angle_rad * R, 0.05);   // [m] along the surface
+  EXPECT_NEAR(r.apogee_alt_m, arc.apogee_radius_m - R, 1.0);       // [m]
   EXPECT_NEAR(r_imp.norm(), R, 1e-3);
 }
 

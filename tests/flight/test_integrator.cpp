@@ -39,7 +39,9 @@ Tolerances<6> tight() {
   return tol;
 }
 
-double energy(const State6& y) { return 0.5 * y.tail<3>().squaredNorm() - kMu / y.head<3>().norm(); }
+double energy(const State6& y) {
+  return 0.5 * y.tail<3>().squaredNorm() - kMu / y.head<3>().norm();
+}
 Eigen::Vector3d momentum(const State6& y) {
   return Eigen::Vector3d(y.head<3>()).cross(Eigen::Vector3d(y.tail<3>()));
 }
@@ -101,8 +103,8 @@ TEST(DormandPrince45, StepEndsAndDenseOutputMatchKeplerSolution) {
   double t = 0, h = 0;
   dp.integrate(f, g, EventSpec{}, obs, t, y, 0.37 * period, h, stats);
   const auto ref = orbit::propagate_kepler({y0.head<3>(), y0.tail<3>()}, t);
-  EXPECT_LT((y.head<3>() - ref.r_m).norm(), 0.05);       // [m] after ~35 min of flight
-  EXPECT_LT((y.tail<3>() - ref.v_mps).norm(), 5e-5);     // [m/s]
+  EXPECT_LT((y.head<3>() - ref.r_m).norm(), 0.05);    // [m] after ~35 min of flight
+  EXPECT_LT((y.tail<3>() - ref.v_mps).norm(), 5e-5);  // [m/s]
   EXPECT_GT(samples, 10);
   EXPECT_LT(worst_dense_m, 0.5);
 }

@@ -83,17 +83,19 @@ TEST(Sequencer, AttachedObserversSeeTheVehicleAndChangeNothing) {
   FlightWorkspace ws;
   fly(sc, SampleDraws{}, observed, ws, nullptr, extra);
   ASSERT_TRUE(plain.insertion && observed.insertion);
-  EXPECT_EQ(plain.insertion->elements.semi_major_axis_m, observed.insertion->elements.semi_major_axis_m);
+  EXPECT_EQ(plain.insertion->elements.semi_major_axis_m,
+            observed.insertion->elements.semi_major_axis_m);
   EXPECT_EQ(plain.max_q_Pa, observed.max_q_Pa);
   EXPECT_EQ(plain.events.size(), observed.events.size());
   EXPECT_GT(counter.steps, 100);
-  EXPECT_EQ(counter.gaps, 0);  // consecutive steps join up
+  EXPECT_EQ(counter.gaps, 0);      // consecutive steps join up
   EXPECT_GT(counter.segments, 5);  // staging, ignition, guidance updates restart the integration
   EXPECT_EQ(counter.powered_segments, counter.segments);  // an orbital flight ends powered
   // Every vehicle event was shown to the observer as a point (bodies' events are not its own).
   int vehicle_events = 0;
   for (const auto& e : observed.events)
-    if (!(e.kind == EventKind::impact && e.index >= 0) && e.kind != EventKind::max_q) ++vehicle_events;
+    if (!(e.kind == EventKind::impact && e.index >= 0) && e.kind != EventKind::max_q)
+      ++vehicle_events;
   EXPECT_EQ(counter.points, vehicle_events);
   // The attached observer's steps end where the flight ends.
   EXPECT_NEAR(counter.last_stop, observed.insertion->t_s, 1e-6);
@@ -121,7 +123,8 @@ TEST(Sequencer, EngineShutdownEndsPoweredFlightAtItsTime) {
   ASSERT_GE(ignition, 0.0);
   EXPECT_NEAR(failure - ignition, 3.0, 1e-9);
   // The stack falls intact: no second stage released, nothing above it either.
-  for (const auto& b : r.bodies) EXPECT_FALSE(b.name == "stage2") << "stage2 released after its failure";
+  for (const auto& b : r.bodies)
+    EXPECT_FALSE(b.name == "stage2") << "stage2 released after its failure";
 }
 
 }  // namespace

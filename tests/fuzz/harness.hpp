@@ -62,8 +62,8 @@ inline void config_input(const std::uint8_t* data, std::size_t size) {
 }
 
 inline const std::filesystem::path& scratch_file() {
-  static const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("launchmc_fuzz_" + std::to_string(::getpid()) + ".h5");
+  static const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                            ("launchmc_fuzz_" + std::to_string(::getpid()) + ".h5");
   return path;
 }
 

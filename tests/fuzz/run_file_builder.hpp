@@ -31,9 +31,8 @@ class Bytes {
   // Mostly values that mean something to the reader, sometimes any 64 bits.
   double number() {
     static constexpr double kInf = std::numeric_limits<double>::infinity();
-    static const double table[] = {0.0,   1.0,   -1.0,  std::nan(""), kInf,   -kInf, 1e308,
-                                   200e3, 500e3, 6.8e6, 1e-3,         97.0,   39.6,  124.7,
-                                   -90.0, 300.0};
+    static const double table[] = {0.0,   1.0,   -1.0, std::nan(""), kInf, -kInf, 1e308, 200e3,
+                                   500e3, 6.8e6, 1e-3, 97.0,         39.6, 124.7, -90.0, 300.0};
     const std::uint8_t k = u8();
     if (k < 240) return table[k % 16];
     double d = 0;
@@ -60,14 +59,29 @@ struct Id {
   ~Id() {
     if (id < 0) return;
     switch (H5Iget_type(id)) {
-      case H5I_FILE: H5Fclose(id); break;
-      case H5I_GROUP: H5Gclose(id); break;
-      case H5I_DATASET: H5Dclose(id); break;
-      case H5I_DATASPACE: H5Sclose(id); break;
-      case H5I_DATATYPE: H5Tclose(id); break;
-      case H5I_ATTR: H5Aclose(id); break;
-      case H5I_GENPROP_LST: H5Pclose(id); break;
-      default: break;
+      case H5I_FILE:
+        H5Fclose(id);
+        break;
+      case H5I_GROUP:
+        H5Gclose(id);
+        break;
+      case H5I_DATASET:
+        H5Dclose(id);
+        break;
+      case H5I_DATASPACE:
+        H5Sclose(id);
+        break;
+      case H5I_DATATYPE:
+        H5Tclose(id);
+        break;
+      case H5I_ATTR:
+        H5Aclose(id);
+        break;
+      case H5I_GENPROP_LST:
+        H5Pclose(id);
+        break;
+      default:
+        break;
     }
   }
   operator hid_t() const { return id; }
@@ -145,14 +159,16 @@ inline std::size_t column_length(Bytes& in, std::size_t rows) {
   return k % 2 ? rows + (k % 4) : (rows > (k % 4) ? rows - (k % 4) : 0);
 }
 
-inline void double_column(Bytes& in, hid_t loc, const std::string& name, std::size_t rows, bool chunked) {
+inline void double_column(Bytes& in, hid_t loc, const std::string& name, std::size_t rows,
+                          bool chunked) {
   const std::uint8_t k = in.u8();
   if (k == 0) return;  // missing
   std::vector<double> v(column_length(in, rows));
   for (double& x : v) x = in.number();
   if (k == 1) {  // stored as integers
     std::vector<std::int64_t> ints(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) ints[i] = std::isfinite(v[i]) ? static_cast<std::int64_t>(std::fmod(v[i], 1e15)) : 0;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      ints[i] = std::isfinite(v[i]) ? static_cast<std::int64_t>(std::fmod(v[i], 1e15)) : 0;
     dataset(loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, ints.data(), ints.size(), chunked);
     return;
   }
@@ -160,8 +176,8 @@ inline void double_column(Bytes& in, hid_t loc, const std::string& name, std::si
 }
 
 // An int8 code column, as an HDF5 enum of `members` (the writer's way), plain int8 or double.
-inline void code_column(Bytes& in, hid_t loc, const std::string& name, std::size_t rows, int n_codes,
-                        int lowest, bool chunked) {
+inline void code_column(Bytes& in, hid_t loc, const std::string& name, std::size_t rows,
+                        int n_codes, int lowest, bool chunked) {
   const std::uint8_t k = in.u8();
   if (k == 0) return;
   std::vector<std::int8_t> v(column_length(in, rows));
@@ -204,7 +220,8 @@ inline void build_run_file(const std::string& path, const std::uint8_t* data, st
   if (file < 0) return;
   Id root(H5Gopen2(file, "/", H5P_DEFAULT));
   const bool chunked = in.u8() % 2 == 0;
-  fuzzed_string_attribute(in, root, "format", {"launchmc-run", "launchmc-run", "launchmc-flight", ""});
+  fuzzed_string_attribute(in, root, "format",
+                          {"launchmc-run", "launchmc-run", "launchmc-flight", ""});
   fuzzed_string_attribute(in, root, "format_version", {"1.0", "1.0", "1.9", "2.0", "", "1", "x.y"});
   fuzzed_number_attribute(in, root, "seed", true);
   fuzzed_string_attribute(in, root, "sampler", {"mc", "lhs", "sobol", ""});
@@ -228,7 +245,8 @@ inline void build_run_file(const std::string& path, const std::uint8_t* data, st
   {
     Id inputs(H5Gcreate2(root, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     const int n_drawn = in.u8() % 3;
-    for (int i = 0; i < n_drawn; ++i) double_column(in, inputs, "vehicle.stages[0].x" + std::to_string(i), rows, chunked);
+    for (int i = 0; i < n_drawn; ++i)
+      double_column(in, inputs, "vehicle.stages[0].x" + std::to_string(i), rows, chunked);
     if (in.u8() == 255) {
       Id sub(H5Gcreate2(inputs, "a_group", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     }
@@ -251,7 +269,8 @@ inline void build_run_file(const std::string& path, const std::uint8_t* data, st
       double_column(in, outcome, c, rows, chunked);
   }
   {
-    static const char* kNames[] = {"stage1", "fairing_1", "payload", "stage1", "", ".", "a/b", "stage2"};
+    static const char* kNames[] = {"stage1", "fairing_1", "payload", "stage1",
+                                   "",       ".",         "a/b",     "stage2"};
     const int n_bodies = in.u8() % 4;
     std::vector<std::string> names;
     for (int i = 0; i < n_bodies; ++i) names.push_back(kNames[in.u8() % 8]);

@@ -21,7 +21,8 @@ std::vector<fs::path> inputs_in(const fs::path& dir) {
   std::vector<fs::path> out;
   if (fs::is_directory(dir))
     for (const auto& e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().filename().string().front() != '.') out.push_back(e.path());
+      if (e.is_regular_file() && e.path().filename().string().front() != '.')
+        out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -64,7 +65,8 @@ TEST(FuzzRegressions, RunFileInputs) {
 }
 
 TEST(FuzzRegressions, RunFileBytesInputs) {
-  replay(inputs_in(kFuzzDir / "regressions" / "run_file_bytes"), launchmc::fuzz::run_file_bytes_input);
+  replay(inputs_in(kFuzzDir / "regressions" / "run_file_bytes"),
+         launchmc::fuzz::run_file_bytes_input);
 }
 
 // The bundled configs load through the harness (so the fuzzer's seeds reach the whole schema).
@@ -83,11 +85,13 @@ namespace {
 // accepted path and every mutation is one damage away from it.
 TEST(FuzzRegressions, ValidLayoutSeedIsAcceptedWhole) {
   const std::string seed = bytes_of(kFuzzDir / "seeds" / "run_file" / "valid_layout.bin");
-  const fs::path path = fs::temp_directory_path() / ("launchmc_fuzz_seed_" + std::to_string(::getpid()) + ".h5");
-  launchmc::fuzz::build_run_file(path.string(), reinterpret_cast<const std::uint8_t*>(seed.data()), seed.size());
+  const fs::path path =
+      fs::temp_directory_path() / ("launchmc_fuzz_seed_" + std::to_string(::getpid()) + ".h5");
+  launchmc::fuzz::build_run_file(path.string(), reinterpret_cast<const std::uint8_t*>(seed.data()),
+                                 seed.size());
   const launchmc::engine::Summary s = launchmc::io::summarize_run_file(path);
   EXPECT_EQ(s.samples, 8u);
-  ASSERT_EQ(s.bodies.size(), 2u);  // stage1 and the vehicle
+  ASSERT_EQ(s.bodies.size(), 2u);       // stage1 and the vehicle
   EXPECT_EQ(s.bodies[0].impacted, 4u);  // fates 0,1,0,2,0,3,4,0
   fs::remove(path);
 }

@@ -300,6 +300,6 @@ TEST(LatitudeHeight, MatchesGeographicLib) {
       EXPECT_NEAR(lh.sin_lat * lh.sin_lat + lh.cos_lat * lh.cos_lat, 1.0, 1e-14);
     }
   }
-  EXPECT_LT(worst_h, 1e-6);       // [m]
-  EXPECT_LT(worst_lat_m, 0.1);    // [m] along the meridian
+  EXPECT_LT(worst_h, 1e-6);     // [m]
+  EXPECT_LT(worst_lat_m, 0.1);  // [m] along the meridian
 }

@@ -6,11 +6,10 @@
 
 #include <cmath>
 
+#include "../support/performance_corners.hpp"
 #include "common/constants.hpp"
 #include "guidance/upfg.hpp"
 #include "orbit/elements.hpp"
-
-#include "../support/performance_corners.hpp"
 
 namespace launchmc::guidance {
 namespace {
@@ -70,8 +69,10 @@ Outcome fly_guided(const OrbitTarget& target, Eigen::Vector3d r, Eigen::Vector3d
     const Eigen::Vector3d r0 = r, v0 = v;
     const double m0 = m;
     const Eigen::Vector3d k1r = v0, k1v = accel(t, r0, m0);
-    const Eigen::Vector3d k2r = v0 + 0.5 * dt * k1v, k2v = accel(t + 0.5 * dt, r0 + 0.5 * dt * k1r, m0 - 0.5 * dt * mdot);
-    const Eigen::Vector3d k3r = v0 + 0.5 * dt * k2v, k3v = accel(t + 0.5 * dt, r0 + 0.5 * dt * k2r, m0 - 0.5 * dt * mdot);
+    const Eigen::Vector3d k2r = v0 + 0.5 * dt * k1v,
+                          k2v = accel(t + 0.5 * dt, r0 + 0.5 * dt * k1r, m0 - 0.5 * dt * mdot);
+    const Eigen::Vector3d k3r = v0 + 0.5 * dt * k2v,
+                          k3v = accel(t + 0.5 * dt, r0 + 0.5 * dt * k2r, m0 - 0.5 * dt * mdot);
     const Eigen::Vector3d k4r = v0 + dt * k3v, k4v = accel(t + dt, r0 + dt * k3r, m0 - dt * mdot);
     r = r0 + dt / 6.0 * (k1r + 2 * k2r + 2 * k3r + k4r);
     v = v0 + dt / 6.0 * (k1v + 2 * k2v + 2 * k3v + k4v);

@@ -38,8 +38,7 @@ namespace {
 class HotPath : public testing::TestWithParam<const char*> {};
 
 TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
-  const Study cfg =
-      config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/" + GetParam());
+  const Study cfg = config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/" + GetParam());
   const engine::SamplePlan plan(cfg, 7, 1000, cfg.dispersions.sampler);
   engine::SampledScenario sampled(plan);
   flight::FlightResult result;
@@ -68,7 +67,8 @@ TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BundledScenarios, HotPath,
-                         testing::Values("chollima1_2023.yaml", "hwasong17_2022.yaml", "hwasong18_2023.yaml"));
+                         testing::Values("chollima1_2023.yaml", "hwasong17_2022.yaml",
+                                         "hwasong18_2023.yaml"));
 
 }  // namespace
 }  // namespace launchmc

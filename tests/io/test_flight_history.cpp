@@ -5,10 +5,9 @@
 // turned out of the velocity's vertical plane by the guided third stage's dog-leg.
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "atmosphere/us76.hpp"
@@ -25,8 +24,8 @@ TEST(FlightHistory, ThrustColumnsFollowTheEngineAndTheSteering) {
       config::load_scenario_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
   HistoryRecorder rec;
   const flight::FlightResult r = flight::fly(sc, &rec);
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("launchmc_history_" + std::to_string(::getpid()) + ".h5");
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("launchmc_history_" + std::to_string(::getpid()) + ".h5");
   write_flight_hdf5(path, sc, r, rec);
   const h5::File file = h5::File::open_read(path);
   const h5::Group root = file.root();
@@ -45,7 +44,7 @@ TEST(FlightHistory, ThrustColumnsFollowTheEngineAndTheSteering) {
   EXPECT_NEAR(thrust[0], 1.703e6 - p_pad * 1.33, 1.0);
   bool saw_rise = false, saw_turn = false, saw_coast = false, saw_dogleg = false;
   for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] > 0.5 && t[i] < 9.5) {  // vertical rise
+    if (t[i] > 0.5 && t[i] < 9.5) {               // vertical rise
       EXPECT_NEAR(pitch[i], 90.0, 1e-5) << t[i];  // asin near 1 loses digits
       EXPECT_TRUE(std::isnan(heading[i])) << t[i];
       saw_rise = true;
@@ -89,7 +88,8 @@ TEST(FlightHistory, HistoriesBeyondTheCapAreRefusedNotGrownWithoutBound) {
     FAIL() << "accepted";
   } catch (const config::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("output.history_step_s: = 1.0e-300: must be in [0.001"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
   EXPECT_NO_THROW(config::load_scenario(text + "\noutput:\n  history_step_s: 0.001\n", "c.yaml"));
 }

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "../support/scratch_dir.hpp"
+#include "../support/synthetic_run.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/run.hpp"
 #include "engine/sampling.hpp"
@@ -26,9 +28,6 @@
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
 #include "orbit/elements.hpp"
-
-#include "../support/scratch_dir.hpp"
-#include "../support/synthetic_run.hpp"
 
 namespace launchmc::io {
 namespace {
@@ -68,19 +67,20 @@ engine::Summary write_synthetic_run(const fs::path& path, const Study& cfg) {
   run.seed = 3;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   run.slots = {{"s1", "spent_stage", nan, nan}};
-  return testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
-    b.column("status")[r] = static_cast<std::int8_t>(status_of(i));
-    b.column("powered_flight_end")[r] = static_cast<std::int8_t>(end_of(i));
-    if (status_of(i) == SampleStatus::orbit) {  // the orbit statistics need an orbit
-      b.column("insertion_time_s")[r] = 500.0;
-      b.column("perigee_alt_m")[r] = 200e3 + static_cast<double>(i);
-      b.column("apogee_alt_m")[r] = 500e3;
-      b.column("inclination_deg")[r] = 97.0;
-      b.column("semi_major_axis_m")[r] = semi_major_axis_m_of(i);
-      b.column("eccentricity")[r] = eccentricity_of(i);
-    }
-    for (auto& col : b.drawn) col[r] = static_cast<double>(i);
-  });
+  return testing_support::write_synthetic_run(
+      path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
+        b.column("status")[r] = static_cast<std::int8_t>(status_of(i));
+        b.column("powered_flight_end")[r] = static_cast<std::int8_t>(end_of(i));
+        if (status_of(i) == SampleStatus::orbit) {  // the orbit statistics need an orbit
+          b.column("insertion_time_s")[r] = 500.0;
+          b.column("perigee_alt_m")[r] = 200e3 + static_cast<double>(i);
+          b.column("apogee_alt_m")[r] = 500e3;
+          b.column("inclination_deg")[r] = 97.0;
+          b.column("semi_major_axis_m")[r] = semi_major_axis_m_of(i);
+          b.column("eccentricity")[r] = eccentricity_of(i);
+        }
+        for (auto& col : b.drawn) col[r] = static_cast<double>(i);
+      });
 }
 
 TEST_F(RunFileIoTest, PoweredFlightEndRoundTripsWholeAndInSlices) {
@@ -92,7 +92,8 @@ TEST_F(RunFileIoTest, PoweredFlightEndRoundTripsWholeAndInSlices) {
   ASSERT_EQ(whole.samples.count, kRows);
   ASSERT_GE(whole.samples.column("powered_flight_end").size(), kRows);
   for (std::size_t i = 0; i < kRows; ++i) {
-    ASSERT_EQ(whole.samples.column("powered_flight_end")[i], static_cast<std::int8_t>(end_of(i))) << i;
+    ASSERT_EQ(whole.samples.column("powered_flight_end")[i], static_cast<std::int8_t>(end_of(i)))
+        << i;
     ASSERT_EQ(whole.samples.column("status")[i], static_cast<std::int8_t>(status_of(i))) << i;
   }
 
@@ -101,7 +102,8 @@ TEST_F(RunFileIoTest, PoweredFlightEndRoundTripsWholeAndInSlices) {
   std::size_t seen = 0;
   while (reader.next(slice, 77)) {
     for (std::size_t r = 0; r < slice.count; ++r)
-      ASSERT_EQ(slice.column("powered_flight_end")[r], static_cast<std::int8_t>(end_of(seen + r))) << seen + r;
+      ASSERT_EQ(slice.column("powered_flight_end")[r], static_cast<std::int8_t>(end_of(seen + r)))
+          << seen + r;
     seen += slice.count;
   }
   EXPECT_EQ(seen, kRows);
@@ -206,7 +208,8 @@ TEST_F(RunFileIoTest, FlyReportsShowHowPoweredFlightEnded) {
 
   std::ostringstream text;
   print_flight_report(text, cfg.scenario, r);
-  EXPECT_NE(text.str().find("status: suborbital\npowered flight end: depletion\n"), std::string::npos)
+  EXPECT_NE(text.str().find("status: suborbital\npowered flight end: depletion\n"),
+            std::string::npos)
       << text.str();
 
   const fs::path path = dir_ / "fly.h5";
@@ -244,7 +247,8 @@ TEST_F(RunFileIoTest, SummaryOfTheFileGivesTheSameCatalogueAltitudesAsTheBlocks)
   }
   // `summarize` of the file equals what `run` printed, to the bit.
   for (const engine::Summary* s : {&from_file, &from_whole}) {
-    for (auto member : {&engine::Summary::catalog_perigee_alt_km, &engine::Summary::catalog_apogee_alt_km})
+    for (auto member :
+         {&engine::Summary::catalog_perigee_alt_km, &engine::Summary::catalog_apogee_alt_km})
       EXPECT_EQ(from_blocks.*member, s->*member);
   }
   EXPECT_EQ(io::summary_to_json(from_blocks)["orbit"].dump(),
@@ -252,7 +256,8 @@ TEST_F(RunFileIoTest, SummaryOfTheFileGivesTheSameCatalogueAltitudesAsTheBlocks)
   std::ostringstream text_blocks, text_file;
   io::print_summary(text_blocks, from_blocks);
   io::print_summary(text_file, from_file);
-  EXPECT_NE(text_file.str().find("\n  catalog_perigee_alt_km "), std::string::npos) << text_file.str();
+  EXPECT_NE(text_file.str().find("\n  catalog_perigee_alt_km "), std::string::npos)
+      << text_file.str();
   EXPECT_EQ(text_blocks.str(), text_file.str());
 }
 
@@ -277,10 +282,10 @@ TEST_F(RunFileIoTest, FlyReportsCatalogueApsisAltitudesOfTheNominalFlight) {
   const nlohmann::json j = flight_to_json(cfg.scenario, r);
   const nlohmann::json& ins = j["insertion"];
   ASSERT_TRUE(ins.is_object());
-  for (const char* k : {"time_s", "perigee_alt_km", "apogee_alt_km", "inclination_deg", "raan_deg",
-                        "period_s", "semi_major_axis_km", "eccentricity", "arg_perigee_deg",
-                        "true_anomaly_deg", "inertial_speed_mps", "catalog_perigee_alt_km",
-                        "catalog_apogee_alt_km"})
+  for (const char* k :
+       {"time_s", "perigee_alt_km", "apogee_alt_km", "inclination_deg", "raan_deg", "period_s",
+        "semi_major_axis_km", "eccentricity", "arg_perigee_deg", "true_anomaly_deg",
+        "inertial_speed_mps", "catalog_perigee_alt_km", "catalog_apogee_alt_km"})
     ASSERT_TRUE(ins.contains(k)) << k;
 
   // From the report's own a and e.
@@ -297,7 +302,8 @@ TEST_F(RunFileIoTest, FlyReportsCatalogueApsisAltitudesOfTheNominalFlight) {
   // The ellipsoid lies within [R_pol, R_eq] of the centre, so the ellipsoid height of an apsis
   // point is at least the catalogue value and at most 21.385 km (a - b) above it.
   const double a_minus_b_km = 21.3847686;
-  for (const auto& [ellipsoid, catalogue] : {std::pair{"perigee_alt_km", peri}, std::pair{"apogee_alt_km", apo}}) {
+  for (const auto& [ellipsoid, catalogue] :
+       {std::pair{"perigee_alt_km", peri}, std::pair{"apogee_alt_km", apo}}) {
     const double h = ins[ellipsoid].get<double>();
     EXPECT_GE(h, catalogue - 1e-6) << ellipsoid;
     EXPECT_LE(h, catalogue + a_minus_b_km + 1e-6) << ellipsoid;
@@ -306,9 +312,9 @@ TEST_F(RunFileIoTest, FlyReportsCatalogueApsisAltitudesOfTheNominalFlight) {
   // The final cutoff is the insertion here: same catalogue values, and the old keys are kept.
   const nlohmann::json& fc = j["final_cutoff"];
   ASSERT_TRUE(fc.is_object());
-  for (const char* k : {"time_s", "perigee_alt_km", "apogee_alt_km", "inclination_deg",
-                        "eccentricity", "inertial_speed_mps", "catalog_perigee_alt_km",
-                        "catalog_apogee_alt_km"})
+  for (const char* k :
+       {"time_s", "perigee_alt_km", "apogee_alt_km", "inclination_deg", "eccentricity",
+        "inertial_speed_mps", "catalog_perigee_alt_km", "catalog_apogee_alt_km"})
     ASSERT_TRUE(fc.contains(k)) << k;
   EXPECT_EQ(fc["time_s"], ins["time_s"]);
   EXPECT_NEAR(fc["catalog_perigee_alt_km"].get<double>(), peri, 1e-9 * peri);
@@ -317,10 +323,11 @@ TEST_F(RunFileIoTest, FlyReportsCatalogueApsisAltitudesOfTheNominalFlight) {
   std::ostringstream text;
   print_flight_report(text, cfg.scenario, r);
   EXPECT_EQ(catalogue_text(text.str()), fmt::format("{:.1f} x {:.1f}", peri, apo)) << text.str();
-  EXPECT_NE(text.str().find(fmt::format("\ninsertion at {:.2f} s: perigee {:.1f} km, apogee {:.1f} km, ",
-                                        ins["time_s"].get<double>(), ins["perigee_alt_km"].get<double>(),
-                                        ins["apogee_alt_km"].get<double>())),
-            std::string::npos)
+  EXPECT_NE(
+      text.str().find(fmt::format("\ninsertion at {:.2f} s: perigee {:.1f} km, apogee {:.1f} km, ",
+                                  ins["time_s"].get<double>(), ins["perigee_alt_km"].get<double>(),
+                                  ins["apogee_alt_km"].get<double>())),
+      std::string::npos)
       << text.str();
 }
 
@@ -349,9 +356,10 @@ TEST_F(RunFileIoTest, FlyReportsCatalogueAltitudesOfAPolarPerigeeBelowItsEllipso
 
   std::ostringstream text;
   print_flight_report(text, cfg.scenario, r);
-  EXPECT_NE(text.str().find("\ninsertion at 600.00 s: perigee 521.4 km, apogee 541.4 km, inclination "
-                            "90.000 deg, "),
-            std::string::npos)
+  EXPECT_NE(
+      text.str().find("\ninsertion at 600.00 s: perigee 521.4 km, apogee 541.4 km, inclination "
+                      "90.000 deg, "),
+      std::string::npos)
       << text.str();
   EXPECT_EQ(catalogue_text(text.str()), "500.0 x 520.0") << text.str();
 }
@@ -365,7 +373,8 @@ TEST_F(RunFileIoTest, FlyReportsNoCatalogueApogeeForAnUnboundCutoff) {
   burnout.kind = flight::EventKind::burnout;
   burnout.index = static_cast<int>(cfg.scenario.vehicle.stages.size()) - 1;
   burnout.t_s = 700.0;
-  burnout.state << 7.0e6, 0.0, 0.0, 0.0, 12000.0, 0.0, 500.0;  // escape speed at 7000 km: 10.67 km/s
+  burnout.state << 7.0e6, 0.0, 0.0, 0.0, 12000.0, 0.0,
+      500.0;  // escape speed at 7000 km: 10.67 km/s
   r.events.push_back(burnout);
 
   const nlohmann::json j = flight_to_json(cfg.scenario, r);
@@ -376,7 +385,8 @@ TEST_F(RunFileIoTest, FlyReportsNoCatalogueApogeeForAnUnboundCutoff) {
   EXPECT_TRUE(fc["catalog_apogee_alt_km"].is_null());
   EXPECT_TRUE(fc["apogee_alt_km"].is_null());
   EXPECT_GT(fc["eccentricity"].get<double>(), 1.0);
-  EXPECT_NEAR(fc["catalog_perigee_alt_km"].get<double>(), 7000.0 - kReqKm, 1e-9 * (7000.0 - kReqKm));
+  EXPECT_NEAR(fc["catalog_perigee_alt_km"].get<double>(), 7000.0 - kReqKm,
+              1e-9 * (7000.0 - kReqKm));
   // Over the equator the two conventions agree.
   EXPECT_NEAR(fc["perigee_alt_km"].get<double>(), 7000.0 - kReqKm, 1e-6);
 }

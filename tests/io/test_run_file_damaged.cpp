@@ -12,12 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "../support/scratch_dir.hpp"
+#include "../support/synthetic_run.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/summary.hpp"
 #include "io/run_file.hpp"
-
-#include "../support/scratch_dir.hpp"
-#include "../support/synthetic_run.hpp"
 
 namespace launchmc::io {
 namespace {
@@ -31,25 +30,27 @@ class RunFileDamageTest : public ScratchDirTest {
   // A small valid run file: two bodies, every status, some orbits.
   fs::path write_valid() {
     const fs::path path = dir_ / "run.h5";
-    const auto cfg = config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
+    const auto cfg =
+        config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
     testing_support::SyntheticRun run;
     run.rows = kRows;
     run.block_size = 16;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     run.slots = {{"s1", "spent_stage", nan, nan}, {"fairing_1", "fairing_piece", nan, nan}};
-    testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
-      b.column("status")[r] = static_cast<std::int8_t>(i % engine::kStatusCount);
-      if (b.column("status")[r] == 0) {
-        b.column("insertion_time_s")[r] = 500.0;
-        b.column("perigee_alt_m")[r] = 200e3 + static_cast<double>(i);
-        b.column("apogee_alt_m")[r] = 500e3;
-        b.column("inclination_deg")[r] = 97.0;
-      }
-      b.body_column(0, "fate")[r] = 0;
-      b.body_column(0, "impact_lat_deg")[r] = 30.0 + 0.01 * static_cast<double>(i);
-      b.body_column(0, "impact_lon_deg")[r] = 124.0;
-      b.body_column(0, "impact_time_s")[r] = 300.0;
-    });
+    testing_support::write_synthetic_run(
+        path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
+          b.column("status")[r] = static_cast<std::int8_t>(i % engine::kStatusCount);
+          if (b.column("status")[r] == 0) {
+            b.column("insertion_time_s")[r] = 500.0;
+            b.column("perigee_alt_m")[r] = 200e3 + static_cast<double>(i);
+            b.column("apogee_alt_m")[r] = 500e3;
+            b.column("inclination_deg")[r] = 97.0;
+          }
+          b.body_column(0, "fate")[r] = 0;
+          b.body_column(0, "impact_lat_deg")[r] = 30.0 + 0.01 * static_cast<double>(i);
+          b.body_column(0, "impact_lon_deg")[r] = 124.0;
+          b.body_column(0, "impact_time_s")[r] = 300.0;
+        });
     return path;
   }
 
@@ -61,7 +62,8 @@ class RunFileDamageTest : public ScratchDirTest {
     H5Fclose(file);
   }
 
-  // Writes one raw byte (no conversion: the dataset's own type) at `row` of an int8 or enum dataset.
+  // Writes one raw byte (no conversion: the dataset's own type) at `row` of an int8 or enum
+  // dataset.
   static void poke_byte(hid_t file, const char* dataset, std::size_t row, std::int8_t value) {
     const hid_t ds = H5Dopen2(file, dataset, H5P_DEFAULT);
     ASSERT_GE(ds, 0) << dataset;
@@ -108,7 +110,9 @@ class RunFileDamageTest : public ScratchDirTest {
   }
 };
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 TEST_F(RunFileDamageTest, ValidFileIsRead) {
   const fs::path path = write_valid();
@@ -126,9 +130,13 @@ TEST_F(RunFileDamageTest, OutOfRangeCodesAreRefusedWithDatasetAndRow) {
   const std::vector<Case> cases = {
       {"/outcome/status", 7, 9, "/outcome/status row 7: 9 is not a status code (0 to 5)"},
       {"/outcome/status", 33, -1, "/outcome/status row 33: -1 is not a status code (0 to 5)"},
-      {"/outcome/powered_flight_end", 21, 6, "/outcome/powered_flight_end row 21: 6 is not a powered-flight end code (0 to 5)"},
-      {"/outcome/failure_mode", 3, 0, "/outcome/failure_mode row 3: 0 is not -1 or a failure mode of /failure_modes/name (-1 to -1)"},
-      {"/bodies/fairing_1/fate", 39, 5, "/bodies/fairing_1/fate row 39: 5 is not a body fate code (0 to 4)"},
+      {"/outcome/powered_flight_end", 21, 6,
+       "/outcome/powered_flight_end row 21: 6 is not a powered-flight end code (0 to 5)"},
+      {"/outcome/failure_mode", 3, 0,
+       "/outcome/failure_mode row 3: 0 is not -1 or a failure mode of /failure_modes/name (-1 to "
+       "-1)"},
+      {"/bodies/fairing_1/fate", 39, 5,
+       "/bodies/fairing_1/fate row 39: 5 is not a body fate code (0 to 4)"},
   };
   for (const Case& c : cases) {
     const fs::path path = write_valid();
@@ -152,11 +160,15 @@ TEST_F(RunFileDamageTest, ImpactPointsOffTheGlobeAreRefused) {
   fs::path path = write_valid();
   damage(path, [](hid_t f) { poke_double(f, "/bodies/s1/impact_lat_deg", 5, 200e3); });
   std::string msg = refusal(path);
-  EXPECT_TRUE(contains(msg, "/bodies/s1/impact_lat_deg, _lon_deg row 5: (200000, 124) is not a point")) << msg;
+  EXPECT_TRUE(
+      contains(msg, "/bodies/s1/impact_lat_deg, _lon_deg row 5: (200000, 124) is not a point"))
+      << msg;
   path = write_valid();
   damage(path, [](hid_t f) { poke_double(f, "/outcome/vehicle_impact_lat_deg", 2, 91.0); });
   msg = refusal(path);
-  EXPECT_TRUE(contains(msg, "/outcome/vehicle_impact_lat_deg, _lon_deg row 2: (91, nan) is not a point")) << msg;
+  EXPECT_TRUE(
+      contains(msg, "/outcome/vehicle_impact_lat_deg, _lon_deg row 2: (91, nan) is not a point"))
+      << msg;
   path = write_valid();
   damage(path, [](hid_t f) { poke_double(f, "/outcome/rhs_evaluations", 2, -5.0); });
   msg = refusal(path);
@@ -176,13 +188,15 @@ TEST_F(RunFileDamageTest, StructuralDamageIsRefusedByName) {
          H5Dclose(ds);
        },
        "dataset /outcome/apogee_alt_m has 37 rows, /outcome/status has 40"},
-      {[](hid_t f) { H5Ldelete(f, "/outcome/max_q_Pa", H5P_DEFAULT); }, "dataset /outcome/max_q_Pa is missing"},
+      {[](hid_t f) { H5Ldelete(f, "/outcome/max_q_Pa", H5P_DEFAULT); },
+       "dataset /outcome/max_q_Pa is missing"},
       {[](hid_t f) { H5Ldelete(f, "/bodies/fairing_1/impact_time_s", H5P_DEFAULT); },
        "dataset /bodies/fairing_1/impact_time_s is missing"},
       {[](hid_t f) { H5Ldelete(f, "/bodies/s1", H5P_DEFAULT); }, "group /bodies/s1 is missing"},
       {[](hid_t f) { H5Ldelete(f, "/outcome", H5P_DEFAULT); }, "group /outcome is missing"},
       {[](hid_t f) { H5Adelete(f, "seed"); }, "attribute 'seed' of / is missing"},
-      {[](hid_t f) { H5Adelete(f, "format_version"); }, "attribute 'format_version' of / is missing"},
+      {[](hid_t f) { H5Adelete(f, "format_version"); },
+       "attribute 'format_version' of / is missing"},
       {[](hid_t f) {
          const hid_t g = H5Gopen2(f, "/bodies/s1", H5P_DEFAULT);
          H5Adelete(g, "class");
@@ -209,7 +223,8 @@ TEST_F(RunFileDamageTest, StructuralDamageIsRefusedByName) {
          const hid_t space = H5Screate_simple(1, n, nullptr);
          const hid_t type = H5Tcopy(H5T_C_S1);
          H5Tset_size(type, 4);
-         const hid_t ds = H5Dcreate2(f, "/outcome/rhs_evaluations", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+         const hid_t ds = H5Dcreate2(f, "/outcome/rhs_evaluations", type, space, H5P_DEFAULT,
+                                     H5P_DEFAULT, H5P_DEFAULT);
          std::vector<char> zeros(4 * kRows, 'x');
          H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros.data());
          H5Dclose(ds);
@@ -242,7 +257,9 @@ TEST_F(RunFileDamageTest, UnknownMajorVersionIsRefused) {
     H5Tclose(type);
   });
   const std::string msg = refusal(path);
-  EXPECT_TRUE(contains(msg, "run file format version 3.0 is not supported (this launchmc reads 1.x and 2.x)")) << msg;
+  EXPECT_TRUE(contains(
+      msg, "run file format version 3.0 is not supported (this launchmc reads 1.x and 2.x)"))
+      << msg;
 }
 
 TEST(SummaryReducerCodes, OutOfRangeCodesAreNeverSkipped) {

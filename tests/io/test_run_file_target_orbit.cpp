@@ -16,15 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "../support/scratch_dir.hpp"
+#include "../support/synthetic_run.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/run.hpp"
 #include "engine/sampling.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
-
-#include "../support/scratch_dir.hpp"
-#include "../support/synthetic_run.hpp"
 
 namespace launchmc::io {
 namespace {
@@ -47,7 +46,9 @@ constexpr std::size_t kBlockSize = 250;
 bool orbit_of(std::size_t i) { return i % 5 != 4; }
 double d_km_of(std::size_t i) { return 1.1 * (static_cast<double>(i % 29) - 14.0); }
 double incl_of(std::size_t i) { return 97.4 + 0.03 * (static_cast<double>(i % 11) - 5.0); }
-double raan_of(std::size_t i) { return std::fmod(359.87 + 0.05 * static_cast<double>(i % 7), 360.0); }
+double raan_of(std::size_t i) {
+  return std::fmod(359.87 + 0.05 * static_cast<double>(i % 7), 360.0);
+}
 
 engine::TargetOrbit target(double raan_deg) {
   engine::TargetOrbit t;
@@ -83,20 +84,22 @@ engine::Summary write_run(const fs::path& path, const Study& cfg,
   run.block_size = kBlockSize;
   run.seed = 5;
   run.target_orbit = t;
-  return testing_support::write_synthetic_run(path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
-    b.column("status")[r] = static_cast<std::int8_t>(orbit_of(i) ? SampleStatus::orbit : SampleStatus::crash);
-    // Failed samples keep elements that would be on target: they must not count.
-    const double rp = kReqM + (493.0 + (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
-    const double ra = kReqM + (512.0 - (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
-    b.column("semi_major_axis_m")[r] = 0.5 * (rp + ra);
-    b.column("eccentricity")[r] = (ra - rp) / (ra + rp);
-    b.column("inclination_deg")[r] = incl_of(i);
-    b.column("raan_deg")[r] = raan_of(i);
-    b.column("perigee_alt_m")[r] = rp - kReqM;
-    b.column("apogee_alt_m")[r] = ra - kReqM;
-    b.column("insertion_time_s")[r] = 700.0;
-    for (auto& col : b.drawn) col[r] = 0.0;
-  });
+  return testing_support::write_synthetic_run(
+      path, cfg, run, [](std::size_t i, engine::Block& b, std::size_t r) {
+        b.column("status")[r] =
+            static_cast<std::int8_t>(orbit_of(i) ? SampleStatus::orbit : SampleStatus::crash);
+        // Failed samples keep elements that would be on target: they must not count.
+        const double rp = kReqM + (493.0 + (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
+        const double ra = kReqM + (512.0 - (orbit_of(i) ? d_km_of(i) : 0.0)) * 1e3;
+        b.column("semi_major_axis_m")[r] = 0.5 * (rp + ra);
+        b.column("eccentricity")[r] = (ra - rp) / (ra + rp);
+        b.column("inclination_deg")[r] = incl_of(i);
+        b.column("raan_deg")[r] = raan_of(i);
+        b.column("perigee_alt_m")[r] = rp - kReqM;
+        b.column("apogee_alt_m")[r] = ra - kReqM;
+        b.column("insertion_time_s")[r] = 700.0;
+        for (auto& col : b.drawn) col[r] = 0.0;
+      });
 }
 
 std::string printed(const engine::Summary& s) {
@@ -108,7 +111,8 @@ std::string printed(const engine::Summary& s) {
 TEST_F(TargetOrbitRunFile, SummarizeGivesTheRunsTargetOrbitFreeNode) {
   const auto cfg = config::load_config_file(kChollima);
   const fs::path path = dir_ / "free.h5";
-  const engine::Summary run = write_run(path, cfg, target(std::numeric_limits<double>::quiet_NaN()));
+  const engine::Summary run =
+      write_run(path, cfg, target(std::numeric_limits<double>::quiet_NaN()));
   const std::uint64_t want = expected_count(false);
   ASSERT_GT(want, 100u);
   ASSERT_LT(want, kRows * 4 / 5);
@@ -132,7 +136,8 @@ TEST_F(TargetOrbitRunFile, SummarizeGivesTheRunsTargetOrbitFreeNode) {
   EXPECT_EQ(reader.info().meta.target_orbit->inclination_deg, 97.4);
   EXPECT_FALSE(reader.info().meta.target_orbit->node_fixed());
 
-  for (const engine::Summary& s : {summarize_run_file(path), summarize_run_file(read_run_file(path))}) {
+  for (const engine::Summary& s :
+       {summarize_run_file(path), summarize_run_file(read_run_file(path))}) {
     ASSERT_TRUE(s.target_orbit.has_value());
     EXPECT_EQ(s.target_orbit->count, want);
     EXPECT_EQ(io::summary_to_json(s)["target_orbit"].dump(),
@@ -207,7 +212,8 @@ TEST_F(TargetOrbitRunFile, RunAndSummarizeOfChollimaAgree) {
   EXPECT_GT(b["target_orbit"]["count"].get<std::uint64_t>(), 0u);
 
   // Open loop: no group, null.
-  const auto open = config::load_config_file(kChollima, {{"vehicle.stages[2].guidance.enabled", "false"}});
+  const auto open =
+      config::load_config_file(kChollima, {{"vehicle.stages[2].guidance.enabled", "false"}});
   const fs::path open_path = dir_ / "open.h5";
   opt.n_samples = 20;
   {

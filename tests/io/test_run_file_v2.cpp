@@ -2,25 +2,25 @@
 // /other_bodies, offsets + flat columns) and read back exactly; each row's stream index is stored;
 // the summary reducer's state is saved and restores the run's summary bit for bit, and merges of
 // any split equal the whole; and the reader still reads format 1.0 files (tests/data/
-// run_format_1_0.h5, written by launchmc before 2.0), column by column as its raw datasets hold them.
+// run_format_1_0.h5, written by launchmc before 2.0), column by column as its raw datasets hold
+// them.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "../support/scratch_dir.hpp"
+#include "../support/synthetic_run.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/columns.hpp"
 #include "engine/run.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
-
-#include "../support/scratch_dir.hpp"
-#include "../support/synthetic_run.hpp"
 
 namespace launchmc::io {
 namespace {
@@ -39,7 +39,8 @@ void fill_other(std::size_t i, engine::Block& b, std::size_t r) {
   const auto cols = engine::other_body_columns();
   for (std::size_t k = 0; k < i % 3; ++k) {
     for (std::size_t c = 0; c < cols.size(); ++c)
-      o.columns[c].push_back(cols[c].name == "fate" ? 0.0 : static_cast<double>(1000 * i + 10 * k + c));
+      o.columns[c].push_back(cols[c].name == "fate" ? 0.0
+                                                    : static_cast<double>(1000 * i + 10 * k + c));
     o.names.emplace_back(k == 0 ? "fragment_a" : "fragment_b");
     o.classes.emplace_back(i % 2 == 0 ? "fragment" : "debris");
   }
@@ -67,7 +68,8 @@ TEST_F(RunFileV2Test, OtherBodiesAreKeptAndReadBackExactly) {
         EXPECT_EQ(b.other_bodies.names[entry].str(), k == 0 ? "fragment_a" : "fragment_b");
         EXPECT_EQ(b.other_bodies.classes[entry].str(), row % 2 == 0 ? "fragment" : "debris");
         for (std::size_t c = 1; c < cols.size(); ++c)
-          EXPECT_EQ(b.other_bodies.columns[c][entry], static_cast<double>(1000 * row + 10 * k + c)) << cols[c].name;
+          EXPECT_EQ(b.other_bodies.columns[c][entry], static_cast<double>(1000 * row + 10 * k + c))
+              << cols[c].name;
       }
     }
     EXPECT_EQ(b.other_bodies.entries(), entry);
@@ -77,7 +79,8 @@ TEST_F(RunFileV2Test, OtherBodiesAreKeptAndReadBackExactly) {
   const h5::File f = h5::File::open_read(path);
   EXPECT_EQ(f.root().open_group("other_bodies").read<std::string>("names"),
             (std::vector<std::string>{"fragment_a", "fragment_b"}));
-  EXPECT_EQ(f.root().open_group("other_bodies").read<std::uint64_t>("row_end").back(), 49u);  // sum of i % 3
+  EXPECT_EQ(f.root().open_group("other_bodies").read<std::uint64_t>("row_end").back(),
+            49u);  // sum of i % 3
 }
 
 TEST_F(RunFileV2Test, TheRunsOwnStateRestoresItsSummaryAndMergesExactly) {
@@ -102,7 +105,9 @@ TEST_F(RunFileV2Test, TheRunsOwnStateRestoresItsSummaryAndMergesExactly) {
   struct FileState final : engine::StateReader {
     explicit FileState(h5::Group group) : g(std::move(group)) {}
     std::vector<double> doubles(std::string_view n) const override { return g.read<double>(n); }
-    std::vector<std::uint64_t> counts(std::string_view n) const override { return g.read<std::uint64_t>(n); }
+    std::vector<std::uint64_t> counts(std::string_view n) const override {
+      return g.read<std::uint64_t>(n);
+    }
     h5::Group g;
   };
   const h5::File f = h5::File::open_read(path);
@@ -112,7 +117,8 @@ TEST_F(RunFileV2Test, TheRunsOwnStateRestoresItsSummaryAndMergesExactly) {
 
   // The file's rows re-reduced in two pieces and merged, in either order.
   RunFileReader reader(path);
-  auto first = engine::summary_reducer_for(layout, cfg), second = engine::summary_reducer_for(layout, cfg);
+  auto first = engine::summary_reducer_for(layout, cfg),
+       second = engine::summary_reducer_for(layout, cfg);
   engine::Block b;
   reader.next(b, 111);
   first->add(b);
@@ -145,7 +151,9 @@ TEST(RecordFlight, BodiesWithoutASlotGoToTheRaggedTableNeverDropped) {
   ASSERT_EQ(b.other_bodies.row_end[1], 2u);
   EXPECT_EQ(b.other_bodies.names[0].str(), "stage2_fragment");
   EXPECT_EQ(b.other_bodies.classes[0].str(), "fragment");
-  auto col = [&](std::string_view name) { return b.other_bodies.columns[engine::other_body_column(name)]; };
+  auto col = [&](std::string_view name) {
+    return b.other_bodies.columns[engine::other_body_column(name)];
+  };
   EXPECT_EQ(col("weight")[0], 12.0);
   EXPECT_EQ(col("impact_lat_deg")[0], 30.5);
   EXPECT_EQ(col("impact_lon_deg")[0], 125.25);
@@ -198,7 +206,9 @@ TEST(RunFileDocs, EveryRegisteredColumnIsDocumented) {
   ASSERT_FALSE(doc.empty());
   for (const engine::SampleColumn& c : engine::sample_columns()) {
     const std::string n(c.name);
-    EXPECT_TRUE(doc.find("`" + n + "`") != std::string::npos || doc.find("`/outcome/" + n + "`") != std::string::npos) << n;
+    EXPECT_TRUE(doc.find("`" + n + "`") != std::string::npos ||
+                doc.find("`/outcome/" + n + "`") != std::string::npos)
+        << n;
   }
   for (const engine::BodyColumn& c : engine::body_columns())
     EXPECT_NE(doc.find(std::string(c.name)), std::string::npos) << c.name;

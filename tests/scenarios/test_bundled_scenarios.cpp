@@ -21,7 +21,8 @@ const std::string kDataDir = LAUNCHMC_TEST_DATA_DIR;
 
 geo::Geodetic impact_point(const Scenario& sc, const flight::BodyResult& b) {
   const flight::Environment env = flight::make_environment(sc);
-  return geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(b.impact.state.head<3>(), b.impact.t_s));
+  return geo::ecef_to_geodetic(
+      env.rotation.position_eci_to_ecef(b.impact.state.head<3>(), b.impact.t_s));
 }
 
 const flight::BodyResult& body(const flight::FlightResult& r, const std::string& name) {
@@ -37,7 +38,8 @@ double miss_km(const Scenario& sc, const flight::FlightResult& r, const std::str
   EXPECT_EQ(b.fate, flight::BodyFate::impact) << name;
   const auto [zlat, zlon] = geo::geodesic_direct(lat_deg, lon_deg, azimuth_deg, distance_km * 1e3);
   const geo::Geodetic p = impact_point(sc, b);
-  return geo::geodesic_inverse(zlat, zlon, p.lat_rad * rad_to_deg, p.lon_rad * rad_to_deg).distance_m /
+  return geo::geodesic_inverse(zlat, zlon, p.lat_rad * rad_to_deg, p.lon_rad * rad_to_deg)
+             .distance_m /
          1e3;
 }
 

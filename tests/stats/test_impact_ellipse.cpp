@@ -431,7 +431,8 @@ std::vector<Eigen::Vector2f> normal_points(std::size_t n, double a, double b, do
   return pts;
 }
 
-void mean_and_cov(const std::vector<Eigen::Vector2f>& pts, Eigen::Vector2d& mean, Eigen::Matrix2d& cov) {
+void mean_and_cov(const std::vector<Eigen::Vector2f>& pts, Eigen::Vector2d& mean,
+                  Eigen::Matrix2d& cov) {
   mean.setZero();
   for (const auto& p : pts) mean += p.cast<double>();
   mean /= static_cast<double>(pts.size());

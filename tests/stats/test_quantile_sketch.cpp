@@ -30,7 +30,8 @@ TEST(QuantileSketch, WithinTheRelativeAccuracyOfTheExactQuantiles) {
     for (double x : v) s.add(x);
     const auto exact = quantiles(v, ps);
     for (std::size_t i = 0; i < std::size(ps); ++i)
-      EXPECT_NEAR(s.quantile(ps[i]), exact[i], 1e-5 * std::abs(exact[i]) * (1 + 1e-9)) << n << " " << ps[i];
+      EXPECT_NEAR(s.quantile(ps[i]), exact[i], 1e-5 * std::abs(exact[i]) * (1 + 1e-9))
+          << n << " " << ps[i];
   }
 }
 
@@ -79,7 +80,8 @@ TEST(BottomK, ExactBelowKAndOrderIndependent) {
   BottomKSample<double> forward(500), backward(500), part1(500), part2(500);
   for (std::uint64_t i = 0; i < 20000; ++i) forward.add(i, static_cast<double>(i));
   for (std::uint64_t i = 20000; i-- > 0;) backward.add(i, static_cast<double>(i));
-  for (std::uint64_t i = 0; i < 20000; ++i) (i % 3 == 0 ? part1 : part2).add(i, static_cast<double>(i));
+  for (std::uint64_t i = 0; i < 20000; ++i)
+    (i % 3 == 0 ? part1 : part2).add(i, static_cast<double>(i));
   part2.merge(part1);
   const auto f = forward.items(), b = backward.items(), m = part2.items();
   ASSERT_EQ(f.size(), 500u);

@@ -38,7 +38,7 @@ engine::Summary write_synthetic_run(const std::filesystem::path& path, const Stu
   const engine::RunPlan plan = engine::plan_of(cfg, options);
   engine::RunLayout layout;
   layout.samples = std::make_shared<const engine::SamplePlan>(cfg, options.seed, options.n_samples,
-                                                               cfg.dispersions.sampler);
+                                                              cfg.dispersions.sampler);
   layout.plan = &plan;
   layout.threads_used = 1;
   layout.slots = run.slots;
@@ -48,8 +48,9 @@ engine::Summary write_synthetic_run(const std::filesystem::path& path, const Stu
   layout.meta.success_status = engine::SampleStatus::orbit;
   layout.meta.target_orbit = run.target_orbit;
 
-  engine::SummaryReducer acc(layout.slots, layout.meta.success_status, layout.meta.failure_names.size(),
-                             run.target_orbit, layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
+  engine::SummaryReducer acc(layout.slots, layout.meta.success_status,
+                             layout.meta.failure_names.size(), run.target_orbit,
+                             layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
   io::RunFileWriter writer(path, cfg);
   writer.save_reducer("summary", acc);
   writer.begin(layout);

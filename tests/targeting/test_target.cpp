@@ -1,7 +1,7 @@
 // `target`: recovers known parameters from the nominal flight's own results, and refuses
 // underdetermined or unreachable problems.
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <fstream>
@@ -32,10 +32,11 @@ TEST(Target, RecoversPerturbedParametersFromNominalResults) {
   // Goals: the nominal flight's own apogee and range, tightly.
   const std::vector<Goal> goals = {{"apogee_alt_km", r.apogee_alt_m / 1e3, 0.01},
                                    {"range_km", r.range_m / 1e3, 0.01}};
-  const std::string start = perturbed_text(
-      text, {{"guidance.pitch_kick_deg", fmt::format("{:.17g}", kick0 * 1.08)},
-             {"vehicle.payload.mass_kg", fmt::format("{:.17g}", mass0 * 0.93)}});
-  const TargetResult t = solve(start, "perturbed.yaml", {"guidance.pitch_kick_deg", "vehicle.payload.mass_kg"}, goals);
+  const std::string start =
+      perturbed_text(text, {{"guidance.pitch_kick_deg", fmt::format("{:.17g}", kick0 * 1.08)},
+                            {"vehicle.payload.mass_kg", fmt::format("{:.17g}", mass0 * 0.93)}});
+  const TargetResult t =
+      solve(start, "perturbed.yaml", {"guidance.pitch_kick_deg", "vehicle.payload.mass_kg"}, goals);
   ASSERT_TRUE(t.met) << t.message;
   EXPECT_NEAR(t.initial[0], kick0 * 1.08, 1e-9);
   EXPECT_NEAR(t.solution[0] / kick0, 1.0, 1e-4);
@@ -45,8 +46,9 @@ TEST(Target, RecoversPerturbedParametersFromNominalResults) {
 
 TEST(Target, RefusesMoreParametersThanGoals) {
   const std::string text = config::read_text_file(kConfig);
-  const TargetResult t = solve(text, kConfig, {"guidance.pitch_kick_deg", "vehicle.payload.mass_kg"},
-                               {{"range_km", 1001.2, 0.1}});
+  const TargetResult t =
+      solve(text, kConfig, {"guidance.pitch_kick_deg", "vehicle.payload.mass_kg"},
+            {{"range_km", 1001.2, 0.1}});
   EXPECT_FALSE(t.met);
   EXPECT_NE(t.message.find("ill-conditioned"), std::string::npos) << t.message;
 }
@@ -54,7 +56,8 @@ TEST(Target, RefusesMoreParametersThanGoals) {
 TEST(Target, RefusesGoalsThatCannotBeMet) {
   const std::string text = config::read_text_file(kConfig);
   // Twice the Moon's distance is out of reach of any re-entry vehicle mass.
-  const TargetResult t = solve(text, kConfig, {"vehicle.payload.mass_kg"}, {{"apogee_alt_km", 7.7e5, 1.0}});
+  const TargetResult t =
+      solve(text, kConfig, {"vehicle.payload.mass_kg"}, {{"apogee_alt_km", 7.7e5, 1.0}});
   EXPECT_FALSE(t.met);
   EXPECT_FALSE(t.message.empty());
 }
