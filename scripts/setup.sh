@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-scipy  # notebooks, plots, calibration (Debian's /usr/bin/python3)
   python3-nbconvert python3-ipykernel  # notebooks are executed by the tests
+  clang-format            # issue 9: the tree is formatted by .clang-format, checked by scripts/test.sh
   clang libclang-rt-14-dev  # issue 8: ASan/UBSan tests and libFuzzer targets (scripts/sanitized_tests.sh, fuzz.sh)
 )
 

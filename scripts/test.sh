@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 banner() { printf '\n==== %s ====\n' "$*"; }
+banner "source format (clang-format, .clang-format)"
+bash scripts/check_format.sh
 banner "Release build (build/)"
 bash scripts/build.sh
 banner "test suite (build/)"
