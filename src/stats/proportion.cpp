@@ -59,4 +59,29 @@ Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double c
   return {lo, hi};
 }
 
+Interval wilson_interval_effective(double p_hat, double effective_trials, double confidence) {
+  if (!(p_hat >= 0.0 && p_hat <= 1.0)) {
+    throw std::domain_error("wilson_interval_effective: p_hat = " + std::to_string(p_hat) +
+                            ": must be in [0, 1]");
+  }
+  if (!(confidence > 0.0 && confidence < 1.0)) {
+    throw std::domain_error("wilson_interval: confidence = " + std::to_string(confidence) +
+                            ": must be in (0, 1)");
+  }
+  if (!(effective_trials > 0.0)) return {0.0, 1.0};
+  const double z = normal_quantile(0.5 + 0.5 * confidence);
+  const double z2 = z * z;
+  const double n = effective_trials;
+  const double k = p_hat * n;
+  const double f = (1.0 - p_hat) * n;
+  const double denom = n + z2;
+  const double centre = (k + 0.5 * z2) / denom;
+  const double half = z / denom * std::sqrt(k * f / n + 0.25 * z2);
+  double hi = centre + half;
+  double lo = hi > 0.0 ? p_hat * (k / denom) / hi : 0.0;  // product of the roots, as above
+  if (p_hat == 1.0) hi = 1.0;
+  if (p_hat == 0.0) lo = 0.0;
+  return {std::clamp(lo, 0.0, 1.0), std::clamp(hi, 0.0, 1.0)};
+}
+
 }  // namespace launchmc::stats

@@ -19,6 +19,12 @@ struct Interval {
 // confidence is not in (0, 1).
 Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double confidence = 0.95);
 
+// The same interval for an estimate p_hat from an effective number of trials n_eff > 0 (a
+// weighted or stratified sample): the roots in p of (p_hat - p)^2 = z^2 p (1 - p) / n_eff.
+// n_eff <= 0 or NaN -> [0, 1]. Throws std::domain_error if p_hat is not in [0, 1] or confidence
+// is not in (0, 1).
+Interval wilson_interval_effective(double p_hat, double effective_trials, double confidence = 0.95);
+
 // Standard normal quantile Phi^-1(p) (Boost.Math): -inf at 0, +inf at 1; throws
 // std::domain_error for p outside [0, 1] or NaN.
 double normal_quantile(double p);

@@ -82,6 +82,17 @@ double QuantileSketch::order_statistic(std::uint64_t k) const {
   return value_of(positive_.rbegin()->first);  // unreachable for k < count
 }
 
+std::vector<QuantileSketch::Bucket> QuantileSketch::buckets_ascending() const {
+  std::vector<Bucket> out;
+  out.reserve(buckets());
+  for (auto it = negative_.rbegin(); it != negative_.rend(); ++it)
+    out.push_back({-value_of(it->first), it->second});
+  if (zero_ > 0) out.push_back({0.0, zero_});
+  for (const auto& [i, c] : positive_)
+    out.push_back({i == std::numeric_limits<std::int32_t>::max() ? INFINITY : value_of(i), c});
+  return out;
+}
+
 double QuantileSketch::quantile(double p) const {
   if (!(p >= 0.0 && p <= 1.0))
     throw std::domain_error("QuantileSketch::quantile: p = " + std::to_string(p) +

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <map>
+#include <vector>
 
 namespace launchmc::stats {
 
@@ -39,6 +40,14 @@ class QuantileSketch {
   // Hyndman & Fan definition 7 within alpha (see above); NaN when empty; std::domain_error for p
   // outside [0, 1].
   double quantile(double p) const;
+
+  // The occupied buckets in ascending order of value: (the value a bucket stands for, its count);
+  // zeros as (0, count). For combining sketches with weights (stats/stratified.hpp).
+  struct Bucket {
+    double value;
+    std::uint64_t count;
+  };
+  std::vector<Bucket> buckets_ascending() const;
 
   // Raw state, for serialisation: bucket index -> count, for positive and negative values, and
   // the count of zeros.
