@@ -36,8 +36,7 @@ std::vector<double> Strata::row_weights(std::span<const std::uint64_t> rows) con
 
 StratifiedProportion stratified_proportion(const Strata& strata,
                                            std::span<const std::uint64_t> successes,
-                                           std::span<const std::uint64_t> rows,
-                                           double confidence) {
+                                           std::span<const std::uint64_t> rows, double confidence) {
   if (successes.size() != strata.size() || rows.size() != strata.size())
     throw std::invalid_argument("stratified_proportion: one count per stratum expected");
   for (std::size_t k = 0; k < strata.size(); ++k)
@@ -162,6 +161,76 @@ double weighted_quantile(std::span<const QuantileSketch* const> per_stratum,
     if (cumulative >= target && x.weight > 0.0) return x.value;
   }
   return all.back().value;  // rounding left the total a hair short of p W
+}
+
+WeightedImpacts weighted_impacts(std::span<const ImpactAccumulator* const> per_stratum,
+                                 std::span<const double> row_weights) {
+  if (per_stratum.size() != row_weights.size())
+    throw std::invalid_argument("weighted_impacts: one weight per stratum expected");
+  WeightedImpacts r;
+  if (per_stratum.size() == 1) {
+    const ImpactAccumulator& a = *per_stratum[0];
+    r.count = a.count();
+    r.weight = row_weights[0] * static_cast<double>(a.count());
+    r.effective_count = static_cast<double>(a.count());
+    r.mean_en_m = a.mean_en_m();
+    r.cov_en_m2 = a.covariance_en_m2();
+    return r;
+  }
+  double ref_lat = kNaN, ref_lon = kNaN;
+  Eigen::Vector2d sum = Eigen::Vector2d::Zero();
+  double weight_sq = 0.0;
+  for (std::size_t k = 0; k < per_stratum.size(); ++k) {
+    const ImpactAccumulator& a = *per_stratum[k];
+    if (a.count() == 0) continue;
+    if (std::isnan(ref_lat)) {
+      ref_lat = a.ref_lat_deg();
+      ref_lon = a.ref_lon_deg();
+    } else if (a.ref_lat_deg() != ref_lat || a.ref_lon_deg() != ref_lon) {
+      throw std::invalid_argument("weighted_impacts: strata with different reference points");
+    }
+    const double w = row_weights[k];
+    const double c = static_cast<double>(a.count());
+    r.count += a.count();
+    r.weight += w * c;
+    weight_sq += w * w * c;
+    sum += w * Eigen::Vector2d(a.sums().x_m.value(), a.sums().y_m.value());
+  }
+  if (r.count == 0 || !(r.weight > 0.0)) return r;
+  r.mean_en_m = sum / r.weight;
+  r.effective_count = r.weight * r.weight / weight_sq;
+  Eigen::Matrix2d scatter = Eigen::Matrix2d::Zero();
+  for (std::size_t k = 0; k < per_stratum.size(); ++k) {
+    const ImpactAccumulator& a = *per_stratum[k];
+    if (a.count() == 0) continue;
+    const ImpactSums& s = a.sums();
+    const std::uint64_t n = a.count();
+    Eigen::Matrix2d within;
+    within(0, 0) = co_moment(s.xx_m2, s.x_m, s.x_m, n);
+    within(1, 1) = co_moment(s.yy_m2, s.y_m, s.y_m, n);
+    within(0, 1) = within(1, 0) = co_moment(s.xy_m2, s.x_m, s.y_m, n);
+    const Eigen::Vector2d offset = a.mean_en_m() - r.mean_en_m;
+    scatter += row_weights[k] * (within + static_cast<double>(n) * offset * offset.transpose());
+  }
+  if (r.count >= 2 && r.effective_count > 1.0)
+    r.cov_en_m2 = scatter / r.weight * (r.effective_count / (r.effective_count - 1.0));
+  else
+    r.cov_en_m2.setConstant(kNaN);
+  return r;
+}
+
+double weighted_fraction(std::span<const double> fractions, std::span<const std::uint64_t> counts,
+                         std::span<const double> row_weights) {
+  if (fractions.size() != counts.size() || counts.size() != row_weights.size())
+    throw std::invalid_argument("weighted_fraction: one value per stratum expected");
+  double num = 0.0, den = 0.0;
+  for (std::size_t k = 0; k < fractions.size(); ++k) {
+    if (counts[k] == 0) continue;
+    const double w = row_weights[k] * static_cast<double>(counts[k]);
+    num += w * fractions[k];
+    den += w;
+  }
+  return den > 0.0 ? num / den : kNaN;
 }
 
 }  // namespace launchmc::stats

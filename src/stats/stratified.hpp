@@ -11,10 +11,12 @@
 // unweighted estimator (wilson_interval, Moments, QuantileSketch::quantile) returns.
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "stats/impact_ellipse.hpp"
 #include "stats/moments.hpp"
 #include "stats/proportion.hpp"
 #include "stats/quantile_sketch.hpp"
@@ -81,5 +83,26 @@ WeightedMoments weighted_moments(std::span<const Moments* const> per_stratum,
 // exact values. A single stratum: QuantileSketch::quantile (definition 7) exactly. NaN if empty.
 double weighted_quantile(std::span<const QuantileSketch* const> per_stratum,
                          std::span<const double> row_weights, double p);
+
+// Mean point and covariance of impacts on the common plane of per-stratum accumulators (all with
+// the same reference point), weighted by the row weights: the mixture's mean and its population
+// covariance (within-stratum co-moments plus the strata's offsets), times Kish's Bessel factor as
+// in weighted_moments. A single stratum: ImpactAccumulator::mean_en_m() and covariance_en_m2()
+// exactly. Throws std::invalid_argument for accumulators with different reference points.
+struct WeightedImpacts {
+  std::uint64_t count = 0;
+  double weight = 0.0;  // the probability that a flight's body lands (with these row weights)
+  double effective_count = 0.0;
+  Eigen::Vector2d mean_en_m = Eigen::Vector2d::Constant(std::numeric_limits<double>::quiet_NaN());
+  Eigen::Matrix2d cov_en_m2 = Eigen::Matrix2d::Constant(std::numeric_limits<double>::quiet_NaN());
+};
+WeightedImpacts weighted_impacts(std::span<const ImpactAccumulator* const> per_stratum,
+                                 std::span<const double> row_weights);
+
+// A fraction measured within each stratum (e.g. the share of a stratum's impacts inside an
+// ellipse, on its own uniform subsample) combined over the strata with the weight each stratum's
+// rows carry: sum_k w_k c_k f_k / sum_k w_k c_k over the strata with c_k > 0. NaN if none.
+double weighted_fraction(std::span<const double> fractions, std::span<const std::uint64_t> counts,
+                         std::span<const double> row_weights);
 
 }  // namespace launchmc::stats

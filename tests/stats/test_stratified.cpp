@@ -2,14 +2,14 @@
 // estimators for one stratum, a replicated data set for integer weight ratios (a row of weight 3w
 // is three rows of weight w), and the coverage and variance of the interval over simulated
 // stratified samples with known stratum proportions.
-#include "stats/stratified.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
+
+#include "stats/stratified.hpp"
 
 namespace launchmc::stats {
 namespace {
@@ -61,9 +61,12 @@ TEST(StratifiedProportion, OneStratumIsWilsonExactly) {
 
 TEST(WilsonInterval, EffectiveTrialsFormAgreesWithTheCountForm) {
   // Newcombe (1998) Table I cases, through the real-valued form.
-  for (const auto& [k, n] : std::vector<std::pair<int, int>>{{81, 263}, {15, 148}, {0, 20}, {1, 29}, {29, 29}}) {
-    const Interval a = wilson_interval(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n));
-    const Interval b = wilson_interval_effective(static_cast<double>(k) / n, static_cast<double>(n));
+  for (const auto& [k, n] :
+       std::vector<std::pair<int, int>>{{81, 263}, {15, 148}, {0, 20}, {1, 29}, {29, 29}}) {
+    const Interval a =
+        wilson_interval(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n));
+    const Interval b =
+        wilson_interval_effective(static_cast<double>(k) / n, static_cast<double>(n));
     EXPECT_NEAR(a.lo, b.lo, 1e-14);
     EXPECT_NEAR(a.hi, b.hi, 1e-14);
   }
@@ -197,6 +200,59 @@ TEST(WeightedQuantile, IntegerWeightRatiosGiveTheInverseCdfOfTheReplicatedDataSe
   }
   std::vector<QuantileSketch> empty(2);
   EXPECT_TRUE(std::isnan(weighted_quantile(ptrs(empty), d.weights, 0.5)));
+}
+
+}  // namespace
+}  // namespace launchmc::stats
+
+namespace launchmc::stats {
+namespace {
+
+TEST(WeightedImpacts, OneStratumIsTheAccumulatorExactly) {
+  std::vector<ImpactAccumulator> a(1, ImpactAccumulator(39.66, 124.70));
+  for (const auto& [lat, lon] : std::vector<std::pair<double, double>>{
+           {39.0, 124.5}, {38.5, 124.9}, {38.9, 124.1}, {38.2, 124.6}})
+    a[0].add(lat, lon);
+  const std::vector<const ImpactAccumulator*> p = {&a[0]};
+  const std::vector<double> w = {0.25};
+  const auto r = weighted_impacts(p, w);
+  EXPECT_EQ(r.mean_en_m, a[0].mean_en_m());
+  EXPECT_EQ(r.cov_en_m2, a[0].covariance_en_m2());
+}
+
+TEST(WeightedImpacts, IntegerWeightRatiosEqualTheReplicatedPoints) {
+  // Stratum B's rows weigh three times stratum A's: the same as each B point three times over.
+  const std::vector<std::pair<double, double>> pa = {
+      {39.0, 124.5}, {38.5, 124.9}, {38.9, 124.1}, {38.2, 124.6}};
+  const std::vector<std::pair<double, double>> pb = {{37.0, 125.5}, {37.4, 126.0}};
+  std::vector<ImpactAccumulator> a(2, ImpactAccumulator(39.66, 124.70));
+  ImpactAccumulator replicated(39.66, 124.70);
+  for (const auto& [lat, lon] : pa) {
+    a[0].add(lat, lon);
+    replicated.add(lat, lon);
+  }
+  for (const auto& [lat, lon] : pb) {
+    a[1].add(lat, lon);
+    for (int i = 0; i < 3; ++i) replicated.add(lat, lon);
+  }
+  const std::vector<const ImpactAccumulator*> p = {&a[0], &a[1]};
+  const std::vector<double> w = {0.05, 0.15};
+  const auto r = weighted_impacts(p, w);
+  EXPECT_NEAR((r.mean_en_m - replicated.mean_en_m()).norm(), 0.0, 1e-6);
+  // Population covariances agree (Kish's Bessel factor differs from the replicated n - 1).
+  const double n = 10.0;
+  const Eigen::Matrix2d pop_r = replicated.covariance_en_m2() * (n - 1) / n;
+  const Eigen::Matrix2d pop_w = r.cov_en_m2 * (r.effective_count - 1) / r.effective_count;
+  EXPECT_LT((pop_w - pop_r).norm(), 1e-9 * pop_r.norm());
+  EXPECT_NEAR(r.weight, 4 * 0.05 + 2 * 0.15, 1e-15);
+}
+
+TEST(WeightedFraction, WeighsEachStratumByTheProbabilityItsRowsCarry) {
+  const std::vector<double> f = {0.5, 1.0, 0.0}, w = {0.1, 0.3, 0.2};
+  const std::vector<std::uint64_t> c = {4, 2, 0};
+  EXPECT_NEAR(weighted_fraction(f, c, w), (0.4 * 0.5 + 0.6 * 1.0) / 1.0, 1e-15);
+  const std::vector<std::uint64_t> none = {0, 0, 0};
+  EXPECT_TRUE(std::isnan(weighted_fraction(f, none, w)));
 }
 
 }  // namespace
