@@ -36,19 +36,18 @@ struct EllipticArc {
   }
 };
 
-struct HeightLat {
-  double alt_m;
-  double lat_rad;
-};
-
-HeightLat height_of(const Eigen::Vector3d& r, const IipSurface& surface) noexcept {
+// Height above the surface (no latitude: the root search needs only this).
+double height_of(const Eigen::Vector3d& r, const IipSurface& surface) noexcept {
   const double rho = std::hypot(r.x(), r.y());
-  if (surface.sphere_radius_m > 0.0) {
-    const double rn = std::hypot(rho, r.z());
-    return {rn - surface.sphere_radius_m, std::atan2(r.z(), rho)};
-  }
+  if (surface.sphere_radius_m > 0.0) return std::hypot(rho, r.z()) - surface.sphere_radius_m;
+  return geo::latitude_height(rho, r.z()).alt_m;
+}
+
+double latitude_of(const Eigen::Vector3d& r, const IipSurface& surface) noexcept {
+  const double rho = std::hypot(r.x(), r.y());
+  if (surface.sphere_radius_m > 0.0) return std::atan2(r.z(), rho);
   const geo::LatitudeHeight lh = geo::latitude_height(rho, r.z());
-  return {lh.alt_m, std::atan2(lh.sin_lat, lh.cos_lat)};
+  return std::atan2(lh.sin_lat, lh.cos_lat);
 }
 
 }  // namespace
@@ -64,14 +63,14 @@ Iip instantaneous_impact_point(const Eigen::Vector3d& r_eci_m, const Eigen::Vect
     out.impacts = true;
     out.time_to_impact_s = tof_s;
     out.r_impact_eci_m = r_imp;
-    out.lat_rad = height_of(r_imp, surface).lat_rad;
+    out.lat_rad = latitude_of(r_imp, surface);
     const Eigen::Vector3d ecef = rotation.position_eci_to_ecef(r_imp, t_s + tof_s);
     out.lon_rad = std::atan2(ecef.y(), ecef.x());
     return out;
   };
 
   // Already at or below the surface: it lands here and now.
-  if (height_of(r_eci_m, surface).alt_m <= 0.0) return finish(r_eci_m, 0.0);
+  if (height_of(r_eci_m, surface) <= 0.0) return finish(r_eci_m, 0.0);
 
   const double alpha = 2.0 / r0 - v_eci_mps.squaredNorm() / mu;  // 1 / a [1/m]
   if (!(alpha > 0.0)) return out;                                // parabolic or hyperbolic: escape
@@ -112,34 +111,39 @@ Iip instantaneous_impact_point(const Eigen::Vector3d& r_eci_m, const Eigen::Vect
   // A sphere: both radii are its own, and the bracket is the crossing itself (closed form).
   if (dE_hi == dE_lo) return finish(arc.position(dE_lo), arc.time_s(dE_lo));
 
-  auto h = [&](double dE) { return height_of(arc.position(dE), surface).alt_m; };
-  // First sign change of the height in [dE_lo, dE_hi]: a scan, then Illinois regula falsi.
-  constexpr int kScan = 8;
+  auto h = [&](double dE) { return height_of(arc.position(dE), surface); };
+  // First sign change of the height in [dE_lo, dE_hi]. When the arc goes below the inner sphere
+  // (the usual case) the ends bracket it already: h(lo) >= 0 >= h(hi), and the height falls
+  // monotonically in between but for a grazing arc, so Illinois regula falsi starts at once.
+  // A perigee between b and a (grazing) is scanned first for the first sign change.
   double x0 = dE_lo, h0 = h(dE_lo);
-  double x1 = dE_hi, h1 = 0.0;
-  bool found = false;
   if (h0 <= 0.0) return finish(arc.position(x0), arc.time_s(x0));
-  for (int k = 1; k <= kScan; ++k) {
-    const double x = k == kScan ? dE_hi : dE_lo + (dE_hi - dE_lo) * k / kScan;
-    const double hx = h(x);
-    if (hx <= 0.0) {
-      x1 = x;
-      h1 = hx;
-      found = true;
-      break;
+  double x1 = dE_hi, h1 = h(dE_hi);
+  if (!(rp < r_inner) || h1 > 0.0) {
+    constexpr int kScan = 8;
+    bool found = false;
+    for (int k = 1; k <= kScan; ++k) {
+      const double x = dE_lo + (dE_hi - dE_lo) * k / kScan;
+      const double hx = k == kScan ? h1 : h(x);
+      if (hx <= 0.0) {
+        x1 = k == kScan ? dE_hi : x;
+        h1 = hx;
+        found = true;
+        break;
+      }
+      x0 = x;
+      h0 = hx;
     }
-    x0 = x;
-    h0 = hx;
-  }
-  if (!found) {
-    // The radius at dE_hi is b (or R): the height there is <= 0 but for round-off.
-    if (rp < r_inner) return finish(arc.position(dE_hi), arc.time_s(dE_hi));
-    return out;  // a perigee between b and a that stays above the ellipsoid
+    if (!found) {
+      // The radius at dE_hi is b: the height there is <= 0 but for round-off.
+      if (rp < r_inner) return finish(arc.position(dE_hi), arc.time_s(dE_hi));
+      return out;  // a perigee between b and a that stays above the ellipsoid
+    }
   }
   // Illinois: h0 > 0 >= h1.
   int side = 0;
   double x = x1, hx = h1;
-  for (int iter = 0; iter < 100 && std::abs(hx) > 1e-9 && x1 - x0 > 1e-13; ++iter) {
+  for (int iter = 0; iter < 100 && std::abs(hx) > 1e-6 && x1 - x0 > 1e-13; ++iter) {
     x = (x0 * h1 - x1 * h0) / (h1 - h0);
     if (!(x > x0 && x < x1)) x = 0.5 * (x0 + x1);
     hx = h(x);

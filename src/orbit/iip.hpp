@@ -27,15 +27,18 @@ namespace launchmc::orbit {
 // non-rotating Earth): r(dE) = f r0 + g v0, t(dE) by Kepler's equation (Vallado, Fundamentals of
 // Astrodynamics, 4th ed., sec. 2.2-2.3). The ellipsoid lies between the spheres of radius b and a
 // (WGS-84 semi-minor and semi-major axes), so on the descending branch the crossing is bracketed
-// by the points where the conic's radius falls through a and b, found in closed form; the first
-// sign change of the geodetic height in that bracket (scanned in 8 steps, then Illinois regula
-// falsi to 1e-9 m in height or 1e-13 rad in dE) is the impact. Height and latitude come from
-// geo::latitude_height (invariant under the Earth's rotation, so evaluated in ECI).
-// No allocation; ~1 microsecond per call (measured in tests/orbit/test_iip.cpp).
+// by the points where the conic's radius falls through a and b, found in closed form; Illinois
+// regula falsi finds the crossing there to 1e-6 m in height (or 1e-13 rad in dE). Height and
+// latitude come from geo::latitude_height (invariant under the Earth's rotation, so evaluated in
+// ECI). In that bracket the height falls monotonically unless the arc meets the surface at less
+// than ~0.2 deg (the ellipsoid's slope against the geocentric sphere, ~(a - b) / R): for such
+// grazing arcs a later one of several crossings may be returned. A perigee between b and a is
+// scanned in 8 steps for the first sign change instead.
+// No allocation; 1-3 microseconds per call (tests/orbit/test_iip.cpp prints it).
 //
 // No impact (impacts = false): unbound arcs (escape; energy >= 0), and arcs whose perigee stays
 // above the surface (an orbit). An arc that dips below the surface by less than the scan
-// resolution near a grazing perigee above b may be reported as no impact.
+// resolution near a grazing perigee between b and a may be reported as no impact.
 // A point already at or below the surface impacts now: time_to_impact_s = 0, its own lat/lon.
 struct Iip {
   bool impacts = false;
