@@ -278,18 +278,22 @@ int run_run(const RunCmdOptions& opt) {
   exec.progress = [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); };
   const engine::RunLayout layout = engine::layout_of(cfg, plan, plan.all_blocks(), exec);
   const std::unique_ptr<engine::SummaryReducer> summary = engine::summary_reducer_for(layout, cfg);
-  std::vector<engine::BlockSink*> sinks = {summary.get()};
+  const std::unique_ptr<engine::IipCorridorReducer> corridor =
+      engine::iip_corridor_reducer_for(layout, cfg);
+  std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get()};
   std::unique_ptr<io::RunFileWriter> writer;
   if (!opt.output.empty()) {
     writer = std::make_unique<io::RunFileWriter>(opt.output, cfg);
     writer->save_reducer("summary", *summary);
+    writer->save_reducer("iip_corridor", *corridor);
     sinks.push_back(writer.get());
   }
   const engine::BlocksResult br = engine::run_blocks(layout, sinks, exec, summary.get());
   engine::RunMeta meta = layout.meta;
   meta.stopped_by = engine::to_string(br.end);
   meta.elapsed_s = br.elapsed_s;
-  const engine::RunResult r{summary->finish(meta), br.end};
+  engine::RunResult r{summary->finish(meta), br.end};
+  r.summary.iip_corridor = corridor->finish();
   if (r.end == engine::RunEnd::interrupted) {
     // Deliberately: the finished samples are kept apart from the final path, nothing is printed
     // on stdout (a script must not mistake a partial summary for the run's), and the status says

@@ -146,6 +146,29 @@ std::span<const SampleColumn> sample_columns() { return kSampleColumns; }
 std::span<const BodyColumn> body_columns() { return kBodyColumns; }
 std::span<const BodyColumn> other_body_columns() { return kOtherBodyColumns; }
 
+namespace {
+const IipColumn kIipColumns[] = {
+    {"time_s", "s", "time since liftoff of the point: k * iip.step_s, k = 0, 1, ...",
+     [](const flight::IipPoint& p) { return p.t_s; }},
+    {"lat_deg", "deg",
+     "geodetic latitude (WGS-84) of the vacuum instantaneous impact point; NaN: no impact "
+     "(orbit or escape)",
+     [](const flight::IipPoint& p) { return p.lat_deg; }},
+    {"lon_deg", "deg", "its longitude, east positive, (-180, 180]; NaN: no impact",
+     [](const flight::IipPoint& p) { return p.lon_deg; }},
+    {"time_to_impact_s", "s", "vacuum fall time from time_s to the impact; NaN: no impact",
+     [](const flight::IipPoint& p) { return p.time_to_impact_s; }},
+};
+}  // namespace
+
+std::span<const IipColumn> iip_columns() { return kIipColumns; }
+std::size_t iip_column(std::string_view name) {
+  const auto cols = iip_columns();
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i].name == name) return i;
+  throw std::logic_error("no IIP column named " + std::string(name));
+}
+
 std::size_t sample_column(std::string_view name) {
   return index_in(sample_columns(), name, "sample");
 }

@@ -3,9 +3,10 @@
 // (outcome::FlightOutcome). The block, the run-file writer and reader, the summary and the
 // documentation all take their columns from these tables; a new outcome is one row here.
 //
-// Three tables: per-sample columns (/outcome/<name>), per-body columns for the bodies of the
+// Four tables: per-sample columns (/outcome/<name>), per-body columns for the bodies of the
 // nominal flight (/bodies/<body>/<name>), and the ragged table of bodies that the nominal flight
-// did not release (/other_bodies: a variable number per sample, e.g. after a failure).
+// did not release (/other_bodies: a variable number per sample, e.g. after a failure), and the
+// ragged table of the IIP tracks (/iip).
 #pragma once
 
 #include <cstdint>
@@ -46,7 +47,18 @@ struct BodyColumn {
   EnumMembers (*members)();
 };
 
+// The ragged table of the IIP track (/iip/<name>): one entry per point of a sample's track of
+// powered flight (flight::IipPoint), on the grid of iip.step_s.
+struct IipColumn {
+  std::string_view name;
+  std::string_view unit;
+  std::string_view meaning;
+  double (*extract)(const flight::IipPoint&);
+};
+
 std::span<const SampleColumn> sample_columns();
+std::span<const IipColumn> iip_columns();
+std::size_t iip_column(std::string_view name);
 std::span<const BodyColumn> body_columns();
 // The ragged table of other bodies: the body columns, plus `weight` and `release_mass_kg`; names
 // and classes are stored as indices into the table's name lists.

@@ -1,6 +1,7 @@
 // Filling outcome columns from flight outcomes, through the column tables.
 #include "engine/outcome.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "engine/columns.hpp"
@@ -25,7 +26,12 @@ const char* to_string(SampleStatus s) noexcept {
   return "unknown";
 }
 
-void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots) {
+std::size_t iip_points_per_row(std::size_t nominal_points) noexcept {
+  return 2 * nominal_points + 16;
+}
+
+void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots,
+                   std::size_t iip_points) {
   stream.assign(capacity, 0);
   drawn.assign(n_drawn, std::vector<double>(capacity));
   sample.clear();
@@ -35,6 +41,10 @@ void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slot
     for (const BodyColumn& c : body_columns()) b.emplace_back(capacity, c.fill);
   other_bodies.columns.assign(other_body_columns().size(), {});
   other_bodies.row_end.assign(capacity, 0);
+  iip.points_per_row = iip_points;
+  iip.columns.assign(iip_columns().size(), {});
+  for (auto& c : iip.columns) c.reserve(capacity * iip_points);
+  iip.row_end.assign(capacity, 0);
   clear_other_bodies();
 }
 
@@ -42,6 +52,7 @@ void Block::clear_other_bodies() noexcept {
   for (auto& c : other_bodies.columns) c.clear();
   other_bodies.names.clear();
   other_bodies.classes.clear();
+  for (auto& c : iip.columns) c.clear();
 }
 
 std::vector<double>& Block::column(std::string_view name) { return sample[sample_column(name)]; }
@@ -58,6 +69,9 @@ std::vector<double>& Block::body_column(std::size_t slot, std::string_view name)
 namespace {
 // Row `row`'s ragged entries end where the previous row's did: it has none (yet).
 void close_row(RaggedBodies& r, std::size_t row) noexcept { r.row_end[row] = r.entries(); }
+void close_row(RaggedIip& r, std::size_t row) noexcept {
+  if (row < r.row_end.size()) r.row_end[row] = r.entries();
+}
 }  // namespace
 
 void record_invalid(std::size_t n_slots, std::uint64_t stream, Block& b, std::size_t row) {
@@ -69,6 +83,7 @@ void record_invalid(std::size_t n_slots, std::uint64_t stream, Block& b, std::si
   for (std::size_t k = 0; k < n_slots; ++k)
     for (std::size_t c = 0; c < bcols.size(); ++c) b.bodies[k][c][row] = bcols[c].fill;
   close_row(b.other_bodies, row);
+  close_row(b.iip, row);
 }
 
 void record_flight(const std::vector<BodySlot>& slots, const outcome::FlightOutcome& o,
@@ -93,6 +108,13 @@ void record_flight(const std::vector<BodySlot>& slots, const outcome::FlightOutc
     other.classes.push_back(body.body_class);
   }
   close_row(other, row);
+  // The IIP track, cut at the reserved capacity so that recording never allocates.
+  RaggedIip& iip = b.iip;
+  const std::size_t n_iip = std::min(o.iip.size(), iip.points_per_row);
+  const auto icols = iip_columns();
+  for (std::size_t c = 0; c < icols.size(); ++c)
+    for (std::size_t i = 0; i < n_iip; ++i) iip.columns[c].push_back(icols[c].extract(o.iip[i]));
+  close_row(iip, row);
 }
 
 std::vector<BodySlot> body_slots(const Scenario& sc, const flight::FlightResult& nominal) {

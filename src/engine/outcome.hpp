@@ -47,6 +47,21 @@ struct RaggedBodies {
   std::size_t entries() const noexcept { return names.size(); }
 };
 
+// The IIP tracks of a block's rows (offsets + flat columns, as RaggedBodies): row r's points are
+// [row_end[r - 1], row_end[r]). Storage for points_per_row points per row is reserved by
+// Block::resize, so recording never allocates; a longer track is cut there (its later points
+// dropped): see iip_points_per_row.
+struct RaggedIip {
+  std::vector<std::uint64_t> row_end;        // [row]
+  std::vector<std::vector<double>> columns;  // [iip_columns()][entry]
+  std::size_t points_per_row = 0;
+  std::size_t entries() const noexcept { return columns.empty() ? 0 : columns[0].size(); }
+};
+
+// Capacity per row of the IIP table for a run whose nominal flight recorded `nominal_points`
+// points: twice as many, plus 16 (dispersed samples burn a few percent longer at most).
+std::size_t iip_points_per_row(std::size_t nominal_points) noexcept;
+
 // A block of consecutive rows [first, first + count) of a run.
 struct Block {
   std::uint64_t index = 0;
@@ -57,14 +72,17 @@ struct Block {
   std::vector<std::vector<double>> sample;               // [sample_columns()][row]
   std::vector<std::vector<std::vector<double>>> bodies;  // [slot][body_columns()][row]
   RaggedBodies other_bodies;
+  RaggedIip iip;
 
-  void resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots);
+  // iip_points: RaggedIip::points_per_row (0: no IIP points are recorded).
+  void resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots,
+              std::size_t iip_points = 0);
   // A sample column by name (tests, tools); the engine resolves indices once instead.
   std::vector<double>& column(std::string_view name);
   const std::vector<double>& column(std::string_view name) const;
   const std::vector<double>& body_column(std::size_t slot, std::string_view name) const;
   std::vector<double>& body_column(std::size_t slot, std::string_view name);
-  // Starts the ragged table afresh (row_end sized to the capacity), keeping its storage.
+  // Starts the ragged tables afresh (row_end sized to the capacity), keeping their storage.
   void clear_other_bodies() noexcept;
 };
 

@@ -86,6 +86,8 @@ RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
   // The nominal flight defines the bodies, their reference impact points and what success is.
   const flight::FlightResult nominal = flight::fly(config.scenario);
   layout.slots = body_slots(config.scenario, nominal);
+  layout.nominal_iip = nominal.iip;
+  layout.iip_points_per_row = iip_points_per_row(nominal.iip.size());
   layout.threads_requested = exec.threads;
   layout.threads_used = exec.threads > 0 ? exec.threads : tbb::info::default_concurrency();
   layout.until_ci_width = exec.until_ci_width;
@@ -114,6 +116,13 @@ std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout, con
       layout.meta.target_orbit, layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
 }
 
+std::unique_ptr<IipCorridorReducer> iip_corridor_reducer_for(const RunLayout& layout,
+                                                             const Study& config) {
+  return std::make_unique<IipCorridorReducer>(
+      iip_corridor_setup(config.scenario.iip, layout.nominal_iip, layout.iip_points_per_row,
+                         layout.meta.site_lon_deg));
+}
+
 RunPlan plan_of(const Study& config, const RunOptions& opt) {
   RunPlan p;
   p.config_text = config.scenario.config_text;
@@ -135,13 +144,16 @@ RunResult run_monte_carlo(const Study& config, const RunOptions& opt, BlockSink*
   exec.progress = progress;
   const RunLayout layout = layout_of(config, plan, plan.all_blocks(), exec);
   const std::unique_ptr<SummaryReducer> summary = summary_reducer_for(layout, config);
-  std::vector<BlockSink*> sinks = {summary.get()};
+  const std::unique_ptr<IipCorridorReducer> corridor = iip_corridor_reducer_for(layout, config);
+  std::vector<BlockSink*> sinks = {summary.get(), corridor.get()};
   if (sink != nullptr) sinks.push_back(sink);
   const BlocksResult r = run_blocks(layout, sinks, exec, summary.get());
   RunMeta meta = layout.meta;
   meta.stopped_by = to_string(r.end);
   meta.elapsed_s = r.elapsed_s;
-  return {summary->finish(meta), r.end};
+  RunResult result{summary->finish(meta), r.end};
+  result.summary.iip_corridor = corridor->finish();
+  return result;
 }
 
 BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sinks,
@@ -167,7 +179,7 @@ BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sin
   std::vector<Block*> free_blocks;
   for (std::size_t i = 0; i < tokens; ++i) {
     pool_storage.push_back(std::make_unique<Block>());
-    pool_storage.back()->resize(block_size, samples.n_drawn(), n_bodies);
+    pool_storage.back()->resize(block_size, samples.n_drawn(), n_bodies, layout.iip_points_per_row);
     free_blocks.push_back(pool_storage.back().get());
   }
   std::mutex pool_mutex;

@@ -65,6 +65,10 @@ struct RunLayout {
   const RunPlan* plan = nullptr;
   BlockRange range;  // the blocks this execution runs
   std::vector<BodySlot> slots;
+  // The nominal flight's IIP track (the corridor's reference) and the capacity per row of the
+  // blocks' IIP table (iip_points_per_row).
+  std::vector<flight::IipPoint> nominal_iip;
+  std::size_t iip_points_per_row = 0;
   RunMeta meta;
   int threads_requested = 0;             // Execution::threads as given (0: all cores)
   int threads_used = 0;                  // the arena's size
@@ -82,6 +86,10 @@ struct BlocksResult {
   std::uint64_t rows = 0;  // handed to the sinks
   double elapsed_s = 0.0;
 };
+
+// The IIP corridor reducer of a run laid out so (its reference: the nominal IIP track).
+std::unique_ptr<IipCorridorReducer> iip_corridor_reducer_for(const RunLayout& layout,
+                                                             const Study& config);
 
 // Flies the blocks of layout.range and hands each, in block order, to every sink; a sink that is
 // a SummaryReducer given as `stop_rule` is consulted after each block for the until_ci rule.

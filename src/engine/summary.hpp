@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/iip_corridor.hpp"
 #include "engine/outcome.hpp"
 #include "engine/reducer.hpp"
 #include "stats/bottom_k.hpp"
@@ -149,6 +150,9 @@ struct Summary {
   FieldStats catalog_perigee_alt_km, catalog_apogee_alt_km;
   FieldStats vehicle_apogee_alt_km, range_km, flight_time_s;  // flights that end on the ground
   std::vector<BodySummary> bodies;  // jettisoned bodies, then "vehicle" (its own impact)
+  // The IIP corridor and overflight table (IipCorridorReducer); none from a run file without
+  // IIP tracks.
+  std::optional<IipCorridorSummary> iip_corridor;
   double rhs_per_sample = 0;
   double samples_per_s() const { return meta.elapsed_s > 0 ? samples / meta.elapsed_s : 0.0; }
 };

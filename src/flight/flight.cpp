@@ -102,6 +102,7 @@ void FlightResult::clear() noexcept {
   failure_mode = -1;
   powered_flight_end = PoweredFlightEnd::none;
   ascent_stats = {};
+  iip.clear();
 }
 
 std::string event_name(const Scenario& scenario, const FlightResult& result,

@@ -113,6 +113,8 @@ struct FlightResult {
   int failure_mode = -1;  // the failure mode that occurred (-1: none)
   PoweredFlightEnd powered_flight_end = PoweredFlightEnd::none;
   IntegratorStats ascent_stats;
+  // The IIP during powered flight on the grid of scenario.iip.step_s (IipSampler).
+  std::vector<IipPoint> iip;
 
   // Empties the result but keeps its capacity, so a reused result does not allocate.
   void clear() noexcept;

@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
+
+#include "common/constants.hpp"
+#include "orbit/iip.hpp"
 
 namespace launchmc::flight {
 
@@ -41,6 +45,40 @@ void HistorySampler::step(const DenseStep<7>& d, double t_stop) {
       last_recorded_s_ = next_sample_s_;
     }
     next_sample_s_ += dt_;
+  }
+}
+
+IipPoint iip_of(const Environment& env, double t_s, const State& y) noexcept {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  IipPoint p{t_s, kNaN, kNaN, kNaN};
+  if (!env.gravity) return p;  // nothing brings it down
+  const orbit::Iip iip = orbit::instantaneous_impact_point(
+      y.head<3>(), y.segment<3>(3), t_s, env.rotation,
+      orbit::IipSurface{env.spherical ? env.sphere_radius_m : 0.0});
+  if (!iip.impacts) return p;
+  p.lat_deg = iip.lat_rad * constants::rad_to_deg;
+  p.lon_deg = iip.lon_rad * constants::rad_to_deg;
+  p.time_to_impact_s = iip.time_to_impact_s;
+  return p;
+}
+
+// Grid times are k * dt (not a running sum), so that every sample's k-th point is at the same
+// time to the bit: the run file's tracks and the corridor statistics line up on the grid.
+void IipSampler::point(double t_s, const State& y) {
+  if (done_) return;
+  const double t_next = static_cast<double>(next_k_) * dt_;
+  if (std::abs(t_s - t_next) <= kTimeEps_s) {
+    out_.push_back(iip_of(env_, t_next, y));
+    ++next_k_;
+  }
+}
+
+void IipSampler::step(const DenseStep<7>& d, double t_stop) {
+  if (done_) return;
+  for (double t = static_cast<double>(next_k_) * dt_; t <= t_stop + kTimeEps_s;
+       t = static_cast<double>(next_k_) * dt_) {
+    if (t >= d.t0 - kTimeEps_s) out_.push_back(iip_of(env_, t, d.at(t)));
+    ++next_k_;
   }
 }
 

@@ -7,7 +7,9 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <vector>
 
 #include "flight/dynamics.hpp"
 #include "flight/integrator.hpp"
@@ -83,6 +85,40 @@ class HistorySampler final : public StepObserver {
   double dt_;
   double next_sample_s_ = 0.0;
   double last_recorded_s_ = -1e300;
+};
+
+// One point of the instantaneous-impact-point track (orbit/iip.hpp): where the vehicle would
+// land if its thrust stopped at t_s. NaN lat/lon/time to impact: no impact (an orbit, an escape,
+// or no gravity at all).
+struct IipPoint {
+  double t_s = 0.0;               // since liftoff
+  double lat_deg = 0.0;           // geodetic (or spherical), WGS-84
+  double lon_deg = 0.0;           // east positive, (-180, 180]
+  double time_to_impact_s = 0.0;  // from t_s
+};
+
+// The IIP of a state at t_s over the flight's Earth (ellipsoid or validation sphere, rotation).
+IipPoint iip_of(const Environment& env, double t_s, const State& y) noexcept;
+
+// The IIP track of powered flight: the IIP every `step_s` from liftoff (t = 0, step_s, 2 step_s,
+// ...) while the flight is powered (segments with powered = false end it for good), appended to
+// `out` (whose capacity the caller keeps between flights: no allocation once warmed up).
+class IipSampler final : public StepObserver {
+ public:
+  IipSampler(const Environment& env, double step_s, std::vector<IipPoint>& out)
+      : env_(env), dt_(step_s), out_(out) {}
+  void segment(const PhaseForces* /*forces*/, bool powered) override {
+    if (!powered) done_ = true;
+  }
+  void step(const DenseStep<7>& d, double t_stop) override;
+  void point(double t_s, const State& y) override;
+
+ private:
+  const Environment& env_;
+  double dt_;
+  std::vector<IipPoint>& out_;
+  std::int64_t next_k_ = 0;  // index of the next grid time next_k_ * dt_
+  bool done_ = false;
 };
 
 // The highest point above the surface reached at the end of any step [m].

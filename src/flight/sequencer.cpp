@@ -213,6 +213,7 @@ class AscentSequencer {
         recorder_(recorder),
         max_alt_(env_),
         max_q_(env_),
+        iip_(env_, sc.iip.step_s, result.iip),
         fairing_on_(veh_.fairing.has_value()),
         failure_drawn_(draws.failure.mode >= 0 && draws.failure.stage < veh_.stages.size()) {
     if (recorder != nullptr) {
@@ -221,7 +222,13 @@ class AscentSequencer {
     }
     observers_.add(&max_alt_);
     observers_.add(&max_q_);
+    observers_.add(&iip_);
     observers_.add(extra);
+    // Room for the longest IIP track the flight-time limit allows, reserved once per result so
+    // that no later flight (however long its powered phase) allocates for it.
+    const double points = std::floor(sc.limits.max_flight_time_s / sc.iip.step_s) + 2.0;
+    const std::size_t n = static_cast<std::size_t>(std::min(points, 1.0e6));
+    if (result.iip.capacity() < n) result.iip.reserve(n);
   }
 
   void run() {
@@ -691,6 +698,7 @@ class AscentSequencer {
   std::optional<HistorySampler> history_;
   MaxAltitudeTracker max_alt_;
   MaxQTracker max_q_;
+  IipSampler iip_;
   ObserverList observers_;
 
   // The sequencer's state.

@@ -117,6 +117,21 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
     }
     j["bodies"].push_back(jb);
   }
+  // The IIP track of powered flight (docs/json.md): columns on the grid of iip.step_s.
+  {
+    json t = json::array(), lat = json::array(), lon = json::array(), tti = json::array();
+    for (const flight::IipPoint& p : r.iip) {
+      t.push_back(p.t_s);
+      lat.push_back(num(p.lat_deg));
+      lon.push_back(num(p.lon_deg));
+      tti.push_back(num(p.time_to_impact_s));
+    }
+    j["iip"] = {{"step_s", sc.iip.step_s},
+                {"time_s", t},
+                {"lat_deg", lat},
+                {"lon_deg", lon},
+                {"time_to_impact_s", tti}};
+  }
   j["apogee_alt_km"] = o.on_ground ? json(o.vehicle_apogee_alt_m / 1e3) : json(nullptr);
   j["range_km"] = o.on_ground ? json(o.range_m / 1e3) : json(nullptr);
   j["flight_time_s"] = o.on_ground ? json(o.flight_time_s) : json(nullptr);
@@ -203,11 +218,17 @@ void write_track(h5::Group& group, const flight::Environment& env,
       {"v_eci_x_mps", "m/s", {}},
       {"v_eci_y_mps", "m/s", {}},
       {"v_eci_z_mps", "m/s", {}},
+      {"iip_lat_deg", "deg", {}},
+      {"iip_lon_deg", "deg", {}},
+      {"iip_time_to_impact_s", "s", {}},
   };
   for (auto& c : cols) c.values.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const flight::State& y = track.states[i];
     const flight::PointSummary p = flight::summarize_point(env, track.t_s[i], y);
+    // The vacuum IIP of this point (NaN: no impact); meaningful in powered flight, and after it
+    // the vacuum prediction of where the arc comes down.
+    const flight::IipPoint iip = flight::iip_of(env, track.t_s[i], y);
     const double row[] = {p.lat_deg,
                           p.lon_deg,
                           p.alt_m,
@@ -223,7 +244,10 @@ void write_track(h5::Group& group, const flight::Environment& env,
                           y[2],
                           y[3],
                           y[4],
-                          y[5]};
+                          y[5],
+                          iip.lat_deg,
+                          iip.lon_deg,
+                          iip.time_to_impact_s};
     for (std::size_t c = 0; c < cols.size(); ++c) cols[c].values.push_back(row[c]);
   }
   group.write("time_s", std::span<const double>(track.t_s)).set_attribute("units", "s");
@@ -290,6 +314,23 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
     g.set_attribute("release_time_s", b.release_time_s);
     g.set_attribute("mass_kg", b.release_state[6]);
     if (i < histories.bodies().size()) write_track(g, env, histories.bodies()[i], false);
+  }
+
+  // The IIP track of powered flight on its own grid (iip.step_s), as `fly --json` gives it.
+  {
+    h5::Group iip = root.create_group("iip");
+    iip.set_attribute("step_s", sc.iip.step_s);
+    std::vector<double> t, lat, lon, tti;
+    for (const flight::IipPoint& p : r.iip) {
+      t.push_back(p.t_s);
+      lat.push_back(p.lat_deg);
+      lon.push_back(p.lon_deg);
+      tti.push_back(p.time_to_impact_s);
+    }
+    iip.write("time_s", std::span<const double>(t)).set_attribute("units", "s");
+    iip.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
+    iip.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
+    iip.write("time_to_impact_s", std::span<const double>(tti)).set_attribute("units", "s");
   }
 
   h5::Group events = root.create_group("events");

@@ -116,6 +116,10 @@ struct RunFileWriter::Impl {
   std::uint64_t other_entries = 0;
   std::vector<std::uint64_t> row_end_buf;
   std::vector<std::int64_t> index_buf;
+  // The ragged table of the IIP tracks: cumulative point counts per row and the columns.
+  h5::AppendableDataset<std::uint64_t> iip_row_end;
+  std::vector<h5::AppendableDataset<double>> iip;
+  std::uint64_t iip_entries = 0;
   const engine::RunLayout* layout = nullptr;
 };
 
@@ -210,6 +214,59 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     m.other.emplace_back(other, c.name, c.unit, c.storage, c.meaning, c.members);
   m.other_name = other.create_appendable<std::int64_t>("name_index", kChunk, kDeflate);
   m.other_class = other.create_appendable<std::int64_t>("class_index", kChunk, kDeflate);
+
+  // The IIP tracks (docs/hdf5_format.md), with what the corridor statistics are measured
+  // against: the grid, the nominal track and the configured lines and regions.
+  const IipSettings& iip_cfg = m.config->scenario.iip;
+  h5::Group iip = root.create_group("iip");
+  iip.set_attribute(
+      "meaning",
+      "the vacuum instantaneous impact point of each sample during powered flight, "
+      "every step_s from liftoff: points row_end[i-1] .. row_end[i]-1 are sample i's");
+  iip.set_attribute("step_s", iip_cfg.step_s);
+  iip.set_attribute("points_per_row", static_cast<std::uint64_t>(layout.iip_points_per_row));
+  m.iip_row_end = iip.create_appendable<std::uint64_t>("row_end", kChunk, kDeflate);
+  for (const engine::IipColumn& c : engine::iip_columns()) {
+    m.iip.push_back(iip.create_appendable<double>(c.name, kChunk, kDeflate));
+    m.iip.back().set_attribute("units", c.unit);
+    m.iip.back().set_attribute("meaning", c.meaning);
+  }
+  {
+    h5::Group nominal = iip.create_group("nominal");
+    std::vector<double> t, lat, lon, tti;
+    for (const flight::IipPoint& p : layout.nominal_iip) {
+      t.push_back(p.t_s);
+      lat.push_back(p.lat_deg);
+      lon.push_back(p.lon_deg);
+      tti.push_back(p.time_to_impact_s);
+    }
+    nominal.write("time_s", std::span<const double>(t)).set_attribute("units", "s");
+    nominal.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
+    nominal.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
+    nominal.write("time_to_impact_s", std::span<const double>(tti)).set_attribute("units", "s");
+  }
+  {
+    h5::Group zones = iip.create_group("zones");
+    std::vector<std::string> names, kinds;
+    std::vector<std::uint64_t> ends;
+    std::vector<double> lat, lon;
+    auto add = [&](const IipZone& z, const char* kind) {
+      names.push_back(z.name);
+      kinds.push_back(kind);
+      for (const GeoPoint& p : z.points) {
+        lat.push_back(p.lat_deg);
+        lon.push_back(p.lon_deg);
+      }
+      ends.push_back(lat.size());
+    };
+    for (const IipZone& z : iip_cfg.lines) add(z, "line");
+    for (const IipZone& z : iip_cfg.regions) add(z, "region");
+    zones.write<std::string>("name", names);
+    zones.write<std::string>("kind", kinds);
+    zones.write("row_end", std::span<const std::uint64_t>(ends));
+    zones.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
+    zones.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
+  }
 }
 
 namespace {
@@ -245,6 +302,15 @@ void RunFileWriter::write(const engine::Block& blk) {
     m.other_class.append(std::span<const std::int64_t>(m.index_buf));
   }
   m.other_entries += e;
+  const engine::RaggedIip& iip = blk.iip;
+  for (std::size_t r = 0; r < n; ++r)
+    m.row_end_buf[r] = m.iip_entries + (r < iip.row_end.size() ? iip.row_end[r] : 0);
+  m.iip_row_end.append(std::span<const std::uint64_t>(m.row_end_buf));
+  const std::size_t ne = iip.entries();
+  if (ne > 0)
+    for (std::size_t c = 0; c < m.iip.size(); ++c)
+      m.iip[c].append(std::span<const double>(iip.columns[c].data(), ne));
+  m.iip_entries += ne;
 }
 
 void RunFileWriter::finish(engine::RunEnd end, std::uint64_t rows, double elapsed_s) {
@@ -457,10 +523,52 @@ void RunFileReader::read_metadata() {
     t.tolerance_incl_deg = g.attribute<double>("tolerance_incl_deg");
     rf.meta.target_orbit = t;
   }
+  if (root.has("iip")) {  // files from before the IIP tracks have none
+    const h5::Group iip = root.open_group("iip");
+    engine::IipCorridorSetup setup;
+    setup.step_s = iip.attribute<double>("step_s");
+    if (!(setup.step_s > 0.0)) refuse(path, "attribute step_s of /iip is not > 0");
+    setup.max_points = static_cast<std::size_t>(iip.attribute<std::uint64_t>("points_per_row"));
+    if (setup.max_points > (std::size_t{1} << 24))
+      refuse(path, "attribute points_per_row of /iip is above 2^24");
+    setup.site_lon_deg = rf.meta.site_lon_deg;
+    const h5::Group nominal = iip.open_group("nominal");
+    const auto t = nominal.read<double>("time_s"), lat = nominal.read<double>("lat_deg"),
+               lon = nominal.read<double>("lon_deg"),
+               tti = nominal.read<double>("time_to_impact_s");
+    if (lat.size() != t.size() || lon.size() != t.size() || tti.size() != t.size())
+      refuse(path, "datasets of /iip/nominal differ in length");
+    for (std::size_t i = 0; i < t.size(); ++i)
+      setup.nominal.push_back({t[i], lat[i], lon[i], tti[i]});
+    const h5::Group zones = iip.open_group("zones");
+    const auto names = zones.read<std::string>("name"), kinds = zones.read<std::string>("kind");
+    const auto ends = zones.read<std::uint64_t>("row_end");
+    const auto zlat = zones.read<double>("lat_deg"), zlon = zones.read<double>("lon_deg");
+    if (kinds.size() != names.size() || ends.size() != names.size() || zlon.size() != zlat.size())
+      refuse(path, "datasets of /iip/zones differ in length");
+    std::uint64_t begin = 0;
+    for (std::size_t z = 0; z < names.size(); ++z) {
+      if (ends[z] < begin || ends[z] > zlat.size())
+        refuse(path, fmt::format("/iip/zones/row_end row {}: not a cumulative count", z));
+      engine::IipZoneSpec spec{names[z], kinds[z] == "region", {}};
+      for (std::uint64_t i = begin; i < ends[z]; ++i) spec.points.push_back({zlat[i], zlon[i]});
+      setup.zones.push_back(std::move(spec));
+      begin = ends[z];
+    }
+    iip_entries_ = iip.dataset_size("time_s");
+    for (const engine::IipColumn& c : engine::iip_columns())
+      if (iip.dataset_size(c.name) != iip_entries_)
+        refuse(path, fmt::format("dataset /iip/{} has {} rows, /iip/time_s has {}", c.name,
+                                 iip.dataset_size(c.name), iip_entries_));
+    rf.iip = std::move(setup);
+  }
   require_link(path, root, "/", "outcome", "group");
   h5::Group outcome = root.open_group("outcome");
   require_link(path, outcome, "/outcome", "status", "dataset");
   rows_ = outcome.dataset_size("status");
+  if (rf.iip && root.open_group("iip").dataset_size("row_end") != rows_)
+    refuse(path, fmt::format("dataset /iip/row_end has {} rows, /outcome/status has {}",
+                             root.open_group("iip").dataset_size("row_end"), rows_));
   // Files written before launchmc recorded how powered flight ended have no such dataset.
   has_powered_flight_end_ = outcome.has("powered_flight_end");
 
@@ -660,6 +768,42 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
     }
   }
   read_other_bodies(b, n);
+  read_iip(b, n);
+}
+
+void RunFileReader::read_iip(engine::Block& b, std::size_t n) {
+  engine::RaggedIip& t = b.iip;
+  const auto cols = engine::iip_columns();
+  t.columns.resize(cols.size());
+  for (auto& c : t.columns) c.clear();
+  t.row_end.assign(n, 0);
+  if (!info_.iip || n == 0) return;
+  const h5::Group iip = file_->root().open_group("iip");
+  std::vector<std::uint64_t> ends;
+  iip.read_range<std::uint64_t>("row_end", position_, n, ends);
+  std::uint64_t begin = 0;
+  if (position_ > 0) {
+    std::vector<std::uint64_t> prev;
+    iip.read_range<std::uint64_t>("row_end", position_ - 1, 1, prev);
+    begin = prev[0];
+  }
+  std::uint64_t last = begin;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (ends[r] < last || ends[r] > iip_entries_)
+      refuse(path_, fmt::format("/iip/row_end row {}: {} is not a cumulative count of points "
+                                "({} to {})",
+                                position_ + r, ends[r], last, iip_entries_));
+    last = ends[r];
+    t.row_end[r] = ends[r] - begin;
+  }
+  const std::size_t count = static_cast<std::size_t>(last - begin);
+  if (count == 0) return;
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    iip.read_range<double>(cols[c].name, static_cast<std::size_t>(begin), count, t.columns[c]);
+  const auto& time = t.columns[engine::iip_column("time_s")];
+  for (std::size_t e = 0; e < count; ++e)
+    if (!std::isfinite(time[e]))
+      refuse(path_, fmt::format("/iip/time_s entry {}: {} is not a time", begin + e, time[e]));
 }
 
 void RunFileReader::read_other_bodies(engine::Block& b, std::size_t n) {
@@ -727,16 +871,29 @@ engine::Summary summarize_run_file(const std::filesystem::path& path) {
   RunFileReader reader(path);
   const RunFile& info = reader.info();
   engine::SummaryReducer acc = summary_reducer_for(info);
+  std::optional<engine::IipCorridorReducer> corridor;
+  if (info.iip) corridor.emplace(*info.iip);
   engine::Block block;
   // Slices of 64 Ki rows: memory stays flat however large the file.
-  while (reader.next(block, 65536)) acc.add(block);
-  return acc.finish(info.meta);
+  while (reader.next(block, 65536)) {
+    acc.add(block);
+    if (corridor) corridor->add(block);
+  }
+  engine::Summary s = acc.finish(info.meta);
+  if (corridor) s.iip_corridor = corridor->finish();
+  return s;
 }
 
 engine::Summary summarize_run_file(const RunFile& rf) {
   engine::SummaryReducer acc = summary_reducer_for(rf);
   acc.add(rf.samples);
-  return acc.finish(rf.meta);
+  engine::Summary s = acc.finish(rf.meta);
+  if (rf.iip) {
+    engine::IipCorridorReducer corridor(*rf.iip);
+    corridor.add(rf.samples);
+    s.iip_corridor = corridor.finish();
+  }
+  return s;
 }
 
 }  // namespace launchmc::io

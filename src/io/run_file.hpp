@@ -52,6 +52,8 @@ struct RunFile {
   std::vector<std::string> overrides;  // --set PATH=VALUE of the run (empty before format 2.0)
   std::string plan_identity;           // engine::RunPlan::identity() (empty before format 2.0)
   std::string written_by;              // "launchmc VERSION (GIT REVISION)"
+  // The IIP corridor's setup as the run wrote it (/iip); none in files without IIP tracks.
+  std::optional<engine::IipCorridorSetup> iip;
 };
 RunFile read_run_file(const std::filesystem::path& path);
 
@@ -75,6 +77,7 @@ class RunFileReader {
   void read_metadata();
   void read_rows(engine::Block& block, std::size_t n);
   void read_other_bodies(engine::Block& block, std::size_t n);
+  void read_iip(engine::Block& block, std::size_t n);
 
   std::filesystem::path path_;
   std::unique_ptr<h5::File> file_;
@@ -85,6 +88,7 @@ class RunFileReader {
   int format_major_ = 2;
   std::vector<std::string> other_names_, other_classes_;
   std::uint64_t other_entries_ = 0;
+  std::uint64_t iip_entries_ = 0;
 };
 
 // The summary reducer of a run file's run.

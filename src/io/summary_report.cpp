@@ -104,6 +104,54 @@ nlohmann::json summary_to_json(const Summary& s) {
     jb["warnings"] = b.warnings;
     j["bodies"].push_back(jb);
   }
+  if (s.iip_corridor) {
+    auto num = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+    const IipCorridorSummary& c = *s.iip_corridor;
+    json track = json::object();
+    auto column = [&](const char* key, auto get) {
+      json a = json::array();
+      for (const CorridorPoint& p : c.track) a.push_back(num(static_cast<double>(get(p))));
+      track[key] = a;
+    };
+    column("time_s", [](const CorridorPoint& p) { return p.t_s; });
+    column("tracks", [](const CorridorPoint& p) { return p.tracks; });
+    column("impacting", [](const CorridorPoint& p) { return p.impacting; });
+    column("mean_lat_deg", [](const CorridorPoint& p) { return p.mean_lat_deg; });
+    column("mean_lon_deg", [](const CorridorPoint& p) { return p.mean_lon_deg; });
+    column("nominal_lat_deg", [](const CorridorPoint& p) { return p.nominal_lat_deg; });
+    column("nominal_lon_deg", [](const CorridorPoint& p) { return p.nominal_lon_deg; });
+    column("along_mean_km", [](const CorridorPoint& p) { return p.along_mean_km; });
+    column("along_sd_km", [](const CorridorPoint& p) { return p.along_sd_km; });
+    column("cross_mean_km", [](const CorridorPoint& p) { return p.cross_mean_km; });
+    column("cross_sd_km", [](const CorridorPoint& p) { return p.cross_sd_km; });
+    json half = json::object();
+    for (std::size_t k = 0; k < kCorridorProbabilities.size(); ++k) {
+      json a = json::array();
+      for (const CorridorPoint& p : c.track) a.push_back(num(p.cross_halfwidth_km[k]));
+      half[probability_key(kCorridorProbabilities[k])] = a;
+    }
+    track["cross_halfwidth_km"] = half;
+    json over = json::array();
+    for (const OverflightRow& r : c.overflight)
+      over.push_back({{"name", r.name},
+                      {"kind", r.region ? "region" : "line"},
+                      {"count", r.count},
+                      {"fraction", r.fraction},
+                      {"time_s",
+                       {{"mean", num(r.time_mean_s)},
+                        {"std", num(r.time_sd_s)},
+                        {"min", num(r.time_min_s)},
+                        {"max", num(r.time_max_s)}}}});
+    json probs = json::array();
+    for (double p : kCorridorProbabilities) probs.push_back(p);
+    j["iip_corridor"] = {{"step_s", c.step_s},
+                         {"samples", c.samples},
+                         {"probabilities", probs},
+                         {"track", track},
+                         {"overflight", over}};
+  } else {
+    j["iip_corridor"] = nullptr;
+  }
   j["rhs_evaluations_per_sample"] = s.rhs_per_sample;
   j["elapsed_s"] = s.meta.elapsed_s;
   j["samples_per_s"] = s.samples_per_s();
@@ -130,6 +178,39 @@ int decimals_for(double sd, int fallback = 4) {
 }
 
 std::string percent(double fraction) { return fmt::format("{:.2f} %", 100.0 * fraction); }
+
+// The IIP corridor every 30 s (or every grid point if coarser) and at its last time, and the
+// overflight table.
+void print_iip_corridor(std::ostream& out, const IipCorridorSummary& c) {
+  fmt::print(
+      out,
+      "\nIIP corridor (vacuum instantaneous impact point during powered flight, every "
+      "{:g} s;\ncross-track offsets from the nominal IIP, km; -: no IIP or no nominal IIP):\n",
+      c.step_s);
+  fmt::print(out, "  {:>7} {:>9} {:>9} {:>10} {:>11} {:>9} {:>9} {:>9} {:>9}\n", "t_s", "with_iip",
+             "mean_lat", "mean_lon", "cross_mean", "cross_sd", "half_50%", "half_90%", "half_99%");
+  const std::size_t every =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(30.0 / c.step_s)));
+  for (std::size_t k = 0; k < c.track.size(); ++k) {
+    if (k % every != 0 && k + 1 != c.track.size()) continue;
+    const CorridorPoint& p = c.track[k];
+    fmt::print(out, "  {:>7.1f} {:>9} {:>9} {:>10} {:>11} {:>9} {:>9} {:>9} {:>9}\n", p.t_s,
+               p.impacting,
+               std::isfinite(p.mean_lat_deg) ? fmt::format("{:.3f}", p.mean_lat_deg) : "-",
+               std::isfinite(p.mean_lon_deg) ? fmt::format("{:.3f}", p.mean_lon_deg) : "-",
+               sig(p.cross_mean_km), sig(p.cross_sd_km), sig(p.cross_halfwidth_km[0]),
+               sig(p.cross_halfwidth_km[1]), sig(p.cross_halfwidth_km[2]));
+  }
+  if (c.overflight.empty()) return;
+  fmt::print(out, "\nIIP overflight (first crossing of a line / entry into a region):\n");
+  fmt::print(out, "  {:<24} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9}\n", "name", "kind", "count",
+             "fraction", "t_mean_s", "t_sd_s", "t_min_s", "t_max_s");
+  auto t = [](double x) { return std::isfinite(x) ? fmt::format("{:.1f}", x) : std::string("-"); };
+  for (const OverflightRow& r : c.overflight)
+    fmt::print(out, "  {:<24} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9}\n", r.name,
+               r.region ? "region" : "line", r.count, percent(r.fraction), t(r.time_mean_s),
+               t(r.time_sd_s), t(r.time_min_s), t(r.time_max_s));
+}
 
 }  // namespace
 
@@ -253,6 +334,7 @@ void print_summary(std::ostream& out, const Summary& s) {
       }
     }
   }
+  if (s.iip_corridor && !s.iip_corridor->track.empty()) print_iip_corridor(out, *s.iip_corridor);
   fmt::print(out, "\n{:.0f} right-hand-side evaluations per sample; {:.1f} s, {:.0f} samples/s\n",
              s.rhs_per_sample, s.meta.elapsed_s, s.samples_per_s());
 }

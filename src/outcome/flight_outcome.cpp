@@ -77,6 +77,9 @@ void derive(const Scenario& model, const flight::FlightResult& r, FlightOutcome&
       if (e.kind == flight::EventKind::impact && e.index < 0)
         out.vehicle_impact = impact_of(model, env, e.t_s, e.state);
   out.rhs_ascent = r.ascent_stats.rhs_evaluations;
+  // As much room as the flight reserved (once), so that no later flight allocates here either.
+  if (out.iip.capacity() < r.iip.capacity()) out.iip.reserve(r.iip.capacity());
+  out.iip.assign(r.iip.begin(), r.iip.end());
   out.rhs_bodies = 0;
   out.bodies.resize(r.bodies.size());
   for (std::size_t i = 0; i < r.bodies.size(); ++i) {

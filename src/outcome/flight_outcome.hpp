@@ -56,7 +56,8 @@ struct FlightOutcome {
   double vehicle_apogee_alt_m = 0.0, range_m = 0.0, flight_time_s = 0.0;
   std::optional<ImpactOutcome> vehicle_impact;
   std::int64_t rhs_ascent = 0, rhs_bodies = 0;
-  std::vector<BodyOutcome> bodies;  // as released; capacity kept between flights
+  std::vector<BodyOutcome> bodies;    // as released; capacity kept between flights
+  std::vector<flight::IipPoint> iip;  // the IIP track of powered flight; capacity kept
 };
 
 // Derives the outcome of flight `r` of `model` into `out`, reusing its storage (no allocation

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "atmosphere/wind.hpp"
 #include "guidance/open_loop.hpp"
@@ -59,6 +60,27 @@ struct FlightLimits {
   double target_orbit_tolerance_incl_deg = 0.1;
 };
 
+// A point of a named line or region of the IIP overflight table (geodetic, WGS-84).
+struct GeoPoint {
+  double lat_deg = 0.0;
+  double lon_deg = 0.0;  // east positive
+};
+
+// A named polyline (crossings of the IIP track are counted) or polygon (entries into it are
+// counted); edges are straight in (lat, lon) degrees: they must not span the antimeridian.
+struct IipZone {
+  std::string name;
+  std::vector<GeoPoint> points;
+};
+
+// The instantaneous impact point during powered flight (orbit/iip.hpp): sampled every step_s
+// from liftoff to the end of powered flight, in `fly` and in every Monte Carlo sample.
+struct IipSettings {
+  double step_s = 5.0;           // grid of the IIP track [s after liftoff]
+  std::vector<IipZone> lines;    // overflight table: polylines the IIP track may cross
+  std::vector<IipZone> regions;  // overflight table: polygons the IIP track may enter
+};
+
 struct Scenario {
   std::string name;
   std::string config_path;  // where it was loaded from (for messages and result files)
@@ -83,6 +105,7 @@ struct Scenario {
   IntegratorSettings integrator;
   FlightLimits limits;
   double history_step_s = 1.0;  // time-history output interval of `fly` [s]
+  IipSettings iip;
   // What a sample draws besides parameter values (environment shapes, failure, navigation
   // noise) is not part of the model: see SampleDraws (scenario/draws.hpp).
 };

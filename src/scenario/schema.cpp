@@ -246,6 +246,21 @@ const std::vector<TableDef>& tables() {
          Scenario sc;
          output_fields(a, sc);
        }},
+      {"iip",
+       [](DocsArchive& a) {
+         IipSettings s;
+         fields(a, s);
+       }},
+      {"iip_zone",
+       [](DocsArchive& a) {
+         IipZone z;
+         fields(a, z, 2);
+       }},
+      {"geo_point",
+       [](DocsArchive& a) {
+         GeoPoint p;
+         fields(a, p);
+       }},
       {"failure",
        [](DocsArchive& a) {
          Scenario sc;

@@ -854,6 +854,56 @@ void output_fields(A& a, Scenario& sc) {
                 "sampling interval of the time histories of `fly -o` (events are added exactly)"});
 }
 
+// ---- the instantaneous impact point ----------------------------------------------------------
+
+template <class A>
+void fields(A& a, GeoPoint& p) {
+  a.number(p.lat_deg, {.key = "lat_deg",
+                       .unit = "deg",
+                       .range = R::closed(-90, 90),
+                       .meaning = "geodetic latitude, WGS-84"});
+  a.number(p.lon_deg, {.key = "lon_deg",
+                       .unit = "deg",
+                       .range = R::closed(-180, 360),
+                       .meaning = "longitude, east positive"});
+}
+
+// A line (min_points 2) or a region (3).
+template <class A>
+void fields(A& a, IipZone& z, std::size_t min_points) {
+  a.text(z.name, {.key = "name", .meaning = "name in the overflight table"});
+  a.list(z.points,
+         {.key = "points",
+          .meaning = "`{lat_deg, lon_deg}` vertices; edges straight in degrees, not across the "
+                     "antimeridian"},
+         {.min_size = min_points,
+          .too_short = min_points == 2 ? "a line needs at least 2 points"
+                                       : "a region needs at least 3 points"},
+         [&](auto& s, GeoPoint& p, std::size_t) { fields(s, p); });
+}
+
+template <class A>
+void fields(A& a, IipSettings& s) {
+  // 0.1 s: finer than any change the IIP track shows; 600 s: coarser says nothing of a burn.
+  a.number(s.step_s, {.key = "step_s",
+                      .unit = "s",
+                      .range = R::closed(0.1, 600),
+                      .need = Need::defaulted,
+                      .meaning = "grid of the IIP track during powered flight (from liftoff)"});
+  a.list(s.lines,
+         {.key = "lines",
+          .need = Need::optional,
+          .meaning = "named polylines: how often and when the IIP track crosses them",
+          .default_text = "none"},
+         {}, [&](auto& sub, IipZone& z, std::size_t) { fields(sub, z, 2); });
+  a.list(s.regions,
+         {.key = "regions",
+          .need = Need::optional,
+          .meaning = "named polygons: how often and when the IIP track enters them",
+          .default_text = "none"},
+         {}, [&](auto& sub, IipZone& z, std::size_t) { fields(sub, z, 3); });
+}
+
 // The whole model: the top-level keys that describe one launch (`uncertainties` and `failures`
 // are the study's: see fields(FailureMode) and config/load_scenario.cpp).
 template <class A>
@@ -887,6 +937,10 @@ void fields(A& a, Scenario& sc) {
   a.section(
       {.key = "output", .need = Need::defaulted, .meaning = "time-history sampling of `fly -o`"},
       true, [&](auto& s) { output_fields(s, sc); });
+  a.section({.key = "iip",
+             .need = Need::defaulted,
+             .meaning = "instantaneous impact point: track grid and overflight lines and regions"},
+            true, [&](auto& s) { fields(s, sc.iip); });
 }
 
 // ---- the study: failure modes ------------------------------------------------------------------

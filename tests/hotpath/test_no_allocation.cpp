@@ -44,9 +44,11 @@ TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
   flight::FlightResult result;
   outcome::FlightOutcome outcome;
   flight::FlightWorkspace workspace;
-  const auto slots = engine::body_slots(cfg.scenario, flight::fly(cfg.scenario));
+  const flight::FlightResult nominal = flight::fly(cfg.scenario);
+  const auto slots = engine::body_slots(cfg.scenario, nominal);
   engine::Block block;
-  block.resize(16, plan.n_drawn(), slots.size());
+  block.resize(16, plan.n_drawn(), slots.size(), engine::iip_points_per_row(nominal.iip.size()));
+  ASSERT_GT(nominal.iip.size(), 10u);  // the IIP track is recorded (and must not allocate)
   std::vector<double> drawn(plan.n_drawn());
   // Warm-up: buffers reach their working capacity.
   for (std::uint64_t i = 0; i < 8; ++i) {
@@ -63,6 +65,7 @@ TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
     engine::record_flight(slots, outcome, sampled.stream(), block, i % 16);
   }
   EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GT(block.iip.entries(), 0u);
   EXPECT_GT(before, 0);  // the counter counts
 }
 

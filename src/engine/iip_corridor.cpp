@@ -1,0 +1,301 @@
+// The IIP corridor reducer (see iip_corridor.hpp).
+#include "engine/iip_corridor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "common/constants.hpp"
+#include "engine/columns.hpp"
+
+namespace launchmc::engine {
+
+namespace {
+
+// Longitude unwrapped about a reference: in [ref - 180, ref + 180).
+double unwrap_deg(double lon_deg, double ref_deg) noexcept {
+  return ref_deg + (lon_deg - ref_deg) - 360.0 * std::floor((lon_deg - ref_deg + 180.0) / 360.0);
+}
+
+// Parameter s in [0, 1] along p0->p1 where it meets segment q0->q1, or NaN (planar, x = lon,
+// y = lat). Collinear overlaps count as no crossing (a measure-zero case for a flown track).
+double segment_hit(double px0, double py0, double px1, double py1, double qx0, double qy0,
+                   double qx1, double qy1) noexcept {
+  const double rx = px1 - px0, ry = py1 - py0, sx = qx1 - qx0, sy = qy1 - qy0;
+  const double den = rx * sy - ry * sx;
+  if (den == 0.0) return std::nan("");
+  const double wx = qx0 - px0, wy = qy0 - py0;
+  const double s = (wx * sy - wy * sx) / den;
+  const double u = (wx * ry - wy * rx) / den;
+  if (s < 0.0 || s > 1.0 || u < 0.0 || u > 1.0) return std::nan("");
+  return s;
+}
+
+// Even-odd rule, planar.
+bool inside(const IipZoneSpec& z, double x, double y, double site_lon) noexcept {
+  bool in = false;
+  const std::size_t n = z.points.size();
+  for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+    const double xi = unwrap_deg(z.points[i].lon_deg, site_lon), yi = z.points[i].lat_deg;
+    const double xj = unwrap_deg(z.points[j].lon_deg, site_lon), yj = z.points[j].lat_deg;
+    if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+  }
+  return in;
+}
+
+std::uint64_t grid_index(double t_s, double step_s) noexcept {
+  return static_cast<std::uint64_t>(std::llround(t_s / step_s));
+}
+
+}  // namespace
+
+double first_crossing_s(const IipZoneSpec& z, const double* t, const double* lat, const double* lon,
+                        std::size_t n, double site_lon) noexcept {
+  const std::size_t m = z.points.size();
+  if (n == 0 || m < 2) return std::nan("");
+  if (z.region && std::isfinite(lat[0]) &&
+      inside(z, unwrap_deg(lon[0], site_lon), lat[0], site_lon))
+    return t[0];
+  const std::size_t edges = z.region ? m : m - 1;
+  for (std::size_t i = 1; i < n; ++i) {
+    if (!std::isfinite(lat[i - 1]) || !std::isfinite(lat[i])) continue;
+    const double x0 = unwrap_deg(lon[i - 1], site_lon), y0 = lat[i - 1];
+    const double x1 = unwrap_deg(lon[i], site_lon), y1 = lat[i];
+    double best = 2.0;
+    for (std::size_t e = 0; e < edges; ++e) {
+      const GeoPoint& a = z.points[e];
+      const GeoPoint& b = z.points[(e + 1) % m];
+      const double s = segment_hit(x0, y0, x1, y1, unwrap_deg(a.lon_deg, site_lon), a.lat_deg,
+                                   unwrap_deg(b.lon_deg, site_lon), b.lat_deg);
+      if (s <= best) best = s;  // NaN compares false
+    }
+    // A region is entered where the track crosses its boundary from outside (a track that
+    // starts inside was caught above; a later re-entry is not the first entry).
+    if (best <= 1.0) return t[i - 1] + best * (t[i] - t[i - 1]);
+  }
+  return std::nan("");
+}
+
+IipCorridorSetup iip_corridor_setup(const IipSettings& settings,
+                                    std::vector<flight::IipPoint> nominal, std::size_t max_points,
+                                    double site_lon_deg) {
+  IipCorridorSetup s;
+  s.step_s = settings.step_s;
+  s.nominal = std::move(nominal);
+  s.max_points = max_points;
+  s.site_lon_deg = site_lon_deg;
+  for (const IipZone& z : settings.lines) s.zones.push_back({z.name, false, z.points});
+  for (const IipZone& z : settings.regions) s.zones.push_back({z.name, true, z.points});
+  return s;
+}
+
+IipCorridorReducer::IipCorridorReducer(IipCorridorSetup setup)
+    : setup_(std::move(setup)),
+      grid_(setup_.max_points),
+      zone_count_(setup_.zones.size(), 0),
+      zone_time_s_(setup_.zones.size()) {
+  // The reference of each grid time: the nominal IIP there, the local plane's scale, and the
+  // nominal track's direction (central difference of its neighbours, one-sided at its ends).
+  const auto& nom = setup_.nominal;
+  reference_.resize(setup_.max_points);
+  constexpr double km_per_deg = kCorridorPlaneRadius_m * constants::deg_to_rad / 1e3;
+  auto finite = [&](std::size_t i) {
+    return i < nom.size() && std::isfinite(nom[i].lat_deg) && std::isfinite(nom[i].lon_deg);
+  };
+  for (std::size_t k = 0; k < reference_.size() && k < nom.size(); ++k) {
+    if (!finite(k)) continue;
+    Reference& r = reference_[k];
+    r.valid = true;
+    r.lat_deg = nom[k].lat_deg;
+    r.lon_deg = nom[k].lon_deg;
+    r.north_per_deg_km = km_per_deg;
+    r.east_per_deg_km = km_per_deg * std::cos(r.lat_deg * constants::deg_to_rad);
+    const std::size_t a = k > 0 && finite(k - 1) ? k - 1 : k;
+    const std::size_t b = finite(k + 1) ? k + 1 : k;
+    double de = (unwrap_deg(nom[b].lon_deg, r.lon_deg) - unwrap_deg(nom[a].lon_deg, r.lon_deg)) *
+                r.east_per_deg_km;
+    double dn = (nom[b].lat_deg - nom[a].lat_deg) * r.north_per_deg_km;
+    const double len = std::hypot(de, dn);
+    // A track that does not move (the pad, before liftoff's IIP leaves it): north serves.
+    if (!(len > 1e-9)) {
+      de = 0.0;
+      dn = 1.0;
+    } else {
+      de /= len;
+      dn /= len;
+    }
+    r.u_east = de;
+    r.u_north = dn;
+  }
+}
+
+void IipCorridorReducer::add(const Block& b) {
+  const RaggedIip& iip = b.iip;
+  const std::size_t n = b.count;
+  samples_ += n;
+  if (iip.columns.size() != iip_columns().size() || iip.row_end.size() < n) return;
+  const double* t = iip.columns[iip_column("time_s")].data();
+  const double* lat = iip.columns[iip_column("lat_deg")].data();
+  const double* lon = iip.columns[iip_column("lon_deg")].data();
+  std::uint64_t begin = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint64_t end = iip.row_end[r];
+    for (std::uint64_t i = begin; i < end; ++i) {
+      const std::uint64_t k = grid_index(t[i], setup_.step_s);
+      if (k >= grid_.size()) continue;
+      GridPoint& g = grid_[k];
+      ++g.tracks;
+      if (!std::isfinite(lat[i]) || !std::isfinite(lon[i])) continue;
+      g.lat_deg.add(lat[i]);
+      g.lon_deg.add(unwrap_deg(lon[i], setup_.site_lon_deg));
+      const Reference& ref = reference_[k];
+      if (!ref.valid) continue;
+      const double de = (unwrap_deg(lon[i], ref.lon_deg) - ref.lon_deg) * ref.east_per_deg_km;
+      const double dn = (lat[i] - ref.lat_deg) * ref.north_per_deg_km;
+      const double along = ref.u_east * de + ref.u_north * dn;
+      const double cross = ref.u_east * dn - ref.u_north * de;  // left of the track: positive
+      g.along_km.add(along);
+      g.cross_km.add(cross);
+      g.cross_abs_km.add(std::abs(cross));
+    }
+    for (std::size_t z = 0; z < setup_.zones.size(); ++z) {
+      const double tc =
+          first_crossing_s(setup_.zones[z], t + begin, lat + begin, lon + begin,
+                           static_cast<std::size_t>(end - begin), setup_.site_lon_deg);
+      if (std::isnan(tc)) continue;
+      ++zone_count_[z];
+      zone_time_s_[z].add(tc);
+    }
+    begin = end;
+  }
+}
+
+void IipCorridorReducer::merge(const Reducer& other_reducer) {
+  const auto* o = dynamic_cast<const IipCorridorReducer*>(&other_reducer);
+  if (o == nullptr || o->grid_.size() != grid_.size() ||
+      o->zone_count_.size() != zone_count_.size())
+    throw std::invalid_argument("IipCorridorReducer::merge: a reducer of another run");
+  samples_ += o->samples_;
+  for (std::size_t k = 0; k < grid_.size(); ++k) {
+    GridPoint& g = grid_[k];
+    const GridPoint& h = o->grid_[k];
+    g.tracks += h.tracks;
+    g.lat_deg.merge(h.lat_deg);
+    g.lon_deg.merge(h.lon_deg);
+    g.along_km.merge(h.along_km);
+    g.cross_km.merge(h.cross_km);
+    g.cross_abs_km.merge(h.cross_abs_km);
+  }
+  for (std::size_t z = 0; z < zone_count_.size(); ++z) {
+    zone_count_[z] += o->zone_count_[z];
+    zone_time_s_[z].merge(o->zone_time_s_[z]);
+  }
+}
+
+void IipCorridorReducer::save(StateWriter& out) const {
+  // Packed per grid point: counts; each Moments as count, min, max and the exact sums' terms
+  // (concatenated, with their lengths); each sketch as (index, count) pairs per sign with the
+  // number of pairs. Enough to rebuild the state exactly.
+  const std::uint64_t head[] = {samples_, grid_.size(), zone_count_.size()};
+  out.put("counts", std::span<const std::uint64_t>(head));
+  std::vector<std::uint64_t> tracks;
+  for (const GridPoint& g : grid_) tracks.push_back(g.tracks);
+  out.put("tracks", std::span<const std::uint64_t>(tracks));
+  auto put_moments = [&](const std::string& name, auto get) {
+    std::vector<std::uint64_t> count, lengths;
+    std::vector<double> min_max, terms;
+    for (const auto& item : get()) {
+      const stats::Moments& m = *item;
+      count.push_back(m.count());
+      min_max.push_back(m.min());
+      min_max.push_back(m.max());
+      for (const stats::ExactSum* s : {&m.exact_sum(), &m.exact_sum_sq()}) {
+        const std::vector<double> tt = s->terms();
+        lengths.push_back(tt.size());
+        terms.insert(terms.end(), tt.begin(), tt.end());
+      }
+    }
+    out.put(name + ".count", std::span<const std::uint64_t>(count));
+    out.put(name + ".min_max", std::span<const double>(min_max));
+    out.put(name + ".term_lengths", std::span<const std::uint64_t>(lengths));
+    out.put(name + ".terms", std::span<const double>(terms));
+  };
+  auto grid_moments = [&](stats::Moments GridPoint::*field) {
+    return [this, field] {
+      std::vector<const stats::Moments*> v;
+      for (const GridPoint& g : grid_) v.push_back(&(g.*field));
+      return v;
+    };
+  };
+  put_moments("lat_deg", grid_moments(&GridPoint::lat_deg));
+  put_moments("lon_deg", grid_moments(&GridPoint::lon_deg));
+  put_moments("along_km", grid_moments(&GridPoint::along_km));
+  put_moments("cross_km", grid_moments(&GridPoint::cross_km));
+  std::vector<double> index;
+  std::vector<std::uint64_t> counts;
+  for (const GridPoint& g : grid_) {
+    const stats::QuantileSketch& q = g.cross_abs_km;
+    index.push_back(static_cast<double>(q.positive().size()));
+    counts.push_back(q.zeros());
+    for (const auto& [i, c] : q.positive()) {
+      index.push_back(i);
+      counts.push_back(c);
+    }
+  }
+  out.put("cross_abs_km.sketch_index", std::span<const double>(index));
+  out.put("cross_abs_km.sketch_counts", std::span<const std::uint64_t>(counts));
+  out.put("zone_count", std::span<const std::uint64_t>(zone_count_));
+  put_moments("zone_time_s", [this] {
+    std::vector<const stats::Moments*> v;
+    for (const auto& m : zone_time_s_) v.push_back(&m);
+    return v;
+  });
+}
+
+IipCorridorSummary IipCorridorReducer::finish() const {
+  IipCorridorSummary s;
+  s.step_s = setup_.step_s;
+  s.samples = samples_;
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  std::size_t last = 0;
+  for (std::size_t k = 0; k < grid_.size(); ++k)
+    if (grid_[k].tracks > 0) last = k + 1;
+  for (std::size_t k = 0; k < last; ++k) {
+    const GridPoint& g = grid_[k];
+    const Reference& ref = reference_[k];
+    CorridorPoint p;
+    p.t_s = static_cast<double>(k) * setup_.step_s;
+    p.tracks = g.tracks;
+    p.impacting = g.lat_deg.count();
+    p.mean_lat_deg = g.lat_deg.mean();
+    p.mean_lon_deg = p.impacting > 0 ? unwrap_deg(g.lon_deg.mean(), 0.0) : nan;
+    if (p.mean_lon_deg == 180.0) p.mean_lon_deg = -180.0;
+    p.nominal_lat_deg = ref.valid ? ref.lat_deg : nan;
+    p.nominal_lon_deg = ref.valid ? ref.lon_deg : nan;
+    const bool has = ref.valid && g.cross_km.count() > 0;
+    p.along_mean_km = has ? g.along_km.mean() : nan;
+    p.along_sd_km = has ? g.along_km.std_dev() : nan;
+    p.cross_mean_km = has ? g.cross_km.mean() : nan;
+    p.cross_sd_km = has ? g.cross_km.std_dev() : nan;
+    for (std::size_t j = 0; j < kCorridorProbabilities.size(); ++j)
+      p.cross_halfwidth_km[j] = has ? g.cross_abs_km.quantile(kCorridorProbabilities[j]) : nan;
+    s.track.push_back(p);
+  }
+  for (std::size_t z = 0; z < setup_.zones.size(); ++z) {
+    OverflightRow row;
+    row.name = setup_.zones[z].name;
+    row.region = setup_.zones[z].region;
+    row.count = zone_count_[z];
+    row.fraction = samples_ > 0 ? static_cast<double>(row.count) / samples_ : 0.0;
+    const stats::Moments& m = zone_time_s_[z];
+    row.time_mean_s = m.mean();
+    row.time_sd_s = m.std_dev();
+    row.time_min_s = m.min();
+    row.time_max_s = m.max();
+    s.overflight.push_back(row);
+  }
+  return s;
+}
+
+}  // namespace launchmc::engine
