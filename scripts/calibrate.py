@@ -13,7 +13,8 @@ A goal is KEY=VALUE:SCALE; the residual is (achieved - VALUE)/SCALE. KEYs: any n
 of the fly JSON (apogee_alt_km, range_km, flight_time_s), insertion.<key>, final_cutoff.<key>
 (osculating orbit at the last cutoff even when it is no orbit: smooth for the solver), or
 body.<name>.north_km / body.<name>.east_km with VALUE given as LAT,LON (offset of the impact
-from that point, in km; SCALE in km), or pitch_jump_deg (first pitch-program value minus the
+from that point, in km; SCALE in km), body.<name>.impact_time_s (when the body lands, seconds
+from liftoff, as `fly --json` reports it), or pitch_jump_deg (first pitch-program value minus the
 flight-path angle at the end of the gravity turn, when guidance.pitch_program[0][1] is varied).
 """
 import argparse
@@ -57,11 +58,14 @@ def residuals_of(result, goals):
             res.append((float(result["_pitch0"]) - ev["flight_path_angle_deg"] - float(value)) / scale)
         elif key.startswith("body."):
             _, name, comp = key.split(".")
-            lat0, lon0 = (float(v) for v in value.split(","))
             body = next(b for b in result["bodies"] if b["name"] == name)
             if body["impact"] is None:
                 res.append(1e3)
                 continue
+            if comp == "impact_time_s":
+                res.append((body["impact"]["time_s"] - float(value)) / scale)
+                continue
+            lat0, lon0 = (float(v) for v in value.split(","))
             lat, lon = body["impact"]["lat_deg"], body["impact"]["lon_deg"]
             if comp == "north_km":
                 res.append((lat - lat0) * 111.2 / scale)

@@ -88,6 +88,7 @@ double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::
       if (field == "impact_lat_deg") return b.impact->lat_deg;
       if (field == "impact_lon_deg") return b.impact->lon_deg;
       if (field == "impact_range_km") return b.impact->range_from_site_m / 1e3;
+      if (field == "impact_time_s") return b.impact->time_s;  // from liftoff
       throw config::ConfigError("unknown goal '" + name + "'");
     }
     throw config::ConfigError(fmt::format("goal '{}': no jettisoned body named '{}'", name, body));
@@ -100,7 +101,8 @@ const char* const kInsertionFields[] = {"time_s",          "perigee_alt_km", "ap
                                         "inclination_deg", "raan_deg",       "semi_major_axis_km",
                                         "eccentricity"};
 const char* const kGroundGoals[] = {"apogee_alt_km", "range_km", "flight_time_s"};
-const char* const kBodyFields[] = {"impact_lat_deg", "impact_lon_deg", "impact_range_km"};
+const char* const kBodyFields[] = {"impact_lat_deg", "impact_lon_deg", "impact_range_km",
+                                   "impact_time_s"};
 }  // namespace
 
 std::vector<std::string> goal_names(const flight::FlightResult& nominal) {
@@ -131,13 +133,14 @@ void check_goal_name(const flight::FlightResult& nominal, const std::string& nam
           list.empty() ? "none" : list));
     }
   }
-  throw config::ConfigError(fmt::format(
-      "unknown goal '{}'{}; goals: insertion.<{}>, {}, "
-      "<body>.<{}> (see `launchmc target --help`)",
-      name, did_you_mean(name, names),
-      "time_s|perigee_alt_km|apogee_alt_km|inclination_deg|raan_deg|semi_major_axis_km|"
-      "eccentricity",
-      "apogee_alt_km, range_km, flight_time_s", "impact_lat_deg|impact_lon_deg|impact_range_km"));
+  throw config::ConfigError(
+      fmt::format("unknown goal '{}'{}; goals: insertion.<{}>, {}, "
+                  "<body>.<{}> (see `launchmc target --help`)",
+                  name, did_you_mean(name, names),
+                  "time_s|perigee_alt_km|apogee_alt_km|inclination_deg|raan_deg|semi_major_axis_km|"
+                  "eccentricity",
+                  "apogee_alt_km, range_km, flight_time_s",
+                  "impact_lat_deg|impact_lon_deg|impact_range_km|impact_time_s"));
 }
 
 std::string why_goal_does_not_apply(const flight::FlightResult& result, const std::string& name) {
@@ -283,6 +286,7 @@ TargetResult solve(const std::string& text, const std::string& file,
     if (n > m) res.condition = std::numeric_limits<double>::infinity();
   }
   res.solution.assign(x.data(), x.data() + n);
+  res.achieved.clear();  // the values at the solution, not at the start
   evaluate(x, r, &res.achieved);
   res.achieved.resize(goals.size(), kNaN);
   res.met = r.lpNorm<Eigen::Infinity>() <= 1.0;

@@ -18,7 +18,8 @@ namespace launchmc::targeting {
 //   insertion.eccentricity   (osculating orbit at the last stage's cutoff,
 //                                                    also when it is not yet an orbit)
 //   apogee_alt_km, range_km, flight_time_s          (the vehicle's own flight to the ground)
-//   <body>.impact_lat_deg, <body>.impact_lon_deg, <body>.impact_range_km  (a jettisoned body)
+//   <body>.impact_lat_deg, <body>.impact_lon_deg, <body>.impact_range_km,
+//   <body>.impact_time_s   (where and when a jettisoned body lands; time from liftoff)
 struct Goal {
   std::string name;
   double value = 0.0;
