@@ -57,14 +57,19 @@ struct Block {
   std::vector<std::vector<double>> sample;               // [sample_columns()][row]
   std::vector<std::vector<std::vector<double>>> bodies;  // [slot][body_columns()][row]
   RaggedBodies other_bodies;
+  // The bodies of breakups (fragments and intact pieces), with fragment_columns(); names unused.
+  RaggedBodies fragments;
 
-  void resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots);
+  // `fragments_per_sample`: most breakup bodies a sample can have (flight::max_breakup_bodies;
+  // 0 without breakup failure modes): the fragment table is reserved for a block of them.
+  void resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots,
+              std::size_t fragments_per_sample = 0);
   // A sample column by name (tests, tools); the engine resolves indices once instead.
   std::vector<double>& column(std::string_view name);
   const std::vector<double>& column(std::string_view name) const;
   const std::vector<double>& body_column(std::size_t slot, std::string_view name) const;
   std::vector<double>& body_column(std::size_t slot, std::string_view name);
-  // Starts the ragged table afresh (row_end sized to the capacity), keeping its storage.
+  // Starts the ragged tables afresh (row_end sized to the capacity), keeping their storage.
   void clear_other_bodies() noexcept;
 };
 

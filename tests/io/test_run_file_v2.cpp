@@ -214,6 +214,8 @@ TEST(RunFileDocs, EveryRegisteredColumnIsDocumented) {
     EXPECT_NE(doc.find(std::string(c.name)), std::string::npos) << c.name;
   for (const engine::BodyColumn& c : engine::other_body_columns())
     EXPECT_NE(doc.find(std::string(c.name)), std::string::npos) << c.name;
+  for (const engine::BodyColumn& c : engine::fragment_columns())
+    EXPECT_NE(doc.find(std::string(c.name)), std::string::npos) << c.name;
 }
 
 }  // namespace
