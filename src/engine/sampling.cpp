@@ -123,6 +123,10 @@ bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
                            u_fraction * (f.thrust_fraction_max - f.thrust_fraction_min)};
             break;
           }
+          case FailureKind::separation_failure:
+            draws_.failure.effect = SeparationFailure{f.attached_ignites};
+            draws_.failure.time_after_ignition_s = 0.0;
+            break;
           case FailureKind::flight_termination:
           case FailureKind::explosion:
             draws_.failure.effect = Breakup{};

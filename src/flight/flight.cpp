@@ -46,6 +46,8 @@ const char* to_string(EventKind kind) noexcept {
       return "thrust_loss";
     case EventKind::breakup:
       return "breakup";
+    case EventKind::separation_failure:
+      return "separation_failure";
   }
   return "unknown";
 }
@@ -122,6 +124,7 @@ std::string event_name(const Scenario& scenario, const FlightResult& result,
     case EventKind::ignition_failure:
     case EventKind::thrust_loss:
     case EventKind::breakup:
+    case EventKind::separation_failure:
       return scenario.vehicle.stages[static_cast<std::size_t>(event.index)].name + "_" + kind;
     case EventKind::impact:
       if (event.index >= 0)

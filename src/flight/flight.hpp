@@ -31,12 +31,13 @@ enum class EventKind : std::uint8_t {
   payload_separation,
   insertion,
   apogee,
-  impact,            // index: -1 for the vehicle, else the body
-  engine_failure,    // index: stage
-  guidance_engaged,  // index: stage; closed-loop guidance took over the steering
-  ignition_failure,  // index: stage; a drawn failure: the stage did not ignite
-  thrust_loss,       // index: stage; a drawn failure: the thrust dropped to a fraction
-  breakup,           // index: stage (the lowest); flight termination or explosion: debris
+  impact,              // index: -1 for the vehicle, else the body
+  engine_failure,      // index: stage
+  guidance_engaged,    // index: stage; closed-loop guidance took over the steering
+  ignition_failure,    // index: stage; a drawn failure: the stage did not ignite
+  thrust_loss,         // index: stage; a drawn failure: the thrust dropped to a fraction
+  breakup,             // index: stage (the lowest); flight termination or explosion: debris
+  separation_failure,  // index: stage; a drawn failure: the spent stage stayed attached
 };
 const char* to_string(EventKind kind) noexcept;
 

@@ -393,6 +393,13 @@ class AscentSequencer {
     arm_guidance();
   }
   void separate() {
+    if (failure_drawn_ && !failure_struck_ && k_ == draws_.failure.stage &&
+        std::holds_alternative<SeparationFailure>(draws_.failure.effect)) {
+      strike_failure();
+      return;
+    }
+    attached_mass_kg_ = 0.0;  // a stage stuck below falls with this one
+    attached_drag_ = nullptr;
     add_event(EventKind::separation, static_cast<int>(k_));
     State spent = y_;
     spent[6] = y_[6] - mass_above(k_);
@@ -487,6 +494,23 @@ class AscentSequencer {
     phase_ = Phase::ballistic;  // the stack with the unlit stage falls on its stack drag
     end_powered_flight(false);
   }
+  void apply(const SeparationFailure& f) {
+    add_event(EventKind::separation_failure, static_cast<int>(k_));
+    result_.failure_mode = draws_.failure.mode;
+    if (!f.next_ignites) {
+      result_.powered_flight_end = PoweredFlightEnd::engine_failure;
+      phase_ = Phase::ballistic;  // the whole stack falls on the stuck stage's stack drag
+      end_powered_flight(false);
+      return;
+    }
+    // The spent stage rides along: its mass, and the drag of the stack it is the bottom of.
+    attached_mass_kg_ = y_[6] - mass_above(k_);
+    attached_drag_ = &veh_.stages[k_].stack_drag;
+    ++k_;
+    phase_ = Phase::coast_to_ignition;
+    t_phase_end_ = t_ + veh_.stages[k_].ignition_delay_s;
+    if (veh_.stages[k_].ignition_delay_s <= 0.0) ignite();
+  }
   void apply(const ThrustLoss& loss) {
     add_event(EventKind::thrust_loss, static_cast<int>(k_));
     result_.failure_mode = draws_.failure.mode;
@@ -564,8 +588,10 @@ class AscentSequencer {
     std::visit([this](const auto& effect) { apply(effect); }, draws_.failure.effect);
   }
   bool failure_due_in_this_burn() const noexcept {
+    // Ignition and separation failures strike at their staging event, not at a burn time.
     return failure_drawn_ && !failure_struck_ && k_ == draws_.failure.stage &&
-           !std::holds_alternative<IgnitionFailure>(draws_.failure.effect);
+           !std::holds_alternative<IgnitionFailure>(draws_.failure.effect) &&
+           !std::holds_alternative<SeparationFailure>(draws_.failure.effect);
   }
 
   // ---- scheduled actions ----------------------------------------------------------------------
@@ -717,7 +743,9 @@ class AscentSequencer {
     PhaseForces forces;
     forces.engine = phase_ == Phase::burn ? &stage.engine : nullptr;
     forces.ignition_time_s = t_ignition_;
-    forces.drag = payload_alone_ ? &veh_.payload.drag : &stage.stack_drag;
+    forces.drag = payload_alone_              ? &veh_.payload.drag
+                  : attached_drag_ != nullptr ? attached_drag_
+                                              : &stage.stack_drag;
     forces.guidance = &sc_.guidance;
     const bool was_guided = guided();
     forces.steering = was_guided && gb_.engaged ? &gb_.steering : nullptr;
@@ -727,7 +755,7 @@ class AscentSequencer {
     EventSpec spec;
     std::array<StateEvent, kMaxEvents> ids{};
     arm_events(spec, ids);
-    const double burnout_mass_kg = mass_above(k_) + stage.dry_mass_kg;
+    const double burnout_mass_kg = mass_above(k_) + stage.dry_mass_kg + attached_mass_kg_;
     auto g = [&](double /*t*/, const State& yy, double* out) {
       for (int i = 0; i < spec.count; ++i)
         out[i] = event_value(ids[static_cast<std::size_t>(i)], yy, burnout_mass_kg);
@@ -824,7 +852,10 @@ class AscentSequencer {
   bool failure_struck_ = false;
   bool broken_up_ = false;      // the vehicle became debris: no impact of its own
   double thrust_factor_ = 1.0;  // thrust-loss failure in force (until burnout)
-  std::size_t next_bp_ = 0;     // next guidance breakpoint
+  // A separation failure: the stuck stage's mass [kg] and the drag of the stack it is under.
+  double attached_mass_kg_ = 0.0;
+  const vehicle::DragModel* attached_drag_ = nullptr;
+  std::size_t next_bp_ = 0;  // next guidance breakpoint
   GuidedBurn gb_;
   // Navigation noise (unit-variance Gauss-Markov state, position then velocity axes), the number
   // of noise samples drawn so far (the index of the next one's stream) and the time of the last.

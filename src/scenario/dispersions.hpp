@@ -33,8 +33,9 @@ enum class FailureKind : std::uint8_t {
   thrust_loss = 2,         // the thrust (and mass flow) drops to a drawn fraction until burnout
   flight_termination = 3,  // the flight-termination system fires: immediate breakup
   explosion = 4,           // immediate breakup
+  separation_failure = 5,  // the spent stage stays attached to the next one
 };
-inline constexpr int kFailureKindCount = 5;
+inline constexpr int kFailureKindCount = 6;
 
 // A failure mode of one stage. Its chance per flight is given directly (`probability`, time
 // uniform in [window_start_s, window_end_s] after the stage's ignition) or as a constant hazard
@@ -51,6 +52,9 @@ struct FailureMode {
   // thrust_loss: the remaining thrust fraction is uniform in [min, max] [-].
   double thrust_fraction_min = 0.0;
   double thrust_fraction_max = 1.0;
+  // separation_failure: the next stage ignites and flies the stuck stage along (true), or does
+  // not ignite (false).
+  bool attached_ignites = true;
 
   // Probability that this mode strikes a flight [-].
   double per_flight_probability() const noexcept {

@@ -25,6 +25,14 @@ struct ThrustLoss {
   double fraction = 1.0;  // [-] in [0, 1]
 };
 
+// The failing stage does not separate after its burnout: it stays attached. The next stage then
+// ignites and flies its extra mass and the drag of the stack with the stuck stage (the stuck
+// stage's stack_drag) until its own separation, when both fall together (`next_ignites`), or
+// does not ignite and the whole stack falls. Strikes at the separation (time_after_ignition_s 0).
+struct SeparationFailure {
+  bool next_ignites = true;
+};
+
 // The vehicle breaks up at once (a flight-termination system firing, an explosion): it becomes
 // the failing stage's debris list plus its intact pieces (upper stages, payload, fairing), each
 // flown to the ground.
@@ -33,7 +41,8 @@ struct Breakup {};
 // What a failure does to the vehicle. One alternative per kind of failure: the flight sequencer
 // applies each with its own overload (std::visit), so a new kind is one alternative and one
 // overload.
-using FailureEffect = std::variant<EngineShutdown, IgnitionFailure, ThrustLoss, Breakup>;
+using FailureEffect =
+    std::variant<EngineShutdown, IgnitionFailure, ThrustLoss, Breakup, SeparationFailure>;
 
 // A failure drawn for one flight: `effect` strikes the stage `stage` `time_after_ignition_s` after
 // its ignition. mode < 0: no failure.

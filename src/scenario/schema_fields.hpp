@@ -968,7 +968,8 @@ inline constexpr Choice<FailureKind> kFailureKinds[] = {
     {"ignition_failure", FailureKind::ignition_failure},
     {"thrust_loss", FailureKind::thrust_loss},
     {"flight_termination", FailureKind::flight_termination},
-    {"explosion", FailureKind::explosion}};
+    {"explosion", FailureKind::explosion},
+    {"separation_failure", FailureKind::separation_failure}};
 
 template <class A>
 void fields(A& a, FailureMode& f, const Scenario& sc) {
@@ -1032,7 +1033,8 @@ void fields(A& a, FailureMode& f, const Scenario& sc) {
            {.key = "mode",
             .need = Need::defaulted,
             .meaning = "what fails (docs/config.md, \"Failure modes\"): `engine_shutdown`, "
-                       "`ignition_failure`, `thrust_loss`, `flight_termination`, `explosion`",
+                       "`ignition_failure`, `thrust_loss`, `flight_termination`, `explosion`, "
+                       "`separation_failure`",
             .default_text = "`engine_shutdown`"},
            std::span<const Choice<FailureKind>>(kFailureKinds));
   a.number(f.thrust_fraction_min,
@@ -1047,6 +1049,12 @@ void fields(A& a, FailureMode& f, const Scenario& sc) {
                                    .range = R::closed(0, 1),
                                    .need = Need::defaulted,
                                    .meaning = "... to this"});
+  a.boolean(f.attached_ignites,
+            {.key = "attached_ignites",
+             .need = Need::defaulted,
+             .meaning = "`separation_failure`: the next stage ignites with the stuck stage "
+                        "attached (extra mass, the stuck stage's stack drag); false: it does not "
+                        "ignite"});
 }
 
 }  // namespace launchmc::schema

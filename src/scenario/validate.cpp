@@ -271,6 +271,10 @@ bool validate(const Study& study, schema::Problem* problem) {
       return rules.fail(fmt::format("failures[{}].stage", i), NAN,
                         "ignition_failure needs a stage above the first (it fails to ignite "
                         "after separation); a pad abort is not modelled");
+    if (f.kind == FailureKind::separation_failure &&
+        f.stage + 1 >= study.scenario.vehicle.stages.size())
+      return rules.fail(fmt::format("failures[{}].stage", i), NAN,
+                        "separation_failure needs a stage with a stage above it");
     if (f.kind == FailureKind::thrust_loss && !(f.thrust_fraction_min <= f.thrust_fraction_max))
       return rules.fail(fmt::format("failures[{}].thrust_fraction_min", i), f.thrust_fraction_min,
                         "must not exceed thrust_fraction_max");

@@ -155,6 +155,19 @@ TEST(FailureSampling, BadFailureConfigsAreRefused) {
                std::exception);
   EXPECT_THROW(two_stage("  - {name: a, stage: s2, mode: tumble, probability: 0.1}\n"),
                std::exception);
+  EXPECT_THROW(two_stage("  - {name: a, stage: s2, mode: separation_failure, probability: 0.1}\n"),
+               std::exception);  // the last stage has nothing to separate from
+  // A separation failure strikes at the separation and carries its configured choice.
+  const Study sep = two_stage(
+      "  - {name: a, stage: s1, mode: separation_failure, probability: 1, attached_ignites: "
+      "false}\n");
+  SamplePlan plan(sep, 3, 4, uncertainty::SamplerKind::monte_carlo);
+  SampledScenario s(plan);
+  std::vector<double> drawn(plan.n_drawn());
+  s.set_sample(0, drawn);
+  ASSERT_TRUE(std::holds_alternative<SeparationFailure>(s.draws().failure.effect));
+  EXPECT_FALSE(std::get<SeparationFailure>(s.draws().failure.effect).next_ignites);
+  EXPECT_EQ(s.draws().failure.time_after_ignition_s, 0.0);
 }
 
 }  // namespace
