@@ -131,6 +131,27 @@ const BodyColumn kOtherBodyColumns[] = {
      [](const BodyOutcome& b) { return b.weight; }, nullptr},
 };
 
+// Weight: the pieces a fragment stands for times its sample's weight (1: brute-force sampling;
+// weighted failure sampling will multiply its sample weight in here, so that a sum of weights over
+// any set of fragments is an expected number of pieces).
+const BodyColumn kFragmentColumns[] = {
+    kBodyColumns[0],
+    kBodyColumns[1],
+    kBodyColumns[2],
+    kBodyColumns[3],
+    kBodyColumns[4],
+    {"weight", "1", Storage::f64, kNaN,
+     "pieces the fragment stands for x its sample's weight (1 until weighted sampling)",
+     [](const BodyOutcome& b) { return b.weight; }, nullptr},
+    {"mass_kg", "kg", Storage::f64, kNaN, "mass of one piece",
+     [](const BodyOutcome& b) { return b.release_mass_kg; }, nullptr},
+    {"casualty_area_m2", "m^2", Storage::f64, kNaN,
+     "casualty area of one piece (0: not given, e.g. intact pieces)",
+     [](const BodyOutcome& b) { return b.casualty_area_m2; }, nullptr},
+    {"breakup_time_s", "s", Storage::f64, kNaN, "time of the breakup after liftoff",
+     [](const BodyOutcome& b) { return b.release_time_s; }, nullptr},
+};
+
 #undef LAUNCHMC_BODY_IMPACT
 
 template <class Column>
@@ -145,6 +166,10 @@ std::size_t index_in(std::span<const Column> columns, std::string_view name, con
 std::span<const SampleColumn> sample_columns() { return kSampleColumns; }
 std::span<const BodyColumn> body_columns() { return kBodyColumns; }
 std::span<const BodyColumn> other_body_columns() { return kOtherBodyColumns; }
+std::span<const BodyColumn> fragment_columns() { return kFragmentColumns; }
+std::size_t fragment_column(std::string_view name) {
+  return index_in(fragment_columns(), name, "fragment");
+}
 
 namespace {
 const IipColumn kIipColumns[] = {

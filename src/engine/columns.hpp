@@ -63,11 +63,15 @@ std::span<const BodyColumn> body_columns();
 // The ragged table of other bodies: the body columns, plus `weight` and `release_mass_kg`; names
 // and classes are stored as indices into the table's name lists.
 std::span<const BodyColumn> other_body_columns();
+// The flat table of breakup bodies (/fragments): one entry per fragment flown (each standing for
+// `weight` pieces), with its sample's row; classes stored as indices into the table's class list.
+std::span<const BodyColumn> fragment_columns();
 
 // Index of a column by name; throws std::logic_error for an unknown name (a programming error).
 std::size_t sample_column(std::string_view name);
 std::size_t body_column(std::string_view name);
 std::size_t other_body_column(std::string_view name);
+std::size_t fragment_column(std::string_view name);
 
 // Enum members written to the file (HDF5 enum types; h5py's check_enum_dtype reads them).
 EnumMembers status_members();

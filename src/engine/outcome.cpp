@@ -31,7 +31,7 @@ std::size_t iip_points_per_row(std::size_t nominal_points) noexcept {
 }
 
 void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots,
-                   std::size_t iip_points) {
+                   std::size_t iip_points, std::size_t fragments_per_sample) {
   stream.assign(capacity, 0);
   drawn.assign(n_drawn, std::vector<double>(capacity));
   sample.clear();
@@ -45,6 +45,13 @@ void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slot
   iip.columns.assign(iip_columns().size(), {});
   for (auto& c : iip.columns) c.reserve(capacity * iip_points);
   iip.row_end.assign(capacity, 0);
+  fragments.columns.assign(fragment_columns().size(), {});
+  fragments.row_end.assign(capacity, 0);
+  // Every sample of the block may break up: the worst case, reserved once (the hot loop then
+  // never allocates for fragments).
+  for (auto& c : fragments.columns) c.reserve(capacity * fragments_per_sample);
+  fragments.names.reserve(capacity * fragments_per_sample);
+  fragments.classes.reserve(capacity * fragments_per_sample);
   clear_other_bodies();
 }
 
@@ -53,6 +60,9 @@ void Block::clear_other_bodies() noexcept {
   other_bodies.names.clear();
   other_bodies.classes.clear();
   for (auto& c : iip.columns) c.clear();
+  for (auto& c : fragments.columns) c.clear();
+  fragments.names.clear();
+  fragments.classes.clear();
 }
 
 std::vector<double>& Block::column(std::string_view name) { return sample[sample_column(name)]; }
@@ -84,6 +94,7 @@ void record_invalid(std::size_t n_slots, std::uint64_t stream, Block& b, std::si
     for (std::size_t c = 0; c < bcols.size(); ++c) b.bodies[k][c][row] = bcols[c].fill;
   close_row(b.other_bodies, row);
   close_row(b.iip, row);
+  close_row(b.fragments, row);
 }
 
 void record_flight(const std::vector<BodySlot>& slots, const outcome::FlightOutcome& o,
@@ -94,7 +105,16 @@ void record_flight(const std::vector<BodySlot>& slots, const outcome::FlightOutc
   const auto bcols = body_columns();
   const auto ocols = other_body_columns();
   RaggedBodies& other = b.other_bodies;
+  RaggedBodies& fragments = b.fragments;
+  const auto fcols = fragment_columns();
   for (const outcome::BodyOutcome& body : o.bodies) {
+    if (body.fragment) {
+      for (std::size_t c = 0; c < fcols.size(); ++c)
+        fragments.columns[c].push_back(fcols[c].extract(body));
+      fragments.names.push_back(body.name);
+      fragments.classes.push_back(body.body_class);
+      continue;
+    }
     std::size_t k = 0;
     while (k < slots.size() && !(body.name == slots[k].name)) ++k;
     if (k < slots.size()) {
@@ -115,6 +135,7 @@ void record_flight(const std::vector<BodySlot>& slots, const outcome::FlightOutc
   for (std::size_t c = 0; c < icols.size(); ++c)
     for (std::size_t i = 0; i < n_iip; ++i) iip.columns[c].push_back(icols[c].extract(o.iip[i]));
   close_row(iip, row);
+  close_row(fragments, row);
 }
 
 std::vector<BodySlot> body_slots(const Scenario& sc, const flight::FlightResult& nominal) {

@@ -73,10 +73,14 @@ struct Block {
   std::vector<std::vector<std::vector<double>>> bodies;  // [slot][body_columns()][row]
   RaggedBodies other_bodies;
   RaggedIip iip;
+  // The bodies of breakups (fragments and intact pieces), with fragment_columns(); names unused.
+  RaggedBodies fragments;
 
   // iip_points: RaggedIip::points_per_row (0: no IIP points are recorded).
+  // `fragments_per_sample`: most breakup bodies a sample can have (flight::max_breakup_bodies;
+  // 0 without breakup failure modes): the fragment table is reserved for a block of them.
   void resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots,
-              std::size_t iip_points = 0);
+              std::size_t iip_points = 0, std::size_t fragments_per_sample = 0);
   // A sample column by name (tests, tools); the engine resolves indices once instead.
   std::vector<double>& column(std::string_view name);
   const std::vector<double>& column(std::string_view name) const;

@@ -177,9 +177,14 @@ BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sin
       2 * static_cast<std::uint64_t>(threads) + 2, std::max<std::uint64_t>(range.size(), 1)));
   std::vector<std::unique_ptr<Block>> pool_storage;
   std::vector<Block*> free_blocks;
+  bool breakups = false;
+  for (const FailureMode& f : samples.dispersions().failures) breakups = breakups || f.breakup();
+  const std::size_t fragments_per_sample =
+      breakups ? flight::max_breakup_bodies(samples.nominal()) : 0;
   for (std::size_t i = 0; i < tokens; ++i) {
     pool_storage.push_back(std::make_unique<Block>());
-    pool_storage.back()->resize(block_size, samples.n_drawn(), n_bodies, layout.iip_points_per_row);
+    pool_storage.back()->resize(block_size, samples.n_drawn(), n_bodies, layout.iip_points_per_row,
+                                fragments_per_sample);
     free_blocks.push_back(pool_storage.back().get());
   }
   std::mutex pool_mutex;

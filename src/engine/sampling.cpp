@@ -101,15 +101,42 @@ bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
     double cumulative = 0.0;
     for (std::size_t m = 0; m < d.failures.size(); ++m) {
       const FailureMode& f = d.failures[m];
-      cumulative += f.probability;
+      cumulative += f.per_flight_probability();
       if (u_mode < cumulative) {
         draws_.failure.mode = static_cast<int>(m);
         draws_.failure.stage = f.stage;
-        draws_.failure.time_after_ignition_s =
-            f.window_start_s + u_time * (f.window_end_s - f.window_start_s);
+        draws_.failure.time_after_ignition_s = f.time_after_ignition_s(u_time);
+        switch (f.kind) {
+          case FailureKind::engine_shutdown:
+            draws_.failure.effect = EngineShutdown{};
+            break;
+          case FailureKind::ignition_failure:
+            draws_.failure.effect = IgnitionFailure{};
+            draws_.failure.time_after_ignition_s = 0.0;
+            break;
+          case FailureKind::thrust_loss: {
+            // A third number from the same stream, after the two that every failure draws: the
+            // mode and time of every sample stay what they were.
+            const double u_fraction = fs.uniform01();
+            draws_.failure.effect =
+                ThrustLoss{f.thrust_fraction_min +
+                           u_fraction * (f.thrust_fraction_max - f.thrust_fraction_min)};
+            break;
+          }
+          case FailureKind::separation_failure:
+            draws_.failure.effect = SeparationFailure{f.attached_ignites};
+            draws_.failure.time_after_ignition_s = 0.0;
+            break;
+          case FailureKind::flight_termination:
+          case FailureKind::explosion:
+            draws_.failure.effect = Breakup{};
+            break;
+        }
         break;
       }
     }
+    draws_.fragment_seed = uncertainty::mix_seed(
+        plan_.seed(), i, static_cast<std::uint64_t>(StreamPurpose::fragments));
     drawn[col++] = draws_.failure.mode;
     drawn[col++] = draws_.failure.mode >= 0 ? draws_.failure.time_after_ignition_s : NAN;
   }

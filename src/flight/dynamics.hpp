@@ -70,6 +70,8 @@ struct PhaseForces {
   const guidance::OpenLoopProgram* guidance = nullptr;
   // Closed-loop steering in force (null: the open-loop program points the thrust).
   const guidance::LinearTangentSteering* steering = nullptr;
+  // Thrust and mass flow factor of a thrust-loss failure (1: nominal; the product is exact).
+  double thrust_factor = 1.0;
 };
 
 // Thrust direction (unit, ECI) commanded by the guidance at this point.

@@ -40,6 +40,14 @@ const char* to_string(EventKind kind) noexcept {
       return "engine_failure";
     case EventKind::guidance_engaged:
       return "guidance_engaged";
+    case EventKind::ignition_failure:
+      return "ignition_failure";
+    case EventKind::thrust_loss:
+      return "thrust_loss";
+    case EventKind::breakup:
+      return "breakup";
+    case EventKind::separation_failure:
+      return "separation_failure";
   }
   return "unknown";
 }
@@ -114,6 +122,10 @@ std::string event_name(const Scenario& scenario, const FlightResult& result,
     case EventKind::separation:
     case EventKind::engine_failure:
     case EventKind::guidance_engaged:
+    case EventKind::ignition_failure:
+    case EventKind::thrust_loss:
+    case EventKind::breakup:
+    case EventKind::separation_failure:
       return scenario.vehicle.stages[static_cast<std::size_t>(event.index)].name + "_" + kind;
     case EventKind::impact:
       if (event.index >= 0)

@@ -31,9 +31,13 @@ enum class EventKind : std::uint8_t {
   payload_separation,
   insertion,
   apogee,
-  impact,            // index: -1 for the vehicle, else the body
-  engine_failure,    // index: stage
-  guidance_engaged,  // index: stage; closed-loop guidance took over the steering
+  impact,              // index: -1 for the vehicle, else the body
+  engine_failure,      // index: stage
+  guidance_engaged,    // index: stage; closed-loop guidance took over the steering
+  ignition_failure,    // index: stage; a drawn failure: the stage did not ignite
+  thrust_loss,         // index: stage; a drawn failure: the thrust dropped to a fraction
+  breakup,             // index: stage (the lowest); flight termination or explosion: debris
+  separation_failure,  // index: stage; a drawn failure: the spent stage stayed attached
 };
 const char* to_string(EventKind kind) noexcept;
 
@@ -48,6 +52,9 @@ struct FlightEvent {
 // footprint statistics group by them; a new kind of debris (breakup fragments) brings its own.
 inline constexpr std::string_view kSpentStageClass = "spent_stage";
 inline constexpr std::string_view kFairingPieceClass = "fairing_piece";
+// Intact pieces of a broken-up vehicle (breakup fragments take their debris class's name).
+inline constexpr std::string_view kIntactStageClass = "intact_stage";
+inline constexpr std::string_view kPayloadClass = "payload";
 
 enum class BodyFate : std::uint8_t {
   impact,               // reached the ellipsoid
@@ -62,7 +69,9 @@ struct BodyResult {
   Label name;        // unique within the flight: "stage1", "fairing_2", ...
   Label body_class;  // what kind of debris: kSpentStageClass, kFairingPieceClass, ...
   const vehicle::DragModel* drag = nullptr;  // into the model flown (valid while it lives)
-  double weight = 1.0;  // pieces the body stands for (a group of like fragments: many)
+  double weight = 1.0;            // pieces the body stands for (a group of like fragments: many)
+  double casualty_area_m2 = 0.0;  // of one piece (breakup fragments; 0: not given)
+  bool fragment = false;          // a body of a breakup: flown with the fragment tolerances
   double release_time_s = 0.0;
   State release_state = State::Zero();
   BodyFate fate = BodyFate::time_limit;
@@ -134,6 +143,12 @@ void fly(const Scenario& model, const SampleDraws& draws, FlightResult& result,
 FlightResult fly(const Scenario& model, const SampleDraws& draws,
                  TrajectoryRecorder* recorder = nullptr);
 FlightResult fly(const Scenario& model, TrajectoryRecorder* recorder = nullptr);  // nominal
+
+// Most bodies one breakup can release (fragments flown of the largest debris list, intact upper
+// stages, fairing pieces, payload), and most bodies any flight can release: buffers reserved to
+// these never grow during a run.
+std::size_t max_breakup_bodies(const Scenario& model) noexcept;
+std::size_t max_bodies(const Scenario& model) noexcept;
 
 // "liftoff", "stage1_burnout", "stage2_ignition", "fairing_1_impact", ...
 std::string event_name(const Scenario& scenario, const FlightResult& result,

@@ -208,6 +208,8 @@ class AscentSequencer {
         integrator_(make_tolerances(sc.integrator)),
         body_integrator_(body_tolerances(sc.integrator)),
         stiff_integrator_(stiff_tolerances(sc.integrator)),
+        fragment_integrator_(fragment_tolerances(sc.integrator)),
+        fragment_stiff_integrator_(fragment_stiff_tolerances(sc.integrator)),
         result_(result),
         ws_(ws),
         recorder_(recorder),
@@ -267,6 +269,20 @@ class AscentSequencer {
     for (int i = 3; i < 6; ++i) t.atol[i] = std::max(t.atol[i], s.terminal_atol_velocity_mps);
     return t;
   }
+  // Breakup fragments: the bodies' model (point mass, drag, winds, no guidance) at a looser
+  // relative tolerance: their impact spread comes from the imparted velocities (tens of m/s,
+  // kilometres on the ground), next to which the integration error is small (measured in
+  // tests/flight/test_fragments.cpp).
+  static Tolerances<7> fragment_tolerances(const IntegratorSettings& s) {
+    Tolerances<7> t = body_tolerances(s);
+    if (s.fragment_rtol > 0.0) t.rtol = s.fragment_rtol;
+    return t;
+  }
+  static Tolerances<7> fragment_stiff_tolerances(const IntegratorSettings& s) {
+    Tolerances<7> t = fragment_tolerances(s);
+    for (int i = 3; i < 6; ++i) t.atol[i] = std::max(t.atol[i], s.terminal_atol_velocity_mps);
+    return t;
+  }
 
   // ---- bookkeeping ----------------------------------------------------------------------------
   void add_event(EventKind kind, int index) {
@@ -320,8 +336,9 @@ class AscentSequencer {
     const vehicle::Stage& st = veh_.stages[k_];
     // The guidance's model of the stage: present vacuum thrust and exhaust velocity, as an
     // accelerometer-based estimate would give them.
-    const guidance::Upfg::Propulsion prop{st.engine.vacuum_thrust_N(t_ - t_ignition_),
-                                          st.engine.isp_vac_s * constants::g0_mps2};
+    const guidance::Upfg::Propulsion prop{
+        thrust_factor_ * st.engine.vacuum_thrust_N(t_ - t_ignition_),
+        st.engine.isp_vac_s * constants::g0_mps2};
     if (!(prop.thrust_N > 0.0)) return;
     if (c.mode == guidance::ClosedLoopMode::orbit) {
       // Terminal phase: once the time to go predicted at the last update has (nearly) run down,
@@ -372,12 +389,24 @@ class AscentSequencer {
 
   // ---- staging and the end of powered flight ---------------------------------------------------
   void ignite() {
+    if (failure_drawn_ && !failure_struck_ && k_ == draws_.failure.stage &&
+        std::holds_alternative<IgnitionFailure>(draws_.failure.effect)) {
+      strike_failure();
+      return;
+    }
     phase_ = Phase::burn;
     t_ignition_ = t_;
     add_event(EventKind::ignition, static_cast<int>(k_));
     arm_guidance();
   }
   void separate() {
+    if (failure_drawn_ && !failure_struck_ && k_ == draws_.failure.stage &&
+        std::holds_alternative<SeparationFailure>(draws_.failure.effect)) {
+      strike_failure();
+      return;
+    }
+    attached_mass_kg_ = 0.0;  // a stage stuck below falls with this one
+    attached_drag_ = nullptr;
     add_event(EventKind::separation, static_cast<int>(k_));
     State spent = y_;
     spent[6] = y_[6] - mass_above(k_);
@@ -423,6 +452,7 @@ class AscentSequencer {
   }
   void burnout(PoweredFlightEnd how) {
     add_event(EventKind::burnout, static_cast<int>(k_));
+    thrust_factor_ = 1.0;
     gb_ = GuidedBurn{};
     if (k_ + 1 < n_stages_) {
       phase_ = Phase::coast_to_separation;
@@ -463,11 +493,112 @@ class AscentSequencer {
     gb_ = GuidedBurn{};
     end_powered_flight(false);
   }
+  void apply(const IgnitionFailure&) {
+    add_event(EventKind::ignition_failure, static_cast<int>(k_));
+    result_.failure_mode = draws_.failure.mode;
+    result_.powered_flight_end = PoweredFlightEnd::engine_failure;
+    gb_ = GuidedBurn{};
+    phase_ = Phase::ballistic;  // the stack with the unlit stage falls on its stack drag
+    end_powered_flight(false);
+  }
+  void apply(const SeparationFailure& f) {
+    add_event(EventKind::separation_failure, static_cast<int>(k_));
+    result_.failure_mode = draws_.failure.mode;
+    if (!f.next_ignites) {
+      result_.powered_flight_end = PoweredFlightEnd::engine_failure;
+      phase_ = Phase::ballistic;  // the whole stack falls on the stuck stage's stack drag
+      end_powered_flight(false);
+      return;
+    }
+    // The spent stage rides along: its mass, and the drag of the stack it is the bottom of.
+    attached_mass_kg_ = y_[6] - mass_above(k_);
+    attached_drag_ = &veh_.stages[k_].stack_drag;
+    ++k_;
+    phase_ = Phase::coast_to_ignition;
+    t_phase_end_ = t_ + veh_.stages[k_].ignition_delay_s;
+    if (veh_.stages[k_].ignition_delay_s <= 0.0) ignite();
+  }
+  void apply(const ThrustLoss& loss) {
+    add_event(EventKind::thrust_loss, static_cast<int>(k_));
+    result_.failure_mode = draws_.failure.mode;
+    thrust_factor_ = loss.fraction;  // until this stage's burnout
+  }
+  void apply(const Breakup&) {
+    add_event(EventKind::breakup, static_cast<int>(k_));
+    result_.failure_mode = draws_.failure.mode;
+    result_.powered_flight_end = PoweredFlightEnd::engine_failure;
+    gb_ = GuidedBurn{};
+    break_up();
+    result_.status = FlightStatus::crash;
+    broken_up_ = true;
+    done_ = true;
+  }
+  // The vehicle becomes debris: the lowest stage's fragment classes (each as at most
+  // limits.fragments_per_class weighted fragments with Maxwellian imparted velocities), or that
+  // stage intact if it has no debris list; the upper stages, the payload and the fairing intact.
+  // Every body of a breakup is a fragment (BodyResult::fragment: the fragment tolerances, the
+  // run file's /fragments table), intact pieces with weight 1 and no casualty area.
+  void break_up() {
+    const vehicle::Stage& st = veh_.stages[k_];
+    if (st.debris.empty()) {
+      State piece = y_;
+      piece[6] = y_[6] - mass_above(k_);
+      spawn_body(st.name, kIntactStageClass, st.spent_drag, piece).fragment = true;
+    } else {
+      uncertainty::RandomStream dv(draws_.fragment_seed, 0, uncertainty::StreamPurpose::fragments);
+      for (const vehicle::DebrisClass& c : st.debris) {
+        const int n = std::min(c.pieces, sc_.limits.fragments_per_class);
+        for (int j = 0; j < n; ++j) {
+          State piece = y_;
+          // Maxwellian speed, isotropic direction: three independent normal components [m/s].
+          const double dx = dv.normal(), dy = dv.normal(), dz = dv.normal();
+          piece.segment<3>(3) += c.delta_v_scale_mps * Eigen::Vector3d(dx, dy, dz);
+          piece[6] = c.mass_kg;
+          Label name(c.name);
+          name.append("_");
+          name.append(static_cast<std::uint64_t>(j + 1));
+          BodyResult& b = spawn_body(name.view(), c.name, c.flown_drag, piece);
+          b.weight = static_cast<double>(c.pieces) / n;
+          b.casualty_area_m2 = c.casualty_area_m2;
+          b.fragment = true;
+        }
+      }
+    }
+    for (std::size_t j = k_ + 1; j < n_stages_; ++j) {
+      const vehicle::Stage& up = veh_.stages[j];
+      State piece = y_;
+      piece[6] = up.dry_mass_kg + up.propellant_mass_kg;
+      spawn_body(up.name, kIntactStageClass, up.spent_drag, piece).fragment = true;
+    }
+    if (fairing_on_) {
+      const vehicle::Fairing& fr = *veh_.fairing;
+      for (int p = 0; p < fr.pieces; ++p) {
+        State piece = y_;
+        piece[6] = fr.mass_kg / fr.pieces;
+        Label name("fairing_");
+        name.append(static_cast<std::uint64_t>(p + 1));
+        spawn_body(name.view(), kFairingPieceClass, fr.drag, piece).fragment = true;
+      }
+      fairing_on_ = false;
+    }
+    State payload = y_;
+    payload[6] = veh_.payload.mass_kg;
+    spawn_body(veh_.payload.name, kPayloadClass, veh_.payload.drag, payload).fragment = true;
+  }
+  // HOOK(flight-termination rules), not implemented yet: a rule (the vehicle deviating from its
+  // nominal by configured cross-range / altitude / flight-path-angle limits at the same time, or
+  // the instantaneous impact point leaving a configured corridor, which needs src/orbit/iip from
+  // the IIP branch) is one more StateEvent whose event_value() is the rule's margin (> 0 inside
+  // the limits) and whose on_event() calls apply(Breakup{}) with the rule as the failure's cause.
   void strike_failure() {
+    failure_struck_ = true;
     std::visit([this](const auto& effect) { apply(effect); }, draws_.failure.effect);
   }
   bool failure_due_in_this_burn() const noexcept {
-    return failure_drawn_ && k_ == draws_.failure.stage;
+    // Ignition and separation failures strike at their staging event, not at a burn time.
+    return failure_drawn_ && !failure_struck_ && k_ == draws_.failure.stage &&
+           !std::holds_alternative<IgnitionFailure>(draws_.failure.effect) &&
+           !std::holds_alternative<SeparationFailure>(draws_.failure.effect);
   }
 
   // ---- scheduled actions ----------------------------------------------------------------------
@@ -619,16 +750,19 @@ class AscentSequencer {
     PhaseForces forces;
     forces.engine = phase_ == Phase::burn ? &stage.engine : nullptr;
     forces.ignition_time_s = t_ignition_;
-    forces.drag = payload_alone_ ? &veh_.payload.drag : &stage.stack_drag;
+    forces.drag = payload_alone_              ? &veh_.payload.drag
+                  : attached_drag_ != nullptr ? attached_drag_
+                                              : &stage.stack_drag;
     forces.guidance = &sc_.guidance;
     const bool was_guided = guided();
     forces.steering = was_guided && gb_.engaged ? &gb_.steering : nullptr;
+    forces.thrust_factor = thrust_factor_;
 
     const double t_next = next_scheduled_time();
     EventSpec spec;
     std::array<StateEvent, kMaxEvents> ids{};
     arm_events(spec, ids);
-    const double burnout_mass_kg = mass_above(k_) + stage.dry_mass_kg;
+    const double burnout_mass_kg = mass_above(k_) + stage.dry_mass_kg + attached_mass_kg_;
     auto g = [&](double /*t*/, const State& yy, double* out) {
       for (int i = 0; i < spec.count; ++i)
         out[i] = event_value(ids[static_cast<std::size_t>(i)], yy, burnout_mass_kg);
@@ -657,7 +791,8 @@ class AscentSequencer {
     if (history_) history_->set_forces(nullptr);  // the last phase's forces are gone
     result_.flight_time_s = t_;
     result_.apogee_alt_m = max_alt_.max_alt_m();
-    if (result_.status == FlightStatus::suborbital || result_.status == FlightStatus::crash) {
+    if (!broken_up_ &&
+        (result_.status == FlightStatus::suborbital || result_.status == FlightStatus::crash)) {
       const geo::Geodetic impact =
           surface_coordinates(env_, env_.rotation.position_eci_to_ecef(y_.head<3>(), t_));
       result_.range_m = surface_distance_m(env_, sc_.site.lat_deg * constants::deg_to_rad,
@@ -674,9 +809,13 @@ class AscentSequencer {
   void fly_bodies() {
     for (std::size_t i = 0; i < result_.bodies.size(); ++i) {
       BodyResult& body = result_.bodies[i];
-      fly_body(sc_, env_, body_integrator_,
-               sc_.integrator.terminal_atol_velocity_mps > 0.0 ? &stiff_integrator_ : nullptr,
-               static_cast<int>(i), body, recorder_);
+      const bool stiff = sc_.integrator.terminal_atol_velocity_mps > 0.0;
+      if (body.fragment)
+        fly_body(sc_, env_, fragment_integrator_, stiff ? &fragment_stiff_integrator_ : nullptr,
+                 static_cast<int>(i), body, recorder_);
+      else
+        fly_body(sc_, env_, body_integrator_, stiff ? &stiff_integrator_ : nullptr,
+                 static_cast<int>(i), body, recorder_);
       if (body.fate == BodyFate::impact) result_.events.push_back(body.impact);
     }
   }
@@ -690,6 +829,8 @@ class AscentSequencer {
   const DormandPrince45<7> integrator_;
   const DormandPrince45<7> body_integrator_;
   const Rosenbrock23<7> stiff_integrator_;
+  const DormandPrince45<7> fragment_integrator_;
+  const Rosenbrock23<7> fragment_stiff_integrator_;
   FlightResult& result_;
   FlightWorkspace& ws_;
   TrajectoryRecorder* recorder_;
@@ -716,6 +857,12 @@ class AscentSequencer {
   bool powered_flight_completed_ = false;  // nominal final cutoff reached (not a failure)
   bool done_ = false;
   const bool failure_drawn_;
+  bool failure_struck_ = false;
+  bool broken_up_ = false;      // the vehicle became debris: no impact of its own
+  double thrust_factor_ = 1.0;  // thrust-loss failure in force (until burnout)
+  // A separation failure: the stuck stage's mass [kg] and the drag of the stack it is under.
+  double attached_mass_kg_ = 0.0;
+  const vehicle::DragModel* attached_drag_ = nullptr;
   std::size_t next_bp_ = 0;  // next guidance breakpoint
   GuidedBurn gb_;
   // Navigation noise (unit-variance Gauss-Markov state, position then velocity axes), the number
@@ -727,9 +874,30 @@ class AscentSequencer {
 
 }  // namespace
 
+std::size_t max_breakup_bodies(const Scenario& model) noexcept {
+  const vehicle::Vehicle& v = model.vehicle;
+  const std::size_t fairing = v.fairing ? static_cast<std::size_t>(v.fairing->pieces) : 0;
+  std::size_t most = 0;
+  for (std::size_t k = 0; k < v.stages.size(); ++k) {
+    std::size_t n = v.stages[k].debris.empty() ? 1 : 0;
+    for (const vehicle::DebrisClass& c : v.stages[k].debris)
+      n += static_cast<std::size_t>(std::min(c.pieces, model.limits.fragments_per_class));
+    most = std::max(most, n + (v.stages.size() - k - 1) + fairing + 1);
+  }
+  return most;
+}
+
+std::size_t max_bodies(const Scenario& model) noexcept {
+  // Nominal releases: every stage, the fairing pieces, the payload; then at most one breakup.
+  const vehicle::Vehicle& v = model.vehicle;
+  const std::size_t fairing = v.fairing ? static_cast<std::size_t>(v.fairing->pieces) : 0;
+  return v.stages.size() + fairing + 1 + max_breakup_bodies(model);
+}
+
 void fly(const Scenario& model, const SampleDraws& draws, FlightResult& result, FlightWorkspace& ws,
          TrajectoryRecorder* recorder, std::span<StepObserver* const> observers) {
   result.clear();
+  result.bodies.reserve(max_bodies(model));  // once: a breakup later never allocates
   AscentSequencer(model, draws, result, ws, recorder, observers).run();
 }
 

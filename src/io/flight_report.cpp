@@ -98,6 +98,8 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
   for (const auto& e : r.events) j["events"].push_back(event_json(sc, env, r, e));
 
   j["bodies"] = json::array();
+  // The bodies of a breakup (a failed flight's fragments and intact pieces) in their own list.
+  j["fragments"] = json::array();
   for (const outcome::BodyOutcome& b : o.bodies) {
     json jb = {{"name", b.name.str()},
                {"class", b.body_class.str()},
@@ -115,7 +117,13 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
     } else {
       jb["impact"] = nullptr;
     }
-    j["bodies"].push_back(jb);
+    if (b.fragment) {
+      jb["weight"] = b.weight;
+      jb["casualty_area_m2"] = b.casualty_area_m2;
+      j["fragments"].push_back(jb);
+    } else {
+      j["bodies"].push_back(jb);
+    }
   }
   // The IIP track of powered flight (docs/json.md): columns on the grid of iip.step_s.
   {

@@ -120,6 +120,12 @@ struct RunFileWriter::Impl {
   h5::AppendableDataset<std::uint64_t> iip_row_end;
   std::vector<h5::AppendableDataset<double>> iip;
   std::uint64_t iip_entries = 0;
+  // The flat table of breakup bodies: each entry's sample row, columns and class index.
+  h5::AppendableDataset<std::uint64_t> fragment_sample;
+  std::vector<ColumnOut> fragment;
+  h5::AppendableDataset<std::int64_t> fragment_class;
+  std::vector<std::string> fragment_classes;
+  std::vector<std::uint64_t> sample_buf;
   const engine::RunLayout* layout = nullptr;
 };
 
@@ -267,6 +273,14 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     zones.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
     zones.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
   }
+  h5::Group frag = root.create_group("fragments");
+  frag.set_attribute("meaning",
+                     "bodies of breakups (flight termination, explosion): one entry per fragment "
+                     "flown, standing for `weight` pieces; `sample` is its row");
+  m.fragment_sample = frag.create_appendable<std::uint64_t>("sample", kChunk, kDeflate);
+  for (const engine::BodyColumn& c : engine::fragment_columns())
+    m.fragment.emplace_back(frag, c.name, c.unit, c.storage, c.meaning, c.members);
+  m.fragment_class = frag.create_appendable<std::int64_t>("class_index", kChunk, kDeflate);
 }
 
 namespace {
@@ -311,6 +325,21 @@ void RunFileWriter::write(const engine::Block& blk) {
     for (std::size_t c = 0; c < m.iip.size(); ++c)
       m.iip[c].append(std::span<const double>(iip.columns[c].data(), ne));
   m.iip_entries += ne;
+  const engine::RaggedBodies& fr = blk.fragments;
+  const std::size_t nf = fr.entries();
+  if (nf > 0) {
+    m.sample_buf.resize(nf);
+    std::size_t entry = 0;
+    for (std::size_t r = 0; r < n; ++r)
+      for (; entry < fr.row_end[r]; ++entry) m.sample_buf[entry] = blk.first + r;
+    m.fragment_sample.append(std::span<const std::uint64_t>(m.sample_buf));
+    for (std::size_t c = 0; c < m.fragment.size(); ++c)
+      m.fragment[c].append(fr.columns[c].data(), nf);
+    m.index_buf.resize(nf);
+    for (std::size_t i = 0; i < nf; ++i)
+      m.index_buf[i] = index_of(m.fragment_classes, fr.classes[i].view());
+    m.fragment_class.append(std::span<const std::int64_t>(m.index_buf));
+  }
 }
 
 void RunFileWriter::finish(engine::RunEnd end, std::uint64_t rows, double elapsed_s) {
@@ -323,6 +352,7 @@ void RunFileWriter::finish(engine::RunEnd end, std::uint64_t rows, double elapse
   h5::Group other = root.open_group("other_bodies");
   other.write<std::string>("names", m.names);
   other.write<std::string>("classes", m.classes);
+  root.open_group("fragments").write<std::string>("classes", m.fragment_classes);
   // The reducers' mergeable states (engine/reducer.hpp), for merging shards and resumed pieces.
   h5::Group reducers = root.create_group("reducers");
   for (const auto& [name, reducer] : m.reducers) {

@@ -81,6 +81,7 @@ void derive(const Scenario& model, const flight::FlightResult& r, FlightOutcome&
   if (out.iip.capacity() < r.iip.capacity()) out.iip.reserve(r.iip.capacity());
   out.iip.assign(r.iip.begin(), r.iip.end());
   out.rhs_bodies = 0;
+  out.bodies.reserve(r.bodies.capacity());  // once (fly reserves for the largest breakup)
   out.bodies.resize(r.bodies.size());
   for (std::size_t i = 0; i < r.bodies.size(); ++i) {
     const flight::BodyResult& b = r.bodies[i];
@@ -90,6 +91,8 @@ void derive(const Scenario& model, const flight::FlightResult& r, FlightOutcome&
     o.weight = b.weight;
     o.release_time_s = b.release_time_s;
     o.release_mass_kg = b.release_state[6];
+    o.casualty_area_m2 = b.casualty_area_m2;
+    o.fragment = b.fragment;
     o.fate = b.fate;
     o.impact.reset();
     if (b.fate == flight::BodyFate::impact)

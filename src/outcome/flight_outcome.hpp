@@ -39,6 +39,8 @@ struct BodyOutcome {
   Label name, body_class;
   double weight = 1.0;
   double release_time_s = 0.0, release_mass_kg = 0.0;
+  double casualty_area_m2 = 0.0;  // of one piece (breakup fragments; 0: not given)
+  bool fragment = false;          // a body of a breakup (run file: /fragments)
   flight::BodyFate fate = flight::BodyFate::time_limit;
   std::optional<ImpactOutcome> impact;  // fate == impact
   std::int64_t rhs_evaluations = 0;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,15 +26,55 @@ struct CorrelationGroup {
   Eigen::MatrixXd matrix;           // correlation matrix, validated positive definite
 };
 
-// Engine shutdown of one stage: with `probability` per flight, at a time uniform in
-// [window_start_s, window_end_s] after the stage's ignition. The rest of the vehicle stays
-// together and flies on unpowered (to orbit if it already is in one, else to the ground).
+// What a failure mode does (config key `mode`). Stable codes: they are stored in run files.
+enum class FailureKind : std::uint8_t {
+  engine_shutdown = 0,     // the engine stops; the intact stack flies on unpowered
+  ignition_failure = 1,    // the stage does not ignite after separation; the stack falls
+  thrust_loss = 2,         // the thrust (and mass flow) drops to a drawn fraction until burnout
+  flight_termination = 3,  // the flight-termination system fires: immediate breakup
+  explosion = 4,           // immediate breakup
+  separation_failure = 5,  // the spent stage stays attached to the next one
+};
+inline constexpr int kFailureKindCount = 6;
+
+// A failure mode of one stage. Its chance per flight is given directly (`probability`, time
+// uniform in [window_start_s, window_end_s] after the stage's ignition) or as a constant hazard
+// rate per second of burn (`hazard_rate_per_s`, time exponential from window_start_s, truncated at
+// window_end_s, so P(per flight) = 1 - exp(-rate (end - start))). The modes are exclusive.
 struct FailureMode {
   std::string name;
   std::size_t stage = 0;
-  double probability = 0.0;
+  FailureKind kind = FailureKind::engine_shutdown;
+  double probability = 0.0;        // per flight [-] (used when hazard_rate_per_s is 0)
+  double hazard_rate_per_s = 0.0;  // per second of burn [1/s]; 0: `probability` applies
   double window_start_s = 0.0;
   double window_end_s = 0.0;
+  // thrust_loss: the remaining thrust fraction is uniform in [min, max] [-].
+  double thrust_fraction_min = 0.0;
+  double thrust_fraction_max = 1.0;
+  // separation_failure: the next stage ignites and flies the stuck stage along (true), or does
+  // not ignite (false).
+  bool attached_ignites = true;
+
+  // Probability that this mode strikes a flight [-].
+  double per_flight_probability() const noexcept {
+    if (hazard_rate_per_s > 0.0)
+      return -std::expm1(-hazard_rate_per_s * (window_end_s - window_start_s));
+    return probability;
+  }
+  // The time of the failure after the stage's ignition [s] from a uniform number u in [0, 1):
+  // uniform in the window, or the exponential (hazard) time truncated to the window (inverse CDF).
+  double time_after_ignition_s(double u) const noexcept {
+    const double span = window_end_s - window_start_s;
+    if (hazard_rate_per_s > 0.0)
+      return window_start_s -
+             std::log1p(u * std::expm1(-hazard_rate_per_s * span)) / hazard_rate_per_s;
+    return window_start_s + u * span;
+  }
+  // Modes that break the vehicle up into its debris at once.
+  bool breakup() const noexcept {
+    return kind == FailureKind::flight_termination || kind == FailureKind::explosion;
+  }
 };
 
 struct Dispersions {

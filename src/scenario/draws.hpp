@@ -15,10 +15,34 @@ namespace launchmc {
 // unpowered (to orbit if it already is in one, else to the ground).
 struct EngineShutdown {};
 
+// The failing stage does not ignite after its separation from the stage below: the stack coasts
+// on unpowered (May 2023). Strikes at the stage's ignition time (time_after_ignition_s is 0).
+struct IgnitionFailure {};
+
+// The failing stage's thrust and mass flow drop to `fraction` of their value (same Isp) from the
+// failure to the stage's burnout (which then comes later: depletion or the commanded cutoff).
+struct ThrustLoss {
+  double fraction = 1.0;  // [-] in [0, 1]
+};
+
+// The failing stage does not separate after its burnout: it stays attached. The next stage then
+// ignites and flies its extra mass and the drag of the stack with the stuck stage (the stuck
+// stage's stack_drag) until its own separation, when both fall together (`next_ignites`), or
+// does not ignite and the whole stack falls. Strikes at the separation (time_after_ignition_s 0).
+struct SeparationFailure {
+  bool next_ignites = true;
+};
+
+// The vehicle breaks up at once (a flight-termination system firing, an explosion): it becomes
+// the failing stage's debris list plus its intact pieces (upper stages, payload, fairing), each
+// flown to the ground.
+struct Breakup {};
+
 // What a failure does to the vehicle. One alternative per kind of failure: the flight sequencer
-// applies each with its own overload (std::visit), so a new kind (a breakup into fragments, a
-// flight-termination action) is one alternative and one overload.
-using FailureEffect = std::variant<EngineShutdown>;
+// applies each with its own overload (std::visit), so a new kind is one alternative and one
+// overload.
+using FailureEffect =
+    std::variant<EngineShutdown, IgnitionFailure, ThrustLoss, Breakup, SeparationFailure>;
 
 // A failure drawn for one flight: `effect` strikes the stage `stage` `time_after_ignition_s` after
 // its ignition. mode < 0: no failure.
@@ -41,6 +65,9 @@ struct SampleDraws {
   // noise of guidance cycle k comes from the stream (navigation_seed, k).
   bool navigation_noise = false;
   std::uint64_t navigation_seed = 0;
+  // Breakup fragments' imparted velocities come from the stream (fragment_seed, 0): their own
+  // purpose, so drawing them shifts no other draw. The nominal flight never breaks up.
+  std::uint64_t fragment_seed = 0;
 };
 
 }  // namespace launchmc

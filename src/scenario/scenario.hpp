@@ -43,6 +43,9 @@ struct IntegratorSettings {
   // Relative tolerance of the falling bodies' flights (0: the same as rtol). Their impact points
   // inherit the ascent's error at release, so a looser tolerance here may cost little.
   double body_rtol = 0.0;
+  // Relative tolerance of breakup fragments (0: body_rtol). Their impact error at the default
+  // (tests/flight/test_fragments.cpp measures it) is small next to their imparted-velocity spread.
+  double fragment_rtol = 1e-5;
 };
 
 struct FlightLimits {
@@ -58,6 +61,8 @@ struct FlightLimits {
   double target_orbit_tolerance_alt_km = 10.0;
   // ... and its inclination (and, for a target with a node, its RAAN) within this [deg].
   double target_orbit_tolerance_incl_deg = 0.1;
+  // A breakup's debris classes are each flown as at most this many weighted fragments.
+  int fragments_per_class = 4;
 };
 
 // A point of a named line or region of the IIP overflight table (geodetic, WGS-84).

@@ -191,6 +191,11 @@ const std::vector<TableDef>& tables() {
          vehicle::Stage s;
          fields(a, s, 0);
        }},
+      {"debris",
+       [](DocsArchive& a) {
+         vehicle::DebrisClass d;
+         fields(a, d);
+       }},
       {"drag",
        [](DocsArchive& a) {
          vehicle::DragModel d;

@@ -246,6 +246,56 @@ void fields(A& a, vehicle::Fairing& f) {
             [&](auto& s) { fields(s, f.drag); });
 }
 
+template <class A>
+void fields(A& a, vehicle::DebrisClass& d) {
+  a.text(d.name, {.key = "name", .meaning = "fragment class name (run files, summaries)"});
+  a.integer(d.pieces, {.key = "pieces",
+                       .unit = "-",
+                       .range = R::closed(1, 1000000),
+                       .meaning = "like pieces of this class"});
+  a.number(
+      d.mass_kg,
+      {.key = "mass_kg", .unit = "kg", .range = R::positive(), .meaning = "mass of one piece"});
+  a.number(d.ballistic_coefficient_kgpm2,
+           {.key = "ballistic_coefficient_kgpm2",
+            .unit = "kg/m^2",
+            .range = R::positive(),
+            .need = Need::form,
+            .meaning = "beta = m / (Cd A) of one piece (Cd 1 at all Mach numbers) ...",
+            .default_text = "this or `drag`",
+            .absent = "the class's drag is given by `drag`"},
+           !std::isnan(d.ballistic_coefficient_kgpm2));
+  optional_drag(a, d.drag,
+                {.key = "drag",
+                 .need = Need::form,
+                 .meaning = "... or the drag of one piece: `ref_area_m2` and `cd_mach`",
+                 .default_text = "this or `ballistic_coefficient_kgpm2`",
+                 .absent = "the class's drag is given by its ballistic coefficient"});
+  a.forms({.forms = {{{"ballistic_coefficient_kgpm2"}}, {{"drag"}}},
+           .neither = "give exactly one of ballistic_coefficient_kgpm2 and drag",
+           .both = "give exactly one of ballistic_coefficient_kgpm2 and drag"});
+  a.number(d.delta_v_scale_mps,
+           {.key = "delta_v_scale_mps",
+            .unit = "m/s",
+            .range = R::closed(0, 2000),
+            .need = Need::defaulted,
+            .meaning = "velocity imparted by the breakup: Maxwellian with this scale (each "
+                       "component normal with this sigma; isotropic direction)"});
+  a.number(d.casualty_area_m2, {.key = "casualty_area_m2",
+                                .unit = "m^2",
+                                .range = R::non_negative(),
+                                .need = Need::defaulted,
+                                .meaning = "casualty area of one piece (risk analysis)"});
+  a.after_read([&](auto&) {
+    d.flown_drag = d.drag;
+    if (!std::isnan(d.ballistic_coefficient_kgpm2)) {
+      d.flown_drag.cd_vs_mach = Table1D({0.0}, {1.0});
+      d.flown_drag.ref_area_m2 = d.mass_kg / d.ballistic_coefficient_kgpm2;
+      d.flown_drag.cd_scale = 1.0;
+    }
+  });
+}
+
 inline constexpr Choice<guidance::ClosedLoopMode> kClosedLoopModes[] = {
     {"orbit", guidance::ClosedLoopMode::orbit}, {"ballistic", guidance::ClosedLoopMode::ballistic}};
 
@@ -656,6 +706,13 @@ void fields(A& a, vehicle::Stage& s, std::size_t index) {
                  .meaning = "drag of the spent stage, flown to impact",
                  .default_text = "required if it separates",
                  .absent = "the stage has no spent_drag"});
+  a.list(s.debris,
+         {.key = "debris",
+          .need = Need::optional,
+          .meaning = "fragment classes of a breakup while this stage is the lowest: see the "
+                     "debris table (none: the stage falls intact with its spent_drag)",
+          .default_text = "none"},
+         {}, [&](auto& sub, vehicle::DebrisClass& d, std::size_t) { fields(sub, d); });
 }
 
 template <class A>
@@ -787,6 +844,13 @@ void fields(A& a, IntegratorSettings& s) {
             .meaning = "relative tolerance of the falling bodies (0: `rtol`); their impact "
                        "points inherit the ascent's error, so they can be integrated less tightly",
             .default_text = "0 (= `rtol`)"});
+  a.number(s.fragment_rtol,
+           {.key = "fragment_rtol",
+            .unit = "-",
+            .range = R::closed(0, 1e-2),
+            .need = Need::defaulted,
+            .meaning = "relative tolerance of breakup fragments (point masses with a drag, no "
+                       "guidance); 0: `body_rtol`"});
   a.number(s.terminal_atol_velocity_mps,
            {.key = "terminal_atol_velocity_mps",
             .unit = "m/s",
@@ -840,6 +904,14 @@ void fields(A& a, FlightLimits& l) {
             .range = R::positive(),
             .need = Need::defaulted,
             .meaning = "... and the inclination (and a given RAAN) within this"});
+  a.integer(l.fragments_per_class,
+            {.key = "fragments_per_class",
+             .unit = "-",
+             .range = R::closed(1, 64),
+             .need = Need::defaulted,
+             .meaning = "breakup: each debris class is flown as at most this many weighted "
+                        "fragments (weight = pieces represented), which bounds a failed "
+                        "sample's cost"});
 }
 
 template <class A>
@@ -945,15 +1017,20 @@ void fields(A& a, Scenario& sc) {
 
 // ---- the study: failure modes ------------------------------------------------------------------
 
-inline constexpr Choice<int> kFailureKinds[] = {{"engine_shutdown", 0}};
+inline constexpr Choice<FailureKind> kFailureKinds[] = {
+    {"engine_shutdown", FailureKind::engine_shutdown},
+    {"ignition_failure", FailureKind::ignition_failure},
+    {"thrust_loss", FailureKind::thrust_loss},
+    {"flight_termination", FailureKind::flight_termination},
+    {"explosion", FailureKind::explosion},
+    {"separation_failure", FailureKind::separation_failure}};
 
-// A failure mode of `sc`'s vehicle (its stage is named; its window defaults to the stage's burn).
 template <class A>
 void fields(A& a, FailureMode& f, const Scenario& sc) {
   a.text(f.name, {.key = "name", .meaning = "name in summaries and run files"});
   std::string stage =
       f.stage < sc.vehicle.stages.size() ? sc.vehicle.stages[f.stage].name : std::string();
-  a.text(stage, {.key = "stage", .meaning = "name of the stage whose engine stops"});
+  a.text(stage, {.key = "stage", .meaning = "name of the stage that fails"});
   a.after_read([&](auto& r) {
     bool found = false;
     for (std::size_t k = 0; k < sc.vehicle.stages.size(); ++k)
@@ -963,23 +1040,42 @@ void fields(A& a, FailureMode& f, const Scenario& sc) {
       }
     if (!found) r.fail_at("stage", fmt::format("'{}' is not a stage name", stage));
   });
-  a.number(f.probability,
-           {.key = "probability",
-            .unit = "-",
-            .range = R::closed(0, 1),
-            .meaning = "per flight; the modes are exclusive (probabilities add up to at most 1)"});
+  a.number(
+      f.probability,
+      {.key = "probability",
+       .unit = "-",
+       .range = R::closed(0, 1),
+       .need = Need::form,
+       .meaning = "per flight; the modes are exclusive (probabilities add up to at most 1) ...",
+       .default_text = "this or `hazard_rate_per_s`",
+       .absent = "the mode is given by its hazard_rate_per_s"},
+      !(f.hazard_rate_per_s > 0.0));
+  a.number(f.hazard_rate_per_s,
+           {.key = "hazard_rate_per_s",
+            .unit = "1/s",
+            .range = R::positive(),
+            .need = Need::form,
+            .meaning = "... or a constant rate per second of burn in the window: exponential "
+                       "time truncated to the window, P = 1 - exp(-rate (end - start))",
+            .default_text = "this or `probability`",
+            .absent = "the mode is given by its probability"},
+           f.hazard_rate_per_s > 0.0);
+  a.forms({.forms = {{{"probability"}}, {{"hazard_rate_per_s"}}},
+           .neither = "give exactly one of probability and hazard_rate_per_s",
+           .both = "give exactly one of probability and hazard_rate_per_s"});
   a.number(f.window_start_s,
            {.key = "window_start_s",
             .unit = "s",
             .range = R::non_negative(),
             .need = Need::defaulted,
             .meaning = "the failure strikes at a time uniform in the window after the "
-                       "stage's ignition ..."});
+                       "stage's ignition (hazard rate: exponential from here) ..."});
   a.number(f.window_end_s, {.key = "window_end_s",
                             .unit = "s",
                             .range = R::positive(),
                             .need = Need::defaulted,
-                            .meaning = "... which ends here (after `window_start_s`)",
+                            .meaning = "... which ends here (after `window_start_s`); "
+                                       "`ignition_failure` strikes at ignition, ignoring both",
                             .default_text = "the stage's nominal burn"});
   a.after_read([&](auto& r) {
     if (r.present("window_end_s")) return;
@@ -987,13 +1083,32 @@ void fields(A& a, FailureMode& f, const Scenario& sc) {
     f.window_end_s = st.engine.nominal_burn_time_s(st.propellant_mass_kg);
     if (st.cutoff_time_s) f.window_end_s = std::min(f.window_end_s, *st.cutoff_time_s);
   });
-  int kind = 0;
-  a.choice(kind,
+  a.choice(f.kind,
            {.key = "mode",
             .need = Need::defaulted,
-            .meaning = "what fails: `engine_shutdown` (the only mode so far)",
+            .meaning = "what fails (docs/config.md, \"Failure modes\"): `engine_shutdown`, "
+                       "`ignition_failure`, `thrust_loss`, `flight_termination`, `explosion`, "
+                       "`separation_failure`",
             .default_text = "`engine_shutdown`"},
-           std::span<const Choice<int>>(kFailureKinds));
+           std::span<const Choice<FailureKind>>(kFailureKinds));
+  a.number(f.thrust_fraction_min,
+           {.key = "thrust_fraction_min",
+            .unit = "-",
+            .range = R::closed(0, 1),
+            .need = Need::defaulted,
+            .meaning = "`thrust_loss`: the remaining thrust (and mass flow) fraction is uniform "
+                       "from this ..."});
+  a.number(f.thrust_fraction_max, {.key = "thrust_fraction_max",
+                                   .unit = "-",
+                                   .range = R::closed(0, 1),
+                                   .need = Need::defaulted,
+                                   .meaning = "... to this"});
+  a.boolean(f.attached_ignites,
+            {.key = "attached_ignites",
+             .need = Need::defaulted,
+             .meaning = "`separation_failure`: the next stage ignites with the stuck stage "
+                        "attached (extra mass, the stuck stage's stack drag); false: it does not "
+                        "ignite"});
 }
 
 }  // namespace launchmc::schema

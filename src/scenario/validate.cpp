@@ -267,7 +267,18 @@ bool validate(const Study& study, schema::Problem* problem) {
     if (!(f.window_start_s < f.window_end_s))
       return rules.fail(fmt::format("failures[{}]", i), NAN,
                         "window_start_s must be below window_end_s");
-    total += f.probability;
+    if (f.kind == FailureKind::ignition_failure && f.stage == 0)
+      return rules.fail(fmt::format("failures[{}].stage", i), NAN,
+                        "ignition_failure needs a stage above the first (it fails to ignite "
+                        "after separation); a pad abort is not modelled");
+    if (f.kind == FailureKind::separation_failure &&
+        f.stage + 1 >= study.scenario.vehicle.stages.size())
+      return rules.fail(fmt::format("failures[{}].stage", i), NAN,
+                        "separation_failure needs a stage with a stage above it");
+    if (f.kind == FailureKind::thrust_loss && !(f.thrust_fraction_min <= f.thrust_fraction_max))
+      return rules.fail(fmt::format("failures[{}].thrust_fraction_min", i), f.thrust_fraction_min,
+                        "must not exceed thrust_fraction_max");
+    total += f.per_flight_probability();
   }
   if (total > 1.0)
     return rules.fail("failures", NAN,

@@ -30,6 +30,7 @@ enum class StreamPurpose : std::uint64_t {
   navigation = 4,       // guidance / navigation noise
   shift = 5,            // Sobol' Cranley-Patterson shift, indexed by dimension (not by sample)
   lhs_permutation = 6,  // Latin hypercube permutation keys, indexed by (block, dimension)
+  fragments = 7,        // breakup fragments: imparted velocities (stream (fragment seed, 0))
 };
 
 // The SplitMix64 output function (a bijection of 64-bit words; Steele, Lea & Flood 2014).

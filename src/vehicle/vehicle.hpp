@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,26 @@ struct EnergyCutoff {
   double nav_position_bias_m = 0.0;    // navigated radius minus true radius [m]
 };
 
+// One class of the debris a stage breaks into (flight termination, explosion): `pieces` like
+// pieces of `mass_kg` each, with a drag (ballistic coefficient beta = m / (Cd A), or an area and a
+// Cd table), a velocity imparted by the breakup and a casualty area. The imparted velocity is
+// Maxwellian with scale `delta_v_scale_mps`: each ECI component normal with that sigma (isotropic
+// direction; mean speed 2 sqrt(2/pi) sigma = 1.596 sigma). Reference for the representation:
+// RCC 321-20 (Range Commanders Council, Common Risk Criteria), debris catalogues with fragment
+// classes and Maxwellian velocity increments.
+struct DebrisClass {
+  std::string name;
+  int pieces = 1;        // [-]
+  double mass_kg = 0.0;  // [kg] one piece
+  double ballistic_coefficient_kgpm2 =
+      std::numeric_limits<double>::quiet_NaN();  // [kg/m^2] m / (Cd A); NaN: `drag` is given
+  DragModel drag;                                // one piece (when no ballistic coefficient)
+  double delta_v_scale_mps = 0.0;                // [m/s] Maxwellian scale (per-axis sigma)
+  double casualty_area_m2 = 0.0;                 // [m^2] of one piece
+  // The drag flown: `drag`, or Cd 1 on the area m / beta (derived when the config is read).
+  DragModel flown_drag;
+};
+
 struct Stage {
   std::string name;
   double dry_mass_kg = 0.0;         // [kg] structure, engines, residuals
@@ -98,6 +119,9 @@ struct Stage {
   double separation_delay_s = 0.0;  // [s] from burnout/cutoff to separation of this stage
   DragModel stack_drag;             // the stack while this stage is the lowest one
   DragModel spent_drag;             // this stage alone, falling after separation
+  // What this stage breaks into when the vehicle breaks up while it is the lowest stage (empty:
+  // it falls as one intact piece with its spent_drag).
+  std::vector<DebrisClass> debris;
 };
 
 struct Fairing {

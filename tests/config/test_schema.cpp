@@ -73,9 +73,10 @@ bool bindable_by_the_rules(const std::string& path) {
   if (cell)
     return path.rfind("guidance.pitch_program[", 0) == 0 && path.size() > 3 &&
            path.substr(path.size() - 3) == "[1]";
-  for (const char* no : {"gravity.degree", "vehicle.fairing.pieces", "energy_cutoff.apogee_alt_km",
-                         "energy_cutoff.semi_major_axis_km", "target.semi_major_axis_km",
-                         "target.eccentricity", "failures["})
+  for (const char* no :
+       {"gravity.degree", "vehicle.fairing.pieces", "energy_cutoff.apogee_alt_km",
+        "energy_cutoff.semi_major_axis_km", "target.semi_major_axis_km", "target.eccentricity",
+        "failures[", "limits.fragments_per_class", "].pieces"})
     if (contains(path, no)) return false;
   return true;
 }
@@ -108,6 +109,12 @@ TEST(Schema, ReadsEveryKeyOfEveryStruct) {
   ASSERT_EQ(st.dispersions.failures.size(), 2u);
   EXPECT_EQ(st.dispersions.failures[1].stage, 1u);
   EXPECT_DOUBLE_EQ(st.dispersions.failures[1].window_end_s, 100.0);
+  // Debris lists: both drag forms, the ballistic coefficient's derived drag (Cd 1 on m / beta).
+  ASSERT_EQ(sc.vehicle.stages[0].debris.size(), 2u);
+  EXPECT_EQ(sc.vehicle.stages[0].debris[0].pieces, 30);
+  EXPECT_DOUBLE_EQ(sc.vehicle.stages[0].debris[0].flown_drag.cd_area_m2(3.0), 12.0 / 25.0);
+  EXPECT_DOUBLE_EQ(sc.vehicle.stages[0].debris[1].flown_drag.cd_area_m2(0.0), 1.5 * 0.8 * 1.1);
+  EXPECT_EQ(sc.limits.fragments_per_class, 6);
 
   // Every number the rules call a parameter reaches the model: through its path, the value
   // yaml-cpp reads at that path.

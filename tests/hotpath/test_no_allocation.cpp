@@ -69,6 +69,59 @@ TEST_P(HotPath, DispersedSampleFlightAndRecordAllocateNothing) {
   EXPECT_GT(before, 0);  // the counter counts
 }
 
+// Breakups (flight termination, explosion) release up to a debris list's fragments: the buffers
+// reserved for the largest breakup (flight::max_bodies, Block::resize) never grow. The warm-up is
+// nominal flights only, so the first breakup is in the measured loop.
+TEST(HotPathBreakup, FailedSamplesWithFragmentsAllocateNothing) {
+  const Study cfg = config::load_config(R"(
+name: breakup hop
+launch: {lat_deg: 10, lon_deg: 20, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}
+vehicle:
+  payload: {mass_kg: 100, drag: {ref_area_m2: 0.3, cd_mach: [[0, 1.0]]}}
+  fairing: {mass_kg: 40, jettison_time_s: 100, drag: {ref_area_m2: 1, cd_mach: [[0, 1.0]]}}
+  stages:
+    - {name: s1, thrust_vac_N: 4.0e4, isp_vac_s: 250, propellant_mass_kg: 800, dry_mass_kg: 200,
+       stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.3]]}, spent_drag: {ref_area_m2: 1, cd_mach: [[0, 1.0]]},
+       debris: [{name: tank, pieces: 10, mass_kg: 5, ballistic_coefficient_kgpm2: 20, delta_v_scale_mps: 20},
+                {name: engine, pieces: 1, mass_kg: 80, ballistic_coefficient_kgpm2: 800}]}
+    - {name: s2, thrust_vac_N: 1.0e4, isp_vac_s: 300, propellant_mass_kg: 200, dry_mass_kg: 50,
+       stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.3]]}, spent_drag: {ref_area_m2: 1, cd_mach: [[0, 1.0]]}}
+guidance: {vertical_rise_s: 5, pitch_kick_deg: 20, pitch_kick_duration_s: 5}
+failures:
+  - {name: fts, stage: s1, mode: flight_termination, probability: 0.5, window_start_s: 20, window_end_s: 40}
+)",
+                                        "breakup.yaml");
+  const engine::SamplePlan plan(cfg, 7, 1000, cfg.dispersions.sampler);
+  engine::SampledScenario sampled(plan);
+  flight::FlightResult result;
+  outcome::FlightOutcome outcome;
+  flight::FlightWorkspace workspace;
+  const auto slots = engine::body_slots(cfg.scenario, flight::fly(cfg.scenario));
+  engine::Block block;
+  block.resize(16, plan.n_drawn(), slots.size(), 0, flight::max_breakup_bodies(cfg.scenario));
+  std::vector<double> drawn(plan.n_drawn());
+  std::uint64_t i = 0, warm = 0;
+  for (; warm < 4; ++i) {  // nominal flights only
+    sampled.set_sample(i, drawn);
+    if (sampled.draws().failure.mode >= 0) continue;
+    flight::fly(sampled.scenario(), sampled.draws(), result, workspace);
+    outcome::derive(sampled.scenario(), result, outcome);
+    engine::record_flight(slots, outcome, sampled.stream(), block, warm++);
+  }
+  const long before = g_allocations.load();
+  int breakups = 0;
+  for (std::size_t row = 4; row < 16; ++row, ++i) {
+    sampled.set_sample(i, drawn);
+    breakups += sampled.draws().failure.mode >= 0;
+    flight::fly(sampled.scenario(), sampled.draws(), result, workspace);
+    outcome::derive(sampled.scenario(), result, outcome);
+    engine::record_flight(slots, outcome, sampled.stream(), block, row);
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GE(breakups, 2);
+  EXPECT_GE(block.fragments.entries(), 2u * 9u);  // 4 tank + 1 engine + s2 + 2 fairing + payload
+}
+
 INSTANTIATE_TEST_SUITE_P(BundledScenarios, HotPath,
                          testing::Values("chollima1_2023.yaml", "hwasong17_2022.yaml",
                                          "hwasong18_2023.yaml"));

@@ -216,6 +216,8 @@ TEST(RunFileDocs, EveryRegisteredColumnIsDocumented) {
     EXPECT_NE(doc.find(std::string(c.name)), std::string::npos) << c.name;
   for (const engine::IipColumn& c : engine::iip_columns())
     EXPECT_NE(doc.find("`/iip/" + std::string(c.name) + "`"), std::string::npos) << c.name;
+  for (const engine::BodyColumn& c : engine::fragment_columns())
+    EXPECT_NE(doc.find(std::string(c.name)), std::string::npos) << c.name;
 }
 
 }  // namespace
