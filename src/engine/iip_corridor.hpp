@@ -91,6 +91,7 @@ class IipCorridorReducer final : public Reducer {
   void add(const Block& block);
   void merge(const Reducer& other) override;
   void save(StateWriter& out) const override;
+  using BlockSink::finish;  // the sink's end-of-run hook, kept visible beside this overload
   IipCorridorSummary finish() const;
   const IipCorridorSetup& setup() const noexcept { return setup_; }
 

@@ -94,8 +94,6 @@ SummaryReducer::SummaryReducer(std::vector<BodySlot> slots, SampleStatus success
     : slots_(std::move(slots)),
       success_(success_status),
       target_(target),
-      vehicle_ref_lat_deg_(vehicle_ref_lat_deg),
-      vehicle_ref_lon_deg_(vehicle_ref_lon_deg),
       failure_counts_(n_failure_modes, 0) {
   for (const auto& s : slots_)
     impacts_.emplace_back(s.nominal_impact_lat_deg, s.nominal_impact_lon_deg);

@@ -193,6 +193,7 @@ class SummaryReducer final : public Reducer {
   }
   // Width of the 95 % Wilson interval of P(success) so far.
   double ci95_width() const;
+  using BlockSink::finish;  // the sink's end-of-run hook, kept visible beside this overload
   Summary finish(const RunMeta& meta) const;
 
  private:
@@ -222,7 +223,6 @@ class SummaryReducer final : public Reducer {
   std::vector<BodySlot> slots_;
   SampleStatus success_;
   std::optional<TargetOrbit> target_;
-  double vehicle_ref_lat_deg_, vehicle_ref_lon_deg_;
   std::uint64_t samples_ = 0;
   std::uint64_t in_target_ = 0;
   std::array<std::uint64_t, kStatusCount> status_counts_{};
