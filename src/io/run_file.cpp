@@ -388,6 +388,34 @@ constexpr const char* kDamaged = "the file is damaged or written by a newer laun
   throw std::runtime_error(fmt::format("{}: {}: {}", path.string(), what, kDamaged));
 }
 
+// Rows [position, position + n) of a ragged table's `row_end`, checked to be cumulative counts
+// up to `total` entries; `row_end` gets each row's end relative to the first row's start.
+// Returns the entries [begin, end) the rows cover.
+struct EntryRange {
+  std::uint64_t begin = 0, end = 0;
+};
+EntryRange read_row_ends(const std::filesystem::path& path, const h5::Group& table,
+                         std::string_view table_path, std::string_view what, std::uint64_t position,
+                         std::size_t n, std::uint64_t total, std::vector<std::uint64_t>& row_end) {
+  std::vector<std::uint64_t> ends;
+  table.read_range<std::uint64_t>("row_end", position, n, ends);
+  EntryRange r;
+  if (position > 0) {
+    std::vector<std::uint64_t> prev;
+    table.read_range<std::uint64_t>("row_end", position - 1, 1, prev);
+    r.begin = prev[0];
+  }
+  r.end = r.begin;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (ends[k] < r.end || ends[k] > total)
+      refuse(path, fmt::format("{}/row_end row {}: {} is not a cumulative count of {} ({} to {})",
+                               table_path, position + k, ends[k], what, r.end, total));
+    r.end = ends[k];
+    row_end[k] = ends[k] - r.begin;
+  }
+  return r;
+}
+
 void require_attribute(const std::filesystem::path& path, const h5::Object& object,
                        std::string_view object_path, std::string_view name) {
   if (!object.has_attribute(name))
@@ -809,24 +837,10 @@ void RunFileReader::read_iip(engine::Block& b, std::size_t n) {
   t.row_end.assign(n, 0);
   if (!info_.iip || n == 0) return;
   const h5::Group iip = file_->root().open_group("iip");
-  std::vector<std::uint64_t> ends;
-  iip.read_range<std::uint64_t>("row_end", position_, n, ends);
-  std::uint64_t begin = 0;
-  if (position_ > 0) {
-    std::vector<std::uint64_t> prev;
-    iip.read_range<std::uint64_t>("row_end", position_ - 1, 1, prev);
-    begin = prev[0];
-  }
-  std::uint64_t last = begin;
-  for (std::size_t r = 0; r < n; ++r) {
-    if (ends[r] < last || ends[r] > iip_entries_)
-      refuse(path_, fmt::format("/iip/row_end row {}: {} is not a cumulative count of points "
-                                "({} to {})",
-                                position_ + r, ends[r], last, iip_entries_));
-    last = ends[r];
-    t.row_end[r] = ends[r] - begin;
-  }
-  const std::size_t count = static_cast<std::size_t>(last - begin);
+  const EntryRange range =
+      read_row_ends(path_, iip, "/iip", "points", position_, n, iip_entries_, t.row_end);
+  const std::uint64_t begin = range.begin;
+  const std::size_t count = static_cast<std::size_t>(range.end - begin);
   if (count == 0) return;
   for (std::size_t c = 0; c < cols.size(); ++c)
     iip.read_range<double>(cols[c].name, static_cast<std::size_t>(begin), count, t.columns[c]);
@@ -846,25 +860,10 @@ void RunFileReader::read_other_bodies(engine::Block& b, std::size_t n) {
   o.row_end.assign(n, 0);
   if (format_major_ < 2 || n == 0) return;
   const h5::Group other = file_->root().open_group("other_bodies");
-  std::vector<std::uint64_t> ends;
-  other.read_range<std::uint64_t>("row_end", position_, n, ends);
-  std::uint64_t begin = 0;
-  if (position_ > 0) {
-    std::vector<std::uint64_t> prev;
-    other.read_range<std::uint64_t>("row_end", position_ - 1, 1, prev);
-    begin = prev[0];
-  }
-  std::uint64_t last = begin;
-  for (std::size_t r = 0; r < n; ++r) {
-    if (ends[r] < last || ends[r] > other_entries_)
-      refuse(path_,
-             fmt::format("/other_bodies/row_end row {}: {} is not a cumulative count of entries "
-                         "({} to {})",
-                         position_ + r, ends[r], last, other_entries_));
-    last = ends[r];
-    o.row_end[r] = ends[r] - begin;
-  }
-  const std::size_t count = static_cast<std::size_t>(last - begin);
+  const EntryRange range = read_row_ends(path_, other, "/other_bodies", "entries", position_, n,
+                                         other_entries_, o.row_end);
+  const std::uint64_t begin = range.begin;
+  const std::size_t count = static_cast<std::size_t>(range.end - begin);
   if (count == 0) return;
   for (std::size_t c = 0; c < ocols.size(); ++c)
     read_column(other, ocols[c].name, ocols[c].storage, static_cast<std::size_t>(begin), count,
