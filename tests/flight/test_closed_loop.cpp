@@ -44,7 +44,7 @@ TEST(ClosedLoopGuidance, ReachesTheOrbitFromEveryPerformanceCornerWhereOpenLoopM
   int open_loop_misses = 0;
   for (const PerformanceCorner& c : kPerformanceCorners) {
     SCOPED_TRACE(testing::Message() << c);
-    std::vector<config::Override> o = stage_at_corner(2, 5.88e4, 310.0, 650.0, c);
+    std::vector<config::Override> o = stage_at_corner(2, 4.4e4, 310.0, 750.0, c);
     const FlightResult guided = fly(config::load_scenario(text, kConfig, o));
     EXPECT_EQ(guided.powered_flight_end, PoweredFlightEnd::guidance_cutoff);
     const Orbit g = orbit_of(guided);
@@ -80,7 +80,7 @@ TEST(ClosedLoopGuidance, MeetsAFixedNodeFromEveryPerformanceCorner) {
   for (const PerformanceCorner& c : kPerformanceCorners) {
     SCOPED_TRACE(testing::Message() << c);
     const FlightResult f = fly(config::load_scenario(fixed, "fixed_node.yaml",
-                                                     stage_at_corner(2, 5.88e4, 310.0, 650.0, c)));
+                                                     stage_at_corner(2, 4.4e4, 310.0, 750.0, c)));
     const Orbit g = orbit_of(f);
     ASSERT_TRUE(g.in_orbit);
     EXPECT_NEAR(g.perigee_km, 493.0, 1.0);

@@ -68,6 +68,47 @@ TEST(BundledScenarios, Chollima1DebrisFallsNearNotifiedZones) {
   EXPECT_LT(miss_km(sc, r, "stage2", 14.5995, 120.9842, 90.0, 820.0), 300.0);
 }
 
+// Japan's radar reports of the 24 August 2023 flight (tests/data/chollima1_2023_08_objects.csv,
+// copied from the shared reference with its source): objects fell ~7, ~8 and ~14 minutes after
+// liftoff. KCNA: stages 1 and 2 flew normally, so a nominal flight drops its stages when they were
+// seen. Analyst reading (same reference): object 1 = stage 1, object 2 = the fairing, object 3 =
+// stage 2. The times are splash estimates rounded to the minute and extrapolated below the radar
+// horizon; the reference asks for "within a minute or two": 120 s for the stages. The fairing
+// gets the 240 s its calibration states (configs/chollima1_2023.yaml): a half-shell's slow last
+// tens of km lie below Japan's radar horizon, so its reported time is an extrapolation.
+TEST(BundledScenarios, Chollima1MeetsAugust2023DropTimes) {
+  std::ifstream in(kDataDir + "/chollima1_2023_08_objects.csv");
+  ASSERT_TRUE(in) << "tests/data/chollima1_2023_08_objects.csv";
+  std::map<std::string, double> minutes;  // object -> minutes after liftoff
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line.rfind("object,", 0) == 0) continue;
+    std::stringstream ss(line);
+    std::string object, jst, min;
+    std::getline(ss, object, ',');
+    std::getline(ss, jst, ',');
+    std::getline(ss, min, ',');
+    minutes[object] = std::stod(min);
+  }
+  ASSERT_EQ(minutes.count("1") + minutes.count("2") + minutes.count("3"), 3u);
+  const Scenario sc = config::load_scenario_file(kConfigDir + "/chollima1_2023.yaml");
+  const flight::FlightResult r = flight::fly(sc);
+  struct Drop {
+    std::string object, body;
+    double tolerance_s;
+  };
+  for (const Drop& d :
+       {Drop{"1", "stage1", 120.0}, Drop{"2", "fairing_1", 240.0}, Drop{"3", "stage2", 120.0}}) {
+    SCOPED_TRACE(d.body);
+    const flight::BodyResult& b = body(r, d.body);
+    ASSERT_EQ(b.fate, flight::BodyFate::impact);
+    EXPECT_NEAR(b.impact.t_s, 60.0 * minutes.at(d.object), d.tolerance_s);
+  }
+  // The order Japan saw: stage 1 and the fairing within minutes of each other, stage 2 last.
+  EXPECT_LT(body(r, "stage1").impact.t_s, body(r, "stage2").impact.t_s);
+  EXPECT_LT(body(r, "fairing_1").impact.t_s, body(r, "stage2").impact.t_s);
+}
+
 TEST(BundledScenarios, Unha3ReachesItsOrbit) {
   const Scenario sc = config::load_scenario_file(kConfigDir + "/unha3_2012.yaml");
   const flight::FlightResult r = flight::fly(sc);
