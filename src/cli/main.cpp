@@ -540,6 +540,8 @@ int main(int argc, char** argv) {
       "  <body>.impact_time_s        where and when (from liftoff) a jettisoned body lands\n"
       "                              (stage1, fairing_1, ...;\n"
       "                              `launchmc fly CONFIG` lists the bodies)\n"
+      "  <body>.vacuum_impact_time_s when its drag-free arc from release meets the ground: the\n"
+      "                              splash time a radar's ballistic extrapolation predicts\n"
       "Default tolerances: 0.1 for *_s and *_km goals, 1e-3 otherwise.\n"
       "Exit status: 0 goals met (and -o written); 1 not met or ill-conditioned (nothing written);\n"
       "2 bad config or command line.");

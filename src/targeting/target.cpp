@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "common/suggest.hpp"
+#include "flight/observers.hpp"
 #include "outcome/flight_outcome.hpp"
 #include "scenario/parameters.hpp"
 
@@ -60,6 +61,21 @@ Goal parse_goal(std::string_view text) {
   return g;
 }
 
+namespace {
+double vacuum_impact_time_s(const Scenario& sc, const flight::FlightResult& r,
+                            const std::string& body) {
+  for (const flight::BodyResult& b : r.bodies) {
+    if (!(b.name == body)) continue;
+    // The release state's drag-free arc to the ellipsoid (the IIP at release, src/orbit/iip.hpp):
+    // what a radar's ballistic extrapolation from a dense body's last track predicts.
+    const flight::IipPoint p =
+        flight::iip_of(flight::make_environment(sc), b.release_time_s, b.release_state);
+    return b.release_time_s + p.time_to_impact_s;  // NaN when the arc does not come down
+  }
+  return kNaN;
+}
+}  // namespace
+
 double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::string& name) {
   const outcome::FlightOutcome o = outcome::derive(sc, r);
   if (name.rfind("insertion.", 0) == 0) {
@@ -89,6 +105,7 @@ double goal_value(const Scenario& sc, const flight::FlightResult& r, const std::
       if (field == "impact_lon_deg") return b.impact->lon_deg;
       if (field == "impact_range_km") return b.impact->range_from_site_m / 1e3;
       if (field == "impact_time_s") return b.impact->time_s;  // from liftoff
+      if (field == "vacuum_impact_time_s") return vacuum_impact_time_s(sc, r, body);
       throw config::ConfigError("unknown goal '" + name + "'");
     }
     throw config::ConfigError(fmt::format("goal '{}': no jettisoned body named '{}'", name, body));
@@ -102,7 +119,7 @@ const char* const kInsertionFields[] = {"time_s",          "perigee_alt_km", "ap
                                         "eccentricity"};
 const char* const kGroundGoals[] = {"apogee_alt_km", "range_km", "flight_time_s"};
 const char* const kBodyFields[] = {"impact_lat_deg", "impact_lon_deg", "impact_range_km",
-                                   "impact_time_s"};
+                                   "impact_time_s", "vacuum_impact_time_s"};
 }  // namespace
 
 std::vector<std::string> goal_names(const flight::FlightResult& nominal) {
@@ -133,14 +150,14 @@ void check_goal_name(const flight::FlightResult& nominal, const std::string& nam
           list.empty() ? "none" : list));
     }
   }
-  throw config::ConfigError(
-      fmt::format("unknown goal '{}'{}; goals: insertion.<{}>, {}, "
-                  "<body>.<{}> (see `launchmc target --help`)",
-                  name, did_you_mean(name, names),
-                  "time_s|perigee_alt_km|apogee_alt_km|inclination_deg|raan_deg|semi_major_axis_km|"
-                  "eccentricity",
-                  "apogee_alt_km, range_km, flight_time_s",
-                  "impact_lat_deg|impact_lon_deg|impact_range_km|impact_time_s"));
+  throw config::ConfigError(fmt::format(
+      "unknown goal '{}'{}; goals: insertion.<{}>, {}, "
+      "<body>.<{}> (see `launchmc target --help`)",
+      name, did_you_mean(name, names),
+      "time_s|perigee_alt_km|apogee_alt_km|inclination_deg|raan_deg|semi_major_axis_km|"
+      "eccentricity",
+      "apogee_alt_km, range_km, flight_time_s",
+      "impact_lat_deg|impact_lon_deg|impact_range_km|impact_time_s|vacuum_impact_time_s"));
 }
 
 std::string why_goal_does_not_apply(const flight::FlightResult& result, const std::string& name) {

@@ -20,6 +20,9 @@ namespace launchmc::targeting {
 //   apogee_alt_km, range_km, flight_time_s          (the vehicle's own flight to the ground)
 //   <body>.impact_lat_deg, <body>.impact_lon_deg, <body>.impact_range_km,
 //   <body>.impact_time_s   (where and when a jettisoned body lands; time from liftoff)
+//   <body>.vacuum_impact_time_s  (when its drag-free arc from release meets the ellipsoid: the
+//                          splash time a radar's ballistic extrapolation predicts for a dense
+//                          body whose last track is high up; time from liftoff)
 struct Goal {
   std::string name;
   double value = 0.0;

@@ -50,7 +50,7 @@ TEST(EnergyCutoff, MeetsTheTargetEnergyUnderPerturbationsWhereTimedCutoffMisses)
   int open_loop_misses = 0;
   for (const PerformanceCorner& c : kPerformanceCorners) {
     SCOPED_TRACE(testing::Message() << c);
-    std::vector<config::Override> o = stage_at_corner(2, 5.88e4, 310.0, 650.0, c);
+    std::vector<config::Override> o = stage_at_corner(2, 4.4e4, 310.0, 750.0, c);
     o.push_back({"vehicle.stages[2].guidance.enabled", "false"});
     const FlightResult g = fly(config::load_scenario(guided, "guided.yaml", o));
     ASSERT_EQ(g.status, FlightStatus::orbit);

@@ -48,15 +48,15 @@ TEST(FlightHistory, ThrustColumnsFollowTheEngineAndTheSteering) {
       EXPECT_NEAR(pitch[i], 90.0, 1e-5) << t[i];  // asin near 1 loses digits
       EXPECT_TRUE(std::isnan(heading[i])) << t[i];
       saw_rise = true;
-    } else if (t[i] > 21.0 && t[i] < 120.0) {  // gravity turn, after the kick
+    } else if (t[i] > 21.0 && t[i] < 110.0) {  // gravity turn, after the kick, to burnout
       EXPECT_NEAR(pitch[i], fpa[i], 1e-6) << t[i];
       saw_turn = true;
-    } else if (t[i] > 300.0 && t[i] < 540.0) {  // coast to stage-3 ignition
+    } else if (t[i] > 300.0 && t[i] < 345.0) {  // coast to stage-3 ignition
       EXPECT_EQ(thrust[i], 0.0) << t[i];
       EXPECT_TRUE(std::isnan(pitch[i])) << t[i];
       saw_coast = true;
-    } else if (t[i] > 560.0 && t[i] < 700.0) {  // guided stage 3: vacuum thrust, dog-leg
-      EXPECT_NEAR(thrust[i], 5.88e4, 1e-6) << t[i];
+    } else if (t[i] > 380.0 && t[i] < 700.0) {      // guided stage 3: vacuum thrust, dog-leg
+      EXPECT_NEAR(thrust[i], 4.4e4, 1e-3) << t[i];  // 225 km up: ~1e-7 Pa of back pressure
       const double off_plane = std::remainder(heading[i] - vel_heading[i], 360.0);
       EXPECT_GT(std::abs(off_plane), 5.0) << t[i];
       saw_dogleg = true;

@@ -66,10 +66,44 @@ TEST(ImpactTimeGoal, SpentStageFallsInItsKeplerTimeOfFlight) {
   EXPECT_NEAR(goal_value(sc, r, "s1.impact_time_s"), expected, 1e-3);  // [s]
 }
 
+// `<body>.vacuum_impact_time_s`: the splash time of the release state's drag-free arc. Without air
+// it is the body's actual time of fall (Kepler, as above); with air and drag a stage falls later.
+TEST(ImpactTimeGoal, VacuumImpactTimeIsTheKeplerTimeOfFallAndDragOnlyDelaysTheSplash) {
+  const Scenario sc = config::load_scenario(kTwoStages, "impact_time.yaml");
+  const flight::FlightResult r = flight::fly(sc);
+  const flight::BodyResult& s1 = r.bodies.front();
+  ASSERT_EQ(s1.name, "s1");
+  const Eigen::Vector3d rr = s1.release_state.head<3>(), vv = s1.release_state.segment<3>(3);
+  const orbit::BallisticArc arc =
+      orbit::ballistic_arc(rr.norm(), vv.norm(), std::asin(rr.dot(vv) / (rr.norm() * vv.norm())),
+                           sc.earth.sphere_radius_m);
+  EXPECT_NEAR(goal_value(sc, r, "s1.vacuum_impact_time_s"),
+              s1.release_time_s + arc.time_of_flight_s, 1e-3);  // [s]
+
+  // The same vehicle in air, its spent stage with a broadside drag: the goal is still the
+  // release state's Kepler arc, the real splash comes later.
+  const std::string in_air = config::replace_scalars(
+      kTwoStages,
+      {{"atmosphere.density_scale", "1"}, {"vehicle.stages[0].spent_drag.cd_mach[0][1]", "1.0"}},
+      "in_air.yaml");
+  const Scenario sa = config::load_scenario(in_air, "in_air.yaml");
+  const flight::FlightResult ra = flight::fly(sa);
+  const flight::BodyResult& a1 = ra.bodies.front();
+  const Eigen::Vector3d ar = a1.release_state.head<3>(), av = a1.release_state.segment<3>(3);
+  const orbit::BallisticArc aarc =
+      orbit::ballistic_arc(ar.norm(), av.norm(), std::asin(ar.dot(av) / (ar.norm() * av.norm())),
+                           sa.earth.sphere_radius_m);
+  EXPECT_NEAR(goal_value(sa, ra, "s1.vacuum_impact_time_s"),
+              a1.release_time_s + aarc.time_of_flight_s, 1e-3);
+  EXPECT_GT(goal_value(sa, ra, "s1.impact_time_s"),
+            goal_value(sa, ra, "s1.vacuum_impact_time_s") + 10.0);
+}
+
 TEST(ImpactTimeGoal, IsAGoalNameAndRefusesUnknownBodies) {
   const Scenario sc = config::load_scenario(kTwoStages, "impact_time.yaml");
   const flight::FlightResult r = flight::fly(sc);
   EXPECT_NO_THROW(check_goal_name(r, "s1.impact_time_s"));
+  EXPECT_NO_THROW(check_goal_name(r, "s1.vacuum_impact_time_s"));
   EXPECT_THROW(check_goal_name(r, "s9.impact_time_s"), config::ConfigError);
   bool listed = false;
   for (const auto& n : goal_names(r)) listed = listed || n == "s1.impact_time_s";
