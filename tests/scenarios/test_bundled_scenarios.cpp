@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config/load_scenario.hpp"
+#include "engine/run.hpp"
 #include "flight/flight.hpp"
 #include "geo/frames.hpp"
 #include "orbit/iip.hpp"
@@ -118,6 +119,116 @@ TEST(BundledScenarios, Chollima1MeetsAugust2023DropTimes) {
   // The order Japan saw: stage 1 and the fairing within minutes of each other, stage 2 last.
   EXPECT_LT(body(r, "stage1").impact.t_s, s2_vacuum_splash_s);
   EXPECT_LT(body(r, "fairing_1").impact.t_s, s2_vacuum_splash_s);
+}
+
+// The May and August 2023 failure scenarios are the nominal vehicle with a failure: their text
+// from `launch:` to the failure modes equals the nominal file's, except the name, the epoch and
+// the stages' debris lists (with their comments), which are the scenarios' own.
+std::string shared_part(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << path;
+  std::string line, out;
+  bool started = false, in_debris = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("launch:", 0) == 0) started = true;
+    if (!started) continue;
+    if (line.rfind("failures:", 0) == 0 || line.rfind("# Failure modes", 0) == 0 ||
+        line.rfind("# The failure", 0) == 0)
+      break;
+    if (line.find("epoch_utc:") != std::string::npos) continue;
+    // A stage's debris block: its comment lines, `debris:` and the entries below it.
+    const bool comment = line.find_first_not_of(' ') != std::string::npos &&
+                         line[line.find_first_not_of(' ')] == '#';
+    if (line.rfind("      # Breakup debris", 0) == 0) in_debris = true;
+    if (in_debris &&
+        !(comment || line.rfind("      debris:", 0) == 0 || line.rfind("        ", 0) == 0))
+      in_debris = false;
+    if (in_debris) continue;
+    out += line + "\n";
+  }
+  return out;
+}
+
+TEST(BundledScenarios, FailureScenariosFlyTheNominalVehicle) {
+  const std::string nominal = shared_part(kConfigDir + "/chollima1_2023.yaml");
+  ASSERT_GT(nominal.size(), 5000u);  // the vehicle, guidance, integrator and dispersions
+  for (const char* f : {"chollima1_2023_may.yaml", "chollima1_2023_aug.yaml"}) {
+    SCOPED_TRACE(f);
+    EXPECT_EQ(shared_part(kConfigDir + "/" + f), nominal);
+  }
+}
+
+geo::Geodetic point_of(const Scenario& sc, double t_s, const flight::State& y) {
+  const flight::Environment env = flight::make_environment(sc);
+  return geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(y.head<3>(), t_s));
+}
+
+// 31 May 2023 (KCNA): the second stage's abnormal start; the vehicle "fell into the Yellow Sea".
+// Every sample of the scenario fails, and the stack and every breakup fragment land in the
+// Yellow Sea (bounded here by 33-41 N, 118-127 E: south of it lies the East China Sea).
+TEST(BundledScenarios, Chollima1May2023FallsInTheYellowSea) {
+  const Study cfg = config::load_config_file(kConfigDir + "/chollima1_2023_may.yaml");
+  int breakups = 0;
+  for (std::uint64_t i = 0; i < 24; ++i) {
+    SCOPED_TRACE(i);
+    const engine::DrawnSample s = engine::sample_scenario(cfg, 1, 24, cfg.dispersions.sampler, i);
+    const flight::FlightResult r = flight::fly(s.scenario, s.draws);
+    ASSERT_GE(r.failure_mode, 0);
+    EXPECT_EQ(r.status, flight::FlightStatus::crash);
+    EXPECT_FALSE(r.insertion.has_value());
+    std::vector<geo::Geodetic> landed;
+    for (const auto& e : r.events)
+      if (e.kind == flight::EventKind::impact && e.index == -1)
+        landed.push_back(point_of(s.scenario, e.t_s, e.state));
+    for (const auto& b : r.bodies) {
+      if (b.name == "stage1" || b.name.str().rfind("fairing_", 0) == 0) continue;  // nominal
+      breakups += b.fragment ? 1 : 0;
+      ASSERT_EQ(b.fate, flight::BodyFate::impact) << b.name.str();
+      landed.push_back(point_of(s.scenario, b.impact.t_s, b.impact.state));
+    }
+    ASSERT_FALSE(landed.empty());
+    for (const geo::Geodetic& g : landed) {
+      EXPECT_GT(g.lat_rad * rad_to_deg, 33.0);
+      EXPECT_LT(g.lat_rad * rad_to_deg, 41.0);
+      EXPECT_GT(g.lon_rad * rad_to_deg, 118.0);
+      EXPECT_LT(g.lon_rad * rad_to_deg, 127.0);
+    }
+  }
+  EXPECT_GT(breakups, 0);  // the hard-start mode (p = 0.2) struck in some of the 24
+}
+
+// 24 Aug 2023: the flight termination in the first minute of the stage-3 burn. Japan saw one
+// object pass between Okinawa and Miyako-jima and fall ~14 min after liftoff ~600 km east of
+// the Philippines (stage 2 with what the third stage left). The stage-3 fragments fall in the
+// Philippine Sea east of the Philippines (8-20 N, east of 125 E), no farther than ~600 km from
+// Japan's point (14.60 N, 127.20 E; the config's reasoning), and the dense ones (engines) within
+// ~5 min of Japan's time, the light tank pieces drifting down for longer.
+TEST(BundledScenarios, Chollima1August2023DebrisFallsEastOfThePhilippines) {
+  const Study cfg = config::load_config_file(kConfigDir + "/chollima1_2023_aug.yaml");
+  for (std::uint64_t i = 0; i < 8; ++i) {
+    SCOPED_TRACE(i);
+    const engine::DrawnSample s = engine::sample_scenario(cfg, 1, 8, cfg.dispersions.sampler, i);
+    const flight::FlightResult r = flight::fly(s.scenario, s.draws);
+    ASSERT_EQ(r.failure_mode, 0);
+    EXPECT_FALSE(r.insertion.has_value());
+    int fragments = 0;
+    for (const auto& b : r.bodies) {
+      if (!b.fragment) continue;
+      ++fragments;
+      ASSERT_EQ(b.fate, flight::BodyFate::impact) << b.name.str();
+      const geo::Geodetic g = point_of(s.scenario, b.impact.t_s, b.impact.state);
+      EXPECT_GT(g.lat_rad * rad_to_deg, 8.0) << b.name.str();
+      EXPECT_LT(g.lat_rad * rad_to_deg, 20.0) << b.name.str();
+      EXPECT_GT(g.lon_rad * rad_to_deg, 125.0) << b.name.str();
+      const double d_km =
+          geo::geodesic_inverse(g.lat_rad * rad_to_deg, g.lon_rad * rad_to_deg, 14.60, 127.20)
+              .distance_m /
+          1e3;
+      EXPECT_LT(d_km, 600.0) << b.name.str();
+      if (b.body_class == "s3_engine") EXPECT_NEAR(b.impact.t_s, 14.0 * 60.0, 300.0);
+    }
+    EXPECT_GT(fragments, 3);
+  }
 }
 
 TEST(BundledScenarios, Unha3ReachesItsOrbit) {
