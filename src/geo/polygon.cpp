@@ -48,7 +48,8 @@ double polygon_margin_deg(std::span<const GeoPoint> polygon, double lat_deg, dou
     // Distance to the segment j -> i: the foot of the perpendicular clamped to the segment.
     const double ex = xi - xj, ey = yi - yj;
     const double len2 = ex * ex + ey * ey;
-    const double s = len2 > 0.0 ? std::clamp(((x - xj) * ex + (y - yj) * ey) / len2, 0.0, 1.0) : 0.0;
+    const double s =
+        len2 > 0.0 ? std::clamp(((x - xj) * ex + (y - yj) * ey) / len2, 0.0, 1.0) : 0.0;
     const double dx = x - (xj + s * ex), dy = y - (yj + s * ey);
     d2 = std::min(d2, dx * dx + dy * dy);
   }
