@@ -84,8 +84,7 @@ TEST(TerminationRun, CausesRecordedBitIdenticalAndEachRowReproducedAlone) {
     EXPECT_EQ(cause[i], static_cast<double>(r.breakup_cause)) << "row " << i;
     EXPECT_EQ(rule[i], static_cast<double>(r.termination_rule)) << "row " << i;
     EXPECT_EQ(mode[i], static_cast<double>(r.failure_mode)) << "row " << i;
-    if (r.breakup_cause == flight::BreakupCause::termination_rule)
-      ++by_rule[r.termination_rule];
+    if (r.breakup_cause == flight::BreakupCause::termination_rule) ++by_rule[r.termination_rule];
     if (r.breakup_cause == flight::BreakupCause::q_alpha) {
       ++by_q_alpha;
       EXPECT_EQ(r.failure_mode, 0);  // a q-alpha breakup needs the loss of control
