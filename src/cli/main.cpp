@@ -149,8 +149,13 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
 
   io::HistoryRecorder histories;
   const auto t0 = std::chrono::steady_clock::now();
+  // A sample's deviation limits are measured against the nominal flight, recorded as the run
+  // records it (engine::layout_of); the nominal flight itself has no reference (null).
+  const flight::NominalTrack nominal_track =
+      sample ? flight::record_nominal_track(cfg.scenario) : flight::NominalTrack{};
   const flight::FlightResult result =
-      flight::fly(scenario, draws, opt.output.empty() ? nullptr : &histories);
+      flight::fly(scenario, draws, opt.output.empty() ? nullptr : &histories,
+                  sample ? &nominal_track : nullptr);
   const double elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -35,6 +35,14 @@ const SampleColumn kSampleColumns[] = {
      "how the last powered phase ended; none: it did not (crash, time limit or integration failure "
      "during powered flight, or not flown)",
      [](const FlightOutcome& o) { return code(o.powered_flight_end); }, powered_flight_end_members},
+    {"breakup_cause", "", Storage::enum_i8, 0.0,
+     "why the vehicle broke up: none, failure_mode (a drawn explosion or flight_termination), "
+     "q_alpha (aerodynamic load after a loss of control), termination_rule (a range_safety rule: "
+     "see termination_rule)",
+     [](const FlightOutcome& o) { return code(o.breakup_cause); }, breakup_cause_members},
+    {"termination_rule", "", Storage::i8, -1.0,
+     "index into /termination_rules/name of the flight-termination rule that fired; -1: none",
+     [](const FlightOutcome& o) { return static_cast<double>(o.termination_rule); }, nullptr},
     {"insertion_time_s", "s", Storage::f64, kNaN, "orbit insertion time (NaN unless status orbit)",
      [](const FlightOutcome& o) { return orbit_or_nan(o, &outcome::OrbitOutcome::time_s); },
      nullptr},
@@ -213,6 +221,14 @@ EnumMembers powered_flight_end_members() {
   EnumMembers m;
   for (int e = 0; e < flight::kPoweredFlightEndCount; ++e)
     m.emplace_back(flight::to_string(static_cast<flight::PoweredFlightEnd>(e)),
+                   static_cast<std::int8_t>(e));
+  return m;
+}
+
+EnumMembers breakup_cause_members() {
+  EnumMembers m;
+  for (int e = 0; e < flight::kBreakupCauseCount; ++e)
+    m.emplace_back(flight::to_string(static_cast<flight::BreakupCause>(e)),
                    static_cast<std::int8_t>(e));
   return m;
 }

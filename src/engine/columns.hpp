@@ -76,6 +76,7 @@ std::size_t fragment_column(std::string_view name);
 // Enum members written to the file (HDF5 enum types; h5py's check_enum_dtype reads them).
 EnumMembers status_members();
 EnumMembers powered_flight_end_members();
+EnumMembers breakup_cause_members();
 EnumMembers fate_members();
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

@@ -8,41 +8,14 @@
 
 #include "common/constants.hpp"
 #include "engine/columns.hpp"
+#include "geo/polygon.hpp"
 
 namespace launchmc::engine {
 
 namespace {
 
-// Longitude unwrapped about a reference: in [ref - 180, ref + 180).
-double unwrap_deg(double lon_deg, double ref_deg) noexcept {
-  return ref_deg + (lon_deg - ref_deg) - 360.0 * std::floor((lon_deg - ref_deg + 180.0) / 360.0);
-}
-
-// Parameter s in [0, 1] along p0->p1 where it meets segment q0->q1, or NaN (planar, x = lon,
-// y = lat). Collinear overlaps count as no crossing (a measure-zero case for a flown track).
-double segment_hit(double px0, double py0, double px1, double py1, double qx0, double qy0,
-                   double qx1, double qy1) noexcept {
-  const double rx = px1 - px0, ry = py1 - py0, sx = qx1 - qx0, sy = qy1 - qy0;
-  const double den = rx * sy - ry * sx;
-  if (den == 0.0) return std::nan("");
-  const double wx = qx0 - px0, wy = qy0 - py0;
-  const double s = (wx * sy - wy * sx) / den;
-  const double u = (wx * ry - wy * rx) / den;
-  if (s < 0.0 || s > 1.0 || u < 0.0 || u > 1.0) return std::nan("");
-  return s;
-}
-
-// Even-odd rule, planar.
-bool inside(const IipZoneSpec& z, double x, double y, double site_lon) noexcept {
-  bool in = false;
-  const std::size_t n = z.points.size();
-  for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
-    const double xi = unwrap_deg(z.points[i].lon_deg, site_lon), yi = z.points[i].lat_deg;
-    const double xj = unwrap_deg(z.points[j].lon_deg, site_lon), yj = z.points[j].lat_deg;
-    if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
-  }
-  return in;
-}
+using geo::segment_hit;
+using geo::unwrap_deg;
 
 std::uint64_t grid_index(double t_s, double step_s) noexcept {
   return static_cast<std::uint64_t>(std::llround(t_s / step_s));
@@ -54,8 +27,7 @@ double first_crossing_s(const IipZoneSpec& z, const double* t, const double* lat
                         std::size_t n, double site_lon) noexcept {
   const std::size_t m = z.points.size();
   if (n == 0 || m < 2) return std::nan("");
-  if (z.region && std::isfinite(lat[0]) &&
-      inside(z, unwrap_deg(lon[0], site_lon), lat[0], site_lon))
+  if (z.region && std::isfinite(lat[0]) && geo::inside_polygon(z.points, lat[0], lon[0], site_lon))
     return t[0];
   const std::size_t edges = z.region ? m : m - 1;
   for (std::size_t i = 1; i < n; ++i) {

@@ -85,6 +85,8 @@ RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
   layout.range = {range.begin, std::min(range.end, plan.n_blocks())};
   // The nominal flight defines the bodies, their reference impact points and what success is.
   const flight::FlightResult nominal = flight::fly(config.scenario);
+  layout.nominal_track =
+      std::make_shared<const flight::NominalTrack>(flight::record_nominal_track(config.scenario));
   layout.slots = body_slots(config.scenario, nominal);
   layout.nominal_iip = nominal.iip;
   layout.iip_points_per_row = iip_points_per_row(nominal.iip.size());
@@ -106,6 +108,8 @@ RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
   m.vehicle_ref_lat_deg = o.vehicle_impact ? o.vehicle_impact->lat_deg : m.site_lat_deg;
   m.vehicle_ref_lon_deg = o.vehicle_impact ? o.vehicle_impact->lon_deg : m.site_lon_deg;
   for (const auto& f : config.dispersions.failures) m.failure_names.push_back(f.name);
+  for (std::size_t r = 0; r < config.scenario.range_safety.rule_count(); ++r)
+    m.termination_rule_names.push_back(config.scenario.range_safety.rule_name(r));
   m.target_orbit = target_orbit_of(config.scenario);
   return layout;
 }
@@ -178,7 +182,12 @@ BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sin
   std::vector<std::unique_ptr<Block>> pool_storage;
   std::vector<Block*> free_blocks;
   bool breakups = false;
-  for (const FailureMode& f : samples.dispersions().failures) breakups = breakups || f.breakup();
+  // A breakup comes from a breakup failure mode, a loss of control (q-alpha breakup, or the
+  // termination rules it may break) or a flight-termination rule.
+  for (const FailureMode& f : samples.dispersions().failures)
+    breakups = breakups || f.breakup() || f.kind == FailureKind::loss_of_control;
+  breakups = breakups || samples.nominal().range_safety.rule_count() > 0;
+  const flight::NominalTrack* nominal_track = layout.nominal_track.get();
   const std::size_t fragments_per_sample =
       breakups ? flight::max_breakup_bodies(samples.nominal()) : 0;
   for (std::size_t i = 0; i < tokens; ++i) {
@@ -234,7 +243,8 @@ BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sin
               record_invalid(n_bodies, w->sampled.stream(), *b, r);
               continue;
             }
-            flight::fly(w->sampled.scenario(), w->sampled.draws(), w->result, w->workspace);
+            flight::fly(w->sampled.scenario(), w->sampled.draws(), w->result, w->workspace, nullptr,
+                        {}, nominal_track);
             outcome::derive(w->sampled.scenario(), w->result, w->outcome);
             record_flight(layout.slots, w->outcome, w->sampled.stream(), *b, r);
           }

@@ -69,6 +69,10 @@ struct RunLayout {
   // blocks' IIP table (iip_points_per_row).
   std::vector<flight::IipPoint> nominal_iip;
   std::size_t iip_points_per_row = 0;
+  // The nominal flight's track, the reference of the deviation limits of the flight-termination
+  // rules: recorded here once, before the samples, read-only in every flight (empty without
+  // deviation limits).
+  std::shared_ptr<const flight::NominalTrack> nominal_track;
   RunMeta meta;
   int threads_requested = 0;             // Execution::threads as given (0: all cores)
   int threads_used = 0;                  // the arena's size

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "common/constants.hpp"
 #include "scenario/validate.hpp"
 #include "uncertainty/random_stream.hpp"
 
@@ -131,6 +132,19 @@ bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
           case FailureKind::explosion:
             draws_.failure.effect = Breakup{};
             break;
+          case FailureKind::loss_of_control: {
+            // The third and fourth numbers of the stream (see thrust_loss): the turn rate, then
+            // the direction, drawn even when the config fixes it so the count stays the same.
+            const double u_rate = fs.uniform01();
+            const double u_direction = fs.uniform01();
+            const double rate_deg_s =
+                f.turn_rate_min_deg_s + u_rate * (f.turn_rate_max_deg_s - f.turn_rate_min_deg_s);
+            const double direction_deg =
+                f.turn_direction_deg ? *f.turn_direction_deg : 360.0 * u_direction;
+            draws_.failure.effect = LossOfControl{rate_deg_s * constants::deg_to_rad,
+                                                  direction_deg * constants::deg_to_rad};
+            break;
+          }
         }
         break;
       }

@@ -131,6 +131,7 @@ struct RunMeta {
   double vehicle_ref_lat_deg = 0, vehicle_ref_lon_deg = 0;
   double elapsed_s = 0;
   std::vector<std::string> failure_names;
+  std::vector<std::string> termination_rule_names;  // scenario.range_safety, in rule order
   std::optional<TargetOrbit> target_orbit;  // none: no closed-loop orbit guidance on the last stage
 };
 

@@ -1,6 +1,7 @@
 // Equations of motion of the point-mass vehicle and of falling bodies.
 #include "flight/dynamics.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/constants.hpp"
@@ -91,6 +92,31 @@ Eigen::Vector3d thrust_direction_eci(const guidance::OpenLoopProgram& program, d
   return cp * (sh * air.east_eci + ch * air.north_eci) + sp * air.up_eci;
 }
 
+Eigen::Vector3d turned_thrust_direction(const Eigen::Vector3d& c, const LossOfControlTurn& turn,
+                                        double t_s, const AirData& air,
+                                        double heading_rad) noexcept {
+  const double theta = turn.rate_radps * std::max(0.0, t_s - turn.start_s);
+  Eigen::Vector3d p = air.up_eci - air.up_eci.dot(c) * c;
+  const double pn = p.norm();
+  if (pn > 1e-9) {
+    p /= pn;
+  } else {
+    // A vertical command: pitching "up" leans back, away from the heading.
+    p = -(std::sin(heading_rad) * air.east_eci + std::cos(heading_rad) * air.north_eci);
+  }
+  const Eigen::Vector3d q = c.cross(p);
+  const Eigen::Vector3d d = std::cos(turn.direction_rad) * p + std::sin(turn.direction_rad) * q;
+  return std::cos(theta) * c + std::sin(theta) * d;
+}
+
+double angle_of_attack_rad(const Eigen::Vector3d& body_axis_eci, const AirData& air) noexcept {
+  if (!(air.airspeed_mps > 0.0)) return 0.0;
+  // atan2 of the cross and dot products: accurate at small and near-pi angles alike.
+  const double sin_part = body_axis_eci.cross(air.v_air_eci_mps).norm();
+  const double cos_part = body_axis_eci.dot(air.v_air_eci_mps);
+  return std::atan2(sin_part, cos_part);
+}
+
 Thrust thrust_at(const PhaseForces& forces, double t_s, const AirData& air) noexcept {
   Thrust th;
   if (forces.engine == nullptr) return th;
@@ -101,6 +127,15 @@ Thrust thrust_at(const PhaseForces& forces, double t_s, const AirData& air) noex
     th.direction_eci = forces.steering != nullptr
                            ? forces.steering->direction(t_s)
                            : thrust_direction_eci(*forces.guidance, t_s, air);
+    if (forces.loss_of_control != nullptr) {
+      const LossOfControlTurn& turn = *forces.loss_of_control;
+      // The heading is needed only where the command is vertical (a vertical rise).
+      const Eigen::Vector3d& c = th.direction_eci;
+      const bool vertical = (air.up_eci - air.up_eci.dot(c) * c).norm() <= 1e-9;
+      const double heading_rad =
+          vertical && forces.guidance != nullptr ? forces.guidance->command(t_s).heading_rad : 0.0;
+      th.direction_eci = turned_thrust_direction(c, turn, t_s, air, heading_rad);
+    }
   }
   return th;
 }

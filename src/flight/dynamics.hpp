@@ -61,6 +61,31 @@ struct AirData {
 AirData air_data(const Environment& env, double t_s, const Eigen::Vector3d& r_eci_m,
                  const Eigen::Vector3d& v_eci_mps) noexcept;
 
+// A loss of control in force (scenario/draws.hpp LossOfControl, from the failure's time on): the
+// thrust turns away from the guidance command c(t) by theta = rate (t - start_s) toward the unit
+// direction d(t) perpendicular to c at the clock angle `direction_rad` from the pitch-up side
+// p = the local vertical's part perpendicular to c (normalised), through the right side
+// q = c x p: thrust = cos(theta) c + sin(theta) (cos(phi) p + sin(phi) q). Where c is vertical,
+// p is the horizontal opposite to the open-loop program's heading (the limit of a vertical
+// command leaning toward that heading). The frame moves with the command, so the angle between
+// the thrust and the command is theta (folded into [0, pi]) whatever the guidance does.
+struct LossOfControlTurn {
+  double start_s = 0.0;        // time of the failure [s since liftoff]
+  double rate_radps = 0.0;     // [rad/s]
+  double direction_rad = 0.0;  // clock angle phi [rad]
+};
+
+// The thrust direction (unit, ECI) of a loss of control at t_s, given the commanded one.
+Eigen::Vector3d turned_thrust_direction(const Eigen::Vector3d& command_eci,
+                                        const LossOfControlTurn& turn, double t_s,
+                                        const AirData& air, double heading_rad) noexcept;
+
+// Angle of attack of a 3-DOF point mass whose body axis is `body_axis_eci` (unit; the thrust
+// direction): the angle between that axis and the air-relative velocity, in [0, pi] [rad]; 0 in
+// still air. Only a breakup criterion (q alpha): the aerodynamic force stays drag along the
+// air-relative velocity (no lift, no side force) in this model.
+double angle_of_attack_rad(const Eigen::Vector3d& body_axis_eci, const AirData& air) noexcept;
+
 // The forces acting in one phase of flight: an engine (or none), a drag configuration and the
 // guidance program that points the thrust.
 struct PhaseForces {
@@ -72,6 +97,8 @@ struct PhaseForces {
   const guidance::LinearTangentSteering* steering = nullptr;
   // Thrust and mass flow factor of a thrust-loss failure (1: nominal; the product is exact).
   double thrust_factor = 1.0;
+  // A loss of control in force (null: the thrust follows the command).
+  const LossOfControlTurn* loss_of_control = nullptr;
 };
 
 // Thrust direction (unit, ECI) commanded by the guidance at this point.

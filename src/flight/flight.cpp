@@ -48,6 +48,8 @@ const char* to_string(EventKind kind) noexcept {
       return "breakup";
     case EventKind::separation_failure:
       return "separation_failure";
+    case EventKind::loss_of_control:
+      return "loss_of_control";
   }
   return "unknown";
 }
@@ -100,6 +102,20 @@ const char* to_string(PoweredFlightEnd end) noexcept {
   return "unknown";
 }
 
+const char* to_string(BreakupCause cause) noexcept {
+  switch (cause) {
+    case BreakupCause::none:
+      return "none";
+    case BreakupCause::failure_mode:
+      return "failure_mode";
+    case BreakupCause::q_alpha:
+      return "q_alpha";
+    case BreakupCause::termination_rule:
+      return "termination_rule";
+  }
+  return "unknown";
+}
+
 void FlightResult::clear() noexcept {
   status = FlightStatus::time_limit;
   events.clear();
@@ -109,6 +125,8 @@ void FlightResult::clear() noexcept {
   apogee_alt_m = range_m = flight_time_s = 0.0;
   failure_mode = -1;
   powered_flight_end = PoweredFlightEnd::none;
+  breakup_cause = BreakupCause::none;
+  termination_rule = -1;
   ascent_stats = {};
   iip.clear();
 }
@@ -126,6 +144,7 @@ std::string event_name(const Scenario& scenario, const FlightResult& result,
     case EventKind::thrust_loss:
     case EventKind::breakup:
     case EventKind::separation_failure:
+    case EventKind::loss_of_control:
       return scenario.vehicle.stages[static_cast<std::size_t>(event.index)].name + "_" + kind;
     case EventKind::impact:
       if (event.index >= 0)

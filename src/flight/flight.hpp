@@ -38,6 +38,7 @@ enum class EventKind : std::uint8_t {
   thrust_loss,         // index: stage; a drawn failure: the thrust dropped to a fraction
   breakup,             // index: stage (the lowest); flight termination or explosion: debris
   separation_failure,  // index: stage; a drawn failure: the spent stage stayed attached
+  loss_of_control,     // index: stage; a drawn failure: the thrust turns away from the command
 };
 const char* to_string(EventKind kind) noexcept;
 
@@ -101,6 +102,16 @@ enum class PoweredFlightEnd : std::uint8_t {
 inline constexpr int kPoweredFlightEndCount = 6;
 const char* to_string(PoweredFlightEnd end) noexcept;
 
+// Why the vehicle broke up. Stable codes (HDF5 enum `breakup_cause`).
+enum class BreakupCause : std::uint8_t {
+  none = 0,              // no breakup
+  failure_mode = 1,      // a drawn failure mode (`explosion`, `flight_termination`)
+  q_alpha = 2,           // aerodynamic load after a loss of control: q alpha reached the limit
+  termination_rule = 3,  // a flight-termination rule (scenario.range_safety) fired
+};
+inline constexpr int kBreakupCauseCount = 4;
+const char* to_string(BreakupCause cause) noexcept;
+
 struct Insertion {
   double t_s = 0.0;
   State state = State::Zero();
@@ -121,6 +132,8 @@ struct FlightResult {
   double flight_time_s = 0.0;
   int failure_mode = -1;  // the failure mode that occurred (-1: none)
   PoweredFlightEnd powered_flight_end = PoweredFlightEnd::none;
+  BreakupCause breakup_cause = BreakupCause::none;
+  int termination_rule = -1;  // the flight-termination rule that fired (RangeSafety order; -1)
   IntegratorStats ascent_stats;
   // The IIP during powered flight on the grid of scenario.iip.step_s (IipSampler).
   std::vector<IipPoint> iip;
@@ -129,6 +142,21 @@ struct FlightResult {
   void clear() noexcept;
 };
 
+// The nominal flight's vehicle states during powered flight, every step_s from liftoff: the
+// reference of the deviation limits of the flight-termination rules (scenario.range_safety).
+// Recorded once per run (record_nominal_track) before the samples, read-only in every flight.
+struct NominalTrack {
+  double step_s = 0.1;        // [s]; linear interpolation between points: < 0.1 m, < 1 mm/s
+  std::vector<State> states;  // at k step_s, k = 0, 1, ... (ECI position, velocity, mass)
+
+  // The state at t_s by linear interpolation; false outside the track.
+  bool at(double t_s, State& out) const noexcept;
+};
+
+// Flies the nominal flight of `model` (no draws, no nominal track of its own) and records its
+// track; empty when the model has no deviation limits (nothing needs it).
+NominalTrack record_nominal_track(const Scenario& model);
+
 // Buffers reused between flights so that a flight does not allocate once warmed up.
 struct FlightWorkspace {
   std::vector<double> guidance_breakpoints_s;
@@ -136,12 +164,14 @@ struct FlightWorkspace {
 
 // Flies `model` with one sample's `draws` (default: the nominal flight, which draws nothing).
 // `recorder` receives time histories (fly -o); `observers` are attached to the vehicle's
-// trajectory after the flight's own (at most ObserverList::kMaxObservers in all).
+// trajectory after the flight's own (at most ObserverList::kMaxObservers in all). `nominal`: the
+// reference of the deviation limits (record_nominal_track of the undispersed model); null: the
+// deviation limits do not apply (the nominal flight itself).
 void fly(const Scenario& model, const SampleDraws& draws, FlightResult& result,
          FlightWorkspace& workspace, TrajectoryRecorder* recorder = nullptr,
-         std::span<StepObserver* const> observers = {});
+         std::span<StepObserver* const> observers = {}, const NominalTrack* nominal = nullptr);
 FlightResult fly(const Scenario& model, const SampleDraws& draws,
-                 TrajectoryRecorder* recorder = nullptr);
+                 TrajectoryRecorder* recorder = nullptr, const NominalTrack* nominal = nullptr);
 FlightResult fly(const Scenario& model, TrajectoryRecorder* recorder = nullptr);  // nominal
 
 // Most bodies one breakup can release (fragments flown of the largest debris list, intact upper

@@ -11,6 +11,7 @@
 #include "atmosphere/us76.hpp"
 #include "common/constants.hpp"
 #include "flight/flight.hpp"
+#include "flight/range_safety.hpp"
 #include "flight/rosenbrock.hpp"
 #include "guidance/ballistic_aim.hpp"
 #include "guidance/upfg.hpp"
@@ -193,15 +194,18 @@ enum class StateEvent {
   apogee,            // the highest point of a ballistic fall
   energy_cutoff,     // the open-loop stage's energy cutoff (semi-major axis or apogee target)
   guided_cutoff,     // the closed-loop guidance's cutoff condition
+  q_alpha_breakup,   // after a loss of control: q alpha reaches the stage's limit
+  termination_rule,  // a flight-termination rule breaks (the least margin of those in force)
 };
 
 class AscentSequencer {
  public:
   AscentSequencer(const Scenario& sc, const SampleDraws& draws, FlightResult& result,
                   FlightWorkspace& ws, TrajectoryRecorder* recorder,
-                  std::span<StepObserver* const> extra)
+                  std::span<StepObserver* const> extra, const NominalTrack* nominal)
       : sc_(sc),
         draws_(draws),
+        nominal_(nominal),
         veh_(sc.vehicle),
         n_stages_(veh_.stages.size()),
         env_(make_environment(sc, draws)),
@@ -454,6 +458,16 @@ class AscentSequencer {
     add_event(EventKind::burnout, static_cast<int>(k_));
     thrust_factor_ = 1.0;
     gb_ = GuidedBurn{};
+    if (loc_active_) {
+      // After a loss of control the stack does not stage: the flight computer that sequences
+      // separation and ignition is taken to have lost the vehicle (and an upper stage lit in a
+      // tumble would not fly a useful arc). The whole stack falls (or stays in the orbit it
+      // reached) unpowered; no nominal end of powered flight, so no payload separation.
+      loc_active_ = false;
+      result_.powered_flight_end = how;
+      end_powered_flight(false);
+      return;
+    }
     if (k_ + 1 < n_stages_) {
       phase_ = Phase::coast_to_separation;
       t_phase_end_ = t_ + veh_.stages[k_].separation_delay_s;
@@ -524,10 +538,24 @@ class AscentSequencer {
     thrust_factor_ = loss.fraction;  // until this stage's burnout
   }
   void apply(const Breakup&) {
-    add_event(EventKind::breakup, static_cast<int>(k_));
     result_.failure_mode = draws_.failure.mode;
+    terminate_in_breakup(BreakupCause::failure_mode, -1);
+  }
+  void apply(const LossOfControl& loc) {
+    add_event(EventKind::loss_of_control, static_cast<int>(k_));
+    result_.failure_mode = draws_.failure.mode;
+    loc_ = {t_, loc.turn_rate_radps, loc.direction_rad};
+    loc_active_ = true;  // until this stage's burnout, a breakup or a termination
+  }
+  // The vehicle breaks up now (a drawn failure, a q-alpha breakup, a flight-termination rule):
+  // its debris, flown to the ground; the cause (and rule) go to the result.
+  void terminate_in_breakup(BreakupCause cause, int rule) {
+    add_event(EventKind::breakup, static_cast<int>(k_));
+    result_.breakup_cause = cause;
+    result_.termination_rule = rule;
     result_.powered_flight_end = PoweredFlightEnd::engine_failure;
     gb_ = GuidedBurn{};
+    loc_active_ = false;
     break_up();
     result_.status = FlightStatus::crash;
     broken_up_ = true;
@@ -585,11 +613,9 @@ class AscentSequencer {
     payload[6] = veh_.payload.mass_kg;
     spawn_body(veh_.payload.name, kPayloadClass, veh_.payload.drag, payload).fragment = true;
   }
-  // HOOK(flight-termination rules), not implemented yet: a rule (the vehicle deviating from its
-  // nominal by configured cross-range / altitude / flight-path-angle limits at the same time, or
-  // the instantaneous impact point leaving a configured corridor, which needs src/orbit/iip from
-  // the IIP branch) is one more StateEvent whose event_value() is the rule's margin (> 0 inside
-  // the limits) and whose on_event() calls apply(Breakup{}) with the rule as the failure's cause.
+  // Flight-termination rules (scenario.range_safety) are one StateEvent, termination_rule, whose
+  // event_value() is the least margin of the rules in force (flight/range_safety.hpp) and whose
+  // on_event() breaks the vehicle up with the rule as the cause (terminate_by_rule).
   void strike_failure() {
     failure_struck_ = true;
     std::visit([this](const auto& effect) { apply(effect); }, draws_.failure.effect);
@@ -684,9 +710,30 @@ class AscentSequencer {
     if (guided() && gb_.engaged) add(StateEvent::guided_cutoff, +1);
     if (fairing_on_ && veh_.fairing->jettison_alt_m) add(StateEvent::fairing_altitude, +1);
     if (phase_ == Phase::ballistic && !apogee_found_) add(StateEvent::apogee, -1);
+    if (loc_active_ && phase_ == Phase::burn && stage.q_alpha_limit_Pa_rad)
+      add(StateEvent::q_alpha_breakup, -1);
+    if (rules_armed()) add(StateEvent::termination_rule, -1);
   }
-  double event_value(StateEvent id, const State& yy, double burnout_mass_kg) const {
+  // The flight-termination rules are checked from liftoff to the end of powered flight.
+  bool rules_armed() const noexcept {
+    return sc_.range_safety.rule_count() > 0 && phase_ != Phase::ballistic && !done_;
+  }
+  // Dynamic pressure times angle of attack below the limit of the stage [Pa rad]: > 0 while the
+  // stack holds. The body axis is the thrust direction (3-DOF: no attitude of its own).
+  double q_alpha_margin(const PhaseForces& forces, double t, const State& yy) const noexcept {
+    const double limit = *veh_.stages[k_].q_alpha_limit_Pa_rad;
+    const AirData air = air_data(env_, t, yy.head<3>(), yy.segment<3>(3));
+    const Thrust th = thrust_at(forces, t, air);
+    if (!(th.thrust_N > 0.0)) return limit;
+    return limit - air.dynamic_pressure_Pa * angle_of_attack_rad(th.direction_eci, air);
+  }
+  double event_value(StateEvent id, double t, const State& yy, double burnout_mass_kg,
+                     const PhaseForces& forces) const {
     switch (id) {
+      case StateEvent::q_alpha_breakup:
+        return q_alpha_margin(forces, t, yy);
+      case StateEvent::termination_rule:
+        return range_safety_margin(env_, sc_, nominal_, t, yy);
       case StateEvent::impact:
         return altitude_m(env_, yy.head<3>());
       case StateEvent::depletion:
@@ -739,7 +786,19 @@ class AscentSequencer {
         add_event(EventKind::apogee, -1);
         apogee_found_ = true;
         break;
+      case StateEvent::q_alpha_breakup:
+        terminate_in_breakup(BreakupCause::q_alpha, -1);
+        break;
+      case StateEvent::termination_rule:
+        terminate_by_rule();
+        break;
     }
+  }
+  // The rule with the least margin now (just past the event's root) is the one that broke.
+  void terminate_by_rule() {
+    std::size_t which = 0;
+    range_safety_margin(env_, sc_, nominal_, t_, y_, &which);
+    terminate_in_breakup(BreakupCause::termination_rule, static_cast<int>(which));
   }
 
   // ---- one segment ----------------------------------------------------------------------------
@@ -757,15 +816,23 @@ class AscentSequencer {
     const bool was_guided = guided();
     forces.steering = was_guided && gb_.engaged ? &gb_.steering : nullptr;
     forces.thrust_factor = thrust_factor_;
+    forces.loss_of_control = loc_active_ && phase_ == Phase::burn ? &loc_ : nullptr;
+
+    // A rule already broken where the segment starts (the event locator sees only sign changes
+    // inside a segment): a window that opens with the vehicle outside its limits.
+    if (rules_armed() && !(range_safety_margin(env_, sc_, nominal_, t_, y_) > 0.0)) {
+      terminate_by_rule();
+      return true;
+    }
 
     const double t_next = next_scheduled_time();
     EventSpec spec;
     std::array<StateEvent, kMaxEvents> ids{};
     arm_events(spec, ids);
     const double burnout_mass_kg = mass_above(k_) + stage.dry_mass_kg + attached_mass_kg_;
-    auto g = [&](double /*t*/, const State& yy, double* out) {
+    auto g = [&](double tt, const State& yy, double* out) {
       for (int i = 0; i < spec.count; ++i)
-        out[i] = event_value(ids[static_cast<std::size_t>(i)], yy, burnout_mass_kg);
+        out[i] = event_value(ids[static_cast<std::size_t>(i)], tt, yy, burnout_mass_kg, forces);
     };
     auto f = [&](double tt, const State& yy, State& dy) { derivative(env_, forces, tt, yy, dy); };
 
@@ -823,6 +890,7 @@ class AscentSequencer {
   // The model and the draws.
   const Scenario& sc_;
   const SampleDraws& draws_;
+  const NominalTrack* nominal_;  // reference of the deviation limits (null: they do not apply)
   const vehicle::Vehicle& veh_;
   const std::size_t n_stages_;
   const Environment env_;
@@ -860,6 +928,8 @@ class AscentSequencer {
   bool failure_struck_ = false;
   bool broken_up_ = false;      // the vehicle became debris: no impact of its own
   double thrust_factor_ = 1.0;  // thrust-loss failure in force (until burnout)
+  bool loc_active_ = false;     // loss of control in force (until burnout or breakup)
+  LossOfControlTurn loc_;
   // A separation failure: the stuck stage's mass [kg] and the drag of the stack it is under.
   double attached_mass_kg_ = 0.0;
   const vehicle::DragModel* attached_drag_ = nullptr;
@@ -895,16 +965,18 @@ std::size_t max_bodies(const Scenario& model) noexcept {
 }
 
 void fly(const Scenario& model, const SampleDraws& draws, FlightResult& result, FlightWorkspace& ws,
-         TrajectoryRecorder* recorder, std::span<StepObserver* const> observers) {
+         TrajectoryRecorder* recorder, std::span<StepObserver* const> observers,
+         const NominalTrack* nominal) {
   result.clear();
   result.bodies.reserve(max_bodies(model));  // once: a breakup later never allocates
-  AscentSequencer(model, draws, result, ws, recorder, observers).run();
+  AscentSequencer(model, draws, result, ws, recorder, observers, nominal).run();
 }
 
-FlightResult fly(const Scenario& model, const SampleDraws& draws, TrajectoryRecorder* recorder) {
+FlightResult fly(const Scenario& model, const SampleDraws& draws, TrajectoryRecorder* recorder,
+                 const NominalTrack* nominal) {
   FlightResult result;
   FlightWorkspace workspace;
-  fly(model, draws, result, workspace, recorder);
+  fly(model, draws, result, workspace, recorder, {}, nominal);
   return result;
 }
 

@@ -80,6 +80,11 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
   j["config"] = sc.config_path;
   j["status"] = flight::to_string(o.status);
   j["powered_flight_end"] = flight::to_string(o.powered_flight_end);
+  j["breakup_cause"] = flight::to_string(o.breakup_cause);
+  j["termination_rule"] =
+      o.termination_rule >= 0
+          ? json(sc.range_safety.rule_name(static_cast<std::size_t>(o.termination_rule)))
+          : json(nullptr);
   if (o.insertion) {
     const outcome::OrbitOutcome& ins = *o.insertion;
     j["insertion"] = orbit_json(ins);
@@ -152,8 +157,16 @@ json flight_to_json(const Scenario& sc, const flight::FlightResult& r) {
 void print_flight_report(std::ostream& out, const Scenario& sc, const flight::FlightResult& r) {
   const flight::Environment env = flight::make_environment(sc);
   const outcome::FlightOutcome o = outcome::derive(sc, r);
-  fmt::print(out, "{}\nstatus: {}\npowered flight end: {}\n\n", sc.name,
-             flight::to_string(o.status), flight::to_string(o.powered_flight_end));
+  fmt::print(out, "{}\nstatus: {}\npowered flight end: {}\n", sc.name, flight::to_string(o.status),
+             flight::to_string(o.powered_flight_end));
+  if (o.breakup_cause != flight::BreakupCause::none)
+    fmt::print(out, "breakup: {}{}\n", flight::to_string(o.breakup_cause),
+               o.termination_rule >= 0
+                   ? " (rule " +
+                         sc.range_safety.rule_name(static_cast<std::size_t>(o.termination_rule)) +
+                         ")"
+                   : std::string());
+  fmt::print(out, "\n");
   fmt::print(out, "{:<28} {:>9} {:>9} {:>10} {:>9} {:>10}\n", "event", "time_s", "alt_km",
              "speed_mps", "lat_deg", "lon_deg");
   for (const auto& e : r.events) {
@@ -306,6 +319,7 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
   root.set_attribute("config_text", sc.config_text);
   root.set_attribute("status", flight::to_string(r.status));
   root.set_attribute("powered_flight_end", flight::to_string(r.powered_flight_end));
+  root.set_attribute("breakup_cause", flight::to_string(r.breakup_cause));
   root.set_attribute("frame",
                      "ECI: true equator and equinox of date, precession and nutation ignored; "
                      "geodetic coordinates on WGS-84; speeds relative to the rotating Earth unless "

@@ -17,6 +17,13 @@ namespace launchmc::io {
 
 namespace {
 
+// Sample columns that files written by older launchmc versions lack: a reader fills them with
+// their fill value (docs/hdf5_format.md says which).
+bool added_later(std::string_view column) noexcept {
+  return column == "powered_flight_end" || column == "breakup_cause" ||
+         column == "termination_rule";
+}
+
 constexpr std::size_t kChunk = 8192;
 constexpr const char* kTargetOrbitGroup = "target_orbit";
 constexpr int kDeflate = 4;
@@ -192,6 +199,9 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   std::vector<std::string> failure_names = layout.meta.failure_names;
   if (!failure_names.empty())
     root.create_group("failure_modes").write<std::string>("name", failure_names);
+  std::vector<std::string> rule_names = layout.meta.termination_rule_names;
+  if (!rule_names.empty())
+    root.create_group("termination_rules").write<std::string>("name", rule_names);
 
   h5::Group outcome = root.create_group("outcome");
   for (const engine::SampleColumn& c : engine::sample_columns())
@@ -531,6 +541,16 @@ void RunFileReader::read_metadata() {
                                "/outcome/failure_mode",
                                rf.meta.failure_names.size()));
   }
+  if (root.has("termination_rules")) {
+    require_link(path, root.open_group("termination_rules"), "/termination_rules", "name",
+                 "dataset");
+    rf.meta.termination_rule_names = root.open_group("termination_rules").read<std::string>("name");
+    // /outcome/termination_rule is int8: -1 (none) and 0..127.
+    if (rf.meta.termination_rule_names.size() > 128)
+      refuse(path, fmt::format("/termination_rules/name has {} names, at most 128 fit the int8 "
+                               "/outcome/termination_rule",
+                               rf.meta.termination_rule_names.size()));
+  }
   require_link(path, root, "/", "inputs", "group");
   for (const auto& name : root.open_group("inputs").children()) rf.drawn_names.push_back(name);
   require_link(path, root, "/", "bodies", "group");
@@ -628,7 +648,9 @@ void RunFileReader::read_metadata() {
     refuse(path, fmt::format("dataset /iip/row_end has {} rows, /outcome/status has {}",
                              root.open_group("iip").dataset_size("row_end"), rows_));
   // Files written before launchmc recorded how powered flight ended have no such dataset.
-  has_powered_flight_end_ = outcome.has("powered_flight_end");
+  present_.clear();
+  for (const engine::SampleColumn& c : engine::sample_columns())
+    present_.push_back(!added_later(c.name) || outcome.has(std::string(c.name)));
 
   // Every column next() reads exists and has as many rows as /outcome/status.
   auto same_rows = [&](const h5::Group& g, const std::string& group_path, const std::string& name) {
@@ -639,7 +661,7 @@ void RunFileReader::read_metadata() {
                                name, n, rows_));
   };
   for (const engine::SampleColumn& c : engine::sample_columns())
-    if (c.name != "powered_flight_end" || has_powered_flight_end_)
+    if (!added_later(c.name) || outcome.has(std::string(c.name)))
       same_rows(outcome, "/outcome", std::string(c.name));
   if (format_major_ >= 2) {
     require_link(path, root, "/", "design", "group");
@@ -744,9 +766,10 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
   const auto cols = engine::sample_columns();
   b.sample.resize(cols.size());
   for (std::size_t c = 0; c < cols.size(); ++c) {
-    if (cols[c].name == "powered_flight_end" && !has_powered_flight_end_) {
-      // Files written before launchmc recorded how powered flight ended: every row none.
-      b.sample[c].assign(n, static_cast<double>(flight::PoweredFlightEnd::none));
+    if (!present_[c]) {
+      // A column added after the file was written (added_later): every row its fill value
+      // (powered_flight_end none, breakup_cause none, termination_rule -1).
+      b.sample[c].assign(n, cols[c].fill);
       continue;
     }
     read_column(outcome, cols[c].name, cols[c].storage, position_, n, b.sample[c]);
@@ -759,6 +782,12 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
               static_cast<int>(info_.meta.failure_names.size()) - 1);
   check_codes(path_, "/outcome/powered_flight_end", "a powered-flight end code",
               b.column("powered_flight_end"), position_, 0, flight::kPoweredFlightEndCount - 1);
+  check_codes(path_, "/outcome/breakup_cause", "a breakup cause code", b.column("breakup_cause"),
+              position_, 0, flight::kBreakupCauseCount - 1);
+  check_codes(path_, "/outcome/termination_rule",
+              "-1 or a flight-termination rule of /termination_rules/name",
+              b.column("termination_rule"), position_, -1,
+              static_cast<int>(info_.meta.termination_rule_names.size()) - 1);
   const auto& insertion = b.column("insertion_time_s");
   const auto& perigee = b.column("perigee_alt_m");
   const auto& apogee = b.column("apogee_alt_m");

@@ -56,6 +56,8 @@ void derive(const Scenario& model, const flight::FlightResult& r, FlightOutcome&
   out.status = r.status;
   out.powered_flight_end = r.powered_flight_end;
   out.failure_mode = r.failure_mode;
+  out.breakup_cause = r.breakup_cause;
+  out.termination_rule = r.termination_rule;
   out.insertion.reset();
   // The flight computed its insertion elements from this same state: orbit_of gives them exactly.
   if (r.insertion) out.insertion = orbit_of(r.insertion->t_s, r.insertion->state);

@@ -50,6 +50,8 @@ struct FlightOutcome {
   flight::FlightStatus status = flight::FlightStatus::time_limit;
   flight::PoweredFlightEnd powered_flight_end = flight::PoweredFlightEnd::none;
   int failure_mode = -1;
+  flight::BreakupCause breakup_cause = flight::BreakupCause::none;
+  int termination_rule = -1;                 // scenario.range_safety rule that fired (-1: none)
   std::optional<OrbitOutcome> insertion;     // status orbit
   std::optional<OrbitOutcome> final_cutoff;  // the last stage's burnout, an orbit or not
   double max_q_Pa = 0.0, max_q_time_s = 0.0;

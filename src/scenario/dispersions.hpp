@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,9 @@ enum class FailureKind : std::uint8_t {
   flight_termination = 3,  // the flight-termination system fires: immediate breakup
   explosion = 4,           // immediate breakup
   separation_failure = 5,  // the spent stage stays attached to the next one
+  loss_of_control = 6,     // the thrust turns away from the command at a drawn rate and direction
 };
-inline constexpr int kFailureKindCount = 6;
+inline constexpr int kFailureKindCount = 7;
 
 // A failure mode of one stage. Its chance per flight is given directly (`probability`, time
 // uniform in [window_start_s, window_end_s] after the stage's ignition) or as a constant hazard
@@ -55,6 +57,13 @@ struct FailureMode {
   // separation_failure: the next stage ignites and flies the stuck stage along (true), or does
   // not ignite (false).
   bool attached_ignites = true;
+  // loss_of_control: the thrust direction turns away from the guidance command at a rate uniform
+  // in [min, max] [deg/s] (a slow turn at a fraction of a degree per second, a tumble at tens),
+  // toward a direction about the command given by `turn_direction_deg` (0: pitch up, 90: to the
+  // right of the commanded heading, 180: pitch down, 270: left), uniform in [0, 360) when absent.
+  double turn_rate_min_deg_s = 0.0;
+  double turn_rate_max_deg_s = 0.0;
+  std::optional<double> turn_direction_deg;
 
   // Probability that this mode strikes a flight [-].
   double per_flight_probability() const noexcept {

@@ -38,11 +38,23 @@ struct SeparationFailure {
 // flown to the ground.
 struct Breakup {};
 
+// Loss of control: from the failure on, the thrust direction turns away from the guidance's command
+// c(t) at `turn_rate_radps` toward the direction d(t) perpendicular to c at the clock angle
+// `direction_rad` (0: the pitch-up side, the local vertical's component perpendicular to c;
+// pi/2: to the right, c x pitch-up), so the thrust is cos(theta) c + sin(theta) d with
+// theta = rate (t - t_failure): the angle between thrust and command is theta until it passes pi
+// (a tumble). Ends at the stage's burnout (the stack then falls unpowered: it does not stage),
+// at a q-alpha breakup (vehicle.stages[k].q_alpha_limit_Pa_rad) or at a flight-termination rule.
+struct LossOfControl {
+  double turn_rate_radps = 0.0;  // [rad/s] >= 0
+  double direction_rad = 0.0;    // clock angle about the commanded thrust axis [rad]
+};
+
 // What a failure does to the vehicle. One alternative per kind of failure: the flight sequencer
 // applies each with its own overload (std::visit), so a new kind is one alternative and one
 // overload.
-using FailureEffect =
-    std::variant<EngineShutdown, IgnitionFailure, ThrustLoss, Breakup, SeparationFailure>;
+using FailureEffect = std::variant<EngineShutdown, IgnitionFailure, ThrustLoss, Breakup,
+                                   SeparationFailure, LossOfControl>;
 
 // A failure drawn for one flight: `effect` strikes the stage `stage` `time_after_ignition_s` after
 // its ignition. mode < 0: no failure.

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "atmosphere/wind.hpp"
+#include "geo/polygon.hpp"
 #include "guidance/open_loop.hpp"
 #include "vehicle/vehicle.hpp"
 
@@ -65,11 +67,9 @@ struct FlightLimits {
   int fragments_per_class = 4;
 };
 
-// A point of a named line or region of the IIP overflight table (geodetic, WGS-84).
-struct GeoPoint {
-  double lat_deg = 0.0;
-  double lon_deg = 0.0;  // east positive
-};
+// A point of a named line or region of the IIP overflight table, or of a corridor of the
+// flight-termination rules (geodetic, WGS-84; geo/polygon).
+using geo::GeoPoint;
 
 // A named polyline (crossings of the IIP track are counted) or polygon (entries into it are
 // counted); edges are straight in (lat, lon) degrees: they must not span the antimeridian.
@@ -84,6 +84,49 @@ struct IipSettings {
   double step_s = 5.0;           // grid of the IIP track [s after liftoff]
   std::vector<IipZone> lines;    // overflight table: polylines the IIP track may cross
   std::vector<IipZone> regions;  // overflight table: polygons the IIP track may enter
+};
+
+// Flight-termination rules (range safety): checked in every flight, the nominal one included,
+// while it is powered (from liftoff to the end of powered flight, staging coasts included) and
+// inside each rule's window; the first rule broken terminates the flight: the vehicle breaks up
+// (the lowest stage's debris list, the intact upper stages, payload and fairing), and the run
+// file records the rule (`termination_rule`, `breakup_cause`). Rules are numbered in config
+// order, the IIP corridors first, then the deviation limits.
+//
+// An IIP corridor: the instantaneous impact point (orbit/iip.hpp) must stay inside the polygon;
+// an IIP that does not exist (the vehicle in orbit or escaping) counts as inside.
+struct IipCorridorRule {
+  std::string name;
+  std::vector<GeoPoint> points;   // polygon, edges straight in (lat, lon) degrees (geo/polygon)
+  double active_from_s = 0.0;     // the rule applies from this time after liftoff [s] ...
+  std::optional<double> until_s;  // ... to this one (none: to the end of powered flight) [s]
+};
+
+// Deviation limits: the vehicle must stay within these of the nominal flight (the undispersed
+// flight of the same config, recorded once per run: flight::NominalTrack) at the same time after
+// liftoff. Each limit is optional; at least one is given. Beyond the end of the nominal's powered
+// flight the rule no longer applies.
+struct DeviationRule {
+  std::string name;
+  // |(r - r_nom) . w|, w the unit normal of the nominal's inertial (ECI) plane r_nom x v_nom [m].
+  std::optional<double> cross_range_m;
+  std::optional<double> altitude_m;             // |h - h_nom|, geodetic heights [m]
+  std::optional<double> flight_path_angle_deg;  // |gamma - gamma_nom|, Earth-relative [deg]
+  std::optional<double> speed_mps;              // |v - v_nom|, Earth-relative speeds [m/s]
+  double active_from_s = 0.0;
+  std::optional<double> until_s;
+};
+
+struct RangeSafety {
+  std::vector<IipCorridorRule> iip_corridors;
+  std::vector<DeviationRule> deviation_limits;
+
+  std::size_t rule_count() const noexcept { return iip_corridors.size() + deviation_limits.size(); }
+  // The name of rule `index` (corridors first, then deviation limits).
+  const std::string& rule_name(std::size_t index) const {
+    return index < iip_corridors.size() ? iip_corridors[index].name
+                                        : deviation_limits[index - iip_corridors.size()].name;
+  }
 };
 
 struct Scenario {
@@ -111,6 +154,7 @@ struct Scenario {
   FlightLimits limits;
   double history_step_s = 1.0;  // time-history output interval of `fly` [s]
   IipSettings iip;
+  RangeSafety range_safety;
   // What a sample draws besides parameter values (environment shapes, failure, navigation
   // noise) is not part of the model: see SampleDraws (scenario/draws.hpp).
 };

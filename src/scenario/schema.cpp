@@ -266,6 +266,21 @@ const std::vector<TableDef>& tables() {
          GeoPoint p;
          fields(a, p);
        }},
+      {"range_safety",
+       [](DocsArchive& a) {
+         RangeSafety rs;
+         fields(a, rs);
+       }},
+      {"iip_corridor",
+       [](DocsArchive& a) {
+         IipCorridorRule r;
+         fields(a, r);
+       }},
+      {"deviation_limit",
+       [](DocsArchive& a) {
+         DeviationRule r;
+         fields(a, r);
+       }},
       {"failure",
        [](DocsArchive& a) {
          Scenario sc;

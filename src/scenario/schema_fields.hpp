@@ -698,6 +698,17 @@ void fields(A& a, vehicle::Stage& s, std::size_t index) {
                                   .need = Need::defaulted,
                                   .dispersable = true,
                                   .meaning = "from cutoff to separation"});
+  a.number(s.q_alpha_limit_Pa_rad,
+           {.key = "q_alpha_limit_Pa_rad",
+            .unit = "Pa rad",
+            .range = R::positive(),
+            .need = Need::optional,
+            .dispersable = true,
+            .meaning = "after a `loss_of_control` of this stage, the stack breaks up where dynamic "
+                       "pressure x angle of attack (thrust axis to air-relative velocity) reaches "
+                       "this",
+            .default_text = "none",
+            .absent = "the stage has no q_alpha_limit_Pa_rad"});
   a.section({.key = "stack_drag", .meaning = "drag of the stack while this stage is the lowest"},
             true, [&](auto& sub) { fields(sub, s.stack_drag); });
   optional_drag(a, s.spent_drag,
@@ -976,6 +987,88 @@ void fields(A& a, IipSettings& s) {
          {}, [&](auto& sub, IipZone& z, std::size_t) { fields(sub, z, 3); });
 }
 
+// ---- flight-termination rules ------------------------------------------------------------------
+
+template <class A>
+void rule_window_fields(A& a, double& active_from_s, std::optional<double>& until_s) {
+  a.number(active_from_s, {.key = "active_from_s",
+                           .unit = "s",
+                           .range = R::non_negative(),
+                           .need = Need::defaulted,
+                           .meaning = "the rule applies from this time after liftoff ..."});
+  a.number(until_s, {.key = "until_s",
+                     .unit = "s",
+                     .range = R::positive(),
+                     .need = Need::optional,
+                     .meaning = "... to this one (after `active_from_s`)",
+                     .default_text = "the end of powered flight",
+                     .absent = "the rule applies to the end of powered flight"});
+}
+
+template <class A>
+void fields(A& a, IipCorridorRule& r) {
+  a.text(r.name, {.key = "name", .meaning = "name of the rule in run files and summaries"});
+  a.list(r.points,
+         {.key = "points",
+          .meaning = "`{lat_deg, lon_deg}` vertices of the polygon the IIP must stay in; edges "
+                     "straight in degrees, not across the antimeridian"},
+         {.min_size = 3, .too_short = "a corridor needs at least 3 points"},
+         [&](auto& s, GeoPoint& p, std::size_t) { fields(s, p); });
+  rule_window_fields(a, r.active_from_s, r.until_s);
+}
+
+template <class A>
+void fields(A& a, DeviationRule& r) {
+  a.text(r.name, {.key = "name", .meaning = "name of the rule in run files and summaries"});
+  a.number(r.cross_range_m,
+           {.key = "cross_range_m",
+            .unit = "m",
+            .range = R::positive(),
+            .need = Need::optional,
+            .meaning = "limit on |distance from the nominal's inertial plane| at the same time",
+            .default_text = "none",
+            .absent = "the rule has no cross_range_m"});
+  a.number(r.altitude_m, {.key = "altitude_m",
+                          .unit = "m",
+                          .range = R::positive(),
+                          .need = Need::optional,
+                          .meaning = "limit on |altitude - the nominal's| at the same time",
+                          .default_text = "none",
+                          .absent = "the rule has no altitude_m"});
+  a.number(r.flight_path_angle_deg,
+           {.key = "flight_path_angle_deg",
+            .unit = "deg",
+            .range = R::closed(0, 180),
+            .need = Need::optional,
+            .meaning = "limit on |Earth-relative flight-path angle - the nominal's|",
+            .default_text = "none",
+            .absent = "the rule has no flight_path_angle_deg"});
+  a.number(r.speed_mps, {.key = "speed_mps",
+                         .unit = "m/s",
+                         .range = R::positive(),
+                         .need = Need::optional,
+                         .meaning = "limit on |Earth-relative speed - the nominal's|",
+                         .default_text = "none",
+                         .absent = "the rule has no speed_mps"});
+  rule_window_fields(a, r.active_from_s, r.until_s);
+}
+
+template <class A>
+void fields(A& a, RangeSafety& rs) {
+  a.list(rs.iip_corridors,
+         {.key = "iip_corridors",
+          .need = Need::optional,
+          .meaning = "terminate when the IIP leaves a polygon (an IIP in orbit counts as inside)",
+          .default_text = "none"},
+         {}, [&](auto& sub, IipCorridorRule& r, std::size_t) { fields(sub, r); });
+  a.list(rs.deviation_limits,
+         {.key = "deviation_limits",
+          .need = Need::optional,
+          .meaning = "terminate when the vehicle deviates from the nominal flight beyond a limit",
+          .default_text = "none"},
+         {}, [&](auto& sub, DeviationRule& r, std::size_t) { fields(sub, r); });
+}
+
 // The whole model: the top-level keys that describe one launch (`uncertainties` and `failures`
 // are the study's: see fields(FailureMode) and config/load_scenario.cpp).
 template <class A>
@@ -1013,6 +1106,12 @@ void fields(A& a, Scenario& sc) {
              .need = Need::defaulted,
              .meaning = "instantaneous impact point: track grid and overflight lines and regions"},
             true, [&](auto& s) { fields(s, sc.iip); });
+  a.section({.key = "range_safety",
+             .need = Need::defaulted,
+             .meaning = "flight-termination rules: IIP corridors and deviation limits, checked "
+                        "in every flight during powered flight; a broken rule breaks the vehicle "
+                        "up"},
+            true, [&](auto& s) { fields(s, sc.range_safety); });
 }
 
 // ---- the study: failure modes ------------------------------------------------------------------
@@ -1023,7 +1122,8 @@ inline constexpr Choice<FailureKind> kFailureKinds[] = {
     {"thrust_loss", FailureKind::thrust_loss},
     {"flight_termination", FailureKind::flight_termination},
     {"explosion", FailureKind::explosion},
-    {"separation_failure", FailureKind::separation_failure}};
+    {"separation_failure", FailureKind::separation_failure},
+    {"loss_of_control", FailureKind::loss_of_control}};
 
 template <class A>
 void fields(A& a, FailureMode& f, const Scenario& sc) {
@@ -1088,7 +1188,7 @@ void fields(A& a, FailureMode& f, const Scenario& sc) {
             .need = Need::defaulted,
             .meaning = "what fails (docs/config.md, \"Failure modes\"): `engine_shutdown`, "
                        "`ignition_failure`, `thrust_loss`, `flight_termination`, `explosion`, "
-                       "`separation_failure`",
+                       "`separation_failure`, `loss_of_control`",
             .default_text = "`engine_shutdown`"},
            std::span<const Choice<FailureKind>>(kFailureKinds));
   a.number(f.thrust_fraction_min,
@@ -1109,6 +1209,29 @@ void fields(A& a, FailureMode& f, const Scenario& sc) {
              .meaning = "`separation_failure`: the next stage ignites with the stuck stage "
                         "attached (extra mass, the stuck stage's stack drag); false: it does not "
                         "ignite"});
+  // 3600 deg/s: ten turns a second, far beyond any tumble a stack survives.
+  a.number(f.turn_rate_min_deg_s,
+           {.key = "turn_rate_min_deg_s",
+            .unit = "deg/s",
+            .range = R::closed(0, 3600),
+            .need = Need::defaulted,
+            .meaning = "`loss_of_control`: the thrust turns away from the guidance command at a "
+                       "rate uniform from this ..."});
+  a.number(f.turn_rate_max_deg_s, {.key = "turn_rate_max_deg_s",
+                                   .unit = "deg/s",
+                                   .range = R::closed(0, 3600),
+                                   .need = Need::defaulted,
+                                   .meaning = "... to this"});
+  a.number(f.turn_direction_deg,
+           {.key = "turn_direction_deg",
+            .unit = "deg",
+            .range = R::closed(0, 360),
+            .need = Need::optional,
+            .meaning = "`loss_of_control`: where the thrust turns, a clock angle about the "
+                       "commanded thrust axis: 0 pitch up, 90 right of the commanded heading, "
+                       "180 pitch down, 270 left",
+            .default_text = "uniform in [0, 360)",
+            .absent = "the direction is drawn uniform in [0, 360)"});
 }
 
 }  // namespace launchmc::schema

@@ -213,6 +213,38 @@ struct Rules {
     return true;
   }
 
+  // Each rule's window is ordered, each deviation rule has a limit, and the names are unique (the
+  // run file's /termination_rules/name identifies them).
+  bool range_safety(const RangeSafety& rs) const {
+    // Paths are formatted only for a problem: validate() runs on every drawn sample.
+    auto ordered = [](double from, const std::optional<double>& until) {
+      return !until || *until > from;
+    };
+    for (std::size_t i = 0; i < rs.iip_corridors.size(); ++i) {
+      const IipCorridorRule& r = rs.iip_corridors[i];
+      if (!ordered(r.active_from_s, r.until_s))
+        return fail(fmt::format("range_safety.iip_corridors[{}].until_s", i), *r.until_s,
+                    fmt::format("must be > active_from_s = {}", r.active_from_s));
+    }
+    for (std::size_t i = 0; i < rs.deviation_limits.size(); ++i) {
+      const DeviationRule& r = rs.deviation_limits[i];
+      if (!r.cross_range_m && !r.altitude_m && !r.flight_path_angle_deg && !r.speed_mps)
+        return fail(fmt::format("range_safety.deviation_limits[{}]", i), NAN,
+                    "give at least one limit: cross_range_m, altitude_m, flight_path_angle_deg "
+                    "or speed_mps");
+      if (!ordered(r.active_from_s, r.until_s))
+        return fail(fmt::format("range_safety.deviation_limits[{}].until_s", i), *r.until_s,
+                    fmt::format("must be > active_from_s = {}", r.active_from_s));
+    }
+    for (std::size_t i = 0; i < rs.rule_count(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (rs.rule_name(i) == rs.rule_name(j))
+          return fail(
+              "range_safety", NAN,
+              fmt::format("two rules are named '{}': names must be unique", rs.rule_name(i)));
+    return true;
+  }
+
   // What a vehicle needs to fly: it lifts off, and what separates can be flown to impact.
   bool flyable(const vehicle::Vehicle& v) const {
     const vehicle::Stage& first = v.stages.front();
@@ -250,7 +282,8 @@ bool validate(const Scenario& scenario, schema::Problem* problem) {
     return rules.fail("gravity.degree", 1.0, "must be 0 (point mass), 2, 3 or 4");
   if (sc.vehicle.stages.empty())
     return rules.fail("vehicle.stages", NAN, "at least one stage is needed");
-  return rules.vehicle(sc.vehicle) && rules.open_loop(sc.guidance) && rules.flyable(sc.vehicle);
+  return rules.vehicle(sc.vehicle) && rules.open_loop(sc.guidance) && rules.flyable(sc.vehicle) &&
+         rules.range_safety(sc.range_safety);
 }
 
 bool validate(const Study& study, schema::Problem* problem) {
@@ -275,6 +308,9 @@ bool validate(const Study& study, schema::Problem* problem) {
         f.stage + 1 >= study.scenario.vehicle.stages.size())
       return rules.fail(fmt::format("failures[{}].stage", i), NAN,
                         "separation_failure needs a stage with a stage above it");
+    if (f.kind == FailureKind::loss_of_control && !(f.turn_rate_min_deg_s <= f.turn_rate_max_deg_s))
+      return rules.fail(fmt::format("failures[{}].turn_rate_min_deg_s", i), f.turn_rate_min_deg_s,
+                        "must not exceed turn_rate_max_deg_s");
     if (f.kind == FailureKind::thrust_loss && !(f.thrust_fraction_min <= f.thrust_fraction_max))
       return rules.fail(fmt::format("failures[{}].thrust_fraction_min", i), f.thrust_fraction_min,
                         "must not exceed thrust_fraction_max");

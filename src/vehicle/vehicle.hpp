@@ -117,8 +117,12 @@ struct Stage {
     return closed_loop && closed_loop->enabled ? &*closed_loop : nullptr;
   }
   double separation_delay_s = 0.0;  // [s] from burnout/cutoff to separation of this stage
-  DragModel stack_drag;             // the stack while this stage is the lowest one
-  DragModel spent_drag;             // this stage alone, falling after separation
+  // Structural limit of the stack while this stage burns as the lowest one: after a loss of
+  // control, the vehicle breaks up where dynamic pressure times angle of attack (between the
+  // thrust axis and the air-relative velocity) reaches it [Pa rad]. None: no such breakup.
+  std::optional<double> q_alpha_limit_Pa_rad;
+  DragModel stack_drag;  // the stack while this stage is the lowest one
+  DragModel spent_drag;  // this stage alone, falling after separation
   // What this stage breaks into when the vehicle breaks up while it is the lowest stage (empty:
   // it falls as one intact piece with its spent_drag).
   std::vector<DebrisClass> debris;

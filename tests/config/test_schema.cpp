@@ -106,9 +106,20 @@ TEST(Schema, ReadsEveryKeyOfEveryStruct) {
   EXPECT_EQ(sc.vehicle.stages[2].closed_loop->mode, guidance::ClosedLoopMode::ballistic);
   EXPECT_TRUE(std::isnan(sc.vehicle.stages[2].closed_loop->ballistic.impact_lat_deg));
   EXPECT_DOUBLE_EQ(sc.epoch_unix_utc_s, 1748781045.0);  // 2025-06-01T12:30:45Z
-  ASSERT_EQ(st.dispersions.failures.size(), 2u);
+  ASSERT_EQ(st.dispersions.failures.size(), 3u);
   EXPECT_EQ(st.dispersions.failures[1].stage, 1u);
   EXPECT_DOUBLE_EQ(st.dispersions.failures[1].window_end_s, 100.0);
+  EXPECT_EQ(st.dispersions.failures[2].kind, FailureKind::loss_of_control);
+  EXPECT_DOUBLE_EQ(st.dispersions.failures[2].turn_rate_max_deg_s, 30.0);
+  EXPECT_DOUBLE_EQ(*st.dispersions.failures[2].turn_direction_deg, 45.0);
+  EXPECT_DOUBLE_EQ(*sc.vehicle.stages[0].q_alpha_limit_Pa_rad, 250000.0);
+  // Flight-termination rules: both lists, every key.
+  ASSERT_EQ(sc.range_safety.rule_count(), 2u);
+  EXPECT_EQ(sc.range_safety.rule_name(1), "off_course");
+  EXPECT_EQ(sc.range_safety.iip_corridors[0].points.size(), 4u);
+  EXPECT_DOUBLE_EQ(*sc.range_safety.iip_corridors[0].until_s, 300.0);
+  EXPECT_DOUBLE_EQ(*sc.range_safety.deviation_limits[0].flight_path_angle_deg, 15.0);
+  EXPECT_DOUBLE_EQ(sc.range_safety.deviation_limits[0].active_from_s, 20.0);
   // Debris lists: both drag forms, the ballistic coefficient's derived drag (Cd 1 on m / beta).
   ASSERT_EQ(sc.vehicle.stages[0].debris.size(), 2u);
   EXPECT_EQ(sc.vehicle.stages[0].debris[0].pieces, 30);

@@ -122,6 +122,72 @@ failures:
   EXPECT_GE(block.fragments.entries(), 2u * 9u);  // 4 tank + 1 engine + s2 + 2 fairing + payload
 }
 
+// Loss of control (a turn, a q-alpha breakup) and flight-termination rules (an IIP corridor and
+// deviation limits against the nominal track, evaluated at every step): no allocation either.
+TEST(HotPathLossOfControl, TumblesAndTerminationRulesAllocateNothing) {
+  const Study cfg = config::load_config(R"(
+name: tumbling hop
+launch: {lat_deg: 10, lon_deg: 20, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}
+vehicle:
+  payload: {mass_kg: 100, drag: {ref_area_m2: 0.3, cd_mach: [[0, 1.0]]}}
+  stages:
+    - {name: s1, thrust_vac_N: 4.0e4, isp_vac_s: 250, propellant_mass_kg: 800, dry_mass_kg: 200,
+       q_alpha_limit_Pa_rad: 3000,
+       stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.3]]}, spent_drag: {ref_area_m2: 1, cd_mach: [[0, 1.0]]},
+       debris: [{name: tank, pieces: 10, mass_kg: 5, ballistic_coefficient_kgpm2: 20, delta_v_scale_mps: 20}]}
+    - {name: s2, thrust_vac_N: 1.0e4, isp_vac_s: 300, propellant_mass_kg: 200, dry_mass_kg: 50,
+       stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.3]]}, spent_drag: {ref_area_m2: 1, cd_mach: [[0, 1.0]]}}
+guidance: {vertical_rise_s: 5, pitch_kick_deg: 20, pitch_kick_duration_s: 5}
+range_safety:
+  iip_corridors:
+    - name: corridor
+      points: [{lat_deg: 9, lon_deg: 19}, {lat_deg: 11, lon_deg: 19}, {lat_deg: 11, lon_deg: 30}, {lat_deg: 9, lon_deg: 30}]
+  deviation_limits:
+    - {name: deviation, cross_range_m: 2000, altitude_m: 5000, flight_path_angle_deg: 10, speed_mps: 300}
+uncertainties:
+  inputs:
+    - {path: "launch.azimuth_deg", normal: {sd: 1.0}}
+failures:
+  - {name: tumble, stage: s1, mode: loss_of_control, probability: 0.6, window_start_s: 10,
+     window_end_s: 40, turn_rate_min_deg_s: 0.5, turn_rate_max_deg_s: 20}
+)",
+                                        "tumble.yaml");
+  const engine::SamplePlan plan(cfg, 7, 1000, cfg.dispersions.sampler);
+  engine::SampledScenario sampled(plan);
+  flight::FlightResult result;
+  outcome::FlightOutcome outcome;
+  flight::FlightWorkspace workspace;
+  const flight::NominalTrack track = flight::record_nominal_track(cfg.scenario);
+  ASSERT_FALSE(track.states.empty());
+  const flight::FlightResult nominal = flight::fly(cfg.scenario);
+  const auto slots = engine::body_slots(cfg.scenario, nominal);
+  engine::Block block;
+  block.resize(16, plan.n_drawn(), slots.size(), engine::iip_points_per_row(nominal.iip.size()),
+               flight::max_breakup_bodies(cfg.scenario));
+  std::vector<double> drawn(plan.n_drawn());
+  std::uint64_t i = 0, warm = 0;
+  for (; warm < 4; ++i) {  // flights without a failure only
+    sampled.set_sample(i, drawn);
+    if (sampled.draws().failure.mode >= 0) continue;
+    flight::fly(sampled.scenario(), sampled.draws(), result, workspace, nullptr, {}, &track);
+    outcome::derive(sampled.scenario(), result, outcome);
+    engine::record_flight(slots, outcome, sampled.stream(), block, warm++);
+  }
+  const long before = g_allocations.load();
+  int tumbles = 0, breakups = 0;
+  for (std::size_t row = 4; row < 16; ++row, ++i) {
+    sampled.set_sample(i, drawn);
+    tumbles += sampled.draws().failure.mode >= 0;
+    flight::fly(sampled.scenario(), sampled.draws(), result, workspace, nullptr, {}, &track);
+    breakups += result.breakup_cause != flight::BreakupCause::none;
+    outcome::derive(sampled.scenario(), result, outcome);
+    engine::record_flight(slots, outcome, sampled.stream(), block, row);
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GE(tumbles, 3);
+  EXPECT_GE(breakups, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(BundledScenarios, HotPath,
                          testing::Values("chollima1_2023.yaml", "hwasong17_2022.yaml",
                                          "hwasong18_2023.yaml"));

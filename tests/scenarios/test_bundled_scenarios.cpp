@@ -225,7 +225,9 @@ TEST(BundledScenarios, Chollima1August2023DebrisFallsEastOfThePhilippines) {
               .distance_m /
           1e3;
       EXPECT_LT(d_km, 600.0) << b.name.str();
-      if (b.body_class == "s3_engine") EXPECT_NEAR(b.impact.t_s, 14.0 * 60.0, 300.0);
+      if (b.body_class == "s3_engine") {
+        EXPECT_NEAR(b.impact.t_s, 14.0 * 60.0, 300.0);
+      }
     }
     EXPECT_GT(fragments, 3);
   }
