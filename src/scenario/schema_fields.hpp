@@ -943,7 +943,7 @@ void fields(A& a, GeoPoint& p) {
 // A line (min_points 2) or a region (3).
 template <class A>
 void fields(A& a, IipZone& z, std::size_t min_points) {
-  a.text(z.name, {.key = "name", .meaning = "name in the overflight table"});
+  a.text(z.name, {.key = "name", .meaning = "name in the overflight table (or the report)"});
   a.list(z.points,
          {.key = "points",
           .meaning = "`{lat_deg, lon_deg}` vertices; edges straight in degrees, not across the "
@@ -972,6 +972,17 @@ void fields(A& a, IipSettings& s) {
          {.key = "regions",
           .need = Need::optional,
           .meaning = "named polygons: how often and when the IIP track enters them",
+          .default_text = "none"},
+         {}, [&](auto& sub, IipZone& z, std::size_t) { fields(sub, z, 3); });
+}
+
+template <class A>
+void fields(A& a, ReportSettings& s) {
+  a.list(s.regions,
+         {.key = "regions",
+          .need = Need::optional,
+          .meaning = "named polygons: the share of each failure mode's vehicle and fragment "
+                     "impacts inside them (`failure_modes` of the summary)",
           .default_text = "none"},
          {}, [&](auto& sub, IipZone& z, std::size_t) { fields(sub, z, 3); });
 }
@@ -1013,6 +1024,10 @@ void fields(A& a, Scenario& sc) {
              .need = Need::defaulted,
              .meaning = "instantaneous impact point: track grid and overflight lines and regions"},
             true, [&](auto& s) { fields(s, sc.iip); });
+  a.section({.key = "report",
+             .need = Need::defaulted,
+             .meaning = "what the run's summary adds: impact regions per failure mode"},
+            true, [&](auto& s) { fields(s, sc.report); });
 }
 
 // ---- the study: failure modes ------------------------------------------------------------------
