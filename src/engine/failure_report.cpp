@@ -107,10 +107,9 @@ FailureReportReducer::FailureReportReducer(FailureReportSetup setup)
 }
 
 FailureReportReducer::Group& FailureReportReducer::group(double code, std::uint64_t row) {
-  if (!(code >= -1 && code < static_cast<double>(setup_.modes.size()) &&
-        code == std::floor(code)))
-    throw std::logic_error(fmt::format(
-        "FailureReportReducer: sample {}: failure_mode {} is out of range", row, code));
+  if (!(code >= -1 && code < static_cast<double>(setup_.modes.size()) && code == std::floor(code)))
+    throw std::logic_error(
+        fmt::format("FailureReportReducer: sample {}: failure_mode {} is out of range", row, code));
   return code < 0 ? groups_.back() : groups_[static_cast<std::size_t>(code)];
 }
 
@@ -264,10 +263,10 @@ FailureReport FailureReportReducer::finish() const {
       fill_ellipses(v, g.vehicle.mean_en_m(), g.vehicle.covariance_en_m2(), pts, nullptr);
     }
     for (std::size_t z = 0; z < setup_.regions.size(); ++z)
-      v.regions.push_back({setup_.regions[z].name,
-                           g.samples > 0 ? static_cast<double>(g.vehicle_in_region[z]) /
-                                               static_cast<double>(g.samples)
-                                         : 0.0});
+      v.regions.push_back(
+          {setup_.regions[z].name, g.samples > 0 ? static_cast<double>(g.vehicle_in_region[z]) /
+                                                       static_cast<double>(g.samples)
+                                                 : 0.0});
     v.warnings = warnings_of(v);
 
     // The fragment classes: weighted by the pieces each fragment stands for.
@@ -285,7 +284,8 @@ FailureReport FailureReportReducer::finish() const {
         const double W = f.impact_weight, mean = c.w_t.value() / W;
         const double dof = W - c.w2.value() / W;
         const double ss = c.w_tt.value() - c.w_t.value() * mean;
-        f.impact_time_s = {mean, f.impacts > 1 && dof > 0 ? std::sqrt(std::max(ss, 0.0) / dof) : kNaN,
+        f.impact_time_s = {mean,
+                           f.impacts > 1 && dof > 0 ? std::sqrt(std::max(ss, 0.0) / dof) : kNaN,
                            c.t_min, c.t_max};
       } else {
         f.impact_time_s = {kNaN, kNaN, kNaN, kNaN};

@@ -65,11 +65,11 @@ struct RegionShare {
 
 // The footprint of the vehicle or of one fragment class in one failure-mode group.
 struct FootprintReport {
-  std::string name;             // "vehicle" or the fragment class
-  std::uint64_t bodies = 0;     // vehicle: the group's samples; fragments: entries of /fragments
-  double weight = 0;            // vehicle: = bodies; fragments: their pieces (sum of weights)
-  std::uint64_t impacts = 0;    // of those that impacted
-  double impact_weight = 0;     // their weight
+  std::string name;              // "vehicle" or the fragment class
+  std::uint64_t bodies = 0;      // vehicle: the group's samples; fragments: entries of /fragments
+  double weight = 0;             // vehicle: = bodies; fragments: their pieces (sum of weights)
+  std::uint64_t impacts = 0;     // of those that impacted
+  double impact_weight = 0;      // their weight
   double effective_impacts = 0;  // Kish: (sum w)^2 / sum w^2 (vehicle: = impacts)
   double mean_lat_deg = 0, mean_lon_deg = 0;  // NaN without impacts
   Spread impact_time_s;                       // after liftoff
