@@ -62,6 +62,11 @@ std::vector<std::string> warnings_of(const FootprintReport& f) {
         "only {} impacts: the mean, the spread and the ellipses' axes are uncertain (axes by "
         "about +-{:.0f} %)",
         f.impacts, 100.0 / std::sqrt(2.0 * static_cast<double>(f.impacts - 1))));
+  else if (f.impact_samples < kFewImpacts)
+    w.push_back(fmt::format(
+        "{} impacts, but from only {} samples: the fragments of one breakup land together, so "
+        "the mean, the spread and the ellipses are about as uncertain as {} points",
+        f.impacts, f.impact_samples, f.impact_samples));
   else if (f.effective_impacts < static_cast<double>(kFewImpacts))
     w.push_back(fmt::format(
         "{} impacts, but unequal weights leave the statistics of about {:.0f} equal ones",
@@ -154,6 +159,7 @@ void FailureReportReducer::add(const Block& b) {
     if (!has_fragments) continue;
     const std::uint64_t end = fr.row_end[r];
     if (end > begin) g.breakup_time_s.add(fr.columns[f_breakup][begin]);
+    impacted_classes_.clear();
     for (std::uint64_t e = begin; e < end; ++e) {
       auto it = g.classes.find(fr.classes[e].str());
       if (it == g.classes.end())
@@ -163,6 +169,11 @@ void FailureReportReducer::add(const Block& b) {
       ++c.bodies;
       c.weight.add(fw);
       if (fr.columns[f_fate][e] != static_cast<double>(flight::BodyFate::impact)) continue;
+      if (std::find(impacted_classes_.begin(), impacted_classes_.end(), &c) ==
+          impacted_classes_.end()) {
+        impacted_classes_.push_back(&c);
+        ++c.impact_samples;
+      }
       const double flat = fr.columns[f_lat][e], flon = fr.columns[f_lon][e];
       const double t = fr.columns[f_time][e];
       const Eigen::Vector2d p = c.plane.add(flat, flon, fw);
@@ -207,6 +218,7 @@ void FailureReportReducer::merge(const Reducer& other_reducer) {
       }
       ClassState& c = it->second;
       c.bodies += hc.bodies;
+      c.impact_samples += hc.impact_samples;
       c.weight.merge(hc.weight);
       c.plane.merge(hc.plane);
       c.w_t.merge(hc.w_t);
@@ -254,6 +266,7 @@ FailureReport FailureReportReducer::finish() const {
     v.impacts = g.vehicle.count();
     v.impact_weight = static_cast<double>(v.impacts);
     v.effective_impacts = static_cast<double>(v.impacts);
+    v.impact_samples = v.impacts;
     v.mean_lat_deg = v.impacts > 0 ? g.vehicle.mean_lat_deg() : kNaN;
     v.mean_lon_deg = v.impacts > 0 ? g.vehicle.mean_lon_deg() : kNaN;
     v.impact_time_s = spread_of(g.vehicle_time_s);
@@ -278,6 +291,7 @@ FailureReport FailureReportReducer::finish() const {
       f.impacts = c.plane.count();
       f.impact_weight = c.plane.weight();
       f.effective_impacts = c.plane.effective_count();
+      f.impact_samples = c.impact_samples;
       f.mean_lat_deg = f.impacts > 0 ? c.plane.mean_lat_deg() : kNaN;
       f.mean_lon_deg = f.impacts > 0 ? c.plane.mean_lon_deg() : kNaN;
       if (f.impacts > 0 && f.impact_weight > 0) {

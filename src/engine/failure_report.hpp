@@ -71,6 +71,9 @@ struct FootprintReport {
   std::uint64_t impacts = 0;     // of those that impacted
   double impact_weight = 0;      // their weight
   double effective_impacts = 0;  // Kish: (sum w)^2 / sum w^2 (vehicle: = impacts)
+  // Samples with an impact of the kind (vehicle: = impacts): the fragments of one breakup land
+  // together, so a class's statistics are about as uncertain as this many points.
+  std::uint64_t impact_samples = 0;
   double mean_lat_deg = 0, mean_lon_deg = 0;  // NaN without impacts
   Spread impact_time_s;                       // after liftoff
   double rms_distance_km = 0;                 // from the mean impact (0 below 2 impacts)
@@ -125,6 +128,7 @@ class FailureReportReducer final : public Reducer {
   struct ClassState {
     explicit ClassState(const FailureReportSetup& s, std::size_t n_regions);
     std::uint64_t bodies = 0;
+    std::uint64_t impact_samples = 0;  // samples with an impacted entry of the class
     stats::ExactSum weight;
     stats::WeightedImpactAccumulator plane;  // impacted entries
     stats::ExactSum w_t, w_tt, w2;           // impact time: sum w t, sum (w t) t, sum w^2
@@ -150,7 +154,8 @@ class FailureReportReducer final : public Reducer {
   std::uint64_t samples_ = 0;
   std::uint64_t unit_weight_rows_ = 0;
   stats::ExactSum weight_;
-  std::vector<Group> groups_;  // modes, then none
+  std::vector<Group> groups_;                        // modes, then none
+  std::vector<const ClassState*> impacted_classes_;  // add(): the classes of the current row
 };
 
 }  // namespace launchmc::engine

@@ -55,6 +55,7 @@ nlohmann::json footprint_json(const FootprintReport& f) {
           {"impacts", f.impacts},
           {"impact_weight", f.impact_weight},
           {"effective_impacts", f.effective_impacts},
+          {"impact_samples", f.impact_samples},
           {"impact_mean_lat_deg", json_num(f.mean_lat_deg)},
           {"impact_mean_lon_deg", json_num(f.mean_lon_deg)},
           {"impact_time_s", spread_json(f.impact_time_s)},

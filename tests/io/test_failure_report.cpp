@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -215,6 +216,7 @@ TEST_F(FailureReportRun, PerModeNumbersEqualTheRawRows) {
     std::uint64_t breakups = 0;
     std::map<std::string, Reference> cls;
     std::map<std::string, long double> pieces;
+    std::map<std::string, std::set<std::size_t>> impact_rows;
     for (std::size_t r = 0; r < n; ++r) {
       if (raw.mode[r] != m) continue;
       ++count;
@@ -230,6 +232,7 @@ TEST_F(FailureReportRun, PerModeNumbersEqualTheRawRows) {
         }
         const std::string c = raw.classes.at(static_cast<std::size_t>(raw.cls[e]));
         pieces[c] += raw.weight[e];
+        if (raw.fate[e] == 0) impact_rows[c].insert(r);
         if (raw.fate[e] == 0)
           cls[c].add(raw.ref_lat, raw.ref_lon, raw.lat[e], raw.lon[e], raw.time[e], raw.weight[e]);
       }
@@ -267,8 +270,8 @@ TEST_F(FailureReportRun, PerModeNumbersEqualTheRawRows) {
       const Reference& ref = cls[cname];
       EXPECT_EQ(c["impacts"], ref.points.size());
       EXPECT_NEAR(c["impact_weight"].get<double>(), static_cast<double>(ref.w), 1e-12);
-      EXPECT_NEAR(c["effective_impacts"].get<double>(),
-                  static_cast<double>(ref.w * ref.w / ref.w2), 1e-9);
+      EXPECT_NEAR(c["effective_impacts"].get<double>(), static_cast<double>(ref.w * ref.w / ref.w2),
+                  1e-9);
       double lat = 0, lon = 0;
       ref.mean_lat_lon(raw.ref_lat, raw.ref_lon, lat, lon);
       EXPECT_NEAR(c["impact_mean_lat_deg"].get<double>(), lat, 1e-9);
@@ -283,10 +286,17 @@ TEST_F(FailureReportRun, PerModeNumbersEqualTheRawRows) {
               << level;
         }
       }
-      // Fewer than 30 impacts: said so.
+      EXPECT_EQ(c["impact_samples"], impact_rows[cname].size());
+      // Fewer than 30 impacts, or from fewer than 30 samples: said so.
       if (ref.points.size() < 30 && ref.points.size() > 1) {
         ASSERT_FALSE(c["warnings"].empty());
         EXPECT_NE(c["warnings"][0].get<std::string>().find("only"), std::string::npos);
+      } else if (impact_rows[cname].size() < 30) {
+        ASSERT_FALSE(c["warnings"].empty());
+        EXPECT_NE(c["warnings"][0].get<std::string>().find(
+                      "from only " + std::to_string(impact_rows[cname].size()) + " samples"),
+                  std::string::npos)
+            << c["warnings"].dump();
       }
     }
   }
@@ -329,9 +339,9 @@ TEST_F(FailureReportRun, RegionShareIsTheWeightOfAKnownSubset) {
       }
     }
     ASSERT_EQ(m.vehicle.regions.size(), 1u);
-    EXPECT_DOUBLE_EQ(m.vehicle.regions[0].fraction,
-                     m.samples > 0 ? static_cast<double>(v_in) / static_cast<double>(m.samples)
-                                   : 0.0);
+    EXPECT_DOUBLE_EQ(
+        m.vehicle.regions[0].fraction,
+        m.samples > 0 ? static_cast<double>(v_in) / static_cast<double>(m.samples) : 0.0);
     for (const engine::FootprintReport& f : m.fragment_classes) {
       if (f.name != "tank") continue;
       ASSERT_EQ(f.regions.size(), 1u);
@@ -378,7 +388,8 @@ TEST_F(FailureReportRun, AnySplitMergesToTheSameReport) {
   engine::Summary s1, s2;
   s1.failure_report = whole.finish();
   s2.failure_report = b.finish();
-  EXPECT_EQ(summary_to_json(s1)["failure_modes"].dump(), summary_to_json(s2)["failure_modes"].dump());
+  EXPECT_EQ(summary_to_json(s1)["failure_modes"].dump(),
+            summary_to_json(s2)["failure_modes"].dump());
   EXPECT_EQ(summary_to_json(s1)["failure_modes"], run_json_["failure_modes"]);
 }
 
@@ -423,29 +434,30 @@ TEST_F(FailureReportRun, DamagedFragmentsAreRefused) {
   };
   const std::size_t mid = raw.sample.size() / 2;
   const std::vector<Case> cases = {
-      {"class index", [](const fs::path& p) {
+      {"class index",
+       [](const fs::path& p) {
          poke<std::int64_t>(p, "/fragments/class_index", 3, 99, H5T_NATIVE_INT64);
        },
        "/fragments/class_index entry 3"},
-      {"out of order", [&](const fs::path& p) {
+      {"out of order",
+       [&](const fs::path& p) {
          poke<std::uint64_t>(p, "/fragments/sample", mid, raw.sample[mid] + 50, H5T_NATIVE_UINT64);
        },
        "/fragments/sample"},
-      {"beyond the rows", [&](const fs::path& p) {
+      {"beyond the rows",
+       [&](const fs::path& p) {
          poke<std::uint64_t>(p, "/fragments/sample", raw.sample.size() - 1, 500, H5T_NATIVE_UINT64);
        },
        "/fragments/sample"},
-      {"weight", [](const fs::path& p) {
-         poke<double>(p, "/fragments/weight", 2, -1.0, H5T_NATIVE_DOUBLE);
-       },
+      {"weight",
+       [](const fs::path& p) { poke<double>(p, "/fragments/weight", 2, -1.0, H5T_NATIVE_DOUBLE); },
        "/fragments/weight entry 2"},
-      {"impact", [](const fs::path& p) {
+      {"impact",
+       [](const fs::path& p) {
          poke<double>(p, "/fragments/impact_lat_deg", 1, 123.0, H5T_NATIVE_DOUBLE);
        },
        "/fragments entry 1"},
-      {"fate", [](const fs::path& p) {
-         poke<std::int8_t>(p, "/fragments/fate", 4, 9, -1);
-       },
+      {"fate", [](const fs::path& p) { poke<std::int8_t>(p, "/fragments/fate", 4, 9, -1); },
        "/fragments/fate row 4"},
   };
   EXPECT_EQ(refusal(file_), "accepted");
@@ -465,8 +477,8 @@ TEST_F(FailureReportRun, FlyFromCatchesATamperedFragmentRow) {
   const Raw raw = read_raw(file_);
   ASSERT_GT(raw.sample.size(), 0u);
   const std::uint64_t row = raw.sample[0];
-  const std::string fly = "fly --sample " + std::to_string(row) + " --from " + file_.string() +
-                          " --json";
+  const std::string fly =
+      "fly --sample " + std::to_string(row) + " --from " + file_.string() + " --json";
   const Result before = run_cli(fly);
   ASSERT_EQ(before.status, 0);
   const json jb = json::parse(before.out);
@@ -486,8 +498,8 @@ TEST_F(FailureReportRun, FlyFromCatchesATamperedFragmentRow) {
   poke<std::uint64_t>(file_, "/fragments/sample", raw.sample.size() - 1, last + 1,
                       H5T_NATIVE_UINT64);
   if (last + 1 < raw.mode.size()) {
-    const Result dropped = run_cli("fly --sample " + std::to_string(last) + " --from " +
-                                   file_.string() + " --json");
+    const Result dropped =
+        run_cli("fly --sample " + std::to_string(last) + " --from " + file_.string() + " --json");
     ASSERT_EQ(dropped.status, 0);
     const json jd = json::parse(dropped.out);
     EXPECT_EQ(jd["reproduced"], false);
