@@ -80,6 +80,7 @@ struct FromRun {
   std::string path;
   launchmc::engine::Block row;  // the file's record of the row (count 0: beyond its samples)
   std::string written_by;
+  bool has_fragments = false;  // the file has /fragments
 };
 
 int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
@@ -112,12 +113,13 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
     sample = cli::parse_whole(opt.sample, "--sample", 0, samples - 1);
     cfg = config::load_config(info.config_text, opt.from + " (config_text)",
                               parse_overrides(info.overrides));
-    from = FromRun{opt.from, {}, {}};
+    from = FromRun{opt.from, {}, {}, false};
     if (*sample < reader.rows()) {
       reader.seek(static_cast<std::size_t>(*sample));
       reader.next(from->row, 1);
     }
     from->written_by = info.written_by;
+    from->has_fragments = info.has_fragments;
   } else {
     if (opt.config.empty())
       throw cli::UsageError("fly: a CONFIG file (or --sample I --from RUN.h5) is required");
@@ -169,6 +171,30 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
       if (!(now == then || (std::isnan(now) && std::isnan(then))))
         differences.push_back(fmt::format("{} (file {:.17g}, now {:.17g})", c.name, then, now));
     }
+    // The breakup bodies (/fragments): as many, in the same order, of the same classes and with
+    // every column equal (files from before breakups have none to compare).
+    if (from->has_fragments) {
+      const engine::RaggedBodies& file = from->row.fragments;
+      const std::size_t n_file = file.entries();
+      std::size_t n_now = 0;
+      for (const outcome::BodyOutcome& b : o.bodies) {
+        if (!b.fragment) continue;
+        const std::size_t e = n_now++;
+        if (e >= n_file) continue;
+        if (!(file.classes[e] == b.body_class))
+          differences.push_back(fmt::format("fragments[{}].class (file {}, now {})", e,
+                                            file.classes[e].view(), b.body_class.view()));
+        const auto fcols = engine::fragment_columns();
+        for (std::size_t c = 0; c < fcols.size(); ++c) {
+          const double now = fcols[c].extract(b), then = file.columns[c][e];
+          if (!(now == then || (std::isnan(now) && std::isnan(then))))
+            differences.push_back(fmt::format("fragments[{}].{} (file {:.17g}, now {:.17g})", e,
+                                              fcols[c].name, then, now));
+        }
+      }
+      if (n_now != n_file)
+        differences.push_back(fmt::format("fragments (file {} entries, now {})", n_file, n_now));
+    }
   }
   if (opt.json) {
     nlohmann::json j = io::flight_to_json(scenario, result);
@@ -200,7 +226,8 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
       fmt::print("row {} is beyond the samples {} holds: nothing to compare with\n", *sample,
                  from->path);
     else if (from && differences.empty())
-      fmt::print("reproduces row {} of {} exactly (every outcome column)\n", *sample, from->path);
+      fmt::print("reproduces row {} of {} exactly (every outcome column{})\n", *sample, from->path,
+                 from->has_fragments ? " and fragment" : "");
     else if (from)
       fmt::print("DIFFERS from row {} of {} (written by {}) in: {}\n", *sample, from->path,
                  from->written_by, fmt::join(differences, "; "));
@@ -285,7 +312,9 @@ int run_run(const RunCmdOptions& opt) {
   const std::unique_ptr<engine::SummaryReducer> summary = engine::summary_reducer_for(layout, cfg);
   const std::unique_ptr<engine::IipCorridorReducer> corridor =
       engine::iip_corridor_reducer_for(layout, cfg);
-  std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get()};
+  const std::unique_ptr<engine::FailureReportReducer> report =
+      engine::failure_report_reducer_for(layout, cfg);
+  std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get()};
   std::unique_ptr<io::RunFileWriter> writer;
   if (!opt.output.empty()) {
     writer = std::make_unique<io::RunFileWriter>(opt.output, cfg);
@@ -299,6 +328,7 @@ int run_run(const RunCmdOptions& opt) {
   meta.elapsed_s = br.elapsed_s;
   engine::RunResult r{summary->finish(meta), br.end};
   r.summary.iip_corridor = corridor->finish();
+  r.summary.failure_report = report->finish();
   if (r.end == engine::RunEnd::interrupted) {
     // Deliberately: the finished samples are kept apart from the final path, nothing is printed
     // on stdout (a script must not mistake a partial summary for the run's), and the status says

@@ -23,6 +23,12 @@ std::uint64_t grid_index(double t_s, double step_s) noexcept {
 
 }  // namespace
 
+bool inside_region(const IipZoneSpec& zone, double lat_deg, double lon_deg,
+                   double site_lon_deg) noexcept {
+  if (zone.points.size() < 3 || !std::isfinite(lat_deg) || !std::isfinite(lon_deg)) return false;
+  return geo::inside_polygon(zone.points, lat_deg, lon_deg, site_lon_deg);
+}
+
 double first_crossing_s(const IipZoneSpec& z, const double* t, const double* lat, const double* lon,
                         std::size_t n, double site_lon) noexcept {
   const std::size_t m = z.points.size();

@@ -122,4 +122,9 @@ class IipCorridorReducer final : public Reducer {
 double first_crossing_s(const IipZoneSpec& zone, const double* t_s, const double* lat_deg,
                         const double* lon_deg, std::size_t n, double site_lon_deg) noexcept;
 
+// Whether (lat, lon) is inside a region's polygon: the even-odd rule, edges straight in
+// (lat, lon) with longitudes unwrapped about site_lon_deg (as the overflight table checks entries).
+bool inside_region(const IipZoneSpec& zone, double lat_deg, double lon_deg,
+                   double site_lon_deg) noexcept;
+
 }  // namespace launchmc::engine

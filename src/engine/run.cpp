@@ -127,6 +127,45 @@ std::unique_ptr<IipCorridorReducer> iip_corridor_reducer_for(const RunLayout& la
                          layout.meta.site_lon_deg));
 }
 
+const char* failure_kind_name(FailureKind kind) noexcept {
+  switch (kind) {
+    case FailureKind::engine_shutdown:
+      return "engine_shutdown";
+    case FailureKind::ignition_failure:
+      return "ignition_failure";
+    case FailureKind::thrust_loss:
+      return "thrust_loss";
+    case FailureKind::flight_termination:
+      return "flight_termination";
+    case FailureKind::explosion:
+      return "explosion";
+    case FailureKind::separation_failure:
+      return "separation_failure";
+    case FailureKind::loss_of_control:
+      return "loss_of_control";
+  }
+  return "";
+}
+
+FailureReportSetup failure_report_setup(const RunLayout& layout, const Study& config) {
+  FailureReportSetup s;
+  const auto& stages = config.scenario.vehicle.stages;
+  for (const FailureMode& f : config.dispersions.failures)
+    s.modes.push_back({f.name, f.stage < stages.size() ? stages[f.stage].name : std::string(),
+                       failure_kind_name(f.kind)});
+  for (const IipZone& z : config.scenario.report.regions)
+    s.regions.push_back({z.name, true, z.points});
+  s.ref_lat_deg = layout.meta.vehicle_ref_lat_deg;
+  s.ref_lon_deg = layout.meta.vehicle_ref_lon_deg;
+  s.site_lon_deg = layout.meta.site_lon_deg;
+  return s;
+}
+
+std::unique_ptr<FailureReportReducer> failure_report_reducer_for(const RunLayout& layout,
+                                                                 const Study& config) {
+  return std::make_unique<FailureReportReducer>(failure_report_setup(layout, config));
+}
+
 RunPlan plan_of(const Study& config, const RunOptions& opt) {
   RunPlan p;
   p.config_text = config.scenario.config_text;
@@ -149,7 +188,8 @@ RunResult run_monte_carlo(const Study& config, const RunOptions& opt, BlockSink*
   const RunLayout layout = layout_of(config, plan, plan.all_blocks(), exec);
   const std::unique_ptr<SummaryReducer> summary = summary_reducer_for(layout, config);
   const std::unique_ptr<IipCorridorReducer> corridor = iip_corridor_reducer_for(layout, config);
-  std::vector<BlockSink*> sinks = {summary.get(), corridor.get()};
+  const std::unique_ptr<FailureReportReducer> report = failure_report_reducer_for(layout, config);
+  std::vector<BlockSink*> sinks = {summary.get(), corridor.get(), report.get()};
   if (sink != nullptr) sinks.push_back(sink);
   const BlocksResult r = run_blocks(layout, sinks, exec, summary.get());
   RunMeta meta = layout.meta;
@@ -157,6 +197,7 @@ RunResult run_monte_carlo(const Study& config, const RunOptions& opt, BlockSink*
   meta.elapsed_s = r.elapsed_s;
   RunResult result{summary->finish(meta), r.end};
   result.summary.iip_corridor = corridor->finish();
+  result.summary.failure_report = report->finish();
   return result;
 }
 

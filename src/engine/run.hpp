@@ -95,6 +95,13 @@ struct BlocksResult {
 std::unique_ptr<IipCorridorReducer> iip_corridor_reducer_for(const RunLayout& layout,
                                                              const Study& config);
 
+// The per-failure-mode report's reducer of a run laid out so (modes and regions from the config).
+FailureReportSetup failure_report_setup(const RunLayout& layout, const Study& config);
+std::unique_ptr<FailureReportReducer> failure_report_reducer_for(const RunLayout& layout,
+                                                                 const Study& config);
+// The config's failure kind names (`mode`), by FailureKind code.
+const char* failure_kind_name(FailureKind kind) noexcept;
+
 // Flies the blocks of layout.range and hands each, in block order, to every sink; a sink that is
 // a SummaryReducer given as `stop_rule` is consulted after each block for the until_ci rule.
 BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sinks,

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/ellipse_stats.hpp"
+#include "engine/failure_report.hpp"
 #include "engine/iip_corridor.hpp"
 #include "engine/outcome.hpp"
 #include "engine/reducer.hpp"
@@ -42,13 +44,6 @@ struct FieldStats {
     return out << "{count " << f.count << ", mean " << f.mean << ", std " << f.std << ", q01 "
                << f.q01 << ", q50 " << f.q50 << ", q99 " << f.q99 << "}";
   }
-};
-
-struct EllipseStats {
-  double probability = 0, semi_major_km = 0, semi_minor_km = 0, orientation_deg = 0;
-  // The share of the body's impacts inside the ellipse (stats::contained_fractions): equals
-  // `probability` within sampling error when the footprint is Gaussian.
-  double contained_fraction = std::numeric_limits<double>::quiet_NaN();
 };
 
 // When a footprint statistic says little, the summary says so (BodySummary::warnings):
@@ -154,6 +149,8 @@ struct Summary {
   // The IIP corridor and overflight table (IipCorridorReducer); none from a run file without
   // IIP tracks.
   std::optional<IipCorridorSummary> iip_corridor;
+  // The per-failure-mode report (FailureReportReducer); none when not computed.
+  std::optional<FailureReport> failure_report;
   double rhs_per_sample = 0;
   double samples_per_s() const { return meta.elapsed_s > 0 ? samples / meta.elapsed_s : 0.0; }
 };

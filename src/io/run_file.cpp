@@ -197,8 +197,39 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   m.stream.set_attribute(
       "meaning", "the stream index that keyed the row's environment, failure and navigation draws");
   std::vector<std::string> failure_names = layout.meta.failure_names;
-  if (!failure_names.empty())
-    root.create_group("failure_modes").write<std::string>("name", failure_names);
+  if (!failure_names.empty()) {
+    h5::Group fm = root.create_group("failure_modes");
+    fm.write<std::string>("name", failure_names);
+    // Stage and kind of each mode, for the per-failure-mode report of `summarize`.
+    std::vector<std::string> stages, kinds;
+    for (const engine::FailureModeInfo& f : engine::failure_report_setup(layout, *m.config).modes) {
+      stages.push_back(f.stage);
+      kinds.push_back(f.kind);
+    }
+    if (stages.size() == failure_names.size()) {
+      fm.write<std::string>("stage", stages);
+      fm.write<std::string>("kind", kinds);
+    }
+  }
+  {
+    // The polygons of the per-failure-mode report (config report.regions).
+    h5::Group regions = root.create_group("report").create_group("regions");
+    std::vector<std::string> names;
+    std::vector<std::uint64_t> ends;
+    std::vector<double> lat, lon;
+    for (const IipZone& z : m.config->scenario.report.regions) {
+      names.push_back(z.name);
+      for (const GeoPoint& p : z.points) {
+        lat.push_back(p.lat_deg);
+        lon.push_back(p.lon_deg);
+      }
+      ends.push_back(lat.size());
+    }
+    regions.write<std::string>("name", names);
+    regions.write("row_end", std::span<const std::uint64_t>(ends));
+    regions.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
+    regions.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
+  }
   std::vector<std::string> rule_names = layout.meta.termination_rule_names;
   if (!rule_names.empty())
     root.create_group("termination_rules").write<std::string>("name", rule_names);
@@ -534,7 +565,19 @@ void RunFileReader::read_metadata() {
   rf.config_text = root.attribute<std::string>("config_text");
   if (root.has("failure_modes")) {
     require_link(path, root.open_group("failure_modes"), "/failure_modes", "name", "dataset");
-    rf.meta.failure_names = root.open_group("failure_modes").read<std::string>("name");
+    const h5::Group fm = root.open_group("failure_modes");
+    rf.meta.failure_names = fm.read<std::string>("name");
+    std::vector<std::string> stages(rf.meta.failure_names.size()),
+        kinds(rf.meta.failure_names.size());
+    if (fm.has("stage") && fm.has("kind")) {
+      stages = fm.read<std::string>("stage");
+      kinds = fm.read<std::string>("kind");
+      if (stages.size() != rf.meta.failure_names.size() ||
+          kinds.size() != rf.meta.failure_names.size())
+        refuse(path, "datasets /failure_modes/name, stage and kind differ in length");
+    }
+    for (std::size_t i = 0; i < rf.meta.failure_names.size(); ++i)
+      rf.failure_modes.push_back({rf.meta.failure_names[i], stages[i], kinds[i]});
     // /outcome/failure_mode is int8: -1 (none) and 0..127.
     if (rf.meta.failure_names.size() > 128)
       refuse(path, fmt::format("/failure_modes/name has {} names, at most 128 fit the int8 "
@@ -640,6 +683,32 @@ void RunFileReader::read_metadata() {
                                  iip.dataset_size(c.name), iip_entries_));
     rf.iip = std::move(setup);
   }
+  if (root.has("report") && root.open_group("report").has("regions")) {
+    const h5::Group regions = root.open_group("report").open_group("regions");
+    for (const char* name : {"name", "row_end", "lat_deg", "lon_deg"})
+      require_link(path, regions, "/report/regions", name, "dataset");
+    const auto names = regions.read<std::string>("name");
+    const auto ends = regions.read<std::uint64_t>("row_end");
+    const auto zlat = regions.read<double>("lat_deg"), zlon = regions.read<double>("lon_deg");
+    if (ends.size() != names.size() || zlon.size() != zlat.size())
+      refuse(path, "datasets of /report/regions differ in length");
+    std::uint64_t begin = 0;
+    for (std::size_t z = 0; z < names.size(); ++z) {
+      if (ends[z] < begin + 3 || ends[z] > zlat.size())
+        refuse(path, fmt::format("/report/regions/row_end row {}: not a cumulative count of at "
+                                 "least 3 points per region",
+                                 z));
+      engine::IipZoneSpec spec{names[z], true, {}};
+      for (std::uint64_t i = begin; i < ends[z]; ++i) {
+        if (!valid_point(zlat[i], zlon[i]))
+          refuse(path, fmt::format("/report/regions point {}: ({}, {}) is not a point", i, zlat[i],
+                                   zlon[i]));
+        spec.points.push_back({zlat[i], zlon[i]});
+      }
+      rf.report_regions.push_back(std::move(spec));
+      begin = ends[z];
+    }
+  }
   require_link(path, root, "/", "outcome", "group");
   h5::Group outcome = root.open_group("outcome");
   require_link(path, outcome, "/outcome", "status", "dataset");
@@ -683,6 +752,24 @@ void RunFileReader::read_metadata() {
     }
     if (other.dataset_size("class_index") != other_entries_)
       refuse(path, "datasets /other_bodies/class_index and name_index differ in length");
+  }
+  if (root.has("fragments")) {  // files from before breakups have none
+    const h5::Group frag = root.open_group("fragments");
+    for (const char* name : {"sample", "class_index", "classes"})
+      require_link(path, frag, "/fragments", name, "dataset");
+    fragment_entries_ = frag.dataset_size("sample");
+    for (const engine::BodyColumn& c : engine::fragment_columns()) {
+      require_link(path, frag, "/fragments", c.name, "dataset");
+      if (frag.dataset_size(c.name) != fragment_entries_)
+        refuse(path, fmt::format("dataset /fragments/{} has {} rows, /fragments/sample has {}",
+                                 c.name, frag.dataset_size(c.name), fragment_entries_));
+    }
+    if (frag.dataset_size("class_index") != fragment_entries_)
+      refuse(path, fmt::format("dataset /fragments/class_index has {} rows, /fragments/sample "
+                               "has {}",
+                               frag.dataset_size("class_index"), fragment_entries_));
+    fragment_classes_ = frag.read<std::string>("classes");
+    rf.has_fragments = true;
   }
   const h5::Group inputs = root.open_group("inputs");
   for (const auto& name : rf.drawn_names) same_rows(inputs, "/inputs", name);
@@ -856,6 +943,98 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
   }
   read_other_bodies(b, n);
   read_iip(b, n);
+  read_fragments(b, n);
+}
+
+std::uint64_t RunFileReader::first_fragment_of(std::uint64_t row) const {
+  const h5::Group frag = file_->root().open_group("fragments");
+  std::uint64_t lo = 0, hi = fragment_entries_;
+  std::vector<std::uint64_t> v;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    frag.read_range<std::uint64_t>("sample", static_cast<std::size_t>(mid), 1, v);
+    if (v[0] < row)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+void RunFileReader::read_fragments(engine::Block& b, std::size_t n) {
+  engine::RaggedBodies& f = b.fragments;
+  const auto fcols = engine::fragment_columns();
+  f.columns.resize(fcols.size());
+  for (auto& c : f.columns) c.clear();
+  f.names.clear();
+  f.classes.clear();
+  f.row_end.assign(n, 0);
+  if (!info_.has_fragments || n == 0) return;
+  const h5::Group frag = file_->root().open_group("fragments");
+  // The entries of rows [position_, position_ + n): the table is in sample order. Reading in
+  // order, each slice starts where the last one ended (so an entry out of order cannot hide
+  // between slices); after a seek, a binary search finds the start.
+  const std::uint64_t begin =
+      position_ == fragment_next_row_ ? fragment_next_ : first_fragment_of(position_);
+  const std::uint64_t end = first_fragment_of(position_ + n);
+  if (end < begin)
+    refuse(path_,
+           fmt::format("/fragments/sample: entries not in sample order before entry {}", begin));
+  const std::size_t count = static_cast<std::size_t>(end - begin);
+  std::vector<std::uint64_t> sample;
+  if (count > 0)
+    frag.read_range<std::uint64_t>("sample", static_cast<std::size_t>(begin), count, sample);
+  std::uint64_t previous = position_;
+  for (std::size_t e = 0; e < count; ++e) {
+    if (sample[e] < previous || sample[e] >= position_ + n)
+      refuse(path_, fmt::format("/fragments/sample entry {}: sample {} is not in sample order "
+                                "(rows {} to {} expected here)",
+                                begin + e, sample[e], previous, position_ + n - 1));
+    previous = sample[e];
+    ++f.row_end[static_cast<std::size_t>(sample[e] - position_)];
+  }
+  for (std::size_t r = 1; r < n; ++r) f.row_end[r] += f.row_end[r - 1];
+  if (position_ + n == rows_ && end != fragment_entries_)
+    refuse(path_, fmt::format("/fragments/sample entry {}: sample {} or later is beyond the "
+                              "file's {} rows",
+                              end, rows_, rows_));
+  fragment_next_ = end;
+  fragment_next_row_ = position_ + n;
+  if (count == 0) return;
+  for (std::size_t c = 0; c < fcols.size(); ++c)
+    read_column(frag, fcols[c].name, fcols[c].storage, static_cast<std::size_t>(begin), count,
+                f.columns[c]);
+  std::vector<std::int64_t> class_index;
+  frag.read_range<std::int64_t>("class_index", static_cast<std::size_t>(begin), count, class_index);
+  const std::size_t fate = engine::fragment_column("fate"),
+                    lat = engine::fragment_column("impact_lat_deg"),
+                    lon = engine::fragment_column("impact_lon_deg"),
+                    time = engine::fragment_column("impact_time_s"),
+                    weight = engine::fragment_column("weight"),
+                    breakup = engine::fragment_column("breakup_time_s");
+  check_codes(path_, "/fragments/fate", "a body fate code", f.columns[fate],
+              static_cast<std::size_t>(begin), 0, engine::kFateNotReleased);
+  for (std::size_t e = 0; e < count; ++e) {
+    const std::uint64_t entry = begin + e;
+    if (class_index[e] < 0 || class_index[e] >= static_cast<std::int64_t>(fragment_classes_.size()))
+      refuse(path_, fmt::format("/fragments/class_index entry {}: {} is not an index into "
+                                "/fragments/classes ({} classes)",
+                                entry, class_index[e], fragment_classes_.size()));
+    if (!(f.columns[weight][e] > 0.0 && std::isfinite(f.columns[weight][e])))
+      refuse(path_, fmt::format("/fragments/weight entry {}: {} is not a positive weight", entry,
+                                f.columns[weight][e]));
+    if (!std::isfinite(f.columns[breakup][e]))
+      refuse(path_, fmt::format("/fragments/breakup_time_s entry {}: {} is not a time", entry,
+                                f.columns[breakup][e]));
+    if (f.columns[fate][e] == static_cast<double>(flight::BodyFate::impact) &&
+        (!valid_point(f.columns[lat][e], f.columns[lon][e]) || !std::isfinite(f.columns[time][e])))
+      refuse(path_, fmt::format("/fragments entry {}: impact ({}, {}) at {} s is not a point "
+                                "and a time, but the fate is impact",
+                                entry, f.columns[lat][e], f.columns[lon][e], f.columns[time][e]));
+    const std::string& c = fragment_classes_[static_cast<std::size_t>(class_index[e])];
+    f.names.emplace_back(c);
+    f.classes.emplace_back(c);
+  }
 }
 
 void RunFileReader::read_iip(engine::Block& b, std::size_t n) {
@@ -925,20 +1104,33 @@ engine::SummaryReducer summary_reducer_for(const RunFile& info) {
                                 info.meta.vehicle_ref_lat_deg, info.meta.vehicle_ref_lon_deg);
 }
 
+engine::FailureReportReducer failure_report_reducer_for(const RunFile& info) {
+  engine::FailureReportSetup setup;
+  setup.modes = info.failure_modes;
+  setup.regions = info.report_regions;
+  setup.ref_lat_deg = info.meta.vehicle_ref_lat_deg;
+  setup.ref_lon_deg = info.meta.vehicle_ref_lon_deg;
+  setup.site_lon_deg = info.meta.site_lon_deg;
+  return engine::FailureReportReducer(std::move(setup));
+}
+
 engine::Summary summarize_run_file(const std::filesystem::path& path) {
   RunFileReader reader(path);
   const RunFile& info = reader.info();
   engine::SummaryReducer acc = summary_reducer_for(info);
   std::optional<engine::IipCorridorReducer> corridor;
   if (info.iip) corridor.emplace(*info.iip);
+  engine::FailureReportReducer report = failure_report_reducer_for(info);
   engine::Block block;
   // Slices of 64 Ki rows: memory stays flat however large the file.
   while (reader.next(block, 65536)) {
     acc.add(block);
     if (corridor) corridor->add(block);
+    report.add(block);
   }
   engine::Summary s = acc.finish(info.meta);
   if (corridor) s.iip_corridor = corridor->finish();
+  s.failure_report = report.finish();
   return s;
 }
 
@@ -951,6 +1143,9 @@ engine::Summary summarize_run_file(const RunFile& rf) {
     corridor.add(rf.samples);
     s.iip_corridor = corridor.finish();
   }
+  engine::FailureReportReducer report = failure_report_reducer_for(rf);
+  report.add(rf.samples);
+  s.failure_report = report.finish();
   return s;
 }
 

@@ -54,6 +54,11 @@ struct RunFile {
   std::string written_by;              // "launchmc VERSION (GIT REVISION)"
   // The IIP corridor's setup as the run wrote it (/iip); none in files without IIP tracks.
   std::optional<engine::IipCorridorSetup> iip;
+  // Stage and kind of each failure mode ("" in files from before they were recorded).
+  std::vector<engine::FailureModeInfo> failure_modes;
+  // The polygons of the per-failure-mode report (/report/regions; none in older files).
+  std::vector<engine::IipZoneSpec> report_regions;
+  bool has_fragments = false;  // /fragments (files from before breakups have none)
 };
 RunFile read_run_file(const std::filesystem::path& path);
 
@@ -78,6 +83,10 @@ class RunFileReader {
   void read_rows(engine::Block& block, std::size_t n);
   void read_other_bodies(engine::Block& block, std::size_t n);
   void read_iip(engine::Block& block, std::size_t n);
+  void read_fragments(engine::Block& block, std::size_t n);
+  // The first entry of /fragments whose sample is >= row (binary search: the table is in
+  // sample order, which read_fragments checks).
+  std::uint64_t first_fragment_of(std::uint64_t row) const;
 
   std::filesystem::path path_;
   std::unique_ptr<h5::File> file_;
@@ -89,10 +98,16 @@ class RunFileReader {
   std::vector<std::string> other_names_, other_classes_;
   std::uint64_t other_entries_ = 0;
   std::uint64_t iip_entries_ = 0;
+  std::vector<std::string> fragment_classes_;
+  std::uint64_t fragment_entries_ = 0;
+  std::uint64_t fragment_next_ = 0;  // where the next slice's entries must start (sequential)
+  std::size_t fragment_next_row_ = 0;
 };
 
 // The summary reducer of a run file's run.
 engine::SummaryReducer summary_reducer_for(const RunFile& info);
+// The per-failure-mode report's reducer of a run file's run.
+engine::FailureReportReducer failure_report_reducer_for(const RunFile& info);
 
 // The summary of a run file, computed exactly as the run computed it; reads in slices.
 engine::Summary summarize_run_file(const std::filesystem::path& path);

@@ -28,6 +28,68 @@ nlohmann::json field_json(const FieldStats& f, bool with_quantiles = true) {
 
 std::string probability_key(double p) { return fmt::format("{:g}", p * 100.0); }
 
+nlohmann::json json_num(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
+
+nlohmann::json spread_json(const Spread& s) {
+  return {{"mean", json_num(s.mean)},
+          {"std", json_num(s.sd)},
+          {"min", json_num(s.min)},
+          {"max", json_num(s.max)}};
+}
+
+nlohmann::json footprint_json(const FootprintReport& f) {
+  using nlohmann::json;
+  json el = json::object();
+  for (const auto& e : f.ellipses)
+    el[probability_key(e.probability)] = {{"semi_major_km", e.semi_major_km},
+                                          {"semi_minor_km", e.semi_minor_km},
+                                          {"orientation_deg", e.orientation_deg},
+                                          {"contained_fraction", json_num(e.contained_fraction)}};
+  json regions = json::array();
+  for (const auto& r : f.regions) regions.push_back({{"name", r.name}, {"fraction", r.fraction}});
+  return {{"name", f.name},
+          {"bodies", f.bodies},
+          {"weight", f.weight},
+          {"impacts", f.impacts},
+          {"impact_weight", f.impact_weight},
+          {"effective_impacts", f.effective_impacts},
+          {"impact_samples", f.impact_samples},
+          {"impact_mean_lat_deg", json_num(f.mean_lat_deg)},
+          {"impact_mean_lon_deg", json_num(f.mean_lon_deg)},
+          {"impact_time_s", spread_json(f.impact_time_s)},
+          {"rms_distance_km", f.impacts > 1 ? json_num(f.rms_distance_km) : json(nullptr)},
+          {"containment_sample", f.containment_sample},
+          {"ellipses", el},
+          {"regions", regions},
+          {"warnings", f.warnings}};
+}
+
+nlohmann::json failure_report_json(const FailureReport& r) {
+  using nlohmann::json;
+  json modes = json::array();
+  for (const FailureModeReport& m : r.modes) {
+    json classes = json::array();
+    for (const auto& f : m.fragment_classes) classes.push_back(footprint_json(f));
+    modes.push_back({{"name", m.mode.name},
+                     {"index", m.index},
+                     {"stage", m.mode.stage.empty() ? json(nullptr) : json(m.mode.stage)},
+                     {"kind", m.mode.kind.empty() ? json(nullptr) : json(m.mode.kind)},
+                     {"samples", m.samples},
+                     {"weight", m.weight},
+                     {"frequency", m.frequency},
+                     {"frequency_ci95", m.frequency_ci95
+                                            ? json({(*m.frequency_ci95)[0], (*m.frequency_ci95)[1]})
+                                            : json(nullptr)},
+                     {"breakups", m.breakups},
+                     {"breakup_time_s", spread_json(m.breakup_time_s)},
+                     {"vehicle", footprint_json(m.vehicle)},
+                     {"fragment_classes", classes}});
+  }
+  return modes;
+}
+
 }  // namespace
 
 nlohmann::json summary_to_json(const Summary& s) {
@@ -152,6 +214,7 @@ nlohmann::json summary_to_json(const Summary& s) {
   } else {
     j["iip_corridor"] = nullptr;
   }
+  j["failure_modes"] = s.failure_report ? failure_report_json(*s.failure_report) : json(nullptr);
   j["rhs_evaluations_per_sample"] = s.rhs_per_sample;
   j["elapsed_s"] = s.meta.elapsed_s;
   j["samples_per_s"] = s.samples_per_s();
@@ -210,6 +273,53 @@ void print_iip_corridor(std::ostream& out, const IipCorridorSummary& c) {
     fmt::print(out, "  {:<24} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9}\n", r.name,
                r.region ? "region" : "line", r.count, percent(r.fraction), t(r.time_mean_s),
                t(r.time_sd_s), t(r.time_min_s), t(r.time_max_s));
+}
+
+// The per-failure-mode report: one block per mode (modes no sample drew in one line).
+void print_failure_report(std::ostream& out, const FailureReport& r) {
+  fmt::print(out,
+             "\nby failure mode (frequency: the mode's share of the samples' weight; impacts: mean "
+             "point, time after liftoff, 50/90/99 % ellipses' semi-axes in km; fragments weighted "
+             "by the pieces they stand for{}):\n",
+             r.regions.empty() ? "" : "; regions: share of the bodies' weight inside");
+  auto t = [](double x) { return std::isfinite(x) ? fmt::format("{:.1f}", x) : std::string("-"); };
+  auto footprint = [&](const FootprintReport& f) {
+    if (f.impacts == 0) {
+      fmt::print(out, "    {:<16} no impact ({} bodies)\n", f.name, f.bodies);
+      return;
+    }
+    std::string axes;
+    for (const auto& e : f.ellipses)
+      axes += fmt::format("{}{}x{}", axes.empty() ? "" : " ", sig(e.semi_major_km),
+                          sig(e.semi_minor_km));
+    fmt::print(out, "    {:<16} {:>9} impacts ({} weight) at {:.4f} {:.4f}, t {} +-{} s{}{}\n",
+               f.name, f.impacts, sig(f.impact_weight, 4), f.mean_lat_deg, f.mean_lon_deg,
+               t(f.impact_time_s.mean), t(f.impact_time_s.sd), axes.empty() ? "" : ", ellipses ",
+               axes);
+    for (const auto& reg : f.regions)
+      fmt::print(out, "      in {:<24} {:>8}\n", reg.name, percent(reg.fraction));
+    for (const auto& w : f.warnings) fmt::print(out, "      warning: {}\n", w);
+  };
+  for (const FailureModeReport& m : r.modes) {
+    const std::string what =
+        m.index < 0
+            ? std::string("none (no failure drawn)")
+            : fmt::format("{} ({}{}{})", m.mode.name, m.mode.kind.empty() ? "?" : m.mode.kind,
+                          m.mode.stage.empty() ? "" : ", stage ", m.mode.stage);
+    const std::string ci = m.frequency_ci95
+                               ? fmt::format("  95% CI [{}, {}]", percent((*m.frequency_ci95)[0]),
+                                             percent((*m.frequency_ci95)[1]))
+                               : std::string();
+    fmt::print(out, "  {}: {} samples, frequency {}{}\n", what, m.samples, percent(m.frequency),
+               ci);
+    if (m.samples == 0) continue;
+    if (m.breakups > 0)
+      fmt::print(out, "    breakup at {} +-{} s (min {}, max {}) in {} samples\n",
+                 t(m.breakup_time_s.mean), t(m.breakup_time_s.sd), t(m.breakup_time_s.min),
+                 t(m.breakup_time_s.max), m.breakups);
+    footprint(m.vehicle);
+    for (const auto& f : m.fragment_classes) footprint(f);
+  }
 }
 
 }  // namespace
@@ -335,6 +445,8 @@ void print_summary(std::ostream& out, const Summary& s) {
     }
   }
   if (s.iip_corridor && !s.iip_corridor->track.empty()) print_iip_corridor(out, *s.iip_corridor);
+  if (s.failure_report && s.failure_report->modes.size() > 1)
+    print_failure_report(out, *s.failure_report);
   fmt::print(out, "\n{:.0f} right-hand-side evaluations per sample; {:.1f} s, {:.0f} samples/s\n",
              s.rhs_per_sample, s.meta.elapsed_s, s.samples_per_s());
 }

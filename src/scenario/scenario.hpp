@@ -129,6 +129,13 @@ struct RangeSafety {
   }
 };
 
+// What the run's summary reports beyond the statistics of every run: named polygons (the IIP's
+// polygon type; edges straight in degrees) in which the per-failure-mode report
+// (engine/failure_report.hpp) counts the share of the vehicle's and each fragment class's impacts.
+struct ReportSettings {
+  std::vector<IipZone> regions;
+};
+
 struct Scenario {
   std::string name;
   std::string config_path;  // where it was loaded from (for messages and result files)
@@ -155,6 +162,7 @@ struct Scenario {
   double history_step_s = 1.0;  // time-history output interval of `fly` [s]
   IipSettings iip;
   RangeSafety range_safety;
+  ReportSettings report;
   // What a sample draws besides parameter values (environment shapes, failure, navigation
   // noise) is not part of the model: see SampleDraws (scenario/draws.hpp).
 };

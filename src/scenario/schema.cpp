@@ -256,6 +256,11 @@ const std::vector<TableDef>& tables() {
          IipSettings s;
          fields(a, s);
        }},
+      {"report",
+       [](DocsArchive& a) {
+         ReportSettings s;
+         fields(a, s);
+       }},
       {"iip_zone",
        [](DocsArchive& a) {
          IipZone z;

@@ -954,7 +954,7 @@ void fields(A& a, GeoPoint& p) {
 // A line (min_points 2) or a region (3).
 template <class A>
 void fields(A& a, IipZone& z, std::size_t min_points) {
-  a.text(z.name, {.key = "name", .meaning = "name in the overflight table"});
+  a.text(z.name, {.key = "name", .meaning = "name in the overflight table (or the report)"});
   a.list(z.points,
          {.key = "points",
           .meaning = "`{lat_deg, lon_deg}` vertices; edges straight in degrees, not across the "
@@ -1069,6 +1069,17 @@ void fields(A& a, RangeSafety& rs) {
          {}, [&](auto& sub, DeviationRule& r, std::size_t) { fields(sub, r); });
 }
 
+template <class A>
+void fields(A& a, ReportSettings& s) {
+  a.list(s.regions,
+         {.key = "regions",
+          .need = Need::optional,
+          .meaning = "named polygons: the share of each failure mode's vehicle and fragment "
+                     "impacts inside them (`failure_modes` of the summary)",
+          .default_text = "none"},
+         {}, [&](auto& sub, IipZone& z, std::size_t) { fields(sub, z, 3); });
+}
+
 // The whole model: the top-level keys that describe one launch (`uncertainties` and `failures`
 // are the study's: see fields(FailureMode) and config/load_scenario.cpp).
 template <class A>
@@ -1112,6 +1123,10 @@ void fields(A& a, Scenario& sc) {
                         "in every flight during powered flight; a broken rule breaks the vehicle "
                         "up"},
             true, [&](auto& s) { fields(s, sc.range_safety); });
+  a.section({.key = "report",
+             .need = Need::defaulted,
+             .meaning = "what the run's summary adds: impact regions per failure mode"},
+            true, [&](auto& s) { fields(s, sc.report); });
 }
 
 // ---- the study: failure modes ------------------------------------------------------------------

@@ -202,10 +202,13 @@ Ellipse containment_ellipse(const Eigen::Matrix2d& cov_en_m2, double probability
   return {probability, k * std::sqrt(l1), k * std::sqrt(l2), orientation};
 }
 
-std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& points_en_m,
-                                        const Eigen::Vector2d& mean_en_m,
-                                        const Eigen::Matrix2d& cov_en_m2,
-                                        const std::vector<double>& probabilities) {
+namespace {
+// Weighted share of the points inside each ellipse (weights null: each point weighs 1).
+std::vector<double> weighted_fractions(const std::vector<Eigen::Vector2f>& points_en_m,
+                                       const std::vector<double>* weights,
+                                       const Eigen::Vector2d& mean_en_m,
+                                       const Eigen::Matrix2d& cov_en_m2,
+                                       const std::vector<double>& probabilities) {
   std::vector<double> fractions(probabilities.size(), kNaN);
   if (points_en_m.empty()) return fractions;
   // Eigen-decomposition of the symmetric covariance: d^T C^-1 d = sum_i (v_i . d)^2 / l_i.
@@ -217,9 +220,12 @@ std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& poin
   std::vector<double> k2(probabilities.size());
   for (std::size_t i = 0; i < probabilities.size(); ++i)
     k2[i] = -2.0 * std::log1p(-probabilities[i]);
-  std::vector<std::uint64_t> inside(probabilities.size(), 0);
-  for (const Eigen::Vector2f& pf : points_en_m) {
-    const Eigen::Vector2d d = pf.cast<double>() - mean_en_m;
+  std::vector<ExactSum> inside(probabilities.size());
+  ExactSum total;
+  for (std::size_t p = 0; p < points_en_m.size(); ++p) {
+    const double w = weights ? (*weights)[p] : 1.0;
+    total.add(w);
+    const Eigen::Vector2d d = points_en_m[p].cast<double>() - mean_en_m;
     double m2 = 0.0;
     for (int j = 0; j < 2; ++j) {
       const double proj = v.col(j).dot(d);
@@ -230,11 +236,127 @@ std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& poin
       }
     }
     for (std::size_t i = 0; i < k2.size(); ++i)
-      if (m2 <= k2[i] * (1.0 + 1e-9)) ++inside[i];
+      if (m2 <= k2[i] * (1.0 + 1e-9)) inside[i].add(w);
   }
-  for (std::size_t i = 0; i < fractions.size(); ++i)
-    fractions[i] = static_cast<double>(inside[i]) / static_cast<double>(points_en_m.size());
+  const double t = total.value();
+  if (!(t > 0.0)) return fractions;
+  for (std::size_t i = 0; i < fractions.size(); ++i) fractions[i] = inside[i].value() / t;
   return fractions;
+}
+}  // namespace
+
+std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& points_en_m,
+                                        const Eigen::Vector2d& mean_en_m,
+                                        const Eigen::Matrix2d& cov_en_m2,
+                                        const std::vector<double>& probabilities) {
+  return weighted_fractions(points_en_m, nullptr, mean_en_m, cov_en_m2, probabilities);
+}
+
+std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& points_en_m,
+                                        const std::vector<double>& weights,
+                                        const Eigen::Vector2d& mean_en_m,
+                                        const Eigen::Matrix2d& cov_en_m2,
+                                        const std::vector<double>& probabilities) {
+  if (weights.size() != points_en_m.size())
+    throw std::invalid_argument("contained_fractions: one weight per point");
+  return weighted_fractions(points_en_m, &weights, mean_en_m, cov_en_m2, probabilities);
+}
+
+Eigen::Vector2d project_en_m(double ref_lat_deg, double ref_lon_deg, double lat_deg,
+                             double lon_deg) noexcept {
+  double x = kNaN, y = kNaN;
+  projection().Forward(ref_lat_deg, ref_lon_deg, lat_deg, lon_deg, x, y);
+  return {x, y};
+}
+
+void unproject_en_m(double ref_lat_deg, double ref_lon_deg, const Eigen::Vector2d& en_m,
+                    double& lat_deg, double& lon_deg) noexcept {
+  lat_deg = kNaN;
+  lon_deg = kNaN;
+  if (!en_m.allFinite()) return;
+  projection().Reverse(ref_lat_deg, ref_lon_deg, en_m.x(), en_m.y(), lat_deg, lon_deg);
+}
+
+WeightedImpactAccumulator::WeightedImpactAccumulator(double ref_lat_deg, double ref_lon_deg)
+    : ref_lat_deg_(ref_lat_deg), ref_lon_deg_(ref_lon_deg) {
+  if (!valid_point(ref_lat_deg, ref_lon_deg))
+    throw std::invalid_argument("WeightedImpactAccumulator: reference (" +
+                                std::to_string(ref_lat_deg) + ", " + std::to_string(ref_lon_deg) +
+                                ") is not a point");
+}
+
+Eigen::Vector2d WeightedImpactAccumulator::add(double lat_deg, double lon_deg,
+                                               double weight) noexcept {
+  const Eigen::Vector2d p = project_en_m(ref_lat_deg_, ref_lon_deg_, lat_deg, lon_deg);
+  ++count_;
+  w_.add(weight);
+  w2_.add_product(weight, weight);
+  wx_.add_product(weight, p.x());
+  wy_.add_product(weight, p.y());
+  const double wx = weight * p.x(), wy = weight * p.y();  // rounded once per point
+  wxx_.add_product(wx, p.x());
+  wyy_.add_product(wy, p.y());
+  wxy_.add_product(wx, p.y());
+  return p;
+}
+
+void WeightedImpactAccumulator::merge(const WeightedImpactAccumulator& o) {
+  if (o.ref_lat_deg_ != ref_lat_deg_ || o.ref_lon_deg_ != ref_lon_deg_)
+    throw std::invalid_argument("WeightedImpactAccumulator::merge: different reference points");
+  count_ += o.count_;
+  w_.merge(o.w_);
+  w2_.merge(o.w2_);
+  wx_.merge(o.wx_);
+  wy_.merge(o.wy_);
+  wxx_.merge(o.wxx_);
+  wyy_.merge(o.wyy_);
+  wxy_.merge(o.wxy_);
+}
+
+double WeightedImpactAccumulator::effective_count() const noexcept {
+  const double w = w_.value(), w2 = w2_.value();
+  return w2 > 0.0 ? w * w / w2 : 0.0;
+}
+
+Eigen::Vector2d WeightedImpactAccumulator::mean_en_m() const noexcept {
+  const double w = w_.value();
+  if (!(w > 0.0)) return {kNaN, kNaN};
+  return {wx_.value() / w, wy_.value() / w};
+}
+
+double WeightedImpactAccumulator::mean_lat_deg() const noexcept {
+  double lat = kNaN, lon = kNaN;
+  unproject_en_m(ref_lat_deg_, ref_lon_deg_, mean_en_m(), lat, lon);
+  return lat;
+}
+
+double WeightedImpactAccumulator::mean_lon_deg() const noexcept {
+  double lat = kNaN, lon = kNaN;
+  unproject_en_m(ref_lat_deg_, ref_lon_deg_, mean_en_m(), lat, lon);
+  return lon;
+}
+
+Eigen::Matrix2d WeightedImpactAccumulator::covariance_en_m2() const noexcept {
+  Eigen::Matrix2d c;
+  c.setConstant(kNaN);
+  const double w = w_.value(), w2 = w2_.value();
+  const double dof = w - w2 / w;
+  if (count_ < 2 || !(w > 0.0) || !(dof > 0.0)) return c;
+  // S_ab - S_a S_b / W in extended precision from the exact sums' double-double values.
+  auto ld = [](const ExactSum& s) {
+    const DoubleDouble d = s.value_dd();
+    return static_cast<long double>(d.hi) + static_cast<long double>(d.lo);
+  };
+  const long double W = ld(w_), sx = ld(wx_), sy = ld(wy_);
+  const double cxx = static_cast<double>(ld(wxx_) - sx * sx / W) / dof;
+  const double cyy = static_cast<double>(ld(wyy_) - sy * sy / W) / dof;
+  const double cxy = static_cast<double>(ld(wxy_) - sx * sy / W) / dof;
+  const double vxx = std::max(cxx, 0.0), vyy = std::max(cyy, 0.0);
+  double vxy = cxy;
+  const double bound = std::sqrt(vxx) * std::sqrt(vyy);
+  if (std::abs(vxy) > bound) vxy = std::copysign(bound, vxy);  // as ImpactAccumulator
+  c << vxx, vxy, vxy, vyy;
+  return c;
 }
 
 RangeSpread range_spread(const Eigen::Matrix2d& cov_en_m2, double downrange_azimuth_deg) {

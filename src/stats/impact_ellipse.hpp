@@ -73,6 +73,47 @@ class ImpactAccumulator {
   ImpactSums sums_;
 };
 
+// The azimuthal equidistant projection ImpactAccumulator uses: (lat, lon) -> (x east, y north)
+// [m] on the plane of (ref_lat_deg, ref_lon_deg), NaN for an invalid point; and back.
+Eigen::Vector2d project_en_m(double ref_lat_deg, double ref_lon_deg, double lat_deg,
+                             double lon_deg) noexcept;
+void unproject_en_m(double ref_lat_deg, double ref_lon_deg, const Eigen::Vector2d& en_m,
+                    double& lat_deg, double& lon_deg) noexcept;
+
+// ImpactAccumulator with a weight per point (e.g. the pieces a fragment stands for): weighted
+// mean and covariance on the plane of a fixed reference point (required here: weighted results
+// must not depend on which point came first). Sums of w, w^2, w x, w y (exact products) and of
+// (w x) x, (w x) y, (w y) y (w x rounded once per point, so the state still depends on the points
+// only, never on their order or split). The covariance uses reliability weights,
+// sum w (d d^T) / (W - sum w^2 / W) with W = sum w: with equal weights it is the unweighted
+// sample covariance (divisor n - 1), and scaling every weight by a constant changes nothing.
+// The effective number of points (Kish) is W^2 / sum w^2. Points with w <= 0 or not finite, or
+// with an invalid position, are the caller's to filter (they poison the sums).
+class WeightedImpactAccumulator {
+ public:
+  // Throws std::invalid_argument unless lat in [-90, 90] and lon finite.
+  WeightedImpactAccumulator(double ref_lat_deg, double ref_lon_deg);
+
+  // Returns the point projected on the plane (x east, y north) [m].
+  Eigen::Vector2d add(double lat_deg, double lon_deg, double weight) noexcept;
+  // Throws std::invalid_argument for another reference point.
+  void merge(const WeightedImpactAccumulator& other);
+
+  std::uint64_t count() const noexcept { return count_; }
+  double weight() const noexcept { return w_.value(); }
+  double effective_count() const noexcept;     // W^2 / sum w^2 (0 without points)
+  Eigen::Vector2d mean_en_m() const noexcept;  // NaN without weight
+  double mean_lat_deg() const noexcept;
+  double mean_lon_deg() const noexcept;
+  // NaN unless count >= 2 and the effective count exceeds 1.
+  Eigen::Matrix2d covariance_en_m2() const noexcept;
+
+ private:
+  double ref_lat_deg_, ref_lon_deg_;
+  std::uint64_t count_ = 0;
+  ExactSum w_, w2_, wx_, wy_, wxx_, wyy_, wxy_;
+};
+
 // Containment ellipse of a bivariate normal with covariance cov_en_m2: the region
 // d^T C^-1 d <= k^2 holds probability P when k^2 = -2 ln(1 - P) (chi-square, 2 degrees of
 // freedom). Hence a k-sigma ellipse holds 1 - exp(-k^2 / 2): 1 sigma 39.35 %, 2 sigma 86.47 %,
@@ -96,6 +137,14 @@ Ellipse containment_ellipse(const Eigen::Matrix2d& cov_en_m2, double probability
 // as inside. A singular cov (all points on a line) uses its pseudo-inverse with the points off
 // the line outside. Empty points: NaN for every P.
 std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& points_en_m,
+                                        const Eigen::Vector2d& mean_en_m,
+                                        const Eigen::Matrix2d& cov_en_m2,
+                                        const std::vector<double>& probabilities);
+
+// The same with a weight per point: the weighted share of the points inside each ellipse (NaN
+// for every P when the weights sum to 0).
+std::vector<double> contained_fractions(const std::vector<Eigen::Vector2f>& points_en_m,
+                                        const std::vector<double>& weights,
                                         const Eigen::Vector2d& mean_en_m,
                                         const Eigen::Matrix2d& cov_en_m2,
                                         const std::vector<double>& probabilities);

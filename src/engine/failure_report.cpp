@@ -1,0 +1,327 @@
+// The per-failure-mode report (see failure_report.hpp).
+#include "engine/failure_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "engine/columns.hpp"
+#include "engine/summary.hpp"
+#include "stats/proportion.hpp"
+
+namespace launchmc::engine {
+
+namespace {
+
+// The identity of a fragment entry in the bottom-k subsample: its row and its place in the row.
+std::uint64_t fragment_id(std::uint64_t row, std::uint64_t k) noexcept { return (row << 20) | k; }
+
+std::optional<std::size_t> weight_column() {
+  const auto cols = sample_columns();
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i].name == "weight") return i;
+  return std::nullopt;
+}
+
+Spread spread_of(const stats::Moments& m) {
+  if (m.count() == 0) return {kNaN, kNaN, kNaN, kNaN};
+  return {m.mean(), m.count() > 1 ? m.std_dev() : kNaN, m.min(), m.max()};
+}
+
+// The ellipses, rms distance and containment of a footprint from its mean and covariance.
+void fill_ellipses(FootprintReport& f, const Eigen::Vector2d& mean, const Eigen::Matrix2d& cov,
+                   const std::vector<Eigen::Vector2f>& points, const std::vector<double>* weights) {
+  if (!cov.allFinite()) return;
+  f.rms_distance_km = std::sqrt(cov.trace()) / 1e3;
+  const std::vector<double> levels(kFailureReportEllipses.begin(), kFailureReportEllipses.end());
+  f.containment_sample = points.size();
+  const std::vector<double> held =
+      weights ? stats::contained_fractions(points, *weights, mean, cov, levels)
+              : stats::contained_fractions(points, mean, cov, levels);
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const stats::Ellipse e = stats::containment_ellipse(cov, levels[i]);
+    f.ellipses.push_back(
+        {levels[i], e.semi_major_m / 1e3, e.semi_minor_m / 1e3, e.orientation_deg, held[i]});
+  }
+}
+
+// What a footprint's statistics hide, in words (the summary's footprint warnings, with the
+// effective number of impacts of weighted fragments).
+std::vector<std::string> warnings_of(const FootprintReport& f) {
+  std::vector<std::string> w;
+  if (f.impacts == 0) return w;
+  if (f.impacts < 2) {
+    w.push_back("1 impact: no spread or ellipse can be estimated");
+    return w;
+  }
+  if (f.impacts < kFewImpacts)
+    w.push_back(fmt::format(
+        "only {} impacts: the mean, the spread and the ellipses' axes are uncertain (axes by "
+        "about +-{:.0f} %)",
+        f.impacts, 100.0 / std::sqrt(2.0 * static_cast<double>(f.impacts - 1))));
+  else if (f.impact_samples < kFewImpacts)
+    w.push_back(fmt::format(
+        "{} impacts, but from only {} samples: the fragments of one breakup land together, so "
+        "the mean, the spread and the ellipses are about as uncertain as {} points",
+        f.impacts, f.impact_samples, f.impact_samples));
+  else if (f.effective_impacts < static_cast<double>(kFewImpacts))
+    w.push_back(fmt::format(
+        "{} impacts, but unequal weights leave the statistics of about {:.0f} equal ones",
+        f.impacts, f.effective_impacts));
+  if (f.rms_distance_km > kScatteredRmsKm)
+    w.push_back(
+        fmt::format("impacts scattered over thousands of km (rms distance {:.0f} km from their "
+                    "mean): the mean point and the ellipses describe no single footprint",
+                    f.rms_distance_km));
+  std::string differ;
+  for (const auto& e : f.ellipses)
+    if (containment_differs(e.probability, e.contained_fraction, f.containment_sample))
+      differ += fmt::format("{}the {:g} % ellipse holds {:.1f} %", differ.empty() ? "" : ", ",
+                            100.0 * e.probability, 100.0 * e.contained_fraction);
+  if (!differ.empty())
+    w.push_back(
+        fmt::format("not Gaussian: {} of the impacts (clusters or long tails; read the "
+                    "empirical fractions, not the nominal levels)",
+                    differ));
+  return w;
+}
+
+const char* no_failure = "none";
+
+}  // namespace
+
+FailureReportReducer::ClassState::ClassState(const FailureReportSetup& s, std::size_t n_regions)
+    : plane(s.ref_lat_deg, s.ref_lon_deg),
+      t_min(std::numeric_limits<double>::infinity()),
+      t_max(-std::numeric_limits<double>::infinity()),
+      points(kContainmentSample),
+      in_region(n_regions) {}
+
+FailureReportReducer::Group::Group(const FailureReportSetup& s, std::size_t n_regions)
+    : vehicle(s.ref_lat_deg, s.ref_lon_deg),
+      vehicle_points(kContainmentSample),
+      vehicle_in_region(n_regions, 0) {}
+
+FailureReportReducer::FailureReportReducer(FailureReportSetup setup)
+    : setup_(std::move(setup)), weight_column_(weight_column()) {
+  for (std::size_t g = 0; g <= setup_.modes.size(); ++g)
+    groups_.emplace_back(setup_, setup_.regions.size());
+}
+
+FailureReportReducer::Group& FailureReportReducer::group(double code, std::uint64_t row) {
+  if (!(code >= -1 && code < static_cast<double>(setup_.modes.size()) && code == std::floor(code)))
+    throw std::logic_error(
+        fmt::format("FailureReportReducer: sample {}: failure_mode {} is out of range", row, code));
+  return code < 0 ? groups_.back() : groups_[static_cast<std::size_t>(code)];
+}
+
+void FailureReportReducer::add(const Block& b) {
+  const std::size_t n = b.count;
+  if (n == 0) return;
+  if (b.sample.size() != sample_columns().size())
+    throw std::logic_error("FailureReportReducer: a block with other columns than the run's");
+  static const std::size_t c_mode = sample_column("failure_mode"),
+                           c_lat = sample_column("vehicle_impact_lat_deg"),
+                           c_lon = sample_column("vehicle_impact_lon_deg"),
+                           c_time = sample_column("flight_time_s");
+  static const std::size_t f_fate = fragment_column("fate"),
+                           f_lat = fragment_column("impact_lat_deg"),
+                           f_lon = fragment_column("impact_lon_deg"),
+                           f_time = fragment_column("impact_time_s"),
+                           f_weight = fragment_column("weight"),
+                           f_breakup = fragment_column("breakup_time_s");
+  const RaggedBodies& fr = b.fragments;
+  const bool has_fragments =
+      fr.columns.size() == fragment_columns().size() && fr.row_end.size() >= n;
+  const std::size_t n_regions = setup_.regions.size();
+  std::uint64_t begin = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint64_t row = b.first + r;
+    Group& g = group(b.sample[c_mode][r], row);
+    const double w = weight_column_ ? b.sample[*weight_column_][r] : 1.0;
+    ++samples_;
+    ++g.samples;
+    if (w == 1.0) ++unit_weight_rows_;
+    weight_.add(w);
+    g.weight.add(w);
+    const double lat = b.sample[c_lat][r], lon = b.sample[c_lon][r];
+    if (std::isfinite(lat) && std::isfinite(lon)) {
+      const Eigen::Vector2d p = g.vehicle.add(lat, lon);
+      g.vehicle_time_s.add(b.sample[c_time][r]);
+      g.vehicle_points.add(row, p.cast<float>());
+      for (std::size_t z = 0; z < n_regions; ++z)
+        if (inside_region(setup_.regions[z], lat, lon, setup_.site_lon_deg))
+          ++g.vehicle_in_region[z];
+    }
+    if (!has_fragments) continue;
+    const std::uint64_t end = fr.row_end[r];
+    if (end > begin) g.breakup_time_s.add(fr.columns[f_breakup][begin]);
+    impacted_classes_.clear();
+    for (std::uint64_t e = begin; e < end; ++e) {
+      auto it = g.classes.find(fr.classes[e].str());
+      if (it == g.classes.end())
+        it = g.classes.emplace(fr.classes[e].str(), ClassState(setup_, n_regions)).first;
+      ClassState& c = it->second;
+      const double fw = fr.columns[f_weight][e];
+      ++c.bodies;
+      c.weight.add(fw);
+      if (fr.columns[f_fate][e] != static_cast<double>(flight::BodyFate::impact)) continue;
+      if (std::find(impacted_classes_.begin(), impacted_classes_.end(), &c) ==
+          impacted_classes_.end()) {
+        impacted_classes_.push_back(&c);
+        ++c.impact_samples;
+      }
+      const double flat = fr.columns[f_lat][e], flon = fr.columns[f_lon][e];
+      const double t = fr.columns[f_time][e];
+      const Eigen::Vector2d p = c.plane.add(flat, flon, fw);
+      c.w_t.add_product(fw, t);
+      c.w_tt.add_product(fw * t, t);
+      c.w2.add_product(fw, fw);
+      c.t_min = std::min(c.t_min, t);
+      c.t_max = std::max(c.t_max, t);
+      c.points.add(fragment_id(row, e - begin), {p.cast<float>(), static_cast<float>(fw)});
+      for (std::size_t z = 0; z < n_regions; ++z)
+        if (inside_region(setup_.regions[z], flat, flon, setup_.site_lon_deg))
+          c.in_region[z].add(fw);
+    }
+    begin = end;
+  }
+}
+
+void FailureReportReducer::merge(const Reducer& other_reducer) {
+  const auto* o = dynamic_cast<const FailureReportReducer*>(&other_reducer);
+  if (o == nullptr || o->groups_.size() != groups_.size() ||
+      o->setup_.regions.size() != setup_.regions.size())
+    throw std::invalid_argument("FailureReportReducer::merge: a reducer of another run");
+  samples_ += o->samples_;
+  unit_weight_rows_ += o->unit_weight_rows_;
+  weight_.merge(o->weight_);
+  for (std::size_t k = 0; k < groups_.size(); ++k) {
+    Group& g = groups_[k];
+    const Group& h = o->groups_[k];
+    g.samples += h.samples;
+    g.weight.merge(h.weight);
+    g.breakup_time_s.merge(h.breakup_time_s);
+    g.vehicle.merge(h.vehicle);
+    g.vehicle_time_s.merge(h.vehicle_time_s);
+    g.vehicle_points.merge(h.vehicle_points);
+    for (std::size_t z = 0; z < g.vehicle_in_region.size(); ++z)
+      g.vehicle_in_region[z] += h.vehicle_in_region[z];
+    for (const auto& [name, hc] : h.classes) {
+      auto it = g.classes.find(name);
+      if (it == g.classes.end()) {
+        g.classes.emplace(name, hc);
+        continue;
+      }
+      ClassState& c = it->second;
+      c.bodies += hc.bodies;
+      c.impact_samples += hc.impact_samples;
+      c.weight.merge(hc.weight);
+      c.plane.merge(hc.plane);
+      c.w_t.merge(hc.w_t);
+      c.w_tt.merge(hc.w_tt);
+      c.w2.merge(hc.w2);
+      c.t_min = std::min(c.t_min, hc.t_min);
+      c.t_max = std::max(c.t_max, hc.t_max);
+      c.points.merge(hc.points);
+      for (std::size_t z = 0; z < c.in_region.size(); ++z) c.in_region[z].merge(hc.in_region[z]);
+    }
+  }
+}
+
+void FailureReportReducer::save(StateWriter& /*out*/) const {
+  throw std::logic_error(
+      "FailureReportReducer::save: not saved; summarize rebuilds it from /outcome and /fragments");
+}
+
+FailureReport FailureReportReducer::finish() const {
+  FailureReport rep;
+  rep.samples = samples_;
+  rep.weight = weight_.value();
+  for (const IipZoneSpec& z : setup_.regions) rep.regions.push_back(z.name);
+  const bool unweighted = unit_weight_rows_ == samples_;
+  for (std::size_t k = 0; k < groups_.size(); ++k) {
+    const Group& g = groups_[k];
+    FailureModeReport m;
+    m.index = k < setup_.modes.size() ? static_cast<int>(k) : -1;
+    m.mode = k < setup_.modes.size() ? setup_.modes[k] : FailureModeInfo{no_failure, "", ""};
+    m.samples = g.samples;
+    m.weight = g.weight.value();
+    m.frequency = rep.weight > 0 ? m.weight / rep.weight : 0.0;
+    if (unweighted && samples_ > 0) {
+      const stats::Interval ci = stats::wilson_interval(g.samples, samples_, 0.95);
+      m.frequency_ci95 = std::array<double, 2>{ci.lo, ci.hi};
+    }
+    m.breakups = g.breakup_time_s.count();
+    m.breakup_time_s = spread_of(g.breakup_time_s);
+
+    // The vehicle: plain statistics of the group's rows.
+    FootprintReport& v = m.vehicle;
+    v.name = "vehicle";
+    v.bodies = g.samples;
+    v.weight = static_cast<double>(g.samples);
+    v.impacts = g.vehicle.count();
+    v.impact_weight = static_cast<double>(v.impacts);
+    v.effective_impacts = static_cast<double>(v.impacts);
+    v.impact_samples = v.impacts;
+    v.mean_lat_deg = v.impacts > 0 ? g.vehicle.mean_lat_deg() : kNaN;
+    v.mean_lon_deg = v.impacts > 0 ? g.vehicle.mean_lon_deg() : kNaN;
+    v.impact_time_s = spread_of(g.vehicle_time_s);
+    if (v.impacts > 1) {
+      std::vector<Eigen::Vector2f> pts;
+      for (const auto& item : g.vehicle_points.items()) pts.push_back(item.value);
+      fill_ellipses(v, g.vehicle.mean_en_m(), g.vehicle.covariance_en_m2(), pts, nullptr);
+    }
+    for (std::size_t z = 0; z < setup_.regions.size(); ++z)
+      v.regions.push_back(
+          {setup_.regions[z].name, g.samples > 0 ? static_cast<double>(g.vehicle_in_region[z]) /
+                                                       static_cast<double>(g.samples)
+                                                 : 0.0});
+    v.warnings = warnings_of(v);
+
+    // The fragment classes: weighted by the pieces each fragment stands for.
+    for (const auto& [name, c] : g.classes) {
+      FootprintReport f;
+      f.name = name;
+      f.bodies = c.bodies;
+      f.weight = c.weight.value();
+      f.impacts = c.plane.count();
+      f.impact_weight = c.plane.weight();
+      f.effective_impacts = c.plane.effective_count();
+      f.impact_samples = c.impact_samples;
+      f.mean_lat_deg = f.impacts > 0 ? c.plane.mean_lat_deg() : kNaN;
+      f.mean_lon_deg = f.impacts > 0 ? c.plane.mean_lon_deg() : kNaN;
+      if (f.impacts > 0 && f.impact_weight > 0) {
+        const double W = f.impact_weight, mean = c.w_t.value() / W;
+        const double dof = W - c.w2.value() / W;
+        const double ss = c.w_tt.value() - c.w_t.value() * mean;
+        f.impact_time_s = {mean,
+                           f.impacts > 1 && dof > 0 ? std::sqrt(std::max(ss, 0.0) / dof) : kNaN,
+                           c.t_min, c.t_max};
+      } else {
+        f.impact_time_s = {kNaN, kNaN, kNaN, kNaN};
+      }
+      if (f.impacts > 1) {
+        std::vector<Eigen::Vector2f> pts;
+        std::vector<double> ws;
+        for (const auto& item : c.points.items()) {
+          pts.push_back(item.value.p);
+          ws.push_back(item.value.w);
+        }
+        fill_ellipses(f, c.plane.mean_en_m(), c.plane.covariance_en_m2(), pts, &ws);
+      }
+      for (std::size_t z = 0; z < setup_.regions.size(); ++z)
+        f.regions.push_back(
+            {setup_.regions[z].name, f.weight > 0 ? c.in_region[z].value() / f.weight : 0.0});
+      f.warnings = warnings_of(f);
+      m.fragment_classes.push_back(std::move(f));
+    }
+    rep.modes.push_back(std::move(m));
+  }
+  return rep;
+}
+
+}  // namespace launchmc::engine
