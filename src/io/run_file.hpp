@@ -84,7 +84,9 @@ class RunFileReader {
   RunFile info_;
   std::size_t rows_ = 0;
   std::size_t position_ = 0;
-  bool has_powered_flight_end_ = false;  // false: a file from before the column (all none)
+  bool has_powered_flight_end_ = false;
+  bool has_stratum_ = false;  // false: a file from before strata (every row in stratum 0)  //
+                              // false: a file from before the column (all none)
   int format_major_ = 2;
   std::vector<std::string> other_names_, other_classes_;
   std::uint64_t other_entries_ = 0;
