@@ -266,6 +266,25 @@ TEST(StratifiedRun, AgreesWithBruteForceWithinTheirIntervals) {
   EXPECT_LT(std::hypot(de, dn), 4.0 * se_mean) << de << " " << dn << " se " << se_mean;
   // The weighted spread estimates the same footprint spread.
   EXPECT_NEAR(vs.rms_distance_km, vb.rms_distance_km, 0.15 * vb.rms_distance_km);
+  // The IIP corridor at 40 s (after every failure's cutoff, before the nominal burnout: the
+  // flights still powered, weighted): mean and spread of the along-track offset. Every flight
+  // lands, so the vehicle's effective impacts are the rows' effective count.
+  ASSERT_TRUE(b.iip_corridor && s.iip_corridor);
+  const std::size_t at = static_cast<std::size_t>(std::llround(40.0 / b.iip_corridor->step_s));
+  ASSERT_LT(at, b.iip_corridor->track.size());
+  ASSERT_LT(at, s.iip_corridor->track.size());
+  const CorridorPoint& cb = b.iip_corridor->track[at];
+  const CorridorPoint& cs = s.iip_corridor->track[at];
+  EXPECT_LT(std::abs(cs.along_mean_km - cb.along_mean_km),
+            4.0 * std::sqrt(cb.along_sd_km * cb.along_sd_km / cb.impacting +
+                            cs.along_sd_km * cs.along_sd_km / vs.effective_impacts))
+      << cb.along_mean_km << " vs " << cs.along_mean_km;
+  EXPECT_NEAR(cs.along_sd_km, cb.along_sd_km, 0.15 * cb.along_sd_km);
+  std::printf(
+      "brute force (4000) vs stratified (2000): P(success) %.4f vs %.4f; vehicle rms %.1f vs "
+      "%.1f km (effective impacts %.0f); IIP along-track at 40 s %.2f +- %.2f vs %.2f +- %.2f km\n",
+      b.p_success, s.p_success, vb.rms_distance_km, vs.rms_distance_km, vs.effective_impacts,
+      cb.along_mean_km, cb.along_sd_km, cs.along_mean_km, cs.along_sd_km);
   // The range's mean (weighted) with Kish's effective count.
   EXPECT_LT(std::abs(s.range_km.mean - b.range_km.mean),
             4.0 * std::sqrt(b.range_km.std * b.range_km.std / b.range_km.count +
@@ -306,11 +325,11 @@ TEST(StratifiedRun, ResolvesARareModesFootprintWithAHundredTimesFewerSamples) {
   RecordProperty("brute_force_mode_impacts", static_cast<int>(b.count()));
   RecordProperty("stratified_samples", static_cast<int>(n_brute / 100));
   RecordProperty("stratified_mode_impacts", static_cast<int>(s.count()));
-  std::printf("1e-3 mode: brute force %llu samples -> %llu impacts of the mode; stratified %llu "
-              "samples -> %llu\n",
-              static_cast<unsigned long long>(n_brute), static_cast<unsigned long long>(b.count()),
-              static_cast<unsigned long long>(n_brute / 100),
-              static_cast<unsigned long long>(s.count()));
+  std::printf(
+      "1e-3 mode: brute force %llu samples -> %llu impacts of the mode; stratified %llu "
+      "samples -> %llu\n",
+      static_cast<unsigned long long>(n_brute), static_cast<unsigned long long>(b.count()),
+      static_cast<unsigned long long>(n_brute / 100), static_cast<unsigned long long>(s.count()));
   // Binomial(10000, 1e-3): mean 10, P(more than 25) < 1e-4.
   EXPECT_LT(b.count(), 25u);
   EXPECT_GE(s.count(), 32u);  // 100 * 0.5 / 1.499 = 33.4 rows of the mode, +-1
