@@ -74,9 +74,9 @@ FailureStrata::FailureStrata(const Dispersions& d, Stratify how) : FailureStrata
     shares = d.stratum_shares;
     for (std::size_t k = 0; k < size(); ++k)
       if (probabilities_[k] > 0.0 && !(shares[k] > 0.0))
-        throw std::invalid_argument(fmt::format(
-            "stratify: stratum '{}' has probability {:g} and needs a share > 0", names_[k],
-            probabilities_[k]));
+        throw std::invalid_argument(
+            fmt::format("stratify: stratum '{}' has probability {:g} and needs a share > 0",
+                        names_[k], probabilities_[k]));
   } else {
     for (std::size_t k = 0; k < size(); ++k) {
       if (!(probabilities_[k] > 0.0)) continue;

@@ -124,8 +124,9 @@ TEST(Strata, EveryPrefixHoldsItsShareWithinOneRow) {
                            2 * kStratumPeriod + 5);
   std::string many;
   for (int m = 0; m < 9; ++m)
-    many += "  - {name: m" + std::to_string(m) + ", stage: s1, probability: " +
-            std::to_string(0.001 * (m + 1)) + ", window_start_s: 0, window_end_s: 5}\n";
+    many += "  - {name: m" + std::to_string(m) +
+            ", stage: s1, probability: " + std::to_string(0.001 * (m + 1)) +
+            ", window_start_s: 0, window_end_s: 5}\n";
   const Study nine = with_failures(many);
   expect_balanced_prefixes(FailureStrata(nine.dispersions, Stratify::failures),
                            kStratumPeriod + 4321);
