@@ -46,6 +46,7 @@ struct FlyOptions {
   std::string seed = "1";
   std::string samples = "1000";
   std::string sampler;
+  std::string stratify;
 };
 
 // Before anything is written to `output`: refuse a path that must not be written, and clean the
@@ -83,6 +84,12 @@ struct FromRun {
   bool has_fragments = false;  // the file has /fragments
 };
 
+launchmc::Stratify parse_stratify(const std::string& text) {
+  if (text == "failures") return launchmc::Stratify::failures;
+  if (text == "none") return launchmc::Stratify::none;
+  throw launchmc::cli::UsageError(fmt::format("--stratify '{}': expected none or failures", text));
+}
+
 int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
   using namespace launchmc;
   std::optional<std::uint64_t> sample;
@@ -90,12 +97,14 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
   std::optional<FromRun> from;
   Study cfg;
   std::string sampler_name = opt.sampler;
+  std::optional<Stratify> stratify;
+  if (!opt.stratify.empty()) stratify = parse_stratify(opt.stratify);
   if (!opt.from.empty()) {
     // Everything that defines the row comes from the file: refuse what would fly another one.
     if (!opt.config.empty())
       throw cli::UsageError("fly: give either CONFIG or --from RUN.h5, not both");
     if (opt.sample.empty()) throw cli::UsageError("fly --from RUN.h5: --sample I is required");
-    for (const char* o : {"--seed", "-n", "--sampler", "--set"})
+    for (const char* o : {"--seed", "-n", "--sampler", "--set", "--stratify"})
       if (cmd.count(o) > 0)
         throw cli::UsageError(
             fmt::format("fly --from RUN.h5: {} comes from the run file (it would fly "
@@ -106,6 +115,7 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
     seed = info.meta.seed;
     samples = info.meta.samples_requested;
     sampler_name = info.meta.sampler;
+    stratify = info.meta.strata.single() ? Stratify::none : Stratify::failures;
     if (samples == 0)
       throw std::runtime_error(opt.from +
                                ": the file does not record its sample count (written before format "
@@ -138,7 +148,8 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
   if (sample) {
     const auto kind = sampler_name.empty() ? cfg.dispersions.sampler
                                            : uncertainty::sampler_from_string(sampler_name);
-    engine::DrawnSample s = engine::sample_scenario(cfg, seed, samples, kind, *sample);
+    engine::DrawnSample s = engine::sample_scenario(cfg, seed, samples, kind, *sample,
+                                                    stratify.value_or(cfg.dispersions.stratify));
     scenario = std::move(s.scenario);
     draws = s.draws;
     drawn = std::move(s.drawn);
@@ -248,6 +259,7 @@ struct RunCmdOptions {
   std::string threads = "0";
   std::string until_ci;
   std::string block_size = "256";
+  std::string stratify;
 };
 
 // Progress on stderr: a bar redrawn in place on a terminal, plain lines otherwise.
@@ -297,6 +309,7 @@ int run_run(const RunCmdOptions& opt) {
   note_partial(opt.output);
   const Study cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   if (!opt.sampler.empty()) ro.sampler = uncertainty::sampler_from_string(opt.sampler);
+  if (!opt.stratify.empty()) ro.stratify = parse_stratify(opt.stratify);
   ro.overrides = opt.overrides;
   cli::install_interrupt_handlers();
 
@@ -524,6 +537,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->type_name("N");
   fly_cmd->add_option("--sampler", fly.sampler, "sampler of that run: mc, lhs, sobol");
+  fly_cmd->add_option("--stratify", fly.stratify,
+                      "failure stratification of that run: none or failures (default: the "
+                      "config's uncertainties.stratify)");
 
   RunCmdOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "fly a Monte Carlo study of dispersed launches");
@@ -552,6 +568,13 @@ int main(int argc, char** argv) {
                    "order and --until-ci stops)")
       ->capture_default_str()
       ->type_name("B");
+  run_cmd
+      ->add_option("--stratify", run.stratify,
+                   "none: draw each flight's failure with its probability; failures: give a "
+                   "fixed share of the samples to no failure and to each failure mode, drawn "
+                   "conditionally on it, and weight every sample (default: the config's "
+                   "uncertainties.stratify, else none)")
+      ->type_name("HOW");
   run_cmd->add_flag("--json", run.json, "print the summary as JSON");
   run_cmd->add_option("--set", run.overrides, "override a config value: PATH=VALUE (repeatable)");
 

@@ -146,9 +146,17 @@ Table1D read_profile(const Value& v, std::string_view what) {
   return table_from_rows(rows, 1);
 }
 
-Dispersions read_uncertainties(const Value& v, Scenario& sc) {
+Dispersions read_uncertainties(const Value& v, Scenario& sc, std::optional<Value>& shares) {
   MapReader m(v);
   Dispersions disp;
+  if (auto s = m.optional("stratify")) {
+    const std::string kind = s->string();
+    if (kind == "failures")
+      disp.stratify = Stratify::failures;
+    else if (kind != "none")
+      s->fail(fmt::format("'{}': expected none or failures", kind));
+  }
+  shares = m.optional("stratify_shares");
   if (auto s = m.optional("sampler")) {
     try {
       disp.sampler = uncertainty::sampler_from_string(s->string());
@@ -306,11 +314,35 @@ Study load_config(const std::string& text, const std::string& file,
   schema::fields(top, sc);
   sc.earth_rotation_angle_at_liftoff_rad = geo::gmst_rad(sc.epoch_unix_utc_s);
   if (!validate(sc, &problem)) refuse(problem);
+  std::optional<Value> shares;
   if (auto uv = top.reader().optional("uncertainties"))
-    study.dispersions = read_uncertainties(*uv, sc);
+    study.dispersions = read_uncertainties(*uv, sc, shares);
   top.list(study.dispersions.failures, {.key = "failures", .need = schema::Need::optional}, {},
            [&](auto& a, FailureMode& f, std::size_t) { schema::fields(a, f, sc); });
   top.finish();
+  if (shares) {
+    // Shares by stratum name: `none` (no failure) and the failure modes' names; a stratum left
+    // out gets share 0, which the engine refuses for a stratum of positive probability.
+    Dispersions& d = study.dispersions;
+    MapReader sm(*shares);
+    d.stratum_shares.assign(d.failures.size() + 1, 0.0);
+    for (std::size_t k = 0; k <= d.failures.size(); ++k) {
+      const std::string name = k == 0 ? "none" : d.failures[k - 1].name;
+      if (auto x = sm.optional(name)) d.stratum_shares[k] = x->number(Range::non_negative());
+    }
+    sm.finish();
+    double total = 0.0, failing = 0.0;
+    for (const FailureMode& f : d.failures) failing += f.per_flight_probability();
+    for (std::size_t k = 0; k < d.stratum_shares.size(); ++k) {
+      const double pk =
+          k == 0 ? std::max(0.0, 1.0 - failing) : d.failures[k - 1].per_flight_probability();
+      if (pk > 0.0 && !(d.stratum_shares[k] > 0.0))
+        shares->fail(fmt::format("stratum '{}' has probability {:g} and needs a share > 0",
+                                 k == 0 ? std::string("none") : d.failures[k - 1].name, pk));
+      total += d.stratum_shares[k];
+    }
+    if (!(total > 0.0)) shares->fail("the shares must not all be 0");
+  }
   if (!validate(study, &problem)) refuse(problem);
 
   study.name = sc.name;

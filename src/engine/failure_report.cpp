@@ -251,7 +251,12 @@ FailureReport FailureReportReducer::finish() const {
     m.samples = g.samples;
     m.weight = g.weight.value();
     m.frequency = rep.weight > 0 ? m.weight / rep.weight : 0.0;
-    if (unweighted && samples_ > 0) {
+    const auto& pi = setup_.stratum_probability;
+    if (pi.size() == setup_.modes.size() + 1) {
+      // Stratified: the group is its stratum; its weight is pi_k N (docs/hdf5_format.md).
+      m.frequency = pi[k < setup_.modes.size() ? k + 1 : 0];
+      m.weight = m.frequency * static_cast<double>(samples_);
+    } else if (unweighted && samples_ > 0) {
       const stats::Interval ci = stats::wilson_interval(g.samples, samples_, 0.95);
       m.frequency_ci95 = std::array<double, 2>{ci.lo, ci.hi};
     }

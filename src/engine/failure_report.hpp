@@ -51,6 +51,11 @@ struct FailureReportSetup {
   // nominal impact, else the launch site); longitudes of the regions unwrapped about the site's.
   double ref_lat_deg = 0, ref_lon_deg = 0;
   double site_lon_deg = 0;
+  // A stratified run (engine/strata.hpp): the probability of each stratum, [0] no failure and
+  // [1 + m] mode m; empty when not stratified. Every row of a stratum has the same weight, so a
+  // group's own statistics are the plain ones, and its frequency is its stratum's probability,
+  // exact by the design (no interval).
+  std::vector<double> stratum_probability;
 };
 
 // Mean, standard deviation, min and max (NaN without values; sd NaN below 2).

@@ -9,6 +9,7 @@
 #include "common/constants.hpp"
 #include "engine/columns.hpp"
 #include "geo/polygon.hpp"
+#include "stats/stratified.hpp"
 
 namespace launchmc::engine {
 
@@ -69,10 +70,12 @@ IipCorridorSetup iip_corridor_setup(const IipSettings& settings,
 }
 
 IipCorridorReducer::IipCorridorReducer(IipCorridorSetup setup)
-    : setup_(std::move(setup)),
-      grid_(setup_.max_points),
-      zone_count_(setup_.zones.size(), 0),
-      zone_time_s_(setup_.zones.size()) {
+    : setup_(std::move(setup)), parts_(setup_.strata.size()) {
+  for (Part& p : parts_) {
+    p.grid.resize(setup_.max_points);
+    p.zone_count.assign(setup_.zones.size(), 0);
+    p.zone_time_s.resize(setup_.zones.size());
+  }
   // The reference of each grid time: the nominal IIP there, the local plane's scale, and the
   // nominal track's direction (central difference of its neighbours, one-sided at its ends).
   const auto& nom = setup_.nominal;
@@ -111,18 +114,26 @@ IipCorridorReducer::IipCorridorReducer(IipCorridorSetup setup)
 void IipCorridorReducer::add(const Block& b) {
   const RaggedIip& iip = b.iip;
   const std::size_t n = b.count;
-  samples_ += n;
+  auto part_of = [&](std::size_t r) -> Part& {
+    const std::size_t k = r < b.stratum.size() ? b.stratum[r] : 0;
+    if (k >= parts_.size())
+      throw std::logic_error("IipCorridorReducer: a row of stratum " + std::to_string(k) +
+                             " in a run of " + std::to_string(parts_.size()));
+    return parts_[k];
+  };
+  for (std::size_t r = 0; r < n; ++r) ++part_of(r).samples;
   if (iip.columns.size() != iip_columns().size() || iip.row_end.size() < n) return;
   const double* t = iip.columns[iip_column("time_s")].data();
   const double* lat = iip.columns[iip_column("lat_deg")].data();
   const double* lon = iip.columns[iip_column("lon_deg")].data();
   std::uint64_t begin = 0;
   for (std::size_t r = 0; r < n; ++r) {
+    Part& p = part_of(r);
     const std::uint64_t end = iip.row_end[r];
     for (std::uint64_t i = begin; i < end; ++i) {
       const std::uint64_t k = grid_index(t[i], setup_.step_s);
-      if (k >= grid_.size()) continue;
-      GridPoint& g = grid_[k];
+      if (k >= p.grid.size()) continue;
+      GridPoint& g = p.grid[k];
       ++g.tracks;
       if (!std::isfinite(lat[i]) || !std::isfinite(lon[i])) continue;
       g.lat_deg.add(lat[i]);
@@ -142,8 +153,8 @@ void IipCorridorReducer::add(const Block& b) {
           first_crossing_s(setup_.zones[z], t + begin, lat + begin, lon + begin,
                            static_cast<std::size_t>(end - begin), setup_.site_lon_deg);
       if (std::isnan(tc)) continue;
-      ++zone_count_[z];
-      zone_time_s_[z].add(tc);
+      ++p.zone_count[z];
+      p.zone_time_s[z].add(tc);
     }
     begin = end;
   }
@@ -151,34 +162,49 @@ void IipCorridorReducer::add(const Block& b) {
 
 void IipCorridorReducer::merge(const Reducer& other_reducer) {
   const auto* o = dynamic_cast<const IipCorridorReducer*>(&other_reducer);
-  if (o == nullptr || o->grid_.size() != grid_.size() ||
-      o->zone_count_.size() != zone_count_.size())
+  if (o == nullptr || o->parts_.size() != parts_.size() ||
+      o->parts_[0].grid.size() != parts_[0].grid.size() ||
+      o->parts_[0].zone_count.size() != parts_[0].zone_count.size())
     throw std::invalid_argument("IipCorridorReducer::merge: a reducer of another run");
-  samples_ += o->samples_;
-  for (std::size_t k = 0; k < grid_.size(); ++k) {
-    GridPoint& g = grid_[k];
-    const GridPoint& h = o->grid_[k];
-    g.tracks += h.tracks;
-    g.lat_deg.merge(h.lat_deg);
-    g.lon_deg.merge(h.lon_deg);
-    g.along_km.merge(h.along_km);
-    g.cross_km.merge(h.cross_km);
-    g.cross_abs_km.merge(h.cross_abs_km);
-  }
-  for (std::size_t z = 0; z < zone_count_.size(); ++z) {
-    zone_count_[z] += o->zone_count_[z];
-    zone_time_s_[z].merge(o->zone_time_s_[z]);
+  for (std::size_t s = 0; s < parts_.size(); ++s) {
+    Part& p = parts_[s];
+    const Part& q = o->parts_[s];
+    p.samples += q.samples;
+    for (std::size_t k = 0; k < p.grid.size(); ++k) {
+      GridPoint& g = p.grid[k];
+      const GridPoint& h = q.grid[k];
+      g.tracks += h.tracks;
+      g.lat_deg.merge(h.lat_deg);
+      g.lon_deg.merge(h.lon_deg);
+      g.along_km.merge(h.along_km);
+      g.cross_km.merge(h.cross_km);
+      g.cross_abs_km.merge(h.cross_abs_km);
+    }
+    for (std::size_t z = 0; z < p.zone_count.size(); ++z) {
+      p.zone_count[z] += q.zone_count[z];
+      p.zone_time_s[z].merge(q.zone_time_s[z]);
+    }
   }
 }
 
 void IipCorridorReducer::save(StateWriter& out) const {
+  // Stratum 0 (all rows when not stratified) under the plain names, stratum k under "stratum<k>.".
+  save_part(parts_[0], out);
+  for (std::size_t k = 1; k < parts_.size(); ++k) {
+    PrefixedStateWriter w(out, "stratum" + std::to_string(k) + ".");
+    save_part(parts_[k], w);
+  }
+}
+
+void IipCorridorReducer::save_part(const Part& part, StateWriter& out) {
+  const std::vector<GridPoint>& grid = part.grid;
   // Packed per grid point: counts; each Moments as count, min, max and the exact sums' terms
   // (concatenated, with their lengths); each sketch as (index, count) pairs per sign with the
   // number of pairs. Enough to rebuild the state exactly.
-  const std::uint64_t head[] = {samples_, grid_.size(), zone_count_.size()};
+  const std::uint64_t head[] = {part.samples, grid.size(), part.zone_count.size()};
   out.put("counts", std::span<const std::uint64_t>(head));
   std::vector<std::uint64_t> tracks;
-  for (const GridPoint& g : grid_) tracks.push_back(g.tracks);
+  for (const GridPoint& g : grid) tracks.push_back(g.tracks);
   out.put("tracks", std::span<const std::uint64_t>(tracks));
   auto put_moments = [&](const std::string& name, auto get) {
     std::vector<std::uint64_t> count, lengths;
@@ -200,9 +226,9 @@ void IipCorridorReducer::save(StateWriter& out) const {
     out.put(name + ".terms", std::span<const double>(terms));
   };
   auto grid_moments = [&](stats::Moments GridPoint::*field) {
-    return [this, field] {
+    return [&grid, field] {
       std::vector<const stats::Moments*> v;
-      for (const GridPoint& g : grid_) v.push_back(&(g.*field));
+      for (const GridPoint& g : grid) v.push_back(&(g.*field));
       return v;
     };
   };
@@ -212,7 +238,7 @@ void IipCorridorReducer::save(StateWriter& out) const {
   put_moments("cross_km", grid_moments(&GridPoint::cross_km));
   std::vector<double> index;
   std::vector<std::uint64_t> counts;
-  for (const GridPoint& g : grid_) {
+  for (const GridPoint& g : grid) {
     const stats::QuantileSketch& q = g.cross_abs_km;
     index.push_back(static_cast<double>(q.positive().size()));
     counts.push_back(q.zeros());
@@ -223,10 +249,10 @@ void IipCorridorReducer::save(StateWriter& out) const {
   }
   out.put("cross_abs_km.sketch_index", std::span<const double>(index));
   out.put("cross_abs_km.sketch_counts", std::span<const std::uint64_t>(counts));
-  out.put("zone_count", std::span<const std::uint64_t>(zone_count_));
-  put_moments("zone_time_s", [this] {
+  out.put("zone_count", std::span<const std::uint64_t>(part.zone_count));
+  put_moments("zone_time_s", [&part] {
     std::vector<const stats::Moments*> v;
-    for (const auto& m : zone_time_s_) v.push_back(&m);
+    for (const auto& m : part.zone_time_s) v.push_back(&m);
     return v;
   });
 }
@@ -234,43 +260,85 @@ void IipCorridorReducer::save(StateWriter& out) const {
 IipCorridorSummary IipCorridorReducer::finish() const {
   IipCorridorSummary s;
   s.step_s = setup_.step_s;
-  s.samples = samples_;
+  const bool single = parts_.size() == 1;
+  std::vector<std::uint64_t> rows;
+  for (const Part& p : parts_) {
+    rows.push_back(p.samples);
+    s.samples += p.samples;
+  }
+  const stats::Strata strata = setup_.strata.strata();
+  const std::vector<double> w = strata.row_weights(rows);
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  auto moments = [&](auto get) {
+    std::vector<const stats::Moments*> v;
+    for (const Part& p : parts_) v.push_back(get(p));
+    return stats::weighted_moments(v, w);
+  };
   std::size_t last = 0;
-  for (std::size_t k = 0; k < grid_.size(); ++k)
-    if (grid_[k].tracks > 0) last = k + 1;
+  for (const Part& part : parts_)
+    for (std::size_t k = 0; k < part.grid.size(); ++k)
+      if (part.grid[k].tracks > 0) last = std::max(last, k + 1);
   for (std::size_t k = 0; k < last; ++k) {
-    const GridPoint& g = grid_[k];
     const Reference& ref = reference_[k];
     CorridorPoint p;
     p.t_s = static_cast<double>(k) * setup_.step_s;
-    p.tracks = g.tracks;
-    p.impacting = g.lat_deg.count();
-    p.mean_lat_deg = g.lat_deg.mean();
-    p.mean_lon_deg = p.impacting > 0 ? unwrap_deg(g.lon_deg.mean(), 0.0) : nan;
+    std::uint64_t cross_count = 0;
+    std::vector<const stats::QuantileSketch*> sketches;
+    for (const Part& part : parts_) {
+      p.tracks += part.grid[k].tracks;
+      p.impacting += part.grid[k].lat_deg.count();
+      cross_count += part.grid[k].cross_km.count();
+      sketches.push_back(&part.grid[k].cross_abs_km);
+    }
+    const stats::WeightedMoments lat = moments([k](const Part& q) { return &q.grid[k].lat_deg; });
+    const stats::WeightedMoments lon = moments([k](const Part& q) { return &q.grid[k].lon_deg; });
+    p.mean_lat_deg = p.impacting > 0 ? lat.mean : (single ? parts_[0].grid[k].lat_deg.mean() : nan);
+    p.mean_lon_deg = p.impacting > 0 ? unwrap_deg(lon.mean, 0.0) : nan;
     if (p.mean_lon_deg == 180.0) p.mean_lon_deg = -180.0;
     p.nominal_lat_deg = ref.valid ? ref.lat_deg : nan;
     p.nominal_lon_deg = ref.valid ? ref.lon_deg : nan;
-    const bool has = ref.valid && g.cross_km.count() > 0;
-    p.along_mean_km = has ? g.along_km.mean() : nan;
-    p.along_sd_km = has ? g.along_km.std_dev() : nan;
-    p.cross_mean_km = has ? g.cross_km.mean() : nan;
-    p.cross_sd_km = has ? g.cross_km.std_dev() : nan;
+    const bool has = ref.valid && cross_count > 0;
+    const stats::WeightedMoments along =
+        moments([k](const Part& q) { return &q.grid[k].along_km; });
+    const stats::WeightedMoments cross =
+        moments([k](const Part& q) { return &q.grid[k].cross_km; });
+    p.along_mean_km = has ? along.mean : nan;
+    p.along_sd_km = has ? along.std : nan;
+    p.cross_mean_km = has ? cross.mean : nan;
+    p.cross_sd_km = has ? cross.std : nan;
     for (std::size_t j = 0; j < kCorridorProbabilities.size(); ++j)
-      p.cross_halfwidth_km[j] = has ? g.cross_abs_km.quantile(kCorridorProbabilities[j]) : nan;
+      p.cross_halfwidth_km[j] =
+          has ? stats::weighted_quantile(sketches, w, kCorridorProbabilities[j]) : nan;
     s.track.push_back(p);
   }
   for (std::size_t z = 0; z < setup_.zones.size(); ++z) {
     OverflightRow row;
     row.name = setup_.zones[z].name;
     row.region = setup_.zones[z].region;
-    row.count = zone_count_[z];
-    row.fraction = samples_ > 0 ? static_cast<double>(row.count) / samples_ : 0.0;
-    const stats::Moments& m = zone_time_s_[z];
-    row.time_mean_s = m.mean();
-    row.time_sd_s = m.std_dev();
-    row.time_min_s = m.min();
-    row.time_max_s = m.max();
+    std::vector<std::uint64_t> counts;
+    for (const Part& p : parts_) {
+      counts.push_back(p.zone_count[z]);
+      row.count += p.zone_count[z];
+    }
+    row.fraction = stats::stratified_proportion(strata, counts, rows).p;
+    if (single) {
+      const stats::Moments& m = parts_[0].zone_time_s[z];
+      row.time_mean_s = m.mean();
+      row.time_sd_s = m.std_dev();
+      row.time_min_s = m.min();
+      row.time_max_s = m.max();
+    } else {
+      const stats::WeightedMoments m = moments([z](const Part& q) { return &q.zone_time_s[z]; });
+      row.time_mean_s = row.count > 0 ? m.mean : nan;
+      row.time_sd_s = row.count > 1 ? m.std : nan;
+      row.time_min_s = row.time_max_s = nan;
+      for (const Part& q : parts_) {
+        const stats::Moments& t = q.zone_time_s[z];
+        if (t.count() == 0) continue;
+        row.time_min_s = std::isnan(row.time_min_s) ? t.min() : std::min(row.time_min_s, t.min());
+        row.time_max_s = std::isnan(row.time_max_s) ? t.max() : std::max(row.time_max_s, t.max());
+      }
+    }
     s.overflight.push_back(row);
   }
   return s;

@@ -14,6 +14,7 @@
 
 #include "engine/outcome.hpp"
 #include "engine/reducer.hpp"
+#include "engine/strata.hpp"
 #include "flight/observers.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/moments.hpp"
@@ -45,6 +46,9 @@ struct IipCorridorSetup {
   std::size_t max_points = 0;             // grid points tracked (iip_points_per_row)
   double site_lon_deg = 0.0;              // longitudes are unwrapped about the launch site's
   std::vector<IipZoneSpec> zones;         // lines, then regions, as configured
+  // The run's failure strata: the state is kept per stratum (Block::stratum) and the statistics
+  // are weighted (stats/stratified.hpp); one stratum: unweighted.
+  FailureStrata strata;
 };
 IipCorridorSetup iip_corridor_setup(const IipSettings& settings,
                                     std::vector<flight::IipPoint> nominal, std::size_t max_points,
@@ -55,6 +59,7 @@ struct CorridorPoint {
   double t_s = 0;
   std::uint64_t tracks = 0;     // samples whose powered flight reached this time
   std::uint64_t impacting = 0;  // ... of which with an IIP (not in orbit, not escaping)
+  // The means, spreads and half-widths below are weighted in a stratified run.
   double mean_lat_deg = 0, mean_lon_deg = 0;        // mean IIP of those (NaN: none)
   double nominal_lat_deg = 0, nominal_lon_deg = 0;  // reference (NaN: the nominal has none)
   // Offsets of the IIPs from the nominal IIP (NaN without a reference or samples): along the
@@ -70,7 +75,7 @@ struct OverflightRow {
   std::string name;
   bool region = false;
   std::uint64_t count = 0;  // samples whose IIP track crossed (line) or entered (region) it
-  double fraction = 0;      // count / samples of the run
+  double fraction = 0;      // count / samples of the run (weighted when stratified)
   // Time since liftoff of the first crossing / entry, over those samples (linear between grid
   // points) [s]; NaN when count is 0 (sd: below 2).
   double time_mean_s = 0, time_sd_s = 0, time_min_s = 0, time_max_s = 0;
@@ -108,12 +113,17 @@ class IipCorridorReducer final : public Reducer {
     double east_per_deg_km = 0, north_per_deg_km = 0;  // local plane scale
     double u_east = 0, u_north = 0;                    // unit direction of the nominal track
   };
+  // The state of one stratum's rows (all rows when not stratified).
+  struct Part {
+    std::uint64_t samples = 0;
+    std::vector<GridPoint> grid;
+    std::vector<std::uint64_t> zone_count;
+    std::vector<stats::Moments> zone_time_s;
+  };
+  static void save_part(const Part& p, StateWriter& out);
   IipCorridorSetup setup_;
   std::vector<Reference> reference_;  // [grid index]
-  std::uint64_t samples_ = 0;
-  std::vector<GridPoint> grid_;
-  std::vector<std::uint64_t> zone_count_;
-  std::vector<stats::Moments> zone_time_s_;
+  std::vector<Part> parts_;           // [stratum]
 };
 
 // The first crossing of the track (t, lat, lon) [i0, i1) with a zone: its time, or NaN. Edges and

@@ -33,6 +33,7 @@ std::size_t iip_points_per_row(std::size_t nominal_points) noexcept {
 void Block::resize(std::size_t capacity, std::size_t n_drawn, std::size_t n_slots,
                    std::size_t iip_points, std::size_t fragments_per_sample) {
   stream.assign(capacity, 0);
+  stratum.assign(capacity, 0);
   drawn.assign(n_drawn, std::vector<double>(capacity));
   sample.clear();
   for (const SampleColumn& c : sample_columns()) sample.emplace_back(capacity, c.fill);

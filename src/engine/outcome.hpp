@@ -67,7 +67,10 @@ struct Block {
   std::uint64_t index = 0;
   std::uint64_t first = 0;
   std::size_t count = 0;
-  std::vector<std::uint64_t> stream;                     // [row]: the stream index of its draws
+  std::vector<std::uint64_t> stream;  // [row]: the stream index of its draws
+  // [row]: its failure stratum (engine/strata.hpp; 0 when not stratified). Set by the engine
+  // beside `stream`; record_flight and record_invalid leave it alone.
+  std::vector<std::uint8_t> stratum;
   std::vector<std::vector<double>> drawn;                // [input][row]
   std::vector<std::vector<double>> sample;               // [sample_columns()][row]
   std::vector<std::vector<std::vector<double>>> bodies;  // [slot][body_columns()][row]

@@ -29,6 +29,7 @@ std::string RunPlan::canonical_text() const {
       format_version, seed, uncertainty::to_string(design), n_samples, block_size,
       overrides.size());
   for (const auto& o : overrides) t += fmt::format("{}:{}\n", o.size(), o);
+  if (stratify != Stratify::none) t += fmt::format("stratify={}\n", to_string(stratify));
   t += fmt::format("config_text={}:", config_text.size());
   t += config_text;
   return t;

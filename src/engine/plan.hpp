@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/dispersions.hpp"
 #include "uncertainty/sampler.hpp"
 
 namespace launchmc::engine {
@@ -29,6 +30,9 @@ struct RunPlan {
   uncertainty::SamplerKind design = uncertainty::SamplerKind::monte_carlo;
   std::uint64_t n_samples = 1000;
   std::uint64_t block_size = 256;
+  // Failure stratification (engine/strata.hpp): part of the plan's text only when not none, so
+  // that unstratified plans keep their identities.
+  Stratify stratify = Stratify::none;
   std::string format_version = kRunFormatVersion;
 
   std::uint64_t n_blocks() const noexcept { return (n_samples + block_size - 1) / block_size; }

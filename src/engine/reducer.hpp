@@ -41,6 +41,39 @@ class StateReader {
   virtual std::vector<std::uint64_t> counts(std::string_view name) const = 0;
 };
 
+// A reducer's state under names with a prefix (e.g. "stratum2." for the state of one failure
+// stratum, engine/strata.hpp, beside the plain names of stratum 0).
+class PrefixedStateWriter final : public StateWriter {
+ public:
+  PrefixedStateWriter(StateWriter& out, std::string prefix)
+      : out_(out), prefix_(std::move(prefix)) {}
+  void put(std::string_view name, std::span<const double> v) override {
+    out_.put(prefix_ + std::string(name), v);
+  }
+  void put(std::string_view name, std::span<const std::uint64_t> v) override {
+    out_.put(prefix_ + std::string(name), v);
+  }
+
+ private:
+  StateWriter& out_;
+  std::string prefix_;
+};
+class PrefixedStateReader final : public StateReader {
+ public:
+  PrefixedStateReader(const StateReader& in, std::string prefix)
+      : in_(in), prefix_(std::move(prefix)) {}
+  std::vector<double> doubles(std::string_view name) const override {
+    return in_.doubles(prefix_ + std::string(name));
+  }
+  std::vector<std::uint64_t> counts(std::string_view name) const override {
+    return in_.counts(prefix_ + std::string(name));
+  }
+
+ private:
+  const StateReader& in_;
+  std::string prefix_;
+};
+
 class Reducer : public BlockSink {
  public:
   // Adds the state of `other` (the same kind of reducer, for the same run), whose rows follow

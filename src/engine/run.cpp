@@ -63,8 +63,9 @@ std::optional<TargetOrbit> target_orbit_of(const Scenario& scenario) {
 }
 
 DrawnSample sample_scenario(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
-                            uncertainty::SamplerKind sampler, std::uint64_t index) {
-  const SamplePlan plan(config, seed, n_samples, sampler);
+                            uncertainty::SamplerKind sampler, std::uint64_t index,
+                            Stratify stratify) {
+  const SamplePlan plan(config, seed, n_samples, sampler, stratify);
   SampledScenario s(plan);
   std::vector<double> values(plan.n_drawn());
   DrawnSample out;
@@ -79,8 +80,8 @@ DrawnSample sample_scenario(const Study& config, std::uint64_t seed, std::uint64
 RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
                     const Execution& exec) {
   RunLayout layout;
-  layout.samples =
-      std::make_shared<const SamplePlan>(config, plan.seed, plan.n_samples, plan.design);
+  layout.samples = std::make_shared<const SamplePlan>(config, plan.seed, plan.n_samples,
+                                                      plan.design, plan.stratify);
   layout.plan = &plan;
   layout.range = {range.begin, std::min(range.end, plan.n_blocks())};
   // The nominal flight defines the bodies, their reference impact points and what success is.
@@ -110,21 +111,24 @@ RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
   for (const auto& f : config.dispersions.failures) m.failure_names.push_back(f.name);
   for (std::size_t r = 0; r < config.scenario.range_safety.rule_count(); ++r)
     m.termination_rule_names.push_back(config.scenario.range_safety.rule_name(r));
+  m.strata = layout.samples->strata();
   m.target_orbit = target_orbit_of(config.scenario);
   return layout;
 }
 
 std::unique_ptr<SummaryReducer> summary_reducer_for(const RunLayout& layout, const Study& config) {
-  return std::make_unique<SummaryReducer>(
-      layout.slots, layout.meta.success_status, config.dispersions.failures.size(),
-      layout.meta.target_orbit, layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
+  return std::make_unique<SummaryReducer>(layout.slots, layout.meta.success_status,
+                                          config.dispersions.failures.size(),
+                                          layout.meta.target_orbit, layout.meta.vehicle_ref_lat_deg,
+                                          layout.meta.vehicle_ref_lon_deg, layout.meta.strata);
 }
 
 std::unique_ptr<IipCorridorReducer> iip_corridor_reducer_for(const RunLayout& layout,
                                                              const Study& config) {
-  return std::make_unique<IipCorridorReducer>(
-      iip_corridor_setup(config.scenario.iip, layout.nominal_iip, layout.iip_points_per_row,
-                         layout.meta.site_lon_deg));
+  IipCorridorSetup setup = iip_corridor_setup(config.scenario.iip, layout.nominal_iip,
+                                              layout.iip_points_per_row, layout.meta.site_lon_deg);
+  setup.strata = layout.meta.strata;
+  return std::make_unique<IipCorridorReducer>(std::move(setup));
 }
 
 const char* failure_kind_name(FailureKind kind) noexcept {
@@ -158,6 +162,7 @@ FailureReportSetup failure_report_setup(const RunLayout& layout, const Study& co
   s.ref_lat_deg = layout.meta.vehicle_ref_lat_deg;
   s.ref_lon_deg = layout.meta.vehicle_ref_lon_deg;
   s.site_lon_deg = layout.meta.site_lon_deg;
+  if (!layout.meta.strata.single()) s.stratum_probability = layout.meta.strata.probabilities();
   return s;
 }
 
@@ -174,6 +179,8 @@ RunPlan plan_of(const Study& config, const RunOptions& opt) {
   p.design = opt.sampler.value_or(config.dispersions.sampler);
   p.n_samples = opt.n_samples;
   p.block_size = std::max<std::size_t>(1, opt.block_size);
+  p.stratify = opt.stratify.value_or(config.dispersions.stratify);
+  if (config.dispersions.failures.empty()) p.stratify = Stratify::none;  // nothing to stratify
   return p;
 }
 
@@ -279,6 +286,7 @@ BlocksResult run_blocks(const RunLayout& layout, std::span<BlockSink* const> sin
           if (!w) w = std::make_unique<Worker>(samples);
           for (std::size_t r = 0; r < b->count; ++r) {
             const bool valid = w->sampled.set_sample(b->first + r, w->drawn);
+            b->stratum[r] = static_cast<std::uint8_t>(w->sampled.stratum());
             for (std::size_t c = 0; c < w->drawn.size(); ++c) b->drawn[c][r] = w->drawn[c];
             if (!valid) {
               record_invalid(n_bodies, w->sampled.stream(), *b, r);

@@ -35,6 +35,8 @@ struct RunOptions {
   // already being flown finish and reach the sinks, and the run ends as `interrupted`.
   const std::atomic<bool>* cancel = nullptr;
   std::vector<std::string> overrides;  // --set PATH=VALUE applied to the config: part of the plan
+  // Failure stratification (engine/strata.hpp); default: the config's (uncertainties.stratify).
+  std::optional<Stratify> stratify;
 };
 
 // How a plan's blocks are executed here: none of it changes a row.
@@ -137,6 +139,7 @@ struct DrawnSample {
   bool valid = true;
 };
 DrawnSample sample_scenario(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
-                            uncertainty::SamplerKind sampler, std::uint64_t index);
+                            uncertainty::SamplerKind sampler, std::uint64_t index,
+                            Stratify stratify = Stratify::none);
 
 }  // namespace launchmc::engine

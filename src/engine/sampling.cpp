@@ -14,8 +14,12 @@ using uncertainty::RandomStream;
 using uncertainty::StreamPurpose;
 
 SamplePlan::SamplePlan(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
-                       uncertainty::SamplerKind sampler)
-    : config_(config), seed_(seed), n_samples_(n_samples), sampler_kind_(sampler) {
+                       uncertainty::SamplerKind sampler, Stratify stratify)
+    : config_(config),
+      seed_(seed),
+      n_samples_(n_samples),
+      sampler_kind_(sampler),
+      strata_(config.dispersions, stratify) {
   const Dispersions& d = config_.dispersions;
   design_ = std::make_unique<uncertainty::SamplerDesign>(sampler, d.inputs.size(), seed, n_samples);
   for (const auto& g : d.correlations)
@@ -53,6 +57,9 @@ bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
   // The row's design point, and the stream index that keys every other draw of the row.
   const std::uint64_t i = plan_.design().row(row, u_);
   stream_ = i;
+  // The row's failure stratum: a function of the row index alone (engine/strata.hpp).
+  const FailureStrata& strata = plan_.strata();
+  stratum_ = strata.stratum_of(row);
   // Navigation noise of closed-loop guidance: its own stream family per sample (cycle k of
   // sample i draws from (mix(seed, i), k)), so it never shifts any other draw.
   draws_ = SampleDraws{};
@@ -94,7 +101,9 @@ bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
     }
   }
   if (!d.failures.empty()) {
-    // At most one failure per flight: the modes are exclusive, drawn with their probabilities.
+    // At most one failure per flight: the modes are exclusive, drawn with their probabilities;
+    // when failures are stratified, the row's stratum names the mode (0: none) and the same
+    // numbers of the same stream draw the rest (the time from the mode's own distribution).
     RandomStream fs(plan_.seed(), i, StreamPurpose::failures);
     const double u_mode = fs.uniform01();
     const double u_time = fs.uniform01();
@@ -103,7 +112,7 @@ bool SampledScenario::set_sample(std::uint64_t row, std::span<double> drawn) {
     for (std::size_t m = 0; m < d.failures.size(); ++m) {
       const FailureMode& f = d.failures[m];
       cumulative += f.per_flight_probability();
-      if (u_mode < cumulative) {
+      if (strata.single() ? u_mode < cumulative : stratum_ == m + 1) {
         draws_.failure.mode = static_cast<int>(m);
         draws_.failure.stage = f.stage;
         draws_.failure.time_after_ignition_s = f.time_after_ignition_s(u_time);

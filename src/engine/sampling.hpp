@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/strata.hpp"
 #include "scenario/draws.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/study.hpp"
@@ -22,8 +23,9 @@ namespace launchmc::engine {
 // Everything shared (read-only) by the workers of one run.
 class SamplePlan {
  public:
+  // `stratify`: how rows are spread over the failure modes (engine/strata.hpp).
   SamplePlan(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
-             uncertainty::SamplerKind sampler);
+             uncertainty::SamplerKind sampler, Stratify stratify = Stratify::none);
 
   const Scenario& nominal() const noexcept { return config_.scenario; }
   const Dispersions& dispersions() const noexcept { return config_.dispersions; }
@@ -34,6 +36,7 @@ class SamplePlan {
   std::uint64_t seed() const noexcept { return seed_; }
   std::uint64_t n_samples() const noexcept { return n_samples_; }
   uncertainty::SamplerKind sampler_kind() const noexcept { return sampler_kind_; }
+  const FailureStrata& strata() const noexcept { return strata_; }
 
   // Names of the drawn values, in the order SampledScenario::set_sample writes them:
   // the input paths, then env.density_xi, env.wind_east_xi, env.wind_north_xi (if dispersed),
@@ -46,6 +49,7 @@ class SamplePlan {
   std::uint64_t seed_;
   std::uint64_t n_samples_;
   uncertainty::SamplerKind sampler_kind_;
+  FailureStrata strata_;
   std::unique_ptr<uncertainty::Design> design_;
   std::vector<std::unique_ptr<uncertainty::GaussianCopula>> copulas_;
   std::vector<std::string> drawn_names_;
@@ -67,12 +71,15 @@ class SampledScenario {
   const SampleDraws& draws() const noexcept { return draws_; }
   // The stream index of the row last set (uncertainty::Design::row).
   std::uint64_t stream() const noexcept { return stream_; }
+  // The failure stratum of the row last set (SamplePlan::strata; 0 when not stratified).
+  std::size_t stratum() const noexcept { return stratum_; }
 
  private:
   const SamplePlan& plan_;
   Scenario scenario_;
   SampleDraws draws_;
   std::uint64_t stream_ = 0;
+  std::size_t stratum_ = 0;
   std::vector<ParameterRef> refs_;
   std::vector<double> u_;        // sampler uniforms
   std::vector<double> u_group_;  // scratch for copulas

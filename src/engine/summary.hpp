@@ -19,6 +19,7 @@
 #include "engine/iip_corridor.hpp"
 #include "engine/outcome.hpp"
 #include "engine/reducer.hpp"
+#include "engine/strata.hpp"
 #include "stats/bottom_k.hpp"
 #include "stats/impact_ellipse.hpp"
 #include "stats/moments.hpp"
@@ -64,6 +65,10 @@ inline constexpr std::size_t kContainmentSample = 20000;
 struct BodySummary {
   std::string name;
   std::uint64_t impacted = 0;
+  // Stratified runs (weights differ): Kish's effective number of impacts, and the (weighted)
+  // probability that a flight's body lands; with equal weights impacted and impacted / samples.
+  double effective_impacts = 0;
+  double impact_probability = 0;
   double impact_mean_lat_deg = 0, impact_mean_lon_deg = 0;
   FieldStats impact_time_s;
   double downrange_sd_km = 0, crossrange_sd_km = 0;
@@ -78,7 +83,7 @@ struct OutcomeCount {
   SampleStatus status = SampleStatus::orbit;
   flight::PoweredFlightEnd powered_flight_end = flight::PoweredFlightEnd::none;
   std::uint64_t count = 0;
-  double fraction = 0;  // count / samples
+  double fraction = 0;  // count / samples (weighted when stratified)
 };
 
 // Counts by [status][powered_flight_end] code.
@@ -128,6 +133,16 @@ struct RunMeta {
   std::vector<std::string> failure_names;
   std::vector<std::string> termination_rule_names;  // scenario.range_safety, in rule order
   std::optional<TargetOrbit> target_orbit;  // none: no closed-loop orbit guidance on the last stage
+  FailureStrata strata;                     // the run's failure strata (one: not stratified)
+};
+
+// One failure stratum of a run (engine/strata.hpp): its probability, its share of the rows, the
+// rows it got and the weight each of them carries (probability * samples / rows).
+struct StratumSummary {
+  std::string name;
+  double probability = 0, share = 0;
+  std::uint64_t rows = 0;
+  double weight = 0;
 };
 
 struct Summary {
@@ -138,6 +153,13 @@ struct Summary {
   std::optional<TargetOrbitSummary> target_orbit;  // P(target orbit); none without a target
   std::array<std::uint64_t, kStatusCount> status_counts{};
   std::vector<std::uint64_t> failure_counts;
+  // Stratified runs: the strata (empty when not stratified), the effective number of trials of
+  // P(success) (its Wilson interval's), and the weighted fractions of the statuses and failure
+  // modes (the counts above are rows; with equal weights these are counts / samples).
+  std::vector<StratumSummary> strata;
+  double p_success_effective_trials = 0;
+  std::array<double, kStatusCount> status_fractions{};
+  std::vector<double> failure_fractions;
   std::vector<OutcomeCount> outcomes;  // outcome_list of the run: why samples ended as they did
   FieldStats perigee_alt_km, apogee_alt_km, inclination_deg, insertion_time_s;
   // Catalogue convention (Space-Track SATCAT, press reports): a (1 -/+ e) - R_eq with R_eq the
@@ -172,9 +194,12 @@ class SummaryReducer final : public Reducer {
   // points); the vehicle's own impacts are taken relative to `vehicle_ref_*` (the nominal
   // vehicle impact, or the launch site when the nominal flight does not come down); `target`: the
   // scenario's target orbit (target_orbit_of), whose samples are counted.
+  // `strata`: the run's failure strata; the state is kept per stratum (Block::stratum) and
+  // combined with the stratified estimators (stats/stratified.hpp) by finish().
   SummaryReducer(std::vector<BodySlot> slots, SampleStatus success_status,
                  std::size_t n_failure_modes, std::optional<TargetOrbit> target,
-                 double vehicle_ref_lat_deg, double vehicle_ref_lon_deg);
+                 double vehicle_ref_lat_deg, double vehicle_ref_lon_deg,
+                 FailureStrata strata = FailureStrata());
 
   void write(const Block& block) override { add(block); }
   // Adds rows [0, block.count). Throws std::logic_error for a code out of range (the run-file
@@ -185,11 +210,13 @@ class SummaryReducer final : public Reducer {
   // The state saved by save(), for a reducer built with the same arguments.
   void load(const StateReader& in);
 
-  std::uint64_t samples() const noexcept { return samples_; }
-  std::uint64_t successes() const noexcept {
-    return status_counts_[static_cast<std::size_t>(success_)];
-  }
-  // Width of the 95 % Wilson interval of P(success) so far.
+  std::uint64_t samples() const noexcept;
+  std::uint64_t successes() const noexcept;
+  // Rows per stratum so far.
+  std::vector<std::uint64_t> stratum_rows() const;
+  const FailureStrata& strata() const noexcept { return strata_; }
+  // Width of the 95 % interval of P(success) so far (Wilson's; on the effective number of trials
+  // when stratified).
   double ci95_width() const;
   using BlockSink::finish;  // the sink's end-of-run hook, kept visible beside this overload
   Summary finish(const RunMeta& meta) const;
@@ -216,19 +243,27 @@ class SummaryReducer final : public Reducer {
     kFlightTime,
     kFieldCount
   };
-  static FieldStats stats_of(const Field& f);
+  // The state of one stratum's rows (all rows when not stratified).
+  struct Part {
+    std::uint64_t samples = 0;
+    std::uint64_t in_target = 0;
+    std::array<std::uint64_t, kStatusCount> status_counts{};
+    std::vector<std::uint64_t> failure_counts;
+    OutcomeMatrix outcome_counts{};
+    std::int64_t rhs_total = 0;
+    std::array<Field, kFieldCount> fields;
+    std::vector<ImpactReduction> impacts;  // the slots, then the vehicle
+  };
+  FieldStats stats_of(FieldId id, const std::vector<double>& weights) const;
+  static void save_part(const Part& p, StateWriter& out);
+  static void load_part(Part& p, const StateReader& in);
+  std::vector<std::uint64_t> successes_by_stratum() const;
 
   std::vector<BodySlot> slots_;
   SampleStatus success_;
   std::optional<TargetOrbit> target_;
-  std::uint64_t samples_ = 0;
-  std::uint64_t in_target_ = 0;
-  std::array<std::uint64_t, kStatusCount> status_counts_{};
-  std::vector<std::uint64_t> failure_counts_;
-  OutcomeMatrix outcome_counts_{};
-  std::int64_t rhs_total_ = 0;
-  std::array<Field, kFieldCount> fields_;
-  std::vector<ImpactReduction> impacts_;  // the slots, then the vehicle
+  FailureStrata strata_;
+  std::vector<Part> parts_;  // [stratum]
 };
 
 }  // namespace launchmc::engine

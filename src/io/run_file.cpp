@@ -112,6 +112,11 @@ struct RunFileWriter::Impl {
   std::optional<h5::File> file;
   std::vector<h5::AppendableDataset<double>> drawn;
   h5::AppendableDataset<std::uint64_t> stream;
+  // The failure strata (engine/strata.hpp): each row's stratum, and the rows per stratum so far.
+  h5::AppendableDataset<std::int8_t> stratum;
+  std::vector<std::int8_t> stratum_buf;
+  std::vector<std::uint64_t> stratum_rows;
+  std::uint64_t first_row = 0;
   std::vector<ColumnOut> sample;
   std::vector<std::vector<ColumnOut>> bodies;
   // The ragged table of other bodies: cumulative entry counts per row, the columns, and the name
@@ -196,6 +201,25 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   m.stream = design.create_appendable<std::uint64_t>("stream_index", kChunk, kDeflate);
   m.stream.set_attribute(
       "meaning", "the stream index that keyed the row's environment, failure and navigation draws");
+  m.stratum = design.create_appendable<std::int8_t>("stratum", kChunk, kDeflate);
+  m.stratum.set_attribute("meaning",
+                          "the row's failure stratum: index into /strata (0 when not stratified)");
+  const engine::FailureStrata& strata = layout.samples->strata();
+  m.stratum_rows.assign(strata.size(), 0);
+  m.first_row = plan.first_row(layout.range.begin);
+  {
+    h5::Group g = root.create_group("strata");
+    g.set_attribute("method", to_string(strata.single() ? Stratify::none : plan.stratify));
+    g.set_attribute("period", static_cast<std::uint64_t>(engine::kStratumPeriod));
+    g.set_attribute("meaning",
+                    "failure strata: row i belongs to stratum /design/stratum[i]; stratum k has "
+                    "probability pi_k and `slots` of every `period` consecutive rows; a row of it "
+                    "weighs pi_k N / rows_k (/outcome/weight)");
+    g.write<std::string>("name", strata.names());
+    g.write("probability", std::span<const double>(strata.probabilities()));
+    std::vector<std::uint64_t> slots(strata.slots().begin(), strata.slots().end());
+    g.write("slots", std::span<const std::uint64_t>(slots));
+  }
   std::vector<std::string> failure_names = layout.meta.failure_names;
   if (!failure_names.empty()) {
     h5::Group fm = root.create_group("failure_modes");
@@ -339,6 +363,14 @@ void RunFileWriter::write(const engine::Block& blk) {
   for (std::size_t c = 0; c < m.drawn.size(); ++c)
     m.drawn[c].append(std::span<const double>(blk.drawn[c].data(), n));
   m.stream.append(std::span<const std::uint64_t>(blk.stream.data(), n));
+  m.stratum_buf.assign(n, 0);
+  for (std::size_t r = 0; r < n && r < blk.stratum.size(); ++r) {
+    if (blk.stratum[r] >= m.stratum_rows.size())
+      throw std::logic_error("RunFileWriter: a row of an unknown stratum");
+    m.stratum_buf[r] = static_cast<std::int8_t>(blk.stratum[r]);
+  }
+  for (std::size_t r = 0; r < n; ++r) ++m.stratum_rows[static_cast<std::size_t>(m.stratum_buf[r])];
+  m.stratum.append(std::span<const std::int8_t>(m.stratum_buf));
   for (std::size_t c = 0; c < m.sample.size(); ++c) m.sample[c].append(blk.sample[c].data(), n);
   for (std::size_t k = 0; k < m.bodies.size(); ++k)
     for (std::size_t c = 0; c < m.bodies[k].size(); ++c)
@@ -394,6 +426,29 @@ void RunFileWriter::finish(engine::RunEnd end, std::uint64_t rows, double elapse
   other.write<std::string>("names", m.names);
   other.write<std::string>("classes", m.classes);
   root.open_group("fragments").write<std::string>("classes", m.fragment_classes);
+  // The rows' weights, known once the rows per stratum are: pi_k N / n_k for the N rows written
+  // (an interrupted or until_ci run: the rows it kept); exactly 1 when not stratified.
+  {
+    const engine::FailureStrata& strata = m.layout->samples->strata();
+    const std::vector<double> weight = strata.weights(m.stratum_rows);
+    h5::Group strata_group = root.open_group("strata");
+    strata_group.write("rows", std::span<const std::uint64_t>(m.stratum_rows));
+    strata_group.write("weight", std::span<const double>(weight));
+    h5::AppendableDataset<double> column =
+        root.open_group("outcome").create_appendable<double>("weight", kChunk, kDeflate);
+    column.set_attribute("units", "1");
+    column.set_attribute("meaning",
+                         "how many flights the row stands for: pi_k N / n_k for its failure "
+                         "stratum k (/strata); 1 when not stratified; the weights sum to N");
+    std::vector<double> buf;
+    for (std::uint64_t at = 0; at < rows; at += kChunk) {
+      const std::uint64_t n = std::min<std::uint64_t>(kChunk, rows - at);
+      buf.resize(n);
+      for (std::uint64_t i = 0; i < n; ++i)
+        buf[i] = weight[strata.stratum_of(m.first_row + at + i)];
+      column.append(std::span<const double>(buf));
+    }
+  }
   // The reducers' mergeable states (engine/reducer.hpp), for merging shards and resumed pieces.
   h5::Group reducers = root.create_group("reducers");
   for (const auto& [name, reducer] : m.reducers) {
@@ -594,6 +649,25 @@ void RunFileReader::read_metadata() {
                                "/outcome/termination_rule",
                                rf.meta.termination_rule_names.size()));
   }
+  // Failure strata (files from before them: one stratum, every row weighing 1).
+  if (root.has("strata")) {
+    const h5::Group g = root.open_group("strata");
+    for (const char* name : {"name", "probability", "slots"})
+      require_link(path, g, "/strata", name, "dataset");
+    const auto names = g.read<std::string>("name");
+    const auto probabilities = g.read<double>("probability");
+    const auto slots64 = g.read<std::uint64_t>("slots");
+    std::vector<std::uint32_t> slots;
+    for (const auto q : slots64) {
+      if (q > engine::kStratumPeriod) refuse(path, "/strata/slots: a value above the period");
+      slots.push_back(static_cast<std::uint32_t>(q));
+    }
+    try {
+      rf.meta.strata = engine::FailureStrata(names, probabilities, slots);
+    } catch (const std::invalid_argument& e) {
+      refuse(path, fmt::format("/strata: {}", e.what()));
+    }
+  }
   require_link(path, root, "/", "inputs", "group");
   for (const auto& name : root.open_group("inputs").children()) rf.drawn_names.push_back(name);
   require_link(path, root, "/", "bodies", "group");
@@ -681,6 +755,7 @@ void RunFileReader::read_metadata() {
       if (iip.dataset_size(c.name) != iip_entries_)
         refuse(path, fmt::format("dataset /iip/{} has {} rows, /iip/time_s has {}", c.name,
                                  iip.dataset_size(c.name), iip_entries_));
+    setup.strata = rf.meta.strata;
     rf.iip = std::move(setup);
   }
   if (root.has("report") && root.open_group("report").has("regions")) {
@@ -735,6 +810,8 @@ void RunFileReader::read_metadata() {
   if (format_major_ >= 2) {
     require_link(path, root, "/", "design", "group");
     same_rows(root.open_group("design"), "/design", "stream_index");
+    has_stratum_ = root.open_group("design").has("stratum");
+    if (has_stratum_) same_rows(root.open_group("design"), "/design", "stratum");
     require_link(path, root, "/", "other_bodies", "group");
     const h5::Group other = root.open_group("other_bodies");
     same_rows(other, "/other_bodies", "row_end");
@@ -914,6 +991,19 @@ void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
     root.open_group("design").read_range<std::uint64_t>("stream_index", position_, n, b.stream);
   } else {
     for (std::size_t r = 0; r < n; ++r) b.stream[r] = position_ + r;  // 1.x: stream = row
+  }
+  b.stratum.assign(n, 0);
+  if (has_stratum_) {
+    std::vector<std::int8_t> k;
+    root.open_group("design").read_range<std::int8_t>("stratum", position_, n, k);
+    for (std::size_t r = 0; r < n; ++r) {
+      if (k[r] < 0 || static_cast<std::size_t>(k[r]) >= info_.meta.strata.size())
+        refuse(path_, fmt::format("/design/stratum row {}: {} is not a stratum (0 to {})",
+                                  position_ + r, k[r], info_.meta.strata.size() - 1));
+      b.stratum[r] = static_cast<std::uint8_t>(k[r]);
+    }
+  } else if (!info_.meta.strata.single()) {
+    refuse(path_, "/design/stratum is missing in a stratified run");
   }
   h5::Group inputs = root.open_group("inputs");
   b.drawn.resize(info_.drawn_names.size());
@@ -1099,9 +1189,9 @@ RunFile read_run_file(const std::filesystem::path& path) {
 }
 
 engine::SummaryReducer summary_reducer_for(const RunFile& info) {
-  return engine::SummaryReducer(info.slots, info.meta.success_status,
-                                info.meta.failure_names.size(), info.meta.target_orbit,
-                                info.meta.vehicle_ref_lat_deg, info.meta.vehicle_ref_lon_deg);
+  return engine::SummaryReducer(
+      info.slots, info.meta.success_status, info.meta.failure_names.size(), info.meta.target_orbit,
+      info.meta.vehicle_ref_lat_deg, info.meta.vehicle_ref_lon_deg, info.meta.strata);
 }
 
 engine::FailureReportReducer failure_report_reducer_for(const RunFile& info) {
@@ -1111,6 +1201,7 @@ engine::FailureReportReducer failure_report_reducer_for(const RunFile& info) {
   setup.ref_lat_deg = info.meta.vehicle_ref_lat_deg;
   setup.ref_lon_deg = info.meta.vehicle_ref_lon_deg;
   setup.site_lon_deg = info.meta.site_lon_deg;
+  if (!info.meta.strata.single()) setup.stratum_probability = info.meta.strata.probabilities();
   return engine::FailureReportReducer(std::move(setup));
 }
 

@@ -94,6 +94,7 @@ class RunFileReader {
   std::size_t rows_ = 0;
   std::size_t position_ = 0;
   std::vector<bool> present_;  // [sample column]: false for a column the file predates
+  bool has_stratum_ = false;   // false: a file from before strata (every row in stratum 0)
   int format_major_ = 2;
   std::vector<std::string> other_names_, other_classes_;
   std::uint64_t other_entries_ = 0;

@@ -104,6 +104,29 @@ nlohmann::json summary_to_json(const Summary& s) {
   j["success_status"] = to_string(s.meta.success_status);
   j["p_success"] = s.p_success;
   j["p_success_ci95"] = {s.ci95_lo, s.ci95_hi};
+  if (s.strata.empty()) {
+    j["stratification"] = nullptr;
+  } else {
+    json strata = json::array();
+    for (const StratumSummary& k : s.strata)
+      strata.push_back({{"name", k.name},
+                        {"probability", k.probability},
+                        {"share", k.share},
+                        {"rows", k.rows},
+                        {"weight", k.weight}});
+    json status = json::object();
+    for (int st = 0; st < kStatusCount; ++st)
+      status[to_string(static_cast<SampleStatus>(st))] =
+          s.status_fractions[static_cast<std::size_t>(st)];
+    json failures = json::object();
+    for (std::size_t m = 0; m < s.failure_fractions.size() && m < s.meta.failure_names.size(); ++m)
+      failures[s.meta.failure_names[m]] = s.failure_fractions[m];
+    j["stratification"] = {{"method", "failures"},
+                           {"strata", strata},
+                           {"p_success_effective_trials", s.p_success_effective_trials},
+                           {"status_fractions", status},
+                           {"failure_fractions", failures}};
+  }
   if (s.target_orbit) {
     const TargetOrbitSummary& t = *s.target_orbit;
     j["target_orbit"] = {
@@ -155,7 +178,9 @@ nlohmann::json summary_to_json(const Summary& s) {
                {"downrange_sd_km", b.downrange_sd_km},
                {"crossrange_sd_km", b.crossrange_sd_km},
                {"rms_distance_km", b.rms_distance_km},
-               {"containment_sample", b.containment_sample}};
+               {"containment_sample", b.containment_sample},
+               {"impact_probability", b.impact_probability},
+               {"effective_impacts", b.effective_impacts}};
     json el = json::object();
     for (const auto& e : b.ellipses)
       el[probability_key(e.probability)] = {{"semi_major_km", e.semi_major_km},
@@ -337,10 +362,24 @@ void print_summary(std::ostream& out, const Summary& s) {
                "stopped by --until-ci after {} of {} requested samples (the 95 % interval of "
                "P({}) was narrow enough)\n",
                s.samples, s.meta.samples_requested, to_string(s.meta.success_status));
+  const bool stratified = !s.strata.empty();
+  if (stratified) {
+    fmt::print(out,
+               "stratified by failure mode: each stratum's rows are drawn conditionally on it and "
+               "weigh probability * {} / rows;\nevery statistic below is weighted\n",
+               s.samples);
+    fmt::print(out, "  {:<30} {:>12} {:>8} {:>10} {:>12}\n", "stratum", "probability", "share",
+               "rows", "weight");
+    for (const StratumSummary& k : s.strata)
+      fmt::print(out, "  {:<30} {:>12} {:>8} {:>10} {:>12}\n", k.name, sig(k.probability, 4),
+                 sig(k.share, 4), k.rows, sig(k.weight, 4));
+  }
   // Probabilities to two significant digits of their interval's width.
   const int pd = std::max(2, decimals_for(s.ci95_hi - s.ci95_lo) + 1);
-  fmt::print(out, "P({}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}] (Wilson)\n",
-             to_string(s.meta.success_status), s.p_success, pd, s.ci95_lo, pd, s.ci95_hi, pd);
+  fmt::print(out, "P({}) = {:.{}f}  95% CI [{:.{}f}, {:.{}f}] (Wilson{})\n",
+             to_string(s.meta.success_status), s.p_success, pd, s.ci95_lo, pd, s.ci95_hi, pd,
+             stratified ? fmt::format(" on {:.0f} effective samples", s.p_success_effective_trials)
+                        : std::string());
   if (s.target_orbit) {
     const TargetOrbitSummary& t = *s.target_orbit;
     const std::string node = t.target.node_fixed()
@@ -356,19 +395,25 @@ void print_summary(std::ostream& out, const Summary& s) {
                t.ci95_hi, td);
   }
   const double n = s.samples > 0 ? static_cast<double>(s.samples) : 1.0;
-  fmt::print(out, "\nstatus of the samples (adds up to {}):\n", s.samples);
+  fmt::print(out, "\nstatus of the samples (adds up to {}{}):\n", s.samples,
+             stratified ? "; the percentages are weighted: estimated probabilities" : "");
   for (int st = 0; st < kStatusCount; ++st)
     if (s.status_counts[static_cast<std::size_t>(st)] > 0)
-      fmt::print(out, "  {:<30} {:>10}  {:>8}\n", to_string(static_cast<SampleStatus>(st)),
-                 s.status_counts[static_cast<std::size_t>(st)],
-                 percent(static_cast<double>(s.status_counts[static_cast<std::size_t>(st)]) / n));
+      fmt::print(
+          out, "  {:<30} {:>10}  {:>8}\n", to_string(static_cast<SampleStatus>(st)),
+          s.status_counts[static_cast<std::size_t>(st)],
+          percent(stratified
+                      ? s.status_fractions[static_cast<std::size_t>(st)]
+                      : static_cast<double>(s.status_counts[static_cast<std::size_t>(st)]) / n));
   if (!s.failure_counts.empty()) {
     fmt::print(out,
                "\nfailure modes drawn (a sample may draw a failure and still succeed, or "
                "fail without one):\n");
     for (std::size_t m = 0; m < s.failure_counts.size() && m < s.meta.failure_names.size(); ++m)
       fmt::print(out, "  {:<30} {:>10}  {:>8}\n", s.meta.failure_names[m], s.failure_counts[m],
-                 percent(static_cast<double>(s.failure_counts[m]) / n));
+                 percent(stratified && m < s.failure_fractions.size()
+                             ? s.failure_fractions[m]
+                             : static_cast<double>(s.failure_counts[m]) / n));
   }
   if (!s.outcomes.empty())
     fmt::print(out, "\noutcomes (status after how powered flight ended; adds up to {}):\n",
@@ -407,7 +452,9 @@ void print_summary(std::ostream& out, const Summary& s) {
     fmt::print(out, "  {:<12} {:>15} {:>10} {:>11} {:>9} {:>8} {:>13} {:>13}\n", "body", "impacted",
                "lat_deg", "lon_deg", "t_mean_s", "t_sd_s", "downrange_km", "crossrange_km");
     for (const auto& b : s.bodies) {
-      const std::string impacted = fmt::format("{} / {}", b.impacted, s.samples);
+      const std::string impacted =
+          stratified ? fmt::format("{} ({})", b.impacted, percent(b.impact_probability))
+                     : fmt::format("{} / {}", b.impacted, s.samples);
       if (b.impacted == 0) {
         fmt::print(out, "  {:<12} {:>15}\n", b.name, impacted);
         continue;
@@ -443,6 +490,14 @@ void print_summary(std::ostream& out, const Summary& s) {
         fmt::print(out, "  {}: {}\n", b.name, w);
       }
     }
+  }
+  if (stratified && !s.bodies.empty()) {
+    fmt::print(out,
+               "\neffective impacts (Kish, (sum w)^2 / sum w^2: what the weighted footprints are "
+               "worth in unweighted impacts):\n");
+    for (const auto& b : s.bodies)
+      if (b.impacted > 0)
+        fmt::print(out, "  {:<12} {:>10.0f} of {}\n", b.name, b.effective_impacts, b.impacted);
   }
   if (s.iip_corridor && !s.iip_corridor->track.empty()) print_iip_corridor(out, *s.iip_corridor);
   if (s.failure_report && s.failure_report->modes.size() > 1)

@@ -86,6 +86,15 @@ struct FailureMode {
   }
 };
 
+// How the rows of a run are spread over the failure modes (config `uncertainties.stratify`,
+// `run --stratify`): `none` draws each flight's failure with its probability (brute force);
+// `failures` gives a fixed share of the rows to "no failure" and to each failure mode, drawn
+// conditionally on it, and weights every row (engine/strata.hpp).
+enum class Stratify : std::uint8_t { none = 0, failures = 1 };
+inline const char* to_string(Stratify s) noexcept {
+  return s == Stratify::failures ? "failures" : "none";
+}
+
 struct Dispersions {
   std::vector<UncertainInput> inputs;
   std::vector<CorrelationGroup> correlations;
@@ -93,6 +102,10 @@ struct Dispersions {
   bool wind = false;     // wind perturbation drawn per sample
   std::vector<FailureMode> failures;
   uncertainty::SamplerKind sampler = uncertainty::SamplerKind::monte_carlo;
+  Stratify stratify = Stratify::none;
+  // Explicit shares of the rows by stratum (0: no failure, 1 + m: failure mode m), relative
+  // (normalised by the engine); empty: the default allotment (engine/strata.hpp).
+  std::vector<double> stratum_shares;
 
   bool empty() const noexcept { return inputs.empty() && !density && !wind && failures.empty(); }
 };

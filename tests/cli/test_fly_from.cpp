@@ -68,5 +68,24 @@ TEST_F(FlyFrom, ReproducesRowsOfAnLhsRunWithOverrides) {
   EXPECT_EQ(run("fly --sample 60 --from " + file).status, 2);
 }
 
+TEST_F(FlyFrom, ReproducesRowsOfAStratifiedRun) {
+  // Chollima-1 with --stratify failures: rows 2 and 3 are in the two failure modes' strata (the
+  // pattern starts none, none, stage2_engine, stage3_engine), row 0 in no failure's.
+  const std::string file = (dir_ / "strat.h5").string();
+  ASSERT_EQ(run("run " + kConfigDir +
+                "/chollima1_2023.yaml -n 12 --seed 7 --stratify failures -o " + file)
+                .status,
+            0);
+  for (int i : {0, 2, 3}) {
+    SCOPED_TRACE(i);
+    const Result r = run("fly --sample " + std::to_string(i) + " --from " + file + " --json");
+    ASSERT_EQ(r.status, 0);
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["reproduced"], true) << j["differences"].dump();
+  }
+  EXPECT_EQ(run("fly --sample 3 --from " + file + " --stratify none").status, 2);
+  EXPECT_EQ(run("run " + kConfigDir + "/chollima1_2023.yaml -n 12 --stratify modes").status, 2);
+}
+
 }  // namespace
 }  // namespace launchmc::io
