@@ -147,9 +147,9 @@ def main():
     rows = ["| failure mode | samples (share) | body / fragment class | pieces per failed flight "
             "| mean impact | 99 % ellipse semi-axes, azimuth | holds | impact time 1 / 50 / 99 % "
             "[s] |", "|---|---|---|---|---|---|---|---|"]
-    fig, ax = plt.subplots(figsize=(11, 11))
+    fig, ax = plt.subplots(figsize=(15, 11))
     all_lat, all_lon = [], []
-    cmap = plt.get_cmap("tab10")
+    cmap = plt.get_cmap("tab20")
     for i, (mode, cname, lat, lon, t, w, n_s) in enumerate(sets):
         if len(lat) < 2:
             continue
@@ -164,7 +164,7 @@ def main():
             f"{pieces:.3g} | {fp['lat']:.2f} N {fp['lon']:.2f} E | {fp['a_km']:.0f} x "
             f"{fp['b_km']:.0f} km, {fp['az']:.0f} deg | {100 * fp['held']:.1f} % | "
             f"{q[0]:.0f} / {q[1]:.0f} / {q[2]:.0f} |")
-        colour = cmap(i % 10)
+        colour = cmap(i % 20)
         k = np.random.default_rng(i).permutation(len(lat))[:4000]
         ax.scatter(lon[k], lat[k], s=2, color=colour, alpha=0.25, lw=0, zorder=3)
         ax.plot(fp["outline"][1], fp["outline"][0], color=colour, lw=1.6, zorder=4,
@@ -195,7 +195,8 @@ def main():
                  f"{n:,} samples; points: up to 4,000 impacts per set, {shown:,} of "
                  f"{len(lat_all):,} drawn inside this view; +: weighted mean; {coast_note}",
                  fontsize=9)
-    ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, framealpha=0.9,
+              title="99 % ellipses (normal fit, weighted by pieces)", title_fontsize=8)
     lp.write_png(fig, a.output)
     text = "\n".join(rows)
     print(text)

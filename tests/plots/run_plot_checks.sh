@@ -50,4 +50,27 @@ for script in plot_run.py plot_compare.py; do
 done
 
 LAUNCHMC="$binary" $py "$source_dir/tests/plots/check_plots.py" "$source_dir" "$work"
+
+# The failure-debris report (scripts/plot_failure_debris.py) on a small August 2023 run: its table
+# against the file's own rows, computed here independently (weighted mean of unit vectors; the
+# script's mean is taken in a local plane, so they agree to ~0.01 deg at these spreads).
+"$binary" run "$source_dir/configs/chollima1_2023_aug.yaml" -n 60 --seed 3 -o "$work/aug.h5" > /dev/null 2>&1
+$py "$scripts/plot_failure_debris.py" "$work/aug.h5" -o "$work/debris.png" --table "$work/debris.md" > /dev/null
+test -s "$work/debris.png" || { echo "FAIL: debris.png not written"; exit 1; }
+$py - "$work/aug.h5" "$work/debris.md" <<'PY'
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1]); rows = [r.split("|")[1:-1] for r in open(sys.argv[2]) if r.startswith("| stage3")]
+fr = f["fragments"]; classes = [c.decode() for c in fr["classes"][:]]
+for r in rows:
+    mode, samples, cls, pieces, mean = (c.strip() for c in r[:5])
+    assert mode == "stage3_spurious_fts" and samples.startswith("60 "), r
+    k = classes.index(cls); sel = (fr["class_index"][:] == k) & (fr["fate"][:] == 0)
+    w = fr["weight"][:][sel]; la = np.radians(fr["impact_lat_deg"][:][sel]); lo = np.radians(fr["impact_lon_deg"][:][sel])
+    v = (w[:, None] * np.c_[np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]).sum(0)
+    lat, lon = np.degrees(np.arctan2(v[2], np.hypot(v[0], v[1]))), np.degrees(np.arctan2(v[1], v[0]))
+    t_lat, t_lon = (float(x.split()[0]) for x in mean.split(" N "))
+    assert abs(t_lat - lat) < 0.02 and abs(t_lon - lon) < 0.02, (cls, mean, lat, lon)
+    assert abs(float(pieces) - w.sum() / 60) < 1e-3 * w.sum() / 60, (cls, pieces, w.sum() / 60)
+assert {r[2].strip() for r in rows} >= {"s3_tank_wall", "s3_engine", "s3_structure"}, rows
+PY
 echo "plot checks passed"
