@@ -68,8 +68,12 @@ void derive(const Scenario& model, const flight::FlightResult& r, FlightOutcome&
       out.final_cutoff = orbit_of(e.t_s, e.state);
   out.max_q_Pa = r.max_q_Pa;
   out.max_q_time_s = r.max_q_time_s;
+  // A vehicle that broke up has no ground flight of its own (no impact, no range): its pieces
+  // land, as fragments; its apogee, range and time would mix the breakup point into the ground
+  // statistics.
   out.on_ground =
-      r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash;
+      (r.status == flight::FlightStatus::suborbital || r.status == flight::FlightStatus::crash) &&
+      r.breakup_cause == flight::BreakupCause::none;
   out.vehicle_apogee_alt_m = r.apogee_alt_m;
   out.range_m = r.range_m;
   out.flight_time_s = r.flight_time_s;

@@ -12,6 +12,7 @@
 #include "flight/flight.hpp"
 #include "geo/frames.hpp"
 #include "orbit/iip.hpp"
+#include "outcome/flight_outcome.hpp"
 
 namespace launchmc {
 namespace {
@@ -211,6 +212,9 @@ TEST(BundledScenarios, Chollima1August2023DebrisFallsEastOfThePhilippines) {
     const flight::FlightResult r = flight::fly(s.scenario, s.draws);
     ASSERT_EQ(r.failure_mode, 0);
     EXPECT_FALSE(r.insertion.has_value());
+    // The vehicle became its pieces: no ground flight of its own enters the summary's vehicle
+    // apogee / range / flight-time statistics (they were 0 km range at the breakup point).
+    EXPECT_FALSE(outcome::derive(s.scenario, r).on_ground);
     int fragments = 0;
     for (const auto& b : r.bodies) {
       if (!b.fragment) continue;
