@@ -174,11 +174,13 @@ def main():
         all_lon.append(lon[k])
     lat_all, lon_all = np.concatenate(all_lat), np.concatenate(all_lon)
     lon_lim, lat_lim = lp.map_box(lp.robust_range(lon_all, 0.3), lp.robust_range(lat_all, 0.3))
-    for m in a.mark:
+    for j, m in enumerate(a.mark):
         la, lo, label = m.split(",", 2)
         ax.plot(float(lo), float(la), "k*", ms=12, zorder=7)
-        ax.annotate(label, (float(lo), float(la)), textcoords="offset points", xytext=(6, 4),
-                    fontsize=8, zorder=7)
+        # Alternate the labels above and below their marks, so that neighbours do not overlap.
+        ax.annotate(label, (float(lo), float(la)), textcoords="offset points",
+                    xytext=(7, 4 if j % 2 == 0 else -13), fontsize=8, zorder=7,
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
         lat_lim = (min(lat_lim[0], float(la) - 0.5), max(lat_lim[1], float(la) + 0.5))
         lon_lim = (min(lon_lim[0], float(lo) - 0.5), max(lon_lim[1], float(lo) + 0.5))
     if a.coast:
