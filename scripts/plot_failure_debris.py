@@ -144,7 +144,7 @@ def main():
     f = h5py.File(a.run, "r")
     sets, names, fm, sample_w = groups(f)
     n = len(fm)
-    rows = ["| failure mode | samples (share) | body / fragment class | pieces per failed flight "
+    rows = ["| failure mode | samples (share) | body / fragment class | pieces per flight of the mode "
             "| mean impact | 99 % ellipse semi-axes, azimuth | holds | impact time 1 / 50 / 99 % "
             "[s] |", "|---|---|---|---|---|---|---|---|"]
     fig, ax = plt.subplots(figsize=(15, 11))
