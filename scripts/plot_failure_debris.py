@@ -4,9 +4,9 @@
 fit (with the share of the weighted impacts it actually holds), and the impact-time spread; the
 intact vehicle of modes that do not break up; the nominal bodies (spent stages, fairing) too.
 
-Weights: a fragment stands for `weight` pieces (its class's pieces / fragments flown, times the
-sample's weight), so every statistic of a fragment class is weighted by it; a spent stage or an
-intact vehicle weighs one per sample.
+Weights: a fragment stands for `weight` pieces (its class's pieces / fragments flown) times its
+sample's `/outcome/weight` (1 unless the run is stratified), so every statistic of a fragment
+class is weighted by it; a spent stage or an intact vehicle weighs its sample's weight.
 
 Usage: /usr/bin/python3 scripts/plot_failure_debris.py RUN.h5 -o out.png [--table out.md]
            [--coast COAST.txt] [--mark LAT,LON,LABEL ...] [--title TEXT]
@@ -86,7 +86,9 @@ def groups(f):
             sel = in_mode & (ci == k) & (fate == 0)
             if sel.any():
                 n_samples = len(np.unique(s[sel]))
-                out.append((name, cname, lat[sel], lon[sel], t[sel], w[sel], n_samples))
+                # /fragments/weight counts pieces; a stratified run's sample weight multiplies it.
+                out.append((name, cname, lat[sel], lon[sel], t[sel], w[sel] * sample_w[s[sel]],
+                            n_samples))
         # The intact vehicle where the mode does not break it up.
         vl, vo = o["vehicle_impact_lat_deg"][:], o["vehicle_impact_lon_deg"][:]
         sel = (fm == m) & np.isfinite(vl)
