@@ -71,21 +71,7 @@ std::vector<std::string> warnings_of(const FootprintReport& f) {
     w.push_back(fmt::format(
         "{} impacts, but unequal weights leave the statistics of about {:.0f} equal ones",
         f.impacts, f.effective_impacts));
-  if (f.rms_distance_km > kScatteredRmsKm)
-    w.push_back(
-        fmt::format("impacts scattered over thousands of km (rms distance {:.0f} km from their "
-                    "mean): the mean point and the ellipses describe no single footprint",
-                    f.rms_distance_km));
-  std::string differ;
-  for (const auto& e : f.ellipses)
-    if (containment_differs(e.probability, e.contained_fraction, f.containment_sample))
-      differ += fmt::format("{}the {:g} % ellipse holds {:.1f} %", differ.empty() ? "" : ", ",
-                            100.0 * e.probability, 100.0 * e.contained_fraction);
-  if (!differ.empty())
-    w.push_back(
-        fmt::format("not Gaussian: {} of the impacts (clusters or long tails; read the "
-                    "empirical fractions, not the nominal levels)",
-                    differ));
+  append_shape_warnings(w, f.rms_distance_km, f.ellipses, f.containment_sample);
   return w;
 }
 

@@ -31,14 +31,23 @@ std::vector<std::string> footprint_warnings(const BodySummary& b) {
     w.push_back(fmt::format("only {} impacts: the ellipses' axes are uncertain by about +-{:.0f} %",
                             b.impacted,
                             100.0 / std::sqrt(2.0 * static_cast<double>(b.impacted - 1))));
-  if (b.rms_distance_km > kScatteredRmsKm)
+  append_shape_warnings(w, b.rms_distance_km, b.ellipses, b.containment_sample);
+  return w;
+}
+
+}  // namespace
+
+void append_shape_warnings(std::vector<std::string>& w, double rms_distance_km,
+                           const std::vector<EllipseStats>& ellipses,
+                           std::uint64_t containment_sample) {
+  if (rms_distance_km > kScatteredRmsKm)
     w.push_back(
         fmt::format("impacts scattered over thousands of km (rms distance {:.0f} km from their "
                     "mean): the mean point and the ellipses describe no single footprint",
-                    b.rms_distance_km));
+                    rms_distance_km));
   std::string differ;
-  for (const auto& e : b.ellipses)
-    if (containment_differs(e.probability, e.contained_fraction, b.containment_sample))
+  for (const auto& e : ellipses)
+    if (containment_differs(e.probability, e.contained_fraction, containment_sample))
       differ += fmt::format("{}the {:g} % ellipse holds {:.1f} %", differ.empty() ? "" : ", ",
                             100.0 * e.probability, 100.0 * e.contained_fraction);
   if (!differ.empty())
@@ -46,10 +55,7 @@ std::vector<std::string> footprint_warnings(const BodySummary& b) {
         fmt::format("not Gaussian: {} of the impacts (clusters or long tails; read the "
                     "empirical fractions, not the nominal levels)",
                     differ));
-  return w;
 }
-
-}  // namespace
 
 bool containment_differs(double probability, double contained_fraction, std::uint64_t n) noexcept {
   if (n == 0 || !std::isfinite(contained_fraction)) return false;

@@ -57,6 +57,11 @@ inline constexpr double kScatteredRmsKm = 1000.0;
 // - an ellipse whose contained fraction differs from its level by more than 3 binomial standard
 //   deviations plus 1/n: the footprint is not Gaussian (clusters, tails).
 bool containment_differs(double probability, double contained_fraction, std::uint64_t n) noexcept;
+// Appends the two warnings above that every footprint shares (the body summaries and the
+// per-failure-mode report): scattered impacts, and ellipses that differ from their levels.
+void append_shape_warnings(std::vector<std::string>& warnings, double rms_distance_km,
+                           const std::vector<EllipseStats>& ellipses,
+                           std::uint64_t containment_sample);
 // Contained fractions are measured on a uniform subsample of at most this many impacts per body
 // (stats::BottomKSample keyed by row: the same subsample whatever the split of the run); exact
 // below it, with a binomial standard error sqrt(p (1 - p) / kContainmentSample) above.

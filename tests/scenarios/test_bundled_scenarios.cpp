@@ -22,10 +22,14 @@ using constants::rad_to_deg;
 const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
 const std::string kDataDir = LAUNCHMC_TEST_DATA_DIR;
 
-geo::Geodetic impact_point(const Scenario& sc, const flight::BodyResult& b) {
+// Geodetic point of an ECI state at time t_s.
+geo::Geodetic point_of(const Scenario& sc, double t_s, const flight::State& y) {
   const flight::Environment env = flight::make_environment(sc);
-  return geo::ecef_to_geodetic(
-      env.rotation.position_eci_to_ecef(b.impact.state.head<3>(), b.impact.t_s));
+  return geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(y.head<3>(), t_s));
+}
+
+geo::Geodetic impact_point(const Scenario& sc, const flight::BodyResult& b) {
+  return point_of(sc, b.impact.t_s, b.impact.state);
 }
 
 const flight::BodyResult& body(const flight::FlightResult& r, const std::string& name) {
@@ -159,11 +163,6 @@ TEST(BundledScenarios, FailureScenariosFlyTheNominalVehicle) {
   }
 }
 
-geo::Geodetic point_of(const Scenario& sc, double t_s, const flight::State& y) {
-  const flight::Environment env = flight::make_environment(sc);
-  return geo::ecef_to_geodetic(env.rotation.position_eci_to_ecef(y.head<3>(), t_s));
-}
-
 // 31 May 2023 (KCNA): the second stage's abnormal start; the vehicle "fell into the Yellow Sea".
 // Every sample of the scenario fails, and the stack and every breakup fragment land in the
 // Yellow Sea (bounded here by 33-41 N, 118-127 E: south of it lies the East China Sea).
@@ -185,7 +184,7 @@ TEST(BundledScenarios, Chollima1May2023FallsInTheYellowSea) {
       if (b.name == "stage1" || b.name.str().rfind("fairing_", 0) == 0) continue;  // nominal
       breakups += b.fragment ? 1 : 0;
       ASSERT_EQ(b.fate, flight::BodyFate::impact) << b.name.str();
-      landed.push_back(point_of(s.scenario, b.impact.t_s, b.impact.state));
+      landed.push_back(impact_point(s.scenario, b));
     }
     ASSERT_FALSE(landed.empty());
     for (const geo::Geodetic& g : landed) {
@@ -220,7 +219,7 @@ TEST(BundledScenarios, Chollima1August2023DebrisFallsEastOfThePhilippines) {
       if (!b.fragment) continue;
       ++fragments;
       ASSERT_EQ(b.fate, flight::BodyFate::impact) << b.name.str();
-      const geo::Geodetic g = point_of(s.scenario, b.impact.t_s, b.impact.state);
+      const geo::Geodetic g = impact_point(s.scenario, b);
       EXPECT_GT(g.lat_rad * rad_to_deg, 8.0) << b.name.str();
       EXPECT_LT(g.lat_rad * rad_to_deg, 20.0) << b.name.str();
       EXPECT_GT(g.lon_rad * rad_to_deg, 125.0) << b.name.str();

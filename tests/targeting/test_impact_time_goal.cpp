@@ -45,6 +45,16 @@ guidance: {vertical_rise_s: 10, pitch_kick_deg: 8, pitch_kick_duration_s: 10}
 integrator: {rtol: 1.0e-11, atol_position_m: 1.0e-5, atol_velocity_mps: 1.0e-8, atol_mass_kg: 1.0e-8, event_tolerance_s: 1.0e-7, body_rtol: 1.0e-11}
 )";
 
+// Time of fall [s, from liftoff] of a body's release state on its Kepler arc (sphere of the
+// scenario's radius, point-mass gravity): the analytic reference of these tests.
+double kepler_fall_time_s(const Scenario& sc, const flight::BodyResult& b) {
+  const Eigen::Vector3d rr = b.release_state.head<3>(), vv = b.release_state.segment<3>(3);
+  const orbit::BallisticArc arc =
+      orbit::ballistic_arc(rr.norm(), vv.norm(), std::asin(rr.dot(vv) / (rr.norm() * vv.norm())),
+                           sc.earth.sphere_radius_m);
+  return b.release_time_s + arc.time_of_flight_s;
+}
+
 TEST(ImpactTimeGoal, SpentStageFallsInItsKeplerTimeOfFlight) {
   const Scenario sc = config::load_scenario(kTwoStages, "impact_time.yaml");
   const flight::FlightResult r = flight::fly(sc);
@@ -73,12 +83,8 @@ TEST(ImpactTimeGoal, VacuumImpactTimeIsTheKeplerTimeOfFallAndDragOnlyDelaysTheSp
   const flight::FlightResult r = flight::fly(sc);
   const flight::BodyResult& s1 = r.bodies.front();
   ASSERT_EQ(s1.name, "s1");
-  const Eigen::Vector3d rr = s1.release_state.head<3>(), vv = s1.release_state.segment<3>(3);
-  const orbit::BallisticArc arc =
-      orbit::ballistic_arc(rr.norm(), vv.norm(), std::asin(rr.dot(vv) / (rr.norm() * vv.norm())),
-                           sc.earth.sphere_radius_m);
-  EXPECT_NEAR(goal_value(sc, r, "s1.vacuum_impact_time_s"),
-              s1.release_time_s + arc.time_of_flight_s, 1e-3);  // [s]
+  EXPECT_NEAR(goal_value(sc, r, "s1.vacuum_impact_time_s"), kepler_fall_time_s(sc, s1),
+              1e-3);  // [s]
 
   // The same vehicle in air, its spent stage with a broadside drag: the goal is still the
   // release state's Kepler arc, the real splash comes later.
@@ -88,13 +94,8 @@ TEST(ImpactTimeGoal, VacuumImpactTimeIsTheKeplerTimeOfFallAndDragOnlyDelaysTheSp
       "in_air.yaml");
   const Scenario sa = config::load_scenario(in_air, "in_air.yaml");
   const flight::FlightResult ra = flight::fly(sa);
-  const flight::BodyResult& a1 = ra.bodies.front();
-  const Eigen::Vector3d ar = a1.release_state.head<3>(), av = a1.release_state.segment<3>(3);
-  const orbit::BallisticArc aarc =
-      orbit::ballistic_arc(ar.norm(), av.norm(), std::asin(ar.dot(av) / (ar.norm() * av.norm())),
-                           sa.earth.sphere_radius_m);
   EXPECT_NEAR(goal_value(sa, ra, "s1.vacuum_impact_time_s"),
-              a1.release_time_s + aarc.time_of_flight_s, 1e-3);
+              kepler_fall_time_s(sa, ra.bodies.front()), 1e-3);
   EXPECT_GT(goal_value(sa, ra, "s1.impact_time_s"),
             goal_value(sa, ra, "s1.vacuum_impact_time_s") + 10.0);
 }
@@ -118,11 +119,7 @@ TEST(ImpactTimeGoal, TargetRecoversThePropellantLoadFromTheTimeOfFall) {
   const flight::FlightResult r = flight::fly(sc);
   const flight::BodyResult& s1 = r.bodies.front();
   ASSERT_EQ(s1.name, "s1");
-  const Eigen::Vector3d rr = s1.release_state.head<3>(), vv = s1.release_state.segment<3>(3);
-  const orbit::BallisticArc arc =
-      orbit::ballistic_arc(rr.norm(), vv.norm(), std::asin(rr.dot(vv) / (rr.norm() * vv.norm())),
-                           sc.earth.sphere_radius_m);
-  const double t_fall = s1.release_time_s + arc.time_of_flight_s;
+  const double t_fall = kepler_fall_time_s(sc, s1);
   const std::string start = config::replace_scalars(
       kTwoStages, {{"vehicle.stages[0].propellant_mass_kg", "5700"}}, "start.yaml");
   const TargetResult t = solve(start, "start.yaml", {"vehicle.stages[0].propellant_mass_kg"},
