@@ -372,7 +372,7 @@ void SummaryReducer::load_part(Part& p, const StateReader& in) {
     const auto index = in.doubles(name + ".sketch_index");
     const auto count = in.counts(name + ".sketch_counts");
     const auto extra = in.counts(name + ".sketch_zeros_collapsed");
-    std::map<std::int32_t, std::uint64_t> stores[2];
+    stats::QuantileSketch::Store stores[2];
     std::size_t at = 0, c = 0;
     for (auto& store : stores) {
       if (at >= index.size()) throw std::runtime_error("summary state: bad sketch");
@@ -380,7 +380,7 @@ void SummaryReducer::load_part(Part& p, const StateReader& in) {
       for (std::size_t i = 0; i < size; ++i) {
         if (at >= index.size() || c >= count.size())
           throw std::runtime_error("summary state: bad sketch");
-        store[static_cast<std::int32_t>(index[at++])] = count[c++];
+        store.emplace_back(static_cast<std::int32_t>(index[at++]), count[c++]);
       }
     }
     if (extra.size() != 2) throw std::runtime_error("summary state: bad sketch");

@@ -28,9 +28,11 @@ namespace launchmc::orbit {
 // Astrodynamics, 4th ed., sec. 2.2-2.3). The ellipsoid lies between the spheres of radius b and a
 // (WGS-84 semi-minor and semi-major axes), so on the descending branch the crossing is bracketed
 // by the points where the conic's radius falls through a and b, found in closed form; Illinois
-// regula falsi finds the crossing there to 1e-6 m in height (or 1e-13 rad in dE). Height and
-// latitude come from geo::latitude_height (invariant under the Earth's rotation, so evaluated in
-// ECI). In that bracket the height falls monotonically unless the arc meets the surface at less
+// regula falsi finds the crossing there to 1e-6 m (or 1e-13 rad in dE) of the radial distance to
+// the ellipsoid (|r| minus the ellipsoid's radius in r's direction: the height's zero and sign at
+// a fraction of its cost), and the impact's geodetic latitude comes from geo::latitude_height
+// (both invariant under the Earth's rotation, so evaluated in ECI). In that bracket the height
+// falls monotonically unless the arc meets the surface at less
 // than ~0.2 deg (the ellipsoid's slope against the geocentric sphere, ~(a - b) / R): for such
 // grazing arcs a later one of several crossings may be returned. A perigee between b and a is
 // scanned in 8 steps for the first sign change instead.

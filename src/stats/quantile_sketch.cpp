@@ -1,6 +1,7 @@
 // DDSketch with unbounded-but-collapsing stores (see quantile_sketch.hpp).
 #include "stats/quantile_sketch.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -35,31 +36,108 @@ void QuantileSketch::add(double x) {
     ++zero_;
     return;
   }
-  if (std::isinf(m)) {  // beyond every finite bucket: the largest index stands for it
-    ++(x > 0 ? positive_ : negative_)[std::numeric_limits<std::int32_t>::max()];
-    return;
+  // Infinity is beyond every finite bucket: the largest index stands for it.
+  const std::int32_t i = std::isinf(m) ? std::numeric_limits<std::int32_t>::max() : index_of(m);
+  auto& pending = x > 0 ? pending_positive_ : pending_negative_;
+  if (pending.capacity() == 0) pending.reserve(kPending);
+  pending.push_back(i);
+  if (pending.size() >= kPending) settle();
+}
+
+namespace {
+
+// Adds the indices in `pending` (any order) to the sorted store, and empties `pending`.
+void merge_pending(QuantileSketch::Store& store, std::vector<std::int32_t>& pending) {
+  if (pending.empty()) return;
+  std::sort(pending.begin(), pending.end());
+  QuantileSketch::Store runs;  // (index, count) of the pending indices, increasing
+  for (std::size_t a = 0; a < pending.size();) {
+    std::size_t b = a + 1;
+    while (b < pending.size() && pending[b] == pending[a]) ++b;
+    runs.emplace_back(pending[a], b - a);
+    a = b;
   }
-  ++(x > 0 ? positive_ : negative_)[index_of(m)];
+  pending.clear();
+  QuantileSketch::Store merged;
+  merged.reserve(store.size() + runs.size());
+  auto s = store.begin();
+  auto r = runs.begin();
+  while (s != store.end() || r != runs.end()) {
+    if (r == runs.end() || (s != store.end() && s->first < r->first)) {
+      merged.push_back(*s++);
+    } else if (s == store.end() || r->first < s->first) {
+      merged.push_back(*r++);
+    } else {
+      merged.emplace_back(s->first, s->second + r->second);
+      ++s;
+      ++r;
+    }
+  }
+  store.swap(merged);
+}
+
+}  // namespace
+
+void QuantileSketch::settle() const {
+  merge_pending(positive_, pending_positive_);
+  merge_pending(negative_, pending_negative_);
   collapse_if_needed();
 }
 
-void QuantileSketch::collapse_if_needed() {
-  // Merge the smallest-magnitude buckets (of either sign) until the count of buckets is bounded.
-  while (positive_.size() + negative_.size() > kMaxBuckets) {
+const QuantileSketch::Store& QuantileSketch::positive() const {
+  settle();
+  return positive_;
+}
+const QuantileSketch::Store& QuantileSketch::negative() const {
+  settle();
+  return negative_;
+}
+std::size_t QuantileSketch::buckets() const {
+  settle();
+  return positive_.size() + negative_.size() + (zero_ > 0);
+}
+
+void QuantileSketch::collapse_if_needed() const {
+  // Merge the smallest-magnitude buckets (of either sign) until the count of buckets is bounded:
+  // each step folds the first bucket of the larger store into its second. The folded buckets are
+  // a prefix of each store, erased at once.
+  std::size_t first_pos = 0, first_neg = 0;
+  while ((positive_.size() - first_pos) + (negative_.size() - first_neg) > kMaxBuckets) {
     collapsed_ = true;
-    auto& store = positive_.size() >= negative_.size() ? positive_ : negative_;
-    auto first = store.begin();
-    auto second = std::next(first);
-    second->second += first->second;
-    store.erase(first);
+    const bool pos = positive_.size() - first_pos >= negative_.size() - first_neg;
+    Store& store = pos ? positive_ : negative_;
+    std::size_t& first = pos ? first_pos : first_neg;
+    store[first + 1].second += store[first].second;
+    ++first;
   }
+  positive_.erase(positive_.begin(), positive_.begin() + static_cast<std::ptrdiff_t>(first_pos));
+  negative_.erase(negative_.begin(), negative_.begin() + static_cast<std::ptrdiff_t>(first_neg));
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
   if (other.alpha_ != alpha_)
     throw std::invalid_argument("QuantileSketch::merge: different relative accuracies");
-  for (const auto& [i, c] : other.positive_) positive_[i] += c;
-  for (const auto& [i, c] : other.negative_) negative_[i] += c;
+  settle();
+  other.settle();
+  for (const Store* from : {&other.positive_, &other.negative_}) {
+    Store& to = from == &other.positive_ ? positive_ : negative_;
+    Store merged;
+    merged.reserve(to.size() + from->size());
+    auto a = to.begin();
+    auto b = from->begin();
+    while (a != to.end() || b != from->end()) {
+      if (b == from->end() || (a != to.end() && a->first < b->first)) {
+        merged.push_back(*a++);
+      } else if (a == to.end() || b->first < a->first) {
+        merged.push_back(*b++);
+      } else {
+        merged.emplace_back(a->first, a->second + b->second);
+        ++a;
+        ++b;
+      }
+    }
+    to.swap(merged);
+  }
   zero_ += other.zero_;
   count_ += other.count_;
   collapsed_ = collapsed_ || other.collapsed_;
@@ -67,6 +145,7 @@ void QuantileSketch::merge(const QuantileSketch& other) {
 }
 
 double QuantileSketch::order_statistic(std::uint64_t k) const {
+  settle();
   // Ascending: negative values from the largest magnitude down, zeros, positive values up.
   std::uint64_t seen = 0;
   for (auto it = negative_.rbegin(); it != negative_.rend(); ++it) {
@@ -83,6 +162,7 @@ double QuantileSketch::order_statistic(std::uint64_t k) const {
 }
 
 std::vector<QuantileSketch::Bucket> QuantileSketch::buckets_ascending() const {
+  settle();
   std::vector<Bucket> out;
   out.reserve(buckets());
   for (auto it = negative_.rbegin(); it != negative_.rend(); ++it)
@@ -107,11 +187,21 @@ double QuantileSketch::quantile(double p) const {
   return xj + g * (xk - xj);
 }
 
-QuantileSketch QuantileSketch::from_state(double relative_accuracy,
-                                          std::map<std::int32_t, std::uint64_t> positive,
-                                          std::map<std::int32_t, std::uint64_t> negative,
+QuantileSketch QuantileSketch::from_state(double relative_accuracy, Store positive, Store negative,
                                           std::uint64_t zeros, bool collapsed) {
   QuantileSketch s(relative_accuracy);
+  for (auto* store : {&positive, &negative}) {  // sorted, equal indices added
+    std::sort(store->begin(), store->end());
+    Store unique;
+    for (const auto& [i, c] : *store) {
+      if (!unique.empty() && unique.back().first == i) {
+        unique.back().second += c;
+      } else {
+        unique.emplace_back(i, c);
+      }
+    }
+    store->swap(unique);
+  }
   s.positive_ = std::move(positive);
   s.negative_ = std::move(negative);
   s.zero_ = zeros;
@@ -122,7 +212,9 @@ QuantileSketch QuantileSketch::from_state(double relative_accuracy,
   return s;
 }
 
-bool QuantileSketch::operator==(const QuantileSketch& o) const noexcept {
+bool QuantileSketch::operator==(const QuantileSketch& o) const {
+  settle();
+  o.settle();
   return alpha_ == o.alpha_ && positive_ == o.positive_ && negative_ == o.negative_ &&
          zero_ == o.zero_ && count_ == o.count_ && collapsed_ == o.collapsed_;
 }

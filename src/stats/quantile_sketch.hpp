@@ -13,10 +13,16 @@
 // ln(max|x| / min|x|) / (2 alpha) of them for data spanning that range, whatever the count; beyond
 // kMaxBuckets (a pathological range) the smallest-magnitude buckets are collapsed into one, which
 // degrades only quantiles that fall among the smallest |x| (collapsed() says it happened).
+//
+// Speed: add() is on the per-sample path of the reducers (the IIP corridor adds one value per
+// sample and grid time), so it only appends the bucket index to a pending buffer; the buffer is
+// sorted and merged into the sorted (index, count) stores when it fills and before any query.
+// The stores are flat vectors, not a tree: no allocation per new bucket, and a merge is linear.
+// The counts, hence every quantile and the saved state, are those of adding one value at a time.
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <utility>
 #include <vector>
 
 namespace launchmc::stats {
@@ -35,8 +41,11 @@ class QuantileSketch {
 
   std::uint64_t count() const noexcept { return count_; }
   double relative_accuracy() const noexcept { return alpha_; }
-  bool collapsed() const noexcept { return collapsed_; }
-  std::size_t buckets() const noexcept { return positive_.size() + negative_.size() + (zero_ > 0); }
+  bool collapsed() const {
+    settle();
+    return collapsed_;
+  }
+  std::size_t buckets() const;
   // Hyndman & Fan definition 7 within alpha (see above); NaN when empty; std::domain_error for p
   // outside [0, 1].
   double quantile(double p) const;
@@ -49,32 +58,40 @@ class QuantileSketch {
   };
   std::vector<Bucket> buckets_ascending() const;
 
-  // Raw state, for serialisation: bucket index -> count, for positive and negative values, and
-  // the count of zeros.
-  const std::map<std::int32_t, std::uint64_t>& positive() const noexcept { return positive_; }
-  const std::map<std::int32_t, std::uint64_t>& negative() const noexcept { return negative_; }
+  // Raw state, for serialisation: (bucket index, count) in increasing index, for positive and
+  // negative values, and the count of zeros. A store is the same whatever the order of the adds.
+  // The const queries settle pending adds first (mutable state): do not query one sketch from two
+  // threads at once while another adds to it, as for any container.
+  using Store = std::vector<std::pair<std::int32_t, std::uint64_t>>;
+  const Store& positive() const;
+  const Store& negative() const;
   std::uint64_t zeros() const noexcept { return zero_; }
-  static QuantileSketch from_state(double relative_accuracy,
-                                   std::map<std::int32_t, std::uint64_t> positive,
-                                   std::map<std::int32_t, std::uint64_t> negative,
+  // The stores need not be sorted nor unique: equal indices add.
+  static QuantileSketch from_state(double relative_accuracy, Store positive, Store negative,
                                    std::uint64_t zeros, bool collapsed);
-  bool operator==(const QuantileSketch& other) const noexcept;
+  bool operator==(const QuantileSketch& other) const;
 
  private:
   std::int32_t index_of(double magnitude) const noexcept;
   double value_of(std::int32_t index) const noexcept;
   // The value standing for the k-th smallest (0-based) of the added values.
   double order_statistic(std::uint64_t k) const;
-  void collapse_if_needed();
+  // Merges the pending indices into the stores, then collapses beyond kMaxBuckets.
+  void settle() const;
+  void collapse_if_needed() const;
+
+  // Indices waiting to be counted, per sign; merged when one holds kPending of them.
+  static constexpr std::size_t kPending = 2048;
 
   double alpha_;
   double gamma_;
   double log_gamma_;
-  std::map<std::int32_t, std::uint64_t> positive_;  // |x| buckets of x > 0
-  std::map<std::int32_t, std::uint64_t> negative_;  // |x| buckets of x < 0
+  mutable Store positive_;  // |x| buckets of x > 0, increasing index
+  mutable Store negative_;  // |x| buckets of x < 0, increasing index
+  mutable std::vector<std::int32_t> pending_positive_, pending_negative_;
   std::uint64_t zero_ = 0;
   std::uint64_t count_ = 0;
-  bool collapsed_ = false;
+  mutable bool collapsed_ = false;
 };
 
 }  // namespace launchmc::stats

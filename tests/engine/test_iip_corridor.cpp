@@ -97,13 +97,13 @@ TEST(IipCorridor, MeanTrackOffsetsAndContainmentAboutTheNominal) {
     EXPECT_NEAR(p.cross_sd_km, csd, 1e-9);
     // Along: 0, 0, 0.2 deg north.
     EXPECT_NEAR(p.along_mean_km, 0.2 * kKmPerDeg / 3, 1e-9);
-    // |cross| = {0, 0.1 e, 0.3 e}: type-7 quantiles at 0.5, 0.9, 0.99 (the sketch: within 1e-4
-    // relative).
+    // |cross| = {0, 0.1 e, 0.3 e}: type-7 quantiles at 0.5, 0.9, 0.99 (the sketch: within its
+    // relative accuracy of 1e-3 of each order statistic).
     const double q50 = 0.1 * east, q90 = 0.1 * east + 0.8 * 0.2 * east,
                  q99 = 0.1 * east + 0.98 * 0.2 * east;
-    EXPECT_NEAR(p.cross_halfwidth_km[0], q50, 2e-4 * q50);
-    EXPECT_NEAR(p.cross_halfwidth_km[1], q90, 2e-4 * q90);
-    EXPECT_NEAR(p.cross_halfwidth_km[2], q99, 2e-4 * q99);
+    EXPECT_NEAR(p.cross_halfwidth_km[0], q50, 2e-3 * q50);
+    EXPECT_NEAR(p.cross_halfwidth_km[1], q90, 2e-3 * q90);
+    EXPECT_NEAR(p.cross_halfwidth_km[2], q99, 2e-3 * q99);
   }
 }
 

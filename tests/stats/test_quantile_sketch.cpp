@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -68,6 +69,31 @@ TEST(QuantileSketch, MergesExactlyAndMemoryStaysBounded) {
     for (double x : v) bigger.add(x);
   EXPECT_EQ(bigger.buckets(), whole.buckets());
   EXPECT_FALSE(whole.collapsed());
+}
+
+TEST(QuantileSketch, QueriesBetweenAddsChangeNothing) {
+  // add() buffers bucket indices and a query merges them in: the counts must be those of adding
+  // one value at a time, whenever the queries come. A reference count per bucket, by hand.
+  const auto v = data(9000, 5);
+  QuantileSketch queried, silent;
+  std::map<std::int32_t, std::uint64_t> by_hand;
+  const double log_gamma = std::log((1.0 + 1e-5) / (1.0 - 1e-5));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    queried.add(v[i]);
+    silent.add(v[i]);
+    ++by_hand[static_cast<std::int32_t>(std::ceil(std::log(v[i]) / log_gamma))];
+    if (i % 777 == 0) (void)queried.quantile(0.5);
+  }
+  EXPECT_TRUE(queried == silent);
+  const auto& store = silent.positive();
+  ASSERT_EQ(store.size(), by_hand.size());
+  std::size_t k = 0;
+  for (const auto& [index, count] : by_hand) {
+    EXPECT_EQ(store[k].first, index);
+    EXPECT_EQ(store[k].second, count);
+    ++k;
+  }
+  EXPECT_TRUE(silent.negative().empty());
 }
 
 TEST(BottomK, ExactBelowKAndOrderIndependent) {
