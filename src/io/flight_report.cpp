@@ -11,6 +11,7 @@
 #include "common/time_format.hpp"
 #include "common/version.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/iip_track.hpp"
 #include "io/output_file.hpp"
 #include "orbit/elements.hpp"
 #include "outcome/flight_outcome.hpp"
@@ -342,17 +343,7 @@ void write_flight_hdf5(const std::filesystem::path& path, const Scenario& sc,
   {
     h5::Group iip = root.create_group("iip");
     iip.set_attribute("step_s", sc.iip.step_s);
-    std::vector<double> t, lat, lon, tti;
-    for (const flight::IipPoint& p : r.iip) {
-      t.push_back(p.t_s);
-      lat.push_back(p.lat_deg);
-      lon.push_back(p.lon_deg);
-      tti.push_back(p.time_to_impact_s);
-    }
-    iip.write("time_s", std::span<const double>(t)).set_attribute("units", "s");
-    iip.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
-    iip.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
-    iip.write("time_to_impact_s", std::span<const double>(tti)).set_attribute("units", "s");
+    write_iip_track(iip, r.iip);
   }
 
   h5::Group events = root.create_group("events");

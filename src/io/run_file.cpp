@@ -11,6 +11,7 @@
 #include "common/version.hpp"
 #include "engine/columns.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/iip_track.hpp"
 #include "io/output_file.hpp"
 
 namespace launchmc::io {
@@ -308,17 +309,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   }
   {
     h5::Group nominal = iip.create_group("nominal");
-    std::vector<double> t, lat, lon, tti;
-    for (const flight::IipPoint& p : layout.nominal_iip) {
-      t.push_back(p.t_s);
-      lat.push_back(p.lat_deg);
-      lon.push_back(p.lon_deg);
-      tti.push_back(p.time_to_impact_s);
-    }
-    nominal.write("time_s", std::span<const double>(t)).set_attribute("units", "s");
-    nominal.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
-    nominal.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
-    nominal.write("time_to_impact_s", std::span<const double>(tti)).set_attribute("units", "s");
+    write_iip_track(nominal, layout.nominal_iip);
   }
   {
     h5::Group zones = iip.create_group("zones");

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../support/one_stage_vacuum.hpp"
 #include "common/constants.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/columns.hpp"
@@ -33,25 +34,16 @@ Study chollima() {
 // A cheap scenario: a one-stage hop in vacuum over a non-rotating sphere, whose engine fails in
 // its first 5 s with probability `p` (then the vehicle falls back before the end of its burn).
 Study hop(double p) {
-  const std::string text = R"(
-name: hop
-launch: {lat_deg: 10, lon_deg: 20, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}
-atmosphere: {density_scale: 0}
-earth: {rotating: false, shape: sphere}
-gravity: {degree: 0}
-vehicle:
-  payload: {mass_kg: 100}
-  stages:
-    - {name: s1, thrust_vac_N: 2.0e4, isp_vac_s: 250, propellant_mass_kg: 400, dry_mass_kg: 200,
-       stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.0]]}}
-guidance: {vertical_rise_s: 100, pitch_kick_deg: 0, pitch_kick_duration_s: 1}
-integrator: {rtol: 1.0e-6}
+  const std::string text =
+      testing_support::one_stage_vacuum_yaml(
+          "hop", "{vertical_rise_s: 100, pitch_kick_deg: 0, pitch_kick_duration_s: 1}") +
+      R"(integrator: {rtol: 1.0e-6}
 uncertainties:
   inputs:
     - {path: "vehicle.stages[0].thrust_vac_N", normal: {sd_percent: 1}}
 failures:
   - {name: engine, stage: s1, probability: )" +
-                           std::to_string(p) + R"(, window_start_s: 0, window_end_s: 5}
+      std::to_string(p) + R"(, window_start_s: 0, window_end_s: 5}
 )";
   return config::load_config(text, "hop.yaml");
 }

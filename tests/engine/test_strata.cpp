@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/one_stage_vacuum.hpp"
 #include "config/config_error.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/strata.hpp"
@@ -16,20 +17,10 @@ namespace launchmc::engine {
 namespace {
 
 Study with_failures(const std::string& failures, const std::string& uncertainties = "") {
-  const std::string text = R"(
-name: strata
-launch: {lat_deg: 10, lon_deg: 20, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}
-atmosphere: {density_scale: 0}
-earth: {rotating: false, shape: sphere}
-gravity: {degree: 0}
-vehicle:
-  payload: {mass_kg: 100}
-  stages:
-    - {name: s1, thrust_vac_N: 2.0e4, isp_vac_s: 250, propellant_mass_kg: 400, dry_mass_kg: 200,
-       stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.0]]}}
-guidance: {vertical_rise_s: 100, pitch_kick_deg: 0, pitch_kick_duration_s: 1}
-)" + uncertainties + "failures:\n" +
-                           failures;
+  const std::string text =
+      testing_support::one_stage_vacuum_yaml(
+          "strata", "{vertical_rise_s: 100, pitch_kick_deg: 0, pitch_kick_duration_s: 1}") +
+      uncertainties + "failures:\n" + failures;
   return config::load_config(text, "strata.yaml");
 }
 

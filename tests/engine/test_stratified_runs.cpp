@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 
+#include "../support/one_stage_vacuum.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/columns.hpp"
 #include "engine/failure_report.hpp"
@@ -36,27 +37,19 @@ fs::path temp_file(const std::string& name) {
 // dispersed), whose engine shuts down between 10 and 30 s after liftoff with probability `p`:
 // then the vehicle lands short of its nominal impact, along a footprint of its own.
 Study lob(double p, const std::string& extra = "") {
-  const std::string text = R"(
-name: lob
-launch: {lat_deg: 10, lon_deg: 20, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}
-atmosphere: {density_scale: 0}
-earth: {rotating: false, shape: sphere}
-gravity: {degree: 0}
-vehicle:
-  payload: {mass_kg: 100}
-  stages:
-    - {name: s1, thrust_vac_N: 2.0e4, isp_vac_s: 250, propellant_mass_kg: 400, dry_mass_kg: 200,
-       stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.0]]}}
-guidance: {vertical_rise_s: 5, pitch_kick_deg: 20, pitch_kick_duration_s: 5}
-integrator: {rtol: 1.0e-6}
+  const std::string text =
+      testing_support::one_stage_vacuum_yaml(
+          "lob", "{vertical_rise_s: 5, pitch_kick_deg: 20, pitch_kick_duration_s: 5}") +
+      R"(integrator: {rtol: 1.0e-6}
 uncertainties:
   inputs:
     - {path: "vehicle.stages[0].thrust_vac_N", normal: {sd_percent: 1}}
     - {path: "guidance.pitch_kick_deg", normal: {sd: 0.5}}
-)" + extra + R"(
+)" + extra +
+      R"(
 failures:
   - {name: cutoff, stage: s1, mode: engine_shutdown, probability: )" +
-                           std::to_string(p) + R"(, window_start_s: 10, window_end_s: 30}
+      std::to_string(p) + R"(, window_start_s: 10, window_end_s: 30}
 )";
   return config::load_config(text, "lob.yaml");
 }
