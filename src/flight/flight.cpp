@@ -98,6 +98,8 @@ const char* to_string(PoweredFlightEnd end) noexcept {
       return "motor_burnout";
     case PoweredFlightEnd::engine_failure:
       return "engine_failure";
+    case PoweredFlightEnd::breakup:
+      return "breakup";
   }
   return "unknown";
 }

@@ -97,9 +97,10 @@ enum class PoweredFlightEnd : std::uint8_t {
   timed_cutoff = 2,     // commanded cutoff at a fixed time
   depletion = 3,        // propellant ran out before any commanded or guided cutoff
   motor_burnout = 4,    // a solid motor's thrust table ended
-  engine_failure = 5,   // a drawn failure mode shut the engine down
+  engine_failure = 5,   // a drawn failure mode shut the engine down (or kept a stage from lighting)
+  breakup = 6,          // the vehicle broke up in powered flight: BreakupCause says why
 };
-inline constexpr int kPoweredFlightEndCount = 6;
+inline constexpr int kPoweredFlightEndCount = 7;
 const char* to_string(PoweredFlightEnd end) noexcept;
 
 // Why the vehicle broke up. Stable codes (HDF5 enum `breakup_cause`).

@@ -553,7 +553,7 @@ class AscentSequencer {
     add_event(EventKind::breakup, static_cast<int>(k_));
     result_.breakup_cause = cause;
     result_.termination_rule = rule;
-    result_.powered_flight_end = PoweredFlightEnd::engine_failure;
+    result_.powered_flight_end = PoweredFlightEnd::breakup;
     gb_ = GuidedBurn{};
     loc_active_ = false;
     break_up();

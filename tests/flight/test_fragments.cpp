@@ -100,6 +100,8 @@ TEST(Fragments, ZeroDeltaVInVacuumLandWhereTheKeplerArcOfTheBreakupStateLands) {
   const FlightResult r = fly(sc, breakup_at(40.0));
   EXPECT_EQ(r.status, FlightStatus::crash);
   EXPECT_EQ(r.failure_mode, 0);
+  EXPECT_EQ(r.breakup_cause, BreakupCause::failure_mode);
+  EXPECT_EQ(r.powered_flight_end, PoweredFlightEnd::breakup);
   const FlightEvent& b = breakup_event(r);
   EXPECT_NEAR(b.t_s, 40.0, 1e-6);
   const Arc arc = kepler_impact(b.state.head<3>(), b.state.segment<3>(3), sc.earth.sphere_radius_m);

@@ -166,6 +166,7 @@ TEST(LossOfControl, BreaksUpWhereQAlphaReachesTheLimit) {
   VehicleHistory h;
   const FlightResult r = fly(sc, loss_of_control(0, 8.0, 4.0, 200.0), &h);
   ASSERT_EQ(r.breakup_cause, BreakupCause::q_alpha);
+  EXPECT_EQ(r.powered_flight_end, PoweredFlightEnd::breakup);
   EXPECT_EQ(r.termination_rule, -1);
   EXPECT_EQ(r.failure_mode, 0);
   EXPECT_EQ(r.status, FlightStatus::crash);

@@ -93,6 +93,7 @@ range_safety:
                                        edge);
   const FlightResult r = fly(config::load_scenario(two_stage(rule), "corridor.yaml"));
   ASSERT_EQ(r.breakup_cause, BreakupCause::termination_rule);
+  EXPECT_EQ(r.powered_flight_end, PoweredFlightEnd::breakup);
   EXPECT_EQ(r.termination_rule, 0);
   EXPECT_EQ(r.failure_mode, -1);
   EXPECT_EQ(r.status, FlightStatus::crash);

@@ -130,8 +130,8 @@ TEST_F(RunFileDamageTest, OutOfRangeCodesAreRefusedWithDatasetAndRow) {
   const std::vector<Case> cases = {
       {"/outcome/status", 7, 9, "/outcome/status row 7: 9 is not a status code (0 to 5)"},
       {"/outcome/status", 33, -1, "/outcome/status row 33: -1 is not a status code (0 to 5)"},
-      {"/outcome/powered_flight_end", 21, 6,
-       "/outcome/powered_flight_end row 21: 6 is not a powered-flight end code (0 to 5)"},
+      {"/outcome/powered_flight_end", 21, 7,
+       "/outcome/powered_flight_end row 21: 7 is not a powered-flight end code (0 to 6)"},
       {"/outcome/failure_mode", 3, 0,
        "/outcome/failure_mode row 3: 0 is not -1 or a failure mode of /failure_modes/name (-1 to "
        "-1)"},

@@ -12,7 +12,8 @@ namespace launchmc::testing_support {
 // The config text up to and including `guidance:` (a YAML flow map, e.g.
 // "{vertical_rise_s: 100, pitch_kick_deg: 0, pitch_kick_duration_s: 1}").
 inline std::string one_stage_vacuum_yaml(const std::string& name, const std::string& guidance) {
-  return "name: " + name + "\n" + R"(launch: {lat_deg: 10, lon_deg: 20, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}
+  return "name: " + name + "\n" +
+         R"(launch: {lat_deg: 10, lon_deg: 20, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}
 atmosphere: {density_scale: 0}
 earth: {rotating: false, shape: sphere}
 gravity: {degree: 0}
@@ -21,7 +22,8 @@ vehicle:
   stages:
     - {name: s1, thrust_vac_N: 2.0e4, isp_vac_s: 250, propellant_mass_kg: 400, dry_mass_kg: 200,
        stack_drag: {ref_area_m2: 1, cd_mach: [[0, 0.0]]}}
-)" + "guidance: " + guidance + "\n";
+)" +
+         "guidance: " + guidance + "\n";
 }
 
 }  // namespace launchmc::testing_support
