@@ -6,11 +6,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "io/run_file.hpp"
 #include "risk/polygon_areas.hpp"
@@ -26,7 +25,7 @@ struct RiskOptions {
   std::optional<risk::Region> region;
   std::filesystem::path population;  // empty: no Ec
   double intact_casualty_area_m2 = risk::kDefaultIntactCasualtyAreaM2;
-  std::size_t slice_rows = 16384;  // rows read at a time
+  std::size_t slice_rows = 4096;  // rows read at a time (memory: a slice of every column)
 };
 
 struct RiskComputation {
