@@ -26,8 +26,8 @@ void write_geotiff(const std::filesystem::path& path, const risk::Grid& grid,
   if (!driver) throw std::runtime_error("GDAL has no GTiff driver");
   AtomicOutput output(path);
   const auto fail = [&](const char* what) {
-    throw std::runtime_error(fmt::format("GeoTIFF {}: {} ({})", path.string(), what,
-                                         CPLGetLastErrorMsg()));
+    throw std::runtime_error(
+        fmt::format("GeoTIFF {}: {} ({})", path.string(), what, CPLGetLastErrorMsg()));
   };
   {
     char* options[] = {const_cast<char*>("COMPRESS=DEFLATE"), const_cast<char*>("TILED=YES"),
@@ -39,8 +39,8 @@ void write_geotiff(const std::filesystem::path& path, const risk::Grid& grid,
                                  GDT_Float64, options);
     CPLPopErrorHandler();
     if (!ds) fail("cannot create it");
-    std::array<double, 6> gt = {grid.west_deg(), grid.step_deg(), 0.0,
-                                grid.north_deg(), 0.0, -grid.step_deg()};
+    std::array<double, 6> gt = {grid.west_deg(), grid.step_deg(), 0.0, grid.north_deg(), 0.0,
+                                -grid.step_deg()};
     bool ok = GDALSetGeoTransform(ds, gt.data()) == CE_None;
     OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
     ok = ok && OSRImportFromEPSG(srs, 4326) == OGRERR_NONE;

@@ -79,9 +79,9 @@ risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg
       ++impacts;
     });
   if (impacts == 0)
-    throw std::runtime_error(fmt::format(
-        "{}: no body, vehicle or fragment of the run landed: there is no impact to map",
-        run.string()));
+    throw std::runtime_error(
+        fmt::format("{}: no body, vehicle or fragment of the run landed: there is no impact to map",
+                    run.string()));
   risk::Region r{lon0 - step_deg, std::max(-90.0, lat0 - step_deg), lon1 + step_deg,
                  std::min(90.0, lat1 + step_deg)};
   if (r.lon1_deg - r.lon0_deg >= 360.0) {
@@ -121,13 +121,14 @@ RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions
   if (options.region) risk::Grid(*options.region, options.grid_deg);  // check before reading
   if (!options.population.empty())
     c.population = std::make_unique<risk::PopulationRaster>(options.population);
-  const risk::Region region = options.region ? *options.region
-                                             : region_of_impacts(run, options.grid_deg,
-                                                                 options.slice_rows);
+  const risk::Region region = options.region
+                                  ? *options.region
+                                  : region_of_impacts(run, options.grid_deg, options.slice_rows);
   c.region_from_impacts = !options.region;
   c.areas = classifiers;
-  const bool has_regions = std::any_of(classifiers.begin(), classifiers.end(),
-                                       [](const risk::AreaGroup& a) { return a.name == "regions"; });
+  const bool has_regions =
+      std::any_of(classifiers.begin(), classifiers.end(),
+                  [](const risk::AreaGroup& a) { return a.name == "regions"; });
   if (!has_regions && !c.info.report_regions.empty()) {
     std::vector<risk::NamedPolygon> polygons;
     for (const auto& z : c.info.report_regions) polygons.push_back({z.name, z.points});
@@ -149,9 +150,9 @@ RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions
   while (reader.next(block, options.slice_rows)) c.reducer->add(block);
   c.result = c.reducer->finish();
   if (c.result.groups.empty() || c.result.groups[0].p_impact.value == 0.0)
-    throw std::runtime_error(fmt::format(
-        "{}: no body, vehicle or fragment of the run landed: there is no impact to map",
-        run.string()));
+    throw std::runtime_error(
+        fmt::format("{}: no body, vehicle or fragment of the run landed: there is no impact to map",
+                    run.string()));
   return c;
 }
 
@@ -355,8 +356,8 @@ std::string risk_text(const RiskComputation& c) {
     s << fmt::format("areas '{}' (all debris): P(at least one piece inside) per flight\n",
                      c.areas[a].name);
     for (const risk::AreaResult& r : c.result.groups[0].areas[a])
-      s << fmt::format("  {:<30} {:.4g} [{:.4g}, {:.4g}]\n", r.name.empty() ? "(any of them)" : r.name,
-                       r.p.value, r.p.lo, r.p.hi);
+      s << fmt::format("  {:<30} {:.4g} [{:.4g}, {:.4g}]\n",
+                       r.name.empty() ? "(any of them)" : r.name, r.p.value, r.p.lo, r.p.hi);
   }
   const risk::GroupResult& any = c.result.groups[0];
   if (any.ec) {
@@ -364,9 +365,10 @@ std::string risk_text(const RiskComputation& c) {
                           : any.ec->lo > risk::kCollectiveRiskCriterion ? "exceeds"
                                                                         : "cannot be decided "
                                                                           "against";
-    s << fmt::format("expected casualties Ec = {:.4g} [{:.4g}, {:.4g}] per flight (95 %): {} the "
-                     "1e-4 collective-risk criterion of 14 CFR 450.101\n",
-                     any.ec->value, any.ec->lo, any.ec->hi, verdict);
+    s << fmt::format(
+        "expected casualties Ec = {:.4g} [{:.4g}, {:.4g}] per flight (95 %): {} the "
+        "1e-4 collective-risk criterion of 14 CFR 450.101\n",
+        any.ec->value, any.ec->lo, any.ec->hi, verdict);
   } else {
     s << "expected casualties: not computed (no population raster: give --population FILE)\n";
   }

@@ -18,7 +18,7 @@ namespace launchmc::risk {
 // Fixed-point units: pieces in 2^-24 (rounding <= 3e-8 pieces per impact; sums up to 5e11
 // pieces per cell), expected casualties in 2^-40 persons (rounding <= 4.6e-13 per impact; sums
 // up to 8e6 per cell). Overflow throws std::overflow_error.
-inline constexpr double kPieceUnit = 16777216.0;         // 2^24
+inline constexpr double kPieceUnit = 16777216.0;          // 2^24
 inline constexpr double kCasualtyUnit = 1099511627776.0;  // 2^40
 
 inline std::int64_t to_fixed(double value, double unit) {
@@ -28,7 +28,8 @@ inline std::int64_t to_fixed(double value, double unit) {
 }
 inline std::int64_t add_fixed(std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
-  if (__builtin_add_overflow(a, b, &r)) throw std::overflow_error("risk: a fixed-point sum overflows");
+  if (__builtin_add_overflow(a, b, &r))
+    throw std::overflow_error("risk: a fixed-point sum overflows");
   return r;
 }
 
@@ -37,7 +38,9 @@ inline std::uint64_t cell_key(std::size_t group, std::size_t stratum, std::size_
   return (static_cast<std::uint64_t>(group) << 40) | (static_cast<std::uint64_t>(stratum) << 32) |
          static_cast<std::uint64_t>(cell);
 }
-inline std::size_t key_group(std::uint64_t key) noexcept { return static_cast<std::size_t>(key >> 40); }
+inline std::size_t key_group(std::uint64_t key) noexcept {
+  return static_cast<std::size_t>(key >> 40);
+}
 inline std::size_t key_stratum(std::uint64_t key) noexcept {
   return static_cast<std::size_t>((key >> 32) & 0xff);
 }
@@ -47,10 +50,10 @@ inline std::size_t key_cell(std::uint64_t key) noexcept {
 
 struct CellSums {
   std::uint64_t key = 0;
-  std::int64_t pieces = 0;     // kPieceUnit
+  std::int64_t pieces = 0;      // kPieceUnit
   std::int64_t casualties = 0;  // kCasualtyUnit (group "any" with a population raster)
-  std::uint64_t samples = 0;   // samples with >= 1 piece of the group in the cell
-  std::uint64_t last_row = 0;  // row + 1 of the last sample counted (0: none); not state
+  std::uint64_t samples = 0;    // samples with >= 1 piece of the group in the cell
+  std::uint64_t last_row = 0;   // row + 1 of the last sample counted (0: none); not state
 };
 
 class CellTable {

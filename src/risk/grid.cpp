@@ -34,9 +34,8 @@ Region parse_region(std::string_view text) {
   std::size_t start = 0;
   for (int i = 0; i < 5; ++i) {
     const std::size_t comma = text.find(',', start);
-    const std::string_view part = text.substr(start, comma == std::string_view::npos
-                                                         ? std::string_view::npos
-                                                         : comma - start);
+    const std::string_view part = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     if (i == 4 || (comma == std::string_view::npos && i != 3))
       throw std::invalid_argument(fmt::format(
           "--region '{}': expected four numbers LON0,LAT0,LON1,LAT1 (west, south, east, north)",
@@ -97,8 +96,10 @@ std::size_t Grid::cell_of(double lat_deg, double lon_deg) const noexcept {
   if (x < 0) x += 360.0;
   auto col = static_cast<std::size_t>(std::floor(x / step_));
   if (col >= nx_) {
-    if (x <= static_cast<double>(nx_) * step_) col = nx_ - 1;  // on the eastern edge
-    else return npos;
+    if (x <= static_cast<double>(nx_) * step_)
+      col = nx_ - 1;  // on the eastern edge
+    else
+      return npos;
   }
   auto row = static_cast<std::size_t>(std::floor((north_ - lat_deg) / step_));
   if (row >= ny_) row = ny_ - 1;  // on the southern edge
@@ -122,8 +123,8 @@ double Grid::cell_area_km2(std::size_t row) const {
 }
 
 std::string Grid::describe() const {
-  return fmt::format("{:g},{:g},{:g},{:g} step {:g} deg ({} x {} cells)", west_, south_,
-                     east_deg(), north_, step_, nx_, ny_);
+  return fmt::format("{:g},{:g},{:g},{:g} step {:g} deg ({} x {} cells)", west_, south_, east_deg(),
+                     north_, step_, nx_, ny_);
 }
 
 }  // namespace launchmc::risk

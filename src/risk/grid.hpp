@@ -34,8 +34,10 @@ class Grid {
   Grid(const Region& region, double step_deg);
 
   double step_deg() const noexcept { return step_; }
-  double west_deg() const noexcept { return west_; }    // western edge of column 0
-  double north_deg() const noexcept { return north_; }  // northern edge of row 0 (a multiple of the step)
+  double west_deg() const noexcept { return west_; }  // western edge of column 0
+  double north_deg() const noexcept {
+    return north_;
+  }  // northern edge of row 0 (a multiple of the step)
   double east_deg() const noexcept { return west_ + static_cast<double>(nx_) * step_; }
   double south_deg() const noexcept { return north_ - static_cast<double>(ny_) * step_; }
   std::size_t nx() const noexcept { return nx_; }  // columns, west to east

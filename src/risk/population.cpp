@@ -1,9 +1,9 @@
 // Population-density raster read with GDAL (population.hpp).
 #include "risk/population.hpp"
 
+#include <cpl_error.h>
 #include <fmt/format.h>
 #include <gdal.h>
-#include <cpl_error.h>
 
 #include <array>
 #include <cmath>
@@ -32,8 +32,8 @@ PopulationRaster::PopulationRaster(const std::filesystem::path& path) : source_(
   CPLPopErrorHandler();
   if (!ds) {
     const char* msg = CPLGetLastErrorMsg();
-    refuse(path, fmt::format("GDAL cannot read it ({})",
-                             msg && *msg ? msg : "not a raster GDAL knows"));
+    refuse(path,
+           fmt::format("GDAL cannot read it ({})", msg && *msg ? msg : "not a raster GDAL knows"));
   }
   auto* h = static_cast<GDALDatasetH>(ds.get());
   if (GDALGetRasterCount(h) < 1) refuse(path, "it has no raster band");
@@ -50,9 +50,8 @@ PopulationRaster::PopulationRaster(const std::filesystem::path& path) : source_(
   int has_nodata = 0;
   const double nodata = GDALGetRasterNoDataValue(band, &has_nodata);
   density_.resize(nx * ny);
-  if (GDALRasterIO(band, GF_Read, 0, 0, static_cast<int>(nx), static_cast<int>(ny),
-                   density_.data(), static_cast<int>(nx), static_cast<int>(ny), GDT_Float32, 0,
-                   0) != CE_None)
+  if (GDALRasterIO(band, GF_Read, 0, 0, static_cast<int>(nx), static_cast<int>(ny), density_.data(),
+                   static_cast<int>(nx), static_cast<int>(ny), GDT_Float32, 0, 0) != CE_None)
     refuse(path, fmt::format("reading band 1 failed ({})", CPLGetLastErrorMsg()));
   const auto nodata_f = static_cast<float>(nodata);
   for (float& v : density_)

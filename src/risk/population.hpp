@@ -17,8 +17,8 @@ class PopulationRaster {
   // it has no band, its geotransform is rotated or not north-up, or it is larger than 2^31 cells.
   explicit PopulationRaster(const std::filesystem::path& path);
   // A raster from values (row 0 north, density [1/km^2]): tests, and a uniform density.
-  PopulationRaster(double west_deg, double north_deg, double dx_deg, double dy_deg,
-                   std::size_t nx, std::size_t ny, std::vector<float> density_per_km2);
+  PopulationRaster(double west_deg, double north_deg, double dx_deg, double dy_deg, std::size_t nx,
+                   std::size_t ny, std::vector<float> density_per_km2);
 
   // Persons per km^2 at a geodetic point (longitude wrapped into the raster's 360 deg).
   double density_per_km2(double lat_deg, double lon_deg) const noexcept;

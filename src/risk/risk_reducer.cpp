@@ -17,11 +17,16 @@ namespace launchmc::risk {
 
 const char* to_string(GroupKind kind) noexcept {
   switch (kind) {
-    case GroupKind::any: return "any";
-    case GroupKind::body: return "body";
-    case GroupKind::vehicle: return "vehicle";
-    case GroupKind::failure_mode: return "failure_mode";
-    case GroupKind::fragment_class: return "fragment_class";
+    case GroupKind::any:
+      return "any";
+    case GroupKind::body:
+      return "body";
+    case GroupKind::vehicle:
+      return "vehicle";
+    case GroupKind::failure_mode:
+      return "failure_mode";
+    case GroupKind::fragment_class:
+      return "fragment_class";
   }
   return "?";
 }
@@ -356,11 +361,13 @@ void RiskReducer::restore(const std::vector<std::string>& names, const engine::S
   const auto rows = in.counts("rows");
   const auto hit = in.counts("samples_hit");
   const auto area = in.counts("area_hits");
-  if (rows.size() != strata_ || hit.size() != G * strata_ || area.size() != G * strata_ * area_slots_)
+  if (rows.size() != strata_ || hit.size() != G * strata_ ||
+      area.size() != G * strata_ * area_slots_)
     throw std::runtime_error("risk state: arrays of another size than the setup's");
   rows_ = rows;
-  const auto pieces = get_sums(in, "pieces", G * strata_), outside = get_sums(in, "outside", G * strata_),
-             ec = get_sums(in, "ec", G * strata_), ec_sq = get_sums(in, "ec_sq", G * strata_);
+  const auto pieces = get_sums(in, "pieces", G * strata_),
+             outside = get_sums(in, "outside", G * strata_), ec = get_sums(in, "ec", G * strata_),
+             ec_sq = get_sums(in, "ec_sq", G * strata_);
   for (std::size_t g = 0; g < G; ++g) {
     Group& gr = groups_[idx[g]];
     for (std::size_t k = 0; k < strata_; ++k) {
@@ -381,7 +388,8 @@ void RiskReducer::restore(const std::vector<std::string>& names, const engine::S
     if (key_group(key[i]) >= G || key_stratum(key[i]) >= strata_ ||
         key_cell(key[i]) >= setup_.grid.cells())
       throw std::runtime_error("risk state: a cell outside the grid, strata or groups");
-    CellSums& c = cells_.at(cell_key(idx[key_group(key[i])], key_stratum(key[i]), key_cell(key[i])));
+    CellSums& c =
+        cells_.at(cell_key(idx[key_group(key[i])], key_stratum(key[i]), key_cell(key[i])));
     c.samples = samples[i];
     c.pieces = static_cast<std::int64_t>(fixed[2 * i]);
     c.casualties = static_cast<std::int64_t>(fixed[2 * i + 1]);
@@ -445,8 +453,9 @@ RiskResult RiskReducer::finish() const {
       std::vector<AreaResult> list;
       for (std::size_t a = 0; a <= cl.size(); ++a) {
         const std::size_t slot = area_offset_[c] + a;
-        list.push_back({a < cl.size() ? cl.name(a) : std::string(),
-                        proportion([&](std::size_t k) { return g.area_hits[k * area_slots_ + slot]; })});
+        list.push_back({a < cl.size() ? cl.name(a) : std::string(), proportion([&](std::size_t k) {
+                          return g.area_hits[k * area_slots_ + slot];
+                        })});
       }
       r.areas.push_back(std::move(list));
     }

@@ -82,8 +82,8 @@ struct AreaResult {
 struct GroupResult {
   std::string name;
   GroupKind kind = GroupKind::any;
-  Estimate p_impact;         // P(at least one piece of the group lands anywhere)
-  double expected_pieces = 0;         // landed pieces per flight
+  Estimate p_impact;                   // P(at least one piece of the group lands anywhere)
+  double expected_pieces = 0;          // landed pieces per flight
   double expected_pieces_outside = 0;  // of those, outside the grid
   std::optional<Estimate> ec;          // none without a population raster
   // [area group][area], then the union of that group's areas as the last entry (name "").
@@ -131,9 +131,9 @@ class RiskReducer final : public engine::Reducer {
   struct Group {
     std::string name;
     GroupKind kind = GroupKind::any;
-    std::vector<std::uint64_t> samples_hit;  // [stratum]
+    std::vector<std::uint64_t> samples_hit;                   // [stratum]
     std::vector<stats::ExactSum> pieces, outside, ec, ec_sq;  // [stratum]
-    std::vector<std::uint64_t> area_hits;    // [stratum * area_slots + slot]
+    std::vector<std::uint64_t> area_hits;                     // [stratum * area_slots + slot]
     // Scratch of the current row (not state).
     std::uint64_t row_stamp = 0;  // row + 1
     double ec_row = 0;
@@ -141,11 +141,11 @@ class RiskReducer final : public engine::Reducer {
   };
   Group make_group(std::string name, GroupKind kind) const;
   std::size_t fragment_group(std::string_view name);
-  void impact(std::size_t row, std::size_t stratum, int mode_group, std::size_t group,
-              double lat, double lon, double pieces, double area_m2);
+  void impact(std::size_t row, std::size_t stratum, int mode_group, std::size_t group, double lat,
+              double lon, double pieces, double area_m2);
   void end_row(std::size_t stratum);
   std::vector<std::size_t> canonical_order() const;  // canonical position -> internal index
-  double weight_of(std::size_t k) const;              // pi_k / n_k / observed probability
+  double weight_of(std::size_t k) const;             // pi_k / n_k / observed probability
 
   RiskSetup setup_;
   std::size_t strata_ = 1, area_slots_ = 0;
