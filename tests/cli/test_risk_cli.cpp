@@ -57,8 +57,8 @@ class RiskCli : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("launchmc_risk_cli_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     run_ = dir_ / "aug.h5";
-    const Result r = launchmc("run " + kConfigDir + "/chollima1_2023_aug.yaml -n 48 --seed 5 -j 1 -o " +
-                              run_.string());
+    const Result r = launchmc("run " + kConfigDir +
+                              "/chollima1_2023_aug.yaml -n 48 --seed 5 -j 1 -o " + run_.string());
     ASSERT_EQ(r.status, 0);
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }

@@ -18,11 +18,11 @@ namespace launchmc::risk_test {
 
 struct Impact {
   enum Kind { body, vehicle, fragment } kind = body;
-  std::size_t slot = 0;   // body
-  std::string cls;        // fragment
+  std::size_t slot = 0;  // body
+  std::string cls;       // fragment
   double lat = 0, lon = 0;
-  double pieces = 1;      // fragment: /fragments/weight
-  double area_m2 = 0;     // fragment: casualty area (0: not given)
+  double pieces = 1;   // fragment: /fragments/weight
+  double area_m2 = 0;  // fragment: casualty area (0: not given)
 };
 
 struct Row {
@@ -60,11 +60,16 @@ inline engine::Block make_block(std::uint64_t first, const std::vector<Row>& row
         for (std::size_t c = 0; c < fcols.size(); ++c) {
           const std::string_view n = fcols[c].name;
           double v = 0;
-          if (n == "fate") v = kImpact;
-          else if (n == "impact_lat_deg") v = i.lat;
-          else if (n == "impact_lon_deg") v = i.lon;
-          else if (n == "weight") v = i.pieces;
-          else if (n == "casualty_area_m2") v = i.area_m2;
+          if (n == "fate")
+            v = kImpact;
+          else if (n == "impact_lat_deg")
+            v = i.lat;
+          else if (n == "impact_lon_deg")
+            v = i.lon;
+          else if (n == "weight")
+            v = i.pieces;
+          else if (n == "casualty_area_m2")
+            v = i.area_m2;
           b.fragments.columns[c].push_back(v);
         }
         b.fragments.names.emplace_back(i.cls);

@@ -12,13 +12,13 @@
 #include <iterator>
 #include <limits>
 
-#include "config/load_scenario.hpp"
-#include "io/hdf5_file.hpp"
-#include "io/risk_file.hpp"
-#include "io/geotiff.hpp"
-#include "risk/polygon_areas.hpp"
 #include "../support/scratch_dir.hpp"
 #include "../support/synthetic_run.hpp"
+#include "config/load_scenario.hpp"
+#include "io/geotiff.hpp"
+#include "io/hdf5_file.hpp"
+#include "io/risk_file.hpp"
+#include "risk/polygon_areas.hpp"
 
 namespace launchmc {
 namespace {
@@ -61,8 +61,8 @@ class RiskFileTest : public ScratchDirTest {
         });
     return path;
   }
-  risk::PolygonAreas island_{{{"island", {{28.0, 126.0}, {29.0, 126.0}, {29.0, 127.0}, {28.0, 127.0}}}},
-                             125.0};
+  risk::PolygonAreas island_{
+      {{"island", {{28.0, 126.0}, {29.0, 126.0}, {29.0, 127.0}, {28.0, 127.0}}}}, 125.0};
   std::vector<risk::AreaGroup> areas() { return {{"land", &island_}}; }
 };
 
@@ -119,7 +119,7 @@ TEST_F(RiskFileTest, MapsWrittenUnderRiskAndReadBack) {
   }
   EXPECT_EQ(seen, 2);
   const auto ap = g.read<double>("areas/land/p");
-  ASSERT_EQ(ap.size(), 4u * 2u);  // 4 groups x (island, union)
+  ASSERT_EQ(ap.size(), 4u * 2u);          // 4 groups x (island, union)
   EXPECT_DOUBLE_EQ(ap[2 * 2 + 0], 0.25);  // fairing on the island
   EXPECT_EQ(g.read<std::string>("areas/land/name"), (std::vector<std::string>{"island", "(any)"}));
   // Writing again replaces /risk (onto the run file itself).
@@ -187,8 +187,7 @@ TEST_F(RiskFileTest, PopulationFromAnAsciiGridGivesEc) {
   GDALRasterBandH fairing = GDALGetRasterBand(ds, 3);
   EXPECT_STREQ(GDALGetDescription(fairing), "fairing");
   std::vector<double> v(48);
-  ASSERT_EQ(GDALRasterIO(fairing, GF_Read, 0, 0, 6, 8, v.data(), 6, 8, GDT_Float64, 0, 0),
-            CE_None);
+  ASSERT_EQ(GDALRasterIO(fairing, GF_Read, 0, 0, 6, 8, v.data(), 6, 8, GDT_Float64, 0, 0), CE_None);
   // The island impacts at 28.5 N 126.5 E: row (31 - 28.5) / 0.5 = 5, column 5; sea at 27.5: row 7.
   EXPECT_DOUBLE_EQ(v[5 * 6 + 5], 0.25);
   EXPECT_DOUBLE_EQ(v[7 * 6 + 5], 0.65);
@@ -196,8 +195,8 @@ TEST_F(RiskFileTest, PopulationFromAnAsciiGridGivesEc) {
   GDALClose(ds);
   ds = GDALOpen(files[1].c_str(), GA_ReadOnly);
   ASSERT_NE(ds, nullptr);
-  ASSERT_EQ(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, 6, 8, v.data(), 6, 8,
-                         GDT_Float64, 0, 0),
+  ASSERT_EQ(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, 6, 8, v.data(), 6, 8, GDT_Float64,
+                         0, 0),
             CE_None);
   EXPECT_NEAR(v[7 * 6 + 5], ec, 1e-12);
   EXPECT_EQ(v[5 * 6 + 5], 0.0);  // the island is in a 0-density cell

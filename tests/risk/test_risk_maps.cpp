@@ -90,21 +90,21 @@ TEST(RiskGrid, CellsOfPointsAndRegions) {
   EXPECT_EQ(g.north_deg(), 32.0);
   EXPECT_EQ(g.nx(), 4u);
   EXPECT_EQ(g.ny(), 4u);
-  EXPECT_EQ(g.cell_of(31.9, 124.1), 0u);                      // north-west
-  EXPECT_EQ(g.cell_of(30.1, 124.1), 12u);                     // south-west: row 3
-  EXPECT_EQ(g.cell_of(31.9, 125.9), 3u);                      // north-east: column 3
-  EXPECT_EQ(g.cell_of(31.9, 125.9 - 360.0), 3u);              // wrapped
-  EXPECT_EQ(g.cell_of(29.9, 124.1), risk::Grid::npos);        // south of it
-  EXPECT_EQ(g.cell_of(31.0, 126.1), risk::Grid::npos);        // east of it
-  EXPECT_EQ(g.cell_of(124.1, 31.9), risk::Grid::npos);        // swapped: not a point here
+  EXPECT_EQ(g.cell_of(31.9, 124.1), 0u);                // north-west
+  EXPECT_EQ(g.cell_of(30.1, 124.1), 12u);               // south-west: row 3
+  EXPECT_EQ(g.cell_of(31.9, 125.9), 3u);                // north-east: column 3
+  EXPECT_EQ(g.cell_of(31.9, 125.9 - 360.0), 3u);        // wrapped
+  EXPECT_EQ(g.cell_of(29.9, 124.1), risk::Grid::npos);  // south of it
+  EXPECT_EQ(g.cell_of(31.0, 126.1), risk::Grid::npos);  // east of it
+  EXPECT_EQ(g.cell_of(124.1, 31.9), risk::Grid::npos);  // swapped: not a point here
   // Across the antimeridian: 170 E to 170 W.
   const risk::Grid am(risk::parse_region("170,-10,-170,10"), 1.0);
   EXPECT_EQ(am.nx(), 20u);
   EXPECT_EQ(am.cell_of(9.5, 170.5), 0u);
   EXPECT_EQ(am.cell_of(9.5, -170.5), 19u);
   EXPECT_EQ(am.cell_of(9.5, 179.5 + 1.0), 10u);  // 180.5 E = 179.5 W
-  for (const char* bad : {"1,2,3", "1,2,3,4,5", "a,2,3,4", "0,10,5,5", "0,-91,5,5", "0,0,5,95",
-                          "", "1,,3,4", "400,0,5,5"})
+  for (const char* bad : {"1,2,3", "1,2,3,4,5", "a,2,3,4", "0,10,5,5", "0,-91,5,5", "0,0,5,95", "",
+                          "1,,3,4", "400,0,5,5"})
     EXPECT_THROW(risk::parse_region(bad), std::invalid_argument) << bad;
   EXPECT_THROW(risk::Grid(risk::Region{0, 0, 10, 10}, 0.0), std::invalid_argument);
   EXPECT_THROW(risk::Grid(risk::Region{0, 0, 10, 10}, -1.0), std::invalid_argument);
@@ -155,8 +155,9 @@ TEST(RiskMaps, CellProbabilitiesOfAGaussianFootprint) {
   const risk::GroupResult& g = res.groups[group_index(red, "stage1")];
   EXPECT_EQ(g.p_impact.value, 1.0);
   EXPECT_NEAR(g.expected_pieces_outside, 1 - inside, 5 * std::sqrt(inside * (1 - inside) / n));
-  std::printf("Gaussian footprint: %zu cells with p > 1e-3, worst |p - ref| = %.2f standard errors\n",
-              tested, worst);
+  std::printf(
+      "Gaussian footprint: %zu cells with p > 1e-3, worst |p - ref| = %.2f standard errors\n",
+      tested, worst);
 }
 
 // Expected casualties on a uniform density D: density x casualty area x (weighted) impacts /
@@ -165,8 +166,8 @@ TEST(RiskMaps, ExpectedCasualtiesOnAUniformPopulation) {
   const double density = 250.0;  // persons per km^2
   const risk::PopulationRaster uniform(-180, 90, 1.0, 1.0, 360, 180,
                                        std::vector<float>(360 * 180, static_cast<float>(density)));
-  risk::RiskSetup s = setup_with(risk::Grid(risk::Region{120, 20, 130, 30}, 0.5), {"stage1"},
-                                 {"explosion"});
+  risk::RiskSetup s =
+      setup_with(risk::Grid(risk::Region{120, 20, 130, 30}, 0.5), {"stage1"}, {"explosion"});
   s.population = &uniform;
   s.intact_casualty_area_m2 = 12.0;
   risk::RiskReducer red(s);
@@ -230,9 +231,10 @@ TEST(RiskMaps, ExpectedCasualtiesOnAUniformPopulation) {
 // as boxes around their middles, "Japan" as their union's box; impacts at the islands' middles
 // and at sea (Yellow Sea, Philippine Sea).
 struct Geography {
-  risk::PolygonAreas land{{{"okinawa", {{26.0, 127.6}, {26.9, 127.6}, {26.9, 128.3}, {26.0, 128.3}}},
-                           {"miyako", {{24.6, 125.1}, {24.9, 125.1}, {24.9, 125.5}, {24.6, 125.5}}}},
-                          125.0};
+  risk::PolygonAreas land{
+      {{"okinawa", {{26.0, 127.6}, {26.9, 127.6}, {26.9, 128.3}, {26.0, 128.3}}},
+       {"miyako", {{24.6, 125.1}, {24.9, 125.1}, {24.9, 125.5}, {24.6, 125.5}}}},
+      125.0};
   risk::PolygonAreas countries{
       {{"Japan", {{24.0, 124.0}, {27.5, 124.0}, {27.5, 129.0}, {24.0, 129.0}}}}, 125.0};
 };
@@ -253,11 +255,14 @@ TEST(RiskMaps, LandAndCountryProbabilitiesOfPlacedImpacts) {
   }
   for (std::size_t i : {10u, 11u}) {
     rows[i].impacts.push_back({Impact::fragment, 0, "tank", kOkinawa[0], kOkinawa[1], 2.0, 1.0});
-    rows[i].impacts.push_back({Impact::fragment, 0, "tank", kOkinawa[0] + 0.1, kOkinawa[1], 3.0, 1.0});
-    rows[i].impacts.push_back({Impact::fragment, 0, "tank", kPhilippineSea[0], kPhilippineSea[1], 1.0, 1.0});
+    rows[i].impacts.push_back(
+        {Impact::fragment, 0, "tank", kOkinawa[0] + 0.1, kOkinawa[1], 3.0, 1.0});
+    rows[i].impacts.push_back(
+        {Impact::fragment, 0, "tank", kPhilippineSea[0], kPhilippineSea[1], 1.0, 1.0});
   }
   for (std::size_t i : {12u, 13u})
-    rows[i].impacts.push_back({Impact::fragment, 0, "tank", kYellowSea[0], kYellowSea[1], 4.0, 1.0});
+    rows[i].impacts.push_back(
+        {Impact::fragment, 0, "tank", kYellowSea[0], kYellowSea[1], 4.0, 1.0});
   red.add(make_block(0, rows, 1));
   const risk::RiskResult res = red.finish();
   const auto area = [&](const std::string& group, std::size_t cls, std::size_t a) {
@@ -294,8 +299,8 @@ TEST(RiskMaps, StratifiedWeightsAgreeWithBruteForce) {
                                        std::vector<float>(360 * 180, 100.0f));
   const double p_fail = 0.1, land_if_fail = 0.4, land_if_not = 0.02;
   const auto setup = [&](std::vector<double> strata) {
-    risk::RiskSetup s = setup_with(risk::Grid(risk::Region{120, 15, 135, 40}, 0.5), {"stage1"},
-                                   {"explosion"});
+    risk::RiskSetup s =
+        setup_with(risk::Grid(risk::Region{120, 15, 135, 40}, 0.5), {"stage1"}, {"explosion"});
     s.areas = {{"land", &geo.land}};
     s.stratum_probability = std::move(strata);
     s.population = &uniform;
@@ -384,7 +389,8 @@ TEST(RiskMaps, ShardsMergeToTheSingleRunBitForBit) {
       // Classes appear in another order in the second half.
       for (const char* c : i < 1500 ? std::vector<const char*>{"tank", "engine"}
                                     : std::vector<const char*>{"wiring", "engine", "tank"})
-        r.impacts.push_back({Impact::fragment, 0, c, nlat(rng), nlon(rng), 1.0 / 3 + u(rng), u(rng)});
+        r.impacts.push_back(
+            {Impact::fragment, 0, c, nlat(rng), nlon(rng), 1.0 / 3 + u(rng), u(rng)});
     }
   }
   const auto reduce = [&](std::size_t from, std::size_t to) {
@@ -449,13 +455,13 @@ TEST(RiskMaps, GroupsAreBodiesVehicleModesAndClasses) {
             (std::vector<std::string>{"any", "stage1", "fairing", "vehicle", "no_ignition",
                                       "explosion", "bolts", "engine", "tank"}));
   const risk::RiskResult r = red.finish();
-  EXPECT_EQ(r.groups[2].p_impact.value, 0.5);   // fairing
-  EXPECT_EQ(r.groups[1].p_impact.value, 0.0);   // stage1
-  EXPECT_EQ(r.groups[5].p_impact.value, 0.5);   // explosion: the bolts of row 1
-  EXPECT_EQ(r.groups[4].p_impact.value, 0.0);   // no_ignition
-  EXPECT_EQ(r.groups[6].p_impact.value, 0.5);   // bolts
-  EXPECT_EQ(r.groups[7].p_impact.value, 0.0);   // engine: known, never landed
-  EXPECT_FALSE(r.groups[0].ec.has_value());     // no raster
+  EXPECT_EQ(r.groups[2].p_impact.value, 0.5);  // fairing
+  EXPECT_EQ(r.groups[1].p_impact.value, 0.0);  // stage1
+  EXPECT_EQ(r.groups[5].p_impact.value, 0.5);  // explosion: the bolts of row 1
+  EXPECT_EQ(r.groups[4].p_impact.value, 0.0);  // no_ignition
+  EXPECT_EQ(r.groups[6].p_impact.value, 0.5);  // bolts
+  EXPECT_EQ(r.groups[7].p_impact.value, 0.0);  // engine: known, never landed
+  EXPECT_FALSE(r.groups[0].ec.has_value());    // no raster
   // The fairing's cell, at row 30 - 22 = 8 (north to south), column 2.
   EXPECT_EQ(red.probability_map(2)[8 * 10 + 2], 0.5);
   EXPECT_EQ(red.probability_map(2)[2 * 10 + 8], 0.0);
