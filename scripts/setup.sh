@@ -13,6 +13,7 @@ packages=(
   libcli11-dev           # command line
   libfmt-dev             # formatting of tables and messages
   libgeographiclib-dev   # WGS-84 geodesy (geodetic <-> ECEF, geodesic distances)
+  libgdal-dev            # risk maps: population rasters in, GeoTIFF out
   nlohmann-json3-dev     # JSON output for scripts
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-scipy  # notebooks, plots, calibration (Debian's /usr/bin/python3)

@@ -1,6 +1,6 @@
 // launchmc command line: `fly` one launch (nominal, or sample i of a run), `run` a Monte Carlo
-// study, `summarize` a run file, `target` goals, `schema` the config schema. Exit status: 0
-// success, 2 bad config or command line, 1 any other failure.
+// study, `summarize` a run file, `risk` its debris-risk maps, `target` goals, `schema` the config
+// schema. Exit status: 0 success, 2 bad config or command line, 1 any other failure.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <unistd.h>
@@ -15,6 +15,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/risk_geography.hpp"
 #include "common/suggest.hpp"
 #include "common/version.hpp"
 #include "config/load_scenario.hpp"
@@ -24,6 +25,7 @@
 #include "flight/flight.hpp"
 #include "io/flight_report.hpp"
 #include "io/output_file.hpp"
+#include "io/risk_file.hpp"
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
 #include "outcome/flight_outcome.hpp"
@@ -379,6 +381,53 @@ int run_summarize(const std::string& path, bool json) {
   return 0;
 }
 
+struct RiskCmdOptions {
+  std::string file;
+  std::string grid = "0.05";
+  std::string region;
+  std::string population;
+  std::string intact_casualty_area;
+  std::string output;
+  std::string geotiff;
+  bool json = false;
+};
+
+// `risk`: the debris-risk maps of a run file, written under /risk (of a copy renamed onto -o, by
+// default the run file itself), printed as text or JSON, and exported as GeoTIFF.
+int run_risk(const RiskCmdOptions& opt) {
+  using namespace launchmc;
+  io::RiskOptions options;
+  options.grid_deg = cli::parse_real(opt.grid, "--grid", 0.0, 10.0, true, false);
+  if (!opt.region.empty()) options.region = risk::parse_region(opt.region);
+  if (!opt.intact_casualty_area.empty())
+    options.intact_casualty_area_m2 =
+        cli::parse_real(opt.intact_casualty_area, "--intact-casualty-area", 0.0, 1e6, false, false);
+  options.population = opt.population;
+  const std::filesystem::path run(opt.file);
+  if (!std::filesystem::is_regular_file(run))
+    throw std::runtime_error(fmt::format("{}: no such run file", opt.file));
+  const std::filesystem::path output = opt.output.empty() ? run : std::filesystem::path(opt.output);
+  if (!opt.output.empty()) io::check_output_path(output, "-o", {});
+  if (!opt.geotiff.empty())
+    io::check_output_path(opt.geotiff + "_probability.tif", "--geotiff", {run});
+  const cli::RiskGeography geography = cli::risk_geography();
+  const io::RiskComputation risk = io::compute_risk(run, options, geography.groups);
+  io::write_risk(run, output, risk);
+  std::vector<std::filesystem::path> tiffs;
+  if (!opt.geotiff.empty()) tiffs = io::write_risk_geotiffs(opt.geotiff, risk);
+  if (!risk.population)
+    std::cerr << "launchmc risk: no population raster (--population FILE): expected casualties "
+                 "are left out (ec: null)\n";
+  if (opt.json) {
+    std::cout << io::risk_to_json(risk).dump(2) << "\n";
+  } else {
+    std::cout << io::risk_text(risk);
+    fmt::print("risk maps written to {} (/risk)\n", output.string());
+    for (const auto& t : tiffs) fmt::print("GeoTIFF written to {}\n", t.string());
+  }
+  return 0;
+}
+
 struct SchemaCmdOptions {
   bool markdown = false;
   std::string table;
@@ -616,6 +665,38 @@ int main(int argc, char** argv) {
   sum_cmd->add_option("file", summarize_path, "HDF5 file written by run -o")->required();
   sum_cmd->add_flag("--json", summarize_json, "print the summary as JSON");
 
+  RiskCmdOptions risk_opt;
+  CLI::App* risk_cmd = app.add_subcommand(
+      "risk",
+      "debris-risk maps of a run file: impact probability per cell and area, expected "
+      "casualties; written under /risk");
+  risk_cmd->add_option("file", risk_opt.file, "HDF5 file written by run -o")->required();
+  risk_cmd->add_option("--grid", risk_opt.grid, "cell size in degrees (0 < S <= 10)")
+      ->capture_default_str()
+      ->type_name("S");
+  risk_cmd
+      ->add_option("--region", risk_opt.region,
+                   "the map's box LON0,LAT0,LON1,LAT1 (west, south, east, north; default: the "
+                   "impacts' bounding box)")
+      ->type_name("BOX");
+  risk_cmd
+      ->add_option("--population", risk_opt.population,
+                   "population density raster, persons per km^2 on a lon/lat grid (GeoTIFF or "
+                   "ESRI ASCII grid): expected casualties")
+      ->type_name("FILE");
+  risk_cmd
+      ->add_option("--intact-casualty-area", risk_opt.intact_casualty_area,
+                   "casualty area of an intact body (nominal bodies, the vehicle, intact pieces) "
+                   "in m^2 (default 30)")
+      ->type_name("M2");
+  risk_cmd->add_option("-o,--output", risk_opt.output,
+                       "write the run file with /risk here (default: replace the run file)");
+  risk_cmd
+      ->add_option("--geotiff", risk_opt.geotiff,
+                   "write PREFIX_probability.tif and (with --population) PREFIX_ec.tif")
+      ->type_name("PREFIX");
+  risk_cmd->add_flag("--json", risk_opt.json, "print the result as JSON");
+
   SchemaCmdOptions schema_opt;
   CLI::App* schema_cmd = app.add_subcommand("schema",
                                             "print the config schema: the parameter tables of "
@@ -641,7 +722,7 @@ int main(int argc, char** argv) {
     for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
       std::cerr << fmt::format(
-          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, target, schema; "
+          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, risk, target, schema; "
           "launchmc --help)\n",
           argv[1], launchmc::did_you_mean(argv[1], commands));
       return kExitConfig;
@@ -658,6 +739,7 @@ int main(int argc, char** argv) {
     if (fly_cmd->parsed()) return run_fly(fly, *fly_cmd);
     if (run_cmd->parsed()) return run_run(run);
     if (sum_cmd->parsed()) return run_summarize(summarize_path, summarize_json);
+    if (risk_cmd->parsed()) return run_risk(risk_opt);
     if (target_cmd->parsed()) return run_target(target);
     if (schema_cmd->parsed()) return run_schema(schema_opt);
   } catch (const launchmc::config::ConfigError& e) {

@@ -763,6 +763,12 @@ bool Group::has(std::string_view name) const {
   return true;
 }
 
+void Group::remove(std::string_view name) {
+  require_valid("remove link in");
+  const std::string c_name = checked_name(name, id(), "remove link");
+  check_status(H5Ldelete(id(), c_name.c_str(), H5P_DEFAULT), id(), "remove link", name);
+}
+
 std::vector<std::string> Group::children() const {
   require_valid("list children of");
   std::vector<std::string> names;

@@ -232,6 +232,9 @@ class Group : public Object {
   Group open_group(std::string_view name) const;
   // True if a link of that name (or every component of the path) exists.
   bool has(std::string_view name) const;
+  // Unlinks the child `name` (a group with everything under it, or a dataset). HDF5 does not
+  // reclaim the space in the file (h5repack does).
+  void remove(std::string_view name);
   // Names of the direct children (groups and datasets), sorted.
   std::vector<std::string> children() const;
 

@@ -841,6 +841,7 @@ void RunFileReader::read_metadata() {
                                "has {}",
                                frag.dataset_size("class_index"), fragment_entries_));
     fragment_classes_ = frag.read<std::string>("classes");
+    rf.fragment_classes = fragment_classes_;
     rf.has_fragments = true;
   }
   const h5::Group inputs = root.open_group("inputs");

@@ -58,7 +58,8 @@ struct RunFile {
   std::vector<engine::FailureModeInfo> failure_modes;
   // The polygons of the per-failure-mode report (/report/regions; none in older files).
   std::vector<engine::IipZoneSpec> report_regions;
-  bool has_fragments = false;  // /fragments (files from before breakups have none)
+  bool has_fragments = false;                 // /fragments (files from before breakups have none)
+  std::vector<std::string> fragment_classes;  // /fragments/classes (empty without /fragments)
 };
 RunFile read_run_file(const std::filesystem::path& path);
 

@@ -7,10 +7,13 @@
 #include <cstdlib>
 #include <new>
 
+#include "../risk/risk_blocks.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/outcome.hpp"
 #include "engine/sampling.hpp"
 #include "flight/flight.hpp"
+#include "risk/polygon_areas.hpp"
+#include "risk/risk_reducer.hpp"
 
 // The replaced operator new below allocates with malloc, so free is its matching deallocation;
 // GCC's -Wmismatched-new-delete cannot see the replacement when it inlines library code.
@@ -186,6 +189,38 @@ failures:
   EXPECT_EQ(g_allocations.load() - before, 0);
   EXPECT_GE(tumbles, 3);
   EXPECT_GE(breakups, 2);
+}
+
+// The risk reducer's per-impact path (grid cell, area classifiers, population, per-group sums)
+// allocates nothing once its cell table holds the cells the impacts fall in and the fragment
+// classes are known: a block of body, vehicle and fragment impacts, added again.
+TEST(HotPathRisk, RiskReducerAddsRowsWithoutAllocating) {
+  const risk::PolygonAreas land({{"island", {{25, 125}, {27, 125}, {27, 127}, {25, 127}}}}, 125.0);
+  const risk::PopulationRaster uniform(120, 30, 1.0, 1.0, 10, 10, std::vector<float>(100, 10.0f));
+  risk::RiskSetup s;
+  s.grid = risk::Grid(risk::Region{120, 20, 130, 30}, 0.1);
+  s.body_names = {"stage1"};
+  s.failure_modes = {"explosion"};
+  s.areas = {{"land", &land}};
+  s.population = &uniform;
+  risk::RiskReducer red(s);
+  std::vector<risk_test::Row> rows(64);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double d = 0.05 * static_cast<double>(i % 40);
+    rows[i].impacts.push_back({risk_test::Impact::body, 0, "", 24 + d, 124 + d});
+    if (i % 3 == 0) {
+      rows[i].mode = 0;
+      rows[i].impacts.push_back({risk_test::Impact::vehicle, 0, "", 26 + d / 2, 126});
+      rows[i].impacts.push_back({risk_test::Impact::fragment, 0, "tank", 25 + d, 125, 7.0, 0.5});
+      rows[i].impacts.push_back({risk_test::Impact::fragment, 0, "engine", 25, 126 + d, 1.0, 0.0});
+    }
+  }
+  engine::Block a = risk_test::make_block(0, rows, 1), b = risk_test::make_block(64, rows, 1);
+  red.add(a);  // warm-up: the cells and classes appear
+  const long before = g_allocations.load();
+  red.add(b);
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_EQ(red.samples(), 128u);
 }
 
 INSTANTIATE_TEST_SUITE_P(BundledScenarios, HotPath,

@@ -1,0 +1,378 @@
+// The risk command's work on a run file (risk_file.hpp).
+#include "io/risk_file.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "engine/columns.hpp"
+#include "flight/flight.hpp"
+#include "geo/polygon.hpp"
+#include "io/geotiff.hpp"
+#include "io/hdf5_file.hpp"
+#include "io/output_file.hpp"
+
+namespace launchmc::io {
+
+namespace {
+
+class GroupStateWriter final : public engine::StateWriter {
+ public:
+  explicit GroupStateWriter(h5::Group g) : g_(std::move(g)) {}
+  void put(std::string_view name, std::span<const double> v) override { g_.write<double>(name, v); }
+  void put(std::string_view name, std::span<const std::uint64_t> v) override {
+    g_.write<std::uint64_t>(name, v);
+  }
+
+ private:
+  h5::Group g_;
+};
+
+// Every impact point of a slice (nominal bodies, the vehicle, other bodies, fragments).
+template <class F>
+void for_each_impact(const engine::Block& b, F&& f) {
+  static const std::size_t c_vlat = engine::sample_column("vehicle_impact_lat_deg"),
+                           c_vlon = engine::sample_column("vehicle_impact_lon_deg"),
+                           c_fate = engine::body_column("fate"),
+                           c_lat = engine::body_column("impact_lat_deg"),
+                           c_lon = engine::body_column("impact_lon_deg"),
+                           o_fate = engine::other_body_column("fate"),
+                           o_lat = engine::other_body_column("impact_lat_deg"),
+                           o_lon = engine::other_body_column("impact_lon_deg"),
+                           f_fate = engine::fragment_column("fate"),
+                           f_lat = engine::fragment_column("impact_lat_deg"),
+                           f_lon = engine::fragment_column("impact_lon_deg");
+  constexpr double kImpact = static_cast<double>(flight::BodyFate::impact);
+  for (std::size_t r = 0; r < b.count; ++r) {
+    for (const auto& cols : b.bodies)
+      if (cols[c_fate][r] == kImpact) f(cols[c_lat][r], cols[c_lon][r]);
+    if (std::isfinite(b.sample[c_vlat][r])) f(b.sample[c_vlat][r], b.sample[c_vlon][r]);
+  }
+  for (std::size_t e = 0; e < b.other_bodies.entries(); ++e)
+    if (b.other_bodies.columns[o_fate][e] == kImpact)
+      f(b.other_bodies.columns[o_lat][e], b.other_bodies.columns[o_lon][e]);
+  const auto& fr = b.fragments;
+  const std::size_t n = fr.columns.empty() ? 0 : fr.columns[f_fate].size();
+  for (std::size_t e = 0; e < n; ++e)
+    if (fr.columns[f_fate][e] == kImpact) f(fr.columns[f_lat][e], fr.columns[f_lon][e]);
+}
+
+// The impacts' bounding box (longitudes unwrapped about the launch site's), one cell wider.
+risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg,
+                               std::size_t slice_rows) {
+  RunFileReader reader(run);
+  const double ref = reader.info().meta.site_lon_deg;
+  double lat0 = 90, lat1 = -90, lon0 = 1e9, lon1 = -1e9;
+  std::uint64_t impacts = 0;
+  engine::Block block;
+  while (reader.next(block, slice_rows))
+    for_each_impact(block, [&](double lat, double lon) {
+      const double x = geo::unwrap_deg(lon, ref);
+      lat0 = std::min(lat0, lat);
+      lat1 = std::max(lat1, lat);
+      lon0 = std::min(lon0, x);
+      lon1 = std::max(lon1, x);
+      ++impacts;
+    });
+  if (impacts == 0)
+    throw std::runtime_error(
+        fmt::format("{}: no body, vehicle or fragment of the run landed: there is no impact to map",
+                    run.string()));
+  risk::Region r{lon0 - step_deg, std::max(-90.0, lat0 - step_deg), lon1 + step_deg,
+                 std::min(90.0, lat1 + step_deg)};
+  if (r.lon1_deg - r.lon0_deg >= 360.0) {
+    r.lon0_deg = ref - 180.0;
+    r.lon1_deg = ref + 180.0;
+  }
+  if (!(r.lat0_deg < r.lat1_deg)) r.lat1_deg = std::min(90.0, r.lat0_deg + step_deg);
+  return r;
+}
+
+const risk::AreaGroup* find_group(const RiskComputation& c, std::string_view name,
+                                  std::size_t* index) {
+  for (std::size_t i = 0; i < c.areas.size(); ++i)
+    if (c.areas[i].name == name) {
+      *index = i;
+      return &c.areas[i];
+    }
+  return nullptr;
+}
+
+nlohmann::json interval(const risk::Estimate& e) { return nlohmann::json::array({e.lo, e.hi}); }
+
+}  // namespace
+
+RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
+                             const std::vector<risk::AreaGroup>& classifiers) {
+  if (!(options.intact_casualty_area_m2 >= 0.0 && std::isfinite(options.intact_casualty_area_m2)))
+    throw std::invalid_argument(fmt::format("--intact-casualty-area {}: must be >= 0 m^2",
+                                            options.intact_casualty_area_m2));
+  if (!(options.grid_deg > 0.0 && options.grid_deg <= 10.0))
+    throw std::invalid_argument(
+        fmt::format("--grid {}: the cell size must be > 0 and <= 10 deg", options.grid_deg));
+  RiskComputation c;
+  c.run_path = run;
+  RunFileReader reader(run);
+  c.info = reader.info();
+  if (options.region) risk::Grid(*options.region, options.grid_deg);  // check before reading
+  if (!options.population.empty())
+    c.population = std::make_unique<risk::PopulationRaster>(options.population);
+  const risk::Region region = options.region
+                                  ? *options.region
+                                  : region_of_impacts(run, options.grid_deg, options.slice_rows);
+  c.region_from_impacts = !options.region;
+  c.areas = classifiers;
+  const bool has_regions =
+      std::any_of(classifiers.begin(), classifiers.end(),
+                  [](const risk::AreaGroup& a) { return a.name == "regions"; });
+  if (!has_regions && !c.info.report_regions.empty()) {
+    std::vector<risk::NamedPolygon> polygons;
+    for (const auto& z : c.info.report_regions) polygons.push_back({z.name, z.points});
+    c.report_regions =
+        std::make_unique<risk::PolygonAreas>(std::move(polygons), c.info.meta.site_lon_deg);
+    c.areas.push_back({"regions", c.report_regions.get()});
+  }
+  risk::RiskSetup setup;
+  setup.grid = risk::Grid(region, options.grid_deg);
+  for (const auto& s : c.info.slots) setup.body_names.push_back(s.name);
+  setup.failure_modes = c.info.meta.failure_names;
+  setup.fragment_classes = c.info.fragment_classes;
+  setup.stratum_probability = c.info.meta.strata.probabilities();
+  setup.areas = c.areas;
+  setup.population = c.population.get();
+  setup.intact_casualty_area_m2 = options.intact_casualty_area_m2;
+  c.reducer = std::make_unique<risk::RiskReducer>(std::move(setup));
+  engine::Block block;
+  while (reader.next(block, options.slice_rows)) c.reducer->add(block);
+  c.result = c.reducer->finish();
+  if (c.result.groups.empty() || c.result.groups[0].p_impact.value == 0.0)
+    throw std::runtime_error(
+        fmt::format("{}: no body, vehicle or fragment of the run landed: there is no impact to map",
+                    run.string()));
+  return c;
+}
+
+void write_risk(const std::filesystem::path& run, const std::filesystem::path& output,
+                const RiskComputation& c) {
+  const risk::RiskReducer& red = *c.reducer;
+  const risk::Grid& grid = red.setup().grid;
+  AtomicOutput out(output);
+  std::filesystem::copy_file(run, out.temporary(),
+                             std::filesystem::copy_options::overwrite_existing);
+  {
+    h5::File file = h5::File::open_append(out.temporary());
+    h5::Group root = file.root();
+    if (root.has("risk")) root.remove("risk");
+    h5::Group g = root.create_group("risk");
+    g.set_attribute("format_version", kRiskFormatVersion);
+    g.set_attribute("meaning",
+                    "debris-risk maps (launchmc risk): per group of impacts, per cell and per "
+                    "area, per flight; see docs/hdf5_format.md");
+    g.set_attribute("samples", c.result.samples);
+    g.set_attribute("grid_step_deg", grid.step_deg());
+    g.set_attribute("west_deg", grid.west_deg());
+    g.set_attribute("north_deg", grid.north_deg());
+    g.set_attribute("east_deg", grid.east_deg());
+    g.set_attribute("south_deg", grid.south_deg());
+    g.set_attribute("nx", static_cast<std::uint64_t>(grid.nx()));
+    g.set_attribute("ny", static_cast<std::uint64_t>(grid.ny()));
+    g.set_attribute("region_from", c.region_from_impacts ? "impacts" : "option");
+    g.set_attribute("intact_casualty_area_m2", red.setup().intact_casualty_area_m2);
+    g.set_attribute("population", c.population ? c.population->source() : std::string());
+    g.set_attribute("ec_criterion", risk::kCollectiveRiskCriterion);
+    std::vector<double> area(grid.ny());
+    for (std::size_t r = 0; r < grid.ny(); ++r) area[r] = grid.cell_area_km2(r);
+    g.write<double>("cell_area_km2", area).set_attribute("units", "km^2");
+
+    const auto names = red.group_names();
+    const auto kinds = red.group_kinds();
+    h5::Group gg = g.create_group("groups");
+    gg.write<std::string>("name", names);
+    std::vector<std::string> kind_names;
+    for (const auto k : kinds) kind_names.emplace_back(risk::to_string(k));
+    gg.write<std::string>("kind", kind_names);
+    const auto column = [&](const char* name, const char* units, auto&& value) {
+      std::vector<double> v;
+      for (const auto& r : c.result.groups) v.push_back(value(r));
+      gg.write<double>(name, v).set_attribute("units", units);
+    };
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    column("p_impact", "1", [](const auto& r) { return r.p_impact.value; });
+    column("p_impact_ci95_lo", "1", [](const auto& r) { return r.p_impact.lo; });
+    column("p_impact_ci95_hi", "1", [](const auto& r) { return r.p_impact.hi; });
+    column("expected_pieces", "1", [](const auto& r) { return r.expected_pieces; });
+    column("expected_pieces_outside", "1", [](const auto& r) { return r.expected_pieces_outside; });
+    column("ec", "1", [&](const auto& r) { return r.ec ? r.ec->value : nan; });
+    column("ec_ci95_lo", "1", [&](const auto& r) { return r.ec ? r.ec->lo : nan; });
+    column("ec_ci95_hi", "1", [&](const auto& r) { return r.ec ? r.ec->hi : nan; });
+
+    // Sparse maps: the cells with a nonzero value, per group.
+    h5::Group cg = g.create_group("cells");
+    std::vector<std::uint64_t> cgroup, cell;
+    std::vector<double> prob, expected, prob_km2, expected_km2;
+    for (std::size_t gi = 0; gi < names.size(); ++gi) {
+      const auto p = red.probability_map(gi), e = red.expected_map(gi);
+      for (std::size_t i = 0; i < p.size(); ++i)
+        if (p[i] != 0.0 || e[i] != 0.0) {
+          const double a = area[i / grid.nx()];
+          cgroup.push_back(gi);
+          cell.push_back(i);
+          prob.push_back(p[i]);
+          expected.push_back(e[i]);
+          prob_km2.push_back(p[i] / a);
+          expected_km2.push_back(e[i] / a);
+        }
+    }
+    cg.write<std::uint64_t>("group", cgroup);
+    cg.write<std::uint64_t>("cell", cell);
+    cg.write<double>("probability", prob).set_attribute("units", "1");
+    cg.write<double>("expected_impacts", expected).set_attribute("units", "1");
+    cg.write<double>("probability_per_km2", prob_km2).set_attribute("units", "1/km^2");
+    cg.write<double>("expected_impacts_per_km2", expected_km2).set_attribute("units", "1/km^2");
+    if (c.population) {
+      const auto ec = red.casualty_map();
+      std::vector<std::uint64_t> ecell;
+      std::vector<double> ev, ev_km2;
+      for (std::size_t i = 0; i < ec.size(); ++i)
+        if (ec[i] != 0.0) {
+          ecell.push_back(i);
+          ev.push_back(ec[i]);
+          ev_km2.push_back(ec[i] / area[i / grid.nx()]);
+        }
+      h5::Group eg = g.create_group("ec_cells");
+      eg.write<std::uint64_t>("cell", ecell);
+      eg.write<double>("ec", ev).set_attribute("units", "1");
+      eg.write<double>("ec_per_km2", ev_km2).set_attribute("units", "1/km^2");
+    }
+    // Areas: [group][area + union] matrices, row-major.
+    for (std::size_t a = 0; a < c.areas.size(); ++a) {
+      h5::Group ag = g.create_group("areas/" + c.areas[a].name);
+      std::vector<std::string> an;
+      for (std::size_t i = 0; i < c.areas[a].classifier->size(); ++i)
+        an.push_back(c.areas[a].classifier->name(i));
+      an.emplace_back("(any)");
+      ag.write<std::string>("name", an);
+      std::vector<double> p, lo, hi;
+      for (const auto& r : c.result.groups)
+        for (const auto& x : r.areas[a]) {
+          p.push_back(x.p.value);
+          lo.push_back(x.p.lo);
+          hi.push_back(x.p.hi);
+        }
+      ag.write<double>("p", p).set_attribute("units", "1");
+      ag.write<double>("p_ci95_lo", lo).set_attribute("units", "1");
+      ag.write<double>("p_ci95_hi", hi).set_attribute("units", "1");
+    }
+    GroupStateWriter state(g.create_group("state"));
+    red.save(state);
+    file.close();
+  }
+  out.commit();
+}
+
+nlohmann::json risk_to_json(const RiskComputation& c) {
+  using nlohmann::json;
+  std::size_t land = 0, countries = 0, regions = 0;
+  const bool has_land = find_group(c, "land", &land) != nullptr;
+  const bool has_countries = find_group(c, "countries", &countries) != nullptr;
+  const bool has_regions = find_group(c, "regions", &regions) != nullptr;
+  const auto p_land = [&](const risk::GroupResult& g, json& j) {
+    if (has_land) {
+      const risk::AreaResult& u = g.areas[land].back();  // the union of the land areas
+      j["p_land"] = u.p.value;
+      j["p_land_ci95"] = interval(u.p);
+    } else {
+      j["p_land"] = nullptr;
+      j["p_land_ci95"] = nullptr;
+    }
+  };
+  json j;
+  j["samples"] = c.result.samples;
+  const risk::GroupResult& any = c.result.groups.at(0);
+  json a = json::object();
+  p_land(any, a);
+  a["ec"] = any.ec ? json(any.ec->value) : json(nullptr);
+  a["ec_ci95"] = any.ec ? interval(*any.ec) : json(nullptr);
+  j["any"] = a;
+  json bodies = json::array();
+  for (const risk::GroupResult& g : c.result.groups) {
+    if (g.kind == risk::GroupKind::any || g.kind == risk::GroupKind::failure_mode) continue;
+    json b;
+    b["name"] = g.name;
+    p_land(g, b);
+    json cn = json::object();
+    if (has_countries)
+      for (std::size_t i = 0; i + 1 < g.areas[countries].size(); ++i)
+        if (g.areas[countries][i].p.value > 0)
+          cn[g.areas[countries][i].name] = g.areas[countries][i].p.value;
+    b["countries"] = cn;
+    b["ec"] = g.ec ? json(g.ec->value) : json(nullptr);
+    bodies.push_back(b);
+  }
+  j["bodies"] = bodies;
+  json rs = json::array();
+  if (has_regions)
+    for (std::size_t i = 0; i + 1 < any.areas[regions].size(); ++i) {
+      const risk::AreaResult& r = any.areas[regions][i];
+      rs.push_back({{"name", r.name}, {"p", r.p.value}, {"p_ci95", interval(r.p)}});
+    }
+  j["regions"] = rs;
+  return j;
+}
+
+std::vector<std::filesystem::path> write_risk_geotiffs(const std::string& prefix,
+                                                       const RiskComputation& c) {
+  const risk::RiskReducer& red = *c.reducer;
+  std::vector<std::filesystem::path> written;
+  std::vector<GridBand> bands;
+  const auto names = red.group_names();
+  for (std::size_t g = 0; g < names.size(); ++g)
+    bands.push_back({names[g], red.probability_map(g)});
+  written.emplace_back(prefix + "_probability.tif");
+  write_geotiff(written.back(), red.setup().grid, bands);
+  if (c.population) {
+    written.emplace_back(prefix + "_ec.tif");
+    write_geotiff(written.back(), red.setup().grid, {{"ec", red.casualty_map()}});
+  }
+  return written;
+}
+
+std::string risk_text(const RiskComputation& c) {
+  std::ostringstream s;
+  const risk::Grid& grid = c.reducer->setup().grid;
+  s << fmt::format("risk of {}: {} samples, grid {}{}\n", c.run_path.string(), c.result.samples,
+                   grid.describe(), c.region_from_impacts ? " (the impacts' box)" : "");
+  s << fmt::format("{:<28} {:<15} {:>10} {:>23} {:>12} {:>12}\n", "group", "kind", "P(impact)",
+                   "95 % CI", "pieces", "outside");
+  for (const risk::GroupResult& g : c.result.groups)
+    s << fmt::format("{:<28} {:<15} {:>10.4g} [{:>9.4g}, {:>9.4g}] {:>12.4g} {:>12.4g}\n", g.name,
+                     risk::to_string(g.kind), g.p_impact.value, g.p_impact.lo, g.p_impact.hi,
+                     g.expected_pieces, g.expected_pieces_outside);
+  for (std::size_t a = 0; a < c.areas.size(); ++a) {
+    s << fmt::format("areas '{}' (all debris): P(at least one piece inside) per flight\n",
+                     c.areas[a].name);
+    for (const risk::AreaResult& r : c.result.groups[0].areas[a])
+      s << fmt::format("  {:<30} {:.4g} [{:.4g}, {:.4g}]\n",
+                       r.name.empty() ? "(any of them)" : r.name, r.p.value, r.p.lo, r.p.hi);
+  }
+  const risk::GroupResult& any = c.result.groups[0];
+  if (any.ec) {
+    const char* verdict = any.ec->hi <= risk::kCollectiveRiskCriterion  ? "meets"
+                          : any.ec->lo > risk::kCollectiveRiskCriterion ? "exceeds"
+                                                                        : "cannot be decided "
+                                                                          "against";
+    s << fmt::format(
+        "expected casualties Ec = {:.4g} [{:.4g}, {:.4g}] per flight (95 %): {} the "
+        "1e-4 collective-risk criterion of 14 CFR 450.101\n",
+        any.ec->value, any.ec->lo, any.ec->hi, verdict);
+  } else {
+    s << "expected casualties: not computed (no population raster: give --population FILE)\n";
+  }
+  return s.str();
+}
+
+}  // namespace launchmc::io

@@ -1,0 +1,68 @@
+// The `risk` command's work on a run file: stream its rows through a risk::RiskReducer (slices of
+// rows: memory independent of the sample count), write the maps under /risk in a copy of the file
+// renamed onto the output (the input is never modified in place), and render the JSON object of
+// `risk --json` and the GeoTIFF exports. Layout: docs/hdf5_format.md (/risk); JSON: docs/json.md.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/run_file.hpp"
+#include "risk/polygon_areas.hpp"
+#include "risk/risk_reducer.hpp"
+
+namespace launchmc::io {
+
+inline constexpr const char* kRiskFormatVersion = "1.0";
+
+struct RiskOptions {
+  double grid_deg = 0.05;
+  // The map's box; none: the impacts' bounding box (a first pass over the file), one cell wider.
+  std::optional<risk::Region> region;
+  std::filesystem::path population;  // empty: no Ec
+  double intact_casualty_area_m2 = risk::kDefaultIntactCasualtyAreaM2;
+  std::size_t slice_rows = 4096;  // rows read at a time (memory: a slice of every column)
+};
+
+struct RiskComputation {
+  std::filesystem::path run_path;
+  RunFile info;  // metadata (no rows)
+  bool region_from_impacts = false;
+  std::unique_ptr<risk::PopulationRaster> population;
+  std::unique_ptr<risk::PolygonAreas> report_regions;  // the run's report.regions, if any
+  std::vector<risk::AreaGroup> areas;                  // as given to the reducer
+  std::unique_ptr<risk::RiskReducer> reducer;
+  risk::RiskResult result;
+};
+
+// The area groups the risk command classifies impacts by, given the geography's classifiers
+// (e.g. {"land", ...}, {"countries", ...}): those, then "regions" from the run's report.regions
+// (/report/regions) unless a group of that name is given.
+// Reads the run file (twice without options.region) and computes the risk maps. Throws
+// std::runtime_error (a file that is not a run file, a raster GDAL cannot read, no impacts to
+// take a default region from) or std::invalid_argument (bad options), naming the problem.
+RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
+                             const std::vector<risk::AreaGroup>& classifiers);
+
+// Writes /risk (replacing an older one) into a copy of `run` renamed onto `output` (which may be
+// `run` itself): a failure leaves both files as they were.
+void write_risk(const std::filesystem::path& run, const std::filesystem::path& output,
+                const RiskComputation& risk);
+
+// The object of `risk --json` (docs/json.md).
+nlohmann::json risk_to_json(const RiskComputation& risk);
+
+// GeoTIFFs PREFIX_probability.tif (a band per group: P(at least one piece in the cell) per
+// flight) and, with a raster, PREFIX_ec.tif (expected casualties per cell per flight, all
+// debris). Returns the files written.
+std::vector<std::filesystem::path> write_risk_geotiffs(const std::string& prefix,
+                                                       const RiskComputation& risk);
+
+// A few lines for the terminal.
+std::string risk_text(const RiskComputation& risk);
+
+}  // namespace launchmc::io

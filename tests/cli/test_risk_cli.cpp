@@ -1,0 +1,134 @@
+// `launchmc risk` through the binary on a small run of a bundled scenario (the August 2023
+// failure: nominal bodies, the failed vehicle's fragments): the `--json` object's keys as
+// docs/json.md gives them, /risk in the file, GeoTIFF files; bad inputs exit non-zero with a
+// message and leave the run file byte for byte as it was.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "io/hdf5_file.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kBinary = LAUNCHMC_BINARY;
+const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
+
+struct Result {
+  int status = -1;
+  std::string out;
+};
+
+Result launchmc(const std::string& args, bool with_stderr = false) {
+  Result r;
+  const std::string cmd = kBinary + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::set<std::string> keys(const nlohmann::json& j) {
+  std::set<std::string> k;
+  for (const auto& [key, v] : j.items()) k.insert(key);
+  return k;
+}
+
+class RiskCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("launchmc_risk_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    run_ = dir_ / "aug.h5";
+    const Result r = launchmc("run " + kConfigDir +
+                              "/chollima1_2023_aug.yaml -n 48 --seed 5 -j 1 -o " + run_.string());
+    ASSERT_EQ(r.status, 0);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static fs::path dir_, run_;
+};
+fs::path RiskCli::dir_, RiskCli::run_;
+
+TEST_F(RiskCli, JsonKeysAndRiskGroup) {
+  const fs::path out = dir_ / "with_risk.h5";
+  const Result r = launchmc("risk " + run_.string() + " --grid 0.2 --json -o " + out.string() +
+                            " --geotiff " + (dir_ / "maps").string());
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(keys(j), (std::set<std::string>{"samples", "any", "bodies", "regions"}));
+  EXPECT_EQ(j["samples"], 48);
+  EXPECT_EQ(keys(j["any"]), (std::set<std::string>{"p_land", "p_land_ci95", "ec", "ec_ci95"}));
+  EXPECT_TRUE(j["any"]["ec"].is_null());  // no raster: left out
+  // Every nominal body, the vehicle and every fragment class, in that order.
+  std::vector<std::string> names;
+  for (const auto& b : j["bodies"]) {
+    EXPECT_EQ(keys(b), (std::set<std::string>{"name", "p_land", "p_land_ci95", "countries", "ec"}));
+    names.push_back(b["name"]);
+  }
+  const auto f = launchmc::io::h5::File::open_read(run_);
+  std::vector<std::string> expected = f.root().read<std::string>("body_names");
+  expected.emplace_back("vehicle");
+  std::vector<std::string> classes = f.root().read<std::string>("fragments/classes");
+  std::sort(classes.begin(), classes.end());
+  expected.insert(expected.end(), classes.begin(), classes.end());
+  EXPECT_EQ(names, expected);
+  EXPECT_TRUE(j["regions"].is_array());
+  const auto g = launchmc::io::h5::File::open_read(out);
+  EXPECT_TRUE(g.root().has("risk/groups/p_impact"));
+  EXPECT_EQ(g.root().open_group("risk").attribute<double>("grid_step_deg"), 0.2);
+  EXPECT_TRUE(fs::exists(dir_ / "maps_probability.tif"));
+  EXPECT_FALSE(fs::exists(dir_ / "maps_ec.tif"));
+  // Text output names the missing raster.
+  const Result t = launchmc("risk " + run_.string() + " -o " + out.string(), true);
+  ASSERT_EQ(t.status, 0);
+  EXPECT_NE(t.out.find("no population raster"), std::string::npos) << t.out;
+}
+
+TEST_F(RiskCli, BadInputsExitNonZeroAndLeaveTheFile) {
+  const std::string before = slurp(run_);
+  struct Case {
+    std::string args;
+    int status;
+    std::string message;
+  };
+  std::ofstream(dir_ / "junk.tif") << "not a raster";
+  std::ofstream(dir_ / "text.h5") << "not hdf5";
+  const std::string r = run_.string();
+  for (const Case& c : std::vector<Case>{
+           {"risk " + (dir_ / "nope.h5").string(), 1, "no such run file"},
+           {"risk " + (dir_ / "text.h5").string(), 1, "text.h5"},
+           {"risk " + r + " --region 1,2,3", 2, "--region"},
+           {"risk " + r + " --region 120,40,130,30", 2, "LAT0 < LAT1"},
+           {"risk " + r + " --grid 0", 2, "--grid"},
+           {"risk " + r + " --grid abc", 2, "--grid"},
+           {"risk " + r + " --grid 0.0001", 2, "cells"},
+           {"risk " + r + " --population " + (dir_ / "junk.tif").string(), 1, "junk.tif"},
+           {"risk " + r + " --population " + (dir_ / "missing.tif").string(), 1, "missing.tif"},
+       }) {
+    const Result res = launchmc(c.args, true);
+    EXPECT_EQ(res.status, c.status) << c.args << "\n" << res.out;
+    EXPECT_NE(res.out.find(c.message), std::string::npos) << c.args << "\n" << res.out;
+    EXPECT_EQ(slurp(run_), before) << c.args;
+  }
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+}  // namespace

@@ -1,0 +1,239 @@
+// The risk command's work on run files (io/risk_file.hpp): a synthetic run file with impacts at
+// known points streamed through compute_risk with hand-drawn areas; /risk written into a copy and
+// read back (per-km^2 values, areas, the saved state restoring the maps); a population raster
+// read from an ESRI ASCII grid; GeoTIFF exports read back with the GDAL API; bad inputs refused
+// with the run file untouched.
+#include <gdal.h>
+#include <gtest/gtest.h>
+#include <ogr_srs_api.h>
+
+#include <array>
+#include <fstream>
+#include <iterator>
+#include <limits>
+
+#include "../support/scratch_dir.hpp"
+#include "../support/synthetic_run.hpp"
+#include "config/load_scenario.hpp"
+#include "io/geotiff.hpp"
+#include "io/hdf5_file.hpp"
+#include "io/risk_file.hpp"
+#include "risk/polygon_areas.hpp"
+
+namespace launchmc {
+namespace {
+
+namespace fs = std::filesystem;
+using io::ScratchDirTest;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class RiskFileTest : public ScratchDirTest {
+ protected:
+  // 100 rows: stage 1 lands at 30.25 N (odd rows) or 30.75 N (even rows), 124.25 E; the fairing
+  // on "island" (28.5 N 126.5 E) in rows i % 4 == 0 and at sea (27.5 N) otherwise; rows
+  // i % 10 == 9 have no impact at all (not released). So 90 rows with impacts: stage 1 in 40 odd
+  // and 50 even rows, the fairing 25 times on the island and 65 times at sea.
+  fs::path write_run(bool impacts = true) {
+    const fs::path path = dir_ / "run.h5";
+    const auto cfg =
+        config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
+    testing_support::SyntheticRun run;
+    run.rows = 100;
+    run.block_size = 32;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    run.slots = {{"stage1", "spent_stage", nan, nan}, {"fairing", "fairing_piece", nan, nan}};
+    testing_support::write_synthetic_run(
+        path, cfg, run, [impacts](std::size_t i, engine::Block& b, std::size_t r) {
+          b.column("status")[r] = 2;  // crash: no orbit columns needed
+          if (!impacts || i % 10 == 9) return;
+          b.body_column(0, "fate")[r] = 0;
+          b.body_column(0, "impact_lat_deg")[r] = i % 2 ? 30.25 : 30.75;  // two cells, same column
+          b.body_column(0, "impact_lon_deg")[r] = 124.25;
+          b.body_column(0, "impact_time_s")[r] = 300.0;
+          b.body_column(1, "fate")[r] = 0;
+          b.body_column(1, "impact_lat_deg")[r] = i % 4 == 0 ? 28.5 : 27.5;
+          b.body_column(1, "impact_lon_deg")[r] = 126.5;
+          b.body_column(1, "impact_time_s")[r] = 400.0;
+        });
+    return path;
+  }
+  risk::PolygonAreas island_{
+      {{"island", {{28.0, 126.0}, {29.0, 126.0}, {29.0, 127.0}, {28.0, 127.0}}}}, 125.0};
+  std::vector<risk::AreaGroup> areas() { return {{"land", &island_}}; }
+};
+
+TEST_F(RiskFileTest, MapsWrittenUnderRiskAndReadBack) {
+  const fs::path run = write_run();
+  io::RiskOptions opt;
+  opt.grid_deg = 0.5;
+  opt.region = risk::parse_region("124,27,127,31");
+  opt.slice_rows = 7;  // many slices
+  const io::RiskComputation c = io::compute_risk(run, opt, areas());
+  EXPECT_EQ(c.result.samples, 100u);
+  // 90 rows with impacts; the fairing on the island in rows 0, 4, ..., 96 except those = 9 mod 10:
+  // i % 4 == 0 and i % 10 != 9 -> 25 rows (none of the multiples of 4 ends in 9).
+  const nlohmann::json j = io::risk_to_json(c);
+  EXPECT_EQ(j["samples"], 100);
+  EXPECT_DOUBLE_EQ(j["any"]["p_land"].get<double>(), 0.25);
+  EXPECT_TRUE(j["any"]["ec"].is_null());
+  ASSERT_EQ(j["bodies"].size(), 3u);  // stage1, fairing, vehicle
+  EXPECT_EQ(j["bodies"][0]["name"], "stage1");
+  EXPECT_DOUBLE_EQ(j["bodies"][0]["p_land"].get<double>(), 0.0);
+  EXPECT_EQ(j["bodies"][1]["name"], "fairing");
+  EXPECT_DOUBLE_EQ(j["bodies"][1]["p_land"].get<double>(), 0.25);
+  EXPECT_EQ(j["bodies"][2]["name"], "vehicle");
+  EXPECT_TRUE(j["regions"].empty());
+
+  const fs::path out = dir_ / "with_risk.h5";
+  const std::string before = slurp(run);
+  io::write_risk(run, out, c);
+  EXPECT_EQ(slurp(run), before) << "-o elsewhere: the run file is not touched";
+  const io::h5::File f = io::h5::File::open_read(out);
+  const io::h5::Group g = f.root().open_group("risk");
+  EXPECT_EQ(g.attribute<std::string>("format_version"), "1.0");
+  EXPECT_EQ(g.attribute<double>("west_deg"), 124.0);
+  EXPECT_EQ(g.attribute<double>("north_deg"), 31.0);
+  EXPECT_EQ(g.attribute<std::uint64_t>("nx"), 6u);
+  EXPECT_EQ(g.attribute<std::uint64_t>("ny"), 8u);
+  const auto names = g.read<std::string>("groups/name");
+  EXPECT_EQ(names, (std::vector<std::string>{"any", "stage1", "fairing", "vehicle"}));
+  const auto area = g.read<double>("cell_area_km2");
+  ASSERT_EQ(area.size(), 8u);
+  const auto group = g.read<std::uint64_t>("cells/group");
+  const auto cell = g.read<std::uint64_t>("cells/cell");
+  const auto p = g.read<double>("cells/probability");
+  const auto pk = g.read<double>("cells/probability_per_km2");
+  // stage1: 50 rows at 30.75 (grid row 0), 40 at 30.25 (grid row 1), column 0.
+  int seen = 0;
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (group[i] != 1) continue;
+    ++seen;
+    ASSERT_TRUE(cell[i] == 0 || cell[i] == 6) << cell[i];
+    const double expected = cell[i] == 0 ? 0.50 : 0.40;
+    EXPECT_DOUBLE_EQ(p[i], expected);
+    EXPECT_DOUBLE_EQ(pk[i], expected / area[cell[i] / 6]);
+  }
+  EXPECT_EQ(seen, 2);
+  const auto ap = g.read<double>("areas/land/p");
+  ASSERT_EQ(ap.size(), 4u * 2u);          // 4 groups x (island, union)
+  EXPECT_DOUBLE_EQ(ap[2 * 2 + 0], 0.25);  // fairing on the island
+  EXPECT_EQ(g.read<std::string>("areas/land/name"), (std::vector<std::string>{"island", "(any)"}));
+  // Writing again replaces /risk (onto the run file itself).
+  io::write_risk(run, run, c);
+  const io::h5::File f2 = io::h5::File::open_read(run);
+  EXPECT_TRUE(f2.root().has("risk/state/rows"));
+  EXPECT_TRUE(f2.root().has("outcome/status"));
+}
+
+TEST_F(RiskFileTest, DefaultRegionIsTheImpactsBox) {
+  const fs::path run = write_run();
+  io::RiskOptions opt;
+  opt.grid_deg = 0.25;
+  const io::RiskComputation c = io::compute_risk(run, opt, {});
+  const risk::Grid& g = c.reducer->setup().grid;
+  EXPECT_TRUE(c.region_from_impacts);
+  // Impacts span 27.5..30.75 N, 124.25..126.5 E; one cell more on each side.
+  EXPECT_DOUBLE_EQ(g.west_deg(), 124.0);
+  EXPECT_DOUBLE_EQ(g.east_deg(), 126.75);
+  EXPECT_DOUBLE_EQ(g.south_deg(), 27.25);
+  EXPECT_DOUBLE_EQ(g.north_deg(), 31.0);
+  EXPECT_EQ(c.result.groups[0].expected_pieces_outside, 0.0);
+}
+
+TEST_F(RiskFileTest, PopulationFromAnAsciiGridGivesEc) {
+  const fs::path run = write_run();
+  // 4 x 4 cells of 1 deg from 124 E, 31 N: 1000 / km^2 in the cell of the fairing's sea impacts
+  // (27.5 N 126.5 E: row 3, column 2), 0 elsewhere, nodata where stage 1 lands (row 0, column 0).
+  const fs::path asc = dir_ / "pop.asc";
+  std::ofstream(asc) << "ncols 4\nnrows 4\nxllcorner 124\nyllcorner 27\ncellsize 1\n"
+                        "NODATA_value -9999\n-9999 0 0 0\n0 0 0 0\n0 0 0 0\n0 0 1000 0\n";
+  io::RiskOptions opt;
+  opt.grid_deg = 0.5;
+  opt.region = risk::parse_region("124,27,127,31");
+  opt.population = asc;
+  opt.intact_casualty_area_m2 = 20.0;
+  const io::RiskComputation c = io::compute_risk(run, opt, areas());
+  // Fairing at sea in 90 - 25 = 65 rows: Ec = 65/100 x 20 m^2 x 1000e-6 / m^2.
+  const double ec = 0.65 * 20.0 * 1e-3;
+  const nlohmann::json j = io::risk_to_json(c);
+  EXPECT_NEAR(j["any"]["ec"].get<double>(), ec, 1e-15);
+  EXPECT_NEAR(j["bodies"][1]["ec"].get<double>(), ec, 1e-15);
+  EXPECT_EQ(j["bodies"][0]["ec"].get<double>(), 0.0);
+  // Interval: Bernoulli(0.65) x 0.02 per flight: +- 1.96 x 0.02 x sqrt(0.65 0.35 / 99 x 100 / 100).
+  const double half = 1.959963984540054 * 0.02 * std::sqrt(0.65 * 0.35 * 100.0 / 99.0 / 100.0);
+  EXPECT_NEAR(j["any"]["ec_ci95"][0].get<double>(), ec - half, 1e-12);
+  EXPECT_NEAR(j["any"]["ec_ci95"][1].get<double>(), ec + half, 1e-12);
+  EXPECT_NE(io::risk_text(c).find("exceeds the 1e-4 collective-risk criterion"), std::string::npos);
+
+  // GeoTIFFs read back with GDAL: georeferencing, bands, values.
+  const auto files = io::write_risk_geotiffs((dir_ / "maps").string(), c);
+  ASSERT_EQ(files.size(), 2u);
+  GDALAllRegister();
+  GDALDatasetH ds = GDALOpen(files[0].c_str(), GA_ReadOnly);
+  ASSERT_NE(ds, nullptr);
+  std::array<double, 6> gt{};
+  ASSERT_EQ(GDALGetGeoTransform(ds, gt.data()), CE_None);
+  EXPECT_EQ(gt, (std::array<double, 6>{124.0, 0.5, 0.0, 31.0, 0.0, -0.5}));
+  EXPECT_EQ(GDALGetRasterXSize(ds), 6);
+  EXPECT_EQ(GDALGetRasterYSize(ds), 8);
+  ASSERT_EQ(GDALGetRasterCount(ds), 4);
+  OGRSpatialReferenceH srs = OSRNewSpatialReference(GDALGetProjectionRef(ds));
+  EXPECT_STREQ(OSRGetAuthorityCode(srs, nullptr), "4326");
+  OSRDestroySpatialReference(srs);
+  GDALRasterBandH fairing = GDALGetRasterBand(ds, 3);
+  EXPECT_STREQ(GDALGetDescription(fairing), "fairing");
+  std::vector<double> v(48);
+  ASSERT_EQ(GDALRasterIO(fairing, GF_Read, 0, 0, 6, 8, v.data(), 6, 8, GDT_Float64, 0, 0), CE_None);
+  // The island impacts at 28.5 N 126.5 E: row (31 - 28.5) / 0.5 = 5, column 5; sea at 27.5: row 7.
+  EXPECT_DOUBLE_EQ(v[5 * 6 + 5], 0.25);
+  EXPECT_DOUBLE_EQ(v[7 * 6 + 5], 0.65);
+  EXPECT_DOUBLE_EQ(v[5 * 6 + 0], 0.0);
+  GDALClose(ds);
+  ds = GDALOpen(files[1].c_str(), GA_ReadOnly);
+  ASSERT_NE(ds, nullptr);
+  ASSERT_EQ(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, 6, 8, v.data(), 6, 8, GDT_Float64,
+                         0, 0),
+            CE_None);
+  EXPECT_NEAR(v[7 * 6 + 5], ec, 1e-12);
+  EXPECT_EQ(v[5 * 6 + 5], 0.0);  // the island is in a 0-density cell
+  GDALClose(ds);
+}
+
+TEST_F(RiskFileTest, BadInputsAreRefusedAndTheFileUntouched) {
+  const fs::path run = write_run();
+  const std::string before = slurp(run);
+  io::RiskOptions opt;
+  opt.population = dir_ / "missing.tif";
+  EXPECT_THROW(io::compute_risk(run, opt, {}), std::runtime_error);
+  std::ofstream(dir_ / "junk.tif") << "not a raster";
+  opt.population = dir_ / "junk.tif";
+  try {
+    io::compute_risk(run, opt, {});
+    FAIL() << "a junk raster was read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("junk.tif"), std::string::npos) << e.what();
+  }
+  opt.population.clear();
+  opt.grid_deg = 0;
+  EXPECT_THROW(io::compute_risk(run, opt, {}), std::invalid_argument);
+  opt.grid_deg = 0.001;
+  opt.region = risk::Region{-180, -90, 180, 90};
+  EXPECT_THROW(io::compute_risk(run, opt, {}), std::invalid_argument);  // too many cells
+  EXPECT_THROW(io::compute_risk(dir_ / "nope.h5", io::RiskOptions{}, {}), std::runtime_error);
+  EXPECT_EQ(slurp(run), before);
+  // A run without impacts: nothing to map.
+  const fs::path empty = write_run(false);
+  try {
+    io::compute_risk(empty, io::RiskOptions{}, {});
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no impact"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace launchmc
