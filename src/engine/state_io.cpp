@@ -159,8 +159,8 @@ stats::BottomKSample<Eigen::Vector2f> get_points(const StateReader& in, const st
   if (xy.size() != 2 * rows.size() || seen < rows.size() || rows.size() > k) bad(what, name);
   std::vector<std::pair<std::uint64_t, Eigen::Vector2f>> items;
   for (std::size_t i = 0; i < rows.size(); ++i)
-    items.emplace_back(rows[i], Eigen::Vector2f(static_cast<float>(xy[2 * i]),
-                                                static_cast<float>(xy[2 * i + 1])));
+    items.emplace_back(
+        rows[i], Eigen::Vector2f(static_cast<float>(xy[2 * i]), static_cast<float>(xy[2 * i + 1])));
   return stats::BottomKSample<Eigen::Vector2f>::from_items(k, items, seen);
 }
 
