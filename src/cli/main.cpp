@@ -335,6 +335,7 @@ int run_run(const RunCmdOptions& opt) {
     writer = std::make_unique<io::RunFileWriter>(opt.output, cfg);
     writer->save_reducer("summary", *summary);
     writer->save_reducer("iip_corridor", *corridor);
+    writer->save_reducer("failure_report", *report);
     sinks.push_back(writer.get());
   }
   const engine::BlocksResult br = engine::run_blocks(layout, sinks, exec, summary.get());

@@ -10,6 +10,7 @@
 
 #include "engine/columns.hpp"
 #include "engine/summary.hpp"
+#include "flight/flight.hpp"
 #include "stats/proportion.hpp"
 
 namespace launchmc::engine {
@@ -76,8 +77,32 @@ std::vector<std::string> warnings_of(const FootprintReport& f) {
 }
 
 const char* no_failure = "none";
+constexpr const char* kWhat = "failure report";
+
+// FNV-1a over the names, each followed by a 0 byte: which names, in which order.
+std::uint64_t hash_names(std::uint64_t h, const std::string& name) noexcept {
+  for (const char c : name) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return (h ^ 0u) * 0x100000001b3ULL;
+}
+
+std::string group_prefix(std::size_t k, std::size_t n_modes) {
+  return k < n_modes ? fmt::format("mode{}.", k) : std::string("none.");
+}
 
 }  // namespace
+
+std::vector<std::string> fragment_classes_of(const Scenario& scenario) {
+  std::vector<std::string> c;
+  auto add = [&c](std::string_view name) {
+    if (std::find(c.begin(), c.end(), name) == c.end()) c.emplace_back(name);
+  };
+  for (const vehicle::Stage& st : scenario.vehicle.stages)
+    for (const vehicle::DebrisClass& d : st.debris) add(d.name);
+  add(flight::kIntactStageClass);
+  if (scenario.vehicle.fairing) add(flight::kFairingPieceClass);
+  add(flight::kPayloadClass);
+  return c;
+}
 
 FailureReportReducer::ClassState::ClassState(const FailureReportSetup& s, std::size_t n_regions)
     : plane(s.ref_lat_deg, s.ref_lon_deg),
@@ -95,6 +120,13 @@ FailureReportReducer::FailureReportReducer(FailureReportSetup setup)
     : setup_(std::move(setup)), weight_column_(weight_column()) {
   for (std::size_t g = 0; g <= setup_.modes.size(); ++g)
     groups_.emplace_back(setup_, setup_.regions.size());
+}
+
+std::size_t FailureReportReducer::class_index(std::string_view name, std::uint64_t row) const {
+  for (std::size_t i = 0; i < setup_.classes.size(); ++i)
+    if (setup_.classes[i] == name) return i;
+  throw std::logic_error(fmt::format(
+      "FailureReportReducer: sample {}: fragment class '{}' is not one of the run's", row, name));
 }
 
 FailureReportReducer::Group& FailureReportReducer::group(double code, std::uint64_t row) {
@@ -147,9 +179,9 @@ void FailureReportReducer::add(const Block& b) {
     if (end > begin) g.breakup_time_s.add(fr.columns[f_breakup][begin]);
     impacted_classes_.clear();
     for (std::uint64_t e = begin; e < end; ++e) {
-      auto it = g.classes.find(fr.classes[e].str());
-      if (it == g.classes.end())
-        it = g.classes.emplace(fr.classes[e].str(), ClassState(setup_, n_regions)).first;
+      const std::size_t ci = class_index(fr.classes[e].view(), row);
+      auto it = g.classes.find(ci);
+      if (it == g.classes.end()) it = g.classes.emplace(ci, ClassState(setup_, n_regions)).first;
       ClassState& c = it->second;
       const double fw = fr.columns[f_weight][e];
       ++c.bodies;
@@ -179,8 +211,7 @@ void FailureReportReducer::add(const Block& b) {
 
 void FailureReportReducer::merge(const Reducer& other_reducer) {
   const auto* o = dynamic_cast<const FailureReportReducer*>(&other_reducer);
-  if (o == nullptr || o->groups_.size() != groups_.size() ||
-      o->setup_.regions.size() != setup_.regions.size())
+  if (o == nullptr || o->setup_identity() != setup_identity())
     throw std::invalid_argument("FailureReportReducer::merge: a reducer of another run");
   samples_ += o->samples_;
   unit_weight_rows_ += o->unit_weight_rows_;
@@ -196,10 +227,10 @@ void FailureReportReducer::merge(const Reducer& other_reducer) {
     g.vehicle_points.merge(h.vehicle_points);
     for (std::size_t z = 0; z < g.vehicle_in_region.size(); ++z)
       g.vehicle_in_region[z] += h.vehicle_in_region[z];
-    for (const auto& [name, hc] : h.classes) {
-      auto it = g.classes.find(name);
+    for (const auto& [ci, hc] : h.classes) {
+      auto it = g.classes.find(ci);
       if (it == g.classes.end()) {
-        g.classes.emplace(name, hc);
+        g.classes.emplace(ci, hc);
         continue;
       }
       ClassState& c = it->second;
@@ -218,9 +249,127 @@ void FailureReportReducer::merge(const Reducer& other_reducer) {
   }
 }
 
-void FailureReportReducer::save(StateWriter& /*out*/) const {
-  throw std::logic_error(
-      "FailureReportReducer::save: not saved; summarize rebuilds it from /outcome and /fragments");
+std::vector<std::uint64_t> FailureReportReducer::setup_identity() const {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const FailureModeInfo& m : setup_.modes) h = hash_names(h, m.name);
+  h = hash_names(h, "");
+  for (const IipZoneSpec& z : setup_.regions) h = hash_names(h, z.name);
+  h = hash_names(h, "");
+  for (const std::string& c : setup_.classes) h = hash_names(h, c);
+  return {setup_.modes.size(), setup_.regions.size(), setup_.classes.size(),
+          setup_.stratum_probability.size(), h};
+}
+
+// The names of the state: docs/hdf5_format.md (/reducers/failure_report).
+void FailureReportReducer::save(StateWriter& out) const {
+  const std::vector<std::uint64_t> id = setup_identity();
+  out.put("setup", std::span<const std::uint64_t>(id));
+  const double reference[] = {setup_.ref_lat_deg, setup_.ref_lon_deg, setup_.site_lon_deg};
+  out.put("reference", std::span<const double>(reference));
+  const std::uint64_t counts[] = {samples_, unit_weight_rows_};
+  out.put("counts", std::span<const std::uint64_t>(counts));
+  put_sum(out, "weight", weight_);
+  for (std::size_t k = 0; k < groups_.size(); ++k) {
+    const Group& g = groups_[k];
+    PrefixedStateWriter w(out, group_prefix(k, setup_.modes.size()));
+    put_count(w, "samples", g.samples);
+    put_sum(w, "weight", g.weight);
+    put_moments(w, "breakup_time_s", g.breakup_time_s);
+    put_impacts(w, "vehicle", g.vehicle);
+    put_moments(w, "vehicle.times", g.vehicle_time_s);
+    put_points(w, "vehicle", g.vehicle_points);
+    w.put("vehicle.in_region", std::span<const std::uint64_t>(g.vehicle_in_region));
+    std::vector<std::uint64_t> present;
+    for (const auto& [ci, c] : g.classes) present.push_back(ci);
+    w.put("classes", std::span<const std::uint64_t>(present));
+    for (const auto& [ci, c] : g.classes) {
+      PrefixedStateWriter cw(w, fmt::format("class{}.", ci));
+      const std::uint64_t cc[] = {c.bodies, c.impact_samples};
+      cw.put("counts", std::span<const std::uint64_t>(cc));
+      put_sum(cw, "weight", c.weight);
+      put_weighted_impacts(cw, "plane", c.plane);
+      put_sum(cw, "time.w_t", c.w_t);
+      put_sum(cw, "time.w_tt", c.w_tt);
+      put_sum(cw, "time.w2", c.w2);
+      const double mm[] = {c.t_min, c.t_max};
+      cw.put("time.min_max", std::span<const double>(mm));
+      put_points(cw, "plane", c.points);
+      for (std::size_t z = 0; z < c.in_region.size(); ++z)
+        put_sum(cw, fmt::format("in_region{}", z), c.in_region[z]);
+    }
+  }
+}
+
+void FailureReportReducer::load(const StateReader& in) {
+  const std::vector<std::uint64_t> mine = setup_identity(), saved = in.counts("setup");
+  if (saved.size() != mine.size()) throw std::runtime_error("failure report state: bad setup");
+  if (saved != mine) {
+    const bool names_only = std::equal(mine.begin(), mine.end() - 1, saved.begin());
+    throw std::runtime_error(fmt::format(
+        "failure report state: saved by a reducer of another setup ({} failure modes, {} report "
+        "regions, {} fragment classes, {} strata; this one: {}, {}, {}, {}){}",
+        saved[0], saved[1], saved[2], saved[3], mine[0], mine[1], mine[2], mine[3],
+        names_only ? ": the names of its failure modes, regions or fragment classes differ" : ""));
+  }
+  const auto reference = in.doubles("reference");
+  if (reference.size() != 3 || reference[0] != setup_.ref_lat_deg ||
+      reference[1] != setup_.ref_lon_deg || reference[2] != setup_.site_lon_deg)
+    throw std::runtime_error(
+        "failure report state: saved by a reducer with another reference point or launch site");
+  const auto counts = in.counts("counts");
+  if (counts.size() != 2 || counts[1] > counts[0])
+    throw std::runtime_error("failure report state: bad counts");
+  // Restored into a fresh reducer, swapped in only once all of it has been read.
+  FailureReportReducer r(setup_);
+  r.samples_ = counts[0];
+  r.unit_weight_rows_ = counts[1];
+  r.weight_ = get_sum(in, "weight");
+  const std::size_t n_regions = setup_.regions.size();
+  std::uint64_t group_samples = 0;
+  for (std::size_t k = 0; k < r.groups_.size(); ++k) {
+    Group& g = r.groups_[k];
+    const std::string prefix = group_prefix(k, setup_.modes.size());
+    PrefixedStateReader gr(in, prefix);
+    g.samples = get_count(gr, "samples", kWhat);
+    group_samples += g.samples;
+    g.weight = get_sum(gr, "weight");
+    g.breakup_time_s = get_moments(gr, "breakup_time_s", kWhat);
+    g.vehicle = get_impacts(gr, "vehicle", kWhat);
+    g.vehicle_time_s = get_moments(gr, "vehicle.times", kWhat);
+    g.vehicle_points = get_points(gr, "vehicle", kContainmentSample, kWhat);
+    g.vehicle_in_region = gr.counts("vehicle.in_region");
+    if (g.vehicle_in_region.size() != n_regions)
+      throw std::runtime_error("failure report state: bad " + prefix + "vehicle.in_region");
+    for (const std::uint64_t ci : gr.counts("classes")) {
+      if (ci >= setup_.classes.size() || g.classes.count(ci) != 0)
+        throw std::runtime_error("failure report state: bad " + prefix + "classes");
+      PrefixedStateReader cr(gr, fmt::format("class{}.", ci));
+      ClassState c(setup_, n_regions);
+      const auto cc = cr.counts("counts");
+      const auto mm = cr.doubles("time.min_max");
+      if (cc.size() != 2 || mm.size() != 2)
+        throw std::runtime_error(fmt::format("failure report state: bad {}class{}", prefix, ci));
+      c.bodies = cc[0];
+      c.impact_samples = cc[1];
+      c.weight = get_sum(cr, "weight");
+      c.plane = get_weighted_impacts(cr, "plane", kWhat);
+      c.w_t = get_sum(cr, "time.w_t");
+      c.w_tt = get_sum(cr, "time.w_tt");
+      c.w2 = get_sum(cr, "time.w2");
+      c.t_min = mm[0];
+      c.t_max = mm[1];
+      c.points = get_weighted_points(cr, "plane", kContainmentSample, kWhat);
+      for (std::size_t z = 0; z < n_regions; ++z)
+        c.in_region[z] = get_sum(cr, fmt::format("in_region{}", z));
+      g.classes.emplace(ci, std::move(c));
+    }
+  }
+  if (group_samples != r.samples_)
+    throw std::runtime_error("failure report state: the groups' samples do not add up");
+  samples_ = r.samples_;
+  unit_weight_rows_ = r.unit_weight_rows_;
+  weight_ = std::move(r.weight_);
+  groups_ = std::move(r.groups_);
 }
 
 FailureReport FailureReportReducer::finish() const {
@@ -274,9 +423,15 @@ FailureReport FailureReportReducer::finish() const {
     v.warnings = warnings_of(v);
 
     // The fragment classes: weighted by the pieces each fragment stands for.
-    for (const auto& [name, c] : g.classes) {
+    std::vector<std::size_t> by_name;
+    for (const auto& entry : g.classes) by_name.push_back(entry.first);
+    std::sort(by_name.begin(), by_name.end(), [this](std::size_t a, std::size_t b) {
+      return setup_.classes[a] < setup_.classes[b];
+    });
+    for (const std::size_t ci : by_name) {
+      const ClassState& c = g.classes.at(ci);
       FootprintReport f;
-      f.name = name;
+      f.name = setup_.classes[ci];
       f.bodies = c.bodies;
       f.weight = c.weight.value();
       f.impacts = c.plane.count();

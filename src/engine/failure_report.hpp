@@ -21,12 +21,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/ellipse_stats.hpp"
 #include "engine/iip_corridor.hpp"
 #include "engine/outcome.hpp"
 #include "engine/reducer.hpp"
+#include "engine/state_io.hpp"
+#include "scenario/scenario.hpp"
 #include "stats/bottom_k.hpp"
 #include "stats/impact_ellipse.hpp"
 #include "stats/moments.hpp"
@@ -47,6 +50,9 @@ struct FailureModeInfo {
 struct FailureReportSetup {
   std::vector<FailureModeInfo> modes;
   std::vector<IipZoneSpec> regions;  // report.regions (polygons)
+  // The fragment classes the run's breakups can make (fragment_classes_of), in the config's
+  // order: a class's state is saved under its index here. A fragment of another class is refused.
+  std::vector<std::string> classes;
   // Reference point of the impact plane (the vehicle's reference point of the summary: its
   // nominal impact, else the launch site); longitudes of the regions unwrapped about the site's.
   double ref_lat_deg = 0, ref_lon_deg = 0;
@@ -109,6 +115,10 @@ struct FailureReport {
   std::vector<FailureModeReport> modes;  // failure modes in index order, then "none"
 };
 
+// The fragment classes a scenario's breakups can make, in order: the debris classes of its stages
+// (first appearance), then intact stages, fairing pieces (with a fairing) and the payload.
+std::vector<std::string> fragment_classes_of(const Scenario& scenario);
+
 class FailureReportReducer final : public Reducer {
  public:
   explicit FailureReportReducer(FailureReportSetup setup);
@@ -118,18 +128,19 @@ class FailureReportReducer final : public Reducer {
   // outside the setup's (the run-file reader refuses damaged files before their rows get here).
   void add(const Block& block);
   void merge(const Reducer& other) override;
-  // Not saved: `summarize` rebuilds the report from /outcome and /fragments (the rows are in
-  // every run file). Throws std::logic_error.
+  // The state, under names fixed by the setup's order of modes, regions and classes
+  // (docs/hdf5_format.md, /reducers/failure_report): a shard's or a resumed run's saved state
+  // merges like the reducer itself.
   void save(StateWriter& out) const override;
+  // Replaces the state by the one save() wrote, for a reducer built with the same setup. Throws
+  // std::runtime_error for a state of another setup (modes, regions, classes, reference point or
+  // strata) or a damaged one.
+  void load(const StateReader& in);
   using BlockSink::finish;
   FailureReport finish() const;
   const FailureReportSetup& setup() const noexcept { return setup_; }
 
  private:
-  struct Points {  // a bottom-k subsample of plane points with their weights
-    Eigen::Vector2f p;
-    float w;
-  };
   struct ClassState {
     explicit ClassState(const FailureReportSetup& s, std::size_t n_regions);
     std::uint64_t bodies = 0;
@@ -138,7 +149,7 @@ class FailureReportReducer final : public Reducer {
     stats::WeightedImpactAccumulator plane;  // impacted entries
     stats::ExactSum w_t, w_tt, w2;           // impact time: sum w t, sum (w t) t, sum w^2
     double t_min, t_max;
-    stats::BottomKSample<Points> points;  // keyed by (row, entry in row)
+    stats::BottomKSample<WeightedPoint> points;  // keyed by (row, entry in row)
     std::vector<stats::ExactSum> in_region;
   };
   struct Group {
@@ -150,9 +161,12 @@ class FailureReportReducer final : public Reducer {
     stats::Moments vehicle_time_s;
     stats::BottomKSample<Eigen::Vector2f> vehicle_points;  // keyed by row
     std::vector<std::uint64_t> vehicle_in_region;
-    std::map<std::string, ClassState> classes;
+    std::map<std::size_t, ClassState> classes;  // by index in setup.classes, those seen
   };
   Group& group(double code, std::uint64_t row);
+  std::size_t class_index(std::string_view name, std::uint64_t row) const;
+  // What save() writes first and load() checks: the setup's counts and a hash of its names.
+  std::vector<std::uint64_t> setup_identity() const;
 
   FailureReportSetup setup_;
   std::optional<std::size_t> weight_column_;  // /outcome/weight, if the layout has it

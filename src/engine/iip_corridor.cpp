@@ -8,6 +8,7 @@
 
 #include "common/constants.hpp"
 #include "engine/columns.hpp"
+#include "engine/state_io.hpp"
 #include "geo/polygon.hpp"
 #include "stats/stratified.hpp"
 
@@ -206,36 +207,15 @@ void IipCorridorReducer::save_part(const Part& part, StateWriter& out) {
   std::vector<std::uint64_t> tracks;
   for (const GridPoint& g : grid) tracks.push_back(g.tracks);
   out.put("tracks", std::span<const std::uint64_t>(tracks));
-  auto put_moments = [&](const std::string& name, auto get) {
-    std::vector<std::uint64_t> count, lengths;
-    std::vector<double> min_max, terms;
-    for (const auto& item : get()) {
-      const stats::Moments& m = *item;
-      count.push_back(m.count());
-      min_max.push_back(m.min());
-      min_max.push_back(m.max());
-      for (const stats::ExactSum* s : {&m.exact_sum(), &m.exact_sum_sq()}) {
-        const std::vector<double> tt = s->terms();
-        lengths.push_back(tt.size());
-        terms.insert(terms.end(), tt.begin(), tt.end());
-      }
-    }
-    out.put(name + ".count", std::span<const std::uint64_t>(count));
-    out.put(name + ".min_max", std::span<const double>(min_max));
-    out.put(name + ".term_lengths", std::span<const std::uint64_t>(lengths));
-    out.put(name + ".terms", std::span<const double>(terms));
+  auto grid_moments = [&grid](stats::Moments GridPoint::*field) {
+    std::vector<const stats::Moments*> v;
+    for (const GridPoint& g : grid) v.push_back(&(g.*field));
+    return v;
   };
-  auto grid_moments = [&](stats::Moments GridPoint::*field) {
-    return [&grid, field] {
-      std::vector<const stats::Moments*> v;
-      for (const GridPoint& g : grid) v.push_back(&(g.*field));
-      return v;
-    };
-  };
-  put_moments("lat_deg", grid_moments(&GridPoint::lat_deg));
-  put_moments("lon_deg", grid_moments(&GridPoint::lon_deg));
-  put_moments("along_km", grid_moments(&GridPoint::along_km));
-  put_moments("cross_km", grid_moments(&GridPoint::cross_km));
+  put_packed_moments(out, "lat_deg", grid_moments(&GridPoint::lat_deg));
+  put_packed_moments(out, "lon_deg", grid_moments(&GridPoint::lon_deg));
+  put_packed_moments(out, "along_km", grid_moments(&GridPoint::along_km));
+  put_packed_moments(out, "cross_km", grid_moments(&GridPoint::cross_km));
   std::vector<double> index;
   std::vector<std::uint64_t> counts;
   for (const GridPoint& g : grid) {
@@ -250,11 +230,9 @@ void IipCorridorReducer::save_part(const Part& part, StateWriter& out) {
   out.put("cross_abs_km.sketch_index", std::span<const double>(index));
   out.put("cross_abs_km.sketch_counts", std::span<const std::uint64_t>(counts));
   out.put("zone_count", std::span<const std::uint64_t>(part.zone_count));
-  put_moments("zone_time_s", [&part] {
-    std::vector<const stats::Moments*> v;
-    for (const auto& m : part.zone_time_s) v.push_back(&m);
-    return v;
-  });
+  std::vector<const stats::Moments*> zone_time;
+  for (const auto& m : part.zone_time_s) zone_time.push_back(&m);
+  put_packed_moments(out, "zone_time_s", zone_time);
 }
 
 IipCorridorSummary IipCorridorReducer::finish() const {

@@ -159,6 +159,7 @@ FailureReportSetup failure_report_setup(const RunLayout& layout, const Study& co
                        failure_kind_name(f.kind)});
   for (const IipZone& z : config.scenario.report.regions)
     s.regions.push_back({z.name, true, z.points});
+  s.classes = fragment_classes_of(config.scenario);
   s.ref_lat_deg = layout.meta.vehicle_ref_lat_deg;
   s.ref_lon_deg = layout.meta.vehicle_ref_lon_deg;
   s.site_lon_deg = layout.meta.site_lon_deg;

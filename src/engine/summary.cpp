@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "engine/columns.hpp"
+#include "engine/state_io.hpp"
 #include "geo/frames.hpp"
 #include "orbit/elements.hpp"
 #include "stats/proportion.hpp"
@@ -264,37 +265,6 @@ void SummaryReducer::merge(const Reducer& other_reducer) {
   }
 }
 
-namespace {
-
-// ExactSum <-> "terms" arrays; Moments <-> count, min, max and the exact sums.
-void put_sum(StateWriter& out, const std::string& name, const stats::ExactSum& s) {
-  const std::vector<double> t = s.terms();
-  out.put(name, std::span<const double>(t));
-}
-void put_moments(StateWriter& out, const std::string& name, const stats::Moments& m) {
-  const std::uint64_t count[] = {m.count()};
-  out.put(name + ".count", std::span<const std::uint64_t>(count));
-  const double extremes[] = {m.min(), m.max()};
-  out.put(name + ".min_max", std::span<const double>(extremes));
-  put_sum(out, name + ".sum", m.exact_sum());
-  put_sum(out, name + ".sum_sq", m.exact_sum_sq());
-}
-stats::Moments get_moments(const StateReader& in, const std::string& name) {
-  const auto count = in.counts(name + ".count");
-  const auto mm = in.doubles(name + ".min_max");
-  if (count.size() != 1 || mm.size() != 2) throw std::runtime_error("summary state: bad " + name);
-  const auto sum = in.doubles(name + ".sum"), sum_sq = in.doubles(name + ".sum_sq");
-  return stats::Moments::from_sums(count[0], stats::ExactSum::from_terms(sum),
-                                   stats::ExactSum::from_terms(sum_sq), mm[0], mm[1]);
-}
-
-// Stratum k > 0 saves its state under names prefixed "stratum<k>."; stratum 0 (all rows when not
-// stratified) under the plain names, as before strata existed.
-using PrefixedWriter = PrefixedStateWriter;
-using PrefixedReader = PrefixedStateReader;
-
-}  // namespace
-
 void SummaryReducer::save_part(const Part& p, StateWriter& out) {
   std::vector<std::uint64_t> counts = {p.samples, p.in_target,
                                        static_cast<std::uint64_t>(p.rhs_total)};
@@ -324,28 +294,9 @@ void SummaryReducer::save_part(const Part& p, StateWriter& out) {
   }
   for (std::size_t k = 0; k < p.impacts.size(); ++k) {
     const std::string name = fmt::format("impacts{}", k);
-    const stats::ImpactSums& s = p.impacts[k].plane.sums();
-    const std::uint64_t count[] = {s.count};
-    out.put(name + ".count", std::span<const std::uint64_t>(count));
-    const double ref[] = {s.ref_lat_deg, s.ref_lon_deg};
-    out.put(name + ".reference", std::span<const double>(ref));
-    put_sum(out, name + ".x", s.x_m);
-    put_sum(out, name + ".y", s.y_m);
-    put_sum(out, name + ".xx", s.xx_m2);
-    put_sum(out, name + ".yy", s.yy_m2);
-    put_sum(out, name + ".xy", s.xy_m2);
+    put_impacts(out, name, p.impacts[k].plane);
     put_moments(out, name + ".times", p.impacts[k].times_s);
-    std::vector<std::uint64_t> ids;
-    std::vector<double> xy;
-    for (const auto& item : p.impacts[k].points.items()) {
-      ids.push_back(item.id);
-      xy.push_back(item.value.x());
-      xy.push_back(item.value.y());
-    }
-    const std::uint64_t seen[] = {p.impacts[k].points.seen()};
-    out.put(name + ".sample_seen", std::span<const std::uint64_t>(seen));
-    out.put(name + ".sample_rows", std::span<const std::uint64_t>(ids));
-    out.put(name + ".sample_xy", std::span<const double>(xy));
+    put_points(out, name, p.impacts[k].points);
   }
 }
 
@@ -368,7 +319,7 @@ void SummaryReducer::load_part(Part& p, const StateReader& in) {
       p.outcome_counts[i][j] = outcomes[i * p.outcome_counts[i].size() + j];
   for (std::size_t f = 0; f < kFieldCount; ++f) {
     const std::string name = fmt::format("field{}", f);
-    p.fields[f].moments = get_moments(in, name);
+    p.fields[f].moments = get_moments(in, name, "summary");
     const auto index = in.doubles(name + ".sketch_index");
     const auto count = in.counts(name + ".sketch_counts");
     const auto extra = in.counts(name + ".sketch_zeros_collapsed");
@@ -390,38 +341,18 @@ void SummaryReducer::load_part(Part& p, const StateReader& in) {
   }
   for (std::size_t k = 0; k < p.impacts.size(); ++k) {
     const std::string name = fmt::format("impacts{}", k);
-    stats::ImpactSums s;
-    const auto count = in.counts(name + ".count");
-    const auto ref = in.doubles(name + ".reference");
-    if (count.size() != 1 || ref.size() != 2)
-      throw std::runtime_error("summary state: bad " + name);
-    s.count = count[0];
-    s.ref_lat_deg = ref[0];
-    s.ref_lon_deg = ref[1];
-    s.x_m = stats::ExactSum::from_terms(in.doubles(name + ".x"));
-    s.y_m = stats::ExactSum::from_terms(in.doubles(name + ".y"));
-    s.xx_m2 = stats::ExactSum::from_terms(in.doubles(name + ".xx"));
-    s.yy_m2 = stats::ExactSum::from_terms(in.doubles(name + ".yy"));
-    s.xy_m2 = stats::ExactSum::from_terms(in.doubles(name + ".xy"));
-    p.impacts[k].plane = stats::ImpactAccumulator::from_sums(s);
-    p.impacts[k].times_s = get_moments(in, name + ".times");
-    const auto rows = in.counts(name + ".sample_rows");
-    const auto xy = in.doubles(name + ".sample_xy");
-    const auto seen = in.counts(name + ".sample_seen");
-    if (xy.size() != 2 * rows.size() || seen.size() != 1 || seen[0] < rows.size())
-      throw std::runtime_error("summary state: bad " + name);
-    p.impacts[k].points = stats::BottomKSample<Eigen::Vector2f>(kContainmentSample);
-    for (std::size_t i = 0; i < rows.size(); ++i)
-      p.impacts[k].points.add(rows[i], Eigen::Vector2f(static_cast<float>(xy[2 * i]),
-                                                       static_cast<float>(xy[2 * i + 1])));
-    p.impacts[k].points.add_unkept(seen[0] - rows.size());
+    p.impacts[k].plane = get_impacts(in, name, "summary");
+    p.impacts[k].times_s = get_moments(in, name + ".times", "summary");
+    p.impacts[k].points = get_points(in, name, kContainmentSample, "summary");
   }
 }
 
+// Stratum k > 0 saves its state under names prefixed "stratum<k>."; stratum 0 (all rows when not
+// stratified) under the plain names, as before strata existed.
 void SummaryReducer::save(StateWriter& out) const {
   save_part(parts_[0], out);
   for (std::size_t k = 1; k < parts_.size(); ++k) {
-    PrefixedWriter w(out, fmt::format("stratum{}.", k));
+    PrefixedStateWriter w(out, fmt::format("stratum{}.", k));
     save_part(parts_[k], w);
   }
 }
@@ -429,7 +360,7 @@ void SummaryReducer::save(StateWriter& out) const {
 void SummaryReducer::load(const StateReader& in) {
   load_part(parts_[0], in);
   for (std::size_t k = 1; k < parts_.size(); ++k) {
-    PrefixedReader r(in, fmt::format("stratum{}.", k));
+    PrefixedStateReader r(in, fmt::format("stratum{}.", k));
     load_part(parts_[k], r);
   }
 }

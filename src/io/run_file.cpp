@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string_view>
@@ -258,6 +259,9 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     regions.write("row_end", std::span<const std::uint64_t>(ends));
     regions.write("lat_deg", std::span<const double>(lat)).set_attribute("units", "deg");
     regions.write("lon_deg", std::span<const double>(lon)).set_attribute("units", "deg");
+    // The fragment classes in the order of the report's saved state (/reducers/failure_report).
+    root.open_group("report").write<std::string>("fragment_classes",
+                                                 engine::fragment_classes_of(m.config->scenario));
   }
   std::vector<std::string> rule_names = layout.meta.termination_rule_names;
   if (!rule_names.empty())
@@ -844,6 +848,15 @@ void RunFileReader::read_metadata() {
     rf.fragment_classes = fragment_classes_;
     rf.has_fragments = true;
   }
+  if (root.has("report") && root.open_group("report").has("fragment_classes"))
+    rf.report_fragment_classes = root.open_group("report").read<std::string>("fragment_classes");
+  else
+    rf.report_fragment_classes = fragment_classes_;
+  for (const std::string& c : fragment_classes_)
+    if (std::find(rf.report_fragment_classes.begin(), rf.report_fragment_classes.end(), c) ==
+        rf.report_fragment_classes.end())
+      refuse(path,
+             fmt::format("/fragments/classes has '{}', which /report/fragment_classes lacks", c));
   const h5::Group inputs = root.open_group("inputs");
   for (const auto& name : rf.drawn_names) same_rows(inputs, "/inputs", name);
   for (const auto& slot : rf.slots) {
@@ -1194,6 +1207,7 @@ engine::FailureReportReducer failure_report_reducer_for(const RunFile& info) {
   engine::FailureReportSetup setup;
   setup.modes = info.failure_modes;
   setup.regions = info.report_regions;
+  setup.classes = info.report_fragment_classes;
   setup.ref_lat_deg = info.meta.vehicle_ref_lat_deg;
   setup.ref_lon_deg = info.meta.vehicle_ref_lon_deg;
   setup.site_lon_deg = info.meta.site_lon_deg;

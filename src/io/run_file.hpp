@@ -58,6 +58,9 @@ struct RunFile {
   std::vector<engine::FailureModeInfo> failure_modes;
   // The polygons of the per-failure-mode report (/report/regions; none in older files).
   std::vector<engine::IipZoneSpec> report_regions;
+  // The fragment classes of the report's saved state, in its order (/report/fragment_classes;
+  // older files: /fragments/classes, the order they appeared in).
+  std::vector<std::string> report_fragment_classes;
   bool has_fragments = false;                 // /fragments (files from before breakups have none)
   std::vector<std::string> fragment_classes;  // /fragments/classes (empty without /fragments)
 };

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace launchmc::stats {
@@ -33,6 +34,18 @@ class BottomKSample {
 
   // Counts `n` items offered and not kept (restoring a saved state: only kept items are saved).
   void add_unkept(std::uint64_t n) noexcept { seen_ += n; }
+  // A sample restored from its saved state, seen() and the kept items' (id, value) (their keys
+  // are hashes of the ids): the same items(), seen() and merges as the saved one. Throws
+  // std::invalid_argument for more items than k or than seen.
+  template <class Items>
+  static BottomKSample from_items(std::size_t k, const Items& ids_values, std::uint64_t seen) {
+    if (ids_values.size() > k || ids_values.size() > seen)
+      throw std::invalid_argument("BottomKSample::from_items: more items than k or than seen");
+    BottomKSample s(k);
+    for (const auto& [id, value] : ids_values) s.add(id, value);
+    s.add_unkept(seen - ids_values.size());
+    return s;
+  }
   std::size_t capacity() const noexcept { return k_; }
   std::uint64_t seen() const noexcept { return seen_; }  // items offered in all
   std::size_t size() const noexcept { return heap_.size(); }

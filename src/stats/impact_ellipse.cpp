@@ -313,6 +313,28 @@ void WeightedImpactAccumulator::merge(const WeightedImpactAccumulator& o) {
   wxy_.merge(o.wxy_);
 }
 
+WeightedImpactSums WeightedImpactAccumulator::sums() const {
+  return {ref_lat_deg_, ref_lon_deg_, count_, w_, w2_, wx_, wy_, wxx_, wyy_, wxy_};
+}
+
+WeightedImpactAccumulator WeightedImpactAccumulator::from_sums(const WeightedImpactSums& s) {
+  WeightedImpactAccumulator acc(s.ref_lat_deg, s.ref_lon_deg);  // checks the reference
+  const ExactSum zero;
+  if (s.count == 0 && !(s.w == zero && s.w2 == zero && s.wx == zero && s.wy == zero &&
+                        s.wxx == zero && s.wyy == zero && s.wxy == zero))
+    throw std::invalid_argument(
+        "WeightedImpactAccumulator::from_sums: count = 0 with nonzero sums");
+  acc.count_ = s.count;
+  acc.w_ = s.w;
+  acc.w2_ = s.w2;
+  acc.wx_ = s.wx;
+  acc.wy_ = s.wy;
+  acc.wxx_ = s.wxx;
+  acc.wyy_ = s.wyy;
+  acc.wxy_ = s.wxy;
+  return acc;
+}
+
 double WeightedImpactAccumulator::effective_count() const noexcept {
   const double w = w_.value(), w2 = w2_.value();
   return w2 > 0.0 ? w * w / w2 : 0.0;

@@ -80,6 +80,14 @@ Eigen::Vector2d project_en_m(double ref_lat_deg, double ref_lon_deg, double lat_
 void unproject_en_m(double ref_lat_deg, double ref_lon_deg, const Eigen::Vector2d& en_m,
                     double& lat_deg, double& lon_deg) noexcept;
 
+// Raw state of a WeightedImpactAccumulator, for serialisation: its reference point, point count
+// and the exact sums of w, w^2, w x, w y, (w x) x, (w y) y and (w x) y.
+struct WeightedImpactSums {
+  double ref_lat_deg = 0, ref_lon_deg = 0;
+  std::uint64_t count = 0;
+  ExactSum w, w2, wx, wy, wxx, wyy, wxy;
+};
+
 // ImpactAccumulator with a weight per point (e.g. the pieces a fragment stands for): weighted
 // mean and covariance on the plane of a fixed reference point (required here: weighted results
 // must not depend on which point came first). Sums of w, w^2, w x, w y (exact products) and of
@@ -107,6 +115,11 @@ class WeightedImpactAccumulator {
   double mean_lon_deg() const noexcept;
   // NaN unless count >= 2 and the effective count exceeds 1.
   Eigen::Matrix2d covariance_en_m2() const noexcept;
+
+  // The state, and an accumulator restored from it bit for bit. from_sums throws
+  // std::invalid_argument for an invalid reference, or count == 0 with nonzero sums.
+  WeightedImpactSums sums() const;
+  static WeightedImpactAccumulator from_sums(const WeightedImpactSums& sums);
 
  private:
   double ref_lat_deg_, ref_lon_deg_;

@@ -15,6 +15,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -24,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/reducer_state.hpp"
 #include "../support/scratch_dir.hpp"
 #include "engine/failure_report.hpp"
 #include "io/hdf5_file.hpp"
@@ -506,6 +508,224 @@ TEST_F(FailureReportRun, FlyFromCatchesATamperedFragmentRow) {
     EXPECT_NE(jd["differences"].dump().find("fragments (file"), std::string::npos)
         << jd["differences"].dump();
   }
+}
+
+// The saved state of the report (FailureReportReducer::save/load): pieces of a run saved apart,
+// restored and merged in either order give the whole run's report to the bit; the state a run
+// file keeps restores the run's report; a state of another setup is refused.
+
+using testing_support::MemoryState;
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+#define EXPECT_SAME_BITS(a, b) EXPECT_TRUE(same_bits(a, b)) << #a << ": " << (a) << " vs " << (b)
+
+void expect_same_spread(const engine::Spread& a, const engine::Spread& b) {
+  EXPECT_SAME_BITS(a.mean, b.mean);
+  EXPECT_SAME_BITS(a.sd, b.sd);
+  EXPECT_SAME_BITS(a.min, b.min);
+  EXPECT_SAME_BITS(a.max, b.max);
+}
+
+void expect_same_footprint(const engine::FootprintReport& a, const engine::FootprintReport& b) {
+  SCOPED_TRACE(a.name);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.bodies, b.bodies);
+  EXPECT_SAME_BITS(a.weight, b.weight);
+  EXPECT_EQ(a.impacts, b.impacts);
+  EXPECT_SAME_BITS(a.impact_weight, b.impact_weight);
+  EXPECT_SAME_BITS(a.effective_impacts, b.effective_impacts);
+  EXPECT_EQ(a.impact_samples, b.impact_samples);
+  EXPECT_SAME_BITS(a.mean_lat_deg, b.mean_lat_deg);
+  EXPECT_SAME_BITS(a.mean_lon_deg, b.mean_lon_deg);
+  expect_same_spread(a.impact_time_s, b.impact_time_s);
+  EXPECT_SAME_BITS(a.rms_distance_km, b.rms_distance_km);
+  EXPECT_EQ(a.containment_sample, b.containment_sample);
+  ASSERT_EQ(a.ellipses.size(), b.ellipses.size());
+  for (std::size_t i = 0; i < a.ellipses.size(); ++i) {
+    EXPECT_SAME_BITS(a.ellipses[i].probability, b.ellipses[i].probability);
+    EXPECT_SAME_BITS(a.ellipses[i].semi_major_km, b.ellipses[i].semi_major_km);
+    EXPECT_SAME_BITS(a.ellipses[i].semi_minor_km, b.ellipses[i].semi_minor_km);
+    EXPECT_SAME_BITS(a.ellipses[i].orientation_deg, b.ellipses[i].orientation_deg);
+    EXPECT_SAME_BITS(a.ellipses[i].contained_fraction, b.ellipses[i].contained_fraction);
+  }
+  ASSERT_EQ(a.regions.size(), b.regions.size());
+  for (std::size_t i = 0; i < a.regions.size(); ++i) {
+    EXPECT_EQ(a.regions[i].name, b.regions[i].name);
+    EXPECT_SAME_BITS(a.regions[i].fraction, b.regions[i].fraction);
+  }
+  EXPECT_EQ(a.warnings, b.warnings);
+}
+
+// Field by field, doubles compared bit for bit (NaN equal to the same NaN).
+void expect_same_report(const engine::FailureReport& a, const engine::FailureReport& b) {
+  EXPECT_EQ(a.samples, b.samples);
+  EXPECT_SAME_BITS(a.weight, b.weight);
+  EXPECT_EQ(a.regions, b.regions);
+  ASSERT_EQ(a.modes.size(), b.modes.size());
+  for (std::size_t k = 0; k < a.modes.size(); ++k) {
+    const engine::FailureModeReport &x = a.modes[k], &y = b.modes[k];
+    SCOPED_TRACE(x.mode.name);
+    EXPECT_EQ(x.index, y.index);
+    EXPECT_EQ(x.mode.name, y.mode.name);
+    EXPECT_EQ(x.mode.stage, y.mode.stage);
+    EXPECT_EQ(x.mode.kind, y.mode.kind);
+    EXPECT_EQ(x.samples, y.samples);
+    EXPECT_SAME_BITS(x.weight, y.weight);
+    EXPECT_SAME_BITS(x.frequency, y.frequency);
+    ASSERT_EQ(x.frequency_ci95.has_value(), y.frequency_ci95.has_value());
+    if (x.frequency_ci95) {
+      EXPECT_SAME_BITS((*x.frequency_ci95)[0], (*y.frequency_ci95)[0]);
+      EXPECT_SAME_BITS((*x.frequency_ci95)[1], (*y.frequency_ci95)[1]);
+    }
+    EXPECT_EQ(x.breakups, y.breakups);
+    expect_same_spread(x.breakup_time_s, y.breakup_time_s);
+    expect_same_footprint(x.vehicle, y.vehicle);
+    ASSERT_EQ(x.fragment_classes.size(), y.fragment_classes.size());
+    for (std::size_t c = 0; c < x.fragment_classes.size(); ++c)
+      expect_same_footprint(x.fragment_classes[c], y.fragment_classes[c]);
+  }
+}
+
+// A reducer restored from `from`'s saved state.
+engine::FailureReportReducer restored(const RunFile& info,
+                                      const engine::FailureReportReducer& from) {
+  MemoryState state;
+  from.save(state);
+  engine::FailureReportReducer r = failure_report_reducer_for(info);
+  r.load(state);
+  return r;
+}
+
+// Rows [0, m) and [m, n) of `path` reduced apart, saved, restored and merged in both orders give
+// the report of rows [0, n); so does each reducer saved and restored alone.
+void expect_saved_pieces_merge_to_the_whole(const fs::path& path, std::size_t m) {
+  RunFileReader reader(path);
+  const RunFile& info = reader.info();
+  engine::FailureReportReducer whole = failure_report_reducer_for(info);
+  engine::FailureReportReducer first = failure_report_reducer_for(info);
+  engine::FailureReportReducer second = failure_report_reducer_for(info);
+  engine::Block block;
+  ASSERT_TRUE(reader.next(block, m));
+  ASSERT_EQ(block.count, m);
+  whole.add(block);
+  first.add(block);
+  while (reader.next(block, 13)) {
+    whole.add(block);
+    second.add(block);
+  }
+  const engine::FailureReport expected = whole.finish();
+  ASSERT_GT(expected.samples, m);
+  std::size_t classes = 0;
+  for (const auto& mode : expected.modes) classes += mode.fragment_classes.size();
+  ASSERT_GT(classes, 1u) << "a run with fragments";
+
+  {
+    SCOPED_TRACE("first + second");
+    engine::FailureReportReducer a = restored(info, first), b = restored(info, second);
+    a.merge(b);
+    expect_same_report(a.finish(), expected);
+  }
+  {
+    SCOPED_TRACE("second + first");
+    engine::FailureReportReducer a = restored(info, first), b = restored(info, second);
+    b.merge(a);
+    expect_same_report(b.finish(), expected);
+  }
+  {
+    SCOPED_TRACE("save, load");
+    expect_same_report(restored(info, whole).finish(), expected);
+    expect_same_report(restored(info, first).finish(), first.finish());
+  }
+}
+
+TEST_F(FailureReportRun, SavedPiecesMergeToTheWholeReport) {
+  expect_saved_pieces_merge_to_the_whole(file_, 50);
+  expect_saved_pieces_merge_to_the_whole(file_, 1);
+}
+
+TEST_F(FailureReportRun, SavedPiecesOfAStratifiedRunMergeToTheWholeReport) {
+  const fs::path strat = dir_ / "strat.h5";
+  const Result r = run_cli("run " + config_.string() + " -n 90 --seed 5 --block-size 16 " +
+                           "--stratify failures -o " + strat.string());
+  ASSERT_EQ(r.status, 0);
+  ASSERT_FALSE(RunFileReader(strat).info().meta.strata.single());
+  expect_saved_pieces_merge_to_the_whole(strat, 37);
+}
+
+// `run -o` saves the report's state in /reducers/failure_report: restored, it gives the run's
+// report, and a summarize of the file recomputes the same.
+TEST_F(FailureReportRun, TheRunFilesStateRestoresTheRunsReport) {
+  const RunFile info = read_run_file(file_);
+  EXPECT_EQ(info.report_fragment_classes,
+            (std::vector<std::string>{"tank", "engine", "intact_stage", "payload"}));
+  const h5::File f = h5::File::open_read(file_);
+  engine::FailureReportReducer r = failure_report_reducer_for(info);
+  r.load(testing_support::FileState(f.root().open_group("reducers").open_group("failure_report")));
+  engine::Summary s;
+  s.failure_report = r.finish();
+  EXPECT_EQ(summary_to_json(s)["failure_modes"], run_json_["failure_modes"]);
+}
+
+// A state saved by a reducer of another setup is refused: other fragment classes (fewer, or the
+// same in another order), other regions, or another stratification.
+TEST_F(FailureReportRun, AStateOfAnotherSetupIsRefused) {
+  RunFileReader reader(file_);
+  const RunFile& info = reader.info();
+  engine::FailureReportReducer saved = failure_report_reducer_for(info);
+  engine::Block block;
+  while (reader.next(block, 40)) saved.add(block);
+  MemoryState state;
+  saved.save(state);
+  auto refusal_of = [&state](engine::FailureReportSetup setup) -> std::string {
+    engine::FailureReportReducer r(std::move(setup));
+    try {
+      r.load(state);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const engine::FailureReportSetup base = saved.setup();
+  engine::FailureReportSetup fewer = base;
+  fewer.classes.pop_back();
+  EXPECT_NE(refusal_of(fewer).find("another setup"), std::string::npos) << refusal_of(fewer);
+  EXPECT_NE(refusal_of(fewer).find("4 fragment classes"), std::string::npos) << refusal_of(fewer);
+  engine::FailureReportSetup swapped = base;
+  std::swap(swapped.classes[0], swapped.classes[1]);
+  EXPECT_NE(refusal_of(swapped).find("names of its failure modes, regions or fragment classes"),
+            std::string::npos)
+      << refusal_of(swapped);
+  engine::FailureReportSetup no_regions = base;
+  no_regions.regions.clear();
+  EXPECT_NE(refusal_of(no_regions).find("another setup"), std::string::npos);
+  engine::FailureReportSetup stratified = base;
+  stratified.stratum_probability = {0.5, 0.3, 0.2};
+  EXPECT_NE(refusal_of(stratified).find("another setup"), std::string::npos);
+  engine::FailureReportSetup moved = base;
+  moved.ref_lat_deg += 1e-9;
+  EXPECT_NE(refusal_of(moved).find("reference point"), std::string::npos);
+  // The same setup loads, and the refusals left the reducers untouched.
+  EXPECT_EQ(refusal_of(base), "");
+  // A merge of reducers of other setups is refused too.
+  engine::FailureReportReducer other(fewer);
+  EXPECT_THROW(other.merge(saved), std::invalid_argument);
+}
+
+// A fragment of a class the setup does not list is refused as the out-of-range modes are.
+TEST_F(FailureReportRun, AFragmentOfAnUnknownClassIsRefused) {
+  RunFileReader reader(file_);
+  engine::FailureReportSetup setup = failure_report_reducer_for(reader.info()).setup();
+  setup.classes = {"engine"};  // no tank
+  engine::FailureReportReducer r(setup);
+  engine::Block block;
+  std::string what;
+  try {
+    while (reader.next(block, 40)) r.add(block);
+  } catch (const std::logic_error& e) {
+    what = e.what();
+  }
+  EXPECT_NE(what.find("fragment class 'tank'"), std::string::npos) << what;
 }
 
 }  // namespace

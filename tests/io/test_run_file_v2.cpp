@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/reducer_state.hpp"
 #include "../support/scratch_dir.hpp"
 #include "../support/synthetic_run.hpp"
 #include "config/load_scenario.hpp"
@@ -102,17 +103,9 @@ TEST_F(RunFileV2Test, TheRunsOwnStateRestoresItsSummaryAndMergesExactly) {
   const std::string run_json = summary_to_json(reducer->finish(layout.meta)).dump();
 
   // The state saved in the file.
-  struct FileState final : engine::StateReader {
-    explicit FileState(h5::Group group) : g(std::move(group)) {}
-    std::vector<double> doubles(std::string_view n) const override { return g.read<double>(n); }
-    std::vector<std::uint64_t> counts(std::string_view n) const override {
-      return g.read<std::uint64_t>(n);
-    }
-    h5::Group g;
-  };
   const h5::File f = h5::File::open_read(path);
   auto restored = engine::summary_reducer_for(layout, cfg);
-  restored->load(FileState(f.root().open_group("reducers").open_group("summary")));
+  restored->load(testing_support::FileState(f.root().open_group("reducers").open_group("summary")));
   EXPECT_EQ(summary_to_json(restored->finish(layout.meta)).dump(), run_json);
 
   // The file's rows re-reduced in two pieces and merged, in either order.
@@ -152,18 +145,10 @@ TEST_F(RunFileV2Test, AStratifiedRunsStateRestoresAndMergesPerStratum) {
   std::vector<engine::BlockSink*> sinks = {reducer.get(), &writer};
   engine::run_blocks(layout, sinks, exec, reducer.get());
   const std::string run_json = summary_to_json(reducer->finish(layout.meta)).dump();
-  struct FileState final : engine::StateReader {
-    explicit FileState(h5::Group group) : g(std::move(group)) {}
-    std::vector<double> doubles(std::string_view n) const override { return g.read<double>(n); }
-    std::vector<std::uint64_t> counts(std::string_view n) const override {
-      return g.read<std::uint64_t>(n);
-    }
-    h5::Group g;
-  };
   const h5::File f = h5::File::open_read(path);
   EXPECT_TRUE(f.root().open_group("reducers").open_group("summary").has("stratum2.counts"));
   auto restored = engine::summary_reducer_for(layout, cfg);
-  restored->load(FileState(f.root().open_group("reducers").open_group("summary")));
+  restored->load(testing_support::FileState(f.root().open_group("reducers").open_group("summary")));
   EXPECT_EQ(summary_to_json(restored->finish(layout.meta)).dump(), run_json);
   RunFileReader reader(path);
   auto first = engine::summary_reducer_for(layout, cfg),

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "stats/bottom_k.hpp"
@@ -136,6 +137,33 @@ TEST(BottomK, KeptItemsAreAUniformSubsample) {
   const double se_mean = (n / std::sqrt(12.0)) / std::sqrt(static_cast<double>(k));
   EXPECT_NEAR(mean, (n - 1) / 2.0, 4.0 * se_mean);
   EXPECT_NEAR(below, 0.99, 4.0 * std::sqrt(0.99 * 0.01 / k));
+}
+
+// A sample restored from its kept (id, value) items and seen() is the saved one: the same items
+// and count, and it merges with more items to what the original merges to.
+TEST(BottomK, FromItemsRestoresTheState) {
+  BottomKSample<double> a(300), more(300);
+  for (std::uint64_t i = 0; i < 5000; ++i) (i < 3000 ? a : more).add(i, 0.5 * i);
+  std::vector<std::pair<std::uint64_t, double>> saved;
+  for (const auto& it : a.items()) saved.emplace_back(it.id, it.value);
+  BottomKSample<double> back = BottomKSample<double>::from_items(300, saved, a.seen());
+  EXPECT_EQ(back.seen(), a.seen());
+  const auto x = a.items(), y = back.items();
+  ASSERT_EQ(x.size(), y.size());
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    EXPECT_EQ(x[j].key, y[j].key);
+    EXPECT_EQ(x[j].id, y[j].id);
+    EXPECT_EQ(x[j].value, y[j].value);
+  }
+  a.merge(more);
+  back.merge(more);
+  EXPECT_EQ(back.seen(), a.seen());
+  const auto p = a.items(), q = back.items();
+  ASSERT_EQ(p.size(), q.size());
+  for (std::size_t j = 0; j < p.size(); ++j) EXPECT_EQ(p[j].id, q[j].id);
+  EXPECT_THROW(BottomKSample<double>::from_items(300, saved, saved.size() - 1),
+               std::invalid_argument);
+  EXPECT_THROW(BottomKSample<double>::from_items(10, saved, a.seen()), std::invalid_argument);
 }
 
 }  // namespace

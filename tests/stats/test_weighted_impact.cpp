@@ -83,5 +83,43 @@ TEST(WeightedImpact, AnySplitMergesToTheSameBits) {
   EXPECT_THROW(b.merge(other), std::invalid_argument);
 }
 
+// sums() -> terms -> from_sums() restores the state bit for bit: equal sums, equal statistics,
+// and merging the restored state gives what merging the original gives.
+TEST(WeightedImpact, SumsRoundTripExactly) {
+  WeightedImpactAccumulator acc(kRefLat, kRefLon), more(kRefLat, kRefLon);
+  for (std::size_t i = 0; i < kPoints.size(); ++i)
+    (i < 4 ? acc : more).add(kPoints[i].lat, kPoints[i].lon, 0.7 * kPoints[i].w);
+  const WeightedImpactSums s = acc.sums();
+  WeightedImpactSums copy;
+  copy.ref_lat_deg = s.ref_lat_deg;
+  copy.ref_lon_deg = s.ref_lon_deg;
+  copy.count = s.count;
+  for (auto m : {&WeightedImpactSums::w, &WeightedImpactSums::w2, &WeightedImpactSums::wx,
+                 &WeightedImpactSums::wy, &WeightedImpactSums::wxx, &WeightedImpactSums::wyy,
+                 &WeightedImpactSums::wxy})
+    copy.*m = ExactSum::from_terms((s.*m).terms());
+  WeightedImpactAccumulator back = WeightedImpactAccumulator::from_sums(copy);
+  const WeightedImpactSums t = back.sums();
+  EXPECT_EQ(t.count, s.count);
+  EXPECT_TRUE(t.w == s.w && t.w2 == s.w2 && t.wx == s.wx && t.wy == s.wy && t.wxx == s.wxx &&
+              t.wyy == s.wyy && t.wxy == s.wxy);
+  EXPECT_EQ(back.mean_lat_deg(), acc.mean_lat_deg());
+  EXPECT_EQ(back.covariance_en_m2(), acc.covariance_en_m2());
+  back.merge(more);
+  acc.merge(more);
+  EXPECT_EQ(back.mean_lon_deg(), acc.mean_lon_deg());
+  EXPECT_EQ(back.covariance_en_m2(), acc.covariance_en_m2());
+  EXPECT_EQ(back.effective_count(), acc.effective_count());
+
+  WeightedImpactSums bad = copy;
+  bad.ref_lat_deg = 95;
+  EXPECT_THROW(WeightedImpactAccumulator::from_sums(bad), std::invalid_argument);
+  WeightedImpactSums nonzero;
+  nonzero.ref_lat_deg = kRefLat;
+  nonzero.ref_lon_deg = kRefLon;
+  nonzero.w.add(1.0);
+  EXPECT_THROW(WeightedImpactAccumulator::from_sums(nonzero), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace launchmc::stats
