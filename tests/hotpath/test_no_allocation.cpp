@@ -6,11 +6,15 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <random>
+#include <vector>
 
 #include "config/load_scenario.hpp"
 #include "engine/outcome.hpp"
 #include "engine/sampling.hpp"
 #include "flight/flight.hpp"
+#include "geo/country_classifier.hpp"
+#include "geo/land_classifier.hpp"
 
 // The replaced operator new below allocates with malloc, so free is its matching deallocation;
 // GCC's -Wmismatched-new-delete cannot see the replacement when it inlines library code.
@@ -186,6 +190,30 @@ failures:
   EXPECT_EQ(g_allocations.load() - before, 0);
   EXPECT_GE(tumbles, 3);
   EXPECT_GE(breakups, 2);
+}
+
+// The risk reducers classify every impact (src/geo): the GSHHG land mask round Okinawa and the
+// DCW countries allocate nothing per point once `hits` has room for the areas.
+TEST(HotPathGeography, LandAndCountryClassifyAllocateNothing) {
+  const geo::LonLatBox ryukyu{124.5, 24.0, 129.0, 27.5};
+  const geo::LandClassifier land(ryukyu);
+  const geo::CountryClassifier countries(ryukyu, {"JP", "TW"});
+  std::vector<std::size_t> hits;
+  hits.reserve(countries.size());
+  std::mt19937_64 rng(1);
+  std::uniform_real_distribution<double> lat(ryukyu.south_deg, ryukyu.north_deg);
+  std::uniform_real_distribution<double> lon(ryukyu.west_deg, ryukyu.east_deg);
+  const long before = g_allocations.load();
+  std::size_t in_any = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double la = lat(rng), lo = lon(rng);
+    land.classify(la, lo, hits);
+    in_any += hits.size();
+    countries.classify(la, lo, hits);
+    in_any += hits.size();
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GT(in_any, 0U);
 }
 
 INSTANTIATE_TEST_SUITE_P(BundledScenarios, HotPath,
