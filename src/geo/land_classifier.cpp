@@ -105,9 +105,10 @@ AreaGridIndex LandClassifier::load(const LonLatBox& box, ShoreResolution resolut
   for (const gmt::Segment& s : shores) {
     // Into the frame of the box: the first vertex wrapped into [west, west + 360), the others
     // kept continuous with it (a piece of shoreline spans less than a bin, never 180 deg).
-    double x_prev = s.lon_deg.empty()
-                        ? 0.0
-                        : s.lon_deg[0] - 360.0 * std::floor((s.lon_deg[0] - fetch.west_deg) / 360.0);
+    double x_prev =
+        s.lon_deg.empty()
+            ? 0.0
+            : s.lon_deg[0] - 360.0 * std::floor((s.lon_deg[0] - fetch.west_deg) / 360.0);
     for (std::size_t i = 1; i < s.lon_deg.size(); ++i) {
       const double x = unwrap_deg(s.lon_deg[i], x_prev);
       edges.push_back({x_prev, s.lat_deg[i - 1], x, s.lat_deg[i]});

@@ -80,7 +80,8 @@ int expect_agreement_with_gmt_select(const LandClassifier& land, const LonLatBox
   std::filesystem::remove(path);
   // The points come back with the same doubles (printed with 17 digits): find them by value.
   std::map<std::pair<double, double>, std::size_t> index_of;
-  for (std::size_t k = 0; k < points.size(); ++k) index_of[{wrapped(points[k].first), points[k].second}] = k;
+  for (std::size_t k = 0; k < points.size(); ++k)
+    index_of[{wrapped(points[k].first), points[k].second}] = k;
   std::set<std::size_t> gmt_land;
   for (const auto& segment : kept) {
     for (std::size_t i = 0; i < segment.lon_deg.size(); ++i) {
@@ -98,8 +99,8 @@ int expect_agreement_with_gmt_select(const LandClassifier& land, const LonLatBox
     const bool ours = on_land(land, points[k].second, points[k].first);
     const bool gmts = gmt_land.count(k) > 0;
     if (ours != gmts && ++disagreements <= 10) {
-      ADD_FAILURE() << "lon " << points[k].first << " lat " << points[k].second << ": ours "
-                    << ours << ", gmt select " << gmts;
+      ADD_FAILURE() << "lon " << points[k].first << " lat " << points[k].second << ": ours " << ours
+                    << ", gmt select " << gmts;
     }
   }
   EXPECT_EQ(disagreements, 0);
@@ -107,7 +108,8 @@ int expect_agreement_with_gmt_select(const LandClassifier& land, const LonLatBox
 }
 
 TEST(LandClassifier, AgreesWithGmtSelectOnRandomPoints) {
-  const int land_points = expect_agreement_with_gmt_select(chollima_land(), kChollimaBox, 5000, 2026);
+  const int land_points =
+      expect_agreement_with_gmt_select(chollima_land(), kChollimaBox, 5000, 2026);
   EXPECT_GT(land_points, 500);  // the box is about a fifth land: not vacuous
 }
 
@@ -115,10 +117,10 @@ TEST(LandClassifier, AcrossTheAntimeridian) {
   // Fiji and Tonga: a box from 175 E to 175 W written 175..185.
   constexpr LonLatBox kFijiBox{175.0, -22.0, 185.0, -15.0};
   const LandClassifier land(kFijiBox);
-  EXPECT_TRUE(on_land(land, -17.8, 178.0));      // Viti Levu
-  EXPECT_TRUE(on_land(land, -21.15, -175.05));   // Tongatapu
-  EXPECT_TRUE(on_land(land, -21.15, 184.95));    // the same place
-  EXPECT_FALSE(on_land(land, -17.0, -178.0));    // open sea east of Fiji
+  EXPECT_TRUE(on_land(land, -17.8, 178.0));     // Viti Levu
+  EXPECT_TRUE(on_land(land, -21.15, -175.05));  // Tongatapu
+  EXPECT_TRUE(on_land(land, -21.15, 184.95));   // the same place
+  EXPECT_FALSE(on_land(land, -17.0, -178.0));   // open sea east of Fiji
   expect_agreement_with_gmt_select(land, kFijiBox, 5000, 7);
 }
 
