@@ -82,3 +82,4 @@ void land_load(benchmark::State& state) {
 BENCHMARK(land_load)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
+BENCHMARK_MAIN();

@@ -89,8 +89,10 @@ AreaGridIndex LandClassifier::load(const LonLatBox& box, ShoreResolution resolut
   // Shoreline pieces over the box plus a margin that holds every cell of the grid.
   const double w = box.east_deg - box.west_deg, h = box.north_deg - box.south_deg;
   const double margin = std::min(w, h) / 16.0;
-  const LonLatBox fetch{box.west_deg - margin, std::max(-90.0, box.south_deg - margin),
-                        std::min(box.west_deg + 360.0, box.east_deg + margin),
+  const bool whole_circle = box.east_deg - box.west_deg + 2.0 * margin >= 360.0;
+  const LonLatBox fetch{whole_circle ? box.west_deg : box.west_deg - margin,
+                        std::max(-90.0, box.south_deg - margin),
+                        whole_circle ? box.west_deg + 360.0 : box.east_deg + margin,
                         std::min(90.0, box.north_deg + margin)};
   std::vector<gmt::Segment> shores;
   try {

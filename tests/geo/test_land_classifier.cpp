@@ -131,6 +131,16 @@ TEST(LandClassifier, ResolutionNamesAndMissingData) {
   EXPECT_THROW(LandClassifier({10, 80, 20, 90}), std::invalid_argument);  // too close to the pole
 }
 
+TEST(LandClassifier, WholeCircleAtCrudeResolution) {
+  const LandClassifier land({-180.0, -60.0, 180.0, 80.0}, ShoreResolution::crude);
+  EXPECT_TRUE(on_land(land, 48.85, 2.35));   // Paris
+  EXPECT_TRUE(on_land(land, -25.0, 135.0));  // central Australia
+  EXPECT_TRUE(on_land(land, 40.0, -100.0));  // Kansas
+  EXPECT_FALSE(on_land(land, 0.0, -30.0));   // Atlantic
+  EXPECT_FALSE(on_land(land, 0.0, 179.99));  // Pacific, both sides of 180
+  EXPECT_FALSE(on_land(land, 0.0, -179.99));
+}
+
 TEST(LandClassifier, CrudeResolutionLoads) {
   const LandClassifier crude({120, 20, 135, 35}, ShoreResolution::crude);
   EXPECT_FALSE(on_land(crude, 20.0, 132.0));

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/scratch_dir.hpp"
 #include "geo/region_classifier.hpp"
-#include "support/scratch_dir.hpp"
 
 namespace {
 
