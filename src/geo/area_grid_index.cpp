@@ -16,7 +16,7 @@ namespace {
 // GSHHG or the vertices of hand-drawn polygons.
 constexpr double kGridOffsetCells = 0.2360679774997897;
 constexpr std::size_t kMinCellsPerAxis = 64;
-constexpr double kMaxCells = 4.0e6;
+constexpr double kMaxCells = 2.0e6;
 constexpr double kCellsPerEdge = 8.0;
 
 // Twice the signed area of (a, b, p): > 0 when p is left of a -> b.
