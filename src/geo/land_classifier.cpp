@@ -1,13 +1,14 @@
 // The GSHHG land mask (see land_classifier.hpp).
 //
 // How the shorelines get here. GSHHG ships with GMT as "binned" netCDF files: every polygon is cut
-// into pieces per 1-5 deg bin, with the levels of the bin corners. Three ways to read them were
-// tried (GMT 6.4, Debian 12):
+// into pieces per square bin, with the levels of the bin corners. Three ways to read them were
+// considered (GMT 6.4, Debian 12):
 // - `gmt coast -M -W` (here through the C API) dumps the shoreline pieces, bin by bin: open
 //   polylines, not closed polygons (a 20 x 37 deg box gives ~720 pieces), so they cannot be fed to
 //   an even-odd test on their own, and GMT 6.4 cannot dump the assembled -G land polygons;
-// - assembling the bins ourselves (gmt_assemble_shore) needs GMT's private gmt_dev.h and its
-//   projection machinery: a dependency on GMT internals;
+// - assembling the bins ourselves, as GMT's modules do with gmt_assemble_shore, needs GMT's
+//   development header gmt_dev.h (not its public API) and its projection set-up: a dependency on
+//   GMT internals (not tried);
 // - `gmt grdlandmask` gives the level of every node of a grid, computed by GMT on its own
 //   assembled, closed polygons (lakes as holes, islands in lakes as land), but only at nodes.
 // The land mask combines the last and the first, both public API: grdlandmask gives the level at
