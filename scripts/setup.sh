@@ -19,6 +19,12 @@ packages=(
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-scipy  # notebooks, plots, calibration (Debian's /usr/bin/python3)
   python3-nbconvert python3-ipykernel  # notebooks are executed by the tests
   clang-format            # issue 9: the tree is formatted by .clang-format, checked by scripts/test.sh
+  # issue 11: the geography of the risk maps (src/geo)
+  libgdal-dev gdal-bin    # GDAL/OGR reads users' region files (GeoJSON, shapefiles); ogrinfo/gdalinfo check exports
+  gmt libgmt-dev          # GMT's C API reads the GSHHG coastlines and DCW borders (src/geo/gmt_session)
+  gmt-gshhg-low           # GSHHG coastlines (crude, low, intermediate): the land mask
+  gmt-dcw                 # DCW country polygons: the countries
+  ghostscript             # GMT needs it to write PNG maps
   clang libclang-rt-14-dev  # issue 8: ASan/UBSan tests and libFuzzer targets (scripts/sanitized_tests.sh, fuzz.sh)
 )
 

@@ -6,12 +6,16 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <random>
+#include <vector>
 
 #include "../risk/risk_blocks.hpp"
 #include "config/load_scenario.hpp"
 #include "engine/outcome.hpp"
 #include "engine/sampling.hpp"
 #include "flight/flight.hpp"
+#include "geo/country_classifier.hpp"
+#include "geo/land_classifier.hpp"
 #include "risk/polygon_areas.hpp"
 #include "risk/risk_reducer.hpp"
 
@@ -221,6 +225,30 @@ TEST(HotPathRisk, RiskReducerAddsRowsWithoutAllocating) {
   red.add(b);
   EXPECT_EQ(g_allocations.load() - before, 0);
   EXPECT_EQ(red.samples(), 128u);
+}
+
+// The risk reducers classify every impact (src/geo): the GSHHG land mask round Okinawa and the
+// DCW countries allocate nothing per point once `hits` has room for the areas.
+TEST(HotPathGeography, LandAndCountryClassifyAllocateNothing) {
+  const geo::LonLatBox ryukyu{124.5, 24.0, 129.0, 27.5};
+  const geo::LandClassifier land(ryukyu);
+  const geo::CountryClassifier countries(ryukyu, {"JP", "TW"});
+  std::vector<std::size_t> hits;
+  hits.reserve(countries.size());
+  std::mt19937_64 rng(1);
+  std::uniform_real_distribution<double> lat(ryukyu.south_deg, ryukyu.north_deg);
+  std::uniform_real_distribution<double> lon(ryukyu.west_deg, ryukyu.east_deg);
+  const long before = g_allocations.load();
+  std::size_t in_any = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double la = lat(rng), lo = lon(rng);
+    land.classify(la, lo, hits);
+    in_any += hits.size();
+    countries.classify(la, lo, hits);
+    in_any += hits.size();
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GT(in_any, 0U);
 }
 
 INSTANTIATE_TEST_SUITE_P(BundledScenarios, HotPath,

@@ -1,0 +1,36 @@
+// A thin RAII wrapper over the GMT 6 C API (libgmt, Debian `libgmt-dev`): runs a GMT module with
+// its output captured in memory (virtual files, nothing written to disk) and returns plain
+// vectors. The land mask and the country polygons are read through it, so that GMT's own readers
+// of the GSHHG and DCW files (formats private to GMT) do the decoding. No GMT header leaks out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace launchmc::geo::gmt {
+
+// One segment of a GMT data set: its header text (without "> ") and its vertices [deg].
+struct Segment {
+  std::string header;
+  std::vector<double> lon_deg;
+  std::vector<double> lat_deg;
+};
+
+// A pixel-registered grid: value(row, col) with row 0 at the south [deg].
+struct Grid {
+  double west_deg = 0, south_deg = 0, cell_deg = 1;
+  std::size_t n_columns = 0, n_rows = 0;
+  std::vector<float> values;  // row-major from the south
+  float value(std::size_t row, std::size_t col) const { return values[row * n_columns + col]; }
+};
+
+// Runs `gmt <module> <args>` writing a data set to memory (args must not name an output).
+// Throws std::runtime_error with GMT's own messages when the module fails (e.g. a missing
+// GSHHG or DCW file).
+std::vector<Segment> run_to_dataset(const std::string& module, const std::string& args);
+
+// Runs `gmt <module> <args> -G<memory>` writing a grid to memory.
+Grid run_to_grid(const std::string& module, const std::string& args);
+
+}  // namespace launchmc::geo::gmt
