@@ -390,6 +390,9 @@ struct RiskCmdOptions {
   std::string intact_casualty_area;
   std::string output;
   std::string geotiff;
+  std::string regions;
+  std::string shore = "low";
+  bool no_geography = false;
   bool json = false;
 };
 
@@ -411,8 +414,16 @@ int run_risk(const RiskCmdOptions& opt) {
   if (!opt.output.empty()) io::check_output_path(output, "-o", {});
   if (!opt.geotiff.empty())
     io::check_output_path(opt.geotiff + "_probability.tif", "--geotiff", {run});
-  const cli::RiskGeography geography = cli::risk_geography();
-  const io::RiskComputation risk = io::compute_risk(run, options, geography.groups);
+  cli::RiskGeographyOptions geo_options;
+  geo_options.land_and_countries = !opt.no_geography;
+  geo_options.shore = geo::parse_shore_resolution(opt.shore);
+  geo_options.regions_file = opt.regions;
+  if (!opt.regions.empty() && !std::filesystem::is_regular_file(opt.regions))
+    throw std::invalid_argument(fmt::format("--regions {}: no such file", opt.regions));
+  const io::RiskComputation risk =
+      io::compute_risk_with_geography(run, options, [&geo_options](const risk::Region& impacts) {
+        return cli::risk_geography(geo_options, impacts);
+      });
   io::write_risk(run, output, risk);
   std::vector<std::filesystem::path> tiffs;
   if (!opt.geotiff.empty()) tiffs = io::write_risk_geotiffs(opt.geotiff, risk);
@@ -696,6 +707,19 @@ int main(int argc, char** argv) {
       ->add_option("--geotiff", risk_opt.geotiff,
                    "write PREFIX_probability.tif and (with --population) PREFIX_ec.tif")
       ->type_name("PREFIX");
+  risk_cmd
+      ->add_option("--regions", risk_opt.regions,
+                   "named polygons (GeoJSON FeatureCollection, or any polygon layer GDAL/OGR "
+                   "reads): P(impact) inside each (default: the run's report.regions)")
+      ->type_name("FILE");
+  risk_cmd
+      ->add_option("--shore", risk_opt.shore,
+                   "GSHHG coastline resolution of the land mask: crude, low, intermediate (high "
+                   "and full with Debian's gmt-gshhg-high / -full)")
+      ->capture_default_str()
+      ->type_name("RES");
+  risk_cmd->add_flag("--no-geography", risk_opt.no_geography,
+                     "no land mask nor countries (p_land and countries null; no GMT data needed)");
   risk_cmd->add_flag("--json", risk_opt.json, "print the result as JSON");
 
   SchemaCmdOptions schema_opt;

@@ -1,13 +1,38 @@
 // The geography of the `risk` command (risk_geography.hpp).
 #include "cli/risk_geography.hpp"
 
+#include <algorithm>
+#include <memory>
+
+#include "geo/country_classifier.hpp"
+#include "geo/region_classifier.hpp"
+
 namespace launchmc::cli {
 
-RiskGeography risk_geography() {
-  RiskGeography g;
-  // Wire the land mask as {"land", ...}, the countries as {"countries", ...} and the user's
-  // GeoJSON regions as {"regions", ...}: g.owned.push_back(std::make_unique<...>(...));
-  // g.groups.push_back({"land", g.owned.back().get()});
+namespace {
+// Margin around the impacts' box [deg]: the classifiers know only their box (a point outside it
+// is in no area), and a cell's impacts reach half a cell beyond the box's cell centres.
+constexpr double kMarginDeg = 0.5;
+// The land mask's data stop short of the poles (geo::LandClassifier).
+constexpr double kMaxLatDeg = 89.4;
+}  // namespace
+
+io::RiskGeography risk_geography(const RiskGeographyOptions& options, const risk::Region& impacts) {
+  io::RiskGeography g;
+  if (options.land_and_countries) {
+    geo::LonLatBox box{
+        impacts.lon0_deg - kMarginDeg, std::max(-kMaxLatDeg, impacts.lat0_deg - kMarginDeg),
+        impacts.lon1_deg + kMarginDeg, std::min(kMaxLatDeg, impacts.lat1_deg + kMarginDeg)};
+    if (box.east_deg - box.west_deg > 360.0) box.east_deg = box.west_deg + 360.0;
+    g.owned.push_back(std::make_unique<geo::LandClassifier>(box, options.shore));
+    g.groups.push_back({"land", g.owned.back().get()});
+    g.owned.push_back(std::make_unique<geo::CountryClassifier>(box));
+    g.groups.push_back({"countries", g.owned.back().get()});
+  }
+  if (!options.regions_file.empty()) {
+    g.owned.push_back(std::make_unique<geo::RegionClassifier>(options.regions_file));
+    g.groups.push_back({"regions", g.owned.back().get()});
+  }
   return g;
 }
 

@@ -5,21 +5,22 @@
 // the text report and (for those three names) the JSON.
 #pragma once
 
-#include <memory>
-#include <vector>
+#include <string>
 
-#include "geo/area_classifier.hpp"
-#include "risk/risk_reducer.hpp"
+#include "geo/land_classifier.hpp"
+#include "io/risk_file.hpp"
+#include "risk/grid.hpp"
 
 namespace launchmc::cli {
 
-struct RiskGeography {
-  std::vector<std::unique_ptr<geo::AreaClassifier>> owned;
-  std::vector<risk::AreaGroup> groups;  // pointing into `owned`
+struct RiskGeographyOptions {
+  bool land_and_countries = true;  // false: --no-geography (no GMT data needed)
+  geo::ShoreResolution shore = geo::ShoreResolution::low;
+  std::string regions_file;  // --regions FILE (GeoJSON, or any polygon layer OGR reads)
 };
 
-// The classifiers of a risk run. Until the land mask (GSHHG), the countries (DCW) and the user's
-// GeoJSON regions are wired here, the list is empty: p_land and countries are then null / empty.
-RiskGeography risk_geography();
+// Land (GSHHG through GMT), countries (DCW) over the impacts' box with a margin, and the user's
+// regions. Throws std::runtime_error naming the Debian package when GMT's data are missing.
+io::RiskGeography risk_geography(const RiskGeographyOptions& options, const risk::Region& impacts);
 
 }  // namespace launchmc::cli

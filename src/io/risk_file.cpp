@@ -156,6 +156,24 @@ RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions
   return c;
 }
 
+RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
+                                            const RiskOptions& options,
+                                            const GeographyBuilder& geography) {
+  if (!(options.grid_deg > 0.0 && options.grid_deg <= 10.0))
+    throw std::invalid_argument(
+        fmt::format("--grid {}: the cell size must be > 0 and <= 10 deg", options.grid_deg));
+  if (options.region) risk::Grid(*options.region, options.grid_deg);  // check before reading
+  { RunFileReader check(run); }  // a file that is not a run file is refused before any pass
+  const risk::Region impacts = region_of_impacts(run, options.grid_deg, options.slice_rows);
+  RiskGeography g = geography(impacts);
+  RiskOptions with_region = options;
+  if (!with_region.region) with_region.region = impacts;
+  RiskComputation c = compute_risk(run, with_region, g.groups);
+  c.region_from_impacts = !options.region;
+  c.geography = std::move(g);  // the classifiers keep their addresses: c.areas stays valid
+  return c;
+}
+
 void write_risk(const std::filesystem::path& run, const std::filesystem::path& output,
                 const RiskComputation& c) {
   const risk::RiskReducer& red = *c.reducer;

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "geo/area_classifier.hpp"
 #include "io/run_file.hpp"
 #include "risk/polygon_areas.hpp"
 #include "risk/risk_reducer.hpp"
@@ -28,6 +30,15 @@ struct RiskOptions {
   std::size_t slice_rows = 4096;  // rows read at a time (memory: a slice of every column)
 };
 
+// Area classifiers built for a run, owned here and listed as the reducer's area groups.
+struct RiskGeography {
+  std::vector<std::unique_ptr<geo::AreaClassifier>> owned;
+  std::vector<risk::AreaGroup> groups;  // pointing into `owned`
+};
+// Builds the geography that must cover every impact of the run, given the impacts' bounding box
+// (longitudes unwrapped about the launch site's, one grid cell wider).
+using GeographyBuilder = std::function<RiskGeography(const risk::Region& impacts)>;
+
 struct RiskComputation {
   std::filesystem::path run_path;
   RunFile info;  // metadata (no rows)
@@ -35,6 +46,8 @@ struct RiskComputation {
   std::unique_ptr<risk::PopulationRaster> population;
   std::unique_ptr<risk::PolygonAreas> report_regions;  // the run's report.regions, if any
   std::vector<risk::AreaGroup> areas;                  // as given to the reducer
+  RiskGeography
+      geography;  // the classifiers built by a GeographyBuilder (owned: `areas` points in)
   std::unique_ptr<risk::RiskReducer> reducer;
   risk::RiskResult result;
 };
@@ -47,6 +60,11 @@ struct RiskComputation {
 // take a default region from) or std::invalid_argument (bad options), naming the problem.
 RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
                              const std::vector<risk::AreaGroup>& classifiers);
+// The same with classifiers built for the run's impacts: a first pass over the file finds their
+// box (which is also the map's box without options.region), then `geography` builds them.
+RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
+                                            const RiskOptions& options,
+                                            const GeographyBuilder& geography);
 
 // Writes /risk (replacing an older one) into a copy of `run` renamed onto `output` (which may be
 // `run` itself): a failure leaves both files as they were.

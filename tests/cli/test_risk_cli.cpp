@@ -101,6 +101,30 @@ TEST_F(RiskCli, JsonKeysAndRiskGroup) {
   EXPECT_NE(t.out.find("no population raster"), std::string::npos) << t.out;
 }
 
+// --regions: a user's GeoJSON (read with OGR) replaces the run's report.regions. Every impact of
+// the August flight lies in the western Pacific box and none in the Atlantic one; with
+// --no-geography there is no land mask, so p_land is null.
+TEST_F(RiskCli, UserRegionsAndNoGeography) {
+  const fs::path regions = dir_ / "regions.geojson";
+  std::ofstream(regions) << R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"name": "west_pacific"}, "geometry": {"type": "Polygon",
+     "coordinates": [[[100, -10], [160, -10], [160, 60], [100, 60], [100, -10]]]}},
+    {"type": "Feature", "properties": {"name": "atlantic"}, "geometry": {"type": "Polygon",
+     "coordinates": [[[-40, 0], [-30, 0], [-30, 10], [-40, 10], [-40, 0]]]}}]})";
+  const fs::path out = dir_ / "with_regions.h5";
+  const Result r =
+      launchmc("risk " + run_.string() + " --grid 0.5 --json --no-geography --regions " +
+               regions.string() + " -o " + out.string());
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["regions"].size(), 2u);
+  EXPECT_EQ(j["regions"][0]["name"], "west_pacific");
+  EXPECT_EQ(j["regions"][0]["p"], 1.0);
+  EXPECT_EQ(j["regions"][1]["name"], "atlantic");
+  EXPECT_EQ(j["regions"][1]["p"], 0.0);
+  EXPECT_TRUE(j["any"]["p_land"].is_null());
+}
+
 TEST_F(RiskCli, BadInputsExitNonZeroAndLeaveTheFile) {
   const std::string before = slurp(run_);
   struct Case {
@@ -121,6 +145,10 @@ TEST_F(RiskCli, BadInputsExitNonZeroAndLeaveTheFile) {
            {"risk " + r + " --grid 0.0001", 2, "cells"},
            {"risk " + r + " --population " + (dir_ / "junk.tif").string(), 1, "junk.tif"},
            {"risk " + r + " --population " + (dir_ / "missing.tif").string(), 1, "missing.tif"},
+           {"risk " + r + " --regions " + (dir_ / "missing.geojson").string(), 2,
+            "missing.geojson"},
+           {"risk " + r + " --regions " + (dir_ / "junk.tif").string(), 1, "junk.tif"},
+           {"risk " + r + " --shore coarse", 2, "crude"},
        }) {
     const Result res = launchmc(c.args, true);
     EXPECT_EQ(res.status, c.status) << c.args << "\n" << res.out;

@@ -11,6 +11,8 @@
 #include <numbers>
 #include <random>
 
+#include "geo/country_classifier.hpp"
+#include "geo/land_classifier.hpp"
 #include "risk/grid.hpp"
 #include "risk/polygon_areas.hpp"
 #include "risk/population.hpp"
@@ -288,6 +290,35 @@ TEST(RiskMaps, LandAndCountryProbabilitiesOfPlacedImpacts) {
   EXPECT_EQ(res.groups[0].areas[1][0].name, "Japan");
   // The vehicle never landed.
   EXPECT_DOUBLE_EQ(res.groups[group_index(red, "vehicle")].p_impact.value, 0.0);
+}
+
+// The same placed impacts against the real geography the `risk` command uses: the GSHHG land mask
+// (Debian gmt-gshhg-low) and the DCW countries (gmt-dcw). The islands' middles are land and in
+// Japan; the Yellow Sea and the Philippine Sea are neither.
+TEST(RiskMaps, LandAndCountryProbabilitiesWithTheRealCoastlines) {
+  const geo::LonLatBox box{119.0, 14.0, 136.0, 41.0};
+  const geo::LandClassifier land(box);
+  const geo::CountryClassifier countries(box);
+  std::size_t japan = countries.size();
+  for (std::size_t a = 0; a < countries.size(); ++a)
+    if (countries.code(a) == "JP") japan = a;
+  ASSERT_LT(japan, countries.size());
+  risk::RiskSetup s = setup_with(risk::Grid(risk::Region{120, 15, 135, 40}, 0.25), {"stage1"});
+  s.areas = {{"land", &land}, {"countries", &countries}};
+  risk::RiskReducer red(s);
+  std::vector<Row> rows(20);
+  for (std::size_t i = 0; i < 20; ++i) {
+    const double* p = i < 3 ? kOkinawa : i == 3 ? kMiyako : i % 2 ? kYellowSea : kPhilippineSea;
+    rows[i].impacts.push_back({Impact::body, 0, "", p[0], p[1]});
+  }
+  red.add(make_block(0, rows, 1));
+  const risk::RiskResult res = red.finish();
+  const auto& areas = res.groups[group_index(red, "stage1")].areas;
+  EXPECT_EQ(areas[0][0].name, "land");
+  EXPECT_DOUBLE_EQ(areas[0][0].p.value, 4.0 / 20);  // Okinawa 3, Miyako 1
+  EXPECT_DOUBLE_EQ(areas[1][japan].p.value, 4.0 / 20);
+  for (std::size_t a = 0; a < countries.size(); ++a)
+    if (a != japan) EXPECT_DOUBLE_EQ(areas[1][a].p.value, 0.0) << countries.name(a);
 }
 
 // Stratified sampling (failure 10 % of flights, given a quarter of the rows) against brute
