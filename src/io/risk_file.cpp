@@ -13,24 +13,13 @@
 #include "flight/flight.hpp"
 #include "geo/polygon.hpp"
 #include "io/geotiff.hpp"
+#include "io/group_state.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/output_file.hpp"
 
 namespace launchmc::io {
 
 namespace {
-
-class GroupStateWriter final : public engine::StateWriter {
- public:
-  explicit GroupStateWriter(h5::Group g) : g_(std::move(g)) {}
-  void put(std::string_view name, std::span<const double> v) override { g_.write<double>(name, v); }
-  void put(std::string_view name, std::span<const std::uint64_t> v) override {
-    g_.write<std::uint64_t>(name, v);
-  }
-
- private:
-  h5::Group g_;
-};
 
 // Every impact point of a slice (nominal bodies, the vehicle, other bodies, fragments).
 template <class F>
@@ -106,19 +95,28 @@ nlohmann::json interval(const risk::Estimate& e) { return nlohmann::json::array(
 
 }  // namespace
 
-RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
-                             const std::vector<risk::AreaGroup>& classifiers) {
+namespace {
+
+// The options' own checks, before any reading of the file.
+void check_options(const RiskOptions& options) {
   if (!(options.intact_casualty_area_m2 >= 0.0 && std::isfinite(options.intact_casualty_area_m2)))
     throw std::invalid_argument(fmt::format("--intact-casualty-area {}: must be >= 0 m^2",
                                             options.intact_casualty_area_m2));
   if (!(options.grid_deg > 0.0 && options.grid_deg <= 10.0))
     throw std::invalid_argument(
         fmt::format("--grid {}: the cell size must be > 0 and <= 10 deg", options.grid_deg));
+  if (options.region) risk::Grid(*options.region, options.grid_deg);
+}
+
+}  // namespace
+
+RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
+                             const std::vector<risk::AreaGroup>& classifiers) {
+  check_options(options);
   RiskComputation c;
   c.run_path = run;
   RunFileReader reader(run);
   c.info = reader.info();
-  if (options.region) risk::Grid(*options.region, options.grid_deg);  // check before reading
   if (!options.population.empty())
     c.population = std::make_unique<risk::PopulationRaster>(options.population);
   const risk::Region region = options.region
@@ -159,10 +157,7 @@ RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions
 RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
                                             const RiskOptions& options,
                                             const GeographyBuilder& geography) {
-  if (!(options.grid_deg > 0.0 && options.grid_deg <= 10.0))
-    throw std::invalid_argument(
-        fmt::format("--grid {}: the cell size must be > 0 and <= 10 deg", options.grid_deg));
-  if (options.region) risk::Grid(*options.region, options.grid_deg);  // check before reading
+  check_options(options);
   { RunFileReader check(run); }  // a file that is not a run file is refused before any pass
   const risk::Region impacts = region_of_impacts(run, options.grid_deg, options.slice_rows);
   RiskGeography g = geography(impacts);

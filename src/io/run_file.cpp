@@ -11,6 +11,7 @@
 #include "common/time_format.hpp"
 #include "common/version.hpp"
 #include "engine/columns.hpp"
+#include "io/group_state.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/iip_track.hpp"
 #include "io/output_file.hpp"
@@ -92,19 +93,6 @@ class ColumnOut {
   h5::AppendableDataset<std::int64_t> i64_;
   std::vector<std::int8_t> i8_buf_;
   std::vector<std::int64_t> i64_buf_;
-};
-
-// A reducer's state as datasets of one group.
-class GroupStateWriter final : public engine::StateWriter {
- public:
-  explicit GroupStateWriter(h5::Group g) : g_(std::move(g)) {}
-  void put(std::string_view name, std::span<const double> v) override { g_.write<double>(name, v); }
-  void put(std::string_view name, std::span<const std::uint64_t> v) override {
-    g_.write<std::uint64_t>(name, v);
-  }
-
- private:
-  h5::Group g_;
 };
 
 }  // namespace

@@ -46,6 +46,26 @@ void QuantileSketch::add(double x) {
 
 namespace {
 
+// Adds the sorted store `from` to the sorted store `to`: equal indices add their counts.
+void add_sorted(QuantileSketch::Store& to, const QuantileSketch::Store& from) {
+  QuantileSketch::Store merged;
+  merged.reserve(to.size() + from.size());
+  auto a = to.begin();
+  auto b = from.begin();
+  while (a != to.end() || b != from.end()) {
+    if (b == from.end() || (a != to.end() && a->first < b->first)) {
+      merged.push_back(*a++);
+    } else if (a == to.end() || b->first < a->first) {
+      merged.push_back(*b++);
+    } else {
+      merged.emplace_back(a->first, a->second + b->second);
+      ++a;
+      ++b;
+    }
+  }
+  to.swap(merged);
+}
+
 // Adds the indices in `pending` (any order) to the sorted store, and empties `pending`.
 void merge_pending(QuantileSketch::Store& store, std::vector<std::int32_t>& pending) {
   if (pending.empty()) return;
@@ -58,22 +78,7 @@ void merge_pending(QuantileSketch::Store& store, std::vector<std::int32_t>& pend
     a = b;
   }
   pending.clear();
-  QuantileSketch::Store merged;
-  merged.reserve(store.size() + runs.size());
-  auto s = store.begin();
-  auto r = runs.begin();
-  while (s != store.end() || r != runs.end()) {
-    if (r == runs.end() || (s != store.end() && s->first < r->first)) {
-      merged.push_back(*s++);
-    } else if (s == store.end() || r->first < s->first) {
-      merged.push_back(*r++);
-    } else {
-      merged.emplace_back(s->first, s->second + r->second);
-      ++s;
-      ++r;
-    }
-  }
-  store.swap(merged);
+  add_sorted(store, runs);
 }
 
 }  // namespace
@@ -119,25 +124,8 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     throw std::invalid_argument("QuantileSketch::merge: different relative accuracies");
   settle();
   other.settle();
-  for (const Store* from : {&other.positive_, &other.negative_}) {
-    Store& to = from == &other.positive_ ? positive_ : negative_;
-    Store merged;
-    merged.reserve(to.size() + from->size());
-    auto a = to.begin();
-    auto b = from->begin();
-    while (a != to.end() || b != from->end()) {
-      if (b == from->end() || (a != to.end() && a->first < b->first)) {
-        merged.push_back(*a++);
-      } else if (a == to.end() || b->first < a->first) {
-        merged.push_back(*b++);
-      } else {
-        merged.emplace_back(a->first, a->second + b->second);
-        ++a;
-        ++b;
-      }
-    }
-    to.swap(merged);
-  }
+  add_sorted(positive_, other.positive_);
+  add_sorted(negative_, other.negative_);
   zero_ += other.zero_;
   count_ += other.count_;
   collapsed_ = collapsed_ || other.collapsed_;
