@@ -57,16 +57,20 @@ TEST(ConfigTargetOrbit, DisabledGuidanceHasNoTarget) {
 }
 
 TEST(ConfigTargetOrbit, OpenLoopLaunchersAndMissilesHaveNone) {
-  for (const char* f :
-       {"unha3_2012.yaml", "hwasong15_2017.yaml", "hwasong17_2022.yaml", "hwasong18_2023.yaml"}) {
+  for (const char* f : {"unha3_2012.yaml", "hwasong15_2017.yaml", "hwasong17_2022.yaml",
+                        "hwasong18_2023.yaml", "hwasong19_2024.yaml"}) {
     SCOPED_TRACE(f);
     EXPECT_FALSE(engine::target_orbit_of(load_scenario_file(kConfigs + f)).has_value());
   }
-  // Hwasong-17's guided stage flies ballistic mode: a guidance, but no orbit.
-  const Scenario hs17 = load_scenario_file(kConfigs + "hwasong17_2022.yaml");
-  bool guided = false;
-  for (const auto& st : hs17.vehicle.stages) guided = guided || st.active_closed_loop() != nullptr;
-  EXPECT_TRUE(guided);
+  // Hwasong-17's and Hwasong-19's guided stages fly ballistic mode: a guidance, but no orbit.
+  for (const char* f : {"hwasong17_2022.yaml", "hwasong19_2024.yaml"}) {
+    SCOPED_TRACE(f);
+    const Scenario missile = load_scenario_file(kConfigs + f);
+    bool guided = false;
+    for (const auto& st : missile.vehicle.stages)
+      guided = guided || st.active_closed_loop() != nullptr;
+    EXPECT_TRUE(guided);
+  }
 }
 
 TEST(ConfigTargetOrbit, OnlyTheLastStagesGuidanceCounts) {

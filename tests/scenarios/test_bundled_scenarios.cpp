@@ -272,9 +272,10 @@ std::vector<LoftedTest> read_lofted_tests() {
 TEST(BundledScenarios, LoftedIcbmTestsMatchReportedFlightTime) {
   const std::map<std::string, std::string> configs = {{"Hwasong-15", "hwasong15_2017.yaml"},
                                                       {"Hwasong-17", "hwasong17_2022.yaml"},
-                                                      {"Hwasong-18", "hwasong18_2023.yaml"}};
+                                                      {"Hwasong-18", "hwasong18_2023.yaml"},
+                                                      {"Hwasong-19", "hwasong19_2024.yaml"}};
   const auto tests = read_lofted_tests();
-  ASSERT_EQ(tests.size(), 3u);
+  ASSERT_EQ(tests.size(), 4u);
   for (const LoftedTest& t : tests) {
     SCOPED_TRACE(t.name);
     const Scenario sc = config::load_scenario_file(kConfigDir + "/" + configs.at(t.name));
