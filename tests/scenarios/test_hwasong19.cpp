@@ -69,6 +69,27 @@ TEST(Hwasong19, FallsWhereJapanSawItOnKcnasRangeCircle) {
   EXPECT_DOUBLE_EQ(sc.site.lon_deg, kSiteLonDeg);
 }
 
+// The aim point is fixed on the ground (an explicit target azimuth): a launcher pointed 0.1 deg
+// off still lands on it, where Hwasong-17's aim, along its launch azimuth, turns with it (README:
+// ~1.7 km per 0.1 deg, 0.1 deg x pi / 180 x 999.2 km).
+TEST(Hwasong19, AimPointStaysPutWhenTheLauncherIsPointedOff) {
+  const std::string text = config::read_text_file(kConfig);
+  const Scenario nominal = config::load_scenario(text, kConfig, {});
+  const Scenario turned = config::load_scenario(
+      text, kConfig, {{"launch.azimuth_deg", std::to_string(nominal.guidance.azimuth_deg + 0.1)}});
+  EXPECT_LT(distance_km(vehicle_impact_deg(nominal, flight::fly(nominal)),
+                        vehicle_impact_deg(turned, flight::fly(turned))),
+            0.1);
+  const std::string hs17 = std::string(LAUNCHMC_CONFIG_DIR) + "/hwasong17_2022.yaml";
+  const Scenario hs17_nominal = config::load_scenario_file(hs17);
+  const Scenario hs17_turned = config::load_scenario_file(
+      hs17, {{"launch.azimuth_deg", std::to_string(hs17_nominal.guidance.azimuth_deg + 0.1)}});
+  const double sideways_km =
+      distance_km(vehicle_impact_deg(hs17_nominal, flight::fly(hs17_nominal)),
+                  vehicle_impact_deg(hs17_turned, flight::fly(hs17_turned)));
+  EXPECT_NEAR(sideways_km, 0.1 * constants::deg_to_rad * 999.2, 0.2);
+}
+
 // The guided stage 3 meets the facts from every corner of its Isp (+-2 %) and dry mass (+-3 %),
 // and from the corner its reserve was sized for (every stage's Isp -1.5 %, every dry mass +3 %),
 // where the open-loop twin, burning to the end, misses by more than 2 %.
