@@ -297,6 +297,93 @@ class Progress {
   double last_frac_ = 0.0;
 };
 
+struct RiskCmdOptions {
+  std::string file;
+  std::string grid = "0.05";
+  std::string region;
+  std::string population;
+  std::string intact_casualty_area;
+  std::string output;
+  std::string geotiff;
+  std::string regions;
+  std::string shore = "low";
+  bool no_geography = false;
+  bool json = false;
+};
+
+// `risk`: the debris-risk maps of a run file, written under /risk (of a copy renamed onto -o, by
+// default the run file itself), printed as text or JSON, and exported as GeoTIFF.
+int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
+  using namespace launchmc;
+  io::RiskOptions options;
+  options.grid_deg = cli::parse_real(opt.grid, "--grid", 0.0, 10.0, true, false);
+  if (!opt.region.empty()) options.region = risk::parse_region(opt.region);
+  if (!opt.intact_casualty_area.empty())
+    options.intact_casualty_area_m2 =
+        cli::parse_real(opt.intact_casualty_area, "--intact-casualty-area", 0.0, 1e6, false, false);
+  options.population = opt.population;
+  const std::filesystem::path run(opt.file);
+  if (!std::filesystem::is_regular_file(run))
+    throw std::runtime_error(fmt::format("{}: no such run file", opt.file));
+  const std::filesystem::path output = opt.output.empty() ? run : std::filesystem::path(opt.output);
+  if (!opt.output.empty()) io::check_output_path(output, "-o", {});
+  if (!opt.geotiff.empty())
+    io::check_output_path(opt.geotiff + "_probability.tif", "--geotiff", {run});
+  cli::RiskGeographyOptions geo_options;
+  geo_options.land_and_countries = !opt.no_geography;
+  geo_options.shore = geo::parse_shore_resolution(opt.shore);
+  geo_options.regions_file = opt.regions;
+  if (!opt.regions.empty() && !std::filesystem::is_regular_file(opt.regions))
+    throw std::invalid_argument(fmt::format("--regions {}: no such file", opt.regions));
+  const io::RiskComputation risk =
+      io::compute_risk_with_geography(run, options, [&geo_options](const risk::Region& impacts) {
+        return cli::risk_geography(geo_options, impacts);
+      });
+  io::write_risk(run, output, risk);
+  std::vector<std::filesystem::path> tiffs;
+  if (!opt.geotiff.empty()) tiffs = io::write_risk_geotiffs(opt.geotiff, risk);
+  if (!risk.population)
+    std::cerr << "launchmc risk: no population raster (--population FILE): expected casualties "
+                 "are left out (ec: null)\n";
+  if (opt.json) {
+    std::cout << io::risk_to_json(risk).dump(2) << "\n";
+  } else {
+    text_out << io::risk_text(risk);
+    text_out << fmt::format("risk maps written to {} (/risk)\n", output.string());
+    for (const auto& t : tiffs) text_out << fmt::format("GeoTIFF written to {}\n", t.string());
+  }
+  return 0;
+}
+
+// The `risk` command's options from a config's `risk:` section, for the run file `output`; the
+// section's paths are relative to the config's folder. Throws std::invalid_argument naming the
+// key when a file it names does not exist (checked before the run, not after it).
+RiskCmdOptions risk_options_of(const launchmc::RiskSettings& r, const std::string& config,
+                               const std::string& output) {
+  const std::filesystem::path folder = std::filesystem::path(config).parent_path();
+  const auto resolve = [&](const std::string& path, const char* key) -> std::string {
+    if (path.empty()) return {};
+    const std::filesystem::path given(path);
+    const std::filesystem::path p = given.is_absolute() ? given : folder / given;
+    if (!std::filesystem::is_regular_file(p))
+      throw std::invalid_argument(
+          fmt::format("{}: risk.{}: no such file {}", config, key, p.string()));
+    return p.string();
+  };
+  RiskCmdOptions o;
+  o.file = output;
+  o.grid = fmt::format("{:.17g}", r.grid_deg);
+  if (r.region)
+    o.region = fmt::format("{:.17g},{:.17g},{:.17g},{:.17g}", r.region->west_deg,
+                           r.region->south_deg, r.region->east_deg, r.region->north_deg);
+  o.population = resolve(r.population, "population");
+  o.regions = resolve(r.regions, "regions");
+  o.shore = std::string(launchmc::geo::to_string(r.shore));
+  o.no_geography = !r.geography;
+  o.intact_casualty_area = fmt::format("{:.17g}", r.intact_casualty_area_m2);
+  return o;
+}
+
 int run_run(const RunCmdOptions& opt) {
   using namespace launchmc;
   engine::RunOptions ro;
@@ -310,6 +397,12 @@ int run_run(const RunCmdOptions& opt) {
   prepare_output(opt.output, opt.config);
   note_partial(opt.output);
   const Study cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
+  // The config's risk: section is checked before the flights (its files, its region).
+  std::optional<RiskCmdOptions> risk_after;
+  if (cfg.scenario.risk) {
+    risk_after = risk_options_of(*cfg.scenario.risk, opt.config, opt.output);
+    if (!risk_after->region.empty()) risk::parse_region(risk_after->region);
+  }
   if (!opt.sampler.empty()) ro.sampler = uncertainty::sampler_from_string(opt.sampler);
   if (!opt.stratify.empty()) ro.stratify = parse_stratify(opt.stratify);
   ro.overrides = opt.overrides;
@@ -368,6 +461,15 @@ int run_run(const RunCmdOptions& opt) {
     io::print_summary(std::cout, r.summary);
     if (!opt.output.empty()) fmt::print("samples written to {}\n", opt.output);
   }
+  if (risk_after) {
+    if (opt.output.empty()) {
+      std::cerr << "launchmc run: the config's risk: section was not applied: the maps go into "
+                   "the run file, and there is none (give -o FILE)\n";
+    } else {
+      // With --json, stdout carries the summary's object alone: the maps' lines go to stderr.
+      return run_risk(*risk_after, opt.json ? std::cerr : std::cout);
+    }
+  }
   return 0;
 }
 
@@ -378,64 +480,6 @@ int run_summarize(const std::string& path, bool json) {
     std::cout << io::summary_to_json(s).dump(2) << "\n";
   } else {
     io::print_summary(std::cout, s);
-  }
-  return 0;
-}
-
-struct RiskCmdOptions {
-  std::string file;
-  std::string grid = "0.05";
-  std::string region;
-  std::string population;
-  std::string intact_casualty_area;
-  std::string output;
-  std::string geotiff;
-  std::string regions;
-  std::string shore = "low";
-  bool no_geography = false;
-  bool json = false;
-};
-
-// `risk`: the debris-risk maps of a run file, written under /risk (of a copy renamed onto -o, by
-// default the run file itself), printed as text or JSON, and exported as GeoTIFF.
-int run_risk(const RiskCmdOptions& opt) {
-  using namespace launchmc;
-  io::RiskOptions options;
-  options.grid_deg = cli::parse_real(opt.grid, "--grid", 0.0, 10.0, true, false);
-  if (!opt.region.empty()) options.region = risk::parse_region(opt.region);
-  if (!opt.intact_casualty_area.empty())
-    options.intact_casualty_area_m2 =
-        cli::parse_real(opt.intact_casualty_area, "--intact-casualty-area", 0.0, 1e6, false, false);
-  options.population = opt.population;
-  const std::filesystem::path run(opt.file);
-  if (!std::filesystem::is_regular_file(run))
-    throw std::runtime_error(fmt::format("{}: no such run file", opt.file));
-  const std::filesystem::path output = opt.output.empty() ? run : std::filesystem::path(opt.output);
-  if (!opt.output.empty()) io::check_output_path(output, "-o", {});
-  if (!opt.geotiff.empty())
-    io::check_output_path(opt.geotiff + "_probability.tif", "--geotiff", {run});
-  cli::RiskGeographyOptions geo_options;
-  geo_options.land_and_countries = !opt.no_geography;
-  geo_options.shore = geo::parse_shore_resolution(opt.shore);
-  geo_options.regions_file = opt.regions;
-  if (!opt.regions.empty() && !std::filesystem::is_regular_file(opt.regions))
-    throw std::invalid_argument(fmt::format("--regions {}: no such file", opt.regions));
-  const io::RiskComputation risk =
-      io::compute_risk_with_geography(run, options, [&geo_options](const risk::Region& impacts) {
-        return cli::risk_geography(geo_options, impacts);
-      });
-  io::write_risk(run, output, risk);
-  std::vector<std::filesystem::path> tiffs;
-  if (!opt.geotiff.empty()) tiffs = io::write_risk_geotiffs(opt.geotiff, risk);
-  if (!risk.population)
-    std::cerr << "launchmc risk: no population raster (--population FILE): expected casualties "
-                 "are left out (ec: null)\n";
-  if (opt.json) {
-    std::cout << io::risk_to_json(risk).dump(2) << "\n";
-  } else {
-    std::cout << io::risk_text(risk);
-    fmt::print("risk maps written to {} (/risk)\n", output.string());
-    for (const auto& t : tiffs) fmt::print("GeoTIFF written to {}\n", t.string());
   }
   return 0;
 }

@@ -19,6 +19,10 @@ constexpr double kMaxLatDeg = 89.4;
 
 io::RiskGeography risk_geography(const RiskGeographyOptions& options, const risk::Region& impacts) {
   io::RiskGeography g;
+  // The user's file first: a bad one is refused before the seconds the countries take to load.
+  std::unique_ptr<geo::AreaClassifier> regions;
+  if (!options.regions_file.empty())
+    regions = std::make_unique<geo::RegionClassifier>(options.regions_file);
   if (options.land_and_countries) {
     geo::LonLatBox box{
         impacts.lon0_deg - kMarginDeg, std::max(-kMaxLatDeg, impacts.lat0_deg - kMarginDeg),
@@ -29,8 +33,8 @@ io::RiskGeography risk_geography(const RiskGeographyOptions& options, const risk
     g.owned.push_back(std::make_unique<geo::CountryClassifier>(box));
     g.groups.push_back({"countries", g.owned.back().get()});
   }
-  if (!options.regions_file.empty()) {
-    g.owned.push_back(std::make_unique<geo::RegionClassifier>(options.regions_file));
+  if (regions) {
+    g.owned.push_back(std::move(regions));
     g.groups.push_back({"regions", g.owned.back().get()});
   }
   return g;

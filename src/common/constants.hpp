@@ -26,6 +26,7 @@ inline constexpr double egm2008_radius_m = wgs84_a_m;
 inline constexpr double g0_mps2 = 9.80665;
 
 inline constexpr double pi = std::numbers::pi;
+inline constexpr double two_pi = 2.0 * std::numbers::pi;
 inline constexpr double deg_to_rad = pi / 180.0;
 inline constexpr double rad_to_deg = 180.0 / pi;
 

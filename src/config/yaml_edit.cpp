@@ -51,13 +51,6 @@ std::string append_path(const std::string& walked, const std::string& seg) {
   return (seg.front() == '[' || walked.empty()) ? walked + seg : walked + "." + seg;
 }
 
-std::string node_kind(const YAML::Node& node) {
-  if (node.IsMap()) return "a map";
-  if (node.IsSequence()) return "a list";
-  if (node.IsNull()) return "null";
-  return "a scalar";
-}
-
 // One entry per node of the tree, in document order: its path, kind and scalar text.
 struct FlatNode {
   std::string path;

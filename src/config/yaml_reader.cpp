@@ -18,16 +18,16 @@
 
 namespace launchmc::config {
 
-namespace {
-std::string join(std::string_view parent, std::string_view key) {
-  return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
-}
-
 std::string node_kind(const YAML::Node& node) {
   if (node.IsMap()) return "a map";
   if (node.IsSequence()) return "a list";
   if (node.IsNull()) return "null";
   return "a scalar";
+}
+
+namespace {
+std::string join(std::string_view parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
 }
 
 // A map key as text. yaml-cpp accepts any node as a key ("? [a, b]\n: 1", "{[1, 2]: 3}") and its

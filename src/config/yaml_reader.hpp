@@ -21,6 +21,9 @@
 
 namespace launchmc::config {
 
+// What a node is, for messages: "a map", "a list", "null" or "a scalar".
+std::string node_kind(const YAML::Node& node);
+
 // The numeric constraint of a key, as the schema declares it ("must be > 0").
 using Range = schema::Range;
 

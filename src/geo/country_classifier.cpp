@@ -141,9 +141,15 @@ void CountryClassifier::load(const LonLatBox& box) {
   }
   std::vector<AreaGridIndex::Ring> rings;
   for (const gmt::Segment& s : segments) {
-    // GMT names each ring "<country name> Segment <n>".
+    // GMT names each ring "<country name> Segment <n>", and marks a ring that is a hole in its
+    // country (Lesotho in South Africa) with a leading "-Ph " (a perimeter may carry "-Pp "). A
+    // hole is one more ring of its country: the even-odd rule of the index leaves it out.
     std::string header = s.header;
     header.erase(0, header.find_first_not_of(' '));
+    if (header.rfind("-Ph ", 0) == 0 || header.rfind("-Pp ", 0) == 0) {
+      header.erase(0, 4);
+      header.erase(0, header.find_first_not_of(' '));
+    }
     const auto cut = header.rfind(" Segment ");
     const std::string name = cut == std::string::npos ? header : header.substr(0, cut);
     const auto it = area_of_name.find(name);

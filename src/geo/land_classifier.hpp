@@ -14,17 +14,9 @@
 
 #include "geo/area_classifier.hpp"
 #include "geo/area_grid_index.hpp"
+#include "geo/shore_resolution.hpp"
 
 namespace launchmc::geo {
-
-// GSHHG resolutions (GMT's -D): nominal shoreline accuracy crude 25 km, low 5 km, intermediate
-// 1 km, high 0.2 km, full 0.1 km.
-enum class ShoreResolution { crude, low, intermediate, high, full };
-
-// "crude", "low", "intermediate", "high", "full" or their first letters; throws
-// std::invalid_argument listing them otherwise.
-ShoreResolution parse_shore_resolution(std::string_view text);
-std::string_view to_string(ShoreResolution resolution);
 
 class LandClassifier final : public AreaClassifier {
  public:

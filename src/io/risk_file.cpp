@@ -108,17 +108,20 @@ void check_options(const RiskOptions& options) {
   if (options.region) risk::Grid(*options.region, options.grid_deg);
 }
 
-}  // namespace
+std::unique_ptr<risk::PopulationRaster> load_population(const RiskOptions& options) {
+  if (options.population.empty()) return nullptr;
+  return std::make_unique<risk::PopulationRaster>(options.population);
+}
 
-RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
-                             const std::vector<risk::AreaGroup>& classifiers) {
-  check_options(options);
+// compute_risk with the population raster already read (null: none).
+RiskComputation compute_risk_with(const std::filesystem::path& run, const RiskOptions& options,
+                                  const std::vector<risk::AreaGroup>& classifiers,
+                                  std::unique_ptr<risk::PopulationRaster> population) {
   RiskComputation c;
   c.run_path = run;
   RunFileReader reader(run);
   c.info = reader.info();
-  if (!options.population.empty())
-    c.population = std::make_unique<risk::PopulationRaster>(options.population);
+  c.population = std::move(population);
   const risk::Region region = options.region
                                   ? *options.region
                                   : region_of_impacts(run, options.grid_deg, options.slice_rows);
@@ -154,16 +157,29 @@ RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions
   return c;
 }
 
+}  // namespace
+
+RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
+                             const std::vector<risk::AreaGroup>& classifiers) {
+  check_options(options);
+  { RunFileReader check(run); }  // a file that is not a run file is refused before the raster
+  return compute_risk_with(run, options, classifiers, load_population(options));
+}
+
 RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
                                             const RiskOptions& options,
                                             const GeographyBuilder& geography) {
   check_options(options);
   { RunFileReader check(run); }  // a file that is not a run file is refused before any pass
   const risk::Region impacts = region_of_impacts(run, options.grid_deg, options.slice_rows);
-  RiskGeography g = geography(impacts);
+  // The user's inputs are checked before the geography is built (loading the countries takes
+  // seconds): the raster is read, and the map's grid checked, first.
+  std::unique_ptr<risk::PopulationRaster> population = load_population(options);
   RiskOptions with_region = options;
   if (!with_region.region) with_region.region = impacts;
-  RiskComputation c = compute_risk(run, with_region, g.groups);
+  risk::Grid(*with_region.region, options.grid_deg);
+  RiskGeography g = geography(impacts);
+  RiskComputation c = compute_risk_with(run, with_region, g.groups, std::move(population));
   c.region_from_impacts = !options.region;
   c.geography = std::move(g);  // the classifiers keep their addresses: c.areas stays valid
   return c;

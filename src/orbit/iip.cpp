@@ -8,8 +8,6 @@ namespace launchmc::orbit {
 
 namespace {
 
-constexpr double kTwoPi = 2.0 * constants::pi;
-
 // The conic from the present state, as a function of the change of eccentric anomaly dE
 // (elliptic arcs only: a > 0).
 struct EllipticArc {
@@ -103,15 +101,15 @@ Iip instantaneous_impact_point(const Eigen::Vector3d& r_eci_m, const Eigen::Vect
   if (rp >= r_outer) return out;  // the whole arc stays outside the surface: orbiting
 
   double E0 = std::atan2(arc.e_sin0, arc.e_cos0);  // present eccentric anomaly
-  if (E0 < 0.0) E0 += kTwoPi;
+  if (E0 < 0.0) E0 += constants::two_pi;
   // Eccentric anomaly in [pi, 2 pi] (descending branch) where the radius falls through R (the
   // apoapsis pi if the whole ellipse is inside R).
   auto descending_at = [&](double R) {
     const double c = e > 0.0 ? std::clamp((1.0 - R / arc.a) / e, -1.0, 1.0) : 1.0;
-    return kTwoPi - std::acos(c);
+    return constants::two_pi - std::acos(c);
   };
   const double dE_lo = std::max(0.0, descending_at(r_outer) - E0);
-  const double dE_hi = rp < r_inner ? descending_at(r_inner) - E0 : kTwoPi - E0;
+  const double dE_hi = rp < r_inner ? descending_at(r_inner) - E0 : constants::two_pi - E0;
   if (dE_hi < dE_lo) {
     // Past the inner sphere already (only round-off can bring us here above the surface).
     return finish(r_eci_m, 0.0);

@@ -12,8 +12,7 @@ namespace launchmc::orbit {
 
 namespace {
 
-constexpr double kTwoPi = 2.0 * constants::pi;
-constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 
 // Stumpff functions c2(psi) = (1 - cos sqrt psi)/psi, c3(psi) = (sqrt psi - sin sqrt psi)/psi^1.5
 // (hyperbolic forms for psi < 0); power series for |psi| < 1 to avoid cancellation.
@@ -85,10 +84,10 @@ StateVector propagate_kepler(const StateVector& s0, double dt_s, double mu) {
   // in [0, inf) for dt > 0 and (-inf, 0] for dt < 0; the bracket shrinks with every evaluation,
   // and a bisection replaces any Newton step that leaves it or fails to halve the previous step
   // (e.g. the exponential branch of a hyperbola approached from above).
-  double lo = dt_s > 0.0 ? 0.0 : -kInf;
-  double hi = dt_s > 0.0 ? kInf : 0.0;
+  double lo = dt_s > 0.0 ? 0.0 : -kUnbounded;
+  double hi = dt_s > 0.0 ? kUnbounded : 0.0;
   const double tol_abs = 1e-14 * std::sqrt(r0);
-  double step_old = kInf;
+  double step_old = kUnbounded;
   bool converged = false;
   double r = r0;
   for (int iter = 0; iter < 300; ++iter) {
@@ -170,7 +169,8 @@ BallisticArc ballistic_arc(double r_bo_m, double v_bo_mps, double gamma_bo_rad, 
   // True anomalies of burnout and impact; impact is on the descending branch after burnout.
   const double nu_bo = std::atan2(e_sin_nu, e_cos_nu);
   const double cos_nu_imp = std::clamp((p / R_m - 1.0) / ecc, -1.0, 1.0);
-  const double nu_imp = nu_bo >= 0.0 ? kTwoPi - std::acos(cos_nu_imp) : -std::acos(cos_nu_imp);
+  const double nu_imp =
+      nu_bo >= 0.0 ? constants::two_pi - std::acos(cos_nu_imp) : -std::acos(cos_nu_imp);
 
   // Universal anomaly between the two points, then the universal Kepler equation for the time.
   double chi = 0.0;
@@ -179,7 +179,7 @@ BallisticArc ballistic_arc(double r_bo_m, double v_bo_mps, double gamma_bo_rad, 
     const double sqrt_1me2 = std::sqrt(1.0 - ecc * ecc);
     const auto ecc_anomaly = [&](double nu) {
       const double big_e = std::atan2(sqrt_1me2 * std::sin(nu), ecc + std::cos(nu));
-      return big_e + kTwoPi * std::round((nu - big_e) / kTwoPi);
+      return big_e + constants::two_pi * std::round((nu - big_e) / constants::two_pi);
     };
     chi = (ecc_anomaly(nu_imp) - ecc_anomaly(nu_bo)) / std::sqrt(alpha);
   } else if (ecc > 1.0 + 1e-9) {

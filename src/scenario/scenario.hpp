@@ -9,6 +9,7 @@
 
 #include "atmosphere/wind.hpp"
 #include "geo/polygon.hpp"
+#include "geo/shore_resolution.hpp"
 #include "guidance/open_loop.hpp"
 #include "vehicle/vehicle.hpp"
 
@@ -136,6 +137,21 @@ struct ReportSettings {
   std::vector<IipZone> regions;
 };
 
+// The `risk:` section: debris-risk maps computed at the end of `run -o`, as `launchmc risk` does
+// with the same options (src/io/risk_file.hpp); a config without it leaves them to that command.
+struct RiskSettings {
+  struct Box {
+    double west_deg = 0.0, south_deg = 0.0, east_deg = 0.0, north_deg = 0.0;
+  };
+  double grid_deg = 0.05;     // cell size [deg]
+  std::optional<Box> region;  // the map's box; none: the impacts' bounding box
+  std::string population;     // population-density raster (relative to the config's folder)
+  std::string regions;        // named polygons (GeoJSON or any OGR polygon layer), same
+  geo::ShoreResolution shore = geo::ShoreResolution::low;  // of the land mask (GSHHG)
+  bool geography = true;  // land mask and countries (GSHHG, DCW via GMT)
+  double intact_casualty_area_m2 = 30.0;
+};
+
 struct Scenario {
   std::string name;
   std::string config_path;  // where it was loaded from (for messages and result files)
@@ -163,6 +179,7 @@ struct Scenario {
   IipSettings iip;
   RangeSafety range_safety;
   ReportSettings report;
+  std::optional<RiskSettings> risk;
   // What a sample draws besides parameter values (environment shapes, failure, navigation
   // noise) is not part of the model: see SampleDraws (scenario/draws.hpp).
 };

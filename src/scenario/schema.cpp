@@ -261,6 +261,16 @@ const std::vector<TableDef>& tables() {
          ReportSettings s;
          fields(a, s);
        }},
+      {"risk",
+       [](DocsArchive& a) {
+         RiskSettings r;
+         fields(a, r);
+       }},
+      {"risk_region",
+       [](DocsArchive& a) {
+         RiskSettings::Box b;
+         fields(a, b);
+       }},
       {"iip_zone",
        [](DocsArchive& a) {
          IipZone z;

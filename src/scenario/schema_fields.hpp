@@ -1080,6 +1080,81 @@ void fields(A& a, ReportSettings& s) {
          {}, [&](auto& sub, IipZone& z, std::size_t) { fields(sub, z, 3); });
 }
 
+inline constexpr Choice<geo::ShoreResolution> kShoreResolutions[] = {
+    {"crude", geo::ShoreResolution::crude},
+    {"low", geo::ShoreResolution::low},
+    {"intermediate", geo::ShoreResolution::intermediate},
+    {"high", geo::ShoreResolution::high},
+    {"full", geo::ShoreResolution::full},
+};
+
+template <class A>
+void fields(A& a, RiskSettings::Box& b) {
+  a.number(b.west_deg, {.key = "west_deg",
+                        .unit = "deg",
+                        .range = {-360.0, 360.0},
+                        .meaning = "western edge (longitude)"});
+  a.number(b.south_deg, {.key = "south_deg",
+                         .unit = "deg",
+                         .range = {-90.0, 90.0},
+                         .meaning = "southern edge (latitude)"});
+  a.number(b.east_deg, {.key = "east_deg",
+                        .unit = "deg",
+                        .range = {-360.0, 720.0},
+                        .meaning = "eastern edge (longitude; may exceed 180 across the "
+                                   "antimeridian)"});
+  a.number(b.north_deg, {.key = "north_deg",
+                         .unit = "deg",
+                         .range = {-90.0, 90.0},
+                         .meaning = "northern edge (latitude)"});
+}
+
+template <class A>
+void fields(A& a, RiskSettings& r) {
+  a.number(r.grid_deg, {.key = "grid_deg",
+                        .unit = "deg",
+                        .range = {0.0, 10.0, true, false},
+                        .need = Need::defaulted,
+                        .meaning = "cell size of the maps",
+                        .default_text = "0.05"});
+  a.section(r.region,
+            {.key = "region",
+             .need = Need::optional,
+             .meaning = "the maps' box (west, south, east, north)",
+             .default_text = "the impacts' bounding box"},
+            [&](auto& s, RiskSettings::Box& b) { fields(s, b); });
+  a.text(r.population, {.key = "population",
+                        .need = Need::optional,
+                        .meaning = "population-density raster, persons per km^2 on a lon/lat "
+                                   "grid (GeoTIFF, ESRI ASCII grid), relative to the config's "
+                                   "folder: expected casualties",
+                        .default_text = "none"});
+  a.text(r.regions, {.key = "regions",
+                     .need = Need::optional,
+                     .meaning = "named polygons (GeoJSON, or any polygon layer GDAL/OGR reads), "
+                                "relative to the config's folder: P(impact) inside each",
+                     .default_text = "the config's report.regions"});
+  a.choice(r.shore,
+           {.key = "shore",
+            .need = Need::defaulted,
+            .meaning = "GSHHG resolution of the land mask (high and full need Debian's "
+                       "gmt-gshhg-high / -full)",
+            .default_text = "low"},
+           std::span<const Choice<geo::ShoreResolution>>(kShoreResolutions));
+  a.boolean(r.geography, {.key = "geography",
+                          .need = Need::defaulted,
+                          .meaning = "land mask and countries (false: no GMT data needed)",
+                          .default_text = "true"});
+  a.number(r.intact_casualty_area_m2,
+           {.key = "intact_casualty_area_m2",
+            .unit = "m^2",
+            .range = {0.0, 1e6},
+            .need = Need::defaulted,
+            .meaning = "casualty area of an intact body (nominal bodies, the vehicle, intact "
+                       "pieces)",
+            .default_text = "30"});
+}
+
 // The whole model: the top-level keys that describe one launch (`uncertainties` and `failures`
 // are the study's: see fields(FailureMode) and config/load_scenario.cpp).
 template <class A>
@@ -1127,6 +1202,13 @@ void fields(A& a, Scenario& sc) {
              .need = Need::defaulted,
              .meaning = "what the run's summary adds: impact regions per failure mode"},
             true, [&](auto& s) { fields(s, sc.report); });
+  a.section(sc.risk,
+            {.key = "risk",
+             .need = Need::optional,
+             .meaning = "debris-risk maps written into the run file at the end of `run -o` "
+                        "(as `launchmc risk`)",
+             .default_text = "none"},
+            [&](auto& s, RiskSettings& r) { fields(s, r); });
 }
 
 // ---- the study: failure modes ------------------------------------------------------------------

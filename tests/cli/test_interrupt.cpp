@@ -81,7 +81,7 @@ class InterruptTest : public ScratchDirTest {
  protected:
   void interrupt_with(int signo) {
     const fs::path out = dir_ / "out.h5";
-    const pid_t pid = spawn({"run", kConfigDir + "/hwasong18_2023.yaml", "-n", "20000", "--seed",
+    const pid_t pid = spawn({"run", kConfigDir + "/hwasong18_2023.yaml", "-n", "4000", "--seed",
                              "5", "--block-size", "64", "-j", "2", "-o", out.string()},
                             dir_);
     wait_for_progress(dir_);
@@ -108,7 +108,7 @@ class InterruptTest : public ScratchDirTest {
       EXPECT_EQ(root.attribute<std::string>("stopped_by"), "interrupted");
       rows = root.attribute<std::uint64_t>("samples");
       EXPECT_GT(rows, 0u);
-      EXPECT_LT(rows, 20000u);
+      EXPECT_LT(rows, 4000u);
       EXPECT_EQ(rows % 64, 0u);
       EXPECT_EQ(root.open_group("outcome").dataset_size("status"), rows);
       range = root.open_group("outcome").read<double>("range_m");

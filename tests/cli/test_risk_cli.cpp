@@ -125,6 +125,66 @@ TEST_F(RiskCli, UserRegionsAndNoGeography) {
   EXPECT_TRUE(j["any"]["p_land"].is_null());
 }
 
+// A config's risk: section: `run -o` ends with the maps `launchmc risk` computes with the same
+// options (every /risk/cells dataset equal), paths taken relative to the config's folder; a file
+// the section names that does not exist stops the run before any flight; without -o it is said
+// to be left out.
+TEST_F(RiskCli, ConfigRiskSectionAppliedAtTheEndOfRun) {
+  const fs::path conf_dir = dir_ / "conf";
+  fs::create_directories(conf_dir / "data");
+  std::ofstream(conf_dir / "data" / "zones.geojson") << R"({"type": "FeatureCollection",
+    "features": [{"type": "Feature", "properties": {"name": "everywhere_east"}, "geometry":
+    {"type": "Polygon", "coordinates": [[[100, -10], [160, -10], [160, 60], [100, 60],
+    [100, -10]]]}}]})";
+  const std::string base = slurp(kConfigDir + "/chollima1_2023_aug.yaml");
+  const std::string section =
+      "\nrisk:\n  grid_deg: 0.25\n  geography: false\n  regions: data/zones.geojson\n"
+      "  intact_casualty_area_m2: 12\n";
+  std::ofstream(conf_dir / "aug_risk.yaml") << base << section;
+  const fs::path out = dir_ / "aug_risk.h5";
+  const Result r = launchmc("run " + (conf_dir / "aug_risk.yaml").string() +
+                            " -n 48 --seed 5 -j 1 -o " + out.string());
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("risk maps written to " + out.string()), std::string::npos) << r.out;
+  const fs::path again = dir_ / "aug_risk_again.h5";
+  ASSERT_EQ(launchmc("risk " + out.string() + " --grid 0.25 --no-geography --regions " +
+                     (conf_dir / "data" / "zones.geojson").string() +
+                     " --intact-casualty-area 12 -o " + again.string())
+                .status,
+            0);
+  const auto a = launchmc::io::h5::File::open_read(out);
+  const auto b = launchmc::io::h5::File::open_read(again);
+  const auto ra = a.root().open_group("risk"), rb = b.root().open_group("risk");
+  EXPECT_EQ(ra.attribute<double>("grid_step_deg"), 0.25);
+  EXPECT_EQ(ra.attribute<double>("intact_casualty_area_m2"), 12.0);
+  for (const char* name : {"probability", "expected_impacts"})
+    EXPECT_EQ(ra.open_group("cells").read<double>(name), rb.open_group("cells").read<double>(name))
+        << name;
+  EXPECT_EQ(ra.open_group("areas/regions").read<std::string>("name"),
+            (std::vector<std::string>{"everywhere_east", "(any)"}));
+  EXPECT_EQ(ra.open_group("areas/regions").read<double>("p"),
+            rb.open_group("areas/regions").read<double>("p"));
+
+  // A missing file: refused before the flights, naming the key; nothing written.
+  std::ofstream(conf_dir / "bad.yaml") << base << "\nrisk:\n  population: data/missing.tif\n";
+  const fs::path bad_out = dir_ / "bad.h5";
+  const Result bad =
+      launchmc("run " + (conf_dir / "bad.yaml").string() + " -n 8 -o " + bad_out.string(), true);
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_NE(bad.out.find("risk.population"), std::string::npos) << bad.out;
+  EXPECT_EQ(bad.out.find("progress"), std::string::npos) << bad.out;
+  EXPECT_FALSE(fs::exists(bad_out));
+  // A key the section does not have: the loader's message with the line.
+  std::ofstream(conf_dir / "typo.yaml") << base << "\nrisk:\n  grid: 0.1\n";
+  const Result typo = launchmc("run " + (conf_dir / "typo.yaml").string() + " -n 8", true);
+  EXPECT_EQ(typo.status, 2) << typo.out;
+  EXPECT_NE(typo.out.find("risk.grid"), std::string::npos) << typo.out;
+  // Without -o: run, and say the maps were left out.
+  const Result no_out = launchmc("run " + (conf_dir / "aug_risk.yaml").string() + " -n 8", true);
+  EXPECT_EQ(no_out.status, 0) << no_out.out;
+  EXPECT_NE(no_out.out.find("risk: section was not applied"), std::string::npos) << no_out.out;
+}
+
 TEST_F(RiskCli, BadInputsExitNonZeroAndLeaveTheFile) {
   const std::string before = slurp(run_);
   struct Case {

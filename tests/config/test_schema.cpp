@@ -126,6 +126,14 @@ TEST(Schema, ReadsEveryKeyOfEveryStruct) {
   EXPECT_DOUBLE_EQ(sc.vehicle.stages[0].debris[0].flown_drag.cd_area_m2(3.0), 12.0 / 25.0);
   EXPECT_DOUBLE_EQ(sc.vehicle.stages[0].debris[1].flown_drag.cd_area_m2(0.0), 1.5 * 0.8 * 1.1);
   EXPECT_EQ(sc.limits.fragments_per_class, 6);
+  // The risk section: its texts and switches (its numbers go through their paths below).
+  ASSERT_TRUE(sc.risk);
+  EXPECT_EQ(sc.risk->population, "data/density.asc");
+  EXPECT_EQ(sc.risk->regions, "data/zones.geojson");
+  EXPECT_EQ(sc.risk->shore, geo::ShoreResolution::intermediate);
+  EXPECT_FALSE(sc.risk->geography);
+  ASSERT_TRUE(sc.risk->region);
+  EXPECT_DOUBLE_EQ(sc.risk->region->east_deg, 141.0);
 
   // Every number the rules call a parameter reaches the model: through its path, the value
   // yaml-cpp reads at that path.

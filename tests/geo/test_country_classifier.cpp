@@ -52,6 +52,15 @@ TEST(CountryClassifier, CapitalsAndIslandsAreInTheirCountries) {
   EXPECT_EQ(codes_at(countries, 20.0, 132.0), Codes{});        // Philippine Sea
 }
 
+// South Africa's polygon has a hole, Lesotho, that GMT marks as a hole ring ("-Ph South
+// Africa"): both load, and a point of Lesotho is in Lesotho alone.
+TEST(CountryClassifier, HoleRingsLeaveTheEnclaveOut) {
+  const CountryClassifier south(LonLatBox{15.0, -36.0, 34.0, -20.0}, {"ZA", "LS"});
+  EXPECT_EQ(codes_at(south, -29.31, 27.48), Codes{"LS"});  // Maseru
+  EXPECT_EQ(codes_at(south, -26.2, 28.04), Codes{"ZA"});   // Johannesburg
+  EXPECT_EQ(codes_at(south, -33.92, 18.42), Codes{"ZA"});  // Cape Town
+}
+
 TEST(CountryClassifier, ChosenCodesOnlyAndUnknownCodes) {
   const CountryClassifier korea(kChollimaBox, {"KR", "KP"});
   ASSERT_EQ(korea.size(), 2U);
