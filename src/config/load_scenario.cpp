@@ -312,6 +312,30 @@ Study load_config(const std::string& text, const std::string& file,
   // ranges again, and the rules across keys); then what is uncertain about it.
   ReadArchive top(root);
   schema::fields(top, sc);
+  if (!overrides.empty()) {
+    // A solid motor's thrust table is the motor at the Isp and load the config file states; an
+    // override of isp_vac_s or propellant_mass_kg (a what-if, like a dispersion) changes the
+    // motor against that table (vehicle::Engine), not the table's own reference. Overrides edit
+    // scalars only, so the file without them has the same stages, solid where these are. A file
+    // that reads only with its overrides (one fixes a value out of range) keeps the overridden
+    // values as the stated ones.
+    Scenario base;
+    bool base_read = true;
+    try {
+      const Value base_root = parse_document(text, file);
+      ReadArchive base_top(base_root);
+      schema::fields(base_top, base);
+    } catch (const ConfigError&) {
+      base_read = false;
+    }
+    for (std::size_t k = 0; base_read && k < sc.vehicle.stages.size(); ++k) {
+      vehicle::Engine& e = sc.vehicle.stages[k].engine;
+      const vehicle::Engine& b = base.vehicle.stages[k].engine;
+      if (!e.solid() || !b.solid()) continue;
+      e.curve_isp_vac_s = b.curve_isp_vac_s;
+      e.curve_propellant_mass_kg = b.curve_propellant_mass_kg;
+    }
+  }
   sc.earth_rotation_angle_at_liftoff_rad = geo::gmst_rad(sc.epoch_unix_utc_s);
   if (!validate(sc, &problem)) refuse(problem);
   std::optional<Value> shares;

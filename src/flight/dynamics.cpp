@@ -121,8 +121,10 @@ Thrust thrust_at(const PhaseForces& forces, double t_s, const AirData& air) noex
   Thrust th;
   if (forces.engine == nullptr) return th;
   const double t_burn = t_s - forces.ignition_time_s;
-  th.mass_flow_kgps = forces.thrust_factor * forces.engine->mass_flow_kgps(t_burn);
-  th.thrust_N = forces.thrust_factor * forces.engine->thrust_N(t_burn, air.pressure_Pa);
+  th.mass_flow_kgps =
+      forces.thrust_factor * forces.engine->mass_flow_kgps(t_burn, forces.load_factor);
+  th.thrust_N =
+      forces.thrust_factor * forces.engine->thrust_N(t_burn, air.pressure_Pa, forces.load_factor);
   if (th.thrust_N > 0.0) {
     th.direction_eci = forces.steering != nullptr
                            ? forces.steering->direction(t_s)

@@ -97,6 +97,9 @@ struct PhaseForces {
   const guidance::LinearTangentSteering* steering = nullptr;
   // Thrust and mass flow factor of a thrust-loss failure (1: nominal; the product is exact).
   double thrust_factor = 1.0;
+  // The burning stage's load factor (vehicle::Stage::load_factor: a solid motor's load over the
+  // one its thrust table was given at; 1 for liquids), passed to the engine.
+  double load_factor = 1.0;
   // A loss of control in force (null: the thrust follows the command).
   const LossOfControlTurn* loss_of_control = nullptr;
 };

@@ -341,7 +341,7 @@ class AscentSequencer {
     // The guidance's model of the stage: present vacuum thrust and exhaust velocity, as an
     // accelerometer-based estimate would give them.
     const guidance::Upfg::Propulsion prop{
-        thrust_factor_ * st.engine.vacuum_thrust_N(t_ - t_ignition_),
+        thrust_factor_ * st.engine.vacuum_thrust_N(t_ - t_ignition_, st.load_factor()),
         st.engine.isp_vac_s * constants::g0_mps2};
     if (!(prop.thrust_N > 0.0)) return;
     if (c.mode == guidance::ClosedLoopMode::orbit) {
@@ -816,6 +816,7 @@ class AscentSequencer {
     const bool was_guided = guided();
     forces.steering = was_guided && gb_.engaged ? &gb_.steering : nullptr;
     forces.thrust_factor = thrust_factor_;
+    forces.load_factor = stage.load_factor();
     forces.loss_of_control = loc_active_ && phase_ == Phase::burn ? &loc_ : nullptr;
 
     // A rule already broken where the segment starts (the event locator sees only sign changes

@@ -604,13 +604,17 @@ void fields(A& a, vehicle::Stage& s, std::size_t index) {
                                   .unit = "kg",
                                   .range = R::positive(),
                                   .dispersable = true,
-                                  .meaning = "usable propellant"});
+                                  .meaning = "usable propellant; a solid motor burns it over its "
+                                             "table: another load than the file's scales the "
+                                             "mass flow and thrust, same burn time"});
   a.number(e.isp_vac_s,
            {.key = "isp_vac_s",
             .unit = "s",
             .range = R::closed(50, 1000),
             .dispersable = true,
-            .meaning = "vacuum specific impulse; mass flow = vacuum thrust / (Isp g0)"});
+            .meaning = "vacuum specific impulse; liquids: mass flow = vacuum thrust / (Isp g0); "
+                       "solids: another Isp than the file's scales the table's thrust, same "
+                       "mass flow"});
   a.number(e.nozzle_exit_area_m2,
            {.key = "nozzle_exit_area_m2",
             .unit = "m^2",
@@ -642,13 +646,18 @@ void fields(A& a, vehicle::Stage& s, std::size_t index) {
           {.key = "thrust_curve_vac_N",
            .unit = "s, N",
            .need = Need::form,
-           .meaning = "rows `[time_since_ignition_s, vacuum_thrust_N]` of a solid motor",
+           .meaning = "rows `[time_since_ignition_s, vacuum_thrust_N]` of a solid motor at the "
+                      "file's `isp_vac_s` and `propellant_mass_kg`",
            .default_text = "this or `thrust_vac_N`"},
           kCurve, e.solid());
   a.after_read([&](auto&) {
-    if (e.solid())
-      e.thrust_vac_N =
-          *std::max_element(e.thrust_curve_vac_N.y().begin(), e.thrust_curve_vac_N.y().end());
+    if (!e.solid()) return;
+    e.thrust_vac_N =
+        *std::max_element(e.thrust_curve_vac_N.y().begin(), e.thrust_curve_vac_N.y().end());
+    // The table is the motor at the Isp and load the config states (see vehicle::Engine); the
+    // loader puts back the values before any --set (config::load_config).
+    e.curve_isp_vac_s = e.isp_vac_s;
+    e.curve_propellant_mass_kg = s.propellant_mass_kg;
   });
   a.number(e.thrust_scale,
            {.key = "thrust_scale",

@@ -249,7 +249,7 @@ struct Rules {
   bool flyable(const vehicle::Vehicle& v) const {
     const vehicle::Stage& first = v.stages.front();
     const double liftoff_weight_N = v.liftoff_mass_kg() * constants::g0_mps2;
-    const double sea_level_thrust_N = first.engine.thrust_N(0.0, 101325.0);
+    const double sea_level_thrust_N = first.engine.thrust_N(0.0, 101325.0, first.load_factor());
     if (!(sea_level_thrust_N > liftoff_weight_N))
       return fail(
           first.engine.solid() ? "vehicle.stages[0].thrust_curve_vac_N"

@@ -9,9 +9,13 @@ namespace launchmc::vehicle {
 double Engine::nominal_burn_time_s(double propellant_mass_kg) const {
   if (!solid())
     return propellant_mass_kg * isp_vac_s * constants::g0_mps2 / (thrust_scale * thrust_vac_N);
-  // Solid: walk the thrust table until the consumed mass reaches the load.
+  // Solid: walk the thrust table until the consumed mass reaches the load. The mass flow is the
+  // table's at the stated Isp, scaled by the load ratio (see Stage::load_factor), so a load
+  // that matches the table burns out at its end whatever the Isp.
   const auto& t = thrust_curve_vac_N.x();
-  const double exhaust_mps = isp_vac_s * constants::g0_mps2;
+  const double load_ratio =
+      curve_propellant_mass_kg > 0.0 ? propellant_mass_kg / curve_propellant_mass_kg : 1.0;
+  const double exhaust_mps = stated_isp_vac_s() * constants::g0_mps2 / load_ratio;
   double used_kg = 0.0;
   for (std::size_t i = 1; i < t.size(); ++i) {
     const double seg_kg = thrust_curve_vac_N.integral(t[i - 1], t[i]) / exhaust_mps;

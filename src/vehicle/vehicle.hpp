@@ -28,10 +28,23 @@ struct DragModel {
 };
 
 // Rocket engine (or cluster) of one stage.
-// Liquid: constant vacuum thrust. Solid: vacuum thrust versus time since ignition from a table.
+// Liquid: constant vacuum thrust; mass flow from vacuum thrust and vacuum Isp,
+// mdot = F_vac / (Isp_vac g0). Solid: vacuum thrust versus time since ignition from a table,
+// given at the motor's stated Isp and load (curve_isp_vac_s, curve_propellant_mass_kg).
 // Thrust at ambient pressure p: F = F_vac - p * A_exit (back-pressure loss of an ideal nozzle,
-// Sutton & Biblarz, Rocket Propulsion Elements, 9th ed., eq. 3-21). Mass flow from vacuum thrust
-// and vacuum Isp: mdot = F_vac / (Isp_vac g0), so sea-level Isp = Isp_vac (1 - p A_e / F_vac).
+// Sutton & Biblarz, Rocket Propulsion Elements, 9th ed., eq. 3-21), so sea-level
+// Isp = Isp_vac (1 - p A_e / F_vac).
+//
+// A solid motor's table is its grain burning: the mass flow versus time is set by the grain's
+// burning surface and chamber pressure, and the table encodes it at the stated Isp,
+// mdot(t) = F_table(t) / (Isp_curve g0). An Isp other than the stated one (combustion or nozzle
+// efficiency: a dispersion, or a --set of the config) changes the thrust at the same mass flow,
+// F(t) = F_table(t) Isp / Isp_curve, so the load still burns out at the table's end. (Holding
+// the table in newtons and deriving the mass flow from the new Isp would leave a higher-Isp motor
+// with unburnt propellant at burnout and make it fly shorter.) A load other than the stated one
+// scales the mass flow and the thrust by the load ratio over the same burn time: the stage's
+// load_factor() (a denser or fuller cast of the same grain burns the same web at the same rate;
+// a change of burn rate is thrust_scale's dispersion). Liquid engines keep F and Isp as given.
 struct Engine {
   double thrust_vac_N = 0.0;         // [N] liquid engines (ignored when thrust_curve is given)
   double isp_vac_s = 0.0;            // [s]
@@ -41,25 +54,47 @@ struct Engine {
   // same Isp. Solids: F(t) -> k F(k t), the burn-rate sensitivity of a grain (a hot motor
   // burns harder and shorter with the same total impulse).
   double thrust_scale = 1.0;
+  // Solids: the vacuum Isp [s] and the load [kg] the table was given at: the config's isp_vac_s
+  // and propellant_mass_kg before any --set (set when the config is read; dispersions and
+  // overrides of isp_vac_s and propellant_mass_kg are measured against them).
+  // 0: not set (an Engine built in code): the present isp_vac_s and load are the stated ones.
+  double curve_isp_vac_s = 0.0;           // [s]
+  double curve_propellant_mass_kg = 0.0;  // [kg]
+  double stated_isp_vac_s() const noexcept {
+    return curve_isp_vac_s > 0.0 ? curve_isp_vac_s : isp_vac_s;
+  }
 
   bool solid() const noexcept { return !thrust_curve_vac_N.empty(); }
   // Time after ignition at which a solid motor's table ends [s].
   double curve_end_s() const noexcept { return thrust_curve_vac_N.back_x() / thrust_scale; }
-  double vacuum_thrust_N(double t_since_ignition_s) const noexcept {
+  // Solid: the table's vacuum thrust [N] at the stated Isp and load (0 outside the table);
+  // liquid: the rated vacuum thrust.
+  double table_thrust_N(double t_since_ignition_s) const noexcept {
     if (!solid()) return thrust_scale * thrust_vac_N;
     const double tau = thrust_scale * t_since_ignition_s;
     if (tau < thrust_curve_vac_N.front_x() || tau > thrust_curve_vac_N.back_x()) return 0.0;
     return thrust_scale * thrust_curve_vac_N(tau);
   }
+  // Vacuum thrust [N]; load_factor: the stage's load_factor() (1 for liquids). A solid at its
+  // stated Isp and load has both ratios exactly 1: the nominal thrust is the table's, bit for bit.
+  double vacuum_thrust_N(double t_since_ignition_s, double load_factor = 1.0) const noexcept {
+    if (!solid()) return thrust_scale * thrust_vac_N;
+    return table_thrust_N(t_since_ignition_s) * (isp_vac_s / stated_isp_vac_s()) * load_factor;
+  }
   // Thrust [N] at ambient pressure [Pa]; never negative (an over-expanded nozzle at sea level
   // with a tiny engine would otherwise "pull").
-  double thrust_N(double t_since_ignition_s, double ambient_pressure_Pa) const noexcept {
-    const double f =
-        vacuum_thrust_N(t_since_ignition_s) - ambient_pressure_Pa * nozzle_exit_area_m2;
+  double thrust_N(double t_since_ignition_s, double ambient_pressure_Pa,
+                  double load_factor = 1.0) const noexcept {
+    const double f = vacuum_thrust_N(t_since_ignition_s, load_factor) -
+                     ambient_pressure_Pa * nozzle_exit_area_m2;
     return f > 0.0 ? f : 0.0;
   }
-  double mass_flow_kgps(double t_since_ignition_s) const noexcept {
-    return vacuum_thrust_N(t_since_ignition_s) / (isp_vac_s * constants::g0_mps2);
+  // Mass flow [kg/s]: the grain's burn for a solid (the table at the stated Isp, whatever the
+  // present Isp, times the load factor), F_vac / (Isp_vac g0) for a liquid.
+  double mass_flow_kgps(double t_since_ignition_s, double load_factor = 1.0) const noexcept {
+    if (!solid()) return table_thrust_N(t_since_ignition_s) / (isp_vac_s * constants::g0_mps2);
+    return table_thrust_N(t_since_ignition_s) / (stated_isp_vac_s() * constants::g0_mps2) *
+           load_factor;
   }
   // Burn duration [s] of a full load if nothing cuts it off: depletion for liquids, the end of
   // the thrust table or depletion for solids, whichever comes first.
@@ -117,6 +152,14 @@ struct Stage {
     return closed_loop && closed_loop->enabled ? &*closed_loop : nullptr;
   }
   double separation_delay_s = 0.0;  // [s] from burnout/cutoff to separation of this stage
+  // Factor on the engine's thrust and mass flow for the load it carries [-]: a solid motor's load
+  // over the one its table was given at (exactly 1 at the stated load); 1 for liquids, whose
+  // load sets the burn time instead.
+  double load_factor() const noexcept {
+    return engine.solid() && engine.curve_propellant_mass_kg > 0.0
+               ? propellant_mass_kg / engine.curve_propellant_mass_kg
+               : 1.0;
+  }
   // Structural limit of the stack while this stage burns as the lowest one: after a loss of
   // control, the vehicle breaks up where dynamic pressure times angle of attack (between the
   // thrust axis and the air-relative velocity) reaches it [Pa rad]. None: no such breakup.

@@ -1,11 +1,16 @@
-// Whole flights against analytic references: the rocket equation (gravity-free vacuum burn),
-// the Kepler free-flight range and time of a ballistic arc (vacuum, non-rotating sphere), and the
-// J2 nodal regression of the Malligyong-1 orbit.
+// Whole flights against analytic references: the rocket equation (gravity-free vacuum burn, of
+// a liquid engine and of a solid motor at its stated, a dispersed and an overridden Isp and
+// load), the Kepler free-flight range and time of a ballistic arc (vacuum, non-rotating sphere),
+// and the J2 nodal regression of the Malligyong-1 orbit.
+#include <fmt/format.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <Eigen/Geometry>
 #include <cmath>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "common/constants.hpp"
 #include "config/load_scenario.hpp"
@@ -14,6 +19,7 @@
 #include "gravity/gravity.hpp"
 #include "orbit/elements.hpp"
 #include "orbit/kepler.hpp"
+#include "scenario/parameters.hpp"
 
 namespace launchmc::flight {
 namespace {
@@ -68,6 +74,136 @@ integrator: {rtol: 1.0e-11, atol_position_m: 1.0e-6, atol_velocity_mps: 1.0e-9, 
   const double dv = (bo->state.segment<3>(3) - y0.segment<3>(3)).norm();
   EXPECT_NEAR(dv / (ve * std::log(m0 / mf)), 1.0, 1e-9);
   EXPECT_NEAR(bo->state[6], mf, 1e-6);
+}
+
+// A solid motor in a gravity-free vacuum: thrust table [[0, 100 kN], [10, 120 kN], [40, 100 kN],
+// [50, 0]], linear between rows, so its total impulse by hand is
+// (100+120)/2*10 + (120+100)/2*30 + 100/2*10 kN s = 1100 + 3300 + 500 kN s = 4.9 MN s, and the
+// load it burns at the stated 300 s is 4.9e6 / (300 g0) kg. Dry 1000 kg, payload 100 kg.
+constexpr double kSolidImpulse_Ns = 4.9e6;
+constexpr double kSolidIsp_s = 300.0;
+constexpr double kSolidCurveEnd_s = 50.0;
+constexpr double kSolidEmpty_kg = 1100.0;
+double solid_load_kg() { return kSolidImpulse_Ns / (kSolidIsp_s * g0_mps2); }
+
+Scenario solid_motor_scenario(const std::vector<config::Override>& overrides = {}) {
+  const std::string cfg = fmt::format(R"(
+name: validation
+launch: {{lat_deg: 10, lon_deg: 20, alt_m: 0, azimuth_deg: 90, epoch_utc: "2024-01-01T00:00:00Z"}}
+atmosphere: {{density_scale: 0}}
+earth: {{rotating: false, shape: sphere}}
+vehicle:
+  payload: {{mass_kg: 100}}
+  stages:
+    - name: s1
+      thrust_curve_vac_N: [[0, 1.0e5], [10, 1.2e5], [40, 1.0e5], [50, 0]]
+      isp_vac_s: 300
+      propellant_mass_kg: {:.17g}
+      dry_mass_kg: 1000
+      stack_drag: {{ref_area_m2: 1, cd_mach: [[0, 0.0]]}}
+guidance: {{vertical_rise_s: 1000, pitch_kick_deg: 0, pitch_kick_duration_s: 1}}
+gravity: {{degree: 0, enabled: false}}
+limits: {{max_flight_time_s: 80}}
+integrator: {{rtol: 1.0e-11, atol_position_m: 1.0e-6, atol_velocity_mps: 1.0e-9, atol_mass_kg: 1.0e-9}}
+)",
+                                      solid_load_kg());
+  return config::load_scenario(cfg, "solid_rocket_equation.yaml", overrides);
+}
+
+// What a flight of the solid motor must show with vacuum Isp `isp_s` and load `load_kg`: the
+// whole load burnt at the table's end, the rocket equation at that Isp, and a total impulse of
+// Isp g0 times the load.
+void expect_solid_burn(const Scenario& sc, double isp_s, double load_kg) {
+  const FlightResult r = fly(sc);
+  const FlightEvent* bo = find_event(r, EventKind::burnout);
+  ASSERT_NE(bo, nullptr);
+  // The load burns out where the table ends (depletion and the table's end coincide).
+  EXPECT_NEAR(bo->t_s, kSolidCurveEnd_s, 1e-3);
+  EXPECT_NEAR(bo->state[6] - kSolidEmpty_kg, 0.0, 1e-4) << "propellant left at burnout";
+  const double ve = isp_s * g0_mps2;
+  const Environment env = make_environment(sc);
+  const State y0 = initial_state(sc, env);
+  const double dv = (bo->state.segment<3>(3) - y0.segment<3>(3)).norm();
+  EXPECT_NEAR(dv / (ve * std::log((kSolidEmpty_kg + load_kg) / kSolidEmpty_kg)), 1.0, 1e-8);
+  // Total impulse: the thrust is linear between the table's rows, so the trapezoid rule on
+  // them is exact.
+  const vehicle::Stage& st = sc.vehicle.stages[0];
+  double impulse_Ns = 0.0;
+  const std::vector<double> t = {0.0, 10.0, 40.0, 50.0};
+  for (std::size_t i = 1; i < t.size(); ++i)
+    impulse_Ns += 0.5 * (t[i] - t[i - 1]) *
+                  (st.engine.thrust_N(t[i - 1], 0.0, st.load_factor()) +
+                   st.engine.thrust_N(t[i], 0.0, st.load_factor()));
+  EXPECT_NEAR(impulse_Ns / (ve * load_kg), 1.0, 1e-12);
+}
+
+// The table is the grain's burn at the stated Isp: a dispersed Isp (a sample's draw, set through
+// its path as the sampler does) changes the thrust at the same mass flow, so the load still burns
+// out at the table's end and the stage follows the rocket equation at the dispersed Isp. Holding
+// the table in newtons (the mass flow from the dispersed Isp) leaves propellant at burnout; using
+// the stated Isp for the mass flow and the dispersed one nowhere gives the stated Isp's delta-v.
+TEST(FlightPhysics, SolidMotorDispersedIspScalesThrustAtTheSameBurn) {
+  for (const double factor : {1.0, 1.02, 0.98}) {
+    SCOPED_TRACE(factor);
+    Scenario sc = solid_motor_scenario();
+    *resolve_parameter(sc, "vehicle.stages[0].isp_vac_s").value = kSolidIsp_s * factor;
+    expect_solid_burn(sc, kSolidIsp_s * factor, solid_load_kg());
+  }
+}
+
+// An override of the config (--set) is measured against the table as the file states it, as a
+// dispersion is.
+TEST(FlightPhysics, SolidMotorOverriddenIspScalesThrust) {
+  const Scenario sc = solid_motor_scenario({{"vehicle.stages[0].isp_vac_s", "306"}});
+  EXPECT_DOUBLE_EQ(sc.vehicle.stages[0].engine.isp_vac_s, 306.0);
+  expect_solid_burn(sc, 306.0, solid_load_kg());
+}
+
+// The check above catches the plausible slips at Isp +2 %. The dispersed Isp used nowhere (the
+// mass flow at the stated Isp and the table's thrust: the nominal flight) misses the rocket
+// equation at 306 s; the table held in newtons with the mass flow from the dispersed Isp (what
+// an engine that takes its stated Isp to be the dispersed one does) leaves propellant unburnt.
+// The messages of the checks `check` fails (intercepted, so they do not fail this test).
+std::string failures_of(const std::function<void()>& check) {
+  ::testing::TestPartResultArray results;
+  {
+    const ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
+    check();
+  }
+  std::string messages;
+  for (int i = 0; i < results.size(); ++i) messages += results.GetTestPartResult(i).message();
+  return messages;
+}
+
+TEST(FlightPhysics, SolidMotorBurnCheckCatchesIspSlips) {
+  const Scenario isp_nowhere = solid_motor_scenario();
+  const std::string nowhere =
+      failures_of([&] { expect_solid_burn(isp_nowhere, kSolidIsp_s * 1.02, solid_load_kg()); });
+  EXPECT_NE(nowhere.find("ve * std::log"), std::string::npos) << nowhere;
+  Scenario table_in_newtons = solid_motor_scenario();
+  table_in_newtons.vehicle.stages[0].engine.isp_vac_s = kSolidIsp_s * 1.02;
+  table_in_newtons.vehicle.stages[0].engine.curve_isp_vac_s = kSolidIsp_s * 1.02;
+  const std::string newtons = failures_of(
+      [&] { expect_solid_burn(table_in_newtons, kSolidIsp_s * 1.02, solid_load_kg()); });
+  EXPECT_NE(newtons.find("propellant left at burnout"), std::string::npos) << newtons;
+}
+
+// A dispersed load of the same grain burns over the same time: the mass flow and the thrust
+// scale by the load ratio (the burn time is thrust_scale's dispersion), so the whole load burns
+// at the stated Isp.
+TEST(FlightPhysics, SolidMotorDispersedLoadBurnsOverTheSameTime) {
+  for (const double factor : {1.02, 0.98}) {
+    SCOPED_TRACE(factor);
+    Scenario sc = solid_motor_scenario();
+    *resolve_parameter(sc, "vehicle.stages[0].propellant_mass_kg").value = solid_load_kg() * factor;
+    expect_solid_burn(sc, kSolidIsp_s, solid_load_kg() * factor);
+  }
+  // Both at once, by --set.
+  const Scenario sc = solid_motor_scenario(
+      {{"vehicle.stages[0].isp_vac_s", "294"},
+       {"vehicle.stages[0].propellant_mass_kg", fmt::format("{:.17g}", solid_load_kg() * 1.02)}});
+  expect_solid_burn(sc, 294.0, solid_load_kg() * 1.02);
 }
 
 TEST(FlightPhysics, VacuumBallisticArcMatchesKeplerRangeAndTime) {
