@@ -16,6 +16,7 @@
 #include "cli/arguments.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/risk_geography.hpp"
+#include "cli/sensitivity_command.hpp"
 #include "common/suggest.hpp"
 #include "common/version.hpp"
 #include "config/load_scenario.hpp"
@@ -740,6 +741,8 @@ int main(int argc, char** argv) {
           "list the parameter paths of this config: value, range, dispersable or a setting")
       ->type_name("CONFIG");
 
+  launchmc::cli::SensitivityCommand sensitivity(app);
+
   // A first argument that is neither an option nor a command: name it (CLI11 would only say that
   // a subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {
@@ -747,7 +750,8 @@ int main(int argc, char** argv) {
     for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
       std::cerr << fmt::format(
-          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, risk, target, schema; "
+          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, risk, target, schema, "
+          "sensitivity; "
           "launchmc --help)\n",
           argv[1], launchmc::did_you_mean(argv[1], commands));
       return kExitConfig;
@@ -767,6 +771,7 @@ int main(int argc, char** argv) {
     if (risk_cmd->parsed()) return run_risk(risk_opt);
     if (target_cmd->parsed()) return run_target(target);
     if (schema_cmd->parsed()) return run_schema(schema_opt);
+    if (sensitivity.parsed()) return sensitivity.run();
   } catch (const launchmc::config::ConfigError& e) {
     std::cerr << "launchmc: config error: " << e.what() << "\n";
     return kExitConfig;

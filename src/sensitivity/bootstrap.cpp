@@ -10,6 +10,18 @@ namespace {
 __extension__ typedef unsigned __int128 Uint128;  // GCC/Clang; __extension__ for -Wpedantic
 }  // namespace
 
+const char* to_string(IndexStatus status) noexcept {
+  switch (status) {
+    case IndexStatus::ok:
+      return "ok";
+    case IndexStatus::no_variance:
+      return "no_variance";
+    case IndexStatus::too_few:
+      return "too_few";
+  }
+  return "unknown";
+}
+
 double percentile(std::vector<double>& values, double p) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
                values.end());

@@ -16,6 +16,19 @@ struct Interval {
   double hi = std::numeric_limits<double>::quiet_NaN();
 };
 
+struct BootstrapOptions {
+  std::uint64_t bootstrap_resamples = 1000;  // B; 0: no intervals
+  std::uint64_t seed = 0;                    // of the bootstrap resamples
+};
+
+// Whether an output's indices could be estimated.
+enum class IndexStatus {
+  ok,
+  no_variance,  // the output takes one value on every used row: no index is defined
+  too_few,      // too few usable rows (base points, trajectories) after NaNs were left out
+};
+const char* to_string(IndexStatus status) noexcept;
+
 // An estimate with its confidence interval (NaN when not estimable: see the estimator's status).
 struct Estimate {
   double value = std::numeric_limits<double>::quiet_NaN();

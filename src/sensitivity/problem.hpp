@@ -27,3 +27,8 @@ struct Problem {
 void to_inputs(const Problem& problem, std::span<const double> u, std::span<double> x);
 
 }  // namespace launchmc::sensitivity
+
+namespace launchmc::sensitivity {
+// "uniform(lo=0, hi=1)", "normal(mean=10, sd=2)", ...: for the design file and reports.
+std::string describe(const uncertainty::Distribution& distribution);
+}  // namespace launchmc::sensitivity

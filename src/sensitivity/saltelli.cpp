@@ -17,10 +17,10 @@ namespace {
 std::size_t checked_inputs(std::size_t k) {
   if (k < 1) throw std::invalid_argument("Saltelli design: needs at least one input");
   if (2 * k > uncertainty::Sampler::max_sobol_dimensions)
-    throw std::invalid_argument(
-        "Saltelli design: " + std::to_string(k) + " inputs need " + std::to_string(2 * k) +
-        " Sobol' dimensions; at most " +
-        std::to_string(uncertainty::Sampler::max_sobol_dimensions / 2) + " inputs are supported");
+    throw std::invalid_argument("Saltelli design: " + std::to_string(k) + " inputs need " +
+                                std::to_string(2 * k) + " Sobol' dimensions; at most " +
+                                std::to_string(uncertainty::Sampler::max_sobol_dimensions / 2) +
+                                " inputs are supported");
   return k;
 }
 
@@ -32,9 +32,7 @@ struct SaltelliData {
   bool second_order = false;
   std::vector<double> values;  // [m * per_base + role]
 
-  std::size_t quantities() const {
-    return 2 * k + (second_order ? k * (k - 1) / 2 : 0);
-  }
+  std::size_t quantities() const { return 2 * k + (second_order ? k * (k - 1) / 2 : 0); }
   const double* record(std::size_t m) const { return values.data() + m * per_base; }
 
   // S1 (k), ST (k), then S2_ij for i < j in row-major order, from the base points `rows` (indices
@@ -52,8 +50,8 @@ struct SaltelliData {
       sum2 += fa * fa + fb * fb;
       for (std::size_t i = 0; i < k; ++i) {
         const double fab = f[1 + i];
-        scratch[i] += fb * (fab - fa);                  // Saltelli 2010, Table 2 (b)
-        scratch[k + i] += (fa - fab) * (fa - fab);      // Jansen 1999
+        scratch[i] += fb * (fab - fa);              // Saltelli 2010, Table 2 (b)
+        scratch[k + i] += (fa - fab) * (fa - fab);  // Jansen 1999
       }
       if (second_order) {
         std::size_t q = 2 * k;
@@ -117,18 +115,6 @@ std::uint64_t SaltelliDesign::row(std::uint64_t i, std::span<double> u) const {
     u[input] = a[input];
   }
   return w.base;
-}
-
-const char* to_string(IndexStatus status) noexcept {
-  switch (status) {
-    case IndexStatus::ok:
-      return "ok";
-    case IndexStatus::no_variance:
-      return "no_variance";
-    case IndexStatus::too_few:
-      return "too_few";
-  }
-  return "unknown";
 }
 
 SobolIndices sobol_indices(std::span<const double> y, std::size_t k, bool second_order,
@@ -201,8 +187,8 @@ SobolIndices sobol_indices(std::span<const double> y, std::size_t k, bool second
                       std::vector<double> values(q), work;
                       for (std::size_t b = range.begin(); b != range.end(); ++b) {
                         bootstrap_indices(options.seed, b, n, idx);
-                        data.estimate([&idx](std::size_t r) { return idx[r]; }, n, values,
-                                      nullptr, work);
+                        data.estimate([&idx](std::size_t r) { return idx[r]; }, n, values, nullptr,
+                                      work);
                         for (std::size_t c = 0; c < q; ++c) reps[c * n_boot + b] = values[c];
                       }
                     });

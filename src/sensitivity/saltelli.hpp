@@ -73,17 +73,7 @@ class SaltelliDesign final : public uncertainty::Design {
   uncertainty::Sampler sobol_;  // 2k dimensions, digitally shifted
 };
 
-struct SobolOptions {
-  std::uint64_t bootstrap_resamples = 1000;  // B; 0: no intervals
-  std::uint64_t seed = 0;                    // of the bootstrap resamples
-};
-
-enum class IndexStatus {
-  ok,
-  no_variance,  // the output takes one value on every used row: no index is defined
-  too_few,      // fewer than 2 base points without NaN in the output
-};
-const char* to_string(IndexStatus status) noexcept;
+using SobolOptions = BootstrapOptions;
 
 struct SobolIndices {
   IndexStatus status = IndexStatus::ok;

@@ -81,10 +81,10 @@ void expect_covers(const Estimate& e, double truth, double slack, const std::str
   EXPECT_GT(w, 0.0) << what;
   EXPECT_LE(e.ci95.lo, e.value) << what;
   EXPECT_GE(e.ci95.hi, e.value) << what;
-  EXPECT_GE(truth, e.ci95.lo - slack * w) << what << ": " << e.value << " [" << e.ci95.lo << ", "
-                                          << e.ci95.hi << "]";
-  EXPECT_LE(truth, e.ci95.hi + slack * w) << what << ": " << e.value << " [" << e.ci95.lo << ", "
-                                          << e.ci95.hi << "]";
+  EXPECT_GE(truth, e.ci95.lo - slack * w)
+      << what << ": " << e.value << " [" << e.ci95.lo << ", " << e.ci95.hi << "]";
+  EXPECT_LE(truth, e.ci95.hi + slack * w)
+      << what << ": " << e.value << " [" << e.ci95.lo << ", " << e.ci95.hi << "]";
 }
 
 TEST(SobolIndices, IshigamiWithinBootstrapIntervalsAndIntervalsShrinkAsOneOverSqrtN) {
@@ -119,8 +119,8 @@ TEST(SobolIndices, IshigamiWithinBootstrapIntervalsAndIntervalsShrinkAsOneOverSq
 TEST(SobolIndices, LinearModelGivesTheVarianceShares) {
   // y = sum a_i x_i with independent inputs: S1_i = ST_i = a_i^2 var_i / sum_j a_j^2 var_j.
   Problem p;
-  p.inputs.push_back({"normal", Distribution::normal(10.0, 2.0)});           // var 4
-  p.inputs.push_back({"uniform", Distribution::uniform(-3.0, 3.0)});        // var 3
+  p.inputs.push_back({"normal", Distribution::normal(10.0, 2.0)});              // var 4
+  p.inputs.push_back({"uniform", Distribution::uniform(-3.0, 3.0)});            // var 3
   p.inputs.push_back({"triangular", Distribution::triangular(0.0, 1.0, 4.0)});  // var 13/18
   p.inputs.push_back({"inert", Distribution::uniform(0.0, 1.0)});
   const double a[4] = {1.0, -2.0, 3.0, 0.0};
@@ -152,8 +152,7 @@ TEST(SobolIndices, SecondOrderIshigamiInteractionIsV13OverV) {
   // The only interaction of the Ishigami function is x1-x3: S13 = V13 / V = ST3, S12 = S23 = 0.
   const IshigamiIndices truth = ishigami_analytic();
   const SaltelliDesign design(3, 1 << 13, 8, true);
-  const SobolIndices r =
-      sobol_indices(evaluate(design, ishigami_problem(), ishigami), 3, true, {});
+  const SobolIndices r = sobol_indices(evaluate(design, ishigami_problem(), ishigami), 3, true, {});
   ASSERT_EQ(r.second.size(), 3u);
   expect_covers(r.second[0][2], truth.st[2], 0.25, "S13");
   EXPECT_NEAR(r.second[0][1].value, 0.0, 0.03);
