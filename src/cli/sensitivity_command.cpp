@@ -38,7 +38,9 @@ SensitivityCommand::SensitivityCommand(CLI::App& app) {
 
   sample_ = command_->add_subcommand(
       "sample", "write a sensitivity design (one row per model evaluation) for PROBLEM.yaml");
-  sample_->add_option("problem", problem_, "PROBLEM.yaml: inputs: [{name: x1, uniform: {lo: 0, hi: 1}}, ...]")
+  sample_
+      ->add_option("problem", problem_,
+                   "PROBLEM.yaml: inputs: [{name: x1, uniform: {lo: 0, hi: 1}}, ...]")
       ->required();
   sample_->add_option("--method", method_, "sobol (Saltelli's design) or morris")
       ->capture_default_str();
@@ -71,8 +73,10 @@ SensitivityCommand::SensitivityCommand(CLI::App& app) {
       ->required()
       ->type_name("Y.csv");
   analyze_->add_flag("--json", json_, "print the indices as JSON");
-  analyze_->add_option("-o,--output", results_output_, "write the indices to this HDF5 file (/sensitivity)");
-  analyze_->add_option("--bootstrap", bootstrap_, "bootstrap resamples for the intervals, 0 to 100000")
+  analyze_->add_option("-o,--output", results_output_,
+                       "write the indices to this HDF5 file (/sensitivity)");
+  analyze_
+      ->add_option("--bootstrap", bootstrap_, "bootstrap resamples for the intervals, 0 to 100000")
       ->capture_default_str()
       ->type_name("B");
   analyze_
@@ -126,7 +130,8 @@ int SensitivityCommand::run_sample() const {
     sensitivity::MorrisDesignOptions mo;
     mo.levels = parse_whole(levels_, "--levels", 2, 1024);
     if (mo.levels % 2 != 0)
-      throw UsageError(fmt::format("--levels {}: must be even (a step moves p/2 levels)", mo.levels));
+      throw UsageError(
+          fmt::format("--levels {}: must be even (a step moves p/2 levels)", mo.levels));
     if (!pool_.empty()) mo.pool = parse_whole(pool_, "--pool", n, 100000);
     auto morris = std::make_unique<sensitivity::MorrisDesign>(k, n, seed, mo);
     info.levels = morris->levels();
@@ -145,9 +150,9 @@ int SensitivityCommand::run_analyze() const {
   sensitivity::BootstrapOptions bootstrap;
   bootstrap.bootstrap_resamples = parse_whole(bootstrap_, "--bootstrap", 0, 100000);
   const io::SensitivityDesignFile design = io::read_sensitivity_design(design_);
-  bootstrap.seed = bootstrap_seed_.empty() ? design.info.seed
-                                           : parse_whole(bootstrap_seed_, "--bootstrap-seed", 0,
-                                                         UINT64_MAX);
+  bootstrap.seed = bootstrap_seed_.empty()
+                       ? design.info.seed
+                       : parse_whole(bootstrap_seed_, "--bootstrap-seed", 0, UINT64_MAX);
   const io::OutputTable table = io::read_output_csv(outputs_);
   if (table.rows() != design.info.rows)
     throw std::invalid_argument(fmt::format(

@@ -152,9 +152,9 @@ SensitivityDesignFile read_sensitivity_design(const fs::path& path) {
     const h5::Group g = root.open_group("design");
     const std::string version = g.attribute<std::string>("format_version");
     if (version.substr(0, version.find('.')) != "1")
-      throw std::invalid_argument(fmt::format(
-          "{}: /design format_version {} is not supported (this launchmc reads 1.x)", where,
-          version));
+      throw std::invalid_argument(
+          fmt::format("{}: /design format_version {} is not supported (this launchmc reads 1.x)",
+                      where, version));
     info.method = g.attribute<std::string>("method");
     info.n = g.attribute<std::uint64_t>("N");
     info.k = g.attribute<std::uint64_t>("k");
@@ -179,14 +179,17 @@ SensitivityDesignFile read_sensitivity_design(const fs::path& path) {
           "{}: /design attributes disagree (k = {}, {} input names, N = {}, rows = {}, {} rows "
           "per block)",
           where, info.k, info.input_names.size(), info.n, info.rows, per));
-    out.u.resize(info.rows * info.k);
-    const h5::Group units = g.open_group("u");
-    for (std::size_t j = 0; j < info.k; ++j) {
-      const std::vector<double> column = units.read<double>(info.input_names[j]);
-      if (column.size() != info.rows)
-        throw std::invalid_argument(fmt::format("{}: /design/u/{} has {} rows, expected {}", where,
-                                                info.input_names[j], column.size(), info.rows));
-      for (std::size_t i = 0; i < info.rows; ++i) out.u[i * info.k + j] = column[i];
+    for (const auto& [group_name, target] : {std::pair{"u", &out.u}, std::pair{"inputs", &out.x}}) {
+      target->resize(info.rows * info.k);
+      const h5::Group group = g.open_group(group_name);
+      for (std::size_t j = 0; j < info.k; ++j) {
+        const std::vector<double> column = group.read<double>(info.input_names[j]);
+        if (column.size() != info.rows)
+          throw std::invalid_argument(fmt::format("{}: /design/{}/{} has {} rows, expected {}",
+                                                  where, group_name, info.input_names[j],
+                                                  column.size(), info.rows));
+        for (std::size_t i = 0; i < info.rows; ++i) (*target)[i * info.k + j] = column[i];
+      }
     }
   } catch (const h5::Error& e) {
     throw std::invalid_argument(fmt::format("{}: not a readable design file: {}", where, e.what()));
@@ -238,8 +241,8 @@ OutputTable read_output_csv(const fs::path& path) {
       continue;
     }
     if (fields.size() != table.names.size())
-      throw std::invalid_argument(fmt::format("{}:{}: {} fields, expected {} (the header's)",
-                                              where, line_no, fields.size(), table.names.size()));
+      throw std::invalid_argument(fmt::format("{}:{}: {} fields, expected {} (the header's)", where,
+                                              line_no, fields.size(), table.names.size()));
     for (std::size_t c = 0; c < fields.size(); ++c) {
       const std::string text = trim(fields[c]);
       double value = std::numeric_limits<double>::quiet_NaN();
@@ -250,17 +253,16 @@ OutputTable read_output_csv(const fs::path& path) {
         const auto [end, ec] = std::from_chars(first, last, value);
         if (ec != std::errc() || end != last)
           throw std::invalid_argument(fmt::format(
-              "{}:{}:{}: '{}' (output '{}') is not a number (empty or nan: a missing value)",
-              where, line_no, c + 1, text, table.names[c]));
+              "{}:{}:{}: '{}' (output '{}') is not a number (empty or nan: a missing value)", where,
+              line_no, c + 1, text, table.names[c]));
       }
       table.columns[c].push_back(value);
     }
   }
   if (in.bad()) throw std::invalid_argument(fmt::format("{}: read error", where));
   if (line_no == 0)
-    throw std::invalid_argument(
-        fmt::format("{}: empty file: expected a header of output names and one line per design row",
-                    where));
+    throw std::invalid_argument(fmt::format(
+        "{}: empty file: expected a header of output names and one line per design row", where));
   return table;
 }
 
@@ -280,10 +282,21 @@ SensitivityAnalysis analyze_sensitivity(const SensitivityDesignFile& design,
   for (std::size_t c = 0; c < table.names.size(); ++c) {
     SensitivityOutput o;
     o.name = table.names[c];
-    if (info.method == "sobol")
+    if (info.method == "sobol") {
       o.sobol = sensitivity::sobol_indices(table.columns[c], info.k, info.second_order, bootstrap);
-    else
+      // The A and B rows: the first and last of each base block.
+      const std::size_t per = info.second_order ? 2 * info.k + 2 : info.k + 2;
+      std::vector<double> x, y;
+      for (std::size_t b = 0; b < info.n; ++b)
+        for (const std::size_t row : {b * per, b * per + per - 1}) {
+          x.insert(x.end(), design.x.begin() + static_cast<std::ptrdiff_t>(row * info.k),
+                   design.x.begin() + static_cast<std::ptrdiff_t>((row + 1) * info.k));
+          y.push_back(table.columns[c][row]);
+        }
+      o.ranks = sensitivity::rank_measures(x, info.k, y);
+    } else {
       o.morris = sensitivity::morris_indices(table.columns[c], design.u, info.k, bootstrap);
+    }
     a.outputs.push_back(std::move(o));
   }
   return a;
@@ -294,12 +307,9 @@ nlohmann::json sensitivity_to_json(const SensitivityAnalysis& a) {
   const auto& names = a.design.input_names;
   json j;
   j["method"] = a.design.method;
-  j["design"] = {{"file", a.design_file},
-                 {"N", a.design.n},
-                 {"k", a.design.k},
-                 {"rows", a.design.rows},
-                 {"seed", a.design.seed},
-                 {"second_order", a.design.second_order},
+  j["design"] = {{"file", a.design_file},    {"N", a.design.n},
+                 {"k", a.design.k},          {"rows", a.design.rows},
+                 {"seed", a.design.seed},    {"second_order", a.design.second_order},
                  {"levels", a.design.levels}};
   j["outputs_file"] = a.outputs_file;
   j["bootstrap"] = {{"resamples", a.bootstrap_resamples}, {"seed", a.bootstrap_seed}};
@@ -314,11 +324,25 @@ nlohmann::json sensitivity_to_json(const SensitivityAnalysis& a) {
       out["base_points_dropped"] = s.base_points_dropped;
       out["mean"] = num(s.mean);
       out["variance"] = num(s.variance);
-      for (std::size_t i = 0; i < names.size(); ++i)
+      for (std::size_t i = 0; i < names.size(); ++i) {
         inputs[names[i]] = {{"S1", num(s.first[i].value)},
                             {"S1_ci95", interval(s.first[i].ci95)},
                             {"ST", num(s.total[i].value)},
                             {"ST_ci95", interval(s.total[i].ci95)}};
+        if (o.ranks) {
+          json& in = inputs[names[i]];
+          for (const auto& [key, e] :
+               {std::pair{"spearman", &o.ranks->spearman[i]}, std::pair{"prcc", &o.ranks->prcc[i]},
+                std::pair{"srrc", &o.ranks->srrc[i]}}) {
+            in[key] = num(e->value);
+            in[std::string(key) + "_ci95"] = interval(e->ci95);
+          }
+        }
+      }
+      if (o.ranks)
+        out["ranks"] = {{"status", sensitivity::to_string(o.ranks->status)},
+                        {"rows_used", o.ranks->rows_used},
+                        {"rank_r2", num(o.ranks->rank_r2)}};
       if (!s.second.empty()) {
         json pairs = json::object();
         for (std::size_t i = 0; i < names.size(); ++i)
@@ -365,8 +389,8 @@ std::string sensitivity_text(const SensitivityAnalysis& a) {
     s << "\n";
     if (o.sobol) {
       const auto& r = *o.sobol;
-      s << fmt::format("output {}: {} base points used ({} dropped for NaN), variance {}\n",
-                       o.name, r.base_points_used, r.base_points_dropped, general(r.variance));
+      s << fmt::format("output {}: {} base points used ({} dropped for NaN), variance {}\n", o.name,
+                       r.base_points_used, r.base_points_dropped, general(r.variance));
       if (r.status != sensitivity::IndexStatus::ok) {
         s << fmt::format("  {}: {}\n", sensitivity::to_string(r.status),
                          r.status == sensitivity::IndexStatus::no_variance
@@ -375,11 +399,12 @@ std::string sensitivity_text(const SensitivityAnalysis& a) {
         continue;
       }
       rank_by([&](std::size_t i) { return r.total[i].value; });
-      s << fmt::format("  {:<{}}  {:>8} {:<18}  {:>8} {:<18}  (ranked by ST)\n", "input", width,
-                       "S1", "95 % interval", "ST", "95 % interval");
+      s << fmt::format("  {:<{}}  {:>8} {:<18}  {:>8} {:<18}  {:>8}  (ranked by ST)\n", "input",
+                       width, "S1", "95 % interval", "ST", "95 % interval", "PRCC");
       for (const std::size_t i : order)
-        s << fmt::format("  {:<{}}  {} {}  {} {}\n", names[i], width, fixed(r.first[i].value),
-                         ci(r.first[i].ci95), fixed(r.total[i].value), ci(r.total[i].ci95));
+        s << fmt::format("  {:<{}}  {} {}  {} {}  {}\n", names[i], width, fixed(r.first[i].value),
+                         ci(r.first[i].ci95), fixed(r.total[i].value), ci(r.total[i].ci95),
+                         fixed(o.ranks ? o.ranks->prcc[i].value : NAN));
       if (!r.second.empty()) {
         s << "  second order:\n";
         for (std::size_t i = 0; i < names.size(); ++i)
@@ -398,8 +423,8 @@ std::string sensitivity_text(const SensitivityAnalysis& a) {
       if (r.status == sensitivity::IndexStatus::no_variance)
         s << "  no_variance: the output is constant, every elementary effect is 0\n";
       rank_by([&](std::size_t i) { return r.inputs[i].mu_star.value; });
-      s << fmt::format("  {:<{}}  {:>10} {:<23}  {:>10}  {:>10}  (ranked by mu*)\n", "input",
-                       width, "mu*", "95 % interval", "mu", "sigma");
+      s << fmt::format("  {:<{}}  {:>10} {:<23}  {:>10}  {:>10}  (ranked by mu*)\n", "input", width,
+                       "mu*", "95 % interval", "mu", "sigma");
       for (const std::size_t i : order)
         s << fmt::format("  {:<{}}  {} {}  {}  {}\n", names[i], width,
                          general(r.inputs[i].mu_star.value), ci_general(r.inputs[i].mu_star.ci95),
@@ -457,6 +482,11 @@ void write_sensitivity_results(const fs::path& path, const SensitivityAnalysis& 
         og.set_attribute("variance", r.variance);
         put("S1", [&](std::size_t i) { return r.first[i]; });
         put("ST", [&](std::size_t i) { return r.total[i]; });
+        if (o.ranks) {
+          put("spearman", [&](std::size_t i) { return o.ranks->spearman[i]; });
+          put("prcc", [&](std::size_t i) { return o.ranks->prcc[i]; });
+          put("srrc", [&](std::size_t i) { return o.ranks->srrc[i]; });
+        }
         if (!r.second.empty()) {
           // k x k, row-major; S2_ij for i < j, NaN elsewhere.
           std::vector<double> s2(k * k), s2lo(k * k), s2hi(k * k);

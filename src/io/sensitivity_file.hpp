@@ -3,16 +3,16 @@
 // ranked text table. Layouts: docs/hdf5_format.md; JSON: docs/json.md.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sensitivity/morris.hpp"
 #include "sensitivity/problem.hpp"
+#include "sensitivity/rank_measures.hpp"
 #include "sensitivity/saltelli.hpp"
 #include "uncertainty/design.hpp"
 
@@ -23,14 +23,14 @@ inline constexpr const char* kSensitivityFormatVersion = "1.0";  // /design and 
 
 // What a design is: recorded as attributes of /design, read back by `analyze`.
 struct SensitivityDesignInfo {
-  std::string method;       // "sobol" (Saltelli's design) or "morris"
-  std::uint64_t n = 0;      // sobol: base points N; morris: trajectories r
-  std::size_t k = 0;        // inputs
+  std::string method;   // "sobol" (Saltelli's design) or "morris"
+  std::uint64_t n = 0;  // sobol: base points N; morris: trajectories r
+  std::size_t k = 0;    // inputs
   std::uint64_t seed = 0;
-  bool second_order = false;   // sobol
-  std::size_t levels = 0;      // morris: p (0 for sobol)
-  std::uint64_t pool = 0;      // morris: candidate trajectories M (0 for sobol)
-  std::uint64_t rows = 0;      // model evaluations
+  bool second_order = false;  // sobol
+  std::size_t levels = 0;     // morris: p (0 for sobol)
+  std::uint64_t pool = 0;     // morris: candidate trajectories M (0 for sobol)
+  std::uint64_t rows = 0;     // model evaluations
   std::vector<std::string> input_names;
   std::vector<std::string> input_distributions;  // as sensitivity::describe() gives them
 };
@@ -42,12 +42,12 @@ struct SensitivityDesignInfo {
 // memory does not grow with the row count.
 void write_sensitivity_design(const std::filesystem::path& path,
                               const sensitivity::Problem& problem,
-                              const uncertainty::Design& design,
-                              const SensitivityDesignInfo& info);
+                              const uncertainty::Design& design, const SensitivityDesignInfo& info);
 
 struct SensitivityDesignFile {
   SensitivityDesignInfo info;
   std::vector<double> u;  // rows x k, row-major
+  std::vector<double> x;  // the input values, rows x k, row-major
 };
 // Reads a design file; std::invalid_argument naming the file and what is wrong (not a design
 // file, an unknown major version, attributes and datasets that disagree).
@@ -71,6 +71,9 @@ struct SensitivityOutput {
   std::string name;
   std::optional<sensitivity::SobolIndices> sobol;
   std::optional<sensitivity::MorrisIndices> morris;
+  // Sobol' designs: Spearman, PRCC and SRRC on the 2N rows of A and B (every base point's two
+  // independent draws; the AB_i rows repeat their values and are left out).
+  std::optional<sensitivity::RankMeasures> ranks;
 };
 
 struct SensitivityAnalysis {
@@ -89,7 +92,8 @@ SensitivityAnalysis analyze_sensitivity(const SensitivityDesignFile& design,
                                         const sensitivity::BootstrapOptions& bootstrap);
 
 // {"method", "design", "outputs": {NAME: {"status", ..., "inputs": {INPUT: {"S1", "S1_ci95",
-// "ST", "ST_ci95"}}}}} (Morris: "mu", "mu_star", "mu_star_ci95", "sigma"); NaN as null.
+// "ST", "ST_ci95", "spearman", "spearman_ci95", "prcc", "prcc_ci95", "srrc", "srrc_ci95"}}}}}
+// (Morris: "mu", "mu_star", "mu_star_ci95", "sigma"); NaN as null.
 nlohmann::json sensitivity_to_json(const SensitivityAnalysis& analysis);
 // Per output, the inputs ranked by ST (Morris: mu*), with intervals.
 std::string sensitivity_text(const SensitivityAnalysis& analysis);

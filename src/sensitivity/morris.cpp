@@ -82,8 +82,8 @@ MorrisDesign::MorrisDesign(std::size_t k, std::uint64_t r, std::uint64_t seed,
   const double k1 = static_cast<double>(k_ + 1);
   const auto budget =
       static_cast<std::uint64_t>(std::sqrt(4e9 / (k1 * k1 * static_cast<double>(k_))));
-  pool_ = options.pool != 0 ? options.pool
-                            : std::max(r_, std::min({10 * r_, kMaxDefaultPool, budget}));
+  pool_ =
+      options.pool != 0 ? options.pool : std::max(r_, std::min({10 * r_, kMaxDefaultPool, budget}));
   if (pool_ < r_)
     throw std::invalid_argument("Morris design: a pool of " + std::to_string(pool_) +
                                 " trajectories cannot give " + std::to_string(r_));

@@ -44,8 +44,8 @@
 namespace launchmc::sensitivity {
 
 struct MorrisDesignOptions {
-  std::size_t levels = 4;    // p: even, 2..1024
-  std::uint64_t pool = 0;    // M >= r candidates; 0: max(r, min(10 r, 500, ~sqrt(4e9/k^3)))
+  std::size_t levels = 4;  // p: even, 2..1024
+  std::uint64_t pool = 0;  // M >= r candidates; 0: max(r, min(10 r, 500, ~sqrt(4e9/k^3)))
 };
 
 class MorrisDesign final : public uncertainty::Design {
@@ -85,7 +85,7 @@ std::vector<double> morris_trajectory(std::size_t k, std::size_t levels, std::ui
 double trajectory_distance(std::span<const double> a, std::span<const double> b, std::size_t k);
 
 struct MorrisEffects {
-  Estimate mu_star;  // mean |EE| with its percentile-bootstrap interval (over trajectories)
+  Estimate mu_star;    // mean |EE| with its percentile-bootstrap interval (over trajectories)
   double mu = 0.0;     // mean EE
   double sigma = 0.0;  // standard deviation of EE (divisor r - 1)
 };

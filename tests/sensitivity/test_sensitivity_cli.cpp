@@ -12,10 +12,10 @@
 #include <numbers>
 #include <sstream>
 
+#include "../support/scratch_dir.hpp"
 #include "config/load_problem.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/sensitivity_file.hpp"
-#include "../support/scratch_dir.hpp"
 
 namespace {
 
@@ -54,9 +54,7 @@ std::string fmt_double(double v) {
   return buf;
 }
 
-void write(const fs::path& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
 double ishigami(double x1, double x2, double x3) {
   return std::sin(x1) + 7.0 * std::sin(x2) * std::sin(x2) + 0.1 * std::pow(x3, 4) * std::sin(x1);
@@ -65,8 +63,8 @@ double ishigami(double x1, double x2, double x3) {
 class SensitivityCli : public ScratchDirTest {};
 
 TEST_F(SensitivityCli, SobolSampleAnalyzeRoundTrip) {
-  const fs::path problem = dir_ / "problem.yaml", design = dir_ / "design.h5",
-                 y = dir_ / "Y.csv", results = dir_ / "sens.h5";
+  const fs::path problem = dir_ / "problem.yaml", design = dir_ / "design.h5", y = dir_ / "Y.csv",
+                 results = dir_ / "sens.h5";
   write(problem,
         "inputs:\n"
         "  - {name: x1, uniform: {lo: -3.141592653589793, hi: 3.141592653589793}}\n"
@@ -135,6 +133,15 @@ TEST_F(SensitivityCli, SobolSampleAnalyzeRoundTrip) {
   EXPECT_NEAR(lin["x1"]["ST"].get<double>(), 0.2, 0.02);
   EXPECT_NEAR(lin["x2"]["S1"].get<double>(), 0.8, 0.03);
   EXPECT_EQ(lin["x3"]["ST"].get<double>(), 0.0);
+  // Rank measures on the A and B rows: SRRC ~ a_i sd_i / sd_y = (1, 2, 0) / sqrt(5), PRCC in the
+  // same order, the inert x3's PRCC interval holding 0.
+  EXPECT_NEAR(lin["x1"]["srrc"].get<double>(), 1 / std::sqrt(5.0), 0.03);
+  EXPECT_NEAR(lin["x2"]["srrc"].get<double>(), 2 / std::sqrt(5.0), 0.03);
+  EXPECT_GT(lin["x2"]["prcc"].get<double>(), lin["x1"]["prcc"].get<double>());
+  EXPECT_GT(lin["x1"]["prcc"].get<double>(), 0.5);
+  EXPECT_LT(lin["x3"]["prcc_ci95"][0].get<double>(), 0.0);
+  EXPECT_GT(lin["x3"]["prcc_ci95"][1].get<double>(), 0.0);
+  EXPECT_EQ(j["outputs"]["linear"]["ranks"]["rows_used"], 2 * 4096);
   // The same numbers in the HDF5 results, in input order.
   h5::File f = h5::File::open_read(results);
   const h5::Group g = f.root().open_group("sensitivity/outputs/f");
@@ -146,8 +153,8 @@ TEST_F(SensitivityCli, SobolSampleAnalyzeRoundTrip) {
   }
   EXPECT_EQ(g.attribute<std::string>("status"), "ok");
   // The text table ranks by ST: x1 (0.56) before x2 (0.44) before x3 (0.24).
-  const Result t = launch("sensitivity analyze " + design.string() + " --outputs " + y.string(),
-                          dir_);
+  const Result t =
+      launch("sensitivity analyze " + design.string() + " --outputs " + y.string(), dir_);
   ASSERT_EQ(t.status, 0) << t.err;
   const auto p1 = t.out.find("  x1 "), p2 = t.out.find("  x2 "), p3 = t.out.find("  x3 ");
   ASSERT_NE(p1, std::string::npos) << t.out;
@@ -178,9 +185,8 @@ TEST_F(SensitivityCli, MorrisRoundTrip) {
     out << "y\n";
     for (std::size_t i = 0; i < a.size(); ++i) out << fmt_double(4 * a[i] + c[i] * c[i]) << "\n";
   }
-  const Result r = launch("sensitivity analyze " + design.string() + " --outputs " + y.string() +
-                              " --json",
-                          dir_);
+  const Result r = launch(
+      "sensitivity analyze " + design.string() + " --outputs " + y.string() + " --json", dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   const auto& in = j["outputs"]["y"]["inputs"];
@@ -234,16 +240,18 @@ TEST_F(SensitivityCli, BadProblemsAndTablesAreRefusedClearly) {
   EXPECT_FALSE(fs::exists(design));
   // Usage errors.
   write(problem, "inputs:\n  - {name: x, uniform: {lo: 0, hi: 1}}\n");
-  EXPECT_EQ(launch("sensitivity sample " + problem.string() + " -n 0 -o " + design.string(), dir_)
-                .status,
-            2);
-  EXPECT_EQ(launch("sensitivity sample " + problem.string() + " --method sobl -n 8 -o " +
+  EXPECT_EQ(
+      launch("sensitivity sample " + problem.string() + " -n 0 -o " + design.string(), dir_).status,
+      2);
+  EXPECT_EQ(
+      launch("sensitivity sample " + problem.string() + " --method sobl -n 8 -o " + design.string(),
+             dir_)
+          .status,
+      2);
+  EXPECT_EQ(launch("sensitivity sample " + problem.string() +
+                       " --method morris --levels 5 -n 8 "
+                       "-o " +
                        design.string(),
-                   dir_)
-                .status,
-            2);
-  EXPECT_EQ(launch("sensitivity sample " + problem.string() + " --method morris --levels 5 -n 8 "
-                       "-o " + design.string(),
                    dir_)
                 .status,
             2);
@@ -287,11 +295,11 @@ TEST_F(SensitivityCli, BadProblemsAndTablesAreRefusedClearly) {
   }
   // Missing values: a NaN drops its base block, and the counts say so.
   std::string with_nan = "y\n";
-  for (int i = 0; i < 24; ++i) with_nan += (i == 4 ? std::string("nan") : std::to_string(i * i % 7)) + "\n";
+  for (int i = 0; i < 24; ++i)
+    with_nan += (i == 4 ? std::string("nan") : std::to_string(i * i % 7)) + "\n";
   write(y, with_nan);
-  const Result r = launch("sensitivity analyze " + design.string() + " --outputs " + y.string() +
-                              " --json",
-                          dir_);
+  const Result r = launch(
+      "sensitivity analyze " + design.string() + " --outputs " + y.string() + " --json", dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["outputs"]["y"]["base_points_used"], 7);
