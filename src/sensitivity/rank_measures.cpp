@@ -54,8 +54,8 @@ RankMeasures rank_measures(std::span<const double> x, std::size_t k, std::span<c
   if (k < 1 || x.size() != n_all * k || (!weights.empty() && weights.size() != n_all))
     throw std::invalid_argument("rank_measures: " + std::to_string(x.size()) + " input values, " +
                                 std::to_string(n_all) + " outputs and " +
-                                std::to_string(weights.size()) + " weights do not match k = " +
-                                std::to_string(k));
+                                std::to_string(weights.size()) +
+                                " weights do not match k = " + std::to_string(k));
   for (const double w : weights)
     if (!(w >= 0.0) || !std::isfinite(w))
       throw std::invalid_argument("rank_measures: weights must be finite and >= 0");

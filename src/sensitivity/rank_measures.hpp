@@ -44,11 +44,11 @@ namespace launchmc::sensitivity {
 
 struct RankMeasures {
   IndexStatus status = IndexStatus::ok;  // no_variance: y constant; too_few: < 3 usable rows
-  std::size_t rows_used = 0;     // rows with finite inputs, output and a positive weight
-  std::size_t rows_dropped = 0;  // the others (a NaN or infinity, or weight 0)
-  double effective_n = 0.0;      // Kish's n_eff (= rows_used without weights)
+  std::size_t rows_used = 0;             // rows with finite inputs, output and a positive weight
+  std::size_t rows_dropped = 0;          // the others (a NaN or infinity, or weight 0)
+  double effective_n = 0.0;              // Kish's n_eff (= rows_used without weights)
   double rank_r2 = std::numeric_limits<double>::quiet_NaN();  // R^2 of the rank regression
-  std::vector<Estimate> spearman, prcc, srrc;  // per input; NaN for a constant input
+  std::vector<Estimate> spearman, prcc, srrc;                 // per input; NaN for a constant input
 };
 
 // x: rows x k inputs, row-major; y: the output per row; weights: empty (all 1) or one per row,

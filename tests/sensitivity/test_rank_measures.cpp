@@ -33,7 +33,8 @@ TEST(RankMeasures, SpearmanWithTiesByHand) {
 
 TEST(RankMeasures, IntegerWeightsEqualRepeatedRows) {
   // 2 inputs, 7 rows; weights (2, 1, 3, 1, 1, 2, 1) against the rows repeated that often.
-  const std::vector<double> x = {0.3, 1.2, 0.9, 0.1, 0.5, 0.5, 2.0, 1.1, 0.2, 0.7, 1.5, 0.4, 0.8, 1.9};
+  const std::vector<double> x = {0.3, 1.2, 0.9, 0.1, 0.5, 0.5, 2.0,
+                                 1.1, 0.2, 0.7, 1.5, 0.4, 0.8, 1.9};
   const std::vector<double> y = {1.0, 0.4, 2.2, 0.9, 0.3, 1.7, 2.5};
   const std::vector<double> w = {2, 1, 3, 1, 1, 2, 1};
   std::vector<double> xr, yr;

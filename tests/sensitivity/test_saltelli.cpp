@@ -1,6 +1,7 @@
 // Saltelli's design and the Sobol' index estimators against analytic indices (Ishigami, linear
 // models), the published Sobol' sequence and the net property of its randomised prefix.
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <cmath>
 #include <numbers>
@@ -194,6 +195,26 @@ TEST(SobolIndices, BootstrapIsReproducibleAndSeeded) {
     EXPECT_EQ(a.first[i].value, c.first[i].value);  // point estimates do not depend on the seed
     EXPECT_NE(a.first[i].ci95.lo, c.first[i].ci95.lo);
   }
+}
+
+TEST(SobolIndices, SameResultForAnyThreadCount) {
+  // The bootstrap runs on TBB: every resample has its own stream and slot, so one thread and all
+  // threads give the same bits.
+  const SaltelliDesign design(3, 1024, 4, true);
+  const auto y = evaluate(design, ishigami_problem(), ishigami);
+  const SobolIndices all = sobol_indices(y, 3, true, {});
+  SobolIndices one;
+  {
+    tbb::global_control single(tbb::global_control::max_allowed_parallelism, 1);
+    one = sobol_indices(y, 3, true, {});
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(all.first[i].ci95.lo, one.first[i].ci95.lo);
+    EXPECT_EQ(all.first[i].ci95.hi, one.first[i].ci95.hi);
+    EXPECT_EQ(all.total[i].ci95.lo, one.total[i].ci95.lo);
+    EXPECT_EQ(all.total[i].ci95.hi, one.total[i].ci95.hi);
+  }
+  EXPECT_EQ(all.second[0][2].ci95.hi, one.second[0][2].ci95.hi);
 }
 
 TEST(SaltelliDesign, RowsFollowTheDocumentedLayout) {

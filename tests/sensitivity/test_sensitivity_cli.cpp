@@ -125,6 +125,19 @@ TEST_F(SensitivityCli, SobolSampleAnalyzeRoundTrip) {
       EXPECT_LE(truth, hi + 0.25 * (hi - lo)) << names[i] << " " << key;
     }
   }
+  // docs/json.md names every key the command prints.
+  {
+    std::ifstream in(std::string(LAUNCHMC_SOURCE_DIR) + "/docs/json.md");
+    const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto documented = [&](const std::string& key) {
+      return doc.find("\"" + key + "\"") != std::string::npos ||
+             doc.find("`" + key + "`") != std::string::npos;
+    };
+    for (const nlohmann::json* object :
+         {&j, &j["design"], &j["outputs"]["f"], &j["outputs"]["f"]["inputs"]["x1"],
+          &j["outputs"]["f"]["ranks"]})
+      for (const auto& item : object->items()) EXPECT_TRUE(documented(item.key())) << item.key();
+  }
   // A constant output: "no_variance", indices null.
   EXPECT_EQ(j["outputs"]["constant"]["status"], "no_variance");
   EXPECT_TRUE(j["outputs"]["constant"]["inputs"]["x1"]["S1"].is_null());
