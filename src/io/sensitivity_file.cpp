@@ -208,6 +208,8 @@ OutputTable read_output_csv(const fs::path& path) {
   while (std::getline(in, line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    // A UTF-8 byte-order mark, as spreadsheet programs write it, is not part of the first name.
+    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
     if (trim(line).empty()) {
       if (line_no == 1)
         throw std::invalid_argument(

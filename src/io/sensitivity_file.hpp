@@ -63,8 +63,8 @@ struct OutputTable {
 // double quotes removed), then data lines of as many fields. An empty field or nan/NaN/NAN is a
 // missing value (NaN); inf and -inf are read as infinities (both make the row's block unusable
 // for the estimators); anything else that is not a whole number is refused. CRLF line ends are
-// accepted; blank lines are allowed only at the end. Errors: std::invalid_argument
-// "FILE:LINE[:FIELD]: what was expected".
+// accepted, and a leading UTF-8 byte-order mark ignored; blank lines are allowed only at the end.
+// Errors: std::invalid_argument "FILE:LINE[:FIELD]: what was expected".
 OutputTable read_output_csv(const std::filesystem::path& path);
 
 struct SensitivityOutput {

@@ -306,6 +306,13 @@ TEST_F(SensitivityCli, BadProblemsAndTablesAreRefusedClearly) {
     EXPECT_NE(r.err.find(c.expected), std::string::npos) << c.expected << " -> " << r.err;
     EXPECT_FALSE(fs::exists(out));
   }
+  // What spreadsheets write: a byte-order mark, CRLF line ends, quoted names, spaces.
+  write(y, "\xEF\xBB\xBF\"first\" , second\r\n1, 2\r\n 3 ,nan\r\n\r\n");
+  const launchmc::io::OutputTable t = launchmc::io::read_output_csv(y);
+  ASSERT_EQ(t.names, (std::vector<std::string>{"first", "second"}));
+  ASSERT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.columns[0][1], 3.0);
+  EXPECT_TRUE(std::isnan(t.columns[1][1]));
   // Missing values: a NaN drops its base block, and the counts say so.
   std::string with_nan = "y\n";
   for (int i = 0; i < 24; ++i)
