@@ -1,6 +1,7 @@
 // Morris trajectories, Campolongo's selection and the elementary effects against hand-made
 // cases: inert inputs, a linear input's analytic mu*, the grid and one-at-a-time steps.
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <cmath>
 #include <set>
@@ -118,6 +119,17 @@ TEST(MorrisDesign, CampolongoSelectionSpreadsTheTrajectories) {
   MorrisDesignOptions odd;
   odd.levels = 5;
   EXPECT_THROW(MorrisDesign(3, 4, 1, odd), std::invalid_argument);
+}
+
+TEST(MorrisDesign, SameSelectionForAnyThreadCount) {
+  // The pool's distances are computed in parallel, each by one thread: the choice is the same.
+  MorrisDesignOptions o;
+  o.pool = 60;
+  const MorrisDesign all(6, 8, 12, o);
+  tbb::global_control single(tbb::global_control::max_allowed_parallelism, 1);
+  const MorrisDesign one(6, 8, 12, o);
+  EXPECT_EQ(all.chosen(), one.chosen());
+  EXPECT_EQ(all.spread(), one.spread());
 }
 
 TEST(MorrisIndices, InertInputsRankLastAndALinearInputsMuStarIsAnalytic) {
