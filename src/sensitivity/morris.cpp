@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -87,7 +88,7 @@ MorrisDesign::MorrisDesign(std::size_t k, std::uint64_t r, std::uint64_t seed,
   if (pool_ < r_)
     throw std::invalid_argument("Morris design: a pool of " + std::to_string(pool_) +
                                 " trajectories cannot give " + std::to_string(r_));
-  if (pool_ > 100000)
+  if (pool_ > r_ && pool_ > 100000)
     throw std::invalid_argument("Morris design: pool of " + std::to_string(pool_) +
                                 " trajectories: at most 100000 (its distances are pool^2)");
   std::vector<std::vector<double>> candidates(pool_);
@@ -132,7 +133,9 @@ MorrisDesign::MorrisDesign(std::size_t k, std::uint64_t r, std::uint64_t seed,
       }
     spread_ = std::sqrt(sum2);
   }
-  if (pool_ == r_) {
+  if (pool_ == r_ && r_ > kMaxDefaultPool) {
+    spread_ = std::numeric_limits<double>::quiet_NaN();  // r^2 distances: not worth computing
+  } else if (pool_ == r_) {
     double sum2 = 0.0;
     for (std::size_t a = 0; a < r_; ++a)
       for (std::size_t b = a + 1; b < r_; ++b) {

@@ -64,7 +64,8 @@ class MorrisDesign final : public uncertainty::Design {
   std::size_t levels() const noexcept { return levels_; }
   // Pool index of each chosen trajectory, in design order.
   const std::vector<std::uint64_t>& chosen() const noexcept { return chosen_; }
-  // Campolongo's spread sqrt(sum d^2) of the chosen trajectories.
+  // Campolongo's spread sqrt(sum d^2) of the chosen trajectories (NaN without a selection,
+  // pool == r, when r > 500).
   double spread() const noexcept { return spread_; }
 
  private:
