@@ -136,6 +136,7 @@ int SensitivityCommand::run_sample() const {
     auto morris = std::make_unique<sensitivity::MorrisDesign>(k, n, seed, mo);
     info.levels = morris->levels();
     info.pool = morris->pool();
+    info.spread = morris->spread();
     design = std::move(morris);
   }
   info.rows = design->rows();

@@ -89,6 +89,7 @@ void write_sensitivity_design(const fs::path& path, const sensitivity::Problem& 
     g.set_attribute("second_order", static_cast<std::int64_t>(info.second_order ? 1 : 0));
     g.set_attribute("levels", static_cast<std::uint64_t>(info.levels));
     g.set_attribute("pool", info.pool);
+    if (info.method == "morris") g.set_attribute("spread", info.spread);
     g.set_attribute("rows", design.rows());
     g.write<std::string>("input_names", info.input_names);
     g.write<std::string>("input_distributions", info.input_distributions);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -30,7 +31,9 @@ struct SensitivityDesignInfo {
   bool second_order = false;  // sobol
   std::size_t levels = 0;     // morris: p (0 for sobol)
   std::uint64_t pool = 0;     // morris: candidate trajectories M (0 for sobol)
-  std::uint64_t rows = 0;     // model evaluations
+  // morris: Campolongo's spread sqrt(sum d^2) of the chosen trajectories (written, not read)
+  double spread = std::numeric_limits<double>::quiet_NaN();
+  std::uint64_t rows = 0;  // model evaluations
   std::vector<std::string> input_names;
   std::vector<std::string> input_distributions;  // as sensitivity::describe() gives them
 };

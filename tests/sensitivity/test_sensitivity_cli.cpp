@@ -191,6 +191,7 @@ TEST_F(SensitivityCli, MorrisRoundTrip) {
   const h5::Group g = f.root().open_group("design");
   EXPECT_EQ(g.attribute<std::string>("method"), "morris");
   EXPECT_EQ(g.attribute<std::uint64_t>("levels"), 4u);
+  EXPECT_GT(g.attribute<double>("spread"), 0.0);
   const auto a = g.read<double>("inputs/a"), c = g.read<double>("inputs/c");
   ASSERT_EQ(a.size(), 40u);
   {
