@@ -176,6 +176,64 @@ TEST_F(SensitivityCli, SobolSampleAnalyzeRoundTrip) {
   EXPECT_NE(t.out.find("no_variance"), std::string::npos);
 }
 
+TEST_F(SensitivityCli, PlotScriptDrawsTheFilesIndicesRankedByTotal) {
+  // scripts/plot_sensitivity.py on an analyze -o file: its --report (the bars drawn, in order)
+  // against the file's datasets, and the PNG written.
+  const fs::path problem = dir_ / "problem.yaml", design = dir_ / "design.h5", y = dir_ / "Y.csv",
+                 results = dir_ / "sens.h5", png = dir_ / "bars.png";
+  write(problem,
+        "inputs:\n  - {name: small, uniform: {lo: 0, hi: 1}}\n"
+        "  - {name: big, uniform: {lo: 0, hi: 1}}\n  - {name: none, uniform: {lo: 0, hi: 1}}\n");
+  ASSERT_EQ(launch("sensitivity sample " + problem.string() + " -n 256 -o " + design.string(), dir_)
+                .status,
+            0);
+  std::vector<double> small, big;
+  {
+    h5::File f = h5::File::open_read(design);
+    small = f.root().read<double>("design/inputs/small");
+    big = f.root().read<double>("design/inputs/big");
+  }
+  {
+    std::ofstream out(y);
+    out << "y,flat\n";
+    for (std::size_t i = 0; i < small.size(); ++i)
+      out << fmt_double(small[i] + 3 * big[i]) << ",0\n";
+  }
+  ASSERT_EQ(launch("sensitivity analyze " + design.string() + " --outputs " + y.string() + " -o " +
+                       results.string(),
+                   dir_)
+                .status,
+            0);
+  const std::string script = std::string(LAUNCHMC_SOURCE_DIR) + "/scripts/plot_sensitivity.py";
+  const std::string cmd = "/usr/bin/python3 " + script + " " + results.string() + " -o " +
+                          png.string() + " --report 2>" + (dir_ / "py.txt").string();
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string text;
+  std::array<char, 4096> buf{};
+  std::size_t got = 0;
+  while ((got = fread(buf.data(), 1, buf.size(), pipe)) > 0) text.append(buf.data(), got);
+  ASSERT_EQ(pclose(pipe), 0) << text;
+  const nlohmann::json r = nlohmann::json::parse(text);
+  h5::File f = h5::File::open_read(results);
+  const h5::Group g = f.root().open_group("sensitivity/outputs/y");
+  const auto st = g.read<double>("ST"), s1 = g.read<double>("S1"),
+             hi = g.read<double>("ST_ci95_hi");
+  // Inputs in the file's order small, big, none; drawn ranked by ST: big, small, none.
+  const auto& bars = r["outputs"]["y"]["bars"];
+  ASSERT_EQ(bars.size(), 3u);
+  const std::size_t order[3] = {1, 0, 2};
+  const char* names[3] = {"small", "big", "none"};
+  for (std::size_t b = 0; b < 3; ++b) {
+    EXPECT_EQ(bars[b]["input"], names[order[b]]);
+    EXPECT_EQ(bars[b]["ST"].get<double>(), st[order[b]]);
+    EXPECT_EQ(bars[b]["S1"].get<double>(), s1[order[b]]);
+    EXPECT_EQ(bars[b]["ST_ci95"][1].get<double>(), hi[order[b]]);
+  }
+  EXPECT_EQ(r["outputs"]["flat"]["status"], "no_variance");
+  EXPECT_TRUE(r["outputs"]["flat"]["bars"].empty());
+  EXPECT_GT(fs::file_size(png), 10000u);
+}
+
 TEST_F(SensitivityCli, MorrisRoundTrip) {
   const fs::path problem = dir_ / "problem.yaml", design = dir_ / "design.h5", y = dir_ / "Y.csv";
   write(problem,
