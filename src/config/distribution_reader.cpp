@@ -79,7 +79,8 @@ uncertainty::Distribution read_distribution(const DistributionSpec& s,
       if (!(lo <= mode && mode <= hi && lo < hi)) spec.fail("need lo <= mode <= hi and lo < hi");
       dist = uncertainty::Distribution::triangular(base + lo, base + mode, base + hi);
     } else if (kind == "lognormal") {
-      if (relative && !(*nominal > 0.0)) spec.fail("a lognormal input needs a positive nominal value");
+      if (relative && !(*nominal > 0.0))
+        spec.fail("a lognormal input needs a positive nominal value");
       const double mean = centre(Range::positive());
       const double sd = *amount("sd", true, Range::positive());
       dist = uncertainty::Distribution::lognormal_from_mean_sd(mean, sd);
