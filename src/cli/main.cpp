@@ -28,6 +28,7 @@
 #include "io/output_file.hpp"
 #include "io/risk_file.hpp"
 #include "io/run_file.hpp"
+#include "io/run_sensitivity.hpp"
 #include "io/summary_report.hpp"
 #include "outcome/flight_outcome.hpp"
 #include "scenario/parameters.hpp"
@@ -372,8 +373,26 @@ int run_run(const RunCmdOptions& opt) {
   return 0;
 }
 
-int run_summarize(const std::string& path, bool json) {
+int run_summarize(const std::string& path, bool json, bool sensitivity,
+                  const std::string& outputs) {
   using namespace launchmc;
+  if (!outputs.empty() && !sensitivity)
+    throw std::invalid_argument("summarize: --outputs needs --sensitivity");
+  if (sensitivity) {
+    // Rank measures from the rows the run flew (io/run_sensitivity.hpp): no extra flights.
+    std::vector<std::string> names;
+    for (std::size_t at = 0; at <= outputs.size() && !outputs.empty();) {
+      const std::size_t comma = std::min(outputs.find(',', at), outputs.size());
+      if (comma > at) names.push_back(outputs.substr(at, comma - at));
+      at = comma + 1;
+    }
+    const io::RunSensitivity rs = io::run_file_sensitivity(std::filesystem::path(path), names);
+    if (json)
+      std::cout << io::run_sensitivity_to_json(rs).dump(2) << "\n";
+    else
+      io::print_run_sensitivity(std::cout, rs);
+    return 0;
+  }
   const engine::Summary s = io::summarize_run_file(std::filesystem::path(path));
   if (json) {
     std::cout << io::summary_to_json(s).dump(2) << "\n";
@@ -677,6 +696,15 @@ int main(int argc, char** argv) {
   CLI::App* sum_cmd = app.add_subcommand("summarize", "print the summary of a run file");
   sum_cmd->add_option("file", summarize_path, "HDF5 file written by run -o")->required();
   sum_cmd->add_flag("--json", summarize_json, "print the summary as JSON");
+  bool summarize_sensitivity = false;
+  std::string summarize_outputs;
+  sum_cmd->add_flag("--sensitivity", summarize_sensitivity,
+                    "rank the dispersed inputs per outcome instead (Spearman, PRCC, SRRC with "
+                    "95 % intervals, weighted for stratified runs; docs/sensitivity.md)");
+  sum_cmd
+      ->add_option("--outputs", summarize_outputs,
+                   "with --sensitivity: only these outcomes, NAME[,NAME...]")
+      ->type_name("NAMES");
 
   RiskCmdOptions risk_opt;
   CLI::App* risk_cmd = app.add_subcommand(
@@ -767,7 +795,9 @@ int main(int argc, char** argv) {
   try {
     if (fly_cmd->parsed()) return run_fly(fly, *fly_cmd);
     if (run_cmd->parsed()) return run_run(run);
-    if (sum_cmd->parsed()) return run_summarize(summarize_path, summarize_json);
+    if (sum_cmd->parsed())
+      return run_summarize(summarize_path, summarize_json, summarize_sensitivity,
+                           summarize_outputs);
     if (risk_cmd->parsed()) return run_risk(risk_opt);
     if (target_cmd->parsed()) return run_target(target);
     if (schema_cmd->parsed()) return run_schema(schema_opt);
