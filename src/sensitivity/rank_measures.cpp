@@ -87,9 +87,15 @@ RankMeasures rank_measures(std::span<const double> x, std::size_t k, std::span<c
   const auto m = static_cast<Eigen::Index>(k + 1);
   Eigen::MatrixXd ranks(static_cast<Eigen::Index>(n), m);
   std::vector<double> column(n);
+  // Constant columns are found on the values: tied values get bit-identical ranks, but the
+  // weighted mean of equal ranks can differ from them in the last bit, so a constant column's
+  // rounded variance (~1e-32) would pass for variation and poison the regression (a failure
+  // mode's indicator on the rows that reach orbit, where it is always 0).
+  std::vector<bool> constant(k + 1);
   for (std::size_t j = 0; j <= k; ++j) {
     for (std::size_t r = 0; r < n; ++r) column[r] = j < k ? x[rows[r] * k + j] : y[rows[r]];
     const std::vector<double> rk = weighted_ranks(column, w);
+    constant[j] = std::all_of(rk.begin(), rk.end(), [&](double v) { return v == rk[0]; });
     for (std::size_t r = 0; r < n; ++r)
       ranks(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = rk[r];
   }
@@ -98,7 +104,9 @@ RankMeasures rank_measures(std::span<const double> x, std::size_t k, std::span<c
   const Eigen::RowVectorXd mean = (wv.transpose() * ranks) / sw;
   const Eigen::MatrixXd centred = ranks.rowwise() - mean;
   const Eigen::MatrixXd cov = centred.transpose() * wv.asDiagonal() * centred / sw;
-  const Eigen::VectorXd sd = cov.diagonal().cwiseSqrt();
+  Eigen::VectorXd sd = cov.diagonal().cwiseSqrt();
+  for (std::size_t j = 0; j <= k; ++j)
+    if (constant[j]) sd(static_cast<Eigen::Index>(j)) = 0.0;
   const Eigen::Index iy = m - 1;
   if (!(sd(iy) > 0.0)) {
     out.status = IndexStatus::no_variance;

@@ -113,4 +113,29 @@ TEST(RankMeasures, ConstantOutputsNaNsAndBadWeights) {
   EXPECT_THROW(rank_measures(x, 2, y), std::invalid_argument);
 }
 
+TEST(RankMeasures, ConstantInputUnderWeightsIsLeftOut) {
+  // Inputs (x, 0) on 193 rows, each of weight 1.3989637305699483 (the weight of a stratified
+  // run's no-failure rows, on which a failure mode's indicator is always 0): the second input is
+  // constant. Its weighted mean rank is computed with rounding, so only the values can tell it
+  // is constant; it must get NaN measures and stay out of the regression, whose single input x
+  // then has PRCC = SRRC = Spearman (one regressor: partial and plain correlation coincide).
+  const std::size_t n = 193;
+  std::vector<double> xs, x, y;
+  for (std::size_t i = 0; i < n; ++i) {
+    xs.push_back(static_cast<double>(i));
+    x.insert(x.end(), {static_cast<double>(i), 0.0});
+    y.push_back(static_cast<double>((i * 37) % n) + 0.5 * static_cast<double>(i));
+  }
+  const std::vector<double> w(n, 1.3989637305699483);
+  const RankMeasures r = rank_measures(x, 2, y, w);
+  ASSERT_EQ(r.status, IndexStatus::ok);
+  EXPECT_TRUE(std::isnan(r.spearman[1].value));
+  EXPECT_TRUE(std::isnan(r.prcc[1].value));
+  ASSERT_TRUE(std::isfinite(r.prcc[0].value));
+  EXPECT_NEAR(r.prcc[0].value, r.spearman[0].value, 1e-12);
+  EXPECT_NEAR(r.srrc[0].value, r.spearman[0].value, 1e-12);
+  // The output constant under the same weights: no variance, not noise.
+  EXPECT_EQ(rank_measures(xs, 1, std::vector<double>(n, 7.0), w).status, IndexStatus::no_variance);
+}
+
 }  // namespace
