@@ -91,8 +91,8 @@ RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
   const std::string success_name = engine::to_string(info.meta.success_status);
   std::vector<Column> cols;
   auto add = [&](std::string name, std::string unit, std::string meaning) {
-    cols.push_back({std::move(name), std::move(unit), std::move(meaning),
-                    std::vector<double>(rows, kNaN)});
+    cols.push_back(
+        {std::move(name), std::move(unit), std::move(meaning), std::vector<double>(rows, kNaN)});
   };
   add("success", "1", "1 when the row's status is " + success_name + ", else 0");
   const bool target = info.meta.target_orbit.has_value();
@@ -182,9 +182,9 @@ RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
       continue;
     }
     const double lat0 = bs->impact_mean_lat_deg, lon0 = bs->impact_mean_lon_deg;
-    const double az = deg(geo::geodesic_inverse(info.meta.site_lat_deg, info.meta.site_lon_deg,
-                                                lat0, lon0)
-                              .azimuth2_deg);
+    const double az =
+        deg(geo::geodesic_inverse(info.meta.site_lat_deg, info.meta.site_lon_deg, lat0, lon0)
+                .azimuth2_deg);
     for (std::size_t r = 0; r < rows; ++r) {
       if (!std::isfinite(lat[r])) continue;
       const Eigen::Vector2d en = stats::project_en_m(lat0, lon0, lat[r], lon[r]);
@@ -213,9 +213,9 @@ RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
     if (std::find(available.begin(), available.end(), name) == available.end()) {
       std::string list;
       for (const auto& a : available) list += (list.empty() ? "" : ", ") + a;
-      throw std::invalid_argument(fmt::format(
-          "summarize --sensitivity: no outcome '{}' in {} (outcomes: {})", name, path.string(),
-          list));
+      throw std::invalid_argument(
+          fmt::format("summarize --sensitivity: no outcome '{}' in {} (outcomes: {})", name,
+                      path.string(), list));
     }
   for (Column& c : cols) {
     if (std::find(available.begin(), available.end(), c.name) == available.end()) continue;
@@ -303,8 +303,9 @@ nlohmann::ordered_json run_sensitivity_to_json(const RunSensitivity& s) {
 }
 
 void print_run_sensitivity(std::ostream& out, const RunSensitivity& s) {
-  out << fmt::format("Rank sensitivity of {} ({} rows{}): inputs ranked by |PRCC|, 95 % intervals\n",
-                     s.path, s.rows, s.weighted ? ", weighted by stratum" : "");
+  out << fmt::format(
+      "Rank sensitivity of {} ({} rows{}): inputs ranked by |PRCC|, 95 % intervals\n", s.path,
+      s.rows, s.weighted ? ", weighted by stratum" : "");
   for (const std::string& n : s.notes) out << "note: " << n << "\n";
   std::size_t width = 5;
   for (const auto& n : s.input_names) width = std::max(width, n.size());

@@ -258,6 +258,103 @@ TEST_F(SummarizeSensitivity, OutputsOptionAndTextTable) {
   EXPECT_EQ(plain.out.find("PRCC"), std::string::npos);
 }
 
+// Weighted mid-ranks as docs/sensitivity.md defines them: (weight below + half the weight tied)
+// / total weight.
+std::vector<double> weighted_mid_ranks(const std::vector<double>& v, const std::vector<double>& w) {
+  double total = 0.0;
+  for (const double x : w) total += x;
+  std::vector<double> r(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    double below = 0.0, tied = 0.0;
+    for (std::size_t j = 0; j < v.size(); ++j) {
+      if (v[j] < v[i]) below += w[j];
+      if (v[j] == v[i]) tied += w[j];
+    }
+    r[i] = (below + 0.5 * tied) / total;
+  }
+  return r;
+}
+
+double weighted_pearson(const std::vector<double>& a, const std::vector<double>& b,
+                        const std::vector<double>& w) {
+  double sw = 0, ma = 0, mb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) sw += w[i], ma += w[i] * a[i], mb += w[i] * b[i];
+  ma /= sw;
+  mb /= sw;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sab += w[i] * (a[i] - ma) * (b[i] - mb);
+    saa += w[i] * (a[i] - ma) * (a[i] - ma);
+    sbb += w[i] * (b[i] - mb) * (b[i] - mb);
+  }
+  return sab / std::sqrt(saa * sbb);
+}
+
+// A run stratified by failures (Chollima-1, 300 rows, ~1 s): rows weighted pi_k N / n_k, the
+// failure draw recoded as one indicator per mode, rows without an orbit or an impact counted.
+TEST(SummarizeSensitivityWeighted, StratifiedRun) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("launchmc_sumsens_w_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path run = dir / "c1.h5";
+  ASSERT_EQ(launch("run " + kConfigs +
+                       "/chollima1_2023.yaml -n 300 --seed 3 --stratify failures "
+                       "-o " +
+                       run.string() + " >/dev/null",
+                   dir)
+                .status,
+            0);
+  const Result r = launch("summarize --sensitivity --json " + run.string(), dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::ordered_json j = nlohmann::ordered_json::parse(r.out);
+  h5::File f = h5::File::open_read(run);
+  const h5::Group root = f.root();
+  const std::vector<double> w = root.read<double>("outcome/weight");
+  const std::vector<std::string> modes = root.read<std::string>("failure_modes/name");
+  const std::vector<std::int8_t> status = root.read<std::int8_t>("outcome/status");
+  ASSERT_EQ(w.size(), 300u);
+  EXPECT_TRUE(j["weighted"].get<bool>());
+  // Inputs: every /inputs column but the failure draw, plus one indicator per mode.
+  std::vector<std::string> expected;
+  for (const std::string& name : root.open_group("inputs").children())
+    if (name.rfind("failure.", 0) != 0) expected.push_back(name);
+  for (const std::string& m : modes) expected.push_back("failure.mode=" + m);
+  std::vector<std::string> got = j["inputs"].get<std::vector<std::string>>();
+  std::sort(expected.begin(), expected.end());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, expected);
+  EXPECT_NE(j["notes"][0].get<std::string>().find("failure.time_s"), std::string::npos);
+  // Kish's effective n of all rows, by hand from /outcome/weight.
+  double sw = 0, sw2 = 0;
+  for (const double v : w) sw += v, sw2 += v * v;
+  EXPECT_NEAR(j["outputs"]["success"]["effective_n"].get<double>(), sw * sw / sw2, 1e-9);
+  // The orbit outcomes are defined on the orbit rows (status 0) only.
+  const auto orbits = static_cast<std::size_t>(std::count(status.begin(), status.end(), 0));
+  EXPECT_EQ(j["outputs"]["catalog_perigee_alt_km"]["rows"].get<std::size_t>(), orbits);
+  EXPECT_EQ(j["outputs"]["catalog_perigee_alt_km"]["rows_undefined"].get<std::size_t>(),
+            300 - orbits);
+  // Weighted Spearman of (stage 1 Isp, the failed vehicle's range) on the rows with a range:
+  // those rows come from different strata, so their weights differ.
+  const std::vector<double> range = root.read<double>("outcome/range_m");
+  const std::vector<double> isp = root.read<double>("inputs/vehicle.stages[0].isp_vac_s");
+  std::vector<double> a, b, ww;
+  for (std::size_t i = 0; i < range.size(); ++i)
+    if (std::isfinite(range[i])) a.push_back(isp[i]), b.push_back(range[i]), ww.push_back(w[i]);
+  ASSERT_GT(a.size(), 20u);
+  ASSERT_NE(*std::min_element(ww.begin(), ww.end()), *std::max_element(ww.begin(), ww.end()));
+  const double rho = weighted_pearson(weighted_mid_ranks(a, ww), weighted_mid_ranks(b, ww), ww);
+  EXPECT_NEAR(
+      j["outputs"]["range_km"]["inputs"]["vehicle.stages[0].isp_vac_s"]["spearman"].get<double>(),
+      rho, 1e-12);
+  // On the orbit rows (no failure) the failure indicators are constant: no measure, and the
+  // regression of the others is still estimated.
+  const auto& perigee = j["outputs"]["catalog_perigee_alt_km"]["inputs"];
+  for (const std::string& m : modes) EXPECT_TRUE(perigee["failure.mode=" + m]["prcc"].is_null());
+  EXPECT_TRUE(perigee.begin().value()["prcc"].is_number());
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 TEST_F(SummarizeSensitivity, RefusesFilesThatAreNotRuns) {
   const fs::path text = *dir_ / "not.h5";
   std::ofstream(text) << "hello\n";
@@ -265,8 +362,7 @@ TEST_F(SummarizeSensitivity, RefusesFilesThatAreNotRuns) {
   EXPECT_EQ(a.status, 1);
   EXPECT_NE(a.err.find("cannot open the run file"), std::string::npos) << a.err;
   const fs::path flight = *dir_ / "flight.h5";
-  ASSERT_EQ(launch("fly " + kConfigs + "/hwasong18_2023.yaml -o " + flight.string() +
-                       " >/dev/null",
+  ASSERT_EQ(launch("fly " + kConfigs + "/hwasong18_2023.yaml -o " + flight.string() + " >/dev/null",
                    *dir_)
                 .status,
             0);
