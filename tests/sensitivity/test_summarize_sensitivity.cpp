@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 
 #include <Eigen/Dense>
+#include <GeographicLib/AzimuthalEquidistant.hpp>
+#include <GeographicLib/Geodesic.hpp>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -212,6 +214,66 @@ TEST_F(SummarizeSensitivity, ValuesAgreeWithAnIndependentComputation) {
   EXPECT_NEAR(v["srrc"].get<double>(), beta(c), 1e-9);
   EXPECT_NEAR(v["srrc_ci95"][0].get<double>(), beta(c) - kZ * se, 1e-9);
   EXPECT_NEAR(v["srrc_ci95"][1].get<double>(), beta(c) + kZ * se, 1e-9);
+}
+
+// Stage 1's offsets rebuilt here with GeographicLib from the file's impact points and the plain
+// summary's mean impact: downrange along the geodesic azimuth site -> mean (at the mean),
+// crossrange to its right. Their sample sd must be the summary's downrange_sd_km and
+// crossrange_sd_km (which it gets from the covariance by stats::range_spread), and their Spearman
+// correlations with the wind draws the ones summarize --sensitivity reports.
+TEST_F(SummarizeSensitivity, OffsetsAreTheSummarysDownrangeAndCrossrange) {
+  const Result r = launch("summarize --json " + run_->string(), *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::ordered_json sum = nlohmann::ordered_json::parse(r.out);
+  nlohmann::ordered_json body;
+  for (const auto& b : sum["bodies"])
+    if (b["name"] == "stage1") body = b;
+  ASSERT_FALSE(body.is_null());
+  const double lat0 = body["impact_mean_lat_deg"], lon0 = body["impact_mean_lon_deg"];
+  h5::File f = h5::File::open_read(*run_);
+  const double site_lat = f.root().attribute<double>("site_lat_deg"),
+               site_lon = f.root().attribute<double>("site_lon_deg");
+  const GeographicLib::Geodesic& g = GeographicLib::Geodesic::WGS84();
+  double azi1 = 0, azi2 = 0;
+  g.Inverse(site_lat, site_lon, lat0, lon0, azi1, azi2);
+  const double az = azi2 * M_PI / 180.0;
+  const GeographicLib::AzimuthalEquidistant proj(g);
+  const std::vector<double> lat = column("bodies/stage1/impact_lat_deg"),
+                            lon = column("bodies/stage1/impact_lon_deg");
+  const std::size_t n = lat.size();
+  ASSERT_EQ(n, 200u);
+  Eigen::VectorXd down(n), cross(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    double e = 0, nn = 0, a = 0, rk = 0;
+    proj.Forward(lat0, lon0, lat[i], lon[i], e, nn, a, rk);
+    down(i) = (e * std::sin(az) + nn * std::cos(az)) / 1e3;
+    cross(i) = (e * std::cos(az) - nn * std::sin(az)) / 1e3;
+  }
+  const auto sd = [&](const Eigen::VectorXd& v) {
+    return std::sqrt((v.array() - v.mean()).square().sum() / (n - 1.0));
+  };
+  // The plane's mean is the summary's mean point: the offsets average 0 (to rounding of the
+  // back-projection), and the spreads agree to the plane's distortion (~(d/R)^2, d ~ 10 km).
+  EXPECT_NEAR(down.mean(), 0.0, 1e-6);
+  EXPECT_NEAR(sd(down), body["downrange_sd_km"].get<double>(),
+              1e-4 * body["downrange_sd_km"].get<double>());
+  EXPECT_NEAR(sd(cross), body["crossrange_sd_km"].get<double>(),
+              1e-4 * body["crossrange_sd_km"].get<double>());
+  const auto spearman = [&](const std::string& input, const Eigen::VectorXd& y) {
+    const std::vector<double> a = mid_ranks(column("inputs/" + input));
+    const std::vector<double> b = mid_ranks(std::vector<double>(y.data(), y.data() + n));
+    return pearson(Eigen::Map<const Eigen::VectorXd>(a.data(), n),
+                   Eigen::Map<const Eigen::VectorXd>(b.data(), n));
+  };
+  const nlohmann::ordered_json& o = (*json_)["outputs"];
+  for (const char* in : {"env.wind_east_xi", "env.wind_north_xi", "launch.azimuth_deg"}) {
+    EXPECT_NEAR(o["stage1.downrange_km"]["inputs"][in]["spearman"].get<double>(),
+                spearman(in, down), 1e-12)
+        << in;
+    EXPECT_NEAR(o["stage1.crossrange_km"]["inputs"][in]["spearman"].get<double>(),
+                spearman(in, cross), 1e-12)
+        << in;
+  }
 }
 
 // Stage 1 is an unguided spent body that falls back through the lower atmosphere, where the
