@@ -16,6 +16,7 @@
 #include "cli/arguments.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/risk_geography.hpp"
+#include "cli/sensitivity_command.hpp"
 #include "common/suggest.hpp"
 #include "common/version.hpp"
 #include "config/load_scenario.hpp"
@@ -27,6 +28,7 @@
 #include "io/output_file.hpp"
 #include "io/risk_file.hpp"
 #include "io/run_file.hpp"
+#include "io/run_sensitivity.hpp"
 #include "io/summary_report.hpp"
 #include "outcome/flight_outcome.hpp"
 #include "scenario/parameters.hpp"
@@ -473,8 +475,26 @@ int run_run(const RunCmdOptions& opt) {
   return 0;
 }
 
-int run_summarize(const std::string& path, bool json) {
+int run_summarize(const std::string& path, bool json, bool sensitivity,
+                  const std::string& outputs) {
   using namespace launchmc;
+  if (!outputs.empty() && !sensitivity)
+    throw std::invalid_argument("summarize: --outputs needs --sensitivity");
+  if (sensitivity) {
+    // Rank measures from the rows the run flew (io/run_sensitivity.hpp): no extra flights.
+    std::vector<std::string> names;
+    for (std::size_t at = 0; at <= outputs.size() && !outputs.empty();) {
+      const std::size_t comma = std::min(outputs.find(',', at), outputs.size());
+      if (comma > at) names.push_back(outputs.substr(at, comma - at));
+      at = comma + 1;
+    }
+    const io::RunSensitivity rs = io::run_file_sensitivity(std::filesystem::path(path), names);
+    if (json)
+      std::cout << io::run_sensitivity_to_json(rs).dump(2) << "\n";
+    else
+      io::print_run_sensitivity(std::cout, rs);
+    return 0;
+  }
   const engine::Summary s = io::summarize_run_file(std::filesystem::path(path));
   if (json) {
     std::cout << io::summary_to_json(s).dump(2) << "\n";
@@ -720,6 +740,15 @@ int main(int argc, char** argv) {
   CLI::App* sum_cmd = app.add_subcommand("summarize", "print the summary of a run file");
   sum_cmd->add_option("file", summarize_path, "HDF5 file written by run -o")->required();
   sum_cmd->add_flag("--json", summarize_json, "print the summary as JSON");
+  bool summarize_sensitivity = false;
+  std::string summarize_outputs;
+  sum_cmd->add_flag("--sensitivity", summarize_sensitivity,
+                    "rank the dispersed inputs per outcome instead (Spearman, PRCC, SRRC with "
+                    "95 % intervals, weighted for stratified runs; docs/sensitivity.md)");
+  sum_cmd
+      ->add_option("--outputs", summarize_outputs,
+                   "with --sensitivity: only these outcomes, NAME[,NAME...]")
+      ->type_name("NAMES");
 
   RiskCmdOptions risk_opt;
   CLI::App* risk_cmd = app.add_subcommand(
@@ -784,6 +813,8 @@ int main(int argc, char** argv) {
           "list the parameter paths of this config: value, range, dispersable or a setting")
       ->type_name("CONFIG");
 
+  launchmc::cli::SensitivityCommand sensitivity(app);
+
   // A first argument that is neither an option nor a command: name it (CLI11 would only say that
   // a subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {
@@ -791,7 +822,8 @@ int main(int argc, char** argv) {
     for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
       std::cerr << fmt::format(
-          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, risk, target, schema; "
+          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, risk, target, schema, "
+          "sensitivity; "
           "launchmc --help)\n",
           argv[1], launchmc::did_you_mean(argv[1], commands));
       return kExitConfig;
@@ -807,10 +839,13 @@ int main(int argc, char** argv) {
   try {
     if (fly_cmd->parsed()) return run_fly(fly, *fly_cmd);
     if (run_cmd->parsed()) return run_run(run);
-    if (sum_cmd->parsed()) return run_summarize(summarize_path, summarize_json);
+    if (sum_cmd->parsed())
+      return run_summarize(summarize_path, summarize_json, summarize_sensitivity,
+                           summarize_outputs);
     if (risk_cmd->parsed()) return run_risk(risk_opt);
     if (target_cmd->parsed()) return run_target(target);
     if (schema_cmd->parsed()) return run_schema(schema_opt);
+    if (sensitivity.parsed()) return sensitivity.run();
   } catch (const launchmc::config::ConfigError& e) {
     std::cerr << "launchmc: config error: " << e.what() << "\n";
     return kExitConfig;

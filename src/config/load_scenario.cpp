@@ -13,6 +13,7 @@
 #include <cstring>
 #include <set>
 
+#include "config/distribution_reader.hpp"
 #include "config/yaml_archive.hpp"
 #include "geo/time.hpp"
 #include "scenario/parameters.hpp"
@@ -59,84 +60,12 @@ UncertainInput read_input(const Value& v, Scenario& sc) {
                     "reporting setting, not an uncertain input",
                     path_text));
   const double nominal = *ref.value;
-  std::optional<uncertainty::Distribution> dist;
-  static const char* kinds[] = {"normal",     "truncated_normal", "uniform",
-                                "triangular", "lognormal",        "discrete"};
-  std::optional<Value> spec;
-  std::string kind;
-  for (const char* k : kinds) {
-    if (auto s = m.optional(k)) {
-      if (spec) s->fail("give exactly one distribution per input");
-      spec = s;
-      kind = k;
-    }
-  }
+  const std::optional<DistributionSpec> spec = find_distribution(m);
   if (!spec) m.finish();  // an unknown key (a misspelt distribution) is the better message
-  if (!spec)
-    v.fail(
-        "missing distribution: one of normal, truncated_normal, uniform, triangular, lognormal, "
-        "discrete");
-  MapReader d(*spec);
-  // An absolute amount `key` or a relative one `key_percent` (of |nominal|).
-  auto amount = [&](const std::string& key, bool required,
-                    const Range& range) -> std::optional<double> {
-    const auto abs = d.optional_number(key, range);
-    const auto pct = d.optional_number(key + "_percent", range);
-    if (abs && pct) spec->fail(fmt::format("give {} or {}_percent, not both", key, key));
-    if (pct) return *pct / 100.0 * std::abs(nominal);
-    if (!abs && required) spec->fail(fmt::format("missing {} (or {}_percent)", key, key));
-    return abs;
-  };
-  try {
-    if (kind == "normal") {
-      const double sd = *amount("sd", true, Range::positive());
-      const double bias = amount("bias", false, Range::any()).value_or(0.0);
-      dist = uncertainty::Distribution::normal(nominal + bias, sd);
-    } else if (kind == "truncated_normal") {
-      const double sd = *amount("sd", true, Range::positive());
-      const double lo = *amount("lo", true, Range::any());
-      const double hi = *amount("hi", true, Range::any());
-      if (!(lo < hi)) spec->fail("lo must be below hi");
-      dist = uncertainty::Distribution::truncated_normal(nominal, sd, nominal + lo, nominal + hi);
-    } else if (kind == "uniform") {
-      const auto half = amount("half_width", false, Range::positive());
-      double lo = 0, hi = 0;
-      if (half) {
-        lo = -*half;
-        hi = *half;
-      } else {
-        lo = *amount("lo", true, Range::any());
-        hi = *amount("hi", true, Range::any());
-      }
-      if (!(lo < hi)) spec->fail("lo must be below hi");
-      dist = uncertainty::Distribution::uniform(nominal + lo, nominal + hi);
-    } else if (kind == "triangular") {
-      const double lo = *amount("lo", true, Range::any());
-      const double mode = amount("mode", false, Range::any()).value_or(0.0);
-      const double hi = *amount("hi", true, Range::any());
-      if (!(lo <= mode && mode <= hi && lo < hi)) spec->fail("need lo <= mode <= hi and lo < hi");
-      dist = uncertainty::Distribution::triangular(nominal + lo, nominal + mode, nominal + hi);
-    } else if (kind == "lognormal") {
-      if (!(nominal > 0.0)) spec->fail("a lognormal input needs a positive nominal value");
-      const double sd = *amount("sd", true, Range::positive());
-      dist = uncertainty::Distribution::lognormal_from_mean_sd(nominal, sd);
-    } else {
-      const Value values = d.required("values");
-      const Value weights = d.required("weights");
-      std::vector<double> xs, ws;
-      for (std::size_t i = 0; i < values.size(); ++i) xs.push_back(values[i].number());
-      for (std::size_t i = 0; i < weights.size(); ++i)
-        ws.push_back(weights[i].number(Range::positive()));
-      if (xs.empty() || xs.size() != ws.size())
-        weights.fail("values and weights must be non-empty lists of the same length");
-      dist = uncertainty::Distribution::discrete(xs, ws);
-    }
-  } catch (const std::invalid_argument& e) {
-    spec->fail(e.what());
-  }
-  d.finish();
+  if (!spec) v.fail(kMissingDistribution);
+  const uncertainty::Distribution dist = read_distribution(*spec, nominal);
   m.finish();
-  return UncertainInput{path_text, *dist, nominal};
+  return UncertainInput{path_text, dist, nominal};
 }
 
 Table1D read_profile(const Value& v, std::string_view what) {

@@ -31,6 +31,8 @@ enum class StreamPurpose : std::uint64_t {
   shift = 5,            // Sobol' Cranley-Patterson shift, indexed by dimension (not by sample)
   lhs_permutation = 6,  // Latin hypercube permutation keys, indexed by (block, dimension)
   fragments = 7,        // breakup fragments: imparted velocities (stream (fragment seed, 0))
+  bootstrap = 8,        // sensitivity indices' bootstrap resamples, indexed by replicate
+  morris = 9,           // Morris trajectories of the candidate pool, indexed by trajectory
 };
 
 // The SplitMix64 output function (a bijection of 64-bit words; Steele, Lea & Flood 2014).

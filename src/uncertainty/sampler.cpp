@@ -82,11 +82,17 @@ SamplerKind sampler_from_string(std::string_view name) {
 
 Sampler::Sampler(SamplerKind kind, std::size_t dimensions, std::uint64_t seed,
                  std::uint64_t n_samples, bool sobol_shift)
+    : Sampler(
+          kind, dimensions, seed, n_samples,
+          sobol_shift ? SobolRandomisation::cranley_patterson_shift : SobolRandomisation::none) {}
+
+Sampler::Sampler(SamplerKind kind, std::size_t dimensions, std::uint64_t seed,
+                 std::uint64_t n_samples, SobolRandomisation sobol_randomisation)
     : kind_(kind),
       dims_(dimensions),
       seed_(seed),
       n_samples_(n_samples),
-      sobol_shift_(sobol_shift) {
+      sobol_randomisation_(sobol_randomisation) {
   switch (kind_) {
     case SamplerKind::monte_carlo:
       break;
@@ -116,7 +122,7 @@ Sampler::Sampler(SamplerKind kind, std::size_t dimensions, std::uint64_t seed,
         for (std::size_t j = 0; j < dims_; ++j) sobol_v_[r * dims_ + j] = engine();
       }
       sobol_shifts_.assign(dims_, 0);
-      if (sobol_shift_) {
+      if (sobol_randomisation_ != SobolRandomisation::none) {
         for (std::size_t j = 0; j < dims_; ++j) {
           sobol_shifts_[j] = RandomStream(seed_, j, StreamPurpose::shift)();
         }
@@ -177,8 +183,11 @@ void Sampler::sobol(std::uint64_t i, std::span<double> u) const noexcept {
       const std::uint64_t* row = sobol_v_.data() + std::countr_zero(bits) * dims_ + j0;
       for (std::size_t k = 0; k < m; ++k) acc[k] ^= row[k];
     }
+    const bool digital = sobol_randomisation_ == SobolRandomisation::digital_shift;
     for (std::size_t k = 0; k < m; ++k) {
-      const std::uint64_t y = acc[k] + sobol_shifts_[j0 + k];  // frac(x + s), exact mod 2^64
+      // frac(x + s) exactly mod 2^64, or the digital shift x XOR d.
+      const std::uint64_t y =
+          digital ? acc[k] ^ sobol_shifts_[j0 + k] : acc[k] + sobol_shifts_[j0 + k];
       u[j0 + k] = u_to_open(static_cast<double>(y >> 11) * 0x1.0p-53);
     }
   }

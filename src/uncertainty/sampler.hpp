@@ -14,6 +14,9 @@ namespace launchmc::uncertainty {
 
 enum class SamplerKind { monte_carlo, latin_hypercube, sobol };
 
+// How a Sobol' sampler randomises the sequence (see Sampler).
+enum class SobolRandomisation { none, cranley_patterson_shift, digital_shift };
+
 // "mc", "lhs", "sobol".
 const char* to_string(SamplerKind kind) noexcept;
 // Inverse of to_string; throws std::invalid_argument naming the valid choices otherwise.
@@ -44,6 +47,12 @@ SamplerKind sampler_from_string(std::string_view name);
 //    dropping point 0 destroys (A. B. Owen, "On dropping the first Sobol' point", MCQMC 2020,
 //    Springer 2022). Use n = 2^m samples for the best balance.
 //    With sobol_shift = false the raw sequence is returned (point 0 then comes out as 2^-53).
+//    SobolRandomisation::digital_shift randomises instead by a random digital shift
+//    u = x XOR d_j in 64-bit fixed point (d_j from the same stream as the shift): unlike the
+//    additive shift it keeps every (t, m, s)-net property of the sequence (each elementary
+//    interval of a 2^m prefix still holds its share of points), and each point is still uniform
+//    on the cube (J. Dick & F. Pillichshammer, Digital Nets and Sequences, Cambridge 2010,
+//    sec. 4.4.1). The sensitivity designs (sensitivity/saltelli.hpp) use it.
 //
 // Every value is passed through u_to_open(), so none is exactly 0 or 1.
 class Sampler {
@@ -55,6 +64,9 @@ class Sampler {
   // n_samples outside [1, 2^32] and for Sobol' with more than 3667 dimensions.
   Sampler(SamplerKind kind, std::size_t dimensions, std::uint64_t seed, std::uint64_t n_samples,
           bool sobol_shift = true);
+  // The same with the Sobol' randomisation named (sobol_shift = true is cranley_patterson_shift).
+  Sampler(SamplerKind kind, std::size_t dimensions, std::uint64_t seed, std::uint64_t n_samples,
+          SobolRandomisation sobol_randomisation);
 
   // Fills u[0..dimensions()) for sample i (u.size() must be >= dimensions(); further entries are
   // left alone). No allocation; thread-safe.
@@ -74,10 +86,10 @@ class Sampler {
   std::size_t dims_;
   std::uint64_t seed_;
   std::uint64_t n_samples_;
-  bool sobol_shift_;
+  SobolRandomisation sobol_randomisation_;
   std::vector<std::uint32_t> lhs_keys_;      // block 0 permutation keys, one per dimension
   std::vector<std::uint64_t> sobol_v_;       // direction numbers, [bit * dims + j], 64-bit
-  std::vector<std::uint64_t> sobol_shifts_;  // Cranley-Patterson shifts in 2^-64 units, [j]
+  std::vector<std::uint64_t> sobol_shifts_;  // shifts (added or XORed) in 2^-64 units, [j]
 };
 
 }  // namespace launchmc::uncertainty

@@ -202,6 +202,44 @@ TEST(Sampler, ShiftedSobolIsBalancedAndShiftedPerDimension) {
   for (std::size_t j = 0; j < dims; ++j) EXPECT_NEAR(sum[j] / n, 0.5, 1e-3) << j;
 }
 
+TEST(Sampler, DigitalShiftIsXorAndKeepsTheNetWhereTheAdditiveShiftBreaksIt) {
+  // u = x XOR d_j (d_j: the first word of RandomStream(seed, j, shift), top 53 bits), and the
+  // first 2^m points of dimensions 0 and 1 stay a (0, m, 2)-net: each of the 2^m boxes of
+  // 2^a x 2^(m-a) equal parts holds one point, for every a. Checked for m = 8: the additive
+  // (Cranley-Patterson) shift of the same seed leaves some box empty.
+  constexpr std::uint64_t n = 1 << 8;
+  const Sampler raw(SamplerKind::sobol, 2, 5, n, SobolRandomisation::none);
+  const Sampler digital(SamplerKind::sobol, 2, 5, n, SobolRandomisation::digital_shift);
+  const Sampler additive(SamplerKind::sobol, 2, 5, n, SobolRandomisation::cranley_patterson_shift);
+  auto boxes_filled = [&](const Sampler& s) {
+    std::size_t worst = n;
+    for (int a = 0; a <= 8; ++a) {
+      std::vector<bool> hit(n, false);
+      std::size_t count = 0;
+      for (std::uint64_t i = 0; i < n; ++i) {
+        const auto u = point(s, i);
+        const auto bx = static_cast<std::uint64_t>(std::ldexp(u[0], a));
+        const auto by = static_cast<std::uint64_t>(std::ldexp(u[1], 8 - a));
+        const std::uint64_t box = (bx << (8 - a)) | by;
+        if (!hit[box]) ++count;
+        hit[box] = true;
+      }
+      worst = std::min(worst, count);
+    }
+    return worst;
+  };
+  EXPECT_EQ(boxes_filled(digital), n);
+  EXPECT_LT(boxes_filled(additive), n);
+  for (std::uint64_t i = 1; i < n; ++i) {
+    const auto x = point(raw, i), u = point(digital, i);
+    for (std::size_t j = 0; j < 2; ++j) {
+      const std::uint64_t d = RandomStream(5, j, StreamPurpose::shift)() >> 11;
+      const auto xb = static_cast<std::uint64_t>(x[j] * 0x1.0p53);
+      EXPECT_EQ(u[j], static_cast<double>(xb ^ d) * 0x1.0p-53) << i << "," << j;
+    }
+  }
+}
+
 // f(x) = prod_j (1 + (x_j - 1/2) / j), integral 1 over [0,1]^d, Var f = prod(1 + 1/(12 j^2)) - 1.
 double test_function(const std::vector<double>& x) {
   double f = 1.0;

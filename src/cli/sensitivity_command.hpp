@@ -1,0 +1,45 @@
+// `launchmc sensitivity sample|analyze`: the model-agnostic sensitivity study (SALib's
+// sample/analyze split). main.cpp registers the command and runs it when parsed.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+namespace launchmc::cli {
+
+class SensitivityCommand {
+ public:
+  // Adds `sensitivity` and its subcommands to `app`.
+  explicit SensitivityCommand(CLI::App& app);
+  bool parsed() const { return command_->parsed(); }
+  // Runs the parsed subcommand; returns the exit status (errors are thrown as in main.cpp:
+  // ConfigError, std::invalid_argument for bad input, std::runtime_error for failures).
+  int run() const;
+
+ private:
+  int run_sample() const;
+  int run_analyze() const;
+
+  CLI::App* command_ = nullptr;
+  CLI::App* sample_ = nullptr;
+  CLI::App* analyze_ = nullptr;
+  // sample
+  std::string problem_;
+  std::string method_ = "sobol";
+  std::string samples_;
+  std::string seed_ = "1";
+  bool second_order_ = false;
+  std::string levels_ = "4";
+  std::string pool_;
+  std::string design_output_;
+  // analyze
+  std::string design_;
+  std::string outputs_;
+  bool json_ = false;
+  std::string results_output_;
+  std::string bootstrap_ = "1000";
+  std::string bootstrap_seed_;
+};
+
+}  // namespace launchmc::cli
