@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "io/output_file.hpp"
@@ -42,11 +45,12 @@ int run_map(const MapCmdOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   map::MapOptions options = opt.map;
   if (!opt.region.empty()) options.region = map::parse_map_region(opt.region);
-  try {
-    options.shore = geo::parse_shore_resolution(opt.shore);
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("--shore: ") + e.what());
-  }
+  // Debian's gmt-gshhg-low has GSHHG's crude and low resolutions only; GMT would fall back to
+  // another resolution silently, and the caption would name the wrong one.
+  if (opt.shore != "crude" && opt.shore != "low" && opt.shore != "c" && opt.shore != "l")
+    throw std::invalid_argument(fmt::format(
+        "--shore {}: expected crude or low (the GSHHG resolutions of gmt-gshhg-low)", opt.shore));
+  options.shore = geo::parse_shore_resolution(opt.shore);
   map::validate(options);
   const std::filesystem::path output(opt.output);
   if (output.extension() != ".png")
@@ -56,8 +60,15 @@ int run_map(const MapCmdOptions& opt) {
   if (!std::filesystem::is_regular_file(opt.file))
     throw std::runtime_error(fmt::format("map: {}: no such run file", opt.file));
 
-  const map::MapData data = map::read_map_data(opt.file, options.max_points);
   io::AtomicOutput out(output);
+  {
+    // Fail before the work when the output's directory cannot be written.
+    std::ofstream probe(out.temporary(), std::ios::binary);
+    if (!probe)
+      throw std::runtime_error(
+          fmt::format("map: cannot write {}: {}", out.temporary().string(), std::strerror(errno)));
+  }
+  const map::MapData data = map::read_map_data(opt.file, options.max_points);
   const map::MapLayout layout = map::draw_map(data, options, out.temporary());
   out.commit();
   const double seconds =

@@ -1,9 +1,9 @@
 // Reading what the map draws from a run file (see map_data.hpp).
 #include "map/map_data.hpp"
 
-#include <GeographicLib/Geodesic.hpp>
 #include <fmt/format.h>
 
+#include <GeographicLib/Geodesic.hpp>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -72,7 +72,8 @@ struct SetBuilder {
       const double c = std::cos(lat * std::numbers::pi / 180.0);
       double sum = 0;
       for (const LatLon& p : set.shown) {
-        const double dy = (p.lat_deg - lat) * k, dx = (unwrap(p.lon_deg, site_lon_deg) - lon) * k * c;
+        const double dy = (p.lat_deg - lat) * k,
+                     dx = (unwrap(p.lon_deg, site_lon_deg) - lon) * k * c;
         sum += dx * dx + dy * dy;
       }
       set.rms_km = std::sqrt(sum / static_cast<double>(n));
@@ -148,9 +149,10 @@ std::optional<RiskGrid> read_risk(const std::filesystem::path& path) {
   if (!root.has("risk")) return std::nullopt;
   const io::h5::Group g = root.open_group("risk");
   const auto bad = [&](const std::string& what) {
-    return std::runtime_error(fmt::format("map: {}: /risk: {} (the file is damaged or written by a "
-                                          "newer launchmc; `launchmc risk` rewrites it)",
-                                          path.string(), what));
+    return std::runtime_error(
+        fmt::format("map: {}: /risk: {} (the file is damaged or written by a "
+                    "newer launchmc; `launchmc risk` rewrites it)",
+                    path.string(), what));
   };
   const std::string version = g.attribute<std::string>("format_version");
   if (version.substr(0, version.find('.')) != "1")
@@ -210,7 +212,8 @@ MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_poi
   if (info.iip) corridor.emplace(*info.iip);
 
   std::vector<SetBuilder> bodies;
-  for (const auto& slot : info.slots) bodies.emplace_back(slot.name, ImpactSet::Kind::body, max_points);
+  for (const auto& slot : info.slots)
+    bodies.emplace_back(slot.name, ImpactSet::Kind::body, max_points);
   SetBuilder vehicle("vehicle", ImpactSet::Kind::vehicle, max_points);
   SetBuilder others("other bodies", ImpactSet::Kind::other_bodies, max_points);
   std::map<std::string, SetBuilder, std::less<>> classes;
@@ -252,9 +255,9 @@ MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_poi
         auto it = classes.find(name);
         if (it == classes.end())
           it = classes
-                   .emplace(std::string(name),
-                            SetBuilder(std::string(name), ImpactSet::Kind::fragment_class,
-                                       max_points))
+                   .emplace(
+                       std::string(name),
+                       SetBuilder(std::string(name), ImpactSet::Kind::fragment_class, max_points))
                    .first;
         it->second.add(row << 20 | (f_entry - first), fr.columns[f_lat][f_entry],
                        fr.columns[f_lon][f_entry], site_lon);
@@ -268,14 +271,12 @@ MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_poi
 
   const engine::Summary s = summary.finish(info.meta);
   for (const auto& body : s.bodies) {
-    const auto e = std::find_if(body.ellipses.begin(), body.ellipses.end(), [](const auto& x) {
-      return x.probability == kEllipseProbability;
-    });
+    const auto e = std::find_if(body.ellipses.begin(), body.ellipses.end(),
+                                [](const auto& x) { return x.probability == kEllipseProbability; });
     if (body.impacted == 0) continue;
     if (body.impacted < engine::kFewImpacts) {
-      d.no_ellipse.push_back(
-          fmt::format("{}: {} impacts (fewer than {})", body.name, body.impacted,
-                      engine::kFewImpacts));
+      d.no_ellipse.push_back(fmt::format("{}: {} impacts (fewer than {})", body.name, body.impacted,
+                                         engine::kFewImpacts));
     } else if (body.rms_distance_km > engine::kScatteredRmsKm) {
       d.no_ellipse.push_back(fmt::format("{}: scattered over {} km rms", body.name,
                                          count_text(std::round(body.rms_distance_km))));

@@ -54,10 +54,10 @@ struct MapData {
   std::uint64_t samples = 0, seed = 0;
   std::string sampler;
   LatLon site;
-  std::vector<ImpactSet> impacts;     // nominal bodies in order, vehicle, other bodies, classes
-  std::vector<Outline> ellipses_95;   // one per body with a drawable ellipse
+  std::vector<ImpactSet> impacts;       // nominal bodies in order, vehicle, other bodies, classes
+  std::vector<Outline> ellipses_95;     // one per body with a drawable ellipse
   std::vector<std::string> no_ellipse;  // "stage3: scattered over 2,300 km (rms)", ...
-  std::vector<LatLon> nominal_iip;    // the nominal flight's IIP track (NaN points dropped)
+  std::vector<LatLon> nominal_iip;      // the nominal flight's IIP track (NaN points dropped)
   std::optional<Outline> iip_corridor_99;  // cross-track 99 % band about the nominal IIP
   std::optional<RiskGrid> risk;
 };

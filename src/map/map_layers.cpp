@@ -16,7 +16,7 @@ constexpr const char* kLandColour = "235/225/195";
 constexpr const char* kSeaColour = "204/224/240";
 // One colour per impact set (matplotlib's "tab10", colour-blind aware in its first entries).
 constexpr std::array<const char*, 10> kSetColours = {
-    "31/119/180", "255/127/14", "44/160/44",   "214/39/40",  "148/103/189",
+    "31/119/180", "255/127/14",  "44/160/44",  "214/39/40",  "148/103/189",
     "140/86/75",  "227/119/194", "23/190/207", "188/189/34", "127/127/127"};
 // GMT symbols per set kind: circle (bodies), diamond (vehicle), triangle (other bodies), then
 // square, inverted triangle, hexagon, pentagon for fragment classes.
@@ -101,15 +101,16 @@ class RiskMap final : public MapLayer {
                                 "-I" + num(grid_.step_deg), "-r", "-fg"});
     // Log scale: the table's slices are decades (makecpt -Qi takes the range as log10 values and
     // writes z); colours below the bottom decade take the lowest colour (-D).
-    c.figure().call("makecpt", {"-Cinferno", "-I", "-D",
-                                fmt::format("-T{}/{}/1", bottom_, top_), "-Qi"});
+    c.figure().call("makecpt",
+                    {"-Cinferno", "-I", "-D", fmt::format("-T{}/{}/1", bottom_, top_), "-Qi"});
     c.on_map("grdimage", {grid, "-Q"});
     c.add_below_map(kBarGap_cm);
-    c.on_map("colorbar",
-             {fmt::format("-DJBC+w{}+h+o0/{}", cm(c.map_width_cm() * 0.7), cm(c.below_map_cm())),
-              "-Q", "-Bxa1pf3+lP(a piece lands in the cell) per flight, cells of " +
-                        fmt::format("{:g}", grid_.step_deg) + " deg",
-              "--FONT_LABEL=9p", "--FONT_ANNOT_PRIMARY=8p"});
+    c.on_map(
+        "colorbar",
+        {fmt::format("-DJBC+w{}+h+o0/{}", cm(c.map_width_cm() * 0.7), cm(c.below_map_cm())), "-Q",
+         "-Bxa1pf3+lP(a piece lands in the cell) per flight, cells of " +
+             fmt::format("{:g}", grid_.step_deg) + " deg",
+         "--FONT_LABEL=9p", "--FONT_ANNOT_PRIMARY=8p"});
     c.add_below_map(kBarHeight_cm);
   }
   void caption(std::vector<std::string>& lines) const override {
@@ -157,8 +158,10 @@ class IipCorridor final : public MapLayer {
 class NominalIipTrack final : public MapLayer {
  public:
   NominalIipTrack(std::vector<LatLon> track, const MapRegion& region) : track_(std::move(track)) {
-    outside_ = static_cast<std::size_t>(std::count_if(
-        track_.begin(), track_.end(), [&](const LatLon& p) { return !region_contains(region, p); }));
+    outside_ =
+        static_cast<std::size_t>(std::count_if(track_.begin(), track_.end(), [&](const LatLon& p) {
+          return !region_contains(region, p);
+        }));
   }
   void caption(std::vector<std::string>& lines) const override {
     if (outside_ == 0) return;
@@ -217,7 +220,8 @@ class Impacts final : public MapLayer {
                                   with_thousands(set_.total)));
     } else if (set_.shown.size() == set_.total) {
       lines.push_back(fmt::format("{}: {} of its {} impacts fall outside the map.", set_.name,
-                                  with_thousands(set_.total - inside_), with_thousands(set_.total)));
+                                  with_thousands(set_.total - inside_),
+                                  with_thousands(set_.total)));
     } else {
       lines.push_back(fmt::format(
           "{}: {} of the {} impacts drawn fall outside the map (~{:.0f} % of its {} impacts).",
@@ -228,9 +232,8 @@ class Impacts final : public MapLayer {
     }
   }
   std::string label() const {
-    const std::string what = set_.kind == ImpactSet::Kind::fragment_class
-                                 ? "fragments " + set_.name
-                                 : set_.name;
+    const std::string what =
+        set_.kind == ImpactSet::Kind::fragment_class ? "fragments " + set_.name : set_.name;
     if (set_.shown.size() == set_.total)
       return fmt::format("{}: {} impacts", what, with_thousands(set_.total));
     return fmt::format("{}: {} of {} impacts shown", what, with_thousands(set_.shown.size()),
@@ -300,8 +303,8 @@ class ShoreBordersFrame final : public MapLayer {
   ShoreBordersFrame(geo::ShoreResolution shore, const MapRegion& r)
       : shore_(shore), latitude_(0.5 * (r.south_deg + r.north_deg)) {}
   void draw(Canvas& c) override {
-    c.on_map("coast", {"-D" + shore_letter(shore_), "-A0/0/1", "-W0.35p,gray20",
-                       "-N1/0.6p,gray35,-"});
+    c.on_map("coast",
+             {"-D" + shore_letter(shore_), "-A0/0/1", "-W0.35p,gray20", "-N1/0.6p,gray35,-"});
     const MapRegion& r = c.region();
     const double mid_lat = latitude_;
     // A scale bar about a fifth of the map's width, rounded to 1, 2 or 5 x 10^k km.
@@ -375,7 +378,8 @@ std::string Canvas::points_file(const std::vector<LatLon>& points) {
 
 bool region_contains(const MapRegion& r, const LatLon& p) {
   if (!(p.lat_deg >= r.south_deg && p.lat_deg <= r.north_deg)) return false;
-  const double lon = r.west_deg + std::fmod(std::fmod(p.lon_deg - r.west_deg, 360.0) + 360.0, 360.0);
+  const double lon =
+      r.west_deg + std::fmod(std::fmod(p.lon_deg - r.west_deg, 360.0) + 360.0, 360.0);
   return lon <= r.east_deg;
 }
 

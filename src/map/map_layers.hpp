@@ -18,8 +18,8 @@ namespace launchmc::map {
 // The figure with the map's frame set up: every module call gets the map's -R and -J.
 class Canvas {
  public:
-  Canvas(GmtFigure& figure, const MapRegion& region, std::string projection,
-         double map_width_cm, double map_height_cm);
+  Canvas(GmtFigure& figure, const MapRegion& region, std::string projection, double map_width_cm,
+         double map_height_cm);
   GmtFigure& figure() { return figure_; }
   const MapRegion& region() const { return region_; }
   std::string region_arg() const;
@@ -53,7 +53,8 @@ class MapLayer {
   virtual void draw(Canvas& canvas) = 0;
   // GMT legend lines (the `legend` module's specification: "S ..." symbol lines) and their
   // labels, appended in order.
-  virtual void legend(std::vector<std::string>& /*lines*/, std::vector<std::string>& /*labels*/) const {}
+  virtual void legend(std::vector<std::string>& /*lines*/,
+                      std::vector<std::string>& /*labels*/) const {}
   // Sentences for the caption (what is shown, what is left out); known before draw().
   virtual void caption(std::vector<std::string>& /*lines*/) const {}
   // Space the layer needs under the map [cm] (a colour bar), for the page's layout.

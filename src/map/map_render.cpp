@@ -3,13 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <GeographicLib/Geodesic.hpp>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
-
-#include <GeographicLib/Geodesic.hpp>
 
 #include "engine/summary.hpp"
 #include "geo/gmt_session.hpp"
@@ -33,7 +32,6 @@ constexpr double kMercatorMaxLat_deg = 75.0;
 // A set is scattered beyond this rms distance from its mean impact: the summary's own threshold
 // for "no ellipse" (engine::kScatteredRmsKm).
 constexpr double kScatteredRms_km = engine::kScatteredRmsKm;
-
 
 std::string num(double v) { return fmt::format("{:.6f}", v); }
 
@@ -137,7 +135,8 @@ MapRegion parse_map_region(std::string_view text) {
     const auto r = std::from_chars(part.data(), part.data() + part.size(), v[i]);
     if (r.ec != std::errc() || r.ptr != part.data() + part.size() || !std::isfinite(v[i]))
       throw std::invalid_argument(bad + fmt::format("'{}' is not a number (expected W,S,E,N in "
-                                                    "degrees)", part));
+                                                    "degrees)",
+                                                    part));
     start = end + 1;
   }
   MapRegion r{v[0], v[1], v[2], v[3]};
@@ -145,8 +144,9 @@ MapRegion parse_map_region(std::string_view text) {
     throw std::invalid_argument(bad + "expected -90 <= S < N <= 90");
   if (!(r.west_deg >= -360 && r.east_deg <= 720 && r.west_deg < r.east_deg &&
         r.east_deg - r.west_deg <= 360))
-    throw std::invalid_argument(bad + "expected W < E, at most 360 deg apart (E may exceed 180 "
-                                      "across the antimeridian)");
+    throw std::invalid_argument(bad +
+                                "expected W < E, at most 360 deg apart (E may exceed 180 "
+                                "across the antimeridian)");
   return r;
 }
 
@@ -239,8 +239,8 @@ MapLayout draw_map(const MapData& d, const MapOptions& o, const std::filesystem:
 
   // Title: the scenario (or --title); subtitle: what the run was.
   L.title = o.title.empty() ? d.scenario : o.title;
-  L.subtitle = fmt::format("{} samples, seed {}, {} sampler; {}", with_thousands(d.samples),
-                           d.seed, d.sampler, d.run_path.filename().string());
+  L.subtitle = fmt::format("{} samples, seed {}, {} sampler; {}", with_thousands(d.samples), d.seed,
+                           d.sampler, d.run_path.filename().string());
   std::uint64_t total = 0, shown = 0;
   for (const ImpactSet& s : d.impacts) {
     total += s.total;
@@ -255,11 +255,11 @@ MapLayout draw_map(const MapData& d, const MapOptions& o, const std::filesystem:
   else
     sentences.push_back(fmt::format("Impact points: all {} drawn.", with_thousands(total)));
   for (const auto& layer : layers) layer->caption(sentences);
-  sentences.push_back(fmt::format("Projection: {}; region {:.2f}/{:.2f}/{:.2f}/{:.2f} (W/E/S/N){}.",
-                                  L.projection[0] == 'M' ? "Mercator" : "Lambert azimuthal",
-                                  L.region.west_deg, L.region.east_deg, L.region.south_deg,
-                                  L.region.north_deg,
-                                  L.region_from_data ? ", from the compact footprints, the track and the site" : ""));
+  sentences.push_back(fmt::format(
+      "Projection: {}; region {:.2f}/{:.2f}/{:.2f}/{:.2f} (W/E/S/N){}.",
+      L.projection[0] == 'M' ? "Mercator" : "Lambert azimuthal", L.region.west_deg,
+      L.region.east_deg, L.region.south_deg, L.region.north_deg,
+      L.region_from_data ? ", from the compact footprints, the track and the site" : ""));
   const std::size_t chars = static_cast<std::size_t>((o.width_cm - kLeft_cm) / kCaptionChar_cm);
   for (const std::string& s : sentences)
     for (std::string& line : wrap(s, chars)) L.caption.push_back(std::move(line));
@@ -267,9 +267,9 @@ MapLayout draw_map(const MapData& d, const MapOptions& o, const std::filesystem:
   double below = kAnnotations_cm;
   for (const auto& layer : layers) below += layer->height_below_map_cm();
   const double caption_cm = kCaptionLine_cm * static_cast<double>(L.caption.size());
-  L.page_height_cm =
-      std::max(kTop_cm + L.map_height_cm + below + caption_cm + kBottom_cm,
-               kTop_cm + kLegendLine_cm * static_cast<double>(legend_lines.size() + 1) + kBottom_cm);
+  L.page_height_cm = std::max(
+      kTop_cm + L.map_height_cm + below + caption_cm + kBottom_cm,
+      kTop_cm + kLegendLine_cm * static_cast<double>(legend_lines.size() + 1) + kBottom_cm);
   L.map_x_cm = kLeft_cm;
   L.map_y_cm = L.page_height_cm - kTop_cm - L.map_height_cm;
 
@@ -285,24 +285,23 @@ MapLayout draw_map(const MapData& d, const MapOptions& o, const std::filesystem:
     for (const auto& r : rows) t += r + "\n";
     return figure.write_file(name, t).string();
   };
-  canvas.on_page("text",
-                 {text_file("title.txt", {fmt::format("{} {} {}", num(L.map_width_cm / 2),
-                                                      num(L.map_height_cm + 1.05),
-                                                      gmt_text(L.title))}),
-                  "-F+f14p,Helvetica-Bold,black+jBC"});
-  canvas.on_page("text",
-                 {text_file("subtitle.txt", {fmt::format("{} {} {}", num(L.map_width_cm / 2),
-                                                         num(L.map_height_cm + 0.45),
-                                                         gmt_text(L.subtitle))}),
-                  "-F+f9p,Helvetica,gray20+jBC"});
+  canvas.on_page("text", {text_file("title.txt",
+                                    {fmt::format("{} {} {}", num(L.map_width_cm / 2),
+                                                 num(L.map_height_cm + 1.05), gmt_text(L.title))}),
+                          "-F+f14p,Helvetica-Bold,black+jBC"});
+  canvas.on_page(
+      "text",
+      {text_file("subtitle.txt", {fmt::format("{} {} {}", num(L.map_width_cm / 2),
+                                              num(L.map_height_cm + 0.45), gmt_text(L.subtitle))}),
+       "-F+f9p,Helvetica,gray20+jBC"});
   std::vector<std::string> caption_rows;
   for (std::size_t i = 0; i < L.caption.size(); ++i)
     caption_rows.push_back(fmt::format("{} {} {}", num(-kLeft_cm + 0.3),
                                        num(-below - kCaptionLine_cm * static_cast<double>(i)),
                                        gmt_text(L.caption[i])));
   if (!caption_rows.empty())
-    canvas.on_page("text", {text_file("caption.txt", caption_rows),
-                            "-F+f7.5p,Helvetica,gray15+jTL"});
+    canvas.on_page("text",
+                   {text_file("caption.txt", caption_rows), "-F+f7.5p,Helvetica,gray15+jTL"});
   if (!legend_lines.empty()) {
     std::string spec;
     for (const auto& l : legend_lines) spec += l + "\n";

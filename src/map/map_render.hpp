@@ -40,7 +40,7 @@ void validate(const MapOptions& options);
 struct MapLayout {
   MapRegion region;
   bool region_from_data = false;
-  std::string projection;   // GMT -J, e.g. "M18.1c"
+  std::string projection;  // GMT -J, e.g. "M18.1c"
   double page_width_cm = 0, page_height_cm = 0;
   double map_x_cm = 0, map_y_cm = 0;  // the map frame's lower left corner from the page's
   double map_width_cm = 0, map_height_cm = 0;
