@@ -179,16 +179,17 @@ std::optional<RiskGrid> read_risk(const std::filesystem::path& path) {
   const auto p = g.read<double>("cells/probability");
   if (group.size() != cell.size() || p.size() != cell.size())
     throw bad("cells/group, cell and probability differ in length");
-  r.probability.assign(r.nx * r.ny, 0.0);
   for (std::size_t i = 0; i < cell.size(); ++i) {
     if (group[i] >= names.size()) throw bad(fmt::format("cells/group row {} is {}", i, group[i]));
     if (group[i] != any_index) continue;
-    if (cell[i] >= r.probability.size())
-      throw bad(fmt::format("cells/cell row {} is {}, the grid has {} cells", i, cell[i],
-                            r.probability.size()));
+    if (cell[i] >= r.nx * r.ny)
+      throw bad(
+          fmt::format("cells/cell row {} is {}, the grid has {} cells", i, cell[i], r.nx * r.ny));
     if (!(p[i] >= 0.0 && p[i] <= 1.0))
       throw bad(fmt::format("cells/probability row {} is {}, not in [0, 1]", i, p[i]));
-    r.probability[cell[i]] = p[i];
+    if (p[i] == 0.0) continue;
+    r.cell.push_back(cell[i]);
+    r.probability.push_back(p[i]);
   }
   return r;
 }

@@ -39,12 +39,14 @@ struct Outline {
   std::vector<LatLon> points;  // closed: the last point equals the first
 };
 
-// The /risk map of one group ("any": every impact of the flight), dense, row 0 north.
+// The /risk map of one group ("any": every impact of the flight): its cells with a probability
+// (sparse, as stored: a grid across the globe has millions of cells), row 0 north.
 struct RiskGrid {
   std::string group;
   double west_deg = 0, north_deg = 0, step_deg = 0;
   std::size_t nx = 0, ny = 0;
-  std::vector<double> probability;  // [row * nx + column]: P(a piece lands in the cell) per flight
+  std::vector<std::uint64_t> cell;  // row * nx + column, ascending
+  std::vector<double> probability;  // [i]: P(a piece lands in cell[i]) per flight, > 0
   std::uint64_t samples = 0;
 };
 

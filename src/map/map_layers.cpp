@@ -85,13 +85,13 @@ class RiskMap final : public MapLayer {
     std::string xyz;
     const double south = grid_.north_deg - static_cast<double>(grid_.ny) * grid_.step_deg;
     const double east = grid_.west_deg + static_cast<double>(grid_.nx) * grid_.step_deg;
-    for (std::size_t r = 0; r < grid_.ny; ++r)
-      for (std::size_t col = 0; col < grid_.nx; ++col) {
-        const double p = grid_.probability[r * grid_.nx + col];
-        if (p <= 0) continue;
-        xyz += fmt::format("{} {} {:.9g}\n", num(grid_.west_deg + (col + 0.5) * grid_.step_deg),
-                           num(grid_.north_deg - (r + 0.5) * grid_.step_deg), p);
-      }
+    for (std::size_t i = 0; i < grid_.cell.size(); ++i) {
+      const std::uint64_t r = grid_.cell[i] / grid_.nx, col = grid_.cell[i] % grid_.nx;
+      xyz += fmt::format("{} {} {:.9g}\n",
+                         num(grid_.west_deg + (static_cast<double>(col) + 0.5) * grid_.step_deg),
+                         num(grid_.north_deg - (static_cast<double>(r) + 0.5) * grid_.step_deg),
+                         grid_.probability[i]);
+    }
     const auto data = c.figure().write_file("risk_cells.txt", xyz);
     const std::string grid = (data.parent_path() / "risk.nc").string();
     // Cells without impacts stay NaN (transparent); pixel registration: values are cell means.
@@ -190,8 +190,11 @@ class NominalIipTrack final : public MapLayer {
 // The impacts of one set, subsampled (map_data.hpp).
 class Impacts final : public MapLayer {
  public:
-  Impacts(const ImpactSet& s, const char* colour, char symbol, const MapRegion& region)
-      : set_(s), colour_(colour), symbol_(symbol) {
+  // `over_colours`: the risk colours lie under the points; they are drawn as small dots without
+  // outlines, so that the colours show between them.
+  Impacts(const ImpactSet& s, const char* colour, char symbol, const MapRegion& region,
+          bool over_colours)
+      : set_(s), colour_(colour), symbol_(symbol), over_colours_(over_colours) {
     const auto in = [&](const LatLon& p) { return region_contains(region, p); };
     inside_ = static_cast<std::size_t>(std::count_if(set_.shown.begin(), set_.shown.end(), in));
     // The box of all impacts inside the map: every impact is (not only those drawn).
@@ -202,8 +205,11 @@ class Impacts final : public MapLayer {
   }
   void draw(Canvas& c) override {
     if (set_.shown.empty()) return;
-    c.on_map("plot", {c.points_file(set_.shown), fmt::format("-S{}{}", symbol_, cm(size_cm())),
-                      std::string("-G") + colour_, "-W0.15p,black@40"});
+    std::vector<std::string> args = {c.points_file(set_.shown),
+                                     fmt::format("-S{}{}", symbol_, cm(size_cm())),
+                                     std::string("-G") + colour_};
+    if (!over_colours_) args.emplace_back("-W0.15p,black");
+    c.on_map("plot", args);
   }
   void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
     if (set_.total == 0) return;
@@ -241,10 +247,14 @@ class Impacts final : public MapLayer {
   }
 
  private:
-  double size_cm() const { return set_.shown.size() > 2000 ? 0.07 : 0.1; }
+  double size_cm() const {
+    if (over_colours_) return 0.045;
+    return set_.shown.size() > 2000 ? 0.07 : 0.1;
+  }
   ImpactSet set_;
   const char* colour_;
   char symbol_;
+  bool over_colours_;
   std::size_t inside_ = 0;
   bool all_inside_ = true;
 };
@@ -400,12 +410,13 @@ std::vector<std::unique_ptr<MapLayer>> make_layers(const MapData& data, const Ma
         it == data.impacts.end() ? 0 : static_cast<std::size_t>(it - data.impacts.begin())));
   }
   layers.push_back(std::make_unique<Ellipses>(data.ellipses_95, ellipse_colours, data.no_ellipse));
+  const bool over_colours = data.risk && !data.risk->cell.empty();
   std::size_t fragment_index = 0;
   for (std::size_t i = 0; i < data.impacts.size(); ++i) {
     const ImpactSet& s = data.impacts[i];
     const char symbol = set_symbol(s, fragment_index);
     if (s.kind == ImpactSet::Kind::fragment_class) ++fragment_index;
-    layers.push_back(std::make_unique<Impacts>(s, set_colour(i), symbol, region));
+    layers.push_back(std::make_unique<Impacts>(s, set_colour(i), symbol, region, over_colours));
   }
   layers.push_back(std::make_unique<LaunchSite>(data.site));
   layers.push_back(std::make_unique<ShoreBordersFrame>(options.shore, region));

@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -122,12 +122,12 @@ Image read_png(const fs::path& path) {
 std::pair<double, double> gmt_mapproject(const MapLayout& L, double lon, double lat,
                                          const fs::path& dir) {
   // Run in `dir`: the gmt program keeps a gmt.history in its working directory.
-  const std::string cmd = "cd " + dir.string() + " && echo '" + std::to_string(lon) + " " + std::to_string(lat) +
-                          "' | gmt mapproject -R" + std::to_string(L.region.west_deg) + "/" +
-                          std::to_string(L.region.east_deg) + "/" +
-                          std::to_string(L.region.south_deg) + "/" +
-                          std::to_string(L.region.north_deg) + " -J" + L.projection +
-                          " --PROJ_LENGTH_UNIT=cm 2>/dev/null";
+  const std::string cmd =
+      "cd " + dir.string() + " && echo '" + std::to_string(lon) + " " + std::to_string(lat) +
+      "' | gmt mapproject -R" + std::to_string(L.region.west_deg) + "/" +
+      std::to_string(L.region.east_deg) + "/" + std::to_string(L.region.south_deg) + "/" +
+      std::to_string(L.region.north_deg) + " -J" + L.projection +
+      " --PROJ_LENGTH_UNIT=cm 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
   double x = NAN, y = NAN;
   EXPECT_EQ(std::fscanf(p, "%lf %lf", &x, &y), 2) << cmd;
@@ -181,9 +181,8 @@ class Map : public ::testing::Test {
     fs::create_directories(dir_);
     run_ = dir_ / "run.h5";
     risk_ = dir_ / "risk.h5";
-    Result r = launchmc("run " + kConfigDir + "/chollima1_2023.yaml -n 200 --seed 3 -o " +
-                            run_.string(),
-                        dir_);
+    Result r = launchmc(
+        "run " + kConfigDir + "/chollima1_2023.yaml -n 200 --seed 3 -o " + run_.string(), dir_);
     ASSERT_EQ(r.status, 0) << r.err;
     r = launchmc("risk " + run_.string() + " --no-geography --grid 0.1 -o " + risk_.string(), dir_);
     ASSERT_EQ(r.status, 0) << r.err;
@@ -279,8 +278,8 @@ TEST_F(Map, LandWhereKoreaAndOkinawaAreAndCountsFromTheFile) {
   for (const auto& name : root.read<std::string>("body_names"))
     total += count_fate_impacts(root, "bodies/" + name + "/fate");
   const auto vlat = root.read<double>("outcome/vehicle_impact_lat_deg");
-  const std::uint64_t vehicle =
-      static_cast<std::uint64_t>(std::count_if(vlat.begin(), vlat.end(), [](double v) { return std::isfinite(v); }));
+  const std::uint64_t vehicle = static_cast<std::uint64_t>(
+      std::count_if(vlat.begin(), vlat.end(), [](double v) { return std::isfinite(v); }));
   total += vehicle + count_fate_impacts(root, "other_bodies/fate") +
            count_fate_impacts(root, "fragments/fate");
   std::uint64_t shown = 0;
@@ -315,14 +314,15 @@ TEST_F(Map, RiskLayerCaptionAndColourBarAndTheSamePixelsTwice) {
   // Cells of the group "any" with a probability, counted from /risk's datasets.
   const h5::File f = h5::File::open_read(risk_);
   const auto names = f.root().read<std::string>("risk/groups/name");
-  const auto any = static_cast<std::uint64_t>(std::find(names.begin(), names.end(), "any") - names.begin());
+  const auto any =
+      static_cast<std::uint64_t>(std::find(names.begin(), names.end(), "any") - names.begin());
   const auto group = f.root().read<std::uint64_t>("risk/cells/group");
   const auto p = f.root().read<double>("risk/cells/probability");
   std::uint64_t cells = 0;
   for (std::size_t i = 0; i < group.size(); ++i) cells += group[i] == any && p[i] > 0 ? 1 : 0;
   ASSERT_GT(cells, 10u);
-  EXPECT_TRUE(contains_line(with.caption, "per flight (/risk, 200 samples, " +
-                                              std::to_string(cells) + " cells hit)"))
+  EXPECT_TRUE(contains_line(
+      with.caption, "per flight (/risk, 200 samples, " + std::to_string(cells) + " cells hit)"))
       << joined(with.caption);
   EXPECT_FALSE(contains_line(without.caption, "/risk"));
   // The colour bar takes room under the map: the same map is taller.
@@ -349,7 +349,8 @@ TEST_F(Map, BadInputsAreRefusedWithNothingWritten) {
       {run_.string() + " --shore full", "--shore full: expected crude or low"},
   };
   for (const Case& c : cases) {
-    const Result r = launchmc("map " + c.args + " -o " + out.string(), dir_, "TMPDIR=" + tmp.string());
+    const Result r =
+        launchmc("map " + c.args + " -o " + out.string(), dir_, "TMPDIR=" + tmp.string());
     EXPECT_NE(r.status, 0) << c.args;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << ": " << r.err;
     EXPECT_EQ(r.out, "") << c.args;
