@@ -36,7 +36,7 @@ CLI::App* add_map_command(CLI::App& app, MapCmdOptions& o) {
                   "impact points drawn per body at most (a subset chosen by row, the same on "
                   "every render)")
       ->capture_default_str();
-  cmd->add_option("--shore", o.shore, "GSHHG coastline resolution: crude, low")
+  cmd->add_option("--shore", o.shore, "GSHHG coastline resolution: crude, low, intermediate")
       ->capture_default_str();
   return cmd;
 }
@@ -45,11 +45,14 @@ int run_map(const MapCmdOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   map::MapOptions options = opt.map;
   if (!opt.region.empty()) options.region = map::parse_map_region(opt.region);
-  // Debian's gmt-gshhg-low has GSHHG's crude and low resolutions only; GMT would fall back to
-  // another resolution silently, and the caption would name the wrong one.
-  if (opt.shore != "crude" && opt.shore != "low" && opt.shore != "c" && opt.shore != "l")
-    throw std::invalid_argument(fmt::format(
-        "--shore {}: expected crude or low (the GSHHG resolutions of gmt-gshhg-low)", opt.shore));
+  // Debian's gmt-gshhg-low has GSHHG's crude, low and intermediate resolutions only; GMT would
+  // fall back to another resolution silently, and the caption would name the wrong one.
+  if (opt.shore != "crude" && opt.shore != "low" && opt.shore != "intermediate" &&
+      opt.shore != "c" && opt.shore != "l" && opt.shore != "i")
+    throw std::invalid_argument(
+        fmt::format("--shore {}: expected crude, low or intermediate (the GSHHG resolutions of "
+                    "gmt-gshhg-low)",
+                    opt.shore));
   options.shore = geo::parse_shore_resolution(opt.shore);
   map::validate(options);
   const std::filesystem::path output(opt.output);

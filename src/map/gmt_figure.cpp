@@ -1,6 +1,7 @@
 // The modern-mode GMT figure (see gmt_figure.hpp).
 #include "map/gmt_figure.hpp"
 
+#include <fmt/format.h>
 #include <gmt/gmt.h>
 #include <unistd.h>
 
@@ -58,11 +59,7 @@ std::filesystem::path make_private_directory() {
   return pattern;
 }
 
-std::string cm(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4fc", v);
-  return buf;
-}
+std::string cm(double v) { return fmt::format("{:.4f}c", v); }
 
 }  // namespace
 
@@ -121,8 +118,8 @@ GmtFigure::GmtFigure(double page_width_cm, double page_height_cm, int dpi)
   // The page, and how `end` converts it (PS_CONVERT: psconvert's options; without A the page is
   // not cropped). Through the API, `begin`'s own conversion options are not applied and the page
   // would be landscape: both set here.
-  impl_->call("set", {"PS_MEDIA", cm(page_width_cm) + "x" + cm(page_height_cm),
-                      "PS_PAGE_ORIENTATION", "portrait", "PS_CONVERT", "E" + std::to_string(dpi),
+  impl_->call("set", {"PS_MEDIA", fmt::format("{}x{}", cm(page_width_cm), cm(page_height_cm)),
+                      "PS_PAGE_ORIENTATION", "portrait", "PS_CONVERT", fmt::format("E{}", dpi),
                       "GMT_VERBOSE", "q", "PS_PAGE_COLOR", "white"});
 }
 

@@ -346,7 +346,7 @@ TEST_F(Map, BadInputsAreRefusedWithNothingWritten) {
       {text.string(), "not_a_run.h5"},
       {run_.string() + " --region 120,20,135", "--region '120,20,135': expected W,S,E,N"},
       {run_.string() + " --dpi 10", "--dpi 10: expected 50 to 1200"},
-      {run_.string() + " --shore full", "--shore full: expected crude or low"},
+      {run_.string() + " --shore full", "--shore full: expected crude, low or intermediate"},
   };
   for (const Case& c : cases) {
     const Result r =
