@@ -202,6 +202,14 @@ class Impacts final : public MapLayer {
                             in({set_.north_deg, set_.east_deg}) &&
                             set_.east_deg - set_.west_deg < region.east_deg - region.west_deg;
     all_inside_ = box_inside || inside_ == set_.total;
+    // The box of all impacts apart from the map: no impact is inside.
+    bool lon_overlap = false;
+    for (const double shift : {-360.0, 0.0, 360.0})
+      lon_overlap = lon_overlap || (set_.west_deg + shift <= region.east_deg &&
+                                    set_.east_deg + shift >= region.west_deg);
+    all_outside_ = !lon_overlap || set_.north_deg < region.south_deg ||
+                   set_.south_deg > region.north_deg ||
+                   (inside_ == 0 && set_.shown.size() == set_.total);
   }
   void draw(Canvas& c) override {
     if (set_.shown.empty()) return;
@@ -221,7 +229,7 @@ class Impacts final : public MapLayer {
     if (set_.total == 0 && set_.kind == ImpactSet::Kind::body)
       lines.push_back(fmt::format("{}: no impact in the run (not drawn).", set_.name));
     if (set_.total == 0 || all_inside_) return;
-    if (inside_ == 0) {
+    if (all_outside_) {
       lines.push_back(fmt::format("{}: all {} impacts fall outside the map.", set_.name,
                                   with_thousands(set_.total)));
     } else if (set_.shown.size() == set_.total) {
@@ -256,7 +264,7 @@ class Impacts final : public MapLayer {
   char symbol_;
   bool over_colours_;
   std::size_t inside_ = 0;
-  bool all_inside_ = true;
+  bool all_inside_ = true, all_outside_ = false;
 };
 
 class Ellipses final : public MapLayer {

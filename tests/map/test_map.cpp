@@ -297,7 +297,12 @@ TEST_F(Map, LandWhereKoreaAndOkinawaAreAndCountsFromTheFile) {
   // The title and subtitle: the scenario, the sample count and the seed.
   EXPECT_EQ(L.title, root.attribute<std::string>("scenario"));
   EXPECT_EQ(L.subtitle.rfind("200 samples, seed 3,", 0), 0u) << L.subtitle;
-  // What the map leaves out is said: the payload-carrying stage 3 reaches orbit (no impacts).
+  // What the map leaves out is said: stage 2 falls east of Luzon, south of the map's 20 N; the
+  // payload-carrying stage 3 reaches orbit (no impacts).
+  const std::uint64_t stage2 = count_fate_impacts(root, "bodies/stage2/fate");
+  EXPECT_TRUE(contains_line(L.caption, "stage2: all " + launchmc::map::with_thousands(stage2) +
+                                           " impacts fall outside the map."))
+      << all;
   EXPECT_TRUE(contains_line(L.caption, "stage3: no impact in the run")) << all;
 }
 
