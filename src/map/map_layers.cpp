@@ -249,7 +249,8 @@ class Impacts final : public MapLayer {
     const std::string what =
         set_.kind == ImpactSet::Kind::fragment_class ? "fragments " + set_.name : set_.name;
     if (set_.shown.size() == set_.total)
-      return fmt::format("{}: {} impacts", what, with_thousands(set_.total));
+      return fmt::format("{}: {} impact{}", what, with_thousands(set_.total),
+                         set_.total == 1 ? "" : "s");
     return fmt::format("{}: {} of {} impacts shown", what, with_thousands(set_.shown.size()),
                        with_thousands(set_.total));
   }

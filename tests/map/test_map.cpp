@@ -375,6 +375,39 @@ TEST_F(Map, BadInputsAreRefusedWithNothingWritten) {
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 }
 
+// Points where they belong: a set's impacts and the launch site drawn at pixels found by GMT's
+// mapproject program (a swapped latitude and longitude would put them elsewhere, or off the map).
+TEST_F(Map, ImpactsAndTheSiteAreDrawnWhereTheyAre) {
+  MapData d;
+  d.run_path = "synthetic.h5";
+  d.scenario = "synthetic";
+  d.site = {35.0, 125.0};
+  launchmc::map::ImpactSet s;
+  s.name = "stage1";
+  s.total = 1;
+  s.shown = {{24.0, 131.0}};  // Philippine Sea: nothing else there
+  s.south_deg = s.north_deg = 24.0;
+  s.west_deg = s.east_deg = 131.0;
+  d.impacts = {s};
+  MapOptions o;
+  o.region = MapRegion{120, 20, 135, 40};
+  o.dpi = 100;
+  const MapLayout L = draw_map(d, o, dir_ / "synthetic.png");
+  const Image im = read_png(dir_ / "synthetic.png");
+  // The first set's colour (docs/map.md: matplotlib's tab10, 31/119/180) at the impact, none at
+  // the point with latitude and longitude swapped into the map (lat 31, lon 124).
+  constexpr Rgb kFirstSet{31, 119, 180};
+  const auto [ic, ir] = pixel_of(L, im, 131.0, 24.0, dir_);
+  EXPECT_GE(count_near(im, ic, ir, kFirstSet), 2) << ic << "," << ir;
+  const auto [wc, wr] = pixel_of(L, im, 124.0, 31.0, dir_);
+  EXPECT_EQ(count_near(im, wc, wr, kFirstSet), 0);
+  // The launch site's red star.
+  const auto [sc, sr] = pixel_of(L, im, 125.0, 35.0, dir_);
+  EXPECT_GE(count_near(im, sc, sr, Rgb{255, 0, 0}), 5) << sc << "," << sr;
+  EXPECT_TRUE(contains_line(L.legend, "stage1: 1 impact")) << joined(L.legend);
+  EXPECT_TRUE(contains_line(L.legend, "launch site (35.00N 125.00E)")) << joined(L.legend);
+}
+
 TEST(MapRegion, ParsesFourNumbersAndAcceptsTheAntimeridian) {
   const MapRegion r = launchmc::map::parse_map_region("170,-10,200.5,10");
   EXPECT_EQ(r.west_deg, 170);
