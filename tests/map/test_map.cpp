@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <GeographicLib/Geodesic.hpp>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -406,6 +408,46 @@ TEST_F(Map, ImpactsAndTheSiteAreDrawnWhereTheyAre) {
   EXPECT_GE(count_near(im, sc, sr, Rgb{255, 0, 0}), 5) << sc << "," << sr;
   EXPECT_TRUE(contains_line(L.legend, "stage1: 1 impact")) << joined(L.legend);
   EXPECT_TRUE(contains_line(L.legend, "launch site (35.00N 125.00E)")) << joined(L.legend);
+}
+
+// The drawn 95 % ellipses against the run's own summary (`launchmc summarize --json`): about the
+// mean impact, the farthest outline point at the semi-major axis along its azimuth, the nearest at
+// the semi-minor axis (geodesic distances and azimuths by GeographicLib).
+TEST_F(Map, EllipsesHaveTheSummarysAxesAndOrientation) {
+  const Result r = launchmc("summarize --json " + run_.string(), dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto summary = nlohmann::json::parse(r.out);
+  const MapData d = read_map_data(run_, 10);
+  const GeographicLib::Geodesic& g = GeographicLib::Geodesic::WGS84();
+  int checked = 0;
+  for (const auto& body : summary["bodies"]) {
+    const auto it = std::find_if(d.ellipses_95.begin(), d.ellipses_95.end(),
+                                 [&](const auto& o) { return o.name == body["name"]; });
+    if (!body["ellipses"].contains("95") || body["impacted"].get<int>() < 30 ||
+        body["rms_distance_km"].get<double>() > 1000) {
+      EXPECT_EQ(it, d.ellipses_95.end()) << body["name"];
+      continue;
+    }
+    ASSERT_NE(it, d.ellipses_95.end()) << body["name"];
+    const auto& e = body["ellipses"]["95"];
+    const double lat0 = body["impact_mean_lat_deg"], lon0 = body["impact_mean_lon_deg"];
+    double far_km = 0, near_km = 1e9, far_azimuth = 0;
+    for (const auto& p : it->points) {
+      double s12, azi1, azi2;
+      g.Inverse(lat0, lon0, p.lat_deg, p.lon_deg, s12, azi1, azi2);
+      if (s12 / 1e3 > far_km) far_km = s12 / 1e3, far_azimuth = azi1;
+      near_km = std::min(near_km, s12 / 1e3);
+    }
+    const double a = e["semi_major_km"], b = e["semi_minor_km"], az = e["orientation_deg"];
+    // 144 vertices: the outline's extremes within 0.1 % of the axes.
+    EXPECT_NEAR(far_km, a, 1e-3 * a) << body["name"];
+    EXPECT_NEAR(near_km, b, 1e-3 * a) << body["name"];
+    // The major axis is a line: its azimuth modulo 180 deg.
+    const double d_az = std::remainder(far_azimuth - az, 180.0);
+    EXPECT_LT(std::abs(d_az), 1.0) << body["name"] << ": " << far_azimuth << " vs " << az;
+    ++checked;
+  }
+  EXPECT_GE(checked, 4);  // stage1, the two fairings, stage2
 }
 
 TEST(MapRegion, ParsesFourNumbersAndAcceptsTheAntimeridian) {
