@@ -180,14 +180,14 @@ std::optional<RiskGrid> read_risk(const std::filesystem::path& path) {
   if (group.size() != cell.size() || p.size() != cell.size())
     throw bad("cells/group, cell and probability differ in length");
   for (std::size_t i = 0; i < cell.size(); ++i) {
+    // Every row is checked, not only the drawn group's: a damaged table is refused whole.
     if (group[i] >= names.size()) throw bad(fmt::format("cells/group row {} is {}", i, group[i]));
-    if (group[i] != any_index) continue;
     if (cell[i] >= r.nx * r.ny)
       throw bad(
           fmt::format("cells/cell row {} is {}, the grid has {} cells", i, cell[i], r.nx * r.ny));
     if (!(p[i] >= 0.0 && p[i] <= 1.0))
       throw bad(fmt::format("cells/probability row {} is {}, not in [0, 1]", i, p[i]));
-    if (p[i] == 0.0) continue;
+    if (group[i] != any_index || p[i] == 0.0) continue;
     r.cell.push_back(cell[i]);
     r.probability.push_back(p[i]);
   }

@@ -372,6 +372,23 @@ TEST_F(Map, BadInputsAreRefusedWithNothingWritten) {
     EXPECT_NE(r.err.find(message), std::string::npos) << o << ": " << r.err;
     EXPECT_FALSE(fs::exists(o));
   }
+  // A damaged /risk: a cell index beyond the grid.
+  const fs::path damaged = dir_ / "damaged_risk.h5";
+  fs::copy_file(risk_, damaged, fs::copy_options::overwrite_existing);
+  {
+    h5::File f = h5::File::open_append(damaged);
+    h5::Group cells = f.root().open_group("risk/cells");
+    std::vector<std::uint64_t> cell = cells.read<std::uint64_t>("cell");
+    cell.back() = std::uint64_t{1} << 40;
+    cells.remove("cell");
+    cells.write<std::uint64_t>("cell", cell);
+    f.close();
+  }
+  const Result r =
+      launchmc("map " + damaged.string() + " -o " + out.string(), dir_, "TMPDIR=" + tmp.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("damaged_risk.h5: /risk: cells/cell row"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
   EXPECT_TRUE(fs::is_empty(tmp));
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
