@@ -18,14 +18,13 @@ namespace launchmc::cli {
 CLI::App* add_map_command(CLI::App& app, MapCmdOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "map",
-      "draw a map of a run file as PNG (GMT, offline): coastlines, borders, the launch site, the "
-      "IIP track and corridor, every body's impacts and 95 % ellipses, and the /risk "
-      "probability map when `launchmc risk` wrote one");
+      "draw a run file on a map (PNG; GMT, offline): coastlines, borders, launch site, IIP track "
+      "and corridor, impacts, 95 % ellipses, and /risk's probability per cell");
   cmd->add_option("file", o.file, "HDF5 file written by run -o (and risk)")->required();
   cmd->add_option("-o,--output", o.output, "the PNG to write")->required();
   cmd->add_option("--region", o.region,
-                  "W,S,E,N in degrees (default: every impact, the track and the site, with a "
-                  "margin)");
+                  "W,S,E,N in degrees (default: the footprints that are not scattered, the IIP "
+                  "track and the site, with a margin)");
   cmd->add_option("--title", o.map.title, "the title (default: the scenario's name)");
   cmd->add_option("--dpi", o.map.dpi, "resolution of the PNG (50 to 1200)")->capture_default_str();
   cmd->add_option("--width-cm", o.map.width_cm,
