@@ -119,31 +119,33 @@ Image read_png(const fs::path& path) {
   return im;
 }
 
-// The page position of (lon, lat) under the map's projection, from the `gmt mapproject` program
-// [cm from the map's lower left corner].
-std::pair<double, double> gmt_mapproject(const MapLayout& L, double lon, double lat,
-                                         const fs::path& dir) {
+// The pixels (column, row) of (lon, lat) points on the PNG: their page positions under the map's
+// projection from one run of the `gmt mapproject` program [cm from the map's lower left corner],
+// then the frame's place on the page and the PNG's pixels per cm.
+std::vector<std::pair<int, int>> pixels_of(const MapLayout& L, const Image& im,
+                                           const std::vector<std::pair<double, double>>& lon_lat,
+                                           const fs::path& dir) {
+  std::string points;
+  for (const auto& [lon, lat] : lon_lat)
+    points += std::to_string(lon) + " " + std::to_string(lat) + "\\n";
   // Run in `dir`: the gmt program keeps a gmt.history in its working directory.
   const std::string cmd =
-      "cd " + dir.string() + " && echo '" + std::to_string(lon) + " " + std::to_string(lat) +
-      "' | gmt mapproject -R" + std::to_string(L.region.west_deg) + "/" +
-      std::to_string(L.region.east_deg) + "/" + std::to_string(L.region.south_deg) + "/" +
-      std::to_string(L.region.north_deg) + " -J" + L.projection +
-      " --PROJ_LENGTH_UNIT=cm 2>/dev/null";
+      "cd " + dir.string() + " && printf '" + points + "' | gmt mapproject -R" +
+      std::to_string(L.region.west_deg) + "/" + std::to_string(L.region.east_deg) + "/" +
+      std::to_string(L.region.south_deg) + "/" + std::to_string(L.region.north_deg) + " -J" +
+      L.projection + " --PROJ_LENGTH_UNIT=cm 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
-  double x = NAN, y = NAN;
-  EXPECT_EQ(std::fscanf(p, "%lf %lf", &x, &y), 2) << cmd;
-  pclose(p);
-  return {x, y};
-}
-
-// The pixel (column, row) of (lon, lat) on the PNG.
-std::pair<int, int> pixel_of(const MapLayout& L, const Image& im, double lon, double lat,
-                             const fs::path& dir) {
-  const auto [x, y] = gmt_mapproject(L, lon, lat, dir);
   const double px_per_cm = im.width / L.page_width_cm;
-  return {static_cast<int>(std::lround((L.map_x_cm + x) * px_per_cm)),
-          static_cast<int>(std::lround((L.page_height_cm - L.map_y_cm - y) * px_per_cm))};
+  std::vector<std::pair<int, int>> pixels;
+  for (std::size_t i = 0; i < lon_lat.size(); ++i) {
+    double x = NAN, y = NAN;
+    EXPECT_EQ(std::fscanf(p, "%lf %lf", &x, &y), 2) << cmd;
+    pixels.emplace_back(
+        static_cast<int>(std::lround((L.map_x_cm + x) * px_per_cm)),
+        static_cast<int>(std::lround((L.page_height_cm - L.map_y_cm - y) * px_per_cm)));
+  }
+  pclose(p);
+  return pixels;
 }
 
 // How many pixels of the 5 x 5 block around (col, row) have colour c.
@@ -249,17 +251,19 @@ TEST_F(Map, LandWhereKoreaAndOkinawaAreAndCountsFromTheFile) {
 
   // Geography: the land fill in the middle of South Korea and of Okinawa's main island, the sea
   // fill in the Philippine Sea and the Sea of Japan (nothing of the run is drawn there).
-  const auto [kc, kr] = pixel_of(L, im, 127.8, 36.4, dir_);
+  const auto px = pixels_of(
+      L, im, {{127.8, 36.4}, {127.93, 26.50}, {133.0, 23.0}, {133.0, 38.5}, {123.5, 35.5}}, dir_);
+  const auto [kc, kr] = px[0];
   EXPECT_GE(count_near(im, kc, kr, kLand), 20) << "Korea at pixel " << kc << "," << kr;
-  const auto [oc, orow] = pixel_of(L, im, 127.93, 26.50, dir_);
+  const auto [oc, orow] = px[1];
   EXPECT_GE(count_near(im, oc, orow, kLand), 3) << "Okinawa at pixel " << oc << "," << orow;
-  const auto [sc, sr] = pixel_of(L, im, 133.0, 23.0, dir_);
+  const auto [sc, sr] = px[2];
   EXPECT_EQ(count_near(im, sc, sr, kSea), 25);
-  const auto [jc, jr] = pixel_of(L, im, 133.0, 38.5, dir_);
+  const auto [jc, jr] = px[3];
   EXPECT_EQ(count_near(im, jc, jr, kSea), 25);
   // Swapped axes or another projection would put Korea in the sea: (lat, lon) read as (lon, lat)
   // lands outside the map, and the Yellow Sea's middle is not land.
-  const auto [yc, yr] = pixel_of(L, im, 123.5, 35.5, dir_);
+  const auto [yc, yr] = px[4];
   EXPECT_EQ(count_near(im, yc, yr, kLand), 0);
 
   // Not blank: many colours (fills, points of five bodies, ellipses, text, frame).
@@ -416,12 +420,13 @@ TEST_F(Map, ImpactsAndTheSiteAreDrawnWhereTheyAre) {
   // The first set's colour (docs/map.md: matplotlib's tab10, 31/119/180) at the impact, none at
   // the point with latitude and longitude swapped into the map (lat 31, lon 124).
   constexpr Rgb kFirstSet{31, 119, 180};
-  const auto [ic, ir] = pixel_of(L, im, 131.0, 24.0, dir_);
+  const auto px = pixels_of(L, im, {{131.0, 24.0}, {124.0, 31.0}, {125.0, 35.0}}, dir_);
+  const auto [ic, ir] = px[0];
   EXPECT_GE(count_near(im, ic, ir, kFirstSet), 2) << ic << "," << ir;
-  const auto [wc, wr] = pixel_of(L, im, 124.0, 31.0, dir_);
+  const auto [wc, wr] = px[1];
   EXPECT_EQ(count_near(im, wc, wr, kFirstSet), 0);
   // The launch site's red star.
-  const auto [sc, sr] = pixel_of(L, im, 125.0, 35.0, dir_);
+  const auto [sc, sr] = px[2];
   EXPECT_GE(count_near(im, sc, sr, Rgb{255, 0, 0}), 5) << sc << "," << sr;
   EXPECT_TRUE(contains_line(L.legend, "stage1: 1 impact")) << joined(L.legend);
   EXPECT_TRUE(contains_line(L.legend, "launch site (35.00N 125.00E)")) << joined(L.legend);
