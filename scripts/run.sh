@@ -7,11 +7,14 @@
 #     dispersions) on all cores, with its third stage in closed-loop guidance as bundled, and
 #  3. the same samples with that guidance switched off (the calibrated open-loop program), and
 #     plots the two side by side,
+#  4. computes the closed-loop run's debris-risk maps (/risk: impact probability per cell) and
+#     draws its map (GMT, offline: coastlines, borders, IIP track and
+#     corridor, impacts, ellipses, the probability per cell),
 # and lists what it wrote under results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-step() { printf '\n==== [%s/5] %s\n' "$1" "$2"; }
+step() { printf '\n==== [%s/6] %s\n' "$1" "$2"; }
 
 step 1 "setup and build (scripts/setup.sh installs missing Debian packages; builds build/launchmc)"
 bash scripts/build.sh launchmc
@@ -33,9 +36,19 @@ grep -E '^P\(' results/chollima1_2023_mc_open_loop.txt
 /usr/bin/python3 scripts/plot_compare.py results/chollima1_2023_mc.h5 results/chollima1_2023_mc_open_loop.h5 \
   --labels "closed loop (UPFG)","open loop" -o results/chollima1_2023_open_vs_closed_loop.png
 
-step 5 "done in $(( $(date +%s) - start )) s; written under results/"
+step 5 "debris-risk maps of the closed-loop run (/risk) and its map (GMT, offline)"
+# The grid covers the flight from Sohae to past the Philippines (the vehicle's few impacts farther
+# away count as "outside"). --no-geography: the country polygons cannot yet be built for this run's
+# impacts' box (it reaches Africa and Antarctica: DCW's "South Africa" is refused, a known issue).
+./build/launchmc risk results/chollima1_2023_mc.h5 --grid 0.05 --region 110,5,140,45 --no-geography \
+  > results/chollima1_2023_risk.txt
+head -n 3 results/chollima1_2023_risk.txt
+./build/launchmc map results/chollima1_2023_mc.h5 -o results/chollima1_2023_map.png
+
+step 6 "done in $(( $(date +%s) - start )) s; written under results/"
 cat <<'TXT'
   Look first at:
+    results/chollima1_2023_map.png                the map: coastlines, IIP track and corridor, impacts, ellipses, P(impact) per cell
     results/chollima1_2023_mc.png                 impact points and ellipses, outcomes, orbits (closed loop)
     results/chollima1_2023_open_vs_closed_loop.png  what the third stage's guidance buys
     results/chollima1_2023_mc.txt                 the summary printed above (P(orbit), why samples failed, footprints)
@@ -43,5 +56,6 @@ cat <<'TXT'
     results/chollima1_2023_fly.txt, .png, .h5     the nominal flight: events, orbit, impacts; plots; time histories
     results/chollima1_2023_mc.h5                  every sample's inputs and outcomes (h5py / pandas; docs/hdf5_format.md)
     results/chollima1_2023_mc_open_loop.txt, .h5 the open-loop run
+    results/chollima1_2023_risk.txt               debris risk: P(impact) per body (maps in the run file's /risk)
   Next: notebooks/monte_carlo.ipynb reads the run file; `build/launchmc --help` lists the commands.
 TXT

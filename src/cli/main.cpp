@@ -1,6 +1,7 @@
 // launchmc command line: `fly` one launch (nominal, or sample i of a run), `run` a Monte Carlo
-// study, `summarize` a run file, `risk` its debris-risk maps, `target` goals, `schema` the config
-// schema. Exit status: 0 success, 2 bad config or command line, 1 any other failure.
+// study, `summarize` a run file, `risk` its debris-risk maps, `map` it as a PNG, `target` goals,
+// `schema` the config schema. Exit status: 0 success, 2 bad config or command line, 1 any other
+// failure.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/map_command.hpp"
 #include "cli/risk_geography.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "common/suggest.hpp"
@@ -795,6 +797,8 @@ int main(int argc, char** argv) {
                      "no land mask nor countries (p_land and countries null; no GMT data needed)");
   risk_cmd->add_flag("--json", risk_opt.json, "print the result as JSON");
 
+  launchmc::cli::MapCmdOptions map_opt;
+  CLI::App* map_cmd = launchmc::cli::add_map_command(app, map_opt);
   SchemaCmdOptions schema_opt;
   CLI::App* schema_cmd = app.add_subcommand("schema",
                                             "print the config schema: the parameter tables of "
@@ -822,8 +826,8 @@ int main(int argc, char** argv) {
     for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
       std::cerr << fmt::format(
-          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, risk, target, schema, "
-          "sensitivity; "
+          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, risk, map, target, "
+          "schema, sensitivity; "
           "launchmc --help)\n",
           argv[1], launchmc::did_you_mean(argv[1], commands));
       return kExitConfig;
@@ -843,6 +847,7 @@ int main(int argc, char** argv) {
       return run_summarize(summarize_path, summarize_json, summarize_sensitivity,
                            summarize_outputs);
     if (risk_cmd->parsed()) return run_risk(risk_opt);
+    if (map_cmd->parsed()) return launchmc::cli::run_map(map_opt);
     if (target_cmd->parsed()) return run_target(target);
     if (schema_cmd->parsed()) return run_schema(schema_opt);
     if (sensitivity.parsed()) return sensitivity.run();

@@ -10,6 +10,12 @@
 
 namespace launchmc::geo::gmt {
 
+// One GMT session at a time: GMT keeps process-wide state (and the callback below is global).
+std::mutex& api_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 namespace {
 
 // GMT reports through a print callback without user data: its messages go to this buffer while
@@ -21,11 +27,6 @@ std::string& gmt_messages() {
 int capture_message(FILE*, const char* message) {
   gmt_messages() += message;
   return 0;
-}
-// One GMT session at a time: GMT keeps process-wide state (and the callback above is global).
-std::mutex& gmt_mutex() {
-  static std::mutex m;
-  return m;
 }
 
 class Session {
@@ -78,7 +79,7 @@ void call_module(const Session& session, const std::string& module, const std::s
 }  // namespace
 
 std::vector<Segment> run_to_dataset(const std::string& module, const std::string& args) {
-  std::lock_guard lock(gmt_mutex());
+  std::lock_guard lock(api_mutex());
   Session session;
   VirtualFile out(session, GMT_IS_DATASET, GMT_IS_LINE);
   call_module(session, module, args + " ->" + out.name());
@@ -104,7 +105,7 @@ std::vector<Segment> run_to_dataset(const std::string& module, const std::string
 }
 
 Grid run_to_grid(const std::string& module, const std::string& args) {
-  std::lock_guard lock(gmt_mutex());
+  std::lock_guard lock(api_mutex());
   Session session;
   VirtualFile out(session, GMT_IS_GRID, GMT_IS_SURFACE);
   call_module(session, module, args + " -G" + out.name());

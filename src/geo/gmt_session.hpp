@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct Grid {
   std::vector<float> values;  // row-major from the south
   float value(std::size_t row, std::size_t col) const { return values[row * n_columns + col]; }
 };
+
+// GMT keeps process-wide state: every user of the GMT API in launchmc (these functions, the map's
+// figure session) holds this mutex while its session lives.
+std::mutex& api_mutex();
 
 // Runs `gmt <module> <args>` writing a data set to memory (args must not name an output).
 // Throws std::runtime_error with GMT's own messages when the module fails (e.g. a missing

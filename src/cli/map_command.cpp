@@ -1,0 +1,83 @@
+// The `map` command (see map_command.hpp).
+#include "cli/map_command.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "io/output_file.hpp"
+#include "map/map_data.hpp"
+
+namespace launchmc::cli {
+
+CLI::App* add_map_command(CLI::App& app, MapCmdOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "map",
+      "draw a run file on a map (PNG; GMT, offline): coastlines, borders, launch site, IIP track "
+      "and corridor, impacts, 95 % ellipses, and /risk's probability per cell");
+  cmd->add_option("file", o.file, "HDF5 file written by run -o (and risk)")->required();
+  cmd->add_option("-o,--output", o.output, "the PNG to write")->required();
+  cmd->add_option("--region", o.region,
+                  "W,S,E,N in degrees (default: the footprints that are not scattered, the IIP "
+                  "track and the site, with a margin)");
+  cmd->add_option("--title", o.map.title, "the title (default: the scenario's name)");
+  cmd->add_option("--dpi", o.map.dpi, "resolution of the PNG (50 to 1200)")->capture_default_str();
+  cmd->add_option("--width-cm", o.map.width_cm,
+                  "width of the whole figure (map and legend), 12 to 100 cm; the PNG is this "
+                  "width at --dpi")
+      ->capture_default_str();
+  cmd->add_option("--max-points", o.map.max_points,
+                  "impact points drawn per body at most (a subset chosen by row, the same on "
+                  "every render)")
+      ->capture_default_str();
+  cmd->add_option("--shore", o.shore, "GSHHG coastline resolution: crude, low, intermediate")
+      ->capture_default_str();
+  return cmd;
+}
+
+int run_map(const MapCmdOptions& opt) {
+  const auto start = std::chrono::steady_clock::now();
+  map::MapOptions options = opt.map;
+  if (!opt.region.empty()) options.region = map::parse_map_region(opt.region);
+  // Debian's gmt-gshhg-low has GSHHG's crude, low and intermediate resolutions only; GMT would
+  // fall back to another resolution silently, and the caption would name the wrong one.
+  if (opt.shore != "crude" && opt.shore != "low" && opt.shore != "intermediate" &&
+      opt.shore != "c" && opt.shore != "l" && opt.shore != "i")
+    throw std::invalid_argument(
+        fmt::format("--shore {}: expected crude, low or intermediate (the GSHHG resolutions of "
+                    "gmt-gshhg-low)",
+                    opt.shore));
+  options.shore = geo::parse_shore_resolution(opt.shore);
+  map::validate(options);
+  const std::filesystem::path output(opt.output);
+  if (output.extension() != ".png")
+    throw std::invalid_argument(
+        fmt::format("-o {}: expected a file name ending in .png (the map is a PNG)", opt.output));
+  io::check_output_path(output, "-o", {std::filesystem::path(opt.file)});
+  if (!std::filesystem::is_regular_file(opt.file))
+    throw std::runtime_error(fmt::format("map: {}: no such run file", opt.file));
+
+  io::AtomicOutput out(output);
+  {
+    // Fail before the work when the output's directory cannot be written.
+    std::ofstream probe(out.temporary(), std::ios::binary);
+    if (!probe)
+      throw std::runtime_error(
+          fmt::format("map: cannot write {}: {}", out.temporary().string(), std::strerror(errno)));
+  }
+  const map::MapData data = map::read_map_data(opt.file, options.max_points);
+  const map::MapLayout layout = map::draw_map(data, options, out.temporary());
+  out.commit();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print("map written to {} ({} x {} px at {} dpi, drawn in {:.1f} s)\n", output.string(),
+             layout.width_px, layout.height_px, options.dpi, seconds);
+  return 0;
+}
+
+}  // namespace launchmc::cli

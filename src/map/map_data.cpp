@@ -1,0 +1,299 @@
+// Reading what the map draws from a run file (see map_data.hpp).
+#include "map/map_data.hpp"
+
+#include <fmt/format.h>
+
+#include <GeographicLib/Geodesic.hpp>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <optional>
+#include <stdexcept>
+
+#include "engine/columns.hpp"
+#include "engine/iip_corridor.hpp"
+#include "engine/summary.hpp"
+#include "flight/flight.hpp"
+#include "io/hdf5_file.hpp"
+#include "io/run_file.hpp"
+#include "stats/bottom_k.hpp"
+#include "stats/impact_ellipse.hpp"
+
+namespace launchmc::map {
+
+namespace {
+
+constexpr double kImpact = static_cast<double>(flight::BodyFate::impact);
+// The ellipse drawn (the summary reports 50, 95, 99 and 99.73 %).
+constexpr double kEllipseProbability = 0.95;
+// Vertices of a drawn ellipse.
+constexpr int kEllipseVertices = 144;
+// The corridor's band: the 99 % cross-track half-width (engine::kCorridorProbabilities[2]).
+constexpr std::size_t kCorridorLevel = 2;
+// Mean Earth radius for the sets' rms spread (a threshold test, not a statistic) [km].
+constexpr double kMeanRadius_km = 6371.0;
+
+// A longitude unwrapped to within 180 deg of `ref_lon_deg`.
+double unwrap(double lon_deg, double ref_lon_deg) {
+  return ref_lon_deg + std::remainder(lon_deg - ref_lon_deg, 360.0);
+}
+
+// Collects one set's impacts: counts, bounding box, and the bottom-k subsample.
+struct SetBuilder {
+  ImpactSet set;
+  stats::BottomKSample<LatLon> sample;
+  SetBuilder(std::string name, ImpactSet::Kind kind, std::size_t k) : sample(k) {
+    set.name = std::move(name);
+    set.kind = kind;
+  }
+  void add(std::uint64_t id, double lat_deg, double lon_deg, double site_lon_deg) {
+    if (!std::isfinite(lat_deg) || !std::isfinite(lon_deg)) return;
+    ++set.total;
+    const double u = unwrap(lon_deg, site_lon_deg);
+    set.south_deg = std::min(set.south_deg, lat_deg);
+    set.north_deg = std::max(set.north_deg, lat_deg);
+    set.west_deg = std::min(set.west_deg, u);
+    set.east_deg = std::max(set.east_deg, u);
+    sample.add(id, {lat_deg, lon_deg});
+  }
+  ImpactSet finish(double site_lon_deg) {
+    for (const auto& item : sample.items()) set.shown.push_back(item.value);
+    const std::size_t n = set.shown.size();
+    if (n >= 2) {
+      double lat = 0, lon = 0;
+      for (const LatLon& p : set.shown) {
+        lat += p.lat_deg;
+        lon += unwrap(p.lon_deg, site_lon_deg);
+      }
+      lat /= static_cast<double>(n);
+      lon /= static_cast<double>(n);
+      const double k = kMeanRadius_km * std::numbers::pi / 180.0;
+      const double c = std::cos(lat * std::numbers::pi / 180.0);
+      double sum = 0;
+      for (const LatLon& p : set.shown) {
+        const double dy = (p.lat_deg - lat) * k,
+                     dx = (unwrap(p.lon_deg, site_lon_deg) - lon) * k * c;
+        sum += dx * dx + dy * dy;
+      }
+      set.rms_km = std::sqrt(sum / static_cast<double>(n));
+    }
+    return std::move(set);
+  }
+};
+
+// The 95 % ellipse of a body, drawn on the azimuthal equidistant plane of its mean impact (the
+// summary's plane is that of the nominal impact: for footprints of a few hundred km the two
+// outlines differ by far less than a pixel).
+Outline ellipse_outline(const engine::BodySummary& b, const engine::EllipseStats& e) {
+  Outline o;
+  o.name = b.name;
+  const double az = e.orientation_deg * std::numbers::pi / 180.0;
+  // Major axis along azimuth az (clockwise from north): (east, north) = (sin az, cos az).
+  const double ux = std::sin(az), uy = std::cos(az);
+  for (int i = 0; i <= kEllipseVertices; ++i) {
+    const double t = 2.0 * std::numbers::pi * (i % kEllipseVertices) / kEllipseVertices;
+    const double a = e.semi_major_km * 1e3 * std::cos(t), c = e.semi_minor_km * 1e3 * std::sin(t);
+    const Eigen::Vector2d en(a * ux + c * uy, a * uy - c * ux);
+    LatLon p;
+    stats::unproject_en_m(b.impact_mean_lat_deg, b.impact_mean_lon_deg, en, p.lat_deg, p.lon_deg);
+    o.points.push_back(p);
+  }
+  return o;
+}
+
+std::string count_text(double v) { return fmt::format("{:L}", static_cast<std::uint64_t>(v)); }
+
+// The 99 % cross-track band about the nominal IIP track: at every grid time with a nominal IIP
+// and impacting samples, the points at the half-width to the left and right of the track's
+// direction (geodesics on WGS-84); the left edge forwards, the right edge back.
+std::optional<Outline> corridor_outline(const engine::IipCorridorSummary& c) {
+  const GeographicLib::Geodesic& g = GeographicLib::Geodesic::WGS84();
+  std::vector<const engine::CorridorPoint*> pts;
+  for (const auto& p : c.track)
+    if (std::isfinite(p.nominal_lat_deg) && std::isfinite(p.nominal_lon_deg) && p.impacting > 0 &&
+        std::isfinite(p.cross_halfwidth_km[kCorridorLevel]))
+      pts.push_back(&p);
+  if (pts.size() < 2) return std::nullopt;
+  std::vector<LatLon> left, right;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const auto* a = pts[i == 0 ? 0 : i - 1];
+    const auto* b = pts[i == 0 ? 1 : i];
+    double s12, azi1, azi2;
+    g.Inverse(a->nominal_lat_deg, a->nominal_lon_deg, b->nominal_lat_deg, b->nominal_lon_deg, s12,
+              azi1, azi2);
+    // The azimuth at point i: at b's end when i is the segment's end, at a's start for i = 0.
+    const double azimuth = i == 0 ? azi1 : azi2;
+    if (!(s12 > 0)) continue;  // two grid times at one point: no direction
+    const double w_m = pts[i]->cross_halfwidth_km[kCorridorLevel] * 1e3;
+    LatLon l, r;
+    g.Direct(pts[i]->nominal_lat_deg, pts[i]->nominal_lon_deg, azimuth - 90.0, w_m, l.lat_deg,
+             l.lon_deg);
+    g.Direct(pts[i]->nominal_lat_deg, pts[i]->nominal_lon_deg, azimuth + 90.0, w_m, r.lat_deg,
+             r.lon_deg);
+    left.push_back(l);
+    right.push_back(r);
+  }
+  if (left.size() < 2) return std::nullopt;
+  Outline o;
+  o.name = "IIP corridor (99 %)";
+  o.points = left;
+  o.points.insert(o.points.end(), right.rbegin(), right.rend());
+  o.points.push_back(o.points.front());
+  return o;
+}
+
+std::optional<RiskGrid> read_risk(const std::filesystem::path& path) {
+  io::h5::File file = io::h5::File::open_read(path);
+  const io::h5::Group root = file.root();
+  if (!root.has("risk")) return std::nullopt;
+  const io::h5::Group g = root.open_group("risk");
+  const auto bad = [&](const std::string& what) {
+    return std::runtime_error(
+        fmt::format("map: {}: /risk: {} (the file is damaged or written by a "
+                    "newer launchmc; `launchmc risk` rewrites it)",
+                    path.string(), what));
+  };
+  const std::string version = g.attribute<std::string>("format_version");
+  if (version.substr(0, version.find('.')) != "1")
+    throw bad("format_version " + version + ", this launchmc reads 1.x");
+  RiskGrid r;
+  r.west_deg = g.attribute<double>("west_deg");
+  r.north_deg = g.attribute<double>("north_deg");
+  r.step_deg = g.attribute<double>("grid_step_deg");
+  r.nx = g.attribute<std::uint64_t>("nx");
+  r.ny = g.attribute<std::uint64_t>("ny");
+  r.samples = g.attribute<std::uint64_t>("samples");
+  if (!(r.step_deg > 0) || !std::isfinite(r.west_deg) || !(std::abs(r.north_deg) <= 90) ||
+      r.nx == 0 || r.ny == 0 || r.nx > 100000 || r.ny > 100000 ||
+      r.north_deg - static_cast<double>(r.ny) * r.step_deg < -90.0 - 1e-9)
+    throw bad(fmt::format("grid west {} north {} step {} nx {} ny {} is not a grid", r.west_deg,
+                          r.north_deg, r.step_deg, r.nx, r.ny));
+  const auto names = g.read<std::string>("groups/name");
+  const auto any = std::find(names.begin(), names.end(), "any");
+  if (any == names.end()) throw bad("groups/name has no group 'any'");
+  r.group = "any";
+  const std::uint64_t any_index = static_cast<std::uint64_t>(any - names.begin());
+  const auto group = g.read<std::uint64_t>("cells/group");
+  const auto cell = g.read<std::uint64_t>("cells/cell");
+  const auto p = g.read<double>("cells/probability");
+  if (group.size() != cell.size() || p.size() != cell.size())
+    throw bad("cells/group, cell and probability differ in length");
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    // Every row is checked, not only the drawn group's: a damaged table is refused whole.
+    if (group[i] >= names.size()) throw bad(fmt::format("cells/group row {} is {}", i, group[i]));
+    if (cell[i] >= r.nx * r.ny)
+      throw bad(
+          fmt::format("cells/cell row {} is {}, the grid has {} cells", i, cell[i], r.nx * r.ny));
+    if (!(p[i] >= 0.0 && p[i] <= 1.0))
+      throw bad(fmt::format("cells/probability row {} is {}, not in [0, 1]", i, p[i]));
+    if (group[i] != any_index || p[i] == 0.0) continue;
+    r.cell.push_back(cell[i]);
+    r.probability.push_back(p[i]);
+  }
+  return r;
+}
+
+}  // namespace
+
+MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_points) {
+  io::RunFileReader reader(run_path);
+  const io::RunFile& info = reader.info();
+  MapData d;
+  d.run_path = run_path;
+  d.scenario = info.meta.scenario;
+  d.seed = info.meta.seed;
+  d.sampler = info.meta.sampler;
+  d.samples = reader.rows();
+  d.site = {info.meta.site_lat_deg, info.meta.site_lon_deg};
+  const double site_lon = info.meta.site_lon_deg;
+
+  engine::SummaryReducer summary = io::summary_reducer_for(info);
+  std::optional<engine::IipCorridorReducer> corridor;
+  if (info.iip) corridor.emplace(*info.iip);
+
+  std::vector<SetBuilder> bodies;
+  for (const auto& slot : info.slots)
+    bodies.emplace_back(slot.name, ImpactSet::Kind::body, max_points);
+  SetBuilder vehicle("vehicle", ImpactSet::Kind::vehicle, max_points);
+  SetBuilder others("other bodies", ImpactSet::Kind::other_bodies, max_points);
+  std::map<std::string, SetBuilder, std::less<>> classes;
+
+  static const std::size_t c_vlat = engine::sample_column("vehicle_impact_lat_deg"),
+                           c_vlon = engine::sample_column("vehicle_impact_lon_deg"),
+                           c_fate = engine::body_column("fate"),
+                           c_lat = engine::body_column("impact_lat_deg"),
+                           c_lon = engine::body_column("impact_lon_deg"),
+                           o_fate = engine::other_body_column("fate"),
+                           o_lat = engine::other_body_column("impact_lat_deg"),
+                           o_lon = engine::other_body_column("impact_lon_deg"),
+                           f_fate = engine::fragment_column("fate"),
+                           f_lat = engine::fragment_column("impact_lat_deg"),
+                           f_lon = engine::fragment_column("impact_lon_deg");
+  engine::Block b;
+  while (reader.next(b, 65536)) {
+    summary.add(b);
+    if (corridor) corridor->add(b);
+    std::size_t o_entry = 0, f_entry = 0;
+    for (std::size_t r = 0; r < b.count; ++r) {
+      const std::uint64_t row = b.first + r;
+      for (std::size_t s = 0; s < bodies.size(); ++s)
+        if (b.bodies[s][c_fate][r] == kImpact)
+          bodies[s].add(row, b.bodies[s][c_lat][r], b.bodies[s][c_lon][r], site_lon);
+      vehicle.add(row, b.sample[c_vlat][r], b.sample[c_vlon][r], site_lon);
+      // Ids of ragged entries: the row, and the entry's place in the row (at most 2^20 a row).
+      const auto& ob = b.other_bodies;
+      const std::size_t o_end = ob.row_end.size() > r ? ob.row_end[r] : o_entry;
+      for (std::size_t first = o_entry; o_entry < o_end; ++o_entry)
+        if (ob.columns[o_fate][o_entry] == kImpact)
+          others.add(row << 20 | (o_entry - first), ob.columns[o_lat][o_entry],
+                     ob.columns[o_lon][o_entry], site_lon);
+      const auto& fr = b.fragments;
+      const std::size_t f_end = fr.row_end.size() > r ? fr.row_end[r] : f_entry;
+      for (std::size_t first = f_entry; f_entry < f_end; ++f_entry) {
+        if (fr.columns[f_fate][f_entry] != kImpact) continue;
+        const std::string_view name = fr.classes[f_entry].view();
+        auto it = classes.find(name);
+        if (it == classes.end())
+          it = classes
+                   .emplace(
+                       std::string(name),
+                       SetBuilder(std::string(name), ImpactSet::Kind::fragment_class, max_points))
+                   .first;
+        it->second.add(row << 20 | (f_entry - first), fr.columns[f_lat][f_entry],
+                       fr.columns[f_lon][f_entry], site_lon);
+      }
+    }
+  }
+  for (auto& s : bodies) d.impacts.push_back(s.finish(site_lon));
+  d.impacts.push_back(vehicle.finish(site_lon));
+  d.impacts.push_back(others.finish(site_lon));
+  for (auto& [name, s] : classes) d.impacts.push_back(s.finish(site_lon));  // sorted by name
+
+  const engine::Summary s = summary.finish(info.meta);
+  for (const auto& body : s.bodies) {
+    const auto e = std::find_if(body.ellipses.begin(), body.ellipses.end(),
+                                [](const auto& x) { return x.probability == kEllipseProbability; });
+    if (body.impacted == 0) continue;
+    if (body.impacted < engine::kFewImpacts) {
+      d.no_ellipse.push_back(fmt::format("{}: {} impacts (fewer than {})", body.name, body.impacted,
+                                         engine::kFewImpacts));
+    } else if (body.rms_distance_km > engine::kScatteredRmsKm) {
+      d.no_ellipse.push_back(fmt::format("{}: scattered over {} km rms", body.name,
+                                         count_text(std::round(body.rms_distance_km))));
+    } else if (e != body.ellipses.end() && std::isfinite(e->semi_major_km) &&
+               std::isfinite(body.impact_mean_lat_deg)) {
+      d.ellipses_95.push_back(ellipse_outline(body, *e));
+    }
+  }
+  if (info.iip) {
+    for (const auto& p : info.iip->nominal)
+      if (std::isfinite(p.lat_deg) && std::isfinite(p.lon_deg))
+        d.nominal_iip.push_back({p.lat_deg, p.lon_deg});
+  }
+  if (corridor) d.iip_corridor_99 = corridor_outline(corridor->finish());
+  d.risk = read_risk(run_path);
+  return d;
+}
+
+}  // namespace launchmc::map

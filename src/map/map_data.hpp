@@ -1,0 +1,74 @@
+// What `launchmc map` draws, read from a run file (docs/hdf5_format.md): the launch site, the
+// impact points of every body (a deterministic subsample when there are many), the summary's 95 %
+// ellipses, the nominal IIP track and the IIP corridor, and the /risk probability map when
+// `launchmc risk` has written one. Plain data: no GMT, no drawing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace launchmc::map {
+
+struct LatLon {
+  double lat_deg = 0.0;
+  double lon_deg = 0.0;  // east, as stored in the file: (-180, 180]
+};
+
+// The impacts of one body of the run (a nominal body, the vehicle itself, the bodies released
+// after failures, or a fragment class of the breakups).
+struct ImpactSet {
+  enum class Kind { body, vehicle, other_bodies, fragment_class };
+  std::string name;  // "stage1", "vehicle", "other bodies", the fragment class
+  Kind kind = Kind::body;
+  std::uint64_t total = 0;    // impacts of the run (entries for fragments: one flown each)
+  std::vector<LatLon> shown;  // a subsample of at most max_points, chosen by row (see below)
+  // Bounding box of all impacts (not only those shown), longitudes unwrapped about the launch
+  // site's so that a set across the antimeridian stays contiguous [deg].
+  double south_deg = 90, north_deg = -90, west_deg = 1e9, east_deg = -1e9;
+  // Root-mean-square distance of the drawn impacts from their mean, on a local equirectangular
+  // plane (R = 6371 km) [km]: how scattered the set is (0 below 2 points).
+  double rms_km = 0;
+};
+
+// A closed outline on the ground: a containment ellipse or the IIP corridor.
+struct Outline {
+  std::string name;
+  std::vector<LatLon> points;  // closed: the last point equals the first
+};
+
+// The /risk map of one group ("any": every impact of the flight): its cells with a probability
+// (sparse, as stored: a grid across the globe has millions of cells), row 0 north.
+struct RiskGrid {
+  std::string group;
+  double west_deg = 0, north_deg = 0, step_deg = 0;
+  std::size_t nx = 0, ny = 0;
+  std::vector<std::uint64_t> cell;  // row * nx + column, ascending
+  std::vector<double> probability;  // [i]: P(a piece lands in cell[i]) per flight, > 0
+  std::uint64_t samples = 0;
+};
+
+struct MapData {
+  std::filesystem::path run_path;
+  std::string scenario;
+  std::uint64_t samples = 0, seed = 0;
+  std::string sampler;
+  LatLon site;
+  std::vector<ImpactSet> impacts;       // nominal bodies in order, vehicle, other bodies, classes
+  std::vector<Outline> ellipses_95;     // one per body with a drawable ellipse
+  std::vector<std::string> no_ellipse;  // "stage3: scattered over 2,300 km (rms)", ...
+  std::vector<LatLon> nominal_iip;      // the nominal flight's IIP track (NaN points dropped)
+  std::optional<Outline> iip_corridor_99;  // cross-track 99 % band about the nominal IIP
+  std::optional<RiskGrid> risk;
+};
+
+// Reads a run file in slices (memory: the subsamples, not the rows). Each set keeps at most
+// `max_points` impacts: those whose row (fragments: row and entry) hashes smallest (bottom-k,
+// stats::BottomKSample), so the choice is the same for every render of the file and unbiased
+// (rows of a stratified run are not taken in a pattern). Throws std::runtime_error naming the
+// file for a file that is not a run file, or a damaged /risk.
+MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_points);
+
+}  // namespace launchmc::map

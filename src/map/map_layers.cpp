@@ -1,0 +1,435 @@
+// The layers of `launchmc map` (see map_layers.hpp).
+#include "map/map_layers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace launchmc::map {
+
+namespace {
+
+// Colours: land and sea are light, so that points, ellipses and the risk colours stand out.
+constexpr const char* kLandColour = "235/225/195";
+constexpr const char* kSeaColour = "204/224/240";
+// One colour per impact set (matplotlib's "tab10", colour-blind aware in its first entries).
+constexpr std::array<const char*, 10> kSetColours = {
+    "31/119/180", "255/127/14",  "44/160/44",  "214/39/40",  "148/103/189",
+    "140/86/75",  "227/119/194", "23/190/207", "188/189/34", "127/127/127"};
+// GMT symbols per set kind: circle (bodies), diamond (vehicle), triangle (other bodies), then
+// square, inverted triangle, hexagon, pentagon for fragment classes.
+constexpr std::array<char, 4> kFragmentSymbols = {'s', 'i', 'h', 'n'};
+
+// GMT pattern 10 (diagonal hatching), grey lines on a transparent background, 150 dpi.
+constexpr const char* kCorridorFill = "-Gp10+r150+fgray45+b-";
+
+std::string num(double v) { return fmt::format("{:.6f}", v); }
+std::string cm(double v) { return fmt::format("{:.4f}c", v); }
+
+const char* set_colour(std::size_t i) { return kSetColours[i % kSetColours.size()]; }
+char set_symbol(const ImpactSet& s, std::size_t fragment_index) {
+  switch (s.kind) {
+    case ImpactSet::Kind::body:
+      return 'c';
+    case ImpactSet::Kind::vehicle:
+      return 'd';
+    case ImpactSet::Kind::other_bodies:
+      return 't';
+    case ImpactSet::Kind::fragment_class:
+      return kFragmentSymbols[fragment_index % kFragmentSymbols.size()];
+  }
+  return 'c';
+}
+
+std::string shore_letter(geo::ShoreResolution r) { return std::string(1, to_string(r)[0]); }
+
+// Land and sea fills (GSHHG at the chosen resolution).
+class LandAndSea final : public MapLayer {
+ public:
+  explicit LandAndSea(geo::ShoreResolution r) : shore_(r) {}
+  void draw(Canvas& c) override {
+    c.on_map("coast", {"-D" + shore_letter(shore_), "-A0/0/1", std::string("-G") + kLandColour,
+                       std::string("-S") + kSeaColour});
+  }
+
+ private:
+  geo::ShoreResolution shore_;
+};
+
+// P(at least one piece of any body lands in the cell) per flight, from /risk, on a log colour
+// scale, with its colour bar under the map.
+class RiskMap final : public MapLayer {
+ public:
+  explicit RiskMap(const RiskGrid& g) : grid_(g) {
+    double lo = 1.0, hi = 0.0;
+    for (const double p : g.probability)
+      if (p > 0) {
+        lo = std::min(lo, p);
+        hi = std::max(hi, p);
+        ++cells_;
+      }
+    if (cells_ > 0) {
+      top_ = static_cast<int>(std::ceil(std::log10(hi)));
+      bottom_ = static_cast<int>(std::floor(std::log10(lo)));
+      if (top_ <= bottom_) bottom_ = top_ - 1;
+      if (top_ - bottom_ > kMaxDecades) {
+        bottom_ = top_ - kMaxDecades;
+        clipped_ = true;
+      }
+    }
+  }
+  void draw(Canvas& c) override {
+    if (cells_ == 0) return;
+    std::string xyz;
+    const double south = grid_.north_deg - static_cast<double>(grid_.ny) * grid_.step_deg;
+    const double east = grid_.west_deg + static_cast<double>(grid_.nx) * grid_.step_deg;
+    for (std::size_t i = 0; i < grid_.cell.size(); ++i) {
+      const std::uint64_t r = grid_.cell[i] / grid_.nx, col = grid_.cell[i] % grid_.nx;
+      xyz += fmt::format("{} {} {:.9g}\n",
+                         num(grid_.west_deg + (static_cast<double>(col) + 0.5) * grid_.step_deg),
+                         num(grid_.north_deg - (static_cast<double>(r) + 0.5) * grid_.step_deg),
+                         grid_.probability[i]);
+    }
+    const auto data = c.figure().write_file("risk_cells.txt", xyz);
+    const std::string grid = (data.parent_path() / "risk.nc").string();
+    // Cells without impacts stay NaN (transparent); pixel registration: values are cell means.
+    c.figure().call("xyz2grd", {data.string(), "-G" + grid,
+                                fmt::format("-R{}/{}/{}/{}", num(grid_.west_deg), num(east),
+                                            num(south), num(grid_.north_deg)),
+                                "-I" + num(grid_.step_deg), "-r", "-fg"});
+    // Log scale: the table's slices are decades (makecpt -Qi takes the range as log10 values and
+    // writes z); colours below the bottom decade take the lowest colour (-D).
+    c.figure().call("makecpt",
+                    {"-Cinferno", "-I", "-D", fmt::format("-T{}/{}/1", bottom_, top_), "-Qi"});
+    c.on_map("grdimage", {grid, "-Q"});
+    c.add_below_map(kBarGap_cm);
+    c.on_map(
+        "colorbar",
+        {fmt::format("-DJBC+w{}+h+o0/{}", cm(c.map_width_cm() * 0.7), cm(c.below_map_cm())), "-Q",
+         "-Bxa1pf3+lP(a piece lands in the cell) per flight, cells of " +
+             fmt::format("{:g}", grid_.step_deg) + " deg",
+         "--FONT_LABEL=9p", "--FONT_ANNOT_PRIMARY=8p"});
+    c.add_below_map(kBarHeight_cm);
+  }
+  void caption(std::vector<std::string>& lines) const override {
+    if (cells_ == 0) {
+      lines.push_back("/risk has no cell with an impact: no probability layer drawn.");
+      return;
+    }
+    lines.push_back(fmt::format(
+        "Colour: P(at least one piece of any body lands in the cell) per flight (/risk, {} "
+        "samples, {} cells hit){}.",
+        with_thousands(grid_.samples), with_thousands(cells_),
+        clipped_ ? fmt::format("; cells below 1e{} in the lowest colour", bottom_) : ""));
+  }
+  double height_below_map_cm() const override {
+    return cells_ == 0 ? 0.0 : kBarGap_cm + kBarHeight_cm;
+  }
+
+ private:
+  static constexpr int kMaxDecades = 8;
+  static constexpr double kBarGap_cm = 1.1, kBarHeight_cm = 1.3;
+  RiskGrid grid_;
+  std::size_t cells_ = 0;
+  int bottom_ = 0, top_ = 0;
+  bool clipped_ = false;
+};
+
+class IipCorridor final : public MapLayer {
+ public:
+  explicit IipCorridor(Outline o) : outline_(std::move(o)) {}
+  void draw(Canvas& c) override {
+    // Hatched with a transparent background (GMT's -t transparency does not reach the PNG through
+    // ghostscript here): land, sea and the risk colours stay visible under the corridor.
+    c.on_map("plot", {c.points_file(outline_.points), kCorridorFill, "-W0.5p,gray30,-"});
+  }
+  void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
+    labels.push_back("IIP corridor (99 % cross-track)");
+    lines.push_back(fmt::format("S 0.3c s 0.35c {} 0.5p,gray30,- 0.7c {}", kCorridorFill + 2,
+                                gmt_text(labels.back())));
+  }
+
+ private:
+  Outline outline_;
+};
+
+class NominalIipTrack final : public MapLayer {
+ public:
+  NominalIipTrack(std::vector<LatLon> track, const MapRegion& region) : track_(std::move(track)) {
+    outside_ =
+        static_cast<std::size_t>(std::count_if(track_.begin(), track_.end(), [&](const LatLon& p) {
+          return !region_contains(region, p);
+        }));
+  }
+  void caption(std::vector<std::string>& lines) const override {
+    if (outside_ == 0) return;
+    const LatLon& end = track_.back();
+    lines.push_back(fmt::format(
+        "The nominal IIP track leaves the map ({} of its {} points outside; its last point: "
+        "{:.1f}{} {:.1f}{}).",
+        outside_, track_.size(), std::abs(end.lat_deg), end.lat_deg >= 0 ? "N" : "S",
+        std::abs(end.lon_deg), end.lon_deg >= 0 ? "E" : "W"));
+  }
+  void draw(Canvas& c) override {
+    // A segment per run of consecutive points: plot joins points with great circles (-A: none,
+    // the track is dense) and -fg wraps longitudes.
+    c.on_map("plot", {c.points_file(track_), "-W1.2p,black"});
+  }
+  void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
+    labels.push_back("nominal IIP track (powered flight)");
+    lines.push_back("S 0.3c - 0.5c - 1.2p,black 0.7c " + gmt_text(labels.back()));
+  }
+
+ private:
+  std::vector<LatLon> track_;
+  std::size_t outside_ = 0;
+};
+
+// The impacts of one set, subsampled (map_data.hpp).
+class Impacts final : public MapLayer {
+ public:
+  // `over_colours`: the risk colours lie under the points; they are drawn as small dots without
+  // outlines, so that the colours show between them.
+  Impacts(const ImpactSet& s, const char* colour, char symbol, const MapRegion& region,
+          bool over_colours)
+      : set_(s), colour_(colour), symbol_(symbol), over_colours_(over_colours) {
+    const auto in = [&](const LatLon& p) { return region_contains(region, p); };
+    inside_ = static_cast<std::size_t>(std::count_if(set_.shown.begin(), set_.shown.end(), in));
+    // The box of all impacts inside the map: every impact is (not only those drawn).
+    const bool box_inside = in({set_.south_deg, set_.west_deg}) &&
+                            in({set_.north_deg, set_.east_deg}) &&
+                            set_.east_deg - set_.west_deg < region.east_deg - region.west_deg;
+    all_inside_ = box_inside || inside_ == set_.total;
+    // The box of all impacts apart from the map: no impact is inside.
+    bool lon_overlap = false;
+    for (const double shift : {-360.0, 0.0, 360.0})
+      lon_overlap = lon_overlap || (set_.west_deg + shift <= region.east_deg &&
+                                    set_.east_deg + shift >= region.west_deg);
+    all_outside_ = !lon_overlap || set_.north_deg < region.south_deg ||
+                   set_.south_deg > region.north_deg ||
+                   (inside_ == 0 && set_.shown.size() == set_.total);
+  }
+  void draw(Canvas& c) override {
+    if (set_.shown.empty()) return;
+    std::vector<std::string> args = {c.points_file(set_.shown),
+                                     fmt::format("-S{}{}", symbol_, cm(size_cm())),
+                                     std::string("-G") + colour_};
+    if (!over_colours_) args.emplace_back("-W0.15p,black");
+    c.on_map("plot", args);
+  }
+  void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
+    if (set_.total == 0) return;
+    labels.push_back(label());
+    lines.push_back(fmt::format("S 0.3c {} 0.22c {} 0.25p,black 0.7c {}", symbol_, colour_,
+                                gmt_text(labels.back())));
+  }
+  void caption(std::vector<std::string>& lines) const override {
+    if (set_.total == 0 && set_.kind == ImpactSet::Kind::body)
+      lines.push_back(fmt::format("{}: no impact in the run (not drawn).", set_.name));
+    if (set_.total == 0 || all_inside_) return;
+    if (all_outside_) {
+      lines.push_back(fmt::format("{}: all {} impacts fall outside the map.", set_.name,
+                                  with_thousands(set_.total)));
+    } else if (set_.shown.size() == set_.total) {
+      lines.push_back(fmt::format("{}: {} of its {} impacts fall outside the map.", set_.name,
+                                  with_thousands(set_.total - inside_),
+                                  with_thousands(set_.total)));
+    } else {
+      lines.push_back(fmt::format(
+          "{}: {} of the {} impacts drawn fall outside the map (~{:.0f} % of its {} impacts).",
+          set_.name, with_thousands(set_.shown.size() - inside_), with_thousands(set_.shown.size()),
+          100.0 * static_cast<double>(set_.shown.size() - inside_) /
+              static_cast<double>(set_.shown.size()),
+          with_thousands(set_.total)));
+    }
+  }
+  std::string label() const {
+    const std::string what =
+        set_.kind == ImpactSet::Kind::fragment_class ? "fragments " + set_.name : set_.name;
+    if (set_.shown.size() == set_.total)
+      return fmt::format("{}: {} impact{}", what, with_thousands(set_.total),
+                         set_.total == 1 ? "" : "s");
+    return fmt::format("{}: {} of {} impacts shown", what, with_thousands(set_.shown.size()),
+                       with_thousands(set_.total));
+  }
+
+ private:
+  double size_cm() const {
+    if (over_colours_) return 0.045;
+    return set_.shown.size() > 2000 ? 0.07 : 0.1;
+  }
+  ImpactSet set_;
+  const char* colour_;
+  char symbol_;
+  bool over_colours_;
+  std::size_t inside_ = 0;
+  bool all_inside_ = true, all_outside_ = false;
+};
+
+class Ellipses final : public MapLayer {
+ public:
+  Ellipses(std::vector<Outline> outlines, std::vector<const char*> colours,
+           std::vector<std::string> none)
+      : outlines_(std::move(outlines)), colours_(std::move(colours)), none_(std::move(none)) {}
+  void draw(Canvas& c) override {
+    for (std::size_t i = 0; i < outlines_.size(); ++i) {
+      const std::string file = c.points_file(outlines_[i].points);
+      // A white casing under the body's colour: the outline stays visible over the risk colours.
+      c.on_map("plot", {file, "-W2.4p,white"});
+      c.on_map("plot", {file, std::string("-W1.2p,") + colours_[i]});
+    }
+  }
+  void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
+    if (outlines_.empty()) return;
+    labels.push_back("95 % ellipses (normal fit)");
+    lines.push_back("S 0.3c - 0.5c - 1.3p,gray20 0.7c " + gmt_text(labels.back()));
+  }
+  void caption(std::vector<std::string>& lines) const override {
+    if (none_.empty()) return;
+    std::string s = "No ellipse: ";
+    for (std::size_t i = 0; i < none_.size(); ++i) s += (i ? "; " : "") + none_[i];
+    lines.push_back(s + ".");
+  }
+
+ private:
+  std::vector<Outline> outlines_;
+  std::vector<const char*> colours_;
+  std::vector<std::string> none_;
+};
+
+class LaunchSite final : public MapLayer {
+ public:
+  explicit LaunchSite(LatLon site) : site_(site) {}
+  void draw(Canvas& c) override {
+    c.on_map("plot", {c.points_file({site_}), "-Sa0.5c", "-Gred", "-W0.6p,black"});
+  }
+  void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
+    labels.push_back(fmt::format("launch site ({:.2f}{} {:.2f}{})", std::abs(site_.lat_deg),
+                                 site_.lat_deg >= 0 ? "N" : "S", std::abs(site_.lon_deg),
+                                 site_.lon_deg >= 0 ? "E" : "W"));
+    lines.push_back("S 0.3c a 0.4c red 0.6p,black 0.7c " + gmt_text(labels.back()));
+  }
+
+ private:
+  LatLon site_;
+};
+
+// Shorelines, country borders, the frame with its graticule and the scale bar, on top.
+class ShoreBordersFrame final : public MapLayer {
+ public:
+  ShoreBordersFrame(geo::ShoreResolution shore, const MapRegion& r)
+      : shore_(shore), latitude_(0.5 * (r.south_deg + r.north_deg)) {}
+  void draw(Canvas& c) override {
+    c.on_map("coast",
+             {"-D" + shore_letter(shore_), "-A0/0/1", "-W0.35p,gray20", "-N1/0.6p,gray35,-"});
+    const MapRegion& r = c.region();
+    const double mid_lat = latitude_;
+    // A scale bar about a fifth of the map's width, rounded to 1, 2 or 5 x 10^k km.
+    const double width_km = (r.east_deg - r.west_deg) * 111.32 * std::cos(mid_lat * M_PI / 180.0);
+    const double target = std::max(width_km / 5.0, 1.0);
+    const double p10 = std::pow(10.0, std::floor(std::log10(target)));
+    double bar = p10;
+    for (const double m : {2.0, 5.0, 10.0})
+      if (m * p10 <= target) bar = m * p10;
+    c.on_map("basemap", {"-Bxaf", "-Byaf", "-BWSne",
+                         fmt::format("-LjBL+c{:.4f}+w{:g}k+l+o0.5c/0.6c", mid_lat, bar),
+                         "-F+gwhite+p0.4p,gray40",
+                         // Per call: through the API, `gmt set` does not reach these.
+                         "--FORMAT_GEO_MAP=dddF", "--MAP_FRAME_TYPE=fancy", "--MAP_FRAME_WIDTH=3p",
+                         "--FONT_ANNOT_PRIMARY=9p", "--FONT_LABEL=9p"});
+  }
+  void caption(std::vector<std::string>& lines) const override {
+    lines.push_back(fmt::format(
+        "Coastlines and land: GSHHG ({}); borders: DCW; scale bar true at {:.1f} deg latitude.",
+        to_string(shore_), latitude_));
+  }
+
+ private:
+  geo::ShoreResolution shore_;
+  double latitude_;
+};
+
+}  // namespace
+
+std::string gmt_text(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    if (ch == '@') out += '@';
+    out += ch;
+  }
+  return out;
+}
+
+Canvas::Canvas(GmtFigure& figure, const MapRegion& region, std::string projection,
+               double map_width_cm, double map_height_cm)
+    : figure_(figure),
+      region_(region),
+      projection_(std::move(projection)),
+      map_width_cm_(map_width_cm),
+      map_height_cm_(map_height_cm) {}
+
+std::string Canvas::region_arg() const {
+  return fmt::format("-R{}/{}/{}/{}", num(region_.west_deg), num(region_.east_deg),
+                     num(region_.south_deg), num(region_.north_deg));
+}
+
+void Canvas::on_map(const std::string& module, std::vector<std::string> args) {
+  args.push_back(region_arg());
+  args.push_back(projection_arg());
+  figure_.call(module, args);
+}
+
+void Canvas::on_page(const std::string& module, std::vector<std::string> args) {
+  args.push_back(fmt::format("-R0/{}/0/{}", num(map_width_cm_), num(map_height_cm_)));
+  args.push_back(fmt::format("-JX{}/{}", cm(map_width_cm_), cm(map_height_cm_)));
+  args.push_back("-N");
+  figure_.call(module, args);
+}
+
+std::string Canvas::points_file(const std::vector<LatLon>& points) {
+  std::string text;
+  text.reserve(points.size() * 24);
+  for (const LatLon& p : points) text += num(p.lon_deg) + " " + num(p.lat_deg) + "\n";
+  return figure_.write_file(fmt::format("points{}.txt", files_++), text).string();
+}
+
+bool region_contains(const MapRegion& r, const LatLon& p) {
+  if (!(p.lat_deg >= r.south_deg && p.lat_deg <= r.north_deg)) return false;
+  const double lon =
+      r.west_deg + std::fmod(std::fmod(p.lon_deg - r.west_deg, 360.0) + 360.0, 360.0);
+  return lon <= r.east_deg;
+}
+
+std::vector<std::unique_ptr<MapLayer>> make_layers(const MapData& data, const MapOptions& options,
+                                                   const MapRegion& region) {
+  std::vector<std::unique_ptr<MapLayer>> layers;
+  layers.push_back(std::make_unique<LandAndSea>(options.shore));
+  if (data.risk) layers.push_back(std::make_unique<RiskMap>(*data.risk));
+  if (data.iip_corridor_99) layers.push_back(std::make_unique<IipCorridor>(*data.iip_corridor_99));
+  if (data.nominal_iip.size() >= 2)
+    layers.push_back(std::make_unique<NominalIipTrack>(data.nominal_iip, region));
+  // The ellipses under the points: a narrow footprint's outline would hide its points.
+  std::vector<const char*> ellipse_colours;
+  for (const Outline& o : data.ellipses_95) {
+    const auto it = std::find_if(data.impacts.begin(), data.impacts.end(),
+                                 [&](const ImpactSet& s) { return s.name == o.name; });
+    ellipse_colours.push_back(set_colour(
+        it == data.impacts.end() ? 0 : static_cast<std::size_t>(it - data.impacts.begin())));
+  }
+  layers.push_back(std::make_unique<Ellipses>(data.ellipses_95, ellipse_colours, data.no_ellipse));
+  const bool over_colours = data.risk && !data.risk->cell.empty();
+  std::size_t fragment_index = 0;
+  for (std::size_t i = 0; i < data.impacts.size(); ++i) {
+    const ImpactSet& s = data.impacts[i];
+    const char symbol = set_symbol(s, fragment_index);
+    if (s.kind == ImpactSet::Kind::fragment_class) ++fragment_index;
+    layers.push_back(std::make_unique<Impacts>(s, set_colour(i), symbol, region, over_colours));
+  }
+  layers.push_back(std::make_unique<LaunchSite>(data.site));
+  layers.push_back(std::make_unique<ShoreBordersFrame>(options.shore, region));
+  return layers;
+}
+
+}  // namespace launchmc::map
