@@ -392,6 +392,7 @@ struct RiskCmdOptions {
   std::string geotiff;
   std::string regions;
   std::string shore = "low";
+  std::string contour_bandwidth = "scott";
   bool no_geography = false;
   bool json = false;
 };
@@ -407,6 +408,7 @@ int run_risk(const RiskCmdOptions& opt) {
     options.intact_casualty_area_m2 =
         cli::parse_real(opt.intact_casualty_area, "--intact-casualty-area", 0.0, 1e6, false, false);
   options.population = opt.population;
+  options.contour_bandwidth = risk::parse_bandwidth(opt.contour_bandwidth);
   const std::filesystem::path run(opt.file);
   if (!std::filesystem::is_regular_file(run))
     throw std::runtime_error(fmt::format("{}: no such run file", opt.file));
@@ -718,6 +720,12 @@ int main(int argc, char** argv) {
                    "and full with Debian's gmt-gshhg-high / -full)")
       ->capture_default_str()
       ->type_name("RES");
+  risk_cmd
+      ->add_option("--contour-bandwidth", risk_opt.contour_bandwidth,
+                   "smoothing of the containment contours: scott (Gaussian kernel, Scott's rule) "
+                   "or none (the empirical cell map)")
+      ->capture_default_str()
+      ->type_name("RULE");
   risk_cmd->add_flag("--no-geography", risk_opt.no_geography,
                      "no land mask nor countries (p_land and countries null; no GMT data needed)");
   risk_cmd->add_flag("--json", risk_opt.json, "print the result as JSON");

@@ -16,6 +16,7 @@
 #include "io/group_state.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/output_file.hpp"
+#include "io/risk_hazards.hpp"
 
 namespace launchmc::io {
 
@@ -151,6 +152,8 @@ RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions
     throw std::runtime_error(
         fmt::format("{}: no body, vehicle or fragment of the run landed: there is no impact to map",
                     run.string()));
+  c.contour_bandwidth = options.contour_bandwidth;
+  c.hazards = risk::compute_hazard_areas(*c.reducer, c.result, options.contour_bandwidth);
   return c;
 }
 
@@ -222,6 +225,8 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     column("ec", "1", [&](const auto& r) { return r.ec ? r.ec->value : nan; });
     column("ec_ci95_lo", "1", [&](const auto& r) { return r.ec ? r.ec->lo : nan; });
     column("ec_ci95_hi", "1", [&](const auto& r) { return r.ec ? r.ec->hi : nan; });
+    column("flights_hit", "1", [](const auto& r) { return static_cast<double>(r.flights_hit); });
+    column("effective_flights", "1", [](const auto& r) { return r.effective_flights; });
 
     // Sparse maps: the cells with a nonzero value, per group.
     h5::Group cg = g.create_group("cells");
@@ -280,6 +285,7 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
       ag.write<double>("p_ci95_lo", lo).set_attribute("units", "1");
       ag.write<double>("p_ci95_hi", hi).set_attribute("units", "1");
     }
+    write_hazard_areas(g, c.hazards, c.contour_bandwidth);
     GroupStateWriter state(g.create_group("state"));
     red.save(state);
     file.close();
@@ -313,7 +319,9 @@ nlohmann::json risk_to_json(const RiskComputation& c) {
   j["any"] = a;
   json bodies = json::array();
   for (const risk::GroupResult& g : c.result.groups) {
-    if (g.kind == risk::GroupKind::any || g.kind == risk::GroupKind::failure_mode) continue;
+    if (g.kind == risk::GroupKind::any || g.kind == risk::GroupKind::failure_mode ||
+        g.kind == risk::GroupKind::normal_flight)
+      continue;
     json b;
     b["name"] = g.name;
     p_land(g, b);
@@ -334,6 +342,7 @@ nlohmann::json risk_to_json(const RiskComputation& c) {
       rs.push_back({{"name", r.name}, {"p", r.p.value}, {"p_ci95", interval(r.p)}});
     }
   j["regions"] = rs;
+  add_hazard_areas_json(j, c.hazards);
   return j;
 }
 
@@ -385,6 +394,7 @@ std::string risk_text(const RiskComputation& c) {
   } else {
     s << "expected casualties: not computed (no population raster: give --population FILE)\n";
   }
+  s << hazard_areas_text(c.hazards);
   return s.str();
 }
 

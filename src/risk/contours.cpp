@@ -61,8 +61,7 @@ std::vector<Polygon> trace_isolines(std::span<const double> field, const NodeLat
   const auto nx = static_cast<std::ptrdiff_t>(lat.nx), ny = static_cast<std::ptrdiff_t>(lat.ny);
   // Nodes outside the lattice are 0 (< level): the padding closes every ring.
   const auto value = [&](std::ptrdiff_t i, std::ptrdiff_t j) {
-    return i < 0 || j < 0 || i >= ny || j >= nx ? 0.0
-                                                : field[static_cast<std::size_t>(i * nx + j)];
+    return i < 0 || j < 0 || i >= ny || j >= nx ? 0.0 : field[static_cast<std::size_t>(i * nx + j)];
   };
   // Edge ids: the horizontal edge from node (i, j) to (i, j + 1) and the vertical one from (i, j)
   // to (i + 1, j), for i in [-1, ny], j in [-1, nx].
@@ -75,10 +74,13 @@ std::vector<Polygon> trace_isolines(std::span<const double> field, const NodeLat
     const std::ptrdiff_t i = node / (nx + 2) - 1, j = node % (nx + 2) - 1;
     const double a = value(i, j), b = v ? value(i + 1, j) : value(i, j + 1);
     const double t = (level - a) / (b - a);
+    // A crossing towards the padding beyond a polar row would lie past the pole: clamped.
     return v ? LonLat{lat.lon0_deg + static_cast<double>(j) * lat.step_deg,
-                      lat.lat0_deg - (static_cast<double>(i) + t) * lat.step_deg}
-             : LonLat{lat.lon0_deg + (static_cast<double>(j) + t) * lat.step_deg,
-                      lat.lat0_deg - static_cast<double>(i) * lat.step_deg};
+                      std::clamp(lat.lat0_deg - (static_cast<double>(i) + t) * lat.step_deg, -90.0,
+                                 90.0)}
+             : LonLat{
+                   lat.lon0_deg + (static_cast<double>(j) + t) * lat.step_deg,
+                   std::clamp(lat.lat0_deg - static_cast<double>(i) * lat.step_deg, -90.0, 90.0)};
   };
   struct Segment {
     std::uint64_t from, to;
@@ -97,10 +99,18 @@ std::vector<Polygon> trace_isolines(std::span<const double> field, const NodeLat
       const auto add = [&](std::uint64_t a, std::uint64_t b) { segments.push_back({a, b}); };
       const bool centre_in = (tl + tr + br + bl) / 4.0 >= level;
       switch (c) {
-        case 1: add(B, L); break;
-        case 2: add(R, B); break;
-        case 3: add(R, L); break;
-        case 4: add(T, R); break;
+        case 1:
+          add(B, L);
+          break;
+        case 2:
+          add(R, B);
+          break;
+        case 3:
+          add(R, L);
+          break;
+        case 4:
+          add(T, R);
+          break;
         case 5:  // TR and BL inside
           if (centre_in) {
             add(T, L);
@@ -110,10 +120,18 @@ std::vector<Polygon> trace_isolines(std::span<const double> field, const NodeLat
             add(T, R);
           }
           break;
-        case 6: add(T, B); break;
-        case 7: add(T, L); break;
-        case 8: add(L, T); break;
-        case 9: add(B, T); break;
+        case 6:
+          add(T, B);
+          break;
+        case 7:
+          add(T, L);
+          break;
+        case 8:
+          add(L, T);
+          break;
+        case 9:
+          add(B, T);
+          break;
         case 10:  // TL and BR inside
           if (centre_in) {
             add(R, T);
@@ -123,11 +141,20 @@ std::vector<Polygon> trace_isolines(std::span<const double> field, const NodeLat
             add(R, B);
           }
           break;
-        case 11: add(R, T); break;
-        case 12: add(L, R); break;
-        case 13: add(B, R); break;
-        case 14: add(L, B); break;
-        default: break;
+        case 11:
+          add(R, T);
+          break;
+        case 12:
+          add(L, R);
+          break;
+        case 13:
+          add(B, R);
+          break;
+        case 14:
+          add(L, B);
+          break;
+        default:
+          break;
       }
     }
   // Each crossed edge starts exactly one segment and ends exactly one: follow them into rings.

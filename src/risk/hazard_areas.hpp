@@ -2,7 +2,8 @@
 // assumption of a Gaussian shape:
 // - a group's containment contours: the highest-density regions holding 50/95/97/99/99.9 % of the
 //   group's expected pieces, traced as polygons on its (optionally kernel-smoothed) cell map;
-// - the ships' hazard areas of 14 CFR 450.133: each nominal body's 97 % containment of normal-flight
+// - the ships' hazard areas of 14 CFR 450.133: each nominal body's 97 % containment of
+// normal-flight
 //   debris;
 // - the aircraft hazard area of 14 CFR 450.133: the cells where P(impact) per flight exceeds 1e-6,
 //   with the sampling uncertainty of each cell against that threshold.
@@ -46,12 +47,12 @@ Bandwidth parse_bandwidth(std::string_view text);
 const char* to_string(Bandwidth b) noexcept;
 
 struct ContourLevel {
-  double p = 0;       // the share of the group's expected pieces inside
+  double p = 0;        // the share of the group's expected pieces inside
   bool drawn = false;  // false: less than p of the pieces landed in the grid (nothing traced)
   // The density on the boundary [expected pieces / km^2 per flight]; NaN when not drawn.
   double threshold_per_km2 = std::numeric_limits<double>::quiet_NaN();
-  double mass_inside = 0;  // the share of the pieces in the cells above the threshold (>= p)
-  double area_km2 = 0;     // of the polygons, WGS-84
+  double mass_inside = 0;   // the share of the pieces in the cells above the threshold (>= p)
+  double area_km2 = 0;      // of the polygons, WGS-84
   double tail_flights = 0;  // effective flights expected outside: n_eff (1 - p)
   bool reliable = false;    // n_eff >= kMinEffectiveFlights and tail_flights >= kMinTailFlights
   std::vector<Polygon> polygons;
@@ -67,7 +68,11 @@ struct Footprint {
   Bandwidth bandwidth = Bandwidth::scott;
   // The kernel: standard deviations [deg] along longitude and latitude and their correlation
   // (zeros for Bandwidth::none).
+  // Of the heaviest cluster when the footprint is split into clusters, each smoothed on its own.
   double kernel_sd_lon_deg = 0, kernel_sd_lat_deg = 0, kernel_correlation = 0;
+  // The cells the contours were traced on [deg]: the grid's, or a multiple of it for a footprint
+  // spread over more than a million cells.
+  double contour_cell_deg = 0;
   std::vector<ContourLevel> levels;
 };
 

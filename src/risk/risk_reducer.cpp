@@ -517,6 +517,27 @@ std::vector<double> RiskReducer::expected_map(std::size_t g) const {
   return map;
 }
 
+std::vector<std::pair<std::size_t, double>> RiskReducer::expected_cells(std::size_t g) const {
+  const std::size_t gi = internal_index(canonical_order(), g);
+  std::vector<CellSums> sums;
+  cells_.for_each([&](const CellSums& s) {
+    if (key_group(s.key) == gi) sums.push_back(s);
+  });
+  std::sort(sums.begin(), sums.end(), [](const CellSums& a, const CellSums& b) {
+    return key_cell(a.key) != key_cell(b.key) ? key_cell(a.key) < key_cell(b.key)
+                                              : key_stratum(a.key) < key_stratum(b.key);
+  });
+  std::vector<std::pair<std::size_t, double>> out;
+  for (const CellSums& s : sums) {
+    const std::size_t cell = key_cell(s.key);
+    if (out.empty() || out.back().first != cell) out.emplace_back(cell, 0.0);
+    out.back().second +=
+        weight_of(key_stratum(s.key)) * (static_cast<double>(s.pieces) / kPieceUnit);
+  }
+  std::erase_if(out, [](const auto& c) { return c.second == 0.0; });
+  return out;
+}
+
 std::vector<RiskReducer::CellCount> RiskReducer::cell_counts(std::size_t g) const {
   const std::size_t gi = internal_index(canonical_order(), g);
   std::vector<CellCount> counts;

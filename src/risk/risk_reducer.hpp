@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/reducer.hpp"
@@ -130,6 +131,9 @@ class RiskReducer final : public engine::Reducer {
   // only; zeros otherwise or without a raster). Per flight.
   std::vector<double> probability_map(std::size_t g) const;
   std::vector<double> expected_map(std::size_t g) const;
+  // The nonzero cells of expected_map(g) as (cell, value), sorted by cell: the same values (the
+  // strata summed in the same order), without a dense map of the grid.
+  std::vector<std::pair<std::size_t, double>> expected_cells(std::size_t g) const;
   std::vector<double> casualty_map() const;
   // The sparse cell counts of group `g`: per (cell, stratum) with a hit, the flights with at
   // least one piece of the group in the cell, sorted by cell then stratum.

@@ -28,7 +28,8 @@ using risk_test::Row;
 // Is `ring` the cyclic sequence `expected` (same start anywhere, same direction)?
 ::testing::AssertionResult same_ring(const Ring& ring, const std::vector<LonLat>& expected) {
   if (ring.size() != expected.size())
-    return ::testing::AssertionFailure() << ring.size() << " vertices, expected " << expected.size();
+    return ::testing::AssertionFailure()
+           << ring.size() << " vertices, expected " << expected.size();
   for (std::size_t shift = 0; shift < ring.size(); ++shift) {
     bool ok = true;
     for (std::size_t i = 0; i < ring.size() && ok; ++i) {
@@ -39,7 +40,8 @@ using risk_test::Row;
     if (ok) return ::testing::AssertionSuccess();
   }
   std::string s;
-  for (const LonLat& p : ring) s += "(" + std::to_string(p.lon_deg) + "," + std::to_string(p.lat_deg) + ") ";
+  for (const LonLat& p : ring)
+    s += "(" + std::to_string(p.lon_deg) + "," + std::to_string(p.lat_deg) + ") ";
   return ::testing::AssertionFailure() << "ring " << s;
 }
 
@@ -62,20 +64,28 @@ TEST(Contours, MarchingSquaresGivesTheHandTracedRings) {
   auto p = risk::trace_isolines(f, lattice, 0.5);
   ASSERT_EQ(p.size(), 1u);
   ASSERT_EQ(p[0].rings.size(), 1u);
-  EXPECT_TRUE(same_ring(p[0].rings[0], {{1, -0.5}, {0.5, -1}, {0.5, -2}, {1, -2.5}, {2, -2.5},
-                                        {2.5, -2}, {2.5, -1}, {2, -0.5}}));
+  EXPECT_TRUE(same_ring(
+      p[0].rings[0],
+      {{1, -0.5}, {0.5, -1}, {0.5, -2}, {1, -2.5}, {2, -2.5}, {2.5, -2}, {2.5, -1}, {2, -0.5}}));
   EXPECT_DOUBLE_EQ(planar_area(p[0].rings[0]), 3.5);
   // Level 0.25 with one corner at 1: the crossing a quarter of the way from 0... here 3/4 of the
   // way from the zero node towards the one node (t = (0.25 - 0) / (1 - 0) from the zero side).
   p = risk::trace_isolines(f, lattice, 0.25);
   ASSERT_EQ(p.size(), 1u);
-  EXPECT_TRUE(same_ring(p[0].rings[0], {{1, -0.25}, {0.25, -1}, {0.25, -2}, {1, -2.75},
-                                        {2, -2.75}, {2.75, -2}, {2.75, -1}, {2, -0.25}}));
+  EXPECT_TRUE(same_ring(p[0].rings[0], {{1, -0.25},
+                                        {0.25, -1},
+                                        {0.25, -2},
+                                        {1, -2.75},
+                                        {2, -2.75},
+                                        {2.75, -2},
+                                        {2.75, -1},
+                                        {2, -0.25}}));
   // A ring of ones around a zero (5 x 5): one polygon with a diamond hole, clockwise.
   const risk::NodeLattice l5{5, 5, 0.0, 0.0, 1.0};
   std::vector<double> g(25, 0.0);
   for (int r = 1; r <= 3; ++r)
-    for (int c = 1; c <= 3; ++c) g[static_cast<std::size_t>(r * 5 + c)] = (r == 2 && c == 2) ? 0 : 1;
+    for (int c = 1; c <= 3; ++c)
+      g[static_cast<std::size_t>(r * 5 + c)] = (r == 2 && c == 2) ? 0 : 1;
   p = risk::trace_isolines(g, l5, 0.5);
   ASSERT_EQ(p.size(), 1u);
   ASSERT_EQ(p[0].rings.size(), 2u);
@@ -115,8 +125,8 @@ TEST(Contours, CellUnionsGiveTheHandTracedRings) {
   // areas are checked against an integral in test_risk_maps), and a cell across the antimeridian
   // (179.5 .. 180.5 E) has the area of any cell of its row.
   const risk::Grid grid(risk::Region{10, -1, 13, 2}, 1.0);
-  EXPECT_NEAR(risk::area_km2(p), 3 * (grid.cell_area_km2(0) + grid.cell_area_km2(2)) +
-                                     2 * grid.cell_area_km2(1),
+  EXPECT_NEAR(risk::area_km2(p),
+              3 * (grid.cell_area_km2(0) + grid.cell_area_km2(2)) + 2 * grid.cell_area_km2(1),
               1e-6);
   const auto am = risk::trace_cell_union(std::vector<std::uint8_t>{1}, 1, 1, 179.5, 1.0, 1.0);
   EXPECT_NEAR(risk::area_km2(am), grid.cell_area_km2(1), 1e-6);
@@ -237,17 +247,15 @@ TEST(Footprints, FlagsLevelsThatTooFewFlightsSupport) {
   // Fewer than 100 flights: nothing is reliable.
   pts.resize(80);
   const risk::RiskReducer small = reduce_cloud(grid, pts);
-  const risk::Footprint fs = risk::compute_footprint(small, small.finish(), 1,
-                                                      risk::kContainmentLevels,
-                                                      risk::Bandwidth::scott);
+  const risk::Footprint fs = risk::compute_footprint(
+      small, small.finish(), 1, risk::kContainmentLevels, risk::Bandwidth::scott);
   for (const auto& l : fs.levels) EXPECT_FALSE(l.reliable) << l.p;
   // Impacts outside the grid count in the total: with half of them out, 95 % is not drawn.
   std::vector<LonLat> half = pts;
   for (std::size_t i = 0; i < half.size(); i += 2) half[i].lon_deg += 10;
   const risk::RiskReducer out = reduce_cloud(grid, half);
-  const risk::Footprint fo =
-      risk::compute_footprint(out, out.finish(), 1, risk::kContainmentLevels,
-                              risk::Bandwidth::scott);
+  const risk::Footprint fo = risk::compute_footprint(out, out.finish(), 1, risk::kContainmentLevels,
+                                                     risk::Bandwidth::scott);
   EXPECT_FALSE(fo.levels[1].drawn);
   EXPECT_TRUE(fo.levels[1].polygons.empty());
   EXPECT_TRUE(std::isnan(fo.levels[1].threshold_per_km2));
@@ -282,6 +290,29 @@ TEST(Footprints, TwoClustersGiveTwoPolygons) {
     EXPECT_EQ(in_a, 1);
     EXPECT_EQ(in_b, 1);
     EXPECT_EQ(in_middle, 0);
+    if (bw != risk::Bandwidth::scott) continue;
+    // Each cluster smoothed with its own kernel (one kernel from both clusters' covariance would
+    // be ~2.3 times their spread and the area ~6 times larger). The highest-density region of two
+    // separate isotropic Gaussians of weights w_k and variances s_k^2 (each inflated by its
+    // kernel, 1 + n_k^(-1/3)) at level t = (1 - p) / (2 pi sum s_k^2) is a disc of area
+    // 2 pi s_k^2 ln(w_k / (2 pi s_k^2 t)) in each, in deg^2; km^2 by the local WGS-84 scale.
+    const double w[2] = {2.0 / 3.0, 1.0 / 3.0}, lat[2] = {30.0, 30.5};
+    double s2[2], sum_s2 = 0;
+    for (int k = 0; k < 2; ++k) {
+      s2[k] = 0.01 * (1 + std::pow(6000.0 * w[k], -1.0 / 3.0));
+      sum_s2 += s2[k];
+    }
+    const double t = (1 - 0.95) / (2 * std::numbers::pi * sum_s2);
+    double ref = 0;
+    for (int k = 0; k < 2; ++k) {
+      const Gaussian2 unit{0, lat[k], 1, 1, 0};  // its ellipse_km2 at p = 1 - 1/e is pi km^2/deg^2
+      const double km2_per_deg2 =
+          unit.ellipse_km2(1 - std::exp(-1.0), 1.0) / (2 * std::numbers::pi);
+      ref += 2 * std::numbers::pi * s2[k] * std::log(w[k] / (2 * std::numbers::pi * s2[k] * t)) *
+             km2_per_deg2;
+    }
+    EXPECT_NEAR(fp.levels[0].area_km2, ref, 0.04 * ref);
+    std::printf("two clusters, 95 %%: %.1f km^2 (reference %.1f)\n", fp.levels[0].area_km2, ref);
   }
 }
 
@@ -311,8 +342,8 @@ TEST(HazardAreas, ShipsUseNormalFlightsOnly) {
   block.sample[breakup][1] = block.sample[breakup][2] = 3;
   red.add(block);
   const auto names = red.group_names();
-  ASSERT_EQ(names, (std::vector<std::string>{"any", "stage1", "vehicle", "explosion",
-                                             "stage1:normal"}));
+  ASSERT_EQ(names,
+            (std::vector<std::string>{"any", "stage1", "vehicle", "explosion", "stage1:normal"}));
   ASSERT_EQ(red.normal_flight_group(0), 4u);
   const risk::RiskResult res = red.finish();
   EXPECT_EQ(res.groups[4].kind, risk::GroupKind::normal_flight);
@@ -346,7 +377,8 @@ TEST(HazardAreas, ShipsUseNormalFlightsOnly) {
   for (Row& r : rows) r.mode = -1;
   red2.add(make_block(0, rows, 1));
   EXPECT_EQ(red2.normal_flight_group(0), risk::RiskReducer::npos);
-  const risk::HazardAreas h2 = risk::compute_hazard_areas(red2, red2.finish(), risk::Bandwidth::scott);
+  const risk::HazardAreas h2 =
+      risk::compute_hazard_areas(red2, red2.finish(), risk::Bandwidth::scott);
   ASSERT_EQ(h2.ships.size(), 1u);
   EXPECT_EQ(h2.ships[0].group, 1u);
 }
@@ -390,9 +422,11 @@ TEST(HazardAreas, AircraftCellsAgainstWilsonIntervals) {
   // A and C touch at a corner: two squares, two cells of area.
   ASSERT_EQ(a.polygons.size(), 2u);
   EXPECT_NEAR(a.area_km2, s.grid.cell_area_km2(0) + s.grid.cell_area_km2(1), 1e-6);
-  EXPECT_TRUE(risk::contains(a.polygons[0], 120.5, 29.5) || risk::contains(a.polygons[1], 120.5, 29.5));
+  EXPECT_TRUE(risk::contains(a.polygons[0], 120.5, 29.5) ||
+              risk::contains(a.polygons[1], 120.5, 29.5));
   ASSERT_EQ(a.certain_polygons.size(), 1u);
-  EXPECT_TRUE(same_ring(a.certain_polygons[0].rings[0], {{120, 29}, {121, 29}, {121, 30}, {120, 30}}));
+  EXPECT_TRUE(
+      same_ring(a.certain_polygons[0].rings[0], {{120, 29}, {121, 29}, {121, 30}, {120, 30}}));
   EXPECT_NEAR(a.certain_area_km2, s.grid.cell_area_km2(0), 1e-6);
   // The regulatory threshold 1e-6 with 100 flights: every hit cell is above, none certainly below,
   // and a cell never hit cannot be shown to be below it.
