@@ -25,6 +25,7 @@
 #include "flight/flight.hpp"
 #include "io/flight_report.hpp"
 #include "io/output_file.hpp"
+#include "io/risk_exports.hpp"
 #include "io/risk_file.hpp"
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
@@ -393,6 +394,7 @@ struct RiskCmdOptions {
   std::string regions;
   std::string shore = "low";
   std::string contour_bandwidth = "scott";
+  std::string geojson, kml;
   bool no_geography = false;
   bool json = false;
 };
@@ -409,6 +411,7 @@ int run_risk(const RiskCmdOptions& opt) {
         cli::parse_real(opt.intact_casualty_area, "--intact-casualty-area", 0.0, 1e6, false, false);
   options.population = opt.population;
   options.contour_bandwidth = risk::parse_bandwidth(opt.contour_bandwidth);
+  options.iip_corridor = !opt.geojson.empty() || !opt.kml.empty();
   const std::filesystem::path run(opt.file);
   if (!std::filesystem::is_regular_file(run))
     throw std::runtime_error(fmt::format("{}: no such run file", opt.file));
@@ -416,6 +419,9 @@ int run_risk(const RiskCmdOptions& opt) {
   if (!opt.output.empty()) io::check_output_path(output, "-o", {});
   if (!opt.geotiff.empty())
     io::check_output_path(opt.geotiff + "_probability.tif", "--geotiff", {run});
+  if (!opt.geojson.empty())
+    io::check_output_path(opt.geojson + "_contours.geojson", "--geojson", {run});
+  if (!opt.kml.empty()) io::check_output_path(opt.kml, "--kml", {run});
   cli::RiskGeographyOptions geo_options;
   geo_options.land_and_countries = !opt.no_geography;
   geo_options.shore = geo::parse_shore_resolution(opt.shore);
@@ -427,8 +433,10 @@ int run_risk(const RiskCmdOptions& opt) {
         return cli::risk_geography(geo_options, impacts);
       });
   io::write_risk(run, output, risk);
-  std::vector<std::filesystem::path> tiffs;
-  if (!opt.geotiff.empty()) tiffs = io::write_risk_geotiffs(opt.geotiff, risk);
+  std::vector<std::filesystem::path> written;
+  if (!opt.geotiff.empty()) written = io::write_risk_geotiffs(opt.geotiff, risk);
+  for (const auto& f : io::write_risk_vector_exports(opt.geojson, opt.kml, risk))
+    written.push_back(f);
   if (!risk.population)
     std::cerr << "launchmc risk: no population raster (--population FILE): expected casualties "
                  "are left out (ec: null)\n";
@@ -437,7 +445,7 @@ int run_risk(const RiskCmdOptions& opt) {
   } else {
     std::cout << io::risk_text(risk);
     fmt::print("risk maps written to {} (/risk)\n", output.string());
-    for (const auto& t : tiffs) fmt::print("GeoTIFF written to {}\n", t.string());
+    for (const auto& t : written) fmt::print("written: {}\n", t.string());
   }
   return 0;
 }
@@ -720,6 +728,15 @@ int main(int argc, char** argv) {
                    "and full with Debian's gmt-gshhg-high / -full)")
       ->capture_default_str()
       ->type_name("RES");
+  risk_cmd
+      ->add_option("--geojson", risk_opt.geojson,
+                   "write PREFIX_contours.geojson, PREFIX_hazard_areas.geojson and (with IIP "
+                   "tracks) PREFIX_iip_corridor.geojson, PREFIX_iip_track.geojson (EPSG:4326)")
+      ->type_name("PREFIX");
+  risk_cmd
+      ->add_option("--kml", risk_opt.kml,
+                   "write the contours, hazard areas and IIP corridor as one KML file")
+      ->type_name("FILE");
   risk_cmd
       ->add_option("--contour-bandwidth", risk_opt.contour_bandwidth,
                    "smoothing of the containment contours: scott (Gaussian kernel, Scott's rule) "

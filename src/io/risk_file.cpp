@@ -145,8 +145,14 @@ RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions
   setup.population = c.population.get();
   setup.intact_casualty_area_m2 = options.intact_casualty_area_m2;
   c.reducer = std::make_unique<risk::RiskReducer>(std::move(setup));
+  std::optional<engine::IipCorridorReducer> corridor;
+  if (options.iip_corridor && c.info.iip) corridor.emplace(*c.info.iip);
   engine::Block block;
-  while (reader.next(block, options.slice_rows)) c.reducer->add(block);
+  while (reader.next(block, options.slice_rows)) {
+    c.reducer->add(block);
+    if (corridor) corridor->add(block);
+  }
+  if (corridor) c.iip_corridor = corridor->finish();
   c.result = c.reducer->finish();
   if (c.result.groups.empty() || c.result.groups[0].p_impact.value == 0.0)
     throw std::runtime_error(

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/iip_corridor.hpp"
 #include "geo/area_classifier.hpp"
 #include "io/run_file.hpp"
 #include "risk/hazard_areas.hpp"
@@ -31,6 +32,8 @@ struct RiskOptions {
   std::size_t slice_rows = 4096;  // rows read at a time (memory: a slice of every column)
   // The smoothing of the cell maps before their containment contours are traced.
   risk::Bandwidth contour_bandwidth = risk::Bandwidth::scott;
+  // Also compute the run's IIP corridor (for the GIS exports), when the file has IIP tracks.
+  bool iip_corridor = false;
 };
 
 // Area classifiers built for a run, owned here and listed as the reducer's area groups.
@@ -55,6 +58,8 @@ struct RiskComputation {
   risk::RiskResult result;
   risk::Bandwidth contour_bandwidth = risk::Bandwidth::scott;
   risk::HazardAreas hazards;  // containment contours, ships' and aircraft hazard areas
+  // The run's IIP corridor (RiskOptions::iip_corridor and a file with /iip), else none.
+  std::optional<engine::IipCorridorSummary> iip_corridor;
 };
 
 // The area groups the risk command classifies impacts by, given the geography's classifiers

@@ -225,9 +225,10 @@ std::string hazard_areas_text(const risk::HazardAreas& h) {
           ship.body, ship.containment.area_km2, ship.containment.polygons.size(),
           ship.effective_flights, ship.containment.reliable ? "" : " (too few: not reliable)");
     else
-      s << fmt::format("ship hazard area of {}: not drawn (less than 97 % of its impacts in the "
-                       "grid)\n",
-                       ship.body);
+      s << fmt::format(
+          "ship hazard area of {}: not drawn (less than 97 % of its impacts in the "
+          "grid)\n",
+          ship.body);
   }
   const risk::AircraftHazardArea& a = h.aircraft;
   s << fmt::format(

@@ -17,6 +17,7 @@
 #include "config/load_scenario.hpp"
 #include "io/geotiff.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/risk_exports.hpp"
 #include "io/risk_file.hpp"
 #include "io/risk_hazards.hpp"
 #include "risk/polygon_areas.hpp"
@@ -287,6 +288,25 @@ TEST_F(RiskFileTest, ContoursAndHazardAreasWrittenAndInJson) {
   const auto est = io::read_polygon_set(air.open_group("estimate"));
   ASSERT_EQ(est.size(), 1u);
   EXPECT_EQ(est[0].size(), 3u);  // stage 1's two cells joined; the fairing's two apart
+
+  // GIS exports: a GeoJSON per layer (no IIP tracks in this run: no corridor), one KML.
+  const auto files = io::write_risk_vector_exports((dir_ / "gis").string(), dir_ / "gis.kml", c);
+  ASSERT_EQ(files.size(), 3u);
+  nlohmann::json gj;
+  std::ifstream(dir_ / "gis_contours.geojson") >> gj;
+  ASSERT_EQ(gj["features"].size(), 15u);  // 3 groups x 5 levels, all drawn
+  EXPECT_EQ(gj["features"][5]["properties"]["name"], "stage1 50 %");
+  EXPECT_EQ(gj["features"][5]["properties"]["kind"], "body");
+  EXPECT_EQ(gj["features"][5]["properties"]["reliable"], 0);
+  EXPECT_DOUBLE_EQ(gj["features"][5]["properties"]["area_km2"].get<double>(),
+                   st.levels[0].area_km2);
+  std::ifstream(dir_ / "gis_hazard_areas.geojson") >> gj;
+  ASSERT_EQ(gj["features"].size(), 4u);  // two ships, aircraft, aircraft certainly above
+  EXPECT_EQ(gj["features"][1]["properties"]["body"], "fairing");
+  EXPECT_EQ(gj["features"][1]["geometry"]["coordinates"].size(), 2u);  // two polygons
+  EXPECT_EQ(gj["features"][2]["properties"]["kind"], "aircraft");
+  EXPECT_DOUBLE_EQ(gj["features"][2]["properties"]["threshold"].get<double>(), 1e-6);
+  EXPECT_TRUE(fs::exists(dir_ / "gis.kml"));
 }
 
 TEST_F(RiskFileTest, BadInputsAreRefusedAndTheFileUntouched) {
