@@ -85,8 +85,8 @@ std::vector<VectorLayer> iip_corridor_layers(const engine::IipCorridorSummary& c
                 engine::kCorridorProbabilities[j], c.step_s};
     corridor.features.push_back(std::move(f));
   }
-  VectorLayer track{"iip_track", GeometryKind::line, {{"name", Type::text}, {"kind", Type::text}},
-                    {}};
+  VectorLayer track{
+      "iip_track", GeometryKind::line, {{"name", Type::text}, {"kind", Type::text}}, {}};
   const auto line_of = [&](auto lat_of, auto lon_of) {
     std::vector<std::vector<risk::LonLat>> lines(1);
     for (std::size_t i = 0; i < n; ++i) {
@@ -130,12 +130,12 @@ std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
   for (const risk::Footprint& f : c.hazards.footprints)
     for (const risk::ContourLevel& l : f.levels) {
       if (!l.drawn || l.polygons.empty()) continue;
-      contours.features.push_back(
-          {l.polygons,
-           {},
-           {},
-           {fmt::format("{} {}", f.name, percent(l.p)), f.name, std::string(risk::to_string(f.kind)),
-            l.p, l.area_km2, f.effective_flights, std::int64_t{l.reliable}}});
+      contours.features.push_back({l.polygons,
+                                   {},
+                                   {},
+                                   {fmt::format("{} {}", f.name, percent(l.p)), f.name,
+                                    std::string(risk::to_string(f.kind)), l.p, l.area_km2,
+                                    f.effective_flights, std::int64_t{l.reliable}}});
     }
   layers.push_back(std::move(contours));
   VectorLayer hazards{"hazard_areas",
@@ -150,28 +150,28 @@ std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
                       {}};
   for (const risk::ShipHazardArea& s : c.hazards.ships) {
     if (!s.containment.drawn || s.containment.polygons.empty()) continue;
-    hazards.features.push_back({s.containment.polygons,
-                                {},
-                                {},
-                                {fmt::format("ship hazard area {}", s.body), std::string("ship"),
-                                 s.body, s.containment.p, std::monostate{}, s.containment.area_km2,
-                                 std::int64_t{s.containment.reliable}}});
+    hazards.features.push_back(
+        {s.containment.polygons,
+         {},
+         {},
+         {fmt::format("ship hazard area {}", s.body), std::string("ship"), s.body, s.containment.p,
+          std::monostate{}, s.containment.area_km2, std::int64_t{s.containment.reliable}}});
   }
   const risk::AircraftHazardArea& a = c.hazards.aircraft;
   if (!a.polygons.empty())
-    hazards.features.push_back({a.polygons,
-                                {},
-                                {},
-                                {std::string("aircraft hazard area"), std::string("aircraft"),
-                                 std::monostate{}, std::monostate{}, a.threshold, a.area_km2,
-                                 std::monostate{}}});
+    hazards.features.push_back(
+        {a.polygons,
+         {},
+         {},
+         {std::string("aircraft hazard area"), std::string("aircraft"), std::monostate{},
+          std::monostate{}, a.threshold, a.area_km2, std::monostate{}}});
   if (!a.certain_polygons.empty())
-    hazards.features.push_back({a.certain_polygons,
-                                {},
-                                {},
-                                {std::string("aircraft hazard area, certainly above"),
-                                 std::string("aircraft_certain"), std::monostate{}, std::monostate{},
-                                 a.threshold, a.certain_area_km2, std::monostate{}}});
+    hazards.features.push_back(
+        {a.certain_polygons,
+         {},
+         {},
+         {std::string("aircraft hazard area, certainly above"), std::string("aircraft_certain"),
+          std::monostate{}, std::monostate{}, a.threshold, a.certain_area_km2, std::monostate{}}});
   layers.push_back(std::move(hazards));
   if (c.iip_corridor)
     for (VectorLayer& l : iip_corridor_layers(*c.iip_corridor)) layers.push_back(std::move(l));

@@ -238,19 +238,16 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     h5::Group cg = g.create_group("cells");
     std::vector<std::uint64_t> cgroup, cell;
     std::vector<double> prob, expected, prob_km2, expected_km2;
-    for (std::size_t gi = 0; gi < names.size(); ++gi) {
-      const auto p = red.probability_map(gi), e = red.expected_map(gi);
-      for (std::size_t i = 0; i < p.size(); ++i)
-        if (p[i] != 0.0 || e[i] != 0.0) {
-          const double a = area[i / grid.nx()];
-          cgroup.push_back(gi);
-          cell.push_back(i);
-          prob.push_back(p[i]);
-          expected.push_back(e[i]);
-          prob_km2.push_back(p[i] / a);
-          expected_km2.push_back(e[i] / a);
-        }
-    }
+    for (std::size_t gi = 0; gi < names.size(); ++gi)
+      for (const auto& c : red.sparse_maps(gi)) {  // no dense map of the grid per group
+        const double a = area[c.cell / grid.nx()];
+        cgroup.push_back(gi);
+        cell.push_back(c.cell);
+        prob.push_back(c.probability);
+        expected.push_back(c.expected);
+        prob_km2.push_back(c.probability / a);
+        expected_km2.push_back(c.expected / a);
+      }
     cg.write<std::uint64_t>("group", cgroup);
     cg.write<std::uint64_t>("cell", cell);
     cg.write<double>("probability", prob).set_attribute("units", "1");

@@ -68,9 +68,7 @@ void collect(const OGRGeometry* g, double shift, std::vector<risk::Polygon>& out
 }
 
 // The shift by a multiple of 360 deg that brings `west` into [-180, 180).
-double shift_into_range(double west) {
-  return -360.0 * std::floor((west + 180.0) / 360.0);
-}
+double shift_into_range(double west) { return -360.0 * std::floor((west + 180.0) / 360.0); }
 
 std::unique_ptr<OGRPolygon> box(double w, double s, double e, double n) {
   return make_polygon(risk::Polygon{{{{w, s}, {e, s}, {e, n}, {w, n}}}}, 0.0);
@@ -123,7 +121,8 @@ std::vector<risk::Polygon> split_at_antimeridian(const risk::Polygon& polygon) {
   // Across the antimeridian: the part west of it as is, the part east of it 360 deg back.
   const auto poly = make_polygon(polygon, shift);
   std::vector<risk::Polygon> out;
-  for (const auto& [w, e, back] : {std::tuple{-180.0, 180.0, 0.0}, std::tuple{180.0, 540.0, -360.0}}) {
+  for (const auto& [w, e, back] :
+       {std::tuple{-180.0, 180.0, 0.0}, std::tuple{180.0, 540.0, -360.0}}) {
     std::unique_ptr<OGRGeometry> part(poly->Intersection(box(w, -90.0, e, 90.0).get()));
     if (!part)
       throw std::runtime_error(
@@ -136,9 +135,9 @@ std::vector<risk::Polygon> split_at_antimeridian(const risk::Polygon& polygon) {
 void write_vector_layers(const std::filesystem::path& path, VectorFormat format,
                          const std::vector<VectorLayer>& layers) {
   if (format == VectorFormat::geojson && layers.size() != 1)
-    throw std::invalid_argument(fmt::format(
-        "{}: a GeoJSON file holds one layer ({} given): write one file per layer", path.string(),
-        layers.size()));
+    throw std::invalid_argument(
+        fmt::format("{}: a GeoJSON file holds one layer ({} given): write one file per layer",
+                    path.string(), layers.size()));
   for (const VectorLayer& l : layers)
     for (const VectorFeature& f : l.features)
       if (f.values.size() != l.fields.size())
@@ -153,12 +152,11 @@ void write_vector_layers(const std::filesystem::path& path, VectorFormat format,
   AtomicOutput out(path);
   char** ds_options = nullptr;
   if (format == VectorFormat::kml) ds_options = CSLSetNameValue(ds_options, "NameField", "name");
-  GDALDataset* ds =
-      driver->Create(out.temporary().c_str(), 0, 0, 0, GDT_Unknown, ds_options);
+  GDALDataset* ds = driver->Create(out.temporary().c_str(), 0, 0, 0, GDT_Unknown, ds_options);
   CSLDestroy(ds_options);
   if (!ds)
-    throw std::runtime_error(fmt::format("{}: GDAL could not create the {} file: {}",
-                                         path.string(), driver_name, CPLGetLastErrorMsg()));
+    throw std::runtime_error(fmt::format("{}: GDAL could not create the {} file: {}", path.string(),
+                                         driver_name, CPLGetLastErrorMsg()));
   const auto fail = [&](const std::string& what) {
     GDALClose(ds);
     return std::runtime_error(fmt::format("{}: {}: {}", path.string(), what, CPLGetLastErrorMsg()));

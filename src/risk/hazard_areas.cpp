@@ -311,6 +311,7 @@ Footprint compute_footprint(const RiskReducer& reducer, const RiskResult& result
       std::vector<std::size_t> members;
       double h_cc, h_cr, h_rr;  // the parent's kernel
       bool root;
+      bool done = false;  // small clusters gathered under their parent's kernel: as they are
     };
     std::vector<Pending> todo;
     todo.push_back({std::vector<std::size_t>(cells.size()), 0, 0, 0, true});
@@ -327,13 +328,14 @@ Footprint compute_footprint(const RiskReducer& reducer, const RiskResult& result
         cl.c0 = std::min(cl.c0, col_of(i)), cl.c1 = std::max(cl.c1, col_of(i));
       }
       const double n = fp.effective_flights * cl.mass / total_mass;
-      if (bandwidth == Bandwidth::scott && n > 1.0 && (pend.root || n >= kMinClusterFlights))
+      if (bandwidth == Bandwidth::scott && n > 1.0 && !pend.done &&
+          (pend.root || n >= kMinClusterFlights))
         kernel_of(pend.members, cl.mass, n, cl);
       else
         cl.h_cc = pend.h_cc, cl.h_cr = pend.h_cr, cl.h_rr = pend.h_rr;
       std::size_t parts = 1;
       std::vector<std::size_t> label;
-      if (bandwidth == Bandwidth::scott && pend.members.size() > 1) {
+      if (bandwidth == Bandwidth::scott && pend.members.size() > 1 && !pend.done) {
         const auto link = static_cast<std::ptrdiff_t>(
             std::ceil(4.0 * std::sqrt(std::max({cl.h_cc, cl.h_rr, 1.0}))));
         std::vector<std::pair<std::ptrdiff_t, std::ptrdiff_t>> rc;
@@ -349,11 +351,20 @@ Footprint compute_footprint(const RiskReducer& reducer, const RiskResult& result
       std::vector<Pending> split(parts);
       for (std::size_t j = 0; j < pend.members.size(); ++j)
         split[label[j]].members.push_back(pend.members[j]);
+      // The small parts keep this kernel: smoothed together (smoothing is linear), not one by one.
+      Pending small{{}, cl.h_cc, cl.h_cr, cl.h_rr, false, true};
       for (Pending& sp : split) {
+        double m = 0;
+        for (const std::size_t i : sp.members) m += cells[i].mass;
+        if (fp.effective_flights * m / total_mass < kMinClusterFlights) {
+          small.members.insert(small.members.end(), sp.members.begin(), sp.members.end());
+          continue;
+        }
         sp.h_cc = cl.h_cc, sp.h_cr = cl.h_cr, sp.h_rr = cl.h_rr;
         sp.root = false;
         todo.push_back(std::move(sp));
       }
+      if (!small.members.empty()) todo.push_back(std::move(small));
     }
   }
   std::size_t main_cluster = 0;

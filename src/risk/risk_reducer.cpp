@@ -517,7 +517,7 @@ std::vector<double> RiskReducer::expected_map(std::size_t g) const {
   return map;
 }
 
-std::vector<std::pair<std::size_t, double>> RiskReducer::expected_cells(std::size_t g) const {
+std::vector<RiskReducer::SparseCell> RiskReducer::sparse_maps(std::size_t g) const {
   const std::size_t gi = internal_index(canonical_order(), g);
   std::vector<CellSums> sums;
   cells_.for_each([&](const CellSums& s) {
@@ -527,14 +527,23 @@ std::vector<std::pair<std::size_t, double>> RiskReducer::expected_cells(std::siz
     return key_cell(a.key) != key_cell(b.key) ? key_cell(a.key) < key_cell(b.key)
                                               : key_stratum(a.key) < key_stratum(b.key);
   });
-  std::vector<std::pair<std::size_t, double>> out;
+  // Strata added in order from 0, as the dense maps do: the same bits.
+  std::vector<SparseCell> out;
   for (const CellSums& s : sums) {
     const std::size_t cell = key_cell(s.key);
-    if (out.empty() || out.back().first != cell) out.emplace_back(cell, 0.0);
-    out.back().second +=
-        weight_of(key_stratum(s.key)) * (static_cast<double>(s.pieces) / kPieceUnit);
+    if (out.empty() || out.back().cell != cell) out.push_back({cell, 0.0, 0.0});
+    const double w = weight_of(key_stratum(s.key));
+    out.back().probability += w * static_cast<double>(s.samples);
+    out.back().expected += w * (static_cast<double>(s.pieces) / kPieceUnit);
   }
-  std::erase_if(out, [](const auto& c) { return c.second == 0.0; });
+  std::erase_if(out, [](const SparseCell& c) { return c.probability == 0.0 && c.expected == 0.0; });
+  return out;
+}
+
+std::vector<std::pair<std::size_t, double>> RiskReducer::expected_cells(std::size_t g) const {
+  std::vector<std::pair<std::size_t, double>> out;
+  for (const SparseCell& c : sparse_maps(g))
+    if (c.expected != 0.0) out.emplace_back(c.cell, c.expected);
   return out;
 }
 

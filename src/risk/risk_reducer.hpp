@@ -134,6 +134,13 @@ class RiskReducer final : public engine::Reducer {
   // The nonzero cells of expected_map(g) as (cell, value), sorted by cell: the same values (the
   // strata summed in the same order), without a dense map of the grid.
   std::vector<std::pair<std::size_t, double>> expected_cells(std::size_t g) const;
+  // probability_map(g) and expected_map(g) at the cells where either is nonzero, sorted by cell:
+  // the same values, without dense maps of the grid.
+  struct SparseCell {
+    std::size_t cell = 0;
+    double probability = 0, expected = 0;
+  };
+  std::vector<SparseCell> sparse_maps(std::size_t g) const;
   std::vector<double> casualty_map() const;
   // The sparse cell counts of group `g`: per (cell, stratum) with a hit, the flights with at
   // least one piece of the group in the cell, sorted by cell then stratum.

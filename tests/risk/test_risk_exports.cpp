@@ -29,15 +29,16 @@ class VectorExportTest : public ScratchDirTest {};
 
 // A square with a square hole, and a 2 x 1 deg box from 179 E to 181 E (= 179 W).
 io::VectorLayer polygons_layer() {
-  risk::Polygon holed{{{{120, 20}, {124, 20}, {124, 24}, {120, 24}},
-                       {{121, 21}, {121, 23}, {123, 23}, {123, 21}}}};
+  risk::Polygon holed{
+      {{{120, 20}, {124, 20}, {124, 24}, {120, 24}}, {{121, 21}, {121, 23}, {123, 23}, {123, 21}}}};
   risk::Polygon across{{{{179, -1}, {181, -1}, {181, 0}, {179, 0}}}};
   io::VectorLayer l{"areas",
                     io::GeometryKind::polygon,
                     {{"name", Type::text}, {"p", Type::real}, {"count", Type::integer}},
                     {}};
   l.features.push_back({{holed}, {}, {}, {std::string("holed"), 0.97, std::int64_t{12}}});
-  l.features.push_back({{across}, {}, {}, {std::string("across"), std::monostate{}, std::int64_t{3}}});
+  l.features.push_back(
+      {{across}, {}, {}, {std::string("across"), std::monostate{}, std::int64_t{3}}});
   return l;
 }
 
@@ -66,8 +67,8 @@ TEST_F(VectorExportTest, GeoJsonReadBackWithOgrAndAsJson) {
   ASSERT_EQ(poly.size(), 2u);  // exterior and hole
   EXPECT_EQ(poly[0].size(), 5u);
   EXPECT_EQ(poly[0].front(), poly[0].back());  // closed
-  EXPECT_GT(ring_signed_area(poly[0]), 0);      // exterior counter-clockwise
-  EXPECT_LT(ring_signed_area(poly[1]), 0);      // hole clockwise
+  EXPECT_GT(ring_signed_area(poly[0]), 0);     // exterior counter-clockwise
+  EXPECT_LT(ring_signed_area(poly[1]), 0);     // hole clockwise
   EXPECT_DOUBLE_EQ(std::fabs(ring_signed_area(poly[0])), 16.0);
   EXPECT_DOUBLE_EQ(std::fabs(ring_signed_area(poly[1])), 4.0);
   // Longitude first: x spans 120..124, y 20..24 (swapped axes would not show it: check a point).
@@ -198,7 +199,8 @@ TEST_F(VectorExportTest, IipCorridorPolygonsByHand) {
   ASSERT_EQ(OGR_L_GetExtent(l, &env, 1), OGRERR_NONE);
   EXPECT_NEAR(env.MinY, 30.0, 1e-6);
   EXPECT_NEAR(env.MaxY, 34.0, 1e-6);
-  const double dlon30 = 30.0 / (r * std::cos(34.0 * std::numbers::pi / 180)) * 180 / std::numbers::pi;
+  const double dlon30 =
+      30.0 / (r * std::cos(34.0 * std::numbers::pi / 180)) * 180 / std::numbers::pi;
   EXPECT_NEAR(env.MaxX, 125.0 + dlon30, 1e-6);  // the 90 % corridor, widest in degrees at 34 N
   GDALClose(ds);
 }
