@@ -345,6 +345,22 @@ TEST(HazardAreas, ShipsUseNormalFlightsOnly) {
   ASSERT_EQ(names,
             (std::vector<std::string>{"any", "stage1", "vehicle", "explosion", "stage1:normal"}));
   ASSERT_EQ(red.normal_flight_group(0), 4u);
+  // The sparse maps (what /risk/cells is written from) are the dense maps' nonzero cells, bit
+  // for bit.
+  for (std::size_t g = 0; g < names.size(); ++g) {
+    const auto p = red.probability_map(g), e = red.expected_map(g);
+    std::size_t k = 0;
+    const auto sparse = red.sparse_maps(g);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (p[i] == 0.0 && e[i] == 0.0) continue;
+      ASSERT_LT(k, sparse.size());
+      EXPECT_EQ(sparse[k].cell, i);
+      EXPECT_EQ(sparse[k].probability, p[i]);
+      EXPECT_EQ(sparse[k].expected, e[i]);
+      ++k;
+    }
+    EXPECT_EQ(k, sparse.size()) << names[g];
+  }
   const risk::RiskResult res = red.finish();
   EXPECT_EQ(res.groups[4].kind, risk::GroupKind::normal_flight);
   EXPECT_EQ(res.groups[4].flights_hit, 6000u - 2u);
@@ -465,6 +481,12 @@ TEST(HazardAreas, AircraftAreaWeighsStrata) {
   EXPECT_TRUE(risk::contains(a.polygons[0], 123.5, 28.5));
   EXPECT_NEAR(a.area_km2, s.grid.cell_area_km2(1), 1e-6);
   EXPECT_NEAR(red.probability_map(0)[1 * 4 + 3], 2e-6, 1e-18);
+  // Sparse maps with two strata: the dense maps' values, bit for bit.
+  const auto sparse = red.sparse_maps(0);
+  ASSERT_EQ(sparse.size(), 2u);
+  EXPECT_EQ(sparse[0].probability, red.probability_map(0)[0]);
+  EXPECT_EQ(sparse[1].cell, 7u);
+  EXPECT_EQ(sparse[1].expected, red.expected_map(0)[7]);
 }
 
 }  // namespace
