@@ -28,6 +28,7 @@
 #include "flight/flight.hpp"
 #include "io/flight_report.hpp"
 #include "io/output_file.hpp"
+#include "io/risk_exports.hpp"
 #include "io/risk_file.hpp"
 #include "io/run_file.hpp"
 #include "io/run_sensitivity.hpp"
@@ -311,6 +312,8 @@ struct RiskCmdOptions {
   std::string geotiff;
   std::string regions;
   std::string shore = "low";
+  std::string contour_bandwidth = "scott";
+  std::string geojson, kml;
   bool no_geography = false;
   bool json = false;
 };
@@ -326,6 +329,8 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
     options.intact_casualty_area_m2 =
         cli::parse_real(opt.intact_casualty_area, "--intact-casualty-area", 0.0, 1e6, false, false);
   options.population = opt.population;
+  options.contour_bandwidth = risk::parse_bandwidth(opt.contour_bandwidth);
+  options.iip_corridor = !opt.geojson.empty() || !opt.kml.empty();
   const std::filesystem::path run(opt.file);
   if (!std::filesystem::is_regular_file(run))
     throw std::runtime_error(fmt::format("{}: no such run file", opt.file));
@@ -333,6 +338,9 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
   if (!opt.output.empty()) io::check_output_path(output, "-o", {});
   if (!opt.geotiff.empty())
     io::check_output_path(opt.geotiff + "_probability.tif", "--geotiff", {run});
+  if (!opt.geojson.empty())
+    io::check_output_path(opt.geojson + "_contours.geojson", "--geojson", {run});
+  if (!opt.kml.empty()) io::check_output_path(opt.kml, "--kml", {run});
   cli::RiskGeographyOptions geo_options;
   geo_options.land_and_countries = !opt.no_geography;
   geo_options.shore = geo::parse_shore_resolution(opt.shore);
@@ -344,8 +352,10 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
         return cli::risk_geography(geo_options, impacts);
       });
   io::write_risk(run, output, risk);
-  std::vector<std::filesystem::path> tiffs;
-  if (!opt.geotiff.empty()) tiffs = io::write_risk_geotiffs(opt.geotiff, risk);
+  std::vector<std::filesystem::path> written;
+  if (!opt.geotiff.empty()) written = io::write_risk_geotiffs(opt.geotiff, risk);
+  for (const auto& f : io::write_risk_vector_exports(opt.geojson, opt.kml, risk))
+    written.push_back(f);
   if (!risk.population)
     std::cerr << "launchmc risk: no population raster (--population FILE): expected casualties "
                  "are left out (ec: null)\n";
@@ -354,7 +364,7 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
   } else {
     text_out << io::risk_text(risk);
     text_out << fmt::format("risk maps written to {} (/risk)\n", output.string());
-    for (const auto& t : tiffs) text_out << fmt::format("GeoTIFF written to {}\n", t.string());
+    for (const auto& t : written) text_out << fmt::format("written: {}\n", t.string());
   }
   return 0;
 }
@@ -793,6 +803,21 @@ int main(int argc, char** argv) {
                    "and full with Debian's gmt-gshhg-high / -full)")
       ->capture_default_str()
       ->type_name("RES");
+  risk_cmd
+      ->add_option("--geojson", risk_opt.geojson,
+                   "write PREFIX_contours.geojson, PREFIX_hazard_areas.geojson and (with IIP "
+                   "tracks) PREFIX_iip_corridor.geojson, PREFIX_iip_track.geojson (EPSG:4326)")
+      ->type_name("PREFIX");
+  risk_cmd
+      ->add_option("--kml", risk_opt.kml,
+                   "write the contours, hazard areas and IIP corridor as one KML file")
+      ->type_name("FILE");
+  risk_cmd
+      ->add_option("--contour-bandwidth", risk_opt.contour_bandwidth,
+                   "smoothing of the containment contours: scott (Gaussian kernel, Scott's rule) "
+                   "or none (the empirical cell map)")
+      ->capture_default_str()
+      ->type_name("RULE");
   risk_cmd->add_flag("--no-geography", risk_opt.no_geography,
                      "no land mask nor countries (p_land and countries null; no GMT data needed)");
   risk_cmd->add_flag("--json", risk_opt.json, "print the result as JSON");

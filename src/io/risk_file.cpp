@@ -16,6 +16,7 @@
 #include "io/group_state.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/output_file.hpp"
+#include "io/risk_hazards.hpp"
 
 namespace launchmc::io {
 
@@ -147,13 +148,21 @@ RiskComputation compute_risk_with(const std::filesystem::path& run, const RiskOp
   setup.population = c.population.get();
   setup.intact_casualty_area_m2 = options.intact_casualty_area_m2;
   c.reducer = std::make_unique<risk::RiskReducer>(std::move(setup));
+  std::optional<engine::IipCorridorReducer> corridor;
+  if (options.iip_corridor && c.info.iip) corridor.emplace(*c.info.iip);
   engine::Block block;
-  while (reader.next(block, options.slice_rows)) c.reducer->add(block);
+  while (reader.next(block, options.slice_rows)) {
+    c.reducer->add(block);
+    if (corridor) corridor->add(block);
+  }
+  if (corridor) c.iip_corridor = corridor->finish();
   c.result = c.reducer->finish();
   if (c.result.groups.empty() || c.result.groups[0].p_impact.value == 0.0)
     throw std::runtime_error(
         fmt::format("{}: no body, vehicle or fragment of the run landed: there is no impact to map",
                     run.string()));
+  c.contour_bandwidth = options.contour_bandwidth;
+  c.hazards = risk::compute_hazard_areas(*c.reducer, c.result, options.contour_bandwidth);
   return c;
 }
 
@@ -238,24 +247,23 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     column("ec", "1", [&](const auto& r) { return r.ec ? r.ec->value : nan; });
     column("ec_ci95_lo", "1", [&](const auto& r) { return r.ec ? r.ec->lo : nan; });
     column("ec_ci95_hi", "1", [&](const auto& r) { return r.ec ? r.ec->hi : nan; });
+    column("flights_hit", "1", [](const auto& r) { return static_cast<double>(r.flights_hit); });
+    column("effective_flights", "1", [](const auto& r) { return r.effective_flights; });
 
     // Sparse maps: the cells with a nonzero value, per group.
     h5::Group cg = g.create_group("cells");
     std::vector<std::uint64_t> cgroup, cell;
     std::vector<double> prob, expected, prob_km2, expected_km2;
-    for (std::size_t gi = 0; gi < names.size(); ++gi) {
-      const auto p = red.probability_map(gi), e = red.expected_map(gi);
-      for (std::size_t i = 0; i < p.size(); ++i)
-        if (p[i] != 0.0 || e[i] != 0.0) {
-          const double a = area[i / grid.nx()];
-          cgroup.push_back(gi);
-          cell.push_back(i);
-          prob.push_back(p[i]);
-          expected.push_back(e[i]);
-          prob_km2.push_back(p[i] / a);
-          expected_km2.push_back(e[i] / a);
-        }
-    }
+    for (std::size_t gi = 0; gi < names.size(); ++gi)
+      for (const auto& c : red.sparse_maps(gi)) {  // no dense map of the grid per group
+        const double a = area[c.cell / grid.nx()];
+        cgroup.push_back(gi);
+        cell.push_back(c.cell);
+        prob.push_back(c.probability);
+        expected.push_back(c.expected);
+        prob_km2.push_back(c.probability / a);
+        expected_km2.push_back(c.expected / a);
+      }
     cg.write<std::uint64_t>("group", cgroup);
     cg.write<std::uint64_t>("cell", cell);
     cg.write<double>("probability", prob).set_attribute("units", "1");
@@ -296,6 +304,7 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
       ag.write<double>("p_ci95_lo", lo).set_attribute("units", "1");
       ag.write<double>("p_ci95_hi", hi).set_attribute("units", "1");
     }
+    write_hazard_areas(g, c.hazards, c.contour_bandwidth);
     GroupStateWriter state(g.create_group("state"));
     red.save(state);
     file.close();
@@ -329,7 +338,9 @@ nlohmann::json risk_to_json(const RiskComputation& c) {
   j["any"] = a;
   json bodies = json::array();
   for (const risk::GroupResult& g : c.result.groups) {
-    if (g.kind == risk::GroupKind::any || g.kind == risk::GroupKind::failure_mode) continue;
+    if (g.kind == risk::GroupKind::any || g.kind == risk::GroupKind::failure_mode ||
+        g.kind == risk::GroupKind::normal_flight)
+      continue;
     json b;
     b["name"] = g.name;
     p_land(g, b);
@@ -350,6 +361,7 @@ nlohmann::json risk_to_json(const RiskComputation& c) {
       rs.push_back({{"name", r.name}, {"p", r.p.value}, {"p_ci95", interval(r.p)}});
     }
   j["regions"] = rs;
+  add_hazard_areas_json(j, c.hazards);
   return j;
 }
 
@@ -401,6 +413,7 @@ std::string risk_text(const RiskComputation& c) {
   } else {
     s << "expected casualties: not computed (no population raster: give --population FILE)\n";
   }
+  s << hazard_areas_text(c.hazards);
   return s.str();
 }
 

@@ -12,14 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "engine/iip_corridor.hpp"
 #include "geo/area_classifier.hpp"
 #include "io/run_file.hpp"
+#include "risk/hazard_areas.hpp"
 #include "risk/polygon_areas.hpp"
 #include "risk/risk_reducer.hpp"
 
 namespace launchmc::io {
 
-inline constexpr const char* kRiskFormatVersion = "1.0";
+inline constexpr const char* kRiskFormatVersion = "1.1";
 
 struct RiskOptions {
   double grid_deg = 0.05;
@@ -28,6 +30,10 @@ struct RiskOptions {
   std::filesystem::path population;  // empty: no Ec
   double intact_casualty_area_m2 = risk::kDefaultIntactCasualtyAreaM2;
   std::size_t slice_rows = 4096;  // rows read at a time (memory: a slice of every column)
+  // The smoothing of the cell maps before their containment contours are traced.
+  risk::Bandwidth contour_bandwidth = risk::Bandwidth::scott;
+  // Also compute the run's IIP corridor (for the GIS exports), when the file has IIP tracks.
+  bool iip_corridor = false;
 };
 
 // Area classifiers built for a run, owned here and listed as the reducer's area groups.
@@ -50,6 +56,10 @@ struct RiskComputation {
       geography;  // the classifiers built by a GeographyBuilder (owned: `areas` points in)
   std::unique_ptr<risk::RiskReducer> reducer;
   risk::RiskResult result;
+  risk::Bandwidth contour_bandwidth = risk::Bandwidth::scott;
+  risk::HazardAreas hazards;  // containment contours, ships' and aircraft hazard areas
+  // The run's IIP corridor (RiskOptions::iip_corridor and a file with /iip), else none.
+  std::optional<engine::IipCorridorSummary> iip_corridor;
 };
 
 // The area groups the risk command classifies impacts by, given the geography's classifiers

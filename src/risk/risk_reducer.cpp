@@ -25,6 +25,8 @@ const char* to_string(GroupKind kind) noexcept {
       return "vehicle";
     case GroupKind::failure_mode:
       return "failure_mode";
+    case GroupKind::normal_flight:
+      return "normal_flight";
     case GroupKind::fragment_class:
       return "fragment_class";
   }
@@ -52,6 +54,11 @@ RiskReducer::RiskReducer(RiskSetup setup) : setup_(std::move(setup)) {
   groups_.push_back(make_group("vehicle", GroupKind::vehicle));
   for (const std::string& m : setup_.failure_modes)
     groups_.push_back(make_group(m, GroupKind::failure_mode));
+  first_normal_group_ = groups_.size();
+  // Without failure modes every flight is a normal one: the bodies' own groups serve.
+  if (!setup_.failure_modes.empty())
+    for (const std::string& b : setup_.body_names)
+      groups_.push_back(make_group(b + ":normal", GroupKind::normal_flight));
   first_fragment_group_ = groups_.size();
   groups_.reserve(groups_.size() + setup_.fragment_classes.size() + 64);
   for (const std::string& c : setup_.fragment_classes) fragment_group(c);
@@ -87,7 +94,8 @@ std::uint64_t RiskReducer::samples() const noexcept {
 }
 
 void RiskReducer::impact(std::size_t row, std::size_t stratum, int mode_group, std::size_t group,
-                         double lat, double lon, double pieces, double area_m2) {
+                         double lat, double lon, double pieces, double area_m2,
+                         std::size_t normal_group) {
   const std::uint64_t stamp = row + 1;
   const std::size_t cell = setup_.grid.cell_of(lat, lon);
   for (std::size_t c = 0; c < setup_.areas.size(); ++c)
@@ -95,11 +103,13 @@ void RiskReducer::impact(std::size_t row, std::size_t stratum, int mode_group, s
   const double density =
       setup_.population ? setup_.population->density_per_km2(lat, lon) : 0.0;  // [1/km^2]
   const double casualties = pieces * area_m2 * density * 1e-6;
-  // The groups of the impact: "any", its own (none for other bodies: group 0), its failure mode.
-  std::size_t list[3] = {0, 0, 0};
+  // The groups of the impact: "any", its own (none for other bodies: group 0), its failure mode,
+  // its body's normal-flight group (0: none).
+  std::size_t list[4] = {0, 0, 0, 0};
   std::size_t n = 1;
   if (group != 0) list[n++] = group;
   if (mode_group >= 0) list[n++] = static_cast<std::size_t>(mode_group);
+  if (normal_group != 0) list[n++] = normal_group;
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t gi = list[i];
     Group& g = groups_[gi];
@@ -152,6 +162,7 @@ void RiskReducer::end_row(std::size_t stratum) {
 
 void RiskReducer::add(const engine::Block& b) {
   static const std::size_t c_mode = engine::sample_column("failure_mode"),
+                           c_breakup = engine::sample_column("breakup_cause"),
                            c_vlat = engine::sample_column("vehicle_impact_lat_deg"),
                            c_vlon = engine::sample_column("vehicle_impact_lon_deg"),
                            c_fate = engine::body_column("fate"),
@@ -187,10 +198,15 @@ void RiskReducer::add(const engine::Block& b) {
         throw std::logic_error(fmt::format("risk: row {} has failure mode {}", row, mode));
       mode_group = static_cast<int>(vehicle_group + 1 + static_cast<std::size_t>(mode));
     }
+    // Normal flight (14 CFR 450.133's "normal flight debris"): no failure drawn and no breakup
+    // (a range-safety rule that fired on a dispersed flight is not normal flight either).
+    const bool normal =
+        mode < 0 && b.sample[c_breakup][r] == 0.0 && first_normal_group_ != first_fragment_group_;
     for (std::size_t s = 0; s < n_slots; ++s) {
       const auto& cols = b.bodies[s];
       if (cols[c_fate][r] == kImpact)
-        impact(row, k, mode_group, 1 + s, cols[c_lat][r], cols[c_lon][r], 1.0, intact);
+        impact(row, k, mode_group, 1 + s, cols[c_lat][r], cols[c_lon][r], 1.0, intact,
+               normal ? first_normal_group_ + s : 0);
     }
     const double vlat = b.sample[c_vlat][r], vlon = b.sample[c_vlon][r];
     if (std::isfinite(vlat) && std::isfinite(vlon))
@@ -448,6 +464,14 @@ RiskResult RiskReducer::finish() const {
       const double half = z * std::sqrt(var);
       r.ec = Estimate{mean, std::max(0.0, mean - half), mean + half};
     }
+    double wh = 0, w2h = 0;
+    for (std::size_t k = 0; k < strata_; ++k) {
+      const double h = static_cast<double>(g.samples_hit[k]);
+      r.flights_hit += g.samples_hit[k];
+      wh += w[k] * h;
+      w2h += w[k] * w[k] * h;
+    }
+    r.effective_flights = w2h > 0 ? wh * wh / w2h : 0.0;
     for (std::size_t c = 0; c < setup_.areas.size(); ++c) {
       const geo::AreaClassifier& cl = *setup_.areas[c].classifier;
       std::vector<AreaResult> list;
@@ -491,6 +515,56 @@ std::vector<double> RiskReducer::expected_map(std::size_t g) const {
         map[key_cell(s.key)] += weight_of(k) * (static_cast<double>(s.pieces) / kPieceUnit);
     });
   return map;
+}
+
+std::vector<RiskReducer::SparseCell> RiskReducer::sparse_maps(std::size_t g) const {
+  const std::size_t gi = internal_index(canonical_order(), g);
+  std::vector<CellSums> sums;
+  cells_.for_each([&](const CellSums& s) {
+    if (key_group(s.key) == gi) sums.push_back(s);
+  });
+  std::sort(sums.begin(), sums.end(), [](const CellSums& a, const CellSums& b) {
+    return key_cell(a.key) != key_cell(b.key) ? key_cell(a.key) < key_cell(b.key)
+                                              : key_stratum(a.key) < key_stratum(b.key);
+  });
+  // Strata added in order from 0, as the dense maps do: the same bits.
+  std::vector<SparseCell> out;
+  for (const CellSums& s : sums) {
+    const std::size_t cell = key_cell(s.key);
+    if (out.empty() || out.back().cell != cell) out.push_back({cell, 0.0, 0.0});
+    const double w = weight_of(key_stratum(s.key));
+    out.back().probability += w * static_cast<double>(s.samples);
+    out.back().expected += w * (static_cast<double>(s.pieces) / kPieceUnit);
+  }
+  std::erase_if(out, [](const SparseCell& c) { return c.probability == 0.0 && c.expected == 0.0; });
+  return out;
+}
+
+std::vector<std::pair<std::size_t, double>> RiskReducer::expected_cells(std::size_t g) const {
+  std::vector<std::pair<std::size_t, double>> out;
+  for (const SparseCell& c : sparse_maps(g))
+    if (c.expected != 0.0) out.emplace_back(c.cell, c.expected);
+  return out;
+}
+
+std::vector<RiskReducer::CellCount> RiskReducer::cell_counts(std::size_t g) const {
+  const std::size_t gi = internal_index(canonical_order(), g);
+  std::vector<CellCount> counts;
+  cells_.for_each([&](const CellSums& s) {
+    if (key_group(s.key) == gi && s.samples > 0)
+      counts.push_back({key_cell(s.key), key_stratum(s.key), s.samples});
+  });
+  std::sort(counts.begin(), counts.end(), [](const CellCount& a, const CellCount& b) {
+    return a.cell != b.cell ? a.cell < b.cell : a.stratum < b.stratum;
+  });
+  return counts;
+}
+
+std::size_t RiskReducer::normal_flight_group(std::size_t slot) const {
+  if (slot >= setup_.body_names.size())
+    throw std::out_of_range("risk: no nominal body of that slot");
+  // Fixed groups keep their internal index as canonical index.
+  return first_normal_group_ == first_fragment_group_ ? npos : first_normal_group_ + slot;
 }
 
 std::vector<double> RiskReducer::casualty_map() const {

@@ -1,6 +1,8 @@
 // The debris-risk maps of a run as a reducer (engine/reducer.hpp): for each group of impacts
 // (every impact: "any"; each nominal body; the vehicle itself; each failure mode: every impact of
-// the samples that drew it; each fragment class of /fragments) it counts, per failure stratum,
+// the samples that drew it; when the run has failure modes, each nominal body in normal flight:
+// its impacts in the samples that drew no failure and did not break up, for the ships' hazard
+// areas of 14 CFR 450.133; each fragment class of /fragments) it counts, per failure stratum,
 // per cell of a lon/lat grid and per named area of the classifiers it is given (land, countries,
 // user regions: geo::AreaClassifier), the pieces that land and the samples in which at least one
 // piece lands, and the expected casualties on a population raster.
@@ -28,6 +30,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/reducer.hpp"
@@ -67,7 +70,7 @@ struct RiskSetup {
   double intact_casualty_area_m2 = kDefaultIntactCasualtyAreaM2;
 };
 
-enum class GroupKind { any, body, vehicle, failure_mode, fragment_class };
+enum class GroupKind { any, body, vehicle, failure_mode, normal_flight, fragment_class };
 const char* to_string(GroupKind kind) noexcept;
 
 struct Estimate {
@@ -88,6 +91,11 @@ struct GroupResult {
   std::optional<Estimate> ec;          // none without a population raster
   // [area group][area], then the union of that group's areas as the last entry (name "").
   std::vector<std::vector<AreaResult>> areas;
+  // The flights with at least one piece of the group landing, and Kish's effective number of
+  // them, (sum_k w_k h_k)^2 / sum_k w_k^2 h_k with the row weights w_k of the strata (L. Kish,
+  // "Survey Sampling", 1965, sec. 11.7): how many independent flights support the group's map.
+  std::uint64_t flights_hit = 0;
+  double effective_flights = 0;
 };
 
 struct RiskResult {
@@ -123,7 +131,31 @@ class RiskReducer final : public engine::Reducer {
   // only; zeros otherwise or without a raster). Per flight.
   std::vector<double> probability_map(std::size_t g) const;
   std::vector<double> expected_map(std::size_t g) const;
+  // The nonzero cells of expected_map(g) as (cell, value), sorted by cell: the same values (the
+  // strata summed in the same order), without a dense map of the grid.
+  std::vector<std::pair<std::size_t, double>> expected_cells(std::size_t g) const;
+  // probability_map(g) and expected_map(g) at the cells where either is nonzero, sorted by cell:
+  // the same values, without dense maps of the grid.
+  struct SparseCell {
+    std::size_t cell = 0;
+    double probability = 0, expected = 0;
+  };
+  std::vector<SparseCell> sparse_maps(std::size_t g) const;
   std::vector<double> casualty_map() const;
+  // The sparse cell counts of group `g`: per (cell, stratum) with a hit, the flights with at
+  // least one piece of the group in the cell, sorted by cell then stratum.
+  struct CellCount {
+    std::size_t cell = 0, stratum = 0;
+    std::uint64_t flights = 0;
+  };
+  std::vector<CellCount> cell_counts(std::size_t g) const;
+  // The probability a row of stratum k stands for: pi_k / n_k / (probability of the observed
+  // strata); 0 for a stratum without rows.
+  double row_weight(std::size_t k) const { return weight_of(k); }
+  // The group of nominal body `slot` in normal flight (canonical index), or npos if the run has
+  // no failure modes (then every flight is a normal one: the body's own group is it).
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  std::size_t normal_flight_group(std::size_t slot) const;
   const RiskSetup& setup() const noexcept { return setup_; }
   std::uint64_t samples() const noexcept;
 
@@ -142,7 +174,7 @@ class RiskReducer final : public engine::Reducer {
   Group make_group(std::string name, GroupKind kind) const;
   std::size_t fragment_group(std::string_view name);
   void impact(std::size_t row, std::size_t stratum, int mode_group, std::size_t group, double lat,
-              double lon, double pieces, double area_m2);
+              double lon, double pieces, double area_m2, std::size_t normal_group = 0);
   void end_row(std::size_t stratum);
   std::vector<std::size_t> canonical_order() const;  // canonical position -> internal index
   double weight_of(std::size_t k) const;             // pi_k / n_k / observed probability
@@ -153,6 +185,7 @@ class RiskReducer final : public engine::Reducer {
   std::vector<std::uint64_t> rows_;       // [stratum]
   std::vector<Group> groups_;
   std::size_t first_fragment_group_ = 0;
+  std::size_t first_normal_group_ = 0;  // == first_fragment_group_ without failure modes
   CellTable cells_;
   // Scratch (not state).
   std::vector<std::size_t> hits_;

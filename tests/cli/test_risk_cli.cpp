@@ -69,10 +69,17 @@ fs::path RiskCli::dir_, RiskCli::run_;
 TEST_F(RiskCli, JsonKeysAndRiskGroup) {
   const fs::path out = dir_ / "with_risk.h5";
   const Result r = launchmc("risk " + run_.string() + " --grid 0.2 --json -o " + out.string() +
-                            " --geotiff " + (dir_ / "maps").string());
+                            " --geotiff " + (dir_ / "maps").string() + " --geojson " +
+                            (dir_ / "gis").string() + " --kml " + (dir_ / "gis.kml").string());
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(keys(j), (std::set<std::string>{"samples", "any", "bodies", "regions"}));
+  EXPECT_EQ(keys(j), (std::set<std::string>{"samples", "any", "bodies", "regions", "footprints",
+                                            "hazard_areas"}));
+  EXPECT_EQ(keys(j["hazard_areas"]), (std::set<std::string>{"ships", "aircraft"}));
+  // The run's IIP corridor is exported too (the run has IIP tracks).
+  for (const char* layer : {"contours", "hazard_areas", "iip_corridor", "iip_track"})
+    EXPECT_TRUE(fs::exists(dir_ / (std::string("gis_") + layer + ".geojson"))) << layer;
+  EXPECT_TRUE(fs::exists(dir_ / "gis.kml"));
   EXPECT_EQ(j["samples"], 48);
   EXPECT_EQ(keys(j["any"]), (std::set<std::string>{"p_land", "p_land_ci95", "ec", "ec_ci95"}));
   EXPECT_TRUE(j["any"]["ec"].is_null());  // no raster: left out
@@ -209,6 +216,7 @@ TEST_F(RiskCli, BadInputsExitNonZeroAndLeaveTheFile) {
             "missing.geojson"},
            {"risk " + r + " --regions " + (dir_ / "junk.tif").string(), 1, "junk.tif"},
            {"risk " + r + " --shore coarse", 2, "crude"},
+           {"risk " + r + " --contour-bandwidth wide", 2, "scott"},
        }) {
     const Result res = launchmc(c.args, true);
     EXPECT_EQ(res.status, c.status) << c.args << "\n" << res.out;

@@ -17,7 +17,9 @@
 #include "config/load_scenario.hpp"
 #include "io/geotiff.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/risk_exports.hpp"
 #include "io/risk_file.hpp"
+#include "io/risk_hazards.hpp"
 #include "risk/polygon_areas.hpp"
 
 namespace launchmc {
@@ -94,7 +96,7 @@ TEST_F(RiskFileTest, MapsWrittenUnderRiskAndReadBack) {
   EXPECT_EQ(slurp(run), before) << "-o elsewhere: the run file is not touched";
   const io::h5::File f = io::h5::File::open_read(out);
   const io::h5::Group g = f.root().open_group("risk");
-  EXPECT_EQ(g.attribute<std::string>("format_version"), "1.0");
+  EXPECT_EQ(g.attribute<std::string>("format_version"), "1.1");
   EXPECT_EQ(g.attribute<double>("west_deg"), 124.0);
   EXPECT_EQ(g.attribute<double>("north_deg"), 31.0);
   EXPECT_EQ(g.attribute<std::uint64_t>("nx"), 6u);
@@ -201,6 +203,110 @@ TEST_F(RiskFileTest, PopulationFromAnAsciiGridGivesEc) {
   EXPECT_NEAR(v[7 * 6 + 5], ec, 1e-12);
   EXPECT_EQ(v[5 * 6 + 5], 0.0);  // the island is in a 0-density cell
   GDALClose(ds);
+}
+
+// Contours and hazard areas of the synthetic run on its empirical map (no kernel), counted by
+// hand: stage 1 in two cells of one column (50 and 40 of 100 flights), the fairing in two cells
+// (25 on the island, 65 at sea); in /risk, read back, and in the JSON.
+TEST_F(RiskFileTest, ContoursAndHazardAreasWrittenAndInJson) {
+  const fs::path run = write_run();
+  io::RiskOptions opt;
+  opt.grid_deg = 0.5;
+  opt.region = risk::parse_region("124,27,127,31");
+  opt.contour_bandwidth = risk::Bandwidth::none;
+  const io::RiskComputation c = io::compute_risk(run, opt, areas());
+  const risk::Grid& grid = c.reducer->setup().grid;
+  const risk::HazardAreas& h = c.hazards;
+  ASSERT_EQ(h.footprints.size(), 3u);  // any, stage1, fairing (the vehicle never lands)
+  const risk::Footprint& st = h.footprints[1];
+  EXPECT_EQ(st.name, "stage1");
+  EXPECT_EQ(st.flights, 90u);
+  // 50 %: 0.45 of the 0.9 pieces per flight: the 30.75 N cell alone (0.5); 97 %: both cells.
+  ASSERT_TRUE(st.levels[0].drawn);
+  ASSERT_EQ(st.levels[0].polygons.size(), 1u);
+  EXPECT_TRUE(risk::contains(st.levels[0].polygons[0], 124.25, 30.75));
+  EXPECT_FALSE(risk::contains(st.levels[0].polygons[0], 124.25, 30.25));
+  EXPECT_NEAR(st.levels[0].mass_inside, 0.5 / 0.9, 1e-12);
+  ASSERT_EQ(st.levels[2].polygons.size(), 1u);
+  EXPECT_TRUE(risk::contains(st.levels[2].polygons[0], 124.25, 30.25));
+  EXPECT_FALSE(risk::contains(st.levels[2].polygons[0], 124.75, 30.5));
+  EXPECT_FALSE(st.levels[2].reliable);  // 90 flights
+  // Ships: no failure modes in the run, so each body's own impacts; the fairing's 97 % holds both
+  // of its cells, two polygons (one cell apart).
+  ASSERT_EQ(h.ships.size(), 2u);
+  EXPECT_EQ(h.ships[1].body, "fairing");
+  EXPECT_EQ(h.ships[1].containment.polygons.size(), 2u);
+  // Aircraft: 100 flights, every hit cell above 1e-6: the four cells.
+  const risk::AircraftHazardArea& a = h.aircraft;
+  EXPECT_EQ(a.cells_above, 4u);
+  EXPECT_EQ(a.cells_certain_above, 4u);
+  EXPECT_NEAR(
+      a.area_km2,
+      grid.cell_area_km2(0) + grid.cell_area_km2(1) + grid.cell_area_km2(5) + grid.cell_area_km2(7),
+      1e-6);
+  EXPECT_DOUBLE_EQ(a.single_hit_probability, 0.01);
+
+  const nlohmann::json j = io::risk_to_json(c);
+  ASSERT_EQ(j["footprints"].size(), 3u);
+  EXPECT_EQ(j["footprints"][2]["name"], "fairing");
+  EXPECT_EQ(j["footprints"][2]["bandwidth"], "none");
+  EXPECT_EQ(j["footprints"][2]["contours"][2]["p"], 0.97);
+  EXPECT_EQ(j["footprints"][2]["contours"][2]["polygons"], 2);
+  EXPECT_EQ(j["hazard_areas"]["ships"][0]["body"], "stage1");
+  EXPECT_DOUBLE_EQ(j["hazard_areas"]["ships"][1]["area_km2"].get<double>(),
+                   h.ships[1].containment.area_km2);
+  EXPECT_DOUBLE_EQ(j["hazard_areas"]["aircraft"]["area_km2"].get<double>(), a.area_km2);
+  EXPECT_EQ(j["hazard_areas"]["aircraft"]["cells_above"], 4);
+  EXPECT_EQ(j["hazard_areas"]["aircraft"]["unhit_cells_certainly_below"], false);
+  EXPECT_EQ(j["bodies"].size(), 3u);  // unchanged: stage1, fairing, vehicle
+
+  const fs::path out = dir_ / "with_risk.h5";
+  io::write_risk(run, out, c);
+  const io::h5::File f = io::h5::File::open_read(out);
+  const io::h5::Group g = f.root().open_group("risk");
+  EXPECT_EQ(g.read<double>("groups/effective_flights"),
+            (std::vector<double>{90.0, 90.0, 90.0, 0.0}));
+  const io::h5::Group cg = g.open_group("contours");
+  EXPECT_EQ(cg.attribute<std::string>("bandwidth"), "none");
+  const auto group = cg.read<std::uint64_t>("group");
+  ASSERT_EQ(group.size(), 15u);
+  EXPECT_EQ(group[5], 1u);
+  EXPECT_EQ(cg.read<double>("p")[7], 0.97);
+  const auto polys = io::read_polygon_set(cg);
+  ASSERT_EQ(polys.size(), 15u);
+  ASSERT_EQ(polys[5].size(), 1u);
+  EXPECT_EQ(polys[5][0].rings.size(), st.levels[0].polygons[0].rings.size());
+  EXPECT_EQ(polys[5][0].rings[0].size(), st.levels[0].polygons[0].rings[0].size());
+  EXPECT_EQ(polys[5][0].rings[0][0].lon_deg, st.levels[0].polygons[0].rings[0][0].lon_deg);
+  EXPECT_EQ(cg.read<double>("area_km2")[5], st.levels[0].area_km2);
+  const io::h5::Group ships = g.open_group("hazard_areas/ships");
+  EXPECT_EQ(ships.read<std::string>("body"), (std::vector<std::string>{"stage1", "fairing"}));
+  EXPECT_EQ(io::read_polygon_set(ships)[1].size(), 2u);
+  const io::h5::Group air = g.open_group("hazard_areas/aircraft");
+  EXPECT_EQ(air.attribute<double>("area_km2"), a.area_km2);
+  EXPECT_EQ(air.attribute<std::uint64_t>("cells_above"), 4u);
+  const auto est = io::read_polygon_set(air.open_group("estimate"));
+  ASSERT_EQ(est.size(), 1u);
+  EXPECT_EQ(est[0].size(), 3u);  // stage 1's two cells joined; the fairing's two apart
+
+  // GIS exports: a GeoJSON per layer (no IIP tracks in this run: no corridor), one KML.
+  const auto files = io::write_risk_vector_exports((dir_ / "gis").string(), dir_ / "gis.kml", c);
+  ASSERT_EQ(files.size(), 3u);
+  nlohmann::json gj;
+  std::ifstream(dir_ / "gis_contours.geojson") >> gj;
+  ASSERT_EQ(gj["features"].size(), 15u);  // 3 groups x 5 levels, all drawn
+  EXPECT_EQ(gj["features"][5]["properties"]["name"], "stage1 50 %");
+  EXPECT_EQ(gj["features"][5]["properties"]["kind"], "body");
+  EXPECT_EQ(gj["features"][5]["properties"]["reliable"], 0);
+  EXPECT_DOUBLE_EQ(gj["features"][5]["properties"]["area_km2"].get<double>(),
+                   st.levels[0].area_km2);
+  std::ifstream(dir_ / "gis_hazard_areas.geojson") >> gj;
+  ASSERT_EQ(gj["features"].size(), 4u);  // two ships, aircraft, aircraft certainly above
+  EXPECT_EQ(gj["features"][1]["properties"]["body"], "fairing");
+  EXPECT_EQ(gj["features"][1]["geometry"]["coordinates"].size(), 2u);  // two polygons
+  EXPECT_EQ(gj["features"][2]["properties"]["kind"], "aircraft");
+  EXPECT_DOUBLE_EQ(gj["features"][2]["properties"]["threshold"].get<double>(), 1e-6);
+  EXPECT_TRUE(fs::exists(dir_ / "gis.kml"));
 }
 
 TEST_F(RiskFileTest, BadInputsAreRefusedAndTheFileUntouched) {

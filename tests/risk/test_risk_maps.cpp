@@ -482,16 +482,19 @@ TEST(RiskMaps, GroupsAreBodiesVehicleModesAndClasses) {
   rows[1].impacts.push_back({Impact::fragment, 0, "bolts", 25, 125, 1, 0});
   rows[0].impacts.push_back({Impact::body, 1, "", 22, 122});
   red.add(make_block(0, rows, 2));
-  EXPECT_EQ(red.group_names(),
-            (std::vector<std::string>{"any", "stage1", "fairing", "vehicle", "no_ignition",
-                                      "explosion", "bolts", "engine", "tank"}));
+  EXPECT_EQ(
+      red.group_names(),
+      (std::vector<std::string>{"any", "stage1", "fairing", "vehicle", "no_ignition", "explosion",
+                                "stage1:normal", "fairing:normal", "bolts", "engine", "tank"}));
   const risk::RiskResult r = red.finish();
   EXPECT_EQ(r.groups[2].p_impact.value, 0.5);  // fairing
   EXPECT_EQ(r.groups[1].p_impact.value, 0.0);  // stage1
   EXPECT_EQ(r.groups[5].p_impact.value, 0.5);  // explosion: the bolts of row 1
   EXPECT_EQ(r.groups[4].p_impact.value, 0.0);  // no_ignition
-  EXPECT_EQ(r.groups[6].p_impact.value, 0.5);  // bolts
-  EXPECT_EQ(r.groups[7].p_impact.value, 0.0);  // engine: known, never landed
+  EXPECT_EQ(r.groups[7].p_impact.value, 0.5);  // fairing in normal flight (row 0: no failure)
+  EXPECT_EQ(r.groups[6].p_impact.value, 0.0);  // stage1 in normal flight: never landed
+  EXPECT_EQ(r.groups[8].p_impact.value, 0.5);  // bolts
+  EXPECT_EQ(r.groups[9].p_impact.value, 0.0);  // engine: known, never landed
   EXPECT_FALSE(r.groups[0].ec.has_value());    // no raster
   // The fairing's cell, at row 30 - 22 = 8 (north to south), column 2.
   EXPECT_EQ(red.probability_map(2)[8 * 10 + 2], 0.5);
