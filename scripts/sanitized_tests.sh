@@ -5,7 +5,7 @@
 # To stay within CI's time, only the tests of what reads outside input or files are built here:
 # config, io, cli (which runs the sanitized binary, bad-input catalogue included), engine, stats,
 # risk (run files and population rasters), geo (users' GeoJSON regions, GMT's coastline and
-# country data) and fuzz (the replayed fuzz findings); the physics folders' tests fly fixed inputs through code
+# country data), sensitivity (problem files, output tables) and fuzz (the replayed fuzz findings); the physics folders' tests fly fixed inputs through code
 # the engine and cli tests fly too. Skipped at run time: the statistical whole-run tests (several
 # thousand flights, 10 s to 4 minutes each under ASan; the code they fly is run by the other
 # tests) and the Python-driven tests of the Release binary's output (notebooks, plot scripts,
@@ -17,7 +17,7 @@ cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DLAUNCHMC_SANITIZE=address,undefined \
   -DLAUNCHMC_FUZZ=ON -DLAUNCHMC_BUILD_BENCH=OFF \
-  -DLAUNCHMC_TEST_CONCEPTS="config;io;cli;engine;stats;risk;geo;fuzz" >/dev/null
+  -DLAUNCHMC_TEST_CONCEPTS="config;io;cli;engine;stats;risk;geo;sensitivity;fuzz" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -21,7 +21,7 @@ namespace launchmc::flight {
 
 namespace {
 
-constexpr double kTimeEps_s = 1e-9;
+constexpr double kSequencerTimeEps_s = 1e-9;
 
 Tolerances<7> make_tolerances(const IntegratorSettings& s) {
   Tolerances<7> tol;
@@ -634,7 +634,7 @@ class AscentSequencer {
   double next_scheduled_time() {
     const vehicle::Stage& stage = veh_.stages[k_];
     while (next_bp_ < ws_.guidance_breakpoints_s.size() &&
-           ws_.guidance_breakpoints_s[next_bp_] <= t_ + kTimeEps_s)
+           ws_.guidance_breakpoints_s[next_bp_] <= t_ + kSequencerTimeEps_s)
       ++next_bp_;
     double t_next = sc_.limits.max_flight_time_s;
     if (next_bp_ < ws_.guidance_breakpoints_s.size())
@@ -658,7 +658,7 @@ class AscentSequencer {
   // limit ended the flight.
   bool run_scheduled_actions(bool was_guided) {
     const vehicle::Stage& stage = veh_.stages[k_];
-    if (t_ >= sc_.limits.max_flight_time_s - kTimeEps_s) {
+    if (t_ >= sc_.limits.max_flight_time_s - kSequencerTimeEps_s) {
       result_.status = FlightStatus::time_limit;
       return false;
     }
@@ -668,16 +668,18 @@ class AscentSequencer {
         std::abs(t_ - sc_.guidance.gravity_turn_end_s) < 1e-6)
       add_event(EventKind::gravity_turn_end, -1);
     if (fairing_on_ && veh_.fairing->jettison_time_s &&
-        t_ >= *veh_.fairing->jettison_time_s - kTimeEps_s)
+        t_ >= *veh_.fairing->jettison_time_s - kSequencerTimeEps_s)
       jettison_fairing();
-    if (was_guided && !gb_.holding && t_ >= gb_.next_update_s - kTimeEps_s) guidance_cycle();
+    if (was_guided && !gb_.holding && t_ >= gb_.next_update_s - kSequencerTimeEps_s)
+      guidance_cycle();
     if (phase_ == Phase::burn) {
       const bool cutoff = !was_guided && stage.cutoff_time_s &&
-                          t_ >= t_ignition_ + *stage.cutoff_time_s - kTimeEps_s;
-      const bool motor_end =
-          stage.engine.solid() && t_ >= t_ignition_ + stage.engine.curve_end_s() - kTimeEps_s;
-      const bool failed = failure_due_in_this_burn() &&
-                          t_ >= t_ignition_ + draws_.failure.time_after_ignition_s - kTimeEps_s;
+                          t_ >= t_ignition_ + *stage.cutoff_time_s - kSequencerTimeEps_s;
+      const bool motor_end = stage.engine.solid() &&
+                             t_ >= t_ignition_ + stage.engine.curve_end_s() - kSequencerTimeEps_s;
+      const bool failed =
+          failure_due_in_this_burn() &&
+          t_ >= t_ignition_ + draws_.failure.time_after_ignition_s - kSequencerTimeEps_s;
       if (failed) {
         strike_failure();
       } else if (cutoff) {
@@ -685,12 +687,12 @@ class AscentSequencer {
       } else if (motor_end) {
         burnout(PoweredFlightEnd::motor_burnout);
       }
-    } else if (phase_ == Phase::coast_to_separation && t_ >= t_phase_end_ - kTimeEps_s) {
+    } else if (phase_ == Phase::coast_to_separation && t_ >= t_phase_end_ - kSequencerTimeEps_s) {
       separate();
-    } else if (phase_ == Phase::coast_to_ignition && t_ >= t_phase_end_ - kTimeEps_s) {
+    } else if (phase_ == Phase::coast_to_ignition && t_ >= t_phase_end_ - kSequencerTimeEps_s) {
       ignite();
     }
-    if (!done_ && t_ >= t_payload_sep_ - kTimeEps_s) separate_payload();
+    if (!done_ && t_ >= t_payload_sep_ - kSequencerTimeEps_s) separate_payload();
     return true;
   }
 

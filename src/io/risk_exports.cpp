@@ -12,7 +12,7 @@ namespace {
 
 using Type = VectorField::Type;
 
-std::string percent(double p) { return fmt::format("{:g} %", p * 100.0); }
+std::string percent_label(double p) { return fmt::format("{:g} %", p * 100.0); }
 
 FieldValue real_or_null(double v) {
   return std::isfinite(v) ? FieldValue(v) : FieldValue(std::monostate{});
@@ -81,7 +81,7 @@ std::vector<VectorLayer> iip_corridor_layers(const engine::IipCorridorSummary& c
     }
     flush();
     if (f.polygons.empty()) continue;
-    f.values = {fmt::format("IIP corridor {}", percent(engine::kCorridorProbabilities[j])),
+    f.values = {fmt::format("IIP corridor {}", percent_label(engine::kCorridorProbabilities[j])),
                 engine::kCorridorProbabilities[j], c.step_s};
     corridor.features.push_back(std::move(f));
   }
@@ -133,7 +133,7 @@ std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
       contours.features.push_back({l.polygons,
                                    {},
                                    {},
-                                   {fmt::format("{} {}", f.name, percent(l.p)), f.name,
+                                   {fmt::format("{} {}", f.name, percent_label(l.p)), f.name,
                                     std::string(risk::to_string(f.kind)), l.p, l.area_km2,
                                     f.effective_flights, std::int64_t{l.reliable}}});
     }

@@ -47,9 +47,11 @@ std::string name_problem(const std::string& name) {
   return {};
 }
 
-nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
-nlohmann::json interval(const sensitivity::Interval& i) {
-  return nlohmann::json::array({num(i.lo), num(i.hi)});
+nlohmann::json json_number(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json();
+}
+nlohmann::json json_interval(const sensitivity::Interval& i) {
+  return nlohmann::json::array({json_number(i.lo), json_number(i.hi)});
 }
 
 std::string fixed(double x) { return std::isfinite(x) ? fmt::format("{:8.4f}", x) : "     n/a"; }
@@ -325,33 +327,33 @@ nlohmann::json sensitivity_to_json(const SensitivityAnalysis& a) {
       out["status"] = sensitivity::to_string(s.status);
       out["base_points_used"] = s.base_points_used;
       out["base_points_dropped"] = s.base_points_dropped;
-      out["mean"] = num(s.mean);
-      out["variance"] = num(s.variance);
+      out["mean"] = json_number(s.mean);
+      out["variance"] = json_number(s.variance);
       for (std::size_t i = 0; i < names.size(); ++i) {
-        inputs[names[i]] = {{"S1", num(s.first[i].value)},
-                            {"S1_ci95", interval(s.first[i].ci95)},
-                            {"ST", num(s.total[i].value)},
-                            {"ST_ci95", interval(s.total[i].ci95)}};
+        inputs[names[i]] = {{"S1", json_number(s.first[i].value)},
+                            {"S1_ci95", json_interval(s.first[i].ci95)},
+                            {"ST", json_number(s.total[i].value)},
+                            {"ST_ci95", json_interval(s.total[i].ci95)}};
         if (o.ranks) {
           json& in = inputs[names[i]];
           for (const auto& [key, e] :
                {std::pair{"spearman", &o.ranks->spearman[i]}, std::pair{"prcc", &o.ranks->prcc[i]},
                 std::pair{"srrc", &o.ranks->srrc[i]}}) {
-            in[key] = num(e->value);
-            in[std::string(key) + "_ci95"] = interval(e->ci95);
+            in[key] = json_number(e->value);
+            in[std::string(key) + "_ci95"] = json_interval(e->ci95);
           }
         }
       }
       if (o.ranks)
         out["ranks"] = {{"status", sensitivity::to_string(o.ranks->status)},
                         {"rows_used", o.ranks->rows_used},
-                        {"rank_r2", num(o.ranks->rank_r2)}};
+                        {"rank_r2", json_number(o.ranks->rank_r2)}};
       if (!s.second.empty()) {
         json pairs = json::object();
         for (std::size_t i = 0; i < names.size(); ++i)
           for (std::size_t m = i + 1; m < names.size(); ++m)
-            pairs[names[i] + "," + names[m]] = {{"S2", num(s.second[i][m].value)},
-                                                {"S2_ci95", interval(s.second[i][m].ci95)}};
+            pairs[names[i] + "," + names[m]] = {{"S2", json_number(s.second[i][m].value)},
+                                                {"S2_ci95", json_interval(s.second[i][m].ci95)}};
         out["second_order"] = pairs;
       }
     } else {
@@ -360,10 +362,10 @@ nlohmann::json sensitivity_to_json(const SensitivityAnalysis& a) {
       out["trajectories_used"] = m.trajectories_used;
       out["trajectories_dropped"] = m.trajectories_dropped;
       for (std::size_t i = 0; i < names.size(); ++i)
-        inputs[names[i]] = {{"mu", num(m.inputs[i].mu)},
-                            {"mu_star", num(m.inputs[i].mu_star.value)},
-                            {"mu_star_ci95", interval(m.inputs[i].mu_star.ci95)},
-                            {"sigma", num(m.inputs[i].sigma)}};
+        inputs[names[i]] = {{"mu", json_number(m.inputs[i].mu)},
+                            {"mu_star", json_number(m.inputs[i].mu_star.value)},
+                            {"mu_star_ci95", json_interval(m.inputs[i].mu_star.ci95)},
+                            {"sigma", json_number(m.inputs[i].sigma)}};
     }
     out["inputs"] = inputs;
     j["outputs"][o.name] = out;

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "geo/gmt_session.hpp"
+#include "map/text.hpp"
 
 namespace launchmc::map {
 
@@ -58,8 +59,6 @@ std::filesystem::path make_private_directory() {
                              fs::temp_directory_path().string());
   return pattern;
 }
-
-std::string cm(double v) { return fmt::format("{:.4f}c", v); }
 
 }  // namespace
 

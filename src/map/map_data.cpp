@@ -17,6 +17,7 @@
 #include "flight/flight.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
+#include "map/text.hpp"
 #include "stats/bottom_k.hpp"
 #include "stats/impact_ellipse.hpp"
 
@@ -33,11 +34,6 @@ constexpr int kEllipseVertices = 144;
 constexpr std::size_t kCorridorLevel = 2;
 // Mean Earth radius for the sets' rms spread (a threshold test, not a statistic) [km].
 constexpr double kMeanRadius_km = 6371.0;
-
-// A longitude unwrapped to within 180 deg of `ref_lon_deg`.
-double unwrap(double lon_deg, double ref_lon_deg) {
-  return ref_lon_deg + std::remainder(lon_deg - ref_lon_deg, 360.0);
-}
 
 // Collects one set's impacts: counts, bounding box, and the bottom-k subsample.
 struct SetBuilder {

@@ -7,6 +7,8 @@
 #include <array>
 #include <cmath>
 
+#include "map/text.hpp"
+
 namespace launchmc::map {
 
 namespace {
@@ -24,9 +26,6 @@ constexpr std::array<char, 4> kFragmentSymbols = {'s', 'i', 'h', 'n'};
 
 // GMT pattern 10 (diagonal hatching), grey lines on a transparent background, 150 dpi.
 constexpr const char* kCorridorFill = "-Gp10+r150+fgray45+b-";
-
-std::string num(double v) { return fmt::format("{:.6f}", v); }
-std::string cm(double v) { return fmt::format("{:.4f}c", v); }
 
 const char* set_colour(std::size_t i) { return kSetColours[i % kSetColours.size()]; }
 char set_symbol(const ImpactSet& s, std::size_t fragment_index) {

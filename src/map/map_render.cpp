@@ -14,6 +14,7 @@
 #include "geo/gmt_session.hpp"
 #include "map/gmt_figure.hpp"
 #include "map/map_layers.hpp"
+#include "map/text.hpp"
 
 namespace launchmc::map {
 
@@ -32,12 +33,6 @@ constexpr double kMercatorMaxLat_deg = 75.0;
 // A set is scattered beyond this rms distance from its mean impact: the summary's own threshold
 // for "no ellipse" (engine::kScatteredRmsKm).
 constexpr double kScatteredRms_km = engine::kScatteredRmsKm;
-
-std::string num(double v) { return fmt::format("{:.6f}", v); }
-
-double unwrap(double lon_deg, double ref_lon_deg) {
-  return ref_lon_deg + std::remainder(lon_deg - ref_lon_deg, 360.0);
-}
 
 std::string projection_for(const MapRegion& r, double width_cm) {
   if (std::max(std::abs(r.south_deg), std::abs(r.north_deg)) <= kMercatorMaxLat_deg)

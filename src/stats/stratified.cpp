@@ -9,7 +9,7 @@
 
 namespace launchmc::stats {
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kNoEstimate = std::numeric_limits<double>::quiet_NaN();
 }
 
 Strata::Strata(std::vector<double> probabilities) : probabilities_(std::move(probabilities)) {
@@ -107,7 +107,7 @@ WeightedMoments weighted_moments(std::span<const Moments* const> per_stratum,
     weighted_sum += w * m.sum();
   }
   if (r.count == 0 || !(r.weight > 0.0)) {
-    r.mean = r.std = kNaN;
+    r.mean = r.std = kNoEstimate;
     return r;
   }
   r.mean = weighted_sum / r.weight;
@@ -125,7 +125,7 @@ WeightedMoments weighted_moments(std::span<const Moments* const> per_stratum,
   const double population = std::max(0.0, ss / r.weight);
   r.std = r.count >= 2 && r.effective_count > 1.0
               ? std::sqrt(population * r.effective_count / (r.effective_count - 1.0))
-              : kNaN;
+              : kNoEstimate;
   return r;
 }
 
@@ -148,7 +148,7 @@ double weighted_quantile(std::span<const QuantileSketch* const> per_stratum,
       total += all.back().weight;
     }
   }
-  if (all.empty()) return kNaN;
+  if (all.empty()) return kNoEstimate;
   // Stable: equal values keep stratum order, so the cumulative sums are the same in every run.
   std::stable_sort(all.begin(), all.end(),
                    [](const Weighted& a, const Weighted& b) { return a.value < b.value; });
@@ -177,7 +177,7 @@ WeightedImpacts weighted_impacts(std::span<const ImpactAccumulator* const> per_s
     r.cov_en_m2 = a.covariance_en_m2();
     return r;
   }
-  double ref_lat = kNaN, ref_lon = kNaN;
+  double ref_lat = kNoEstimate, ref_lon = kNoEstimate;
   Eigen::Vector2d sum = Eigen::Vector2d::Zero();
   double weight_sq = 0.0;
   for (std::size_t k = 0; k < per_stratum.size(); ++k) {
@@ -215,7 +215,7 @@ WeightedImpacts weighted_impacts(std::span<const ImpactAccumulator* const> per_s
   if (r.count >= 2 && r.effective_count > 1.0)
     r.cov_en_m2 = scatter / r.weight * (r.effective_count / (r.effective_count - 1.0));
   else
-    r.cov_en_m2.setConstant(kNaN);
+    r.cov_en_m2.setConstant(kNoEstimate);
   return r;
 }
 
@@ -230,7 +230,7 @@ double weighted_fraction(std::span<const double> fractions, std::span<const std:
     num += w * fractions[k];
     den += w;
   }
-  return den > 0.0 ? num / den : kNaN;
+  return den > 0.0 ? num / den : kNoEstimate;
 }
 
 }  // namespace launchmc::stats
