@@ -255,14 +255,14 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     std::vector<std::uint64_t> cgroup, cell;
     std::vector<double> prob, expected, prob_km2, expected_km2;
     for (std::size_t gi = 0; gi < names.size(); ++gi)
-      for (const auto& c : red.sparse_maps(gi)) {  // no dense map of the grid per group
-        const double a = area[c.cell / grid.nx()];
+      for (const auto& entry : red.sparse_maps(gi)) {  // no dense map of the grid per group
+        const double a = area[entry.cell / grid.nx()];
         cgroup.push_back(gi);
-        cell.push_back(c.cell);
-        prob.push_back(c.probability);
-        expected.push_back(c.expected);
-        prob_km2.push_back(c.probability / a);
-        expected_km2.push_back(c.expected / a);
+        cell.push_back(entry.cell);
+        prob.push_back(entry.probability);
+        expected.push_back(entry.expected);
+        prob_km2.push_back(entry.probability / a);
+        expected_km2.push_back(entry.expected / a);
       }
     cg.write<std::uint64_t>("group", cgroup);
     cg.write<std::uint64_t>("cell", cell);

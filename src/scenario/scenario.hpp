@@ -139,10 +139,13 @@ struct ReportSettings {
 
 // The `risk:` section: debris-risk maps computed at the end of `run -o`, as `launchmc risk` does
 // with the same options (src/io/risk_file.hpp); a config without it leaves them to that command.
+// (Outside RiskSettings: a nested struct with member initializers is not default-constructible
+// for std::optional until the enclosing class is complete, and clang says so.)
+struct RiskRegionBox {
+  double west_deg = 0.0, south_deg = 0.0, east_deg = 0.0, north_deg = 0.0;
+};
 struct RiskSettings {
-  struct Box {
-    double west_deg = 0.0, south_deg = 0.0, east_deg = 0.0, north_deg = 0.0;
-  };
+  using Box = RiskRegionBox;
   double grid_deg = 0.05;     // cell size [deg]
   std::optional<Box> region;  // the map's box; none: the impacts' bounding box
   std::string population;     // population-density raster (relative to the config's folder)
