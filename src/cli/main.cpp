@@ -17,6 +17,7 @@
 #include "cli/arguments.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/map_command.hpp"
+#include "cli/progress.hpp"
 #include "cli/risk_geography.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "common/suggest.hpp"
@@ -122,6 +123,11 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
     seed = info.meta.seed;
     samples = info.meta.samples_requested;
     sampler_name = info.meta.sampler;
+    if (sampler_name == "saltelli" || sampler_name == "morris")
+      throw std::invalid_argument(
+          opt.from +
+          ": the rows of a sensitivity study (`launchmc sensitivity CONFIG`) are not "
+          "re-flown by fly --from; its config and seed are in the file's attributes");
     stratify = info.meta.strata.single() ? Stratify::none : Stratify::failures;
     if (samples == 0)
       throw std::runtime_error(opt.from +
@@ -269,39 +275,6 @@ struct RunCmdOptions {
   std::string stratify;
 };
 
-// Progress on stderr: a bar redrawn in place on a terminal, plain lines otherwise.
-class Progress {
- public:
-  Progress() : tty_(isatty(STDERR_FILENO) != 0) {}
-  void operator()(std::uint64_t done, std::uint64_t total, double elapsed_s) {
-    const double rate = elapsed_s > 0 ? done / elapsed_s : 0.0;
-    const double eta = rate > 0 ? (total - done) / rate : 0.0;
-    const double frac = total > 0 ? static_cast<double>(done) / total : 1.0;
-    if (tty_) {
-      const int width = 30;
-      const int filled = static_cast<int>(frac * width);
-      fmt::print(stderr, "\r[{}{}] {:>10}/{} {:>8.0f} samples/s ETA {:>6.0f} s",
-                 std::string(filled, '#'), std::string(width - filled, ' '), done, total, rate,
-                 eta);
-      if (done >= total) fmt::print(stderr, "\n");
-      std::fflush(stderr);
-    } else if (done >= total || elapsed_s - last_line_s_ >= 10.0 || frac - last_frac_ >= 0.1) {
-      fmt::print(stderr, "progress: {}/{} samples, {:.0f} samples/s, ETA {:.0f} s\n", done, total,
-                 rate, eta);
-      last_line_s_ = elapsed_s;
-      last_frac_ = frac;
-    }
-  }
-  void end() {
-    if (tty_) fmt::print(stderr, "\n");
-  }
-
- private:
-  bool tty_;
-  double last_line_s_ = 0.0;
-  double last_frac_ = 0.0;
-};
-
 struct RiskCmdOptions {
   std::string file;
   std::string grid = "0.05";
@@ -428,7 +401,7 @@ int run_run(const RunCmdOptions& opt) {
   exec.threads = ro.threads;
   exec.until_ci_width = ro.until_ci_width;
   exec.cancel = &cli::interrupt_flag();
-  Progress progress;
+  launchmc::cli::Progress progress;
   exec.progress = [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); };
   const engine::RunLayout layout = engine::layout_of(cfg, plan, plan.all_blocks(), exec);
   const std::unique_ptr<engine::SummaryReducer> summary = engine::summary_reducer_for(layout, cfg);

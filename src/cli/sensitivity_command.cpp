@@ -1,5 +1,6 @@
-// `launchmc sensitivity sample|analyze` (see sensitivity_command.hpp; methods in src/sensitivity,
-// files in io/sensitivity_file.hpp, user docs in docs/sensitivity.md).
+// `launchmc sensitivity CONFIG` and `launchmc sensitivity sample|analyze` (see
+// sensitivity_command.hpp; methods in src/sensitivity, the factors of a launch in
+// engine/sampling.hpp, files in io/sensitivity_file.hpp, user docs in docs/sensitivity.md).
 #include "cli/sensitivity_command.hpp"
 
 #include <fmt/format.h>
@@ -8,8 +9,15 @@
 #include <iostream>
 
 #include "cli/arguments.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/progress.hpp"
 #include "config/load_problem.hpp"
+#include "config/load_scenario.hpp"
+#include "config/yaml_edit.hpp"
+#include "engine/run.hpp"
 #include "io/output_file.hpp"
+#include "io/run_file.hpp"
+#include "io/run_sensitivity.hpp"
 #include "io/sensitivity_file.hpp"
 #include "sensitivity/morris.hpp"
 #include "sensitivity/saltelli.hpp"
@@ -34,7 +42,42 @@ SensitivityCommand::SensitivityCommand(CLI::App& app) {
       "sensitivity",
       "sensitivity studies: `sample` a design for any model, `analyze` its outputs (Sobol' "
       "indices or Morris screening)");
-  command_->require_subcommand(1);
+  command_->require_subcommand(0, 1);
+  command_
+      ->add_option("config", config_,
+                   "CONFIG.yaml: fly a sensitivity study of this launch over its uncertainties "
+                   "(Saltelli's design or Morris trajectories through the run engine)")
+      ->check(CLI::ExistingFile);
+  command_->add_option("--method", config_method_, "sobol (Saltelli's design) or morris")
+      ->capture_default_str();
+  command_
+      ->add_option("-n,--samples", config_samples_,
+                   "sobol: base points N (N(k+2) flights, N(2k+2) with --second-order, k factors; "
+                   "a power of 2 is best); morris: trajectories r (r(k+1) flights)")
+      ->type_name("N");
+  command_->add_option("--seed", config_seed_, "seed, 0 to 2^64-1")
+      ->capture_default_str()
+      ->type_name("S");
+  command_->add_flag("--second-order", config_second_order_,
+                     "sobol: add the BA_i rows for S2 indices");
+  command_->add_option("--levels", config_levels_, "morris: grid levels p (even, 2 to 1024)")
+      ->capture_default_str()
+      ->type_name("P");
+  command_->add_option("--pool", config_pool_, "morris: candidate trajectories M >= r")
+      ->type_name("M");
+  command_->add_option("-o,--output", run_output_,
+                       "the study's file: the run file of its flights, plus /sensitivity");
+  command_->add_option("-j,--threads", threads_, "worker threads (0: all cores)")
+      ->capture_default_str()
+      ->type_name("J");
+  command_->add_option("--set", overrides_, "PATH=VALUE: override a config value (repeatable)")
+      ->type_name("PATH=VALUE");
+  command_->add_flag("--json", config_json_, "print the indices as JSON");
+  command_
+      ->add_option("--bootstrap", config_bootstrap_,
+                   "bootstrap resamples for the intervals, 0 to 100000")
+      ->capture_default_str()
+      ->type_name("B");
 
   sample_ = command_->add_subcommand(
       "sample", "write a sensitivity design (one row per model evaluation) for PROBLEM.yaml");
@@ -88,7 +131,143 @@ SensitivityCommand::SensitivityCommand(CLI::App& app) {
 int SensitivityCommand::run() const {
   if (sample_->parsed()) return run_sample();
   if (analyze_->parsed()) return run_analyze();
-  throw UsageError("sensitivity: expected the subcommand sample or analyze");
+  if (!config_.empty()) return run_config();
+  throw UsageError(
+      "sensitivity: give a CONFIG file (a study of a launch), or the subcommand sample or analyze");
+}
+
+int SensitivityCommand::run_config() const {
+  if (config_samples_.empty())
+    throw UsageError(
+        "sensitivity CONFIG: -n N is required (sobol: base points; morris: trajectories)");
+  if (run_output_.empty())
+    throw UsageError(
+        "sensitivity CONFIG: -o FILE is required (the flights and their indices are written "
+        "there)");
+  if (config_method_ != "sobol" && config_method_ != "morris")
+    throw UsageError(fmt::format("--method '{}': expected sobol or morris", config_method_));
+  if (config_method_ == "sobol" &&
+      (command_->count("--levels") > 0 || command_->count("--pool") > 0))
+    throw UsageError("--levels and --pool are Morris options (--method morris)");
+  if (config_method_ == "morris" && config_second_order_)
+    throw UsageError("--second-order is a Sobol' option (--method sobol)");
+  const std::uint64_t seed = parse_whole(config_seed_, "--seed", 0, UINT64_MAX);
+  const std::uint64_t n = parse_whole(config_samples_, "-n", 1, kMaxSamples);
+  const auto threads = static_cast<int>(parse_whole(threads_, "-j (0: all cores)", 0, kMaxThreads));
+  sensitivity::BootstrapOptions bootstrap;
+  bootstrap.bootstrap_resamples = parse_whole(config_bootstrap_, "--bootstrap", 0, 100000);
+  bootstrap.seed = seed;
+  engine::SensitivityDesignSpec spec;
+  spec.method = config_method_;
+  spec.n = n;
+  spec.second_order = config_second_order_;
+  if (config_method_ == "morris") {
+    if (n < 2) throw UsageError("-n: Morris needs at least 2 trajectories");
+    spec.levels = parse_whole(config_levels_, "--levels", 2, 1024);
+    if (spec.levels % 2 != 0)
+      throw UsageError(
+          fmt::format("--levels {}: must be even (a step moves p/2 levels)", spec.levels));
+    if (!config_pool_.empty()) spec.pool = parse_whole(config_pool_, "--pool", n, 100000);
+  }
+  prepare(run_output_, {config_});
+  std::vector<config::Override> overrides;
+  for (const auto& o : overrides_) overrides.push_back(config::parse_override(o));
+  const Study cfg = config::load_config_file(config_, overrides);
+
+  const std::vector<engine::Factor> factors = engine::sensitivity_factors(cfg);
+  const std::size_t k = factors.size();
+  if (k == 0)
+    throw std::invalid_argument(config_ +
+                                ": nothing is uncertain (uncertainties: inputs, density, wind, or "
+                                "failures): a sensitivity study needs at least one factor");
+  const std::uint64_t per =
+      config_method_ == "sobol" ? (config_second_order_ ? 2 * k + 2 : k + 2) : k + 1;
+  if (n > kMaxSamples / per)
+    throw UsageError(fmt::format("-n {}: {} factors give more than {} flights", n, k, kMaxSamples));
+  engine::RunPlan plan;
+  plan.config_text = cfg.scenario.config_text;
+  plan.overrides = overrides_;
+  plan.seed = seed;
+  plan.n_samples = n * per;
+  plan.stratify = Stratify::none;
+  plan.sensitivity = spec;
+  if (cfg.dispersions.stratify != Stratify::none)
+    std::cerr << "launchmc: note: the config's uncertainties.stratify is not used: a sensitivity "
+                 "design flies its rows with their own probabilities\n";
+  if (config_method_ == "sobol" && !std::has_single_bit(n))
+    std::cerr << fmt::format(
+        "launchmc: note: N = {} is not a power of 2: the Sobol' points balance best for N = 2^m "
+        "(e.g. {})\n",
+        n, std::bit_ceil(n));
+  std::cerr << fmt::format("launchmc: {} design over {} factors: {} flights\n", config_method_, k,
+                           plan.n_samples);
+  install_interrupt_handlers();
+
+  engine::Execution exec;
+  exec.threads = threads;
+  exec.cancel = &interrupt_flag();
+  Progress progress;
+  exec.progress = [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); };
+  const engine::RunLayout layout = engine::layout_of(cfg, plan, plan.all_blocks(), exec);
+  const auto summary = engine::summary_reducer_for(layout, cfg);
+  const auto corridor = engine::iip_corridor_reducer_for(layout, cfg);
+  const auto report = engine::failure_report_reducer_for(layout, cfg);
+  io::RunFileWriter writer(run_output_, cfg);
+  writer.save_reducer("summary", *summary);
+  writer.save_reducer("iip_corridor", *corridor);
+  writer.save_reducer("failure_report", *report);
+  std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get(), &writer};
+  const engine::BlocksResult flown = engine::run_blocks(layout, sinks, exec);
+  if (flown.end == engine::RunEnd::interrupted) {
+    progress.end();
+    std::cerr << fmt::format(
+        "launchmc: sensitivity study interrupted by {} after {} of {} flights; they are kept in {} "
+        "(an ordinary run file); no index was computed and {} was not written\n",
+        interrupt_signal_name(), flown.rows, plan.n_samples, writer.committed_path().string(),
+        run_output_);
+    return 128 + interrupt_signal();
+  }
+
+  // The indices of every outcome the flights define, on the design's rows.
+  io::RunOutcomes outcomes = io::run_outcomes(run_output_);
+  io::OutputTable table;
+  for (io::OutcomeColumn& c : outcomes.columns) {
+    table.names.push_back(c.name);
+    table.columns.push_back(std::move(c.values));
+  }
+  io::SensitivityDesignFile design;
+  io::SensitivityDesignInfo& info = design.info;
+  info.method = config_method_;
+  info.n = n;
+  info.k = k;
+  info.seed = seed;
+  info.second_order = config_second_order_;
+  info.rows = plan.n_samples;
+  for (const engine::Factor& f : factors) info.input_names.push_back(f.name);
+  const uncertainty::Design& rows = layout.samples->design();
+  if (const auto* morris = dynamic_cast<const sensitivity::MorrisDesign*>(&rows)) {
+    info.levels = morris->levels();
+    info.pool = morris->pool();
+    info.spread = morris->spread();
+  }
+  design.u.resize(plan.n_samples * k);
+  for (std::uint64_t i = 0; i < plan.n_samples; ++i)
+    rows.row(i, std::span<double>(design.u.data() + i * k, k));
+  // Ranks see the factors' uniforms: the inputs' values are monotone in them.
+  design.x = design.u;
+  io::SensitivityAnalysis analysis = io::analyze_sensitivity(design, table, bootstrap);
+  analysis.design_file = config_;
+  analysis.outputs_file = run_output_;
+  io::add_sensitivity_to_run_file(run_output_, analysis);
+  if (config_json_) {
+    nlohmann::json j = io::sensitivity_to_json(analysis);
+    j["output"] = run_output_;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << io::sensitivity_text(analysis);
+    fmt::print("\nflights and indices written to {} (/outcome, /sensitivity)\n", run_output_);
+  }
+  return 0;
 }
 
 int SensitivityCommand::run_sample() const {

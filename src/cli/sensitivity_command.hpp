@@ -1,10 +1,12 @@
-// `launchmc sensitivity sample|analyze`: the model-agnostic sensitivity study (SALib's
-// sample/analyze split). main.cpp registers the command and runs it when parsed.
+// `launchmc sensitivity CONFIG`: a sensitivity study of a launch, flown by the run engine; and
+// `launchmc sensitivity sample|analyze`: the model-agnostic study (SALib's sample/analyze split).
+// main.cpp registers the command and runs it when parsed.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace launchmc::cli {
 
@@ -18,12 +20,26 @@ class SensitivityCommand {
   int run() const;
 
  private:
+  int run_config() const;
   int run_sample() const;
   int run_analyze() const;
 
   CLI::App* command_ = nullptr;
   CLI::App* sample_ = nullptr;
   CLI::App* analyze_ = nullptr;
+  // CONFIG
+  std::string config_;
+  std::vector<std::string> overrides_;
+  std::string threads_ = "0";
+  std::string run_output_;
+  std::string config_method_ = "sobol";
+  std::string config_samples_;
+  std::string config_seed_ = "1";
+  bool config_second_order_ = false;
+  std::string config_levels_ = "4";
+  std::string config_pool_;
+  bool config_json_ = false;
+  std::string config_bootstrap_ = "1000";
   // sample
   std::string problem_;
   std::string method_ = "sobol";

@@ -30,6 +30,9 @@ std::string RunPlan::canonical_text() const {
       overrides.size());
   for (const auto& o : overrides) t += fmt::format("{}:{}\n", o.size(), o);
   if (stratify != Stratify::none) t += fmt::format("stratify={}\n", to_string(stratify));
+  if (sensitivity)
+    t += fmt::format("sensitivity={}:{}:{}:{}:{}\n", sensitivity->method, sensitivity->n,
+                     sensitivity->second_order ? 1 : 0, sensitivity->levels, sensitivity->pool);
   t += fmt::format("config_text={}:", config_text.size());
   t += config_text;
   return t;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,17 @@ struct BlockRange {
   std::uint64_t size() const noexcept { return empty() ? 0 : end - begin; }
 };
 
+// A sensitivity study's design (`launchmc sensitivity CONFIG`): the rows are Saltelli's A, AB_i
+// (BA_i) and B points or Morris trajectories over the study's factors (engine/sampling.hpp), not
+// a sampler's points. Part of the plan: the same spec gives the same rows.
+struct SensitivityDesignSpec {
+  std::string method = "sobol";  // "sobol" (Saltelli's design) or "morris"
+  std::uint64_t n = 0;           // sobol: base points N; morris: trajectories r
+  bool second_order = false;     // sobol: the BA_i rows too
+  std::size_t levels = 4;        // morris: grid levels p
+  std::uint64_t pool = 0;        // morris: candidate trajectories (0: the default)
+};
+
 struct RunPlan {
   std::string config_text;             // the config file as read
   std::vector<std::string> overrides;  // --set PATH=VALUE, in order, applied to config_text
@@ -33,6 +45,8 @@ struct RunPlan {
   // Failure stratification (engine/strata.hpp): part of the plan's text only when not none, so
   // that unstratified plans keep their identities.
   Stratify stratify = Stratify::none;
+  // A sensitivity design instead of the sampler's points (n_samples is then its row count).
+  std::optional<SensitivityDesignSpec> sensitivity;
   std::string format_version = kRunFormatVersion;
 
   std::uint64_t n_blocks() const noexcept { return (n_samples + block_size - 1) / block_size; }

@@ -80,8 +80,9 @@ DrawnSample sample_scenario(const Study& config, std::uint64_t seed, std::uint64
 RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
                     const Execution& exec) {
   RunLayout layout;
-  layout.samples = std::make_shared<const SamplePlan>(config, plan.seed, plan.n_samples,
-                                                      plan.design, plan.stratify);
+  layout.samples = std::make_shared<const SamplePlan>(
+      config, plan.seed, plan.n_samples, plan.design, plan.stratify,
+      plan.sensitivity ? &*plan.sensitivity : nullptr);
   layout.plan = &plan;
   layout.range = {range.begin, std::min(range.end, plan.n_blocks())};
   // The nominal flight defines the bodies, their reference impact points and what success is.
@@ -97,7 +98,8 @@ RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
   RunMeta& m = layout.meta;
   m.seed = plan.seed;
   m.samples_requested = plan.n_samples;
-  m.sampler = uncertainty::to_string(plan.design);
+  m.sampler = plan.sensitivity ? std::string(layout.samples->design().name())
+                               : std::string(uncertainty::to_string(plan.design));
   m.scenario = config.scenario.name;
   m.success_status = success_status_of(nominal);
   m.site_lat_deg = config.scenario.site.lat_deg;

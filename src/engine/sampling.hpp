@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/plan.hpp"
 #include "engine/strata.hpp"
 #include "scenario/draws.hpp"
 #include "scenario/parameters.hpp"
@@ -20,12 +21,50 @@
 
 namespace launchmc::engine {
 
+// A factor of a sensitivity design: one dimension of its unit cube, and what it sets. Every
+// random draw of a row is a factor, so a row is a pure function of its point (no hidden noise
+// shared or not shared between the A, B and AB_i rows, which would bias the indices):
+//  - input: one independent dispersed input, x = Q(u);
+//  - group: a correlated group of inputs as one factor (its members move together, as the
+//    Saltelli and Morris estimators for groups require; Jacques et al., Reliab. Eng. Syst. Saf.
+//    91, 2006): u keys a stream of the group's independent uniforms, which the group's Gaussian
+//    copula then correlates, so every value of u is one draw of the group's joint distribution;
+//  - env_density, env_wind_east, env_wind_north: the standard normal shape xi = Phi^-1(u);
+//  - failure_mode: the uniform that picks the failure mode (or none) by the modes' probabilities;
+//  - failure_time: the uniform of the failure time within the mode's window;
+//  - failure_details: u keys the stream of the rest a failure draws (thrust fraction, turn rate
+//    and direction, breakup fragments' velocities);
+//  - navigation: u keys the stream of the guidance's navigation noise.
+enum class FactorKind {
+  input,
+  group,
+  env_density,
+  env_wind_east,
+  env_wind_north,
+  failure_mode,
+  failure_time,
+  failure_details,
+  navigation
+};
+struct Factor {
+  std::string name;  // input path; "PATH1 + PATH2" for a group; env.density_xi, failure.mode, ...
+  FactorKind kind = FactorKind::input;
+  std::size_t index = 0;  // input: into Dispersions::inputs; group: into Dispersions::correlations
+};
+
+// The factors of a study in design order: the independent inputs and the correlated groups in
+// the order of their first input, then the environment, the failure and the navigation noise
+// (each when the study draws it).
+std::vector<Factor> sensitivity_factors(const Study& config);
+
 // Everything shared (read-only) by the workers of one run.
 class SamplePlan {
  public:
-  // `stratify`: how rows are spread over the failure modes (engine/strata.hpp).
+  // `stratify`: how rows are spread over the failure modes (engine/strata.hpp). `sensitivity`:
+  // the rows are that design's points over sensitivity_factors(config) (stratify must be none).
   SamplePlan(const Study& config, std::uint64_t seed, std::uint64_t n_samples,
-             uncertainty::SamplerKind sampler, Stratify stratify = Stratify::none);
+             uncertainty::SamplerKind sampler, Stratify stratify = Stratify::none,
+             const SensitivityDesignSpec* sensitivity = nullptr);
 
   const Scenario& nominal() const noexcept { return config_.scenario; }
   const Dispersions& dispersions() const noexcept { return config_.dispersions; }
@@ -44,6 +83,18 @@ class SamplePlan {
   const std::vector<std::string>& drawn_names() const noexcept { return drawn_names_; }
   std::size_t n_drawn() const noexcept { return drawn_names_.size(); }
 
+  // The design's factors (sensitivity designs only; empty otherwise) and, per kind, the column of
+  // the design's point that sets it (-1: none).
+  const std::vector<Factor>& factors() const noexcept { return factors_; }
+  bool factor_design() const noexcept { return !factors_.empty(); }
+  struct FactorColumns {
+    std::vector<int> input;  // per input (-1: a member of a group)
+    std::vector<int> group;  // per correlation group
+    int density = -1, wind_east = -1, wind_north = -1;
+    int failure_mode = -1, failure_time = -1, failure_details = -1, navigation = -1;
+  };
+  const FactorColumns& factor_columns() const noexcept { return columns_; }
+
  private:
   Study config_;
   std::uint64_t seed_;
@@ -53,6 +104,8 @@ class SamplePlan {
   std::unique_ptr<uncertainty::Design> design_;
   std::vector<std::unique_ptr<uncertainty::GaussianCopula>> copulas_;
   std::vector<std::string> drawn_names_;
+  std::vector<Factor> factors_;
+  FactorColumns columns_;
 };
 
 // A worker's own copy of the scenario, set to one sample at a time without allocating.
@@ -81,8 +134,9 @@ class SampledScenario {
   std::uint64_t stream_ = 0;
   std::size_t stratum_ = 0;
   std::vector<ParameterRef> refs_;
-  std::vector<double> u_;        // sampler uniforms
-  std::vector<double> u_group_;  // scratch for copulas
+  std::vector<double> u_;         // the design's point
+  std::vector<double> u_inputs_;  // factor designs: the inputs' uniforms from the factors
+  std::vector<double> u_group_;   // scratch for copulas
   std::vector<double> u_corr_;
 };
 

@@ -22,55 +22,16 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-struct Column {
-  std::string name, unit, meaning;
-  std::vector<double> values;  // [row]; NaN where undefined
-};
-
 double deg(double v) { return v * M_PI / 180.0; }
 
 }  // namespace
 
-RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
-                                    const std::vector<std::string>& only) {
+RunOutcomes run_outcomes(const std::filesystem::path& path, const RowVisitor& each_row) {
   RunFileReader reader(path);
   const RunFile& info = reader.info();
   const std::size_t rows = reader.rows();
-  RunSensitivity out;
-  out.path = path.string();
+  RunOutcomes out;
   out.rows = rows;
-  out.weighted = !info.meta.strata.single();
-
-  // Inputs: every /inputs column, except the failure draw, which is recoded. failure.mode is a
-  // category (-1 none, m: mode m), so its number has no order to rank: each mode becomes an
-  // indicator input `failure.mode=<name>` (1 when the row drew it). failure.time_s is NaN on the
-  // rows without a failure, which would drop those rows from every outcome; its effect is
-  // conditional on the mode, so it is left out (said in the notes).
-  struct InputSource {
-    std::size_t drawn;  // index into block.drawn
-    int mode = -2;      // >= 0: the indicator of this failure mode; -2: the column as is
-  };
-  std::vector<InputSource> sources;
-  for (std::size_t c = 0; c < info.drawn_names.size(); ++c) {
-    const std::string& name = info.drawn_names[c];
-    if (name == "failure.time_s") {
-      out.notes.push_back(
-          "failure.time_s left out: NaN on the rows without a failure (its effect is conditional "
-          "on the mode drawn)");
-      continue;
-    }
-    if (name == "failure.mode") {
-      for (std::size_t m = 0; m < info.meta.failure_names.size(); ++m) {
-        sources.push_back({c, static_cast<int>(m)});
-        out.input_names.push_back("failure.mode=" + info.meta.failure_names[m]);
-      }
-      continue;
-    }
-    sources.push_back({c});
-    out.input_names.push_back(name);
-  }
-  const std::size_t k = sources.size();
-  if (k == 0) throw std::runtime_error(path.string() + ": the run has no dispersed inputs to rank");
 
   // Outcomes, as the summary defines them (engine/summary.cpp: the orbit columns on rows with
   // status orbit, catalogue altitudes from a and e, the missile's apogee and range where it has
@@ -89,7 +50,7 @@ RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
                     b_lat = engine::body_column("impact_lat_deg"),
                     b_lon = engine::body_column("impact_lon_deg");
   const std::string success_name = engine::to_string(info.meta.success_status);
-  std::vector<Column> cols;
+  std::vector<OutcomeColumn>& cols = out.columns;
   auto add = [&](std::string name, std::string unit, std::string meaning) {
     cols.push_back(
         {std::move(name), std::move(unit), std::move(meaning), std::vector<double>(rows, kNaN)});
@@ -117,18 +78,12 @@ RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
   }
 
   engine::SummaryReducer summary = summary_reducer_for(info);
-  std::vector<double> x(rows * k, kNaN);
-  std::vector<std::uint8_t> stratum(rows, 0);
   engine::Block block;
   std::size_t row = 0;
   while (reader.next(block, 65536)) {
     summary.add(block);
     for (std::size_t r = 0; r < block.count; ++r, ++row) {
-      if (r < block.stratum.size()) stratum[row] = block.stratum[r];
-      for (std::size_t j = 0; j < k; ++j) {
-        const double v = block.drawn[sources[j].drawn][r];
-        x[row * k + j] = sources[j].mode < -1 ? v : (v == sources[j].mode ? 1.0 : 0.0);
-      }
+      if (each_row) each_row(info, block, r, row);
       const auto& smp = block.sample;
       const auto status = static_cast<engine::SampleStatus>(static_cast<int>(smp[c_status][r]));
       cols[0].values[row] = status == info.meta.success_status ? 1.0 : 0.0;
@@ -166,8 +121,8 @@ RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
   // Offsets as the summary measures its downrange/crossrange spread (engine/summary.cpp,
   // stats::range_spread): on the azimuthal equidistant plane of the (weighted) mean impact,
   // downrange along the geodesic azimuth launch site -> mean impact at the mean impact,
-  // crossrange positive to the right of it. Ranks only see the order, so the origin is immaterial;
-  // the direction is what matters.
+  // crossrange positive to the right of it. Ranks only see the order, and variance-based indices
+  // only the spread, so the origin is immaterial; the direction is what matters.
   const engine::Summary sum = summary.finish(info.meta);
   for (std::size_t s = 0; s < n_bodies; ++s) {
     const std::string body = s < info.slots.size() ? info.slots[s].name : "vehicle";
@@ -192,33 +147,91 @@ RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
       lon[r] = (en.x() * std::cos(az) - en.y() * std::sin(az)) / 1e3;
     }
   }
+  // Only the outcomes that some row defines (a launcher has no range, a missile no orbit).
+  std::erase_if(cols, [](const OutcomeColumn& c) {
+    return std::none_of(c.values.begin(), c.values.end(),
+                        [](double v) { return std::isfinite(v); });
+  });
+  return out;
+}
+
+RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
+                                    const std::vector<std::string>& only) {
+  RunSensitivity out;
+  out.path = path.string();
+
+  // Inputs: every /inputs column, except the failure draw, which is recoded. failure.mode is a
+  // category (-1 none, m: mode m), so its number has no order to rank: each mode becomes an
+  // indicator input `failure.mode=<name>` (1 when the row drew it). failure.time_s is NaN on the
+  // rows without a failure, which would drop those rows from every outcome; its effect is
+  // conditional on the mode, so it is left out (said in the notes).
+  struct InputSource {
+    std::size_t drawn;  // index into block.drawn
+    int mode = -2;      // >= 0: the indicator of this failure mode; -2: the column as is
+  };
+  std::vector<InputSource> sources;
+  std::vector<double> x;
+  std::vector<std::uint8_t> stratum;
+  std::size_t k = 0;
+  engine::FailureStrata strata;
+  auto each_row = [&](const RunFile& info, const engine::Block& block, std::size_t r,
+                      std::size_t row) {
+    if (row == 0) {
+      out.rows = block.count;  // corrected below
+      out.weighted = !info.meta.strata.single();
+      strata = info.meta.strata;
+      for (std::size_t c = 0; c < info.drawn_names.size(); ++c) {
+        const std::string& name = info.drawn_names[c];
+        if (name == "failure.time_s") {
+          out.notes.push_back(
+              "failure.time_s left out: NaN on the rows without a failure (its effect is "
+              "conditional on the mode drawn)");
+          continue;
+        }
+        if (name == "failure.mode") {
+          for (std::size_t m = 0; m < info.meta.failure_names.size(); ++m) {
+            sources.push_back({c, static_cast<int>(m)});
+            out.input_names.push_back("failure.mode=" + info.meta.failure_names[m]);
+          }
+          continue;
+        }
+        sources.push_back({c});
+        out.input_names.push_back(name);
+      }
+      k = sources.size();
+      if (k == 0)
+        throw std::runtime_error(path.string() + ": the run has no dispersed inputs to rank");
+    }
+    stratum.push_back(r < block.stratum.size() ? block.stratum[r] : 0);
+    for (std::size_t j = 0; j < k; ++j) {
+      const double v = block.drawn[sources[j].drawn][r];
+      x.push_back(sources[j].mode < -1 ? v : (v == sources[j].mode ? 1.0 : 0.0));
+    }
+  };
+  RunOutcomes outcomes = run_outcomes(path, each_row);
+  out.rows = outcomes.rows;
+  if (out.rows == 0) throw std::runtime_error(path.string() + ": the run file has no rows to rank");
 
   // Row weights of a stratified run: pi_k N / n_k, as the writer computes /outcome/weight.
   std::vector<double> weights;
   if (out.weighted) {
-    std::vector<std::uint64_t> per(info.meta.strata.size(), 0);
+    std::vector<std::uint64_t> per(strata.size(), 0);
     for (const std::uint8_t s : stratum) ++per.at(s);
-    const std::vector<double> w = info.meta.strata.weights(per);
-    weights.resize(rows);
-    for (std::size_t r = 0; r < rows; ++r) weights[r] = w[stratum[r]];
+    const std::vector<double> w = strata.weights(per);
+    weights.resize(out.rows);
+    for (std::size_t r = 0; r < out.rows; ++r) weights[r] = w[stratum[r]];
   }
 
-  std::vector<std::string> available;
-  for (const Column& c : cols) {
-    std::size_t defined = 0;
-    for (const double v : c.values) defined += std::isfinite(v) ? 1 : 0;
-    if (defined > 0) available.push_back(c.name);
-  }
   for (const std::string& name : only)
-    if (std::find(available.begin(), available.end(), name) == available.end()) {
+    if (std::none_of(outcomes.columns.begin(), outcomes.columns.end(),
+                     [&](const OutcomeColumn& c) { return c.name == name; })) {
       std::string list;
-      for (const auto& a : available) list += (list.empty() ? "" : ", ") + a;
+      for (const auto& c : outcomes.columns) list += (list.empty() ? "" : ", ") + c.name;
       throw std::invalid_argument(
           fmt::format("summarize --sensitivity: no outcome '{}' in {} (outcomes: {})", name,
                       path.string(), list));
     }
-  for (Column& c : cols) {
-    if (std::find(available.begin(), available.end(), c.name) == available.end()) continue;
+  for (OutcomeColumn& c : outcomes.columns) {
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
     OutcomeRanking o;
     o.name = c.name;

@@ -6,14 +6,42 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "engine/outcome.hpp"
 #include "sensitivity/rank_measures.hpp"
 
 namespace launchmc::io {
+
+struct RunFile;
+
+// One scalar outcome of every row of a run file (NaN where the row does not define it).
+struct OutcomeColumn {
+  std::string name;  // e.g. catalog_perigee_alt_km, stage1.downrange_km, success
+  std::string unit;
+  std::string meaning;
+  std::vector<double> values;  // [row]
+};
+struct RunOutcomes {
+  std::size_t rows = 0;
+  // The outcomes that some row defines, in a fixed order: success, target_orbit (with a target
+  // orbit), the catalogue perigee and apogee, inclination, insertion time, the vehicle's apogee
+  // and range, then each body's (and the vehicle's) impact downrange and crossrange offsets from
+  // its mean impact point.
+  std::vector<OutcomeColumn> columns;
+};
+// Called for every row as the file is read (the file's info, the block, the row in the block, the
+// row in the file), e.g. to collect the inputs in the same pass.
+using RowVisitor =
+    std::function<void(const RunFile&, const engine::Block&, std::size_t, std::size_t)>;
+// Reads `path` once, in slices, beside the summary reducer whose mean impact points define the
+// offsets. Memory: rows x outcomes doubles. A file that is not a run file throws
+// std::runtime_error (RunFileReader's).
+RunOutcomes run_outcomes(const std::filesystem::path& path, const RowVisitor& each_row = {});
 
 struct OutcomeRanking {
   std::string name;  // e.g. catalog_perigee_alt_km, stage1.downrange_km, success

@@ -439,16 +439,13 @@ std::string sensitivity_text(const SensitivityAnalysis& a) {
   return s.str();
 }
 
-void write_sensitivity_results(const fs::path& path, const SensitivityAnalysis& a) {
+namespace {
+
+// /sensitivity under `root` (docs/hdf5_format.md).
+void write_sensitivity_group(h5::Group& root, const SensitivityAnalysis& a) {
   const auto& names = a.design.input_names;
   const std::size_t k = names.size();
-  AtomicOutput output(path);
   {
-    h5::File file = h5::File::create(output.temporary());
-    h5::Group root = file.root();
-    root.set_attribute("format", "launchmc-sensitivity");
-    root.set_attribute("format_version", kSensitivityFormatVersion);
-    root.set_attribute("written_by", fmt::format("launchmc {} ({})", version, git_revision));
     h5::Group g = root.create_group("sensitivity");
     g.set_attribute("format_version", kSensitivityFormatVersion);
     g.set_attribute("method", a.design.method);
@@ -520,6 +517,34 @@ void write_sensitivity_results(const fs::path& path, const SensitivityAnalysis& 
         og.write<double>("sigma", sigma);
       }
     }
+  }
+}
+
+}  // namespace
+
+void write_sensitivity_results(const fs::path& path, const SensitivityAnalysis& a) {
+  AtomicOutput output(path);
+  {
+    h5::File file = h5::File::create(output.temporary());
+    h5::Group root = file.root();
+    root.set_attribute("format", "launchmc-sensitivity");
+    root.set_attribute("format_version", kSensitivityFormatVersion);
+    root.set_attribute("written_by", fmt::format("launchmc {} ({})", version, git_revision));
+    write_sensitivity_group(root, a);
+    file.close();
+  }
+  output.commit();
+}
+
+void add_sensitivity_to_run_file(const fs::path& run, const SensitivityAnalysis& a) {
+  // A copy of the run file with /sensitivity added replaces it at once: a failure leaves the run
+  // file as it was.
+  AtomicOutput output(run);
+  fs::copy_file(run, output.temporary(), fs::copy_options::overwrite_existing);
+  {
+    h5::File file = h5::File::open_append(output.temporary());
+    h5::Group root = file.root();
+    write_sensitivity_group(root, a);
     file.close();
   }
   output.commit();

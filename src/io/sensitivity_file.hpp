@@ -103,5 +103,9 @@ std::string sensitivity_text(const SensitivityAnalysis& analysis);
 // /sensitivity in a new file at `path` (through a temporary renamed onto it).
 void write_sensitivity_results(const std::filesystem::path& path,
                                const SensitivityAnalysis& analysis);
+// /sensitivity added to the run file `run` of a `sensitivity CONFIG` study (through a copy
+// renamed onto it: on failure the run file is left as it was).
+void add_sensitivity_to_run_file(const std::filesystem::path& run,
+                                 const SensitivityAnalysis& analysis);
 
 }  // namespace launchmc::io

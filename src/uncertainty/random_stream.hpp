@@ -24,15 +24,17 @@ namespace launchmc::uncertainty {
 // What a stream is used for. A model that draws more numbers from its own purpose never shifts the
 // numbers of another purpose. Values are part of the reproducibility contract: never renumber.
 enum class StreamPurpose : std::uint64_t {
-  inputs = 1,           // uncertain scenario inputs (Monte Carlo sampler; LHS jitter)
-  environment = 2,      // winds, atmosphere perturbations
-  failures = 3,         // failure modes and their times
-  navigation = 4,       // guidance / navigation noise
-  shift = 5,            // Sobol' Cranley-Patterson shift, indexed by dimension (not by sample)
-  lhs_permutation = 6,  // Latin hypercube permutation keys, indexed by (block, dimension)
-  fragments = 7,        // breakup fragments: imparted velocities (stream (fragment seed, 0))
-  bootstrap = 8,        // sensitivity indices' bootstrap resamples, indexed by replicate
-  morris = 9,           // Morris trajectories of the candidate pool, indexed by trajectory
+  inputs = 1,               // uncertain scenario inputs (Monte Carlo sampler; LHS jitter)
+  environment = 2,          // winds, atmosphere perturbations
+  failures = 3,             // failure modes and their times
+  navigation = 4,           // guidance / navigation noise
+  shift = 5,                // Sobol' Cranley-Patterson shift, indexed by dimension (not by sample)
+  lhs_permutation = 6,      // Latin hypercube permutation keys, indexed by (block, dimension)
+  fragments = 7,            // breakup fragments: imparted velocities (stream (fragment seed, 0))
+  bootstrap = 8,            // sensitivity indices' bootstrap resamples, indexed by replicate
+  morris = 9,               // Morris trajectories of the candidate pool, indexed by trajectory
+  sensitivity_groups = 10,  // a correlated group's uniforms in a sensitivity design, keyed by
+                            // the group factor's value (engine/sampling.hpp)
 };
 
 // The SplitMix64 output function (a bijection of 64-bit words; Steele, Lea & Flood 2014).
