@@ -257,7 +257,7 @@ int SensitivityCommand::run_config() const {
   design.x = design.u;
   io::SensitivityAnalysis analysis = io::analyze_sensitivity(design, table, bootstrap);
   analysis.design_file = config_;
-  analysis.outputs_file = run_output_;
+  analysis.outputs_file = "/outcome";  // this file's own rows
   io::add_sensitivity_to_run_file(run_output_, analysis);
   if (config_json_) {
     nlohmann::json j = io::sensitivity_to_json(analysis);

@@ -79,8 +79,7 @@ TEST(SensitivityFactors, ChollimaFactorsAreItsUncertaintiesGroupedAsTheConfigCor
   const YAML::Node group = yaml["uncertainties"]["correlations"][0]["paths"];
   ASSERT_EQ(yaml["uncertainties"]["correlations"].size(), 1u);
   ASSERT_EQ(group.size(), 2u);
-  const std::string group_name =
-      group[0].as<std::string>() + " + " + group[1].as<std::string>();
+  const std::string group_name = group[0].as<std::string>() + " + " + group[1].as<std::string>();
   std::vector<std::string> expected;
   for (const auto& in : inputs) {
     const std::string path = in["path"].as<std::string>();
@@ -136,10 +135,8 @@ TEST(SensitivityFactors, EachSaltelliRowDiffersFromItsBaseRowInItsFactorOnly) {
           EXPECT_TRUE(same(ab.drawn[c], b.drawn[c])) << plan.drawn_names()[c];
         }
       }
-      EXPECT_EQ(ab.navigation_seed == b.navigation_seed,
-                factors[i].kind == FactorKind::navigation);
-      EXPECT_EQ(ab.navigation_seed == a.navigation_seed,
-                factors[i].kind != FactorKind::navigation);
+      EXPECT_EQ(ab.navigation_seed == b.navigation_seed, factors[i].kind == FactorKind::navigation);
+      EXPECT_EQ(ab.navigation_seed == a.navigation_seed, factors[i].kind != FactorKind::navigation);
     }
   }
 }
