@@ -7,8 +7,12 @@ bootstrap intervals as error bars, inputs ranked by ST (largest on top). Morris 
 its bootstrap interval, and sigma as a second bar, ranked by mu*. An output whose status is not
 `ok` (no_variance: a constant output; too_few) gets an empty panel that says so.
 
+Many inputs (the factors of a launch, `launchmc sensitivity CONFIG`): --top N draws the N leading
+inputs of each output (default: all up to 12 inputs, else 10) and says in the panel how many are
+left out and the largest index among them.
+
 Usage: /usr/bin/python3 scripts/plot_sensitivity.py SENS.h5 -o out.png [--outputs A,B]
-           [--report]
+           [--top N] [--report]
 --report prints what was drawn as JSON (per output: status, and the bars in drawn order with
 their values and intervals), for checks."""
 import argparse
@@ -30,6 +34,7 @@ def text(x):
 
 def read(path):
     with h5py.File(path, "r") as f:
+        scenario = text(f.attrs["scenario"]) if "scenario" in f.attrs else None
         if "sensitivity" not in f:
             sys.exit(f"{path}: no /sensitivity group (write one with `launchmc sensitivity "
                      "analyze DESIGN --outputs Y.csv -o FILE`)")
@@ -42,7 +47,8 @@ def read(path):
             for key in og:
                 d[key] = np.asarray(og[key][()], dtype=float)
             outputs[name] = d
-    return method, names, outputs
+        info = {"scenario": scenario, "N": int(g.attrs["N"]), "rows": int(g.attrs["rows"])}
+    return method, names, outputs, info
 
 
 def finite(x):
@@ -76,9 +82,14 @@ def main():
     ap.add_argument("file")
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--outputs", help="comma-separated output names (default: all)")
+    ap.add_argument("--top", type=int, help="draw the N leading inputs of each output")
     ap.add_argument("--report", action="store_true")
     a = ap.parse_args()
-    method, names, outputs = read(a.file)
+    method, names, outputs, info = read(a.file)
+    top = a.top if a.top is not None else (len(names) if len(names) <= 12 else 10)
+    if top < 1:
+        sys.exit("--top: at least 1")
+    shown = min(top, len(names))
     chosen = list(outputs) if not a.outputs else a.outputs.split(",")
     for c in chosen:
         if c not in outputs:
@@ -86,13 +97,15 @@ def main():
     n = len(chosen)
     cols = min(n, 2)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(6.5 * cols, 0.45 * len(names) * rows + 2.2 * rows),
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * (3.5 + 0.075 * max(len(x) for x in names)),
+                                      0.45 * shown * rows + 2.2 * rows),
                              squeeze=False)
     report = {"method": method, "outputs": {}}
     for ax, name in zip(axes.flat, chosen):
         d = outputs[name]
-        bars = bars_of(method, names, d)
-        report["outputs"][name] = {"status": d["status"], "bars": bars}
+        all_bars = bars_of(method, names, d)
+        bars, hidden = all_bars[:top], all_bars[top:]
+        report["outputs"][name] = {"status": d["status"], "bars": bars, "hidden": len(hidden)}
         ax.set_title(name)
         if not bars:
             ax.text(0.5, 0.5, f"{d['status']}: no indices", ha="center", va="center",
@@ -121,9 +134,19 @@ def main():
         ax.set_xlabel("index (95 % bootstrap interval)" if method == "sobol"
                       else "elementary effect per unit of u (mu*: 95 % interval)")
         ax.legend(loc="lower right", fontsize=8)
+        if hidden:
+            key = "ST" if method == "sobol" else "mu_star"
+            largest = max((b[key] for b in hidden if b[key] is not None), default=None)
+            note = f"{len(hidden)} more inputs not shown"
+            if largest is not None:
+                note += f" ({key} = 0)" if largest == 0 else f" ({key} <= {largest:.3g})"
+            ax.set_title(f"{name}\n{note}", fontsize=10)
     for ax in list(axes.flat)[n:]:
         ax.set_axis_off()
-    fig.suptitle(f"Sensitivity ({method}) from {a.file}", fontsize=10)
+    what = f"{method}, N = {info['N']}, {len(names)} inputs, {info['rows']} model runs"
+    if info["scenario"]:
+        what = f"{info['scenario']}: {what}"
+    fig.suptitle(f"Sensitivity ({what}) from {a.file}", fontsize=10)
     fig.tight_layout()
     fig.savefig(a.output, dpi=110)
     if a.report:

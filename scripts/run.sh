@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-step() { printf '\n==== [%s/6] %s\n' "$1" "$2"; }
+step() { printf '\n==== [%s/7] %s\n' "$1" "$2"; }
 
 step 1 "setup and build (scripts/setup.sh installs missing Debian packages; builds build/launchmc)"
 bash scripts/build.sh launchmc
@@ -45,7 +45,15 @@ step 5 "debris-risk maps of the closed-loop run (/risk) and its map (GMT, offlin
 head -n 3 results/chollima1_2023_risk.txt
 ./build/launchmc map results/chollima1_2023_mc.h5 -o results/chollima1_2023_map.png
 
-step 6 "done in $(( $(date +%s) - start )) s; written under results/"
+step 6 "sensitivity study: which uncertainties drive each outcome (Sobol' indices, N = 256)"
+# 25 factors x (256 x 27 flights): about 15 s on 2 cores; the indices go into the run file.
+./build/launchmc sensitivity configs/chollima1_2023.yaml --method sobol -n 256 --seed 1 \
+  -o results/chollima1_2023_sobol.h5 > results/chollima1_2023_sobol.txt
+/usr/bin/python3 scripts/plot_sensitivity.py results/chollima1_2023_sobol.h5 \
+  --outputs stage1.downrange_km,stage2.downrange_km,catalog_perigee_alt_km,target_orbit \
+  -o results/chollima1_2023_sobol.png
+
+step 7 "done in $(( $(date +%s) - start )) s; written under results/"
 cat <<'TXT'
   Look first at:
     results/chollima1_2023_map.png                the map: coastlines, IIP track and corridor, impacts, ellipses, P(impact) per cell
@@ -57,5 +65,7 @@ cat <<'TXT'
     results/chollima1_2023_mc.h5                  every sample's inputs and outcomes (h5py / pandas; docs/hdf5_format.md)
     results/chollima1_2023_mc_open_loop.txt, .h5 the open-loop run
     results/chollima1_2023_risk.txt               debris risk: P(impact) per body (maps in the run file's /risk)
-  Next: notebooks/monte_carlo.ipynb reads the run file; `build/launchmc --help` lists the commands.
+    results/chollima1_2023_sobol.txt, .png, .h5   sensitivity: S1 and ST per outcome, ranked (bars with 95 % intervals)
+  Next: notebooks/monte_carlo.ipynb reads the run file, notebooks/sensitivity.ipynb the
+  sensitivity study; `build/launchmc --help` lists the commands.
 TXT

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -83,14 +84,20 @@ fs::path* ConfigSensitivity::dir_ = nullptr;
 nlohmann::json* ConfigSensitivity::sobol_ = nullptr;
 nlohmann::json* ConfigSensitivity::morris_ = nullptr;
 
-const std::vector<std::string> kHwasong18Factors = {
-    "vehicle.stages[0].thrust_scale",      "vehicle.stages[0].isp_vac_s",
-    "vehicle.stages[1].thrust_scale",      "vehicle.stages[1].isp_vac_s",
-    "vehicle.stages[1].propellant_mass_kg", "vehicle.payload.mass_kg",
-    "vehicle.payload.drag.cd_scale",       "vehicle.stages[0].spent_drag.cd_scale",
-    "vehicle.stages[1].spent_drag.cd_scale", "guidance.pitch_kick_deg",
-    "launch.azimuth_deg",                  "env.density_xi",
-    "env.wind_east_xi",                    "env.wind_north_xi"};
+const std::vector<std::string> kHwasong18Factors = {"vehicle.stages[0].thrust_scale",
+                                                    "vehicle.stages[0].isp_vac_s",
+                                                    "vehicle.stages[1].thrust_scale",
+                                                    "vehicle.stages[1].isp_vac_s",
+                                                    "vehicle.stages[1].propellant_mass_kg",
+                                                    "vehicle.payload.mass_kg",
+                                                    "vehicle.payload.drag.cd_scale",
+                                                    "vehicle.stages[0].spent_drag.cd_scale",
+                                                    "vehicle.stages[1].spent_drag.cd_scale",
+                                                    "guidance.pitch_kick_deg",
+                                                    "launch.azimuth_deg",
+                                                    "env.density_xi",
+                                                    "env.wind_east_xi",
+                                                    "env.wind_north_xi"};
 
 TEST_F(ConfigSensitivity, TheFileHoldsTheDesignsRowsAndTheFactors) {
   const std::size_t k = kHwasong18Factors.size();
@@ -172,6 +179,32 @@ TEST_F(ConfigSensitivity, WhatHappensAfterAStageFallsAwayDoesNotMoveItsImpact) {
       }
 }
 
+TEST_F(ConfigSensitivity, PlotScriptDrawsTheLeadingFactorsAndSaysHowManyItLeavesOut) {
+  const std::string cmd = "/usr/bin/python3 " + std::string(LAUNCHMC_SOURCE_DIR) +
+                          "/scripts/plot_sensitivity.py " + (*dir_ / "sobol.h5").string() +
+                          " --outputs range_km --top 3 -o " + (*dir_ / "bars.png").string() +
+                          " --report 2>" + (*dir_ / "py.txt").string();
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string text;
+  std::array<char, 4096> buf{};
+  std::size_t got = 0;
+  while ((got = fread(buf.data(), 1, buf.size(), pipe)) > 0) text.append(buf.data(), got);
+  ASSERT_EQ(pclose(pipe), 0) << text;
+  const nlohmann::json r = nlohmann::json::parse(text)["outputs"]["range_km"];
+  ASSERT_EQ(r["bars"].size(), 3u);
+  EXPECT_EQ(r["hidden"], kHwasong18Factors.size() - 3);
+  // The three largest ST of the printed indices, in order.
+  std::vector<std::pair<double, std::string>> st;
+  for (const auto& [input, e] : (*sobol_)["outputs"]["range_km"]["inputs"].items())
+    st.emplace_back(e["ST"].get<double>(), input);
+  std::sort(st.rbegin(), st.rend());
+  for (std::size_t b = 0; b < 3; ++b) {
+    EXPECT_EQ(r["bars"][b]["input"], st[b].second);
+    EXPECT_EQ(r["bars"][b]["ST"].get<double>(), st[b].first);
+  }
+  EXPECT_GT(fs::file_size(*dir_ / "bars.png"), 10000u);
+}
+
 TEST_F(ConfigSensitivity, MorrisScreensTheInertInputsToZero) {
   const auto& range = (*morris_)["outputs"]["range_km"]["inputs"];
   for (const char* spent :
@@ -199,10 +232,10 @@ TEST_F(ConfigSensitivityRuns, AChollimaStudyIsBitIdenticalForOneAndTwoThreads) {
   const std::string config = kStudyConfigs + "/chollima1_2023.yaml";
   std::string json[2];
   for (int j = 1; j <= 2; ++j) {
-    const StudyResult r = study("sensitivity " + config + " -n 8 --seed 9 --bootstrap 100 -j " +
-                                    std::to_string(j) + " --json -o " +
-                                    (dir.path() / ("j" + std::to_string(j) + ".h5")).string(),
-                                dir.path());
+    const StudyResult r =
+        study("sensitivity " + config + " -n 8 --seed 9 --bootstrap 100 -j " + std::to_string(j) +
+                  " --json -o " + (dir.path() / ("j" + std::to_string(j) + ".h5")).string(),
+              dir.path());
     ASSERT_EQ(r.status, 0) << r.err;
     nlohmann::json parsed = nlohmann::json::parse(r.out);
     parsed.erase("output");
@@ -224,8 +257,7 @@ TEST_F(ConfigSensitivityRuns, BadCommandLinesAreRefusedAndWriteNothing) {
       {"sensitivity " + config + " -o " + out, "-n N is required"},
       {"sensitivity " + config + " -n 8", "-o FILE is required"},
       {"sensitivity " + config + " -n 8 --levels 6 -o " + out, "Morris options"},
-      {"sensitivity " + config + " -n 8 --method morris --second-order -o " + out,
-       "Sobol' option"},
+      {"sensitivity " + config + " -n 8 --method morris --second-order -o " + out, "Sobol' option"},
       {"sensitivity " + config + " -n 8 --method fast -o " + out, "expected sobol or morris"},
       {"sensitivity " + config + " -n 8 --set launch.azimuth_deg=abc -o " + out,
        "launch.azimuth_deg"},
