@@ -212,6 +212,37 @@ RunSensitivity run_file_sensitivity(const std::filesystem::path& path,
   out.rows = outcomes.rows;
   if (out.rows == 0) throw std::runtime_error(path.string() + ": the run file has no rows to rank");
 
+  // A run in which every row draws a failure (the modes' probabilities sum to 1, as in a failure
+  // scenario) has mode indicators that sum to 1 on every row: together they are collinear with
+  // the regression's intercept and no partial measure is defined. The last mode's indicator is
+  // then left out: it is the reference the other modes are measured against.
+  std::vector<std::size_t> indicators;
+  for (std::size_t j = 0; j < k; ++j)
+    if (sources[j].mode >= 0) indicators.push_back(j);
+  if (!indicators.empty()) {
+    bool every_row_fails = true;
+    for (std::size_t r = 0; r < out.rows && every_row_fails; ++r) {
+      double sum = 0.0;
+      for (const std::size_t j : indicators) sum += x[r * k + j];
+      every_row_fails = sum == 1.0;
+    }
+    if (every_row_fails) {
+      const std::size_t drop = indicators.back();
+      out.notes.push_back(fmt::format(
+          "{} left out: every row draws a failure, so the modes' indicators sum to 1 (it is the "
+          "reference the other modes are compared with)",
+          out.input_names[drop]));
+      out.input_names.erase(out.input_names.begin() + static_cast<std::ptrdiff_t>(drop));
+      std::vector<double> kept;
+      kept.reserve(out.rows * (k - 1));
+      for (std::size_t r = 0; r < out.rows; ++r)
+        for (std::size_t j = 0; j < k; ++j)
+          if (j != drop) kept.push_back(x[r * k + j]);
+      x = std::move(kept);
+      --k;
+    }
+  }
+
   // Row weights of a stratified run: pi_k N / n_k, as the writer computes /outcome/weight.
   std::vector<double> weights;
   if (out.weighted) {

@@ -249,6 +249,32 @@ TEST_F(ConfigSensitivityRuns, AChollimaStudyIsBitIdenticalForOneAndTwoThreads) {
   }
 }
 
+TEST_F(ConfigSensitivityRuns, RankMeasuresOfARunWhereEveryFlightFailsUseAReferenceMode) {
+  // The May 2023 scenario draws one of its failure modes on every flight: the modes' indicators
+  // sum to 1, which no regression can separate from its intercept. summarize --sensitivity leaves
+  // the last mode out (and says so), and the partial measures are then defined.
+  const fs::path run = dir_ / "may.h5";
+  const StudyResult r = study(
+      "run " + kStudyConfigs + "/chollima1_2023_may.yaml -n 300 --seed 2 -o " + run.string(), dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const StudyResult s = study("summarize --sensitivity " + run.string() + " --json", dir_);
+  ASSERT_EQ(s.status, 0) << s.err;
+  const nlohmann::json j = nlohmann::json::parse(s.out);
+  std::vector<std::string> modes;
+  for (const auto& name : j["inputs"])
+    if (name.get<std::string>().rfind("failure.mode=", 0) == 0) modes.push_back(name);
+  ASSERT_FALSE(modes.empty());
+  bool noted = false;
+  for (const auto& note : j["notes"])
+    noted = noted || note.get<std::string>().find("left out: every row draws a failure") !=
+                         std::string::npos;
+  EXPECT_TRUE(noted) << j["notes"];
+  const auto& thrust =
+      j["outputs"]["stage1.downrange_km"]["inputs"]["vehicle.stages[0].thrust_vac_N"];
+  ASSERT_FALSE(thrust["prcc"].is_null());
+  EXPECT_GT(thrust["prcc"].get<double>(), 0.9);  // the first stage's thrust drives its impact
+}
+
 TEST_F(ConfigSensitivityRuns, BadCommandLinesAreRefusedAndWriteNothing) {
   const Dir dir{dir_};
   const std::string config = kStudyConfigs + "/hwasong18_2023.yaml";
