@@ -275,6 +275,23 @@ TEST_F(ConfigSensitivityRuns, RankMeasuresOfARunWhereEveryFlightFailsUseAReferen
   EXPECT_GT(thrust["prcc"].get<double>(), 0.9);  // the first stage's thrust drives its impact
 }
 
+TEST_F(ConfigSensitivityRuns, SecondOrderStudiesFlyTheBARowsAndReportEveryPair) {
+  const StudyResult r = study("sensitivity " + kStudyConfigs +
+                                  "/hwasong18_2023.yaml -n 4 --second-order --bootstrap 50 -o " +
+                                  (dir_ / "s2.h5").string() + " --json",
+                              dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const std::size_t k = kHwasong18Factors.size();
+  EXPECT_EQ(j["design"]["rows"], 4 * (2 * k + 2));
+  EXPECT_TRUE(j["design"]["second_order"].get<bool>());
+  h5::File f = h5::File::open_read(dir_ / "s2.h5");
+  EXPECT_EQ(f.root().read<std::int8_t>("outcome/status").size(), 4 * (2 * k + 2));
+  const auto& pairs = j["outputs"]["range_km"]["second_order"];
+  EXPECT_EQ(pairs.size(), k * (k - 1) / 2);
+  EXPECT_TRUE(pairs.contains(kHwasong18Factors[0] + "," + kHwasong18Factors[1]));
+}
+
 TEST_F(ConfigSensitivityRuns, BadCommandLinesAreRefusedAndWriteNothing) {
   const Dir dir{dir_};
   const std::string config = kStudyConfigs + "/hwasong18_2023.yaml";
