@@ -201,6 +201,18 @@ TargetResult solve(const std::string& text, const std::string& file,
             fmt::format("--vary '{}' names no parameter that can vary: it is a "
                         "numerical or reporting setting",
                         p));
+      // A solid motor's Isp and load are the reference its thrust curve was given at: a solved
+      // value written into the config would become the new reference, and the curve would fly
+      // as before (the solution would not be the flight the solver saw).
+      for (const auto& stage : cfg.scenario.vehicle.stages)
+        if (stage.engine.solid() &&
+            (ref.value == &stage.engine.isp_vac_s || ref.value == &stage.propellant_mass_kg))
+          throw config::ConfigError(fmt::format(
+              "--vary '{}': stage {} is a solid motor whose thrust curve is given at this value "
+              "(it is the curve's reference, so a solved value written into the config would "
+              "not change the flight); vary its thrust_scale or burn time instead, or give the "
+              "curve at the new value",
+              p, stage.name));
       res.initial.push_back(*ref.value);
     }
   }

@@ -62,6 +62,26 @@ TEST(Target, RefusesGoalsThatCannotBeMet) {
   EXPECT_FALSE(t.message.empty());
 }
 
+TEST(Target, RefusesToVaryTheReferenceOfASolidMotorsThrustCurve) {
+  // Hwasong-19's stages are solid motors given by thrust curves at their stated Isp and load: a
+  // solved value of either would become the curve's reference when written back, and fly as
+  // before. Chollima-1's liquid first stage's Isp may vary (a loose goal: met at once).
+  const std::string solid = std::string(LAUNCHMC_CONFIG_DIR) + "/hwasong19_2024.yaml";
+  const std::string text = config::read_text_file(solid);
+  for (const char* path : {"vehicle.stages[0].isp_vac_s", "vehicle.stages[2].propellant_mass_kg"}) {
+    try {
+      solve(text, solid, {path}, {{"apogee_alt_km", 7000.0, 1.0}});
+      ADD_FAILURE() << path << " was accepted";
+    } catch (const config::ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("thrust curve"), std::string::npos) << e.what();
+    }
+  }
+  const std::string liquid = std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml";
+  TargetOptions one_step;
+  EXPECT_NO_THROW(solve(config::read_text_file(liquid), liquid, {"vehicle.stages[0].isp_vac_s"},
+                        {{"insertion.apogee_alt_km", 500.0, 1000.0}}, one_step));
+}
+
 TEST(Target, GoalSyntax) {
   const Goal g = parse_goal("insertion.perigee_alt_km=493:0.5");
   EXPECT_EQ(g.name, "insertion.perigee_alt_km");
