@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -32,8 +33,8 @@ void CheckpointSink::write(const engine::Block& block) {
     chunk_layout_ = *layout_;
     chunk_layout_.range = {block.index, layout_->range.end};
     chunk_layout_.part = engine::PartOfRun{"checkpoint", 0, 0};
-    chunk_ = std::make_unique<io::RunFileWriter>(
-        dir_ / fmt::format("chunk_{:012}.h5", block.index), config_);
+    chunk_ = std::make_unique<io::RunFileWriter>(dir_ / fmt::format("chunk_{:012}.h5", block.index),
+                                                 config_);
     chunk_->begin(chunk_layout_);
     chunk_rows_ = 0;
     chunk_start_ = std::chrono::steady_clock::now();
@@ -58,8 +59,13 @@ void CheckpointSink::finish(engine::RunEnd end, std::uint64_t /*rows*/, double /
     return;
   }
   chunk_.reset();  // the run's file is complete: its temporary goes
+  // Renamed away first (atomic), then removed: a kill meanwhile cannot leave a checkpoint with
+  // some of its chunks gone.
   std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
+  std::filesystem::path doomed = dir_;
+  doomed += fmt::format(".removing-{}", ::getpid());
+  std::filesystem::rename(dir_, doomed, ec);
+  std::filesystem::remove_all(ec ? dir_ : doomed, ec);
 }
 
 bool remove_checkpoint(const std::filesystem::path& output) {
@@ -113,9 +119,10 @@ std::vector<RunPiece> checkpoint_chunks(const std::filesystem::path& output,
   const std::vector<std::string> problems =
       coverage_problems(plan, pieces, {range.begin, end}, "checkpoint chunk");
   if (!problems.empty())
-    throw std::runtime_error(fmt::format("the checkpoint {} is not whole: {}; remove it to start "
-                                         "afresh",
-                                         dir.string(), fmt::join(problems, "; ")));
+    throw std::runtime_error(
+        fmt::format("the checkpoint {} is not whole: {}; remove it to start "
+                    "afresh",
+                    dir.string(), fmt::join(problems, "; ")));
   return pieces;
 }
 

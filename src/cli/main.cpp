@@ -273,6 +273,7 @@ struct RunCmdOptions {
   std::string stratify;
   std::string shard;    // "i/K": fly shard i of K (cli/merge_command.hpp)
   bool resume = false;  // continue from OUT.checkpoint (cli/checkpoint.hpp)
+  bool no_checkpoint = false;
   std::string checkpoint_every = "5";
 };
 
@@ -419,6 +420,8 @@ int run_run(const RunCmdOptions& opt) {
       cli::parse_real(opt.checkpoint_every, "--checkpoint-every", 0.0, 86400.0, false, false);
   if (opt.resume && opt.output.empty())
     throw cli::UsageError("--resume needs -o OUT: the checkpoint it continues is OUT.checkpoint/");
+  if (opt.resume && opt.no_checkpoint)
+    throw cli::UsageError("--resume with --no-checkpoint: a resumed run keeps its checkpoint");
   prepare_output(opt.output, opt.config);
   note_partial(opt.output);
   const Study cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
@@ -494,7 +497,8 @@ int run_run(const RunCmdOptions& opt) {
           "one)\n",
           dir.string());
     }
-    checkpoint = std::make_unique<cli::CheckpointSink>(opt.output, cfg, checkpoint_every);
+    if (!opt.no_checkpoint)
+      checkpoint = std::make_unique<cli::CheckpointSink>(opt.output, cfg, checkpoint_every);
   }
   engine::BlocksResult br;
   if (finished.empty()) {
@@ -865,6 +869,8 @@ int main(int argc, char** argv) {
                    "(0: after every block); a killed run loses at most the last S seconds")
       ->capture_default_str()
       ->type_name("S");
+  run_cmd->add_flag("--no-checkpoint", run.no_checkpoint,
+                    "with -o OUT: write no checkpoint (a killed run then keeps nothing)");
   run_cmd->add_flag("--json", run.json, "print the summary as JSON");
   run_cmd->add_option("--set", run.overrides, "override a config value: PATH=VALUE (repeatable)");
 

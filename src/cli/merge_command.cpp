@@ -35,12 +35,13 @@ std::string stratify_of(const io::RunFile& f) {
 // What makes piece b's plan differ from piece a's, in words ("" if nothing visible does).
 std::string plan_difference(const io::RunFile& a, const io::RunFile& b) {
   std::vector<std::string> d;
-  if (a.meta.seed != b.meta.seed) d.push_back(fmt::format("seed {}, not {}", b.meta.seed, a.meta.seed));
+  if (a.meta.seed != b.meta.seed)
+    d.push_back(fmt::format("seed {}, not {}", b.meta.seed, a.meta.seed));
   if (a.meta.sampler != b.meta.sampler)
     d.push_back(fmt::format("sampler {}, not {}", b.meta.sampler, a.meta.sampler));
   if (a.meta.samples_requested != b.meta.samples_requested)
-    d.push_back(fmt::format("{} samples, not {}", b.meta.samples_requested,
-                            a.meta.samples_requested));
+    d.push_back(
+        fmt::format("{} samples, not {}", b.meta.samples_requested, a.meta.samples_requested));
   if (a.block_size != b.block_size)
     d.push_back(fmt::format("block size {}, not {}", b.block_size, a.block_size));
   if (stratify_of(a) != stratify_of(b))
@@ -58,8 +59,8 @@ std::string plan_difference(const io::RunFile& a, const io::RunFile& b) {
 engine::PartOfRun parse_shard(std::string_view text) {
   const std::size_t slash = text.find('/');
   if (slash == std::string_view::npos)
-    throw UsageError(fmt::format("--shard '{}': expected i/K, e.g. 0/4 (shard i of K, 0 <= i < K)",
-                                 text));
+    throw UsageError(
+        fmt::format("--shard '{}': expected i/K, e.g. 0/4 (shard i of K, 0 <= i < K)", text));
   engine::PartOfRun part;
   part.kind = "shard";
   part.count = parse_whole(text.substr(slash + 1), "--shard i/K: K", 1, kMaxShards);
@@ -164,10 +165,9 @@ std::vector<std::string> coverage_problems(const engine::RunPlan& plan,
     covered = std::max(covered, p->blocks.end);
   }
   if (covered < wanted.end)
-    problems.push_back(fmt::format("{} {} missing: no {} covers {}",
-                                   describe_blocks(plan, {covered, wanted.end}),
-                                   wanted.end - covered == 1 ? "is" : "are", what,
-                                   wanted.end - covered == 1 ? "it" : "them"));
+    problems.push_back(fmt::format(
+        "{} {} missing: no {} covers {}", describe_blocks(plan, {covered, wanted.end}),
+        wanted.end - covered == 1 ? "is" : "are", what, wanted.end - covered == 1 ? "it" : "them"));
   return problems;
 }
 
@@ -189,9 +189,9 @@ std::uint64_t feed_pieces(const engine::RunLayout& layout, const std::vector<Run
     for (std::size_t c = 0; c < names.size(); ++c) {
       const auto it = std::find(info.drawn_names.begin(), info.drawn_names.end(), names[c]);
       if (it == info.drawn_names.end() || info.drawn_names.size() != names.size())
-        throw std::runtime_error(fmt::format(
-            "{}: its drawn inputs (/inputs) are not the plan's: the file is damaged",
-            piece_name(p)));
+        throw std::runtime_error(
+            fmt::format("{}: its drawn inputs (/inputs) are not the plan's: the file is damaged",
+                        piece_name(p)));
       column[c] = static_cast<std::size_t>(it - info.drawn_names.begin());
     }
     if (info.slots.size() != layout.slots.size())
@@ -222,16 +222,14 @@ std::uint64_t feed_pieces(const engine::RunLayout& layout, const std::vector<Run
 Study config_of(const RunPiece& piece) {
   std::vector<config::Override> overrides;
   for (const std::string& o : piece.info.overrides) overrides.push_back(config::parse_override(o));
-  const std::string path =
-      piece.info.config_path.empty() ? piece.path.string() + " (config_text)"
-                                     : piece.info.config_path;
+  const std::string path = piece.info.config_path.empty() ? piece.path.string() + " (config_text)"
+                                                          : piece.info.config_path;
   return config::load_config(piece.info.config_text, path, overrides);
 }
 
 CLI::App* add_merge_command(CLI::App& app, MergeCmdOptions& o) {
   CLI::App* cmd = app.add_subcommand(
-      "merge",
-      "merge the shards of a run (run --shard i/K) into the file the whole run writes");
+      "merge", "merge the shards of a run (run --shard i/K) into the file the whole run writes");
   cmd->add_option("shards", o.inputs, "the shard files (any order)")->required();
   cmd->add_option("-o,--output", o.output, "the merged run file")->required();
   cmd->add_flag("--json", o.json, "print the merged run's summary as JSON");
@@ -254,8 +252,8 @@ int run_merge(const MergeCmdOptions& opt) {
   const std::vector<std::string> problems =
       coverage_problems(plan, pieces, plan.all_blocks(), "shard");
   if (!problems.empty())
-    throw std::runtime_error(fmt::format("merge: {}; nothing was merged",
-                                         fmt::join(problems, "; ")));
+    throw std::runtime_error(
+        fmt::format("merge: {}; nothing was merged", fmt::join(problems, "; ")));
   std::stable_sort(pieces.begin(), pieces.end(), [](const RunPiece& a, const RunPiece& b) {
     return a.blocks.begin < b.blocks.begin;
   });

@@ -79,13 +79,20 @@ int resume_compare(const fs::path& a, const fs::path& b) {
 class ResumeTest : public io::ScratchDirTest {
  protected:
   std::vector<std::string> run_args(const fs::path& out, const std::string& seed = "5") const {
-    return {"run",  kResumeConfigDir + "/hwasong18_2023.yaml",
-            "-n",   "3000",
-            "--seed", seed,
-            "--block-size", "32",
-            "-j",   "2",
-            "--checkpoint-every", "0",
-            "-o",   out.string()};
+    return {"run",
+            kResumeConfigDir + "/hwasong18_2023.yaml",
+            "-n",
+            "3000",
+            "--seed",
+            seed,
+            "--block-size",
+            "32",
+            "-j",
+            "2",
+            "--checkpoint-every",
+            "0",
+            "-o",
+            out.string()};
   }
   fs::path uninterrupted() {
     const fs::path full = dir_ / "full.h5";

@@ -3,7 +3,6 @@
 // and how fast aside); shards that are missing, held twice or of another run are refused with a
 // message naming the files and blocks, and nothing is written.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -39,8 +38,7 @@ std::string shards_slurp(const fs::path& p) {
 // Runs the binary with `args` (shell words), stdout and stderr captured.
 ShardsCommand shards_launchmc(const fs::path& dir, const std::string& args) {
   const fs::path out = dir / "cmd_stdout.txt", err = dir / "cmd_stderr.txt";
-  const std::string cmd =
-      kShardsBinary + " " + args + " > " + out.string() + " 2> " + err.string();
+  const std::string cmd = kShardsBinary + " " + args + " > " + out.string() + " 2> " + err.string();
   const int raw = std::system(cmd.c_str());
   ShardsCommand r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
