@@ -1034,7 +1034,13 @@ int main(int argc, char** argv) {
                            summarize_outputs);
     if (risk_cmd->parsed()) return run_risk(risk_opt);
     if (map_cmd->parsed()) return launchmc::cli::run_map(map_opt);
-    if (merge_cmd->parsed()) return launchmc::cli::run_merge(merge_opt);
+    if (merge_cmd->parsed())  // the config's risk: section, as `run` applies it
+      return launchmc::cli::run_merge(
+          merge_opt, [](const launchmc::Study& cfg, const std::string& output, bool json) {
+            if (!cfg.scenario.risk) return 0;
+            return run_risk(risk_options_of(*cfg.scenario.risk, cfg.scenario.config_path, output),
+                            json ? std::cerr : std::cout);
+          });
     if (target_cmd->parsed()) return run_target(target);
     if (schema_cmd->parsed()) return run_schema(schema_opt);
     if (sensitivity.parsed()) return sensitivity.run();

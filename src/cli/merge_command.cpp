@@ -242,7 +242,7 @@ CLI::App* add_merge_command(CLI::App& app, MergeCmdOptions& o) {
   return cmd;
 }
 
-int run_merge(const MergeCmdOptions& opt) {
+int run_merge(const MergeCmdOptions& opt, const AfterMerge& after) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::filesystem::path> inputs(opt.inputs.begin(), opt.inputs.end());
   io::check_output_path(opt.output, "-o", inputs);
@@ -294,7 +294,7 @@ int run_merge(const MergeCmdOptions& opt) {
     fmt::print("{} files merged ({} samples, {} blocks) into {}\n", pieces.size(), rows,
                plan.n_blocks(), opt.output);
   }
-  return 0;
+  return after ? after(cfg, opt.output, opt.json) : 0;
 }
 
 }  // namespace launchmc::cli

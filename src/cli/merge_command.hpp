@@ -31,7 +31,10 @@ CLI::App* add_merge_command(CLI::App& app, MergeCmdOptions& options);
 // Merges (see above). Any refusal (pieces of another run or program version, blocks missing or
 // held twice, a damaged piece) throws before anything is written, naming the files and blocks;
 // the output is written to a temporary renamed onto it when complete. Returns the exit status.
-int run_merge(const MergeCmdOptions& options);
+// `after` (if set) is called with the config and the committed output, as `run` applies the
+// config's risk: section to its file; its status is returned.
+using AfterMerge = std::function<int(const Study& config, const std::string& output, bool json)>;
+int run_merge(const MergeCmdOptions& options, const AfterMerge& after = {});
 
 // "i/K" of `run --shard` (0 <= i < K <= 1e6); a UsageError otherwise.
 engine::PartOfRun parse_shard(std::string_view text);

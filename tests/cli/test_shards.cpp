@@ -176,9 +176,10 @@ TEST_F(ShardsTest, ThreeShardsMergedEqualTheSingleRun) {
 }
 
 TEST_F(ShardsTest, StratifiedShardsMergedEqualTheSingleRun) {
-  // Failure strata: the rows' weights depend on the whole run's rows per stratum.
+  // Failure strata (the rows' weights depend on the whole run's rows per stratum) and breakups
+  // (the fragment table gives the plan's rows).
   const std::string args = kShardsConfigDir +
-                           "/chollima1_2023.yaml -n 150 --seed 3 --block-size 16 --stratify "
+                           "/chollima1_2023_aug.yaml -n 150 --seed 3 --block-size 16 --stratify "
                            "failures";
   const fs::path single = dir_ / "single.h5";
   const std::vector<fs::path> shards = fly_shards(args, 3, single);
