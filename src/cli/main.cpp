@@ -15,8 +15,10 @@
 #include <iostream>
 
 #include "cli/arguments.hpp"
+#include "cli/checkpoint.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/map_command.hpp"
+#include "cli/merge_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/risk_geography.hpp"
 #include "cli/sensitivity_command.hpp"
@@ -137,8 +139,10 @@ int run_fly(const FlyOptions& opt, const CLI::App& cmd) {
     cfg = config::load_config(info.config_text, opt.from + " (config_text)",
                               parse_overrides(info.overrides));
     from = FromRun{opt.from, {}, {}, false};
-    if (*sample < reader.rows()) {
-      reader.seek(static_cast<std::size_t>(*sample));
+    // A shard's rows are the plan's rows from its first block on.
+    const std::uint64_t first_row = info.first_block * info.block_size;
+    if (*sample >= first_row && *sample - first_row < reader.rows()) {
+      reader.seek(static_cast<std::size_t>(*sample - first_row));
       reader.next(from->row, 1);
     }
     from->written_by = info.written_by;
@@ -273,6 +277,10 @@ struct RunCmdOptions {
   std::string until_ci;
   std::string block_size = "256";
   std::string stratify;
+  std::string shard;    // "i/K": fly shard i of K (cli/merge_command.hpp)
+  bool resume = false;  // continue from OUT.checkpoint (cli/checkpoint.hpp)
+  bool no_checkpoint = false;
+  std::string checkpoint_every = "5";
 };
 
 struct RiskCmdOptions {
@@ -381,6 +389,12 @@ int run_run(const RunCmdOptions& opt) {
   ro.block_size = cli::parse_whole(opt.block_size, "--block-size", 1, cli::kMaxBlockSize);
   if (!opt.until_ci.empty())
     ro.until_ci_width = cli::parse_real(opt.until_ci, "--until-ci", 0.0, 1.0, true, true);
+  const double checkpoint_every =
+      cli::parse_real(opt.checkpoint_every, "--checkpoint-every", 0.0, 86400.0, false, false);
+  if (opt.resume && opt.output.empty())
+    throw cli::UsageError("--resume needs -o OUT: the checkpoint it continues is OUT.checkpoint/");
+  if (opt.resume && opt.no_checkpoint)
+    throw cli::UsageError("--resume with --no-checkpoint: a resumed run keeps its checkpoint");
   prepare_output(opt.output, opt.config);
   note_partial(opt.output);
   const Study cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
@@ -403,7 +417,24 @@ int run_run(const RunCmdOptions& opt) {
   exec.cancel = &cli::interrupt_flag();
   launchmc::cli::Progress progress;
   exec.progress = [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); };
-  const engine::RunLayout layout = engine::layout_of(cfg, plan, plan.all_blocks(), exec);
+  // A shard flies its range of the plan's blocks; its file records which (merge_command.hpp).
+  std::optional<engine::PartOfRun> shard;
+  engine::BlockRange range = plan.all_blocks();
+  if (!opt.shard.empty()) {
+    shard = cli::parse_shard(opt.shard);
+    if (ro.until_ci_width)
+      throw cli::UsageError(
+          "--shard with --until-ci: the stop depends on every row before it; run the shards "
+          "whole and merge them");
+    if (shard->count > plan.n_blocks())
+      throw cli::UsageError(fmt::format(
+          "--shard {}: the plan has {} blocks of {} samples (-n {}), fewer than {} shards: lower "
+          "K or --block-size",
+          opt.shard, plan.n_blocks(), plan.block_size, plan.n_samples, shard->count));
+    range = plan.shard_range(shard->index, shard->count);
+  }
+  engine::RunLayout layout = engine::layout_of(cfg, plan, range, exec);
+  layout.part = shard;
   const std::unique_ptr<engine::SummaryReducer> summary = engine::summary_reducer_for(layout, cfg);
   const std::unique_ptr<engine::IipCorridorReducer> corridor =
       engine::iip_corridor_reducer_for(layout, cfg);
@@ -418,7 +449,67 @@ int run_run(const RunCmdOptions& opt) {
     writer->save_reducer("failure_report", *report);
     sinks.push_back(writer.get());
   }
-  const engine::BlocksResult br = engine::run_blocks(layout, sinks, exec, summary.get());
+  // The checkpoint (cli/checkpoint.hpp): the blocks an earlier run on this path finished (with
+  // --resume), and the chunks this run writes; last of the sinks, after the run file's writer.
+  std::vector<cli::RunPiece> finished;
+  std::unique_ptr<cli::CheckpointSink> checkpoint;
+  if (!opt.output.empty()) {
+    const std::filesystem::path dir = cli::checkpoint_dir(opt.output);
+    if (opt.resume) {
+      if (std::filesystem::exists(dir)) {
+        finished = cli::checkpoint_chunks(opt.output, plan, range);
+      } else {
+        std::cerr << fmt::format(
+            "launchmc: note: --resume: there is no checkpoint {}; the run starts from its "
+            "first block\n",
+            dir.string());
+      }
+    } else if (cli::remove_checkpoint(opt.output)) {
+      std::cerr << fmt::format(
+          "launchmc: note: the checkpoint {} of an earlier run was removed (--resume continues "
+          "one)\n",
+          dir.string());
+    }
+    if (!opt.no_checkpoint)
+      checkpoint = std::make_unique<cli::CheckpointSink>(opt.output, cfg, checkpoint_every);
+  }
+  engine::BlocksResult br;
+  if (finished.empty()) {
+    if (checkpoint) sinks.push_back(checkpoint.get());
+    br = engine::run_blocks(layout, sinks, exec, summary.get());
+  } else {
+    // Resumed: the finished blocks' rows go to the sinks as `merge` feeds them, then the rest
+    // of the range is flown (the checkpoint already holds the former).
+    const auto t0 = std::chrono::steady_clock::now();
+    for (engine::BlockSink* s : sinks) s->begin(layout);
+    bool stopped = false;
+    const std::uint64_t before = cli::feed_pieces(layout, finished, sinks, [&] {
+      stopped = ro.until_ci_width && summary->ci95_width() <= *ro.until_ci_width;
+      return stopped;
+    });
+    std::uint64_t resumed_at = range.begin;
+    for (const cli::RunPiece& p : finished) resumed_at = std::max(resumed_at, p.blocks.end);
+    std::cerr << fmt::format("launchmc: resumed from {}: {} already flown\n",
+                             cli::checkpoint_dir(opt.output).string(),
+                             cli::describe_blocks(plan, {range.begin, resumed_at}));
+    engine::RunLayout rest = layout;
+    rest.range = {stopped ? range.end : resumed_at, range.end};
+    std::vector<std::unique_ptr<cli::ContinuedSink>> continued;
+    std::vector<engine::BlockSink*> rest_sinks;
+    for (engine::BlockSink* s : sinks) {
+      continued.push_back(std::make_unique<cli::ContinuedSink>(*s, before));
+      rest_sinks.push_back(continued.back().get());
+    }
+    rest_sinks.push_back(checkpoint.get());
+    if (stopped) {
+      checkpoint->begin(rest);
+      br.end = engine::RunEnd::until_ci;
+      br.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      for (engine::BlockSink* s : rest_sinks) s->finish(br.end, 0, br.elapsed_s);
+    } else {
+      br = engine::run_blocks(rest, rest_sinks, exec, summary.get());
+    }
+  }
   engine::RunMeta meta = layout.meta;
   meta.stopped_by = engine::to_string(br.end);
   meta.elapsed_s = br.elapsed_s;
@@ -438,6 +529,10 @@ int run_run(const RunCmdOptions& opt) {
                : std::string("no output file was requested");
     std::cerr << fmt::format("launchmc: run interrupted by {} after {} of {} samples; {}\n",
                              cli::interrupt_signal_name(), r.summary.samples, ro.n_samples, kept);
+    if (checkpoint)
+      std::cerr << fmt::format(
+          "launchmc: the same command with --resume continues the run from its checkpoint {}\n",
+          cli::checkpoint_dir(opt.output).string());
     return 128 + cli::interrupt_signal();
   }
   if (opt.json) {
@@ -447,6 +542,18 @@ int run_run(const RunCmdOptions& opt) {
   } else {
     io::print_summary(std::cout, r.summary);
     if (!opt.output.empty()) fmt::print("samples written to {}\n", opt.output);
+  }
+  if (shard) {
+    std::cerr << fmt::format(
+        "launchmc: shard {}/{}: {} of {} samples{}; `launchmc merge` the {} shards for the "
+        "run's file and summary\n",
+        shard->index, shard->count, cli::describe_blocks(plan, range), plan.n_samples,
+        opt.output.empty() ? std::string(" (no -o: nothing kept)") : " written to " + opt.output,
+        shard->count);
+    if (risk_after)
+      std::cerr << "launchmc: the config's risk: section is applied by `launchmc merge` to the "
+                   "merged file, not to a shard\n";
+    return 0;
   }
   if (risk_after) {
     if (opt.output.empty()) {
@@ -480,10 +587,46 @@ int run_summarize(const std::string& path, bool json, bool sensitivity,
       io::print_run_sensitivity(std::cout, rs);
     return 0;
   }
+  // A shard (or checkpoint chunk) holds some blocks of a run: say so before its statistics.
+  std::optional<io::RunFile::Part> part;
+  std::string part_note;
+  nlohmann::json part_json;
+  {
+    const io::RunFileReader reader{std::filesystem::path(path)};
+    const io::RunFile& info = reader.info();
+    if (info.part) {
+      part = info.part;
+      engine::RunPlan p;
+      p.n_samples = info.meta.samples_requested;
+      p.block_size = std::max<std::uint64_t>(1, info.block_size);
+      const engine::BlockRange held{
+          info.first_block, info.first_block + (reader.rows() + p.block_size - 1) / p.block_size};
+      const std::string what = part->kind == "shard"
+                                   ? fmt::format("shard {}/{}", part->index, part->count)
+                                   : fmt::format("a {} piece", part->kind);
+      part_note = fmt::format(
+          "{} is {} of a run of {} samples in {} blocks: it holds {}; the statistics below are "
+          "those of these rows only (`launchmc merge` the shards for the run's)",
+          path, what, p.n_samples, part->total_blocks,
+          held.empty() ? std::string("no rows") : cli::describe_blocks(p, held));
+      part_json = {{"kind", part->kind},
+                   {"shard_index", part->index},
+                   {"shard_count", part->count},
+                   {"first_block", info.first_block},
+                   {"end_block", part->end_block},
+                   {"total_blocks", part->total_blocks},
+                   {"first_row", p.first_row(info.first_block)},
+                   {"rows", reader.rows()},
+                   {"note", part_note}};
+    }
+  }
   const engine::Summary s = io::summarize_run_file(std::filesystem::path(path));
   if (json) {
-    std::cout << io::summary_to_json(s).dump(2) << "\n";
+    nlohmann::json j = io::summary_to_json(s);
+    if (part) j["part"] = part_json;
+    std::cout << j.dump(2) << "\n";
   } else {
+    if (part) fmt::print("PART OF A RUN: {}\n", part_note);
     io::print_summary(std::cout, s);
   }
   return 0;
@@ -685,6 +828,22 @@ int main(int argc, char** argv) {
                    "conditionally on it, and weight every sample (default: the config's "
                    "uncertainties.stratify, else none)")
       ->type_name("HOW");
+  run_cmd
+      ->add_option("--shard", run.shard,
+                   "fly shard i of K (0 <= i < K): the blocks [i B/K, (i+1) B/K) of the run's B "
+                   "blocks; `launchmc merge` the K files into the whole run's file")
+      ->type_name("i/K");
+  run_cmd->add_flag("--resume", run.resume,
+                    "continue an interrupted or killed run with -o OUT from its checkpoint "
+                    "OUT.checkpoint/ (the same arguments; the file equals an uninterrupted run's)");
+  run_cmd
+      ->add_option("--checkpoint-every", run.checkpoint_every,
+                   "with -o OUT: commit the finished blocks to OUT.checkpoint/ every S seconds "
+                   "(0: after every block); a killed run loses at most the last S seconds")
+      ->capture_default_str()
+      ->type_name("S");
+  run_cmd->add_flag("--no-checkpoint", run.no_checkpoint,
+                    "with -o OUT: write no checkpoint (a killed run then keeps nothing)");
   run_cmd->add_flag("--json", run.json, "print the summary as JSON");
   run_cmd->add_option("--set", run.overrides, "override a config value: PATH=VALUE (repeatable)");
 
@@ -815,6 +974,8 @@ int main(int argc, char** argv) {
           "list the parameter paths of this config: value, range, dispersable or a setting")
       ->type_name("CONFIG");
 
+  launchmc::cli::MergeCmdOptions merge_opt;
+  CLI::App* merge_cmd = launchmc::cli::add_merge_command(app, merge_opt);
   launchmc::cli::SensitivityCommand sensitivity(app);
 
   // A first argument that is neither an option nor a command: name it (CLI11 would only say that
@@ -824,8 +985,8 @@ int main(int argc, char** argv) {
     for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
       std::cerr << fmt::format(
-          "launchmc: unknown command '{}'{} (commands: fly, run, summarize, risk, map, target, "
-          "schema, sensitivity; "
+          "launchmc: unknown command '{}'{} (commands: fly, run, merge, summarize, risk, map, "
+          "target, schema, sensitivity; "
           "launchmc --help)\n",
           argv[1], launchmc::did_you_mean(argv[1], commands));
       return kExitConfig;
@@ -846,6 +1007,13 @@ int main(int argc, char** argv) {
                            summarize_outputs);
     if (risk_cmd->parsed()) return run_risk(risk_opt);
     if (map_cmd->parsed()) return launchmc::cli::run_map(map_opt);
+    if (merge_cmd->parsed())  // the config's risk: section, as `run` applies it
+      return launchmc::cli::run_merge(
+          merge_opt, [](const launchmc::Study& cfg, const std::string& output, bool json) {
+            if (!cfg.scenario.risk) return 0;
+            return run_risk(risk_options_of(*cfg.scenario.risk, cfg.scenario.config_path, output),
+                            json ? std::cerr : std::cout);
+          });
     if (target_cmd->parsed()) return run_target(target);
     if (schema_cmd->parsed()) return run_schema(schema_opt);
     if (sensitivity.parsed()) return sensitivity.run();

@@ -12,6 +12,19 @@ std::uint64_t RunPlan::rows_in(std::uint64_t block) const noexcept {
   return first >= n_samples ? 0 : std::min<std::uint64_t>(block_size, n_samples - first);
 }
 
+std::uint64_t RunPlan::end_row(std::uint64_t block) const noexcept {
+  const std::uint64_t blocks = std::min(block, n_blocks());
+  return std::min<std::uint64_t>(blocks * block_size, n_samples);
+}
+
+BlockRange RunPlan::shard_range(std::uint64_t index, std::uint64_t count) const noexcept {
+  if (count == 0 || index >= count) return {};
+  // floor(i B / K) as i q + floor(i r / K) with B = q K + r: no overflow for K up to 2^32.
+  const std::uint64_t b = n_blocks(), q = b / count, r = b % count;
+  auto start = [&](std::uint64_t i) { return i * q + i * r / count; };
+  return {start(index), start(index + 1)};
+}
+
 std::uint64_t fnv1a64(std::string_view bytes) noexcept {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (const char c : bytes) {

@@ -53,6 +53,12 @@ struct RunPlan {
   BlockRange all_blocks() const noexcept { return {0, n_blocks()}; }
   std::uint64_t first_row(std::uint64_t block) const noexcept { return block * block_size; }
   std::uint64_t rows_in(std::uint64_t block) const noexcept;
+  // One past the last row of the blocks before `block` (clamped to n_samples).
+  std::uint64_t end_row(std::uint64_t block) const noexcept;
+  // Shard `index` of `count` (run --shard i/K): the contiguous blocks
+  // [index * B / count, (index + 1) * B / count) of the plan's B blocks; the K shards cover every
+  // block once, and their sizes differ by at most one block.
+  BlockRange shard_range(std::uint64_t index, std::uint64_t count) const noexcept;
   // 16 hexadecimal digits: FNV-1a (64 bit) of a canonical text of every field above. Two runs with
   // the same identity have the same rows; merging and resuming check it.
   std::string identity() const;

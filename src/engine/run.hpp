@@ -60,6 +60,14 @@ enum class RunEnd {
 };
 const char* to_string(RunEnd end) noexcept;
 
+// What part of a plan a file holds when it is not a whole run: a shard of `run --shard i/K`, or a
+// chunk of a run's checkpoint (`run --resume`). Recorded in the run file (docs/hdf5_format.md).
+struct PartOfRun {
+  std::string kind = "shard";  // "shard" or "checkpoint"
+  std::uint64_t index = 0;     // shard i of count K (a checkpoint chunk: 0 of 0)
+  std::uint64_t count = 0;
+};
+
 // What the sinks need to know before the first block: computed from the plan and the study by
 // layout_of() (it flies the nominal flight, which defines the bodies and what success is).
 struct RunLayout {
@@ -79,6 +87,7 @@ struct RunLayout {
   int threads_requested = 0;             // Execution::threads as given (0: all cores)
   int threads_used = 0;                  // the arena's size
   std::optional<double> until_ci_width;  // the stopping rule, if any (recorded in files)
+  std::optional<PartOfRun> part;         // none: a whole run (its file has no part attributes)
 };
 
 RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,

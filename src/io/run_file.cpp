@@ -176,6 +176,18 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   root.set_attribute("threads", static_cast<std::int64_t>(layout.threads_used));
   root.set_attribute("threads_requested", static_cast<std::int64_t>(layout.threads_requested));
   if (layout.until_ci_width) root.set_attribute("until_ci_width", *layout.until_ci_width);
+  if (layout.part) {
+    // A part of a run (a shard, a checkpoint chunk): the blocks it was asked for, of how many,
+    // and the plan's stratification (with the attributes above, what rebuilds the plan).
+    root.set_attribute("part", layout.part->kind);
+    if (layout.part->kind == "shard") {
+      root.set_attribute("shard_index", static_cast<std::uint64_t>(layout.part->index));
+      root.set_attribute("shard_count", static_cast<std::uint64_t>(layout.part->count));
+    }
+    root.set_attribute("end_block", static_cast<std::uint64_t>(layout.range.end));
+    root.set_attribute("total_blocks", static_cast<std::uint64_t>(plan.n_blocks()));
+    root.set_attribute("stratify", to_string(plan.stratify));
+  }
   h5::Group plan_group = root.create_group("plan");
   plan_group.write<std::string>("overrides", plan.overrides);
   if (const auto& t = layout.meta.target_orbit) {  // what P(target orbit) counts; absent: no target
@@ -605,6 +617,37 @@ void RunFileReader::read_metadata() {
                                 root.attribute<std::string>("git_revision"));
   rf.block_size = root.attribute<std::uint64_t>("block_size");
   rf.config_text = root.attribute<std::string>("config_text");
+  if (root.has_attribute("config_path"))
+    rf.config_path = root.attribute<std::string>("config_path");
+  if (root.has_attribute("launchmc_version"))
+    rf.launchmc_version = root.attribute<std::string>("launchmc_version");
+  if (root.has_attribute("git_revision"))
+    rf.git_revision = root.attribute<std::string>("git_revision");
+  if (root.has_attribute("first_block")) {
+    rf.first_block = root.attribute<std::uint64_t>("first_block");
+    if (rf.block_size == 0 || rf.first_block > (std::uint64_t{1} << 50) / rf.block_size)
+      refuse(path, fmt::format("attribute 'first_block' of / is {}: not a block of the run",
+                               rf.first_block));
+  }
+  if (root.has_attribute("part")) {
+    RunFile::Part part;
+    part.kind = root.attribute<std::string>("part");
+    for (const char* a : {"end_block", "total_blocks", "stratify"})
+      require_attribute(path, root, "/", a);
+    part.end_block = root.attribute<std::uint64_t>("end_block");
+    part.total_blocks = root.attribute<std::uint64_t>("total_blocks");
+    part.stratify = root.attribute<std::string>("stratify");
+    if (root.has_attribute("shard_index") && root.has_attribute("shard_count")) {
+      part.index = root.attribute<std::uint64_t>("shard_index");
+      part.count = root.attribute<std::uint64_t>("shard_count");
+    }
+    if (part.end_block < rf.first_block || part.end_block > part.total_blocks)
+      refuse(path, fmt::format("attributes 'first_block' {}, 'end_block' {}, 'total_blocks' {} "
+                               "of / are not a range of blocks",
+                               rf.first_block, part.end_block, part.total_blocks));
+    rf.part = std::move(part);
+  }
+  row_offset_ = rf.first_block * rf.block_size;
   if (root.has("failure_modes")) {
     require_link(path, root.open_group("failure_modes"), "/failure_modes", "name", "dataset");
     const h5::Group fm = root.open_group("failure_modes");
@@ -922,7 +965,8 @@ void check_number(const std::filesystem::path& path, std::string_view dataset, d
 void RunFileReader::read_rows(engine::Block& b, std::size_t n) {
   h5::Group root = file_->root();
   h5::Group outcome = root.open_group("outcome");
-  b.first = position_;
+  b.first = row_offset_ + position_;  // the plan's row (a shard's rows start at its first block)
+  b.index = info_.block_size > 0 ? b.first / info_.block_size : 0;
   b.count = n;
   const auto cols = engine::sample_columns();
   b.sample.resize(cols.size());
@@ -1061,9 +1105,11 @@ void RunFileReader::read_fragments(engine::Block& b, std::size_t n) {
   // The entries of rows [position_, position_ + n): the table is in sample order. Reading in
   // order, each slice starts where the last one ended (so an entry out of order cannot hide
   // between slices); after a seek, a binary search finds the start.
+  // `sample` holds the plan's rows: a shard's start at row_offset_.
+  const std::uint64_t first = row_offset_ + position_;
   const std::uint64_t begin =
-      position_ == fragment_next_row_ ? fragment_next_ : first_fragment_of(position_);
-  const std::uint64_t end = first_fragment_of(position_ + n);
+      position_ == fragment_next_row_ ? fragment_next_ : first_fragment_of(first);
+  const std::uint64_t end = first_fragment_of(first + n);
   if (end < begin)
     refuse(path_,
            fmt::format("/fragments/sample: entries not in sample order before entry {}", begin));
@@ -1071,20 +1117,20 @@ void RunFileReader::read_fragments(engine::Block& b, std::size_t n) {
   std::vector<std::uint64_t> sample;
   if (count > 0)
     frag.read_range<std::uint64_t>("sample", static_cast<std::size_t>(begin), count, sample);
-  std::uint64_t previous = position_;
+  std::uint64_t previous = first;
   for (std::size_t e = 0; e < count; ++e) {
-    if (sample[e] < previous || sample[e] >= position_ + n)
+    if (sample[e] < previous || sample[e] >= first + n)
       refuse(path_, fmt::format("/fragments/sample entry {}: sample {} is not in sample order "
                                 "(rows {} to {} expected here)",
-                                begin + e, sample[e], previous, position_ + n - 1));
+                                begin + e, sample[e], previous, first + n - 1));
     previous = sample[e];
-    ++f.row_end[static_cast<std::size_t>(sample[e] - position_)];
+    ++f.row_end[static_cast<std::size_t>(sample[e] - first)];
   }
   for (std::size_t r = 1; r < n; ++r) f.row_end[r] += f.row_end[r - 1];
   if (position_ + n == rows_ && end != fragment_entries_)
     refuse(path_, fmt::format("/fragments/sample entry {}: sample {} or later is beyond the "
                               "file's {} rows",
-                              end, rows_, rows_));
+                              end, row_offset_ + rows_, rows_));
   fragment_next_ = end;
   fragment_next_row_ = position_ + n;
   if (count == 0) return;

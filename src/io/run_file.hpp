@@ -52,6 +52,20 @@ struct RunFile {
   std::vector<std::string> overrides;  // --set PATH=VALUE of the run (empty before format 2.0)
   std::string plan_identity;           // engine::RunPlan::identity() (empty before format 2.0)
   std::string written_by;              // "launchmc VERSION (GIT REVISION)"
+  std::string launchmc_version, git_revision;  // the same, apart ("" when not recorded)
+  std::string config_path;                     // the config's path when the run read it
+  // The first block of the plan the file holds (attribute first_block; 0 for a whole run): its
+  // rows are the plan's rows first_block * block_size onwards.
+  std::uint64_t first_block = 0;
+  // A part of a run (attribute `part`: run --shard, a checkpoint chunk): the blocks it was asked
+  // for ([first_block, end_block) of total_blocks), the shard's number and the stratification.
+  struct Part {
+    std::string kind;
+    std::uint64_t end_block = 0, total_blocks = 0;
+    std::uint64_t index = 0, count = 0;  // shard index of count (0 of 0: not a shard)
+    std::string stratify;
+  };
+  std::optional<Part> part;
   // The IIP corridor's setup as the run wrote it (/iip); none in files without IIP tracks.
   std::optional<engine::IipCorridorSetup> iip;
   // Stage and kind of each failure mode ("" in files from before they were recorded).
@@ -97,8 +111,9 @@ class RunFileReader {
   RunFile info_;
   std::size_t rows_ = 0;
   std::size_t position_ = 0;
-  std::vector<bool> present_;  // [sample column]: false for a column the file predates
-  bool has_stratum_ = false;   // false: a file from before strata (every row in stratum 0)
+  std::uint64_t row_offset_ = 0;  // the plan's row of the file's row 0 (first_block * block_size)
+  std::vector<bool> present_;     // [sample column]: false for a column the file predates
+  bool has_stratum_ = false;      // false: a file from before strata (every row in stratum 0)
   int format_major_ = 2;
   std::vector<std::string> other_names_, other_classes_;
   std::uint64_t other_entries_ = 0;

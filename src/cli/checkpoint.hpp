@@ -1,0 +1,78 @@
+// Checkpoints of a run (`run -o OUT`): the finished blocks are also written, in order, as small
+// run files ("checkpoint chunks", shard-like: docs/hdf5_format.md) into the directory
+// OUT.checkpoint/, each renamed into place when complete, a new one every few seconds. A run
+// killed at any moment (SIGKILL, a node failure) leaves a checkpoint of the blocks it finished,
+// all but the last few seconds' worth; `run ... -o OUT --resume` checks the plan identity, feeds
+// the chunks' rows to the sinks as `merge` does and flies only the blocks after them, and the
+// final file equals an uninterrupted run's. A run that completes removes the directory.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/merge_command.hpp"
+#include "engine/run.hpp"
+#include "io/run_file.hpp"
+
+namespace launchmc::cli {
+
+// OUT.checkpoint beside OUT.
+std::filesystem::path checkpoint_dir(const std::filesystem::path& output);
+
+// The sink that writes the chunks. A chunk is committed after `every_s` seconds of blocks (0:
+// one chunk per block), and when the run ends (a SIGINT/SIGTERM included). When the run ends
+// otherwise than interrupted, the directory is removed (the run's file is then complete: give
+// this sink after the run-file writer).
+class CheckpointSink final : public engine::BlockSink {
+ public:
+  CheckpointSink(std::filesystem::path output, const Study& config, double every_s);
+  ~CheckpointSink() override;
+  void begin(const engine::RunLayout& layout) override;
+  void write(const engine::Block& block) override;
+  void finish(engine::RunEnd end, std::uint64_t rows, double elapsed_s) override;
+
+ private:
+  void commit_chunk();
+
+  std::filesystem::path dir_;
+  const Study& config_;
+  double every_s_;
+  const engine::RunLayout* layout_ = nullptr;
+  engine::RunLayout chunk_layout_;
+  std::unique_ptr<io::RunFileWriter> chunk_;
+  std::uint64_t chunk_rows_ = 0;
+  std::chrono::steady_clock::time_point chunk_start_;
+};
+
+// The chunks found in checkpoint_dir(output) (temporaries of dead processes removed), in block
+// order. Refuses (std::runtime_error, nothing changed) chunks of another plan than `plan` or of
+// another launchmc version, and chunks that are not a prefix of the plan's blocks held once.
+// `range`: the blocks of the run (a shard's); the chunks must hold a prefix of it.
+std::vector<RunPiece> checkpoint_chunks(const std::filesystem::path& output,
+                                        const engine::RunPlan& plan, engine::BlockRange range);
+
+// A sink that continues after rows fed to it before the execution (a resumed run): begin() is
+// not passed on (the sink was begun with the whole run's layout), finish() counts those rows.
+class ContinuedSink final : public engine::BlockSink {
+ public:
+  ContinuedSink(engine::BlockSink& sink, std::uint64_t rows_before)
+      : sink_(sink), rows_before_(rows_before) {}
+  void write(const engine::Block& block) override { sink_.write(block); }
+  void finish(engine::RunEnd end, std::uint64_t rows, double elapsed_s) override {
+    sink_.finish(end, rows_before_ + rows, elapsed_s);
+  }
+
+ private:
+  engine::BlockSink& sink_;
+  std::uint64_t rows_before_;
+};
+
+// Removes checkpoint_dir(output) and what it holds (an earlier run's chunks, superseded);
+// true when there was one.
+bool remove_checkpoint(const std::filesystem::path& output);
+
+}  // namespace launchmc::cli
