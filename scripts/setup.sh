@@ -25,6 +25,7 @@ packages=(
   gmt-gshhg-low           # GSHHG coastlines (crude, low, intermediate): the land mask
   gmt-dcw                 # DCW country polygons: the countries
   ghostscript             # GMT needs it to write PNG maps
+  python3-geopandas iso-codes  # risk --population default: Natural Earth's country populations, ISO 3166 codes
   clang libclang-rt-14-dev  # issue 8: ASan/UBSan tests and libFuzzer targets (scripts/sanitized_tests.sh, fuzz.sh)
 )
 

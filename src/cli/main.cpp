@@ -309,7 +309,11 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
   if (!opt.intact_casualty_area.empty())
     options.intact_casualty_area_m2 =
         cli::parse_real(opt.intact_casualty_area, "--intact-casualty-area", 0.0, 1e6, false, false);
-  options.population = opt.population;
+  // `default`: the bundled coarse population (risk/default_population.hpp), not a file.
+  if (opt.population == "default")
+    options.default_population = true;
+  else
+    options.population = opt.population;
   options.contour_bandwidth = risk::parse_bandwidth(opt.contour_bandwidth);
   options.iip_corridor = !opt.geojson.empty() || !opt.kml.empty();
   const std::filesystem::path run(opt.file);
@@ -337,6 +341,10 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
   if (!opt.geotiff.empty()) written = io::write_risk_geotiffs(opt.geotiff, risk);
   for (const auto& f : io::write_risk_vector_exports(opt.geojson, opt.kml, risk))
     written.push_back(f);
+  if (options.default_population)
+    std::cerr << "launchmc risk: note: --population default: each country at its mean density "
+                 "(Natural Earth 2019 estimates over its area), a coarse stand-in for a real "
+                 "raster (README, \"debris-risk maps\")\n";
   if (!risk.population)
     std::cerr << "launchmc risk: no population raster (--population FILE): expected casualties "
                  "are left out (ec: null)\n";
@@ -371,7 +379,7 @@ RiskCmdOptions risk_options_of(const launchmc::RiskSettings& r, const std::strin
   if (r.region)
     o.region = fmt::format("{:.17g},{:.17g},{:.17g},{:.17g}", r.region->west_deg,
                            r.region->south_deg, r.region->east_deg, r.region->north_deg);
-  o.population = resolve(r.population, "population");
+  o.population = r.population == "default" ? r.population : resolve(r.population, "population");
   o.regions = resolve(r.regions, "regions");
   o.shore = std::string(launchmc::geo::to_string(r.shore));
   o.no_geography = !r.geography;
@@ -911,7 +919,8 @@ int main(int argc, char** argv) {
   risk_cmd
       ->add_option("--population", risk_opt.population,
                    "population density raster, persons per km^2 on a lon/lat grid (GeoTIFF or "
-                   "ESRI ASCII grid): expected casualties")
+                   "ESRI ASCII grid): expected casualties; `default`: country mean densities from "
+                   "packaged data (coarse: README)")
       ->type_name("FILE");
   risk_cmd
       ->add_option("--intact-casualty-area", risk_opt.intact_casualty_area,

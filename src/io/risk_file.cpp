@@ -11,12 +11,14 @@
 
 #include "engine/columns.hpp"
 #include "flight/flight.hpp"
+#include "geo/country_classifier.hpp"
 #include "geo/polygon.hpp"
 #include "io/geotiff.hpp"
 #include "io/group_state.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/output_file.hpp"
 #include "io/risk_hazards.hpp"
+#include "risk/default_population.hpp"
 
 namespace launchmc::io {
 
@@ -187,6 +189,15 @@ RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
   RiskOptions with_region = options;
   if (!with_region.region) with_region.region = impacts;
   risk::Grid(*with_region.region, options.grid_deg);
+  if (options.default_population) {
+    if (population)
+      throw std::invalid_argument("--population: give a raster file or `default`, not both");
+    const risk::Region& r = *with_region.region;
+    const geo::LonLatBox box{r.lon0_deg, r.lat0_deg, r.lon1_deg, r.lat1_deg};
+    const geo::CountryClassifier countries(box);
+    population = std::make_unique<risk::PopulationRaster>(risk::default_population(
+        box, options.grid_deg, countries, risk::natural_earth_densities()));
+  }
   RiskGeography g = geography(impacts);
   RiskComputation c = compute_risk_with(run, with_region, g.groups, std::move(population));
   c.region_from_impacts = !options.region;

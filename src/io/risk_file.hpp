@@ -28,6 +28,9 @@ struct RiskOptions {
   // The map's box; none: the impacts' bounding box (a first pass over the file), one cell wider.
   std::optional<risk::Region> region;
   std::filesystem::path population;  // empty: no Ec
+  // Ec from the coarse default population (risk/default_population.hpp) over the map's box
+  // instead of a raster file.
+  bool default_population = false;
   double intact_casualty_area_m2 = risk::kDefaultIntactCasualtyAreaM2;
   std::size_t slice_rows = 4096;  // rows read at a time (memory: a slice of every column)
   // The smoothing of the cell maps before their containment contours are traced.

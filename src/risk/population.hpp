@@ -23,6 +23,8 @@ class PopulationRaster {
   // Persons per km^2 at a geodetic point (longitude wrapped into the raster's 360 deg).
   double density_per_km2(double lat_deg, double lon_deg) const noexcept;
   const std::string& source() const noexcept { return source_; }
+  // What the raster is, for files and reports (a built raster's default is "(values)").
+  void set_source(std::string source) { source_ = std::move(source); }
   std::size_t nx() const noexcept { return nx_; }
   std::size_t ny() const noexcept { return ny_; }
 

@@ -148,7 +148,8 @@ struct RiskSettings {
   using Box = RiskRegionBox;
   double grid_deg = 0.05;     // cell size [deg]
   std::optional<Box> region;  // the map's box; none: the impacts' bounding box
-  std::string population;     // population-density raster (relative to the config's folder)
+  std::string population;     // population-density raster (relative to the config's folder), or
+                              // `default` (the coarse default population, README)
   std::string regions;        // named polygons (GeoJSON or any OGR polygon layer), same
   geo::ShoreResolution shore = geo::ShoreResolution::low;  // of the land mask (GSHHG)
   bool geography = true;  // land mask and countries (GSHHG, DCW via GMT)

@@ -1136,7 +1136,8 @@ void fields(A& a, RiskSettings& r) {
                         .need = Need::optional,
                         .meaning = "population-density raster, persons per km^2 on a lon/lat "
                                    "grid (GeoTIFF, ESRI ASCII grid), relative to the config's "
-                                   "folder: expected casualties",
+                                   "folder: expected casualties; `default`: each country at its "
+                                   "mean density, from packaged data (coarse; README)",
                         .default_text = "none"});
   a.text(r.regions, {.key = "regions",
                      .need = Need::optional,
