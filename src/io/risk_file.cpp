@@ -9,8 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "engine/columns.hpp"
-#include "flight/flight.hpp"
+#include "engine/impacts.hpp"
 #include "geo/polygon.hpp"
 #include "io/geotiff.hpp"
 #include "io/group_state.hpp"
@@ -22,35 +21,6 @@ namespace launchmc::io {
 
 namespace {
 
-// Every impact point of a slice (nominal bodies, the vehicle, other bodies, fragments).
-template <class F>
-void for_each_impact(const engine::Block& b, F&& f) {
-  static const std::size_t c_vlat = engine::sample_column("vehicle_impact_lat_deg"),
-                           c_vlon = engine::sample_column("vehicle_impact_lon_deg"),
-                           c_fate = engine::body_column("fate"),
-                           c_lat = engine::body_column("impact_lat_deg"),
-                           c_lon = engine::body_column("impact_lon_deg"),
-                           o_fate = engine::other_body_column("fate"),
-                           o_lat = engine::other_body_column("impact_lat_deg"),
-                           o_lon = engine::other_body_column("impact_lon_deg"),
-                           f_fate = engine::fragment_column("fate"),
-                           f_lat = engine::fragment_column("impact_lat_deg"),
-                           f_lon = engine::fragment_column("impact_lon_deg");
-  constexpr double kImpact = static_cast<double>(flight::BodyFate::impact);
-  for (std::size_t r = 0; r < b.count; ++r) {
-    for (const auto& cols : b.bodies)
-      if (cols[c_fate][r] == kImpact) f(cols[c_lat][r], cols[c_lon][r]);
-    if (std::isfinite(b.sample[c_vlat][r])) f(b.sample[c_vlat][r], b.sample[c_vlon][r]);
-  }
-  for (std::size_t e = 0; e < b.other_bodies.entries(); ++e)
-    if (b.other_bodies.columns[o_fate][e] == kImpact)
-      f(b.other_bodies.columns[o_lat][e], b.other_bodies.columns[o_lon][e]);
-  const auto& fr = b.fragments;
-  const std::size_t n = fr.columns.empty() ? 0 : fr.columns[f_fate].size();
-  for (std::size_t e = 0; e < n; ++e)
-    if (fr.columns[f_fate][e] == kImpact) f(fr.columns[f_lat][e], fr.columns[f_lon][e]);
-}
-
 // The impacts' bounding box (longitudes unwrapped about the launch site's), one cell wider.
 risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg,
                                std::size_t slice_rows) {
@@ -60,8 +30,8 @@ risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg
   std::uint64_t impacts = 0;
   engine::Block block;
   while (reader.next(block, slice_rows))
-    for_each_impact(block, [&](double lat, double lon) {
-      const double x = geo::unwrap_deg(lon, ref);
+    engine::for_each_impact(block, [&](const engine::Impact& i) {
+      const double lat = i.lat_deg, x = geo::unwrap_deg(i.lon_deg, ref);
       lat0 = std::min(lat0, lat);
       lat1 = std::max(lat1, lat);
       lon0 = std::min(lon0, x);
