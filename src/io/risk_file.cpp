@@ -84,13 +84,14 @@ std::unique_ptr<risk::PopulationRaster> load_population(const RiskOptions& optio
   return std::make_unique<risk::PopulationRaster>(options.population);
 }
 
-// compute_risk with the population raster already read (null: none).
-RiskComputation compute_risk_with(const std::filesystem::path& run, const RiskOptions& options,
+// compute_risk with the run file open (`reader`, not yet read) and the population raster
+// already read (null: none).
+RiskComputation compute_risk_with(const std::filesystem::path& run, RunFileReader& reader,
+                                  const RiskOptions& options,
                                   const std::vector<risk::AreaGroup>& classifiers,
                                   std::unique_ptr<risk::PopulationRaster> population) {
   RiskComputation c;
   c.run_path = run;
-  RunFileReader reader(run);
   c.info = reader.info();
   c.population = std::move(population);
   const risk::Region region = options.region
@@ -141,15 +142,15 @@ RiskComputation compute_risk_with(const std::filesystem::path& run, const RiskOp
 RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
                              const std::vector<risk::AreaGroup>& classifiers) {
   check_options(options);
-  { RunFileReader check(run); }  // a file that is not a run file is refused before the raster
-  return compute_risk_with(run, options, classifiers, load_population(options));
+  RunFileReader reader(run);  // a file that is not a run file is refused before the raster
+  return compute_risk_with(run, reader, options, classifiers, load_population(options));
 }
 
 RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
                                             const RiskOptions& options,
                                             const GeographyBuilder& geography) {
   check_options(options);
-  { RunFileReader check(run); }  // a file that is not a run file is refused before any pass
+  RunFileReader reader(run);  // a file that is not a run file is refused before any pass
   const risk::Region impacts = region_of_impacts(run, options.grid_deg, options.slice_rows);
   // The user's inputs are checked before the geography is built (loading the countries takes
   // seconds): the raster is read, and the map's grid checked, first.
@@ -158,7 +159,7 @@ RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
   if (!with_region.region) with_region.region = impacts;
   risk::Grid(*with_region.region, options.grid_deg);
   RiskGeography g = geography(impacts);
-  RiskComputation c = compute_risk_with(run, with_region, g.groups, std::move(population));
+  RiskComputation c = compute_risk_with(run, reader, with_region, g.groups, std::move(population));
   c.region_from_impacts = !options.region;
   c.geography = std::move(g);  // the classifiers keep their addresses: c.areas stays valid
   return c;
