@@ -6,8 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 launcher=()
-if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
+if command -v ccache >/dev/null 2>&1; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Precompiled headers (LAUNCHMC_PCH): without this sloppiness ccache compiles them uncached.
+  export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
+fi
+# LAUNCHMC_BUILD_BENCH=OFF in the environment leaves the benchmarks out (scripts/test.sh in CI).
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLAUNCHMC_BUILD_BENCH="${LAUNCHMC_BUILD_BENCH:-ON}" \
+  "${launcher[@]}" >/dev/null
 if [ $# -gt 0 ]; then
   targets=()
   for t in "$@"; do targets+=(--target "$t"); done

@@ -10,15 +10,21 @@
 # thousand flights, 10 s to 4 minutes each under ASan; the code they fly is run by the other
 # tests) and the Python-driven tests of the Release binary's output (notebooks, plot scripts,
 # golden runs).
+# Usage: scripts/sanitized_tests.sh [BUILD_DIR [all|build|test]] (default build-asan, all: build,
+# then test; scripts/test.sh builds while the Release suite runs, and tests after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-asan}
-cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DLAUNCHMC_SANITIZE=address,undefined \
-  -DLAUNCHMC_FUZZ=ON -DLAUNCHMC_BUILD_BENCH=OFF \
-  -DLAUNCHMC_TEST_CONCEPTS="config;io;cli;engine;stats;risk;geo;sensitivity;fuzz" >/dev/null
-cmake --build "$build" -j"$(nproc)"
+steps=${2:-all}
+if [ "$steps" != test ]; then
+  cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DLAUNCHMC_SANITIZE=address,undefined \
+    -DLAUNCHMC_FUZZ=ON -DLAUNCHMC_BUILD_BENCH=OFF \
+    -DLAUNCHMC_TEST_CONCEPTS="config;io;cli;engine;stats;risk;geo;sensitivity;fuzz" >/dev/null
+  cmake --build "$build" -j"$(nproc)"
+fi
+[ "$steps" = build ] && exit 0
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0

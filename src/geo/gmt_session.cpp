@@ -16,38 +16,30 @@ std::mutex& api_mutex() {
   return m;
 }
 
-namespace {
-
-// GMT reports through a print callback without user data: its messages go to this buffer while
-// the (serialised) session runs, and into the exception if the module fails.
-std::string& gmt_messages() {
+std::string& Session::messages() {
   static std::string messages;
   return messages;
 }
+
+namespace {
+
 int capture_message(FILE*, const char* message) {
-  gmt_messages() += message;
+  Session::messages() += message;
   return 0;
 }
 
-class Session {
- public:
-  Session() {
-    gmt_messages().clear();
-    // NOEXIT: errors return codes instead of exiting; NOHISTORY: no gmt.history file written
-    // in the working directory. Pad 0: the grid comes back without GMT's boundary rows.
-    api_ = GMT_Create_Session("launchmc", 0, GMT_SESSION_NOEXIT | GMT_SESSION_NOHISTORY,
-                              capture_message);
-    if (api_ == nullptr)
-      throw std::runtime_error("GMT: cannot create a session: " + gmt_messages());
-  }
-  ~Session() { GMT_Destroy_Session(api_); }
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-  void* api() const { return api_; }
+}  // namespace
 
- private:
-  void* api_;
-};
+Session::Session(unsigned pad) {
+  messages().clear();
+  api_ = GMT_Create_Session("launchmc", pad, GMT_SESSION_NOEXIT | GMT_SESSION_NOHISTORY,
+                            capture_message);
+  if (api_ == nullptr) throw std::runtime_error("GMT: cannot create a session: " + messages());
+}
+
+Session::~Session() { GMT_Destroy_Session(api_); }
+
+namespace {
 
 class VirtualFile {
  public:
@@ -56,7 +48,7 @@ class VirtualFile {
             api_, family, geometry,
             static_cast<unsigned>(GMT_OUT) | static_cast<unsigned>(GMT_IS_REFERENCE), nullptr,
             name_) != GMT_NOERROR) {
-      throw std::runtime_error("GMT: cannot open a virtual file: " + gmt_messages());
+      throw std::runtime_error("GMT: cannot open a virtual file: " + Session::messages());
     }
   }
   ~VirtualFile() { GMT_Close_VirtualFile(api_, name_); }
@@ -72,7 +64,8 @@ class VirtualFile {
 void call_module(const Session& session, const std::string& module, const std::string& args) {
   if (GMT_Call_Module(session.api(), module.c_str(), GMT_MODULE_CMD,
                       const_cast<char*>(args.c_str())) != GMT_NOERROR) {
-    throw std::runtime_error("GMT module '" + module + " " + args + "' failed: " + gmt_messages());
+    throw std::runtime_error("GMT module '" + module + " " + args +
+                             "' failed: " + Session::messages());
   }
 }
 
@@ -85,7 +78,7 @@ std::vector<Segment> run_to_dataset(const std::string& module, const std::string
   call_module(session, module, args + " ->" + out.name());
   auto* data = static_cast<GMT_DATASET*>(GMT_Read_VirtualFile(session.api(), out.name()));
   if (data == nullptr)
-    throw std::runtime_error("GMT: no output from " + module + ": " + gmt_messages());
+    throw std::runtime_error("GMT: no output from " + module + ": " + Session::messages());
   std::vector<Segment> segments;
   for (uint64_t t = 0; t < data->n_tables; ++t) {
     const GMT_DATATABLE* table = data->table[t];
@@ -106,12 +99,12 @@ std::vector<Segment> run_to_dataset(const std::string& module, const std::string
 
 Grid run_to_grid(const std::string& module, const std::string& args) {
   std::lock_guard lock(api_mutex());
-  Session session;
+  Session session;  // pad 0: the grid comes back without GMT's boundary rows
   VirtualFile out(session, GMT_IS_GRID, GMT_IS_SURFACE);
   call_module(session, module, args + " -G" + out.name());
   auto* grid = static_cast<GMT_GRID*>(GMT_Read_VirtualFile(session.api(), out.name()));
   if (grid == nullptr)
-    throw std::runtime_error("GMT: no grid from " + module + ": " + gmt_messages());
+    throw std::runtime_error("GMT: no grid from " + module + ": " + Session::messages());
   const GMT_GRID_HEADER* h = grid->header;
   Grid result;
   result.west_deg = h->wesn[0];

@@ -30,6 +30,27 @@ struct Grid {
 // figure session) holds this mutex while its session lives.
 std::mutex& api_mutex();
 
+// One GMT API session (GMT_Create_Session with NOEXIT: errors return codes instead of exiting;
+// NOHISTORY: no gmt.history written in the working directory), destroyed with the object. GMT
+// reports through a print callback without user data: its messages go to messages() (cleared
+// when a session is created) and into the exceptions. Hold api_mutex() while it lives.
+class Session {
+ public:
+  // `pad`: the boundary rows and columns GMT puts around grids. Throws std::runtime_error with
+  // GMT's messages when the session cannot be created.
+  explicit Session(unsigned pad = 0);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  void* api() const { return api_; }  // GMT's void* API pointer
+
+  // What GMT printed since the session was created or the buffer last cleared.
+  static std::string& messages();
+
+ private:
+  void* api_;
+};
+
 // Runs `gmt <module> <args>` writing a data set to memory (args must not name an output).
 // Throws std::runtime_error with GMT's own messages when the module fails (e.g. a missing
 // GSHHG or DCW file).

@@ -14,10 +14,6 @@ using Type = VectorField::Type;
 
 std::string percent_label(double p) { return fmt::format("{:g} %", p * 100.0); }
 
-FieldValue real_or_null(double v) {
-  return std::isfinite(v) ? FieldValue(v) : FieldValue(std::monostate{});
-}
-
 }  // namespace
 
 std::vector<VectorLayer> iip_corridor_layers(const engine::IipCorridorSummary& c) {

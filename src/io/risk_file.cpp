@@ -9,8 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "engine/columns.hpp"
-#include "flight/flight.hpp"
+#include "engine/impacts.hpp"
 #include "geo/country_classifier.hpp"
 #include "geo/polygon.hpp"
 #include "io/geotiff.hpp"
@@ -24,35 +23,6 @@ namespace launchmc::io {
 
 namespace {
 
-// Every impact point of a slice (nominal bodies, the vehicle, other bodies, fragments).
-template <class F>
-void for_each_impact(const engine::Block& b, F&& f) {
-  static const std::size_t c_vlat = engine::sample_column("vehicle_impact_lat_deg"),
-                           c_vlon = engine::sample_column("vehicle_impact_lon_deg"),
-                           c_fate = engine::body_column("fate"),
-                           c_lat = engine::body_column("impact_lat_deg"),
-                           c_lon = engine::body_column("impact_lon_deg"),
-                           o_fate = engine::other_body_column("fate"),
-                           o_lat = engine::other_body_column("impact_lat_deg"),
-                           o_lon = engine::other_body_column("impact_lon_deg"),
-                           f_fate = engine::fragment_column("fate"),
-                           f_lat = engine::fragment_column("impact_lat_deg"),
-                           f_lon = engine::fragment_column("impact_lon_deg");
-  constexpr double kImpact = static_cast<double>(flight::BodyFate::impact);
-  for (std::size_t r = 0; r < b.count; ++r) {
-    for (const auto& cols : b.bodies)
-      if (cols[c_fate][r] == kImpact) f(cols[c_lat][r], cols[c_lon][r]);
-    if (std::isfinite(b.sample[c_vlat][r])) f(b.sample[c_vlat][r], b.sample[c_vlon][r]);
-  }
-  for (std::size_t e = 0; e < b.other_bodies.entries(); ++e)
-    if (b.other_bodies.columns[o_fate][e] == kImpact)
-      f(b.other_bodies.columns[o_lat][e], b.other_bodies.columns[o_lon][e]);
-  const auto& fr = b.fragments;
-  const std::size_t n = fr.columns.empty() ? 0 : fr.columns[f_fate].size();
-  for (std::size_t e = 0; e < n; ++e)
-    if (fr.columns[f_fate][e] == kImpact) f(fr.columns[f_lat][e], fr.columns[f_lon][e]);
-}
-
 // The impacts' bounding box (longitudes unwrapped about the launch site's), one cell wider.
 risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg,
                                std::size_t slice_rows) {
@@ -62,8 +32,8 @@ risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg
   std::uint64_t impacts = 0;
   engine::Block block;
   while (reader.next(block, slice_rows))
-    for_each_impact(block, [&](double lat, double lon) {
-      const double x = geo::unwrap_deg(lon, ref);
+    engine::for_each_impact(block, [&](const engine::Impact& i) {
+      const double lat = i.lat_deg, x = geo::unwrap_deg(i.lon_deg, ref);
       lat0 = std::min(lat0, lat);
       lat1 = std::max(lat1, lat);
       lon0 = std::min(lon0, x);
@@ -116,13 +86,14 @@ std::unique_ptr<risk::PopulationRaster> load_population(const RiskOptions& optio
   return std::make_unique<risk::PopulationRaster>(options.population);
 }
 
-// compute_risk with the population raster already read (null: none).
-RiskComputation compute_risk_with(const std::filesystem::path& run, const RiskOptions& options,
+// compute_risk with the run file open (`reader`, not yet read) and the population raster
+// already read (null: none).
+RiskComputation compute_risk_with(const std::filesystem::path& run, RunFileReader& reader,
+                                  const RiskOptions& options,
                                   const std::vector<risk::AreaGroup>& classifiers,
                                   std::unique_ptr<risk::PopulationRaster> population) {
   RiskComputation c;
   c.run_path = run;
-  RunFileReader reader(run);
   c.info = reader.info();
   c.population = std::move(population);
   const risk::Region region = options.region
@@ -173,15 +144,15 @@ RiskComputation compute_risk_with(const std::filesystem::path& run, const RiskOp
 RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
                              const std::vector<risk::AreaGroup>& classifiers) {
   check_options(options);
-  { RunFileReader check(run); }  // a file that is not a run file is refused before the raster
-  return compute_risk_with(run, options, classifiers, load_population(options));
+  RunFileReader reader(run);  // a file that is not a run file is refused before the raster
+  return compute_risk_with(run, reader, options, classifiers, load_population(options));
 }
 
 RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
                                             const RiskOptions& options,
                                             const GeographyBuilder& geography) {
   check_options(options);
-  { RunFileReader check(run); }  // a file that is not a run file is refused before any pass
+  RunFileReader reader(run);  // a file that is not a run file is refused before any pass
   const risk::Region impacts = region_of_impacts(run, options.grid_deg, options.slice_rows);
   // The user's inputs are checked before the geography is built (loading the countries takes
   // seconds): the raster is read, and the map's grid checked, first.
@@ -199,7 +170,7 @@ RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
         box, options.grid_deg, countries, risk::natural_earth_densities()));
   }
   RiskGeography g = geography(impacts);
-  RiskComputation c = compute_risk_with(run, with_region, g.groups, std::move(population));
+  RiskComputation c = compute_risk_with(run, reader, with_region, g.groups, std::move(population));
   c.region_from_impacts = !options.region;
   c.geography = std::move(g);  // the classifiers keep their addresses: c.areas stays valid
   return c;

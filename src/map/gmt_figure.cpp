@@ -19,17 +19,6 @@ namespace launchmc::map {
 
 namespace {
 
-// GMT reports through a print callback without user data: its messages go to this buffer while
-// the (serialised: geo::gmt::api_mutex) session runs, and into the exception if a module fails.
-std::string& figure_messages() {
-  static std::string messages;
-  return messages;
-}
-int capture_message(FILE*, const char* message) {
-  figure_messages() += message;
-  return 0;
-}
-
 // Sets an environment variable for the figure's lifetime and restores it after.
 class ScopedEnv {
  public:
@@ -71,17 +60,17 @@ struct GmtFigure::Impl {
   ScopedEnv tmpdir{"GMT_TMPDIR", dir.string()};
   ScopedEnv session_name{"GMT_SESSION_NAME", "launchmc"};
   ScopedEnv userdir{"GMT_USERDIR", dir.string()};
-  void* api = nullptr;
+  std::optional<geo::gmt::Session> session;  // created once the environment above is set
   bool begun = false, finished = false;
 
   ~Impl() {
-    if (api != nullptr) {
+    if (session) {
       if (begun && !finished) {
         // An abandoned figure: end the session quietly (nothing converted), then clean up.
         char args[] = "-Vq";
-        GMT_Call_Module(api, "end", GMT_MODULE_CMD, args);
+        GMT_Call_Module(session->api(), "end", GMT_MODULE_CMD, args);
       }
-      GMT_Destroy_Session(api);
+      session.reset();
     }
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
@@ -92,26 +81,26 @@ struct GmtFigure::Impl {
     all.emplace_back("-Vq");  // quiet: only our exception carries GMT's messages
     std::vector<char*> argv;
     for (std::string& a : all) argv.push_back(a.data());
-    figure_messages().clear();
-    if (GMT_Call_Module(api, module.c_str(), static_cast<int>(argv.size()), argv.data()) !=
-        GMT_NOERROR) {
+    geo::gmt::Session::messages().clear();
+    if (GMT_Call_Module(session->api(), module.c_str(), static_cast<int>(argv.size()),
+                        argv.data()) != GMT_NOERROR) {
       std::string command = "gmt " + module;
       for (const std::string& a : args) command += " " + a;
-      throw std::runtime_error("map: GMT failed on '" + command + "': " + figure_messages());
+      throw std::runtime_error("map: GMT failed on '" + command +
+                               "': " + geo::gmt::Session::messages());
     }
   }
 };
 
 GmtFigure::GmtFigure(double page_width_cm, double page_height_cm, int dpi)
     : impl_(std::make_unique<Impl>()) {
-  figure_messages().clear();
-  // NOEXIT: errors return codes instead of exiting the program; NOHISTORY: no gmt.history in
-  // the working directory. The PNG is written into the private directory, page-sized (not
-  // cropped) at `dpi`.
-  impl_->api = GMT_Create_Session("launchmc", 2, GMT_SESSION_NOEXIT | GMT_SESSION_NOHISTORY,
-                                  capture_message);
-  if (impl_->api == nullptr)
-    throw std::runtime_error("map: cannot create a GMT session: " + figure_messages());
+  // Pad 2: GMT's default for the modules' grids. The PNG is written into the private directory,
+  // page-sized (not cropped) at `dpi`.
+  try {
+    impl_->session.emplace(2);
+  } catch (const std::runtime_error&) {
+    throw std::runtime_error("map: cannot create a GMT session: " + geo::gmt::Session::messages());
+  }
   impl_->call("begin", {(impl_->dir / "map").string(), "png"});
   impl_->begun = true;
   // The page, and how `end` converts it (PS_CONVERT: psconvert's options; without A the page is
@@ -145,7 +134,7 @@ std::filesystem::path GmtFigure::finish() {
   const std::filesystem::path png = impl_->dir / "map.png";
   if (!std::filesystem::exists(png))
     throw std::runtime_error("map: GMT wrote no PNG (is ghostscript installed?): " +
-                             figure_messages());
+                             geo::gmt::Session::messages());
   return png;
 }
 

@@ -11,10 +11,9 @@
 #include <optional>
 #include <stdexcept>
 
-#include "engine/columns.hpp"
 #include "engine/iip_corridor.hpp"
+#include "engine/impacts.hpp"
 #include "engine/summary.hpp"
-#include "flight/flight.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
 #include "map/text.hpp"
@@ -25,7 +24,6 @@ namespace launchmc::map {
 
 namespace {
 
-constexpr double kImpact = static_cast<double>(flight::BodyFate::impact);
 // The ellipse drawn (the summary reports 50, 95, 99 and 99.73 %).
 constexpr double kEllipseProbability = 0.95;
 // Vertices of a drawn ellipse.
@@ -215,51 +213,38 @@ MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_poi
   SetBuilder others("other bodies", ImpactSet::Kind::other_bodies, max_points);
   std::map<std::string, SetBuilder, std::less<>> classes;
 
-  static const std::size_t c_vlat = engine::sample_column("vehicle_impact_lat_deg"),
-                           c_vlon = engine::sample_column("vehicle_impact_lon_deg"),
-                           c_fate = engine::body_column("fate"),
-                           c_lat = engine::body_column("impact_lat_deg"),
-                           c_lon = engine::body_column("impact_lon_deg"),
-                           o_fate = engine::other_body_column("fate"),
-                           o_lat = engine::other_body_column("impact_lat_deg"),
-                           o_lon = engine::other_body_column("impact_lon_deg"),
-                           f_fate = engine::fragment_column("fate"),
-                           f_lat = engine::fragment_column("impact_lat_deg"),
-                           f_lon = engine::fragment_column("impact_lon_deg");
   engine::Block b;
   while (reader.next(b, 65536)) {
     summary.add(b);
     if (corridor) corridor->add(b);
-    std::size_t o_entry = 0, f_entry = 0;
-    for (std::size_t r = 0; r < b.count; ++r) {
-      const std::uint64_t row = b.first + r;
-      for (std::size_t s = 0; s < bodies.size(); ++s)
-        if (b.bodies[s][c_fate][r] == kImpact)
-          bodies[s].add(row, b.bodies[s][c_lat][r], b.bodies[s][c_lon][r], site_lon);
-      vehicle.add(row, b.sample[c_vlat][r], b.sample[c_vlon][r], site_lon);
+    engine::for_each_impact(b, [&](const engine::Impact& i) {
+      const std::uint64_t row = b.first + i.row;
       // Ids of ragged entries: the row, and the entry's place in the row (at most 2^20 a row).
-      const auto& ob = b.other_bodies;
-      const std::size_t o_end = ob.row_end.size() > r ? ob.row_end[r] : o_entry;
-      for (std::size_t first = o_entry; o_entry < o_end; ++o_entry)
-        if (ob.columns[o_fate][o_entry] == kImpact)
-          others.add(row << 20 | (o_entry - first), ob.columns[o_lat][o_entry],
-                     ob.columns[o_lon][o_entry], site_lon);
-      const auto& fr = b.fragments;
-      const std::size_t f_end = fr.row_end.size() > r ? fr.row_end[r] : f_entry;
-      for (std::size_t first = f_entry; f_entry < f_end; ++f_entry) {
-        if (fr.columns[f_fate][f_entry] != kImpact) continue;
-        const std::string_view name = fr.classes[f_entry].view();
-        auto it = classes.find(name);
-        if (it == classes.end())
-          it = classes
-                   .emplace(
-                       std::string(name),
-                       SetBuilder(std::string(name), ImpactSet::Kind::fragment_class, max_points))
-                   .first;
-        it->second.add(row << 20 | (f_entry - first), fr.columns[f_lat][f_entry],
-                       fr.columns[f_lon][f_entry], site_lon);
+      const std::uint64_t entry_id = row << 20 | i.index;
+      switch (i.kind) {
+        case engine::Impact::Kind::body:
+          bodies[i.index].add(row, i.lat_deg, i.lon_deg, site_lon);
+          break;
+        case engine::Impact::Kind::vehicle:
+          vehicle.add(row, i.lat_deg, i.lon_deg, site_lon);
+          break;
+        case engine::Impact::Kind::other_body:
+          others.add(entry_id, i.lat_deg, i.lon_deg, site_lon);
+          break;
+        case engine::Impact::Kind::fragment: {
+          const std::string_view name = b.fragments.classes[i.entry].view();
+          auto it = classes.find(name);
+          if (it == classes.end())
+            it = classes
+                     .emplace(
+                         std::string(name),
+                         SetBuilder(std::string(name), ImpactSet::Kind::fragment_class, max_points))
+                     .first;
+          it->second.add(entry_id, i.lat_deg, i.lon_deg, site_lon);
+          break;
+        }
       }
-    }
+    });
   }
   for (auto& s : bodies) d.impacts.push_back(s.finish(site_lon));
   d.impacts.push_back(vehicle.finish(site_lon));

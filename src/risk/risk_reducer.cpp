@@ -9,8 +9,8 @@
 #include <stdexcept>
 
 #include "engine/columns.hpp"
+#include "engine/impacts.hpp"
 #include "engine/outcome.hpp"
-#include "flight/flight.hpp"
 #include "stats/stratified.hpp"
 
 namespace launchmc::risk {
@@ -162,73 +162,63 @@ void RiskReducer::end_row(std::size_t stratum) {
 
 void RiskReducer::add(const engine::Block& b) {
   static const std::size_t c_mode = engine::sample_column("failure_mode"),
-                           c_breakup = engine::sample_column("breakup_cause"),
-                           c_vlat = engine::sample_column("vehicle_impact_lat_deg"),
-                           c_vlon = engine::sample_column("vehicle_impact_lon_deg"),
-                           c_fate = engine::body_column("fate"),
-                           c_lat = engine::body_column("impact_lat_deg"),
-                           c_lon = engine::body_column("impact_lon_deg"),
-                           o_fate = engine::other_body_column("fate"),
-                           o_lat = engine::other_body_column("impact_lat_deg"),
-                           o_lon = engine::other_body_column("impact_lon_deg"),
-                           o_weight = engine::other_body_column("weight"),
-                           f_fate = engine::fragment_column("fate"),
-                           f_lat = engine::fragment_column("impact_lat_deg"),
-                           f_lon = engine::fragment_column("impact_lon_deg"),
-                           f_weight = engine::fragment_column("weight"),
-                           f_area = engine::fragment_column("casualty_area_m2");
-  constexpr double kImpact = static_cast<double>(flight::BodyFate::impact);
+                           c_breakup = engine::sample_column("breakup_cause");
   const std::size_t n_slots = setup_.body_names.size();
   if (b.bodies.size() != n_slots)
     throw std::logic_error(fmt::format("risk: a block with {} body slots, the setup has {}",
                                        b.bodies.size(), n_slots));
-  const double intact = setup_.intact_casualty_area_m2;
-  const std::size_t vehicle_group = 1 + n_slots;
-  std::size_t o_entry = 0, f_entry = 0;
-  for (std::size_t r = 0; r < b.count; ++r) {
-    const std::size_t row = static_cast<std::size_t>(b.first + r);
-    const std::size_t k = b.stratum.size() > r ? b.stratum[r] : 0;
-    if (k >= strata_)
-      throw std::logic_error(fmt::format("risk: row {} in stratum {} of {}", row, k, strata_));
-    ++rows_[k];
-    const double mode = b.sample[c_mode][r];
+  // Each row's stratum and groups are set at its start; its impacts then go to them.
+  struct Visitor {
+    RiskReducer& red;
+    const engine::Block& b;
+    const double intact;
+    const std::size_t vehicle_group;
+    std::size_t row = 0, k = 0;
     int mode_group = -1;
-    if (mode >= 0) {
-      if (mode >= static_cast<double>(setup_.failure_modes.size()))
-        throw std::logic_error(fmt::format("risk: row {} has failure mode {}", row, mode));
-      mode_group = static_cast<int>(vehicle_group + 1 + static_cast<std::size_t>(mode));
+    bool normal = false;
+
+    void begin_row(std::size_t r) {
+      row = static_cast<std::size_t>(b.first + r);
+      k = b.stratum.size() > r ? b.stratum[r] : 0;
+      if (k >= red.strata_)
+        throw std::logic_error(
+            fmt::format("risk: row {} in stratum {} of {}", row, k, red.strata_));
+      ++red.rows_[k];
+      const double mode = b.sample[c_mode][r];
+      mode_group = -1;
+      if (mode >= 0) {
+        if (mode >= static_cast<double>(red.setup_.failure_modes.size()))
+          throw std::logic_error(fmt::format("risk: row {} has failure mode {}", row, mode));
+        mode_group = static_cast<int>(vehicle_group + 1 + static_cast<std::size_t>(mode));
+      }
+      // Normal flight (14 CFR 450.133's "normal flight debris"): no failure drawn and no breakup
+      // (a range-safety rule that fired on a dispersed flight is not normal flight either).
+      normal = mode < 0 && b.sample[c_breakup][r] == 0.0 &&
+               red.first_normal_group_ != red.first_fragment_group_;
     }
-    // Normal flight (14 CFR 450.133's "normal flight debris"): no failure drawn and no breakup
-    // (a range-safety rule that fired on a dispersed flight is not normal flight either).
-    const bool normal =
-        mode < 0 && b.sample[c_breakup][r] == 0.0 && first_normal_group_ != first_fragment_group_;
-    for (std::size_t s = 0; s < n_slots; ++s) {
-      const auto& cols = b.bodies[s];
-      if (cols[c_fate][r] == kImpact)
-        impact(row, k, mode_group, 1 + s, cols[c_lat][r], cols[c_lon][r], 1.0, intact,
-               normal ? first_normal_group_ + s : 0);
+    void operator()(const engine::Impact& i) {
+      using Kind = engine::Impact::Kind;
+      switch (i.kind) {
+        case Kind::body:
+          red.impact(row, k, mode_group, 1 + i.index, i.lat_deg, i.lon_deg, 1.0, intact,
+                     normal ? red.first_normal_group_ + i.index : 0);
+          break;
+        case Kind::vehicle:
+          red.impact(row, k, mode_group, vehicle_group, i.lat_deg, i.lon_deg, 1.0, intact);
+          break;
+        case Kind::other_body:  // in "any" and their failure mode's group (no group of their own)
+          red.impact(row, k, mode_group, 0, i.lat_deg, i.lon_deg, i.weight, intact);
+          break;
+        case Kind::fragment:
+          red.impact(row, k, mode_group, red.fragment_group(b.fragments.classes[i.entry].view()),
+                     i.lat_deg, i.lon_deg, i.weight,
+                     i.casualty_area_m2 > 0.0 ? i.casualty_area_m2 : intact);
+          break;
+      }
     }
-    const double vlat = b.sample[c_vlat][r], vlon = b.sample[c_vlon][r];
-    if (std::isfinite(vlat) && std::isfinite(vlon))
-      impact(row, k, mode_group, vehicle_group, vlat, vlon, 1.0, intact);
-    // Other bodies: in "any" and their failure mode's group (no group of their own).
-    const auto& ob = b.other_bodies;
-    const std::size_t o_end = ob.row_end.size() > r ? static_cast<std::size_t>(ob.row_end[r]) : 0;
-    for (; o_entry < o_end; ++o_entry)
-      if (ob.columns[o_fate][o_entry] == kImpact)
-        impact(row, k, mode_group, 0, ob.columns[o_lat][o_entry], ob.columns[o_lon][o_entry],
-               ob.columns[o_weight][o_entry], intact);
-    const auto& fr = b.fragments;
-    const std::size_t f_end = fr.row_end.size() > r ? static_cast<std::size_t>(fr.row_end[r]) : 0;
-    for (; f_entry < f_end; ++f_entry) {
-      if (fr.columns[f_fate][f_entry] != kImpact) continue;
-      const double a = fr.columns[f_area][f_entry];
-      impact(row, k, mode_group, fragment_group(fr.classes[f_entry].view()),
-             fr.columns[f_lat][f_entry], fr.columns[f_lon][f_entry], fr.columns[f_weight][f_entry],
-             a > 0.0 ? a : intact);
-    }
-    end_row(k);
-  }
+    void end_row(std::size_t) { red.end_row(k); }
+  };
+  engine::for_each_impact(b, Visitor{*this, b, setup_.intact_casualty_area_m2, 1 + n_slots});
 }
 
 void RiskReducer::merge(const engine::Reducer& other_base) {

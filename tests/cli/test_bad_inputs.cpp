@@ -35,13 +35,17 @@
 #include <thread>
 #include <vector>
 
+#include "../support/cli_runner.hpp"
+
 extern char** environ;
 
 namespace {
 
+using launchmc::test_support::kBinary;
+using launchmc::test_support::kConfigDir;
+using launchmc::test_support::slurp;
+
 namespace fs = std::filesystem;
-const std::string kBinary = LAUNCHMC_BINARY;
-const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
 const std::string kCatalogue = std::string(LAUNCHMC_TEST_DATA_DIR) + "/bad_inputs.txt";
 
 const std::map<std::string, std::string> kBundled = {{"chollima1", "chollima1_2023.yaml"},
@@ -187,11 +191,6 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
   return s;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 // Name -> content of every regular file under dir (FIFOs and directories by name only).

@@ -11,30 +11,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../support/cli_runner.hpp"
 #include "io/hdf5_file.hpp"
 
 namespace {
 
+using launchmc::test_support::CommandResult;
+using launchmc::test_support::kConfigDir;
+using launchmc::test_support::run_launchmc;
+
 namespace fs = std::filesystem;
-const std::string kBinary = LAUNCHMC_BINARY;
-const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
-
-struct RunResult {
-  int status = -1;
-  std::string out;
-};
-
-RunResult run(const std::string& args) {
-  RunResult r;
-  const std::string cmd = kBinary + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
 
 fs::path temp_dir() {
   const fs::path d = fs::temp_directory_path() / ("launchmc_cli_" + std::to_string(::getpid()));
@@ -43,7 +29,7 @@ fs::path temp_dir() {
 }
 
 TEST(Cli, FlyJsonHasStableKeys) {
-  const RunResult r = run("fly " + kConfigDir + "/chollima1_2023.yaml --json");
+  const CommandResult r = run_launchmc("fly " + kConfigDir + "/chollima1_2023.yaml --json");
   ASSERT_EQ(r.status, 0);
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j["insertion"].is_object());
@@ -71,7 +57,7 @@ TEST(Cli, FlyJsonHasStableKeys) {
 }
 
 TEST(Cli, FlyJsonOfMissileHasGroundFlight) {
-  const RunResult r = run("fly " + kConfigDir + "/hwasong18_2023.yaml --json");
+  const CommandResult r = run_launchmc("fly " + kConfigDir + "/hwasong18_2023.yaml --json");
   ASSERT_EQ(r.status, 0);
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["insertion"].is_null());
@@ -82,7 +68,8 @@ TEST(Cli, FlyJsonOfMissileHasGroundFlight) {
 
 TEST(Cli, FlyWritesHistoriesToHdf5) {
   const fs::path out = temp_dir() / "fly.h5";
-  const RunResult r = run("fly " + kConfigDir + "/chollima1_2023.yaml -o " + out.string());
+  const CommandResult r =
+      run_launchmc("fly " + kConfigDir + "/chollima1_2023.yaml -o " + out.string());
   ASSERT_EQ(r.status, 0);
   ASSERT_TRUE(fs::exists(out));
   auto file = launchmc::io::h5::File::open_read(out);
@@ -115,16 +102,16 @@ TEST(Cli, BadConfigExitsTwoAndWritesNothing) {
   }
   const fs::path out = dir / "out.h5";
   { std::ofstream(out) << "previous result"; }
-  const RunResult r = run("fly " + cfg.string() + " -o " + out.string());
+  const CommandResult r = run_launchmc("fly " + cfg.string() + " -o " + out.string());
   EXPECT_EQ(r.status, 2);
   std::ifstream in(out);
   std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(kept, "previous result");
   for (const auto& e : fs::directory_iterator(dir))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos);
-  EXPECT_EQ(run("fly /nonexistent.yaml").status, 2);
-  EXPECT_EQ(run("fly " + cfg.string() + " --set launch.nothing=1").status, 2);
-  EXPECT_EQ(run("frobnicate").status, 2);
+  EXPECT_EQ(run_launchmc("fly /nonexistent.yaml").status, 2);
+  EXPECT_EQ(run_launchmc("fly " + cfg.string() + " --set launch.nothing=1").status, 2);
+  EXPECT_EQ(run_launchmc("frobnicate").status, 2);
   fs::remove_all(dir);
 }
 
@@ -135,8 +122,8 @@ namespace {
 TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
   const fs::path dir = temp_dir();
   const fs::path out = dir / "run.h5";
-  const RunResult r = run("run " + kConfigDir +
-                          "/chollima1_2023.yaml -n 48 --seed 7 -j 2 --json -o " + out.string());
+  const CommandResult r = run_launchmc(
+      "run " + kConfigDir + "/chollima1_2023.yaml -n 48 --seed 7 -j 2 --json -o " + out.string());
   ASSERT_EQ(r.status, 0);
   auto from_run = nlohmann::json::parse(r.out);
   for (const char* k : {"samples", "seed", "p_success", "p_success_ci95", "status_counts", "orbit",
@@ -153,7 +140,7 @@ TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
     EXPECT_TRUE(b0.contains(k)) << k;
   EXPECT_TRUE(b0["ellipses"].contains("95"));
 
-  const RunResult s = run("summarize " + out.string() + " --json");
+  const CommandResult s = run_launchmc("summarize " + out.string() + " --json");
   ASSERT_EQ(s.status, 0);
   auto from_file = nlohmann::json::parse(s.out);
   EXPECT_EQ(from_run["stopped_by"], "samples");
@@ -164,7 +151,8 @@ TEST(Cli, RunAndSummarizeAgreeAndFlySampleMatchesTheRow) {
   // Row 13 of the file, re-flown alone.
   auto file = launchmc::io::h5::File::open_read(out);
   const auto perigee = file.root().open_group("outcome").read<double>("perigee_alt_m");
-  const RunResult f = run("fly " + kConfigDir + "/chollima1_2023.yaml --sample 13 --seed 7 --json");
+  const CommandResult f =
+      run_launchmc("fly " + kConfigDir + "/chollima1_2023.yaml --sample 13 --seed 7 --json");
   ASSERT_EQ(f.status, 0);
   const auto j = nlohmann::json::parse(f.out);
   if (std::isfinite(perigee[13])) {
@@ -183,11 +171,11 @@ namespace {
 TEST(Cli, TargetWritesCalibratedConfigKeepingComments) {
   const fs::path dir = temp_dir();
   const fs::path out = dir / "calibrated.yaml";
-  const RunResult r =
-      run("target " + kConfigDir +
-          "/hwasong18_2023.yaml --vary guidance.pitch_kick_deg,vehicle.payload.mass_kg"
-          " --goal apogee_alt_km=6000:0.01,range_km=1100:0.01 --json -o " +
-          out.string());
+  const CommandResult r =
+      run_launchmc("target " + kConfigDir +
+                   "/hwasong18_2023.yaml --vary guidance.pitch_kick_deg,vehicle.payload.mass_kg"
+                   " --goal apogee_alt_km=6000:0.01,range_km=1100:0.01 --json -o " +
+                   out.string());
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["met"].get<bool>());
@@ -209,14 +197,15 @@ TEST(Cli, TargetWritesCalibratedConfigKeepingComments) {
   EXPECT_EQ(changed, 2);
   EXPECT_GT(lines, 40);
   // The calibrated file flies to the goals.
-  const auto f = nlohmann::json::parse(run("fly " + out.string() + " --json").out);
+  const auto f = nlohmann::json::parse(run_launchmc("fly " + out.string() + " --json").out);
   EXPECT_NEAR(f["apogee_alt_km"].get<double>(), 6000.0, 0.01);
   EXPECT_NEAR(f["range_km"].get<double>(), 1100.0, 0.01);
 
   // Unreachable goals: refused, exit 1, nothing written.
   const fs::path out2 = dir / "never.yaml";
   EXPECT_EQ(
-      run("target " + kConfigDir +
+      run_launchmc(
+          "target " + kConfigDir +
           "/hwasong18_2023.yaml --vary vehicle.payload.mass_kg --goal apogee_alt_km=770000 -o " +
           out2.string())
           .status,

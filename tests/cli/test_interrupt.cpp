@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/cli_runner.hpp"
 #include "../support/scratch_dir.hpp"
 #include "io/hdf5_file.hpp"
 
@@ -26,9 +27,11 @@ extern char** environ;
 namespace launchmc::io {
 namespace {
 
+using launchmc::test_support::kBinary;
+using launchmc::test_support::kConfigDir;
+using launchmc::test_support::slurp;
+
 namespace fs = std::filesystem;
-const std::string kBinary = LAUNCHMC_BINARY;
-const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
 
 // Starts the binary with stdout/stderr to files in `dir`; returns its pid.
 pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
@@ -53,11 +56,6 @@ int wait_exit(pid_t pid) {
   int st = 0;
   waitpid(pid, &st, 0);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 bool has_temporary(const fs::path& dir) {

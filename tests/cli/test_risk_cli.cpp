@@ -15,35 +15,18 @@
 #include <set>
 #include <string>
 
+#include "../support/cli_runner.hpp"
 #include "io/hdf5_file.hpp"
 
 namespace {
 
+using launchmc::test_support::CommandResult;
+using launchmc::test_support::kConfigDir;
+using launchmc::test_support::run_launchmc;
+using launchmc::test_support::slurp;
+using launchmc::test_support::Stderr;
+
 namespace fs = std::filesystem;
-const std::string kBinary = LAUNCHMC_BINARY;
-const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
-
-struct Result {
-  int status = -1;
-  std::string out;
-};
-
-Result launchmc(const std::string& args, bool with_stderr = false) {
-  Result r;
-  const std::string cmd = kBinary + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::set<std::string> keys(const nlohmann::json& j) {
   std::set<std::string> k;
@@ -57,8 +40,8 @@ class RiskCli : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("launchmc_risk_cli_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     run_ = dir_ / "aug.h5";
-    const Result r = launchmc("run " + kConfigDir +
-                              "/chollima1_2023_aug.yaml -n 48 --seed 5 -j 1 -o " + run_.string());
+    const CommandResult r = run_launchmc(
+        "run " + kConfigDir + "/chollima1_2023_aug.yaml -n 48 --seed 5 -j 1 -o " + run_.string());
     ASSERT_EQ(r.status, 0);
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
@@ -68,9 +51,10 @@ fs::path RiskCli::dir_, RiskCli::run_;
 
 TEST_F(RiskCli, JsonKeysAndRiskGroup) {
   const fs::path out = dir_ / "with_risk.h5";
-  const Result r = launchmc("risk " + run_.string() + " --grid 0.2 --json -o " + out.string() +
-                            " --geotiff " + (dir_ / "maps").string() + " --geojson " +
-                            (dir_ / "gis").string() + " --kml " + (dir_ / "gis.kml").string());
+  const CommandResult r =
+      run_launchmc("risk " + run_.string() + " --grid 0.2 --json -o " + out.string() +
+                   " --geotiff " + (dir_ / "maps").string() + " --geojson " +
+                   (dir_ / "gis").string() + " --kml " + (dir_ / "gis.kml").string());
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(keys(j), (std::set<std::string>{"samples", "any", "bodies", "regions", "footprints",
@@ -103,7 +87,8 @@ TEST_F(RiskCli, JsonKeysAndRiskGroup) {
   EXPECT_TRUE(fs::exists(dir_ / "maps_probability.tif"));
   EXPECT_FALSE(fs::exists(dir_ / "maps_ec.tif"));
   // Text output names the missing raster.
-  const Result t = launchmc("risk " + run_.string() + " -o " + out.string(), true);
+  const CommandResult t =
+      run_launchmc("risk " + run_.string() + " -o " + out.string(), Stderr::to_stdout);
   ASSERT_EQ(t.status, 0);
   EXPECT_NE(t.out.find("no population raster"), std::string::npos) << t.out;
 }
@@ -119,9 +104,9 @@ TEST_F(RiskCli, UserRegionsAndNoGeography) {
     {"type": "Feature", "properties": {"name": "atlantic"}, "geometry": {"type": "Polygon",
      "coordinates": [[[-40, 0], [-30, 0], [-30, 10], [-40, 10], [-40, 0]]]}}]})";
   const fs::path out = dir_ / "with_regions.h5";
-  const Result r =
-      launchmc("risk " + run_.string() + " --grid 0.5 --json --no-geography --regions " +
-               regions.string() + " -o " + out.string());
+  const CommandResult r =
+      run_launchmc("risk " + run_.string() + " --grid 0.5 --json --no-geography --regions " +
+                   regions.string() + " -o " + out.string());
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["regions"].size(), 2u);
@@ -149,14 +134,14 @@ TEST_F(RiskCli, ConfigRiskSectionAppliedAtTheEndOfRun) {
       "  intact_casualty_area_m2: 12\n";
   std::ofstream(conf_dir / "aug_risk.yaml") << base << section;
   const fs::path out = dir_ / "aug_risk.h5";
-  const Result r = launchmc("run " + (conf_dir / "aug_risk.yaml").string() +
-                            " -n 48 --seed 5 -j 1 -o " + out.string());
+  const CommandResult r = run_launchmc("run " + (conf_dir / "aug_risk.yaml").string() +
+                                       " -n 48 --seed 5 -j 1 -o " + out.string());
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("risk maps written to " + out.string()), std::string::npos) << r.out;
   const fs::path again = dir_ / "aug_risk_again.h5";
-  ASSERT_EQ(launchmc("risk " + out.string() + " --grid 0.25 --no-geography --regions " +
-                     (conf_dir / "data" / "zones.geojson").string() +
-                     " --intact-casualty-area 12 -o " + again.string())
+  ASSERT_EQ(run_launchmc("risk " + out.string() + " --grid 0.25 --no-geography --regions " +
+                         (conf_dir / "data" / "zones.geojson").string() +
+                         " --intact-casualty-area 12 -o " + again.string())
                 .status,
             0);
   const auto a = launchmc::io::h5::File::open_read(out);
@@ -175,26 +160,29 @@ TEST_F(RiskCli, ConfigRiskSectionAppliedAtTheEndOfRun) {
   // A missing file: refused before the flights, naming the key; nothing written.
   std::ofstream(conf_dir / "bad.yaml") << base << "\nrisk:\n  population: data/missing.tif\n";
   const fs::path bad_out = dir_ / "bad.h5";
-  const Result bad =
-      launchmc("run " + (conf_dir / "bad.yaml").string() + " -n 8 -o " + bad_out.string(), true);
+  const CommandResult bad =
+      run_launchmc("run " + (conf_dir / "bad.yaml").string() + " -n 8 -o " + bad_out.string(),
+                   Stderr::to_stdout);
   EXPECT_EQ(bad.status, 2) << bad.out;
   EXPECT_NE(bad.out.find("risk.population"), std::string::npos) << bad.out;
   EXPECT_EQ(bad.out.find("progress"), std::string::npos) << bad.out;
   EXPECT_FALSE(fs::exists(bad_out));
   // A key the section does not have: the loader's message with the line.
   std::ofstream(conf_dir / "typo.yaml") << base << "\nrisk:\n  grid: 0.1\n";
-  const Result typo = launchmc("run " + (conf_dir / "typo.yaml").string() + " -n 8", true);
+  const CommandResult typo =
+      run_launchmc("run " + (conf_dir / "typo.yaml").string() + " -n 8", Stderr::to_stdout);
   EXPECT_EQ(typo.status, 2) << typo.out;
   EXPECT_NE(typo.out.find("risk.grid"), std::string::npos) << typo.out;
   // Without -o: run, and say the maps were left out.
-  const Result no_out = launchmc("run " + (conf_dir / "aug_risk.yaml").string() + " -n 8", true);
+  const CommandResult no_out =
+      run_launchmc("run " + (conf_dir / "aug_risk.yaml").string() + " -n 8", Stderr::to_stdout);
   EXPECT_EQ(no_out.status, 0) << no_out.out;
   EXPECT_NE(no_out.out.find("risk: section was not applied"), std::string::npos) << no_out.out;
 }
 
 TEST_F(RiskCli, BadInputsExitNonZeroAndLeaveTheFile) {
   const std::string before = slurp(run_);
-  struct Case {
+  struct BadRisk {  // (not Case: test_bad_inputs.cpp's, in the same unity batch)
     std::string args;
     int status;
     std::string message;
@@ -202,7 +190,7 @@ TEST_F(RiskCli, BadInputsExitNonZeroAndLeaveTheFile) {
   std::ofstream(dir_ / "junk.tif") << "not a raster";
   std::ofstream(dir_ / "text.h5") << "not hdf5";
   const std::string r = run_.string();
-  for (const Case& c : std::vector<Case>{
+  for (const BadRisk& c : std::vector<BadRisk>{
            {"risk " + (dir_ / "nope.h5").string(), 1, "no such run file"},
            {"risk " + (dir_ / "text.h5").string(), 1, "text.h5"},
            {"risk " + r + " --region 1,2,3", 2, "--region"},
@@ -218,7 +206,7 @@ TEST_F(RiskCli, BadInputsExitNonZeroAndLeaveTheFile) {
            {"risk " + r + " --shore coarse", 2, "crude"},
            {"risk " + r + " --contour-bandwidth wide", 2, "scott"},
        }) {
-    const Result res = launchmc(c.args, true);
+    const CommandResult res = run_launchmc(c.args, Stderr::to_stdout);
     EXPECT_EQ(res.status, c.status) << c.args << "\n" << res.out;
     EXPECT_NE(res.out.find(c.message), std::string::npos) << c.args << "\n" << res.out;
     EXPECT_EQ(slurp(run_), before) << c.args;

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/cli_runner.hpp"
 #include "../support/reducer_state.hpp"
 #include "../support/scratch_dir.hpp"
 #include "engine/failure_report.hpp"
@@ -35,10 +36,11 @@
 namespace launchmc::io {
 namespace {
 
+using launchmc::test_support::CommandResult;
+using launchmc::test_support::run_launchmc;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-const std::string kBinary = LAUNCHMC_BINARY;
 
 // A suborbital hop from 10 N 20 E eastward whose first stage may be terminated or explode (30 to
 // 45 s): fragments of two debris classes and the intact payload; one report region.
@@ -73,21 +75,6 @@ failures:
   - {name: fts, stage: s1, mode: flight_termination, probability: 0.3, window_start_s: 30, window_end_s: 45}
   - {name: boom, stage: s1, mode: explosion, probability: 0.2, window_start_s: 30, window_end_s: 45}
 )";
-
-struct Result {
-  int status = -1;
-  std::string out;
-};
-Result run_cli(const std::string& args) {
-  Result r;
-  FILE* p = popen((kBinary + " " + args + " 2>/dev/null").c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
 
 // The run file's raw rows.
 struct Raw {
@@ -179,8 +166,9 @@ class FailureReportRun : public ScratchDirTest {
     config_ = dir_ / "breakup.yaml";
     std::ofstream(config_) << kConfig;
     file_ = dir_ / "run.h5";
-    const Result r = run_cli("run " + config_.string() + " -n 120 --seed 9 --block-size 16 " +
-                             "--json -o " + file_.string());
+    const CommandResult r =
+        run_launchmc("run " + config_.string() + " -n 120 --seed 9 --block-size 16 " +
+                     "--json -o " + file_.string());
     ASSERT_EQ(r.status, 0);
     run_json_ = json::parse(r.out);
   }
@@ -356,7 +344,7 @@ TEST_F(FailureReportRun, RegionShareIsTheWeightOfAKnownSubset) {
 
 // `summarize` rebuilds from the file the report `run` printed: the same JSON, number for number.
 TEST_F(FailureReportRun, SummarizeJsonEqualsRunJson) {
-  const Result r = run_cli("summarize " + file_.string() + " --json");
+  const CommandResult r = run_launchmc("summarize " + file_.string() + " --json");
   ASSERT_EQ(r.status, 0);
   const json s = json::parse(r.out);
   ASSERT_TRUE(run_json_["failure_modes"].is_array());
@@ -369,7 +357,7 @@ TEST_F(FailureReportRun, SummarizeJsonEqualsRunJson) {
       EXPECT_EQ(c["regions"][0]["name"], "east_box");
     }
   // The text report has a section per mode.
-  const Result text = run_cli("summarize " + file_.string());
+  const CommandResult text = run_launchmc("summarize " + file_.string());
   EXPECT_NE(text.out.find("by failure mode"), std::string::npos);
   EXPECT_NE(text.out.find("fts (flight_termination, stage s1)"), std::string::npos);
 }
@@ -481,12 +469,12 @@ TEST_F(FailureReportRun, FlyFromCatchesATamperedFragmentRow) {
   const std::uint64_t row = raw.sample[0];
   const std::string fly =
       "fly --sample " + std::to_string(row) + " --from " + file_.string() + " --json";
-  const Result before = run_cli(fly);
+  const CommandResult before = run_launchmc(fly);
   ASSERT_EQ(before.status, 0);
   const json jb = json::parse(before.out);
   EXPECT_EQ(jb["reproduced"], true) << jb["differences"].dump();
   poke<double>(file_, "/fragments/impact_lat_deg", 0, raw.lat[0] + 1e-6, H5T_NATIVE_DOUBLE);
-  const Result after = run_cli(fly);
+  const CommandResult after = run_launchmc(fly);
   ASSERT_EQ(after.status, 0);
   const json ja = json::parse(after.out);
   EXPECT_EQ(ja["reproduced"], false);
@@ -500,8 +488,8 @@ TEST_F(FailureReportRun, FlyFromCatchesATamperedFragmentRow) {
   poke<std::uint64_t>(file_, "/fragments/sample", raw.sample.size() - 1, last + 1,
                       H5T_NATIVE_UINT64);
   if (last + 1 < raw.mode.size()) {
-    const Result dropped =
-        run_cli("fly --sample " + std::to_string(last) + " --from " + file_.string() + " --json");
+    const CommandResult dropped = run_launchmc("fly --sample " + std::to_string(last) + " --from " +
+                                               file_.string() + " --json");
     ASSERT_EQ(dropped.status, 0);
     const json jd = json::parse(dropped.out);
     EXPECT_EQ(jd["reproduced"], false);
@@ -646,8 +634,9 @@ TEST_F(FailureReportRun, SavedPiecesMergeToTheWholeReport) {
 
 TEST_F(FailureReportRun, SavedPiecesOfAStratifiedRunMergeToTheWholeReport) {
   const fs::path strat = dir_ / "strat.h5";
-  const Result r = run_cli("run " + config_.string() + " -n 90 --seed 5 --block-size 16 " +
-                           "--stratify failures -o " + strat.string());
+  const CommandResult r =
+      run_launchmc("run " + config_.string() + " -n 90 --seed 5 --block-size 16 " +
+                   "--stratify failures -o " + strat.string());
   ASSERT_EQ(r.status, 0);
   ASSERT_FALSE(RunFileReader(strat).info().meta.strata.single());
   expect_saved_pieces_merge_to_the_whole(strat, 37);

@@ -24,11 +24,16 @@
 #include <string>
 #include <vector>
 
+#include "../support/cli_runner.hpp"
 #include "io/hdf5_file.hpp"
 #include "map/map_data.hpp"
 #include "map/map_render.hpp"
 
 namespace {
+
+using launchmc::test_support::CommandResult;
+using launchmc::test_support::kConfigDir;
+using launchmc::test_support::run_launchmc_in;
 
 namespace fs = std::filesystem;
 namespace h5 = launchmc::io::h5;
@@ -38,31 +43,6 @@ using launchmc::map::MapLayout;
 using launchmc::map::MapOptions;
 using launchmc::map::MapRegion;
 using launchmc::map::read_map_data;
-
-const std::string kBinary = LAUNCHMC_BINARY;
-const std::string kConfigDir = LAUNCHMC_CONFIG_DIR;
-
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-// Runs the binary with stdout and stderr captured apart.
-Result launchmc(const std::string& args, const fs::path& dir, const std::string& env = "") {
-  const fs::path err = dir / "stderr.txt";
-  const std::string cmd = env + " " + kBinary + " " + args + " 2>" + err.string();
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  FILE* e = std::fopen(err.c_str(), "r");
-  while (e && (n = fread(buf.data(), 1, buf.size(), e)) > 0) r.err.append(buf.data(), n);
-  if (e) std::fclose(e);
-  return r;
-}
 
 struct Rgb {
   int r = 0, g = 0, b = 0;
@@ -185,17 +165,18 @@ class Map : public ::testing::Test {
     fs::create_directories(dir_);
     run_ = dir_ / "run.h5";
     risk_ = dir_ / "risk.h5";
-    Result r = launchmc(
+    CommandResult r = run_launchmc_in(
         "run " + kConfigDir + "/chollima1_2023.yaml -n 200 --seed 3 -o " + run_.string(), dir_);
     ASSERT_EQ(r.status, 0) << r.err;
-    r = launchmc("risk " + run_.string() + " --no-geography --grid 0.1 -o " + risk_.string(), dir_);
+    r = run_launchmc_in("risk " + run_.string() + " --no-geography --grid 0.1 -o " + risk_.string(),
+                        dir_);
     ASSERT_EQ(r.status, 0) << r.err;
     // One map through the command, with a private TMPDIR to see what GMT leaves there.
     fs::create_directories(dir_ / "tmp_cli");
     cli_png_ = dir_ / "cli.png";
-    cli_ = launchmc("map " + run_.string() + " -o " + cli_png_.string() +
-                        " --dpi 60 --width-cm 20 --max-points 50 --region 120,20,135,40",
-                    dir_, "TMPDIR=" + (dir_ / "tmp_cli").string());
+    cli_ = run_launchmc_in("map " + run_.string() + " -o " + cli_png_.string() +
+                               " --dpi 60 --width-cm 20 --max-points 50 --region 120,20,135,40",
+                           dir_, "TMPDIR=" + (dir_ / "tmp_cli").string());
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
   // The command's options as a library call makes them.
@@ -208,13 +189,13 @@ class Map : public ::testing::Test {
     return o;
   }
   static fs::path dir_, run_, risk_, cli_png_;
-  static Result cli_;
+  static CommandResult cli_;
 };
 fs::path Map::dir_, Map::run_, Map::risk_, Map::cli_png_;
-Result Map::cli_;
+CommandResult Map::cli_;
 
 TEST_F(Map, CommandWritesAPngOfTheRequestedWidthAndResolutionQuietly) {
-  const Result& r = cli_;
+  const CommandResult& r = cli_;
   const fs::path png = cli_png_, tmp = dir_ / "tmp_cli";
   ASSERT_EQ(r.status, 0) << r.err;
   // GMT's chatter stays out of stdout and stderr: one line on stdout, nothing on stderr.
@@ -360,8 +341,8 @@ TEST_F(Map, BadInputsAreRefusedWithNothingWritten) {
       {run_.string() + " --shore full", "--shore full: expected crude, low or intermediate"},
   };
   for (const Case& c : cases) {
-    const Result r =
-        launchmc("map " + c.args + " -o " + out.string(), dir_, "TMPDIR=" + tmp.string());
+    const CommandResult r =
+        run_launchmc_in("map " + c.args + " -o " + out.string(), dir_, "TMPDIR=" + tmp.string());
     EXPECT_NE(r.status, 0) << c.args;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << ": " << r.err;
     EXPECT_EQ(r.out, "") << c.args;
@@ -371,7 +352,8 @@ TEST_F(Map, BadInputsAreRefusedWithNothingWritten) {
   for (const auto& [o, message] : std::vector<std::pair<std::string, std::string>>{
            {(dir_ / "bad.txt").string(), "expected a file name ending in .png"},
            {"/proc/launchmc_map.png", "cannot write /proc/launchmc_map.png"}}) {
-    const Result r = launchmc("map " + run_.string() + " -o " + o, dir_, "TMPDIR=" + tmp.string());
+    const CommandResult r =
+        run_launchmc_in("map " + run_.string() + " -o " + o, dir_, "TMPDIR=" + tmp.string());
     EXPECT_NE(r.status, 0) << o;
     EXPECT_NE(r.err.find(message), std::string::npos) << o << ": " << r.err;
     EXPECT_FALSE(fs::exists(o));
@@ -388,8 +370,8 @@ TEST_F(Map, BadInputsAreRefusedWithNothingWritten) {
     cells.write<std::uint64_t>("cell", cell);
     f.close();
   }
-  const Result r =
-      launchmc("map " + damaged.string() + " -o " + out.string(), dir_, "TMPDIR=" + tmp.string());
+  const CommandResult r = run_launchmc_in("map " + damaged.string() + " -o " + out.string(), dir_,
+                                          "TMPDIR=" + tmp.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("damaged_risk.h5: /risk: cells/cell row"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out));
@@ -436,7 +418,7 @@ TEST_F(Map, ImpactsAndTheSiteAreDrawnWhereTheyAre) {
 // mean impact, the farthest outline point at the semi-major axis along its azimuth, the nearest at
 // the semi-minor axis (geodesic distances and azimuths by GeographicLib).
 TEST_F(Map, EllipsesHaveTheSummarysAxesAndOrientation) {
-  const Result r = launchmc("summarize --json " + run_.string(), dir_);
+  const CommandResult r = run_launchmc_in("summarize --json " + run_.string(), dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   const auto summary = nlohmann::json::parse(r.out);
   const MapData d = read_map_data(run_, 10);

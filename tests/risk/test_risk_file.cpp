@@ -12,6 +12,7 @@
 #include <iterator>
 #include <limits>
 
+#include "../support/cli_runner.hpp"
 #include "../support/scratch_dir.hpp"
 #include "../support/synthetic_run.hpp"
 #include "config/load_scenario.hpp"
@@ -25,13 +26,10 @@
 namespace launchmc {
 namespace {
 
+using launchmc::test_support::slurp;
+
 namespace fs = std::filesystem;
 using io::ScratchDirTest;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 class RiskFileTest : public ScratchDirTest {
  protected:

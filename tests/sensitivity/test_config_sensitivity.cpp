@@ -6,16 +6,12 @@
 // inputs to exactly zero, bit-identical files for 1 and 2 threads on Chollima-1, and bad command
 // lines refused with nothing written.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "../support/cli_runner.hpp"
 #include "../support/scratch_dir.hpp"
 #include "io/hdf5_file.hpp"
 
@@ -24,29 +20,11 @@ namespace launchmc_test_config_sensitivity {
 namespace fs = std::filesystem;
 namespace h5 = launchmc::io::h5;
 
-const std::string kStudyBinary = LAUNCHMC_BINARY;
-const std::string kStudyConfigs = LAUNCHMC_CONFIG_DIR;
-
-struct StudyResult {
-  int status = -1;
-  std::string out, err;
-};
+const std::string kStudyConfigs = launchmc::test_support::kConfigDir;
+using StudyResult = launchmc::test_support::CommandResult;
 
 StudyResult study(const std::string& args, const fs::path& dir) {
-  const fs::path err = dir / "stderr.txt";
-  const std::string cmd = kStudyBinary + " " + args + " 2>" + err.string();
-  StudyResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t got = 0;
-  while ((got = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), got);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  return r;
+  return launchmc::test_support::run_launchmc_in(args, dir);
 }
 
 // One Sobol' study of Hwasong-18 (14 factors, 64 base points: 1,024 flights, ~2 s) and one
@@ -184,13 +162,9 @@ TEST_F(ConfigSensitivity, PlotScriptDrawsTheLeadingFactorsAndSaysHowManyItLeaves
                           "/scripts/plot_sensitivity.py " + (*dir_ / "sobol.h5").string() +
                           " --outputs range_km --top 3 -o " + (*dir_ / "bars.png").string() +
                           " --report 2>" + (*dir_ / "py.txt").string();
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string text;
-  std::array<char, 4096> buf{};
-  std::size_t got = 0;
-  while ((got = fread(buf.data(), 1, buf.size(), pipe)) > 0) text.append(buf.data(), got);
-  ASSERT_EQ(pclose(pipe), 0) << text;
-  const nlohmann::json r = nlohmann::json::parse(text)["outputs"]["range_km"];
+  const launchmc::test_support::CommandResult plotted = launchmc::test_support::run_command(cmd);
+  ASSERT_EQ(plotted.status, 0) << plotted.out;
+  const nlohmann::json r = nlohmann::json::parse(plotted.out)["outputs"]["range_km"];
   ASSERT_EQ(r["bars"].size(), 3u);
   EXPECT_EQ(r["hidden"], kHwasong18Factors.size() - 3);
   // The three largest ST of the printed indices, in order.

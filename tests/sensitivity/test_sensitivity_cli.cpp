@@ -12,6 +12,7 @@
 #include <numbers>
 #include <sstream>
 
+#include "../support/cli_runner.hpp"
 #include "../support/scratch_dir.hpp"
 #include "config/load_problem.hpp"
 #include "io/hdf5_file.hpp"
@@ -19,33 +20,12 @@
 
 namespace {
 
+using launchmc::test_support::CommandResult;
+using launchmc::test_support::run_launchmc_in;
+
 namespace fs = std::filesystem;
 using launchmc::io::ScratchDirTest;
 namespace h5 = launchmc::io::h5;
-
-const std::string kBinary = LAUNCHMC_BINARY;
-
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-Result launch(const std::string& args, const fs::path& dir) {
-  const fs::path err = dir / "stderr.txt";
-  const std::string cmd = kBinary + " " + args + " 2>" + err.string();
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t got = 0;
-  while ((got = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), got);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  return r;
-}
 
 // Round-trip formatting of a double (CSV cells).
 std::string fmt_double(double v) {
@@ -70,9 +50,10 @@ TEST_F(SensitivityCli, SobolSampleAnalyzeRoundTrip) {
         "  - {name: x1, uniform: {lo: -3.141592653589793, hi: 3.141592653589793}}\n"
         "  - {name: x2, uniform: {lo: -3.141592653589793, hi: 3.141592653589793}}\n"
         "  - {name: x3, uniform: {lo: -3.141592653589793, hi: 3.141592653589793}}\n");
-  const Result s = launch("sensitivity sample " + problem.string() +
-                              " --method sobol -n 4096 --seed 3 -o " + design.string(),
-                          dir_);
+  const CommandResult s =
+      run_launchmc_in("sensitivity sample " + problem.string() +
+                          " --method sobol -n 4096 --seed 3 -o " + design.string(),
+                      dir_);
   ASSERT_EQ(s.status, 0) << s.err;
   // The design as a user reads it: /design/inputs/<name>, attributes.
   std::vector<double> x1, x2, x3;
@@ -105,9 +86,9 @@ TEST_F(SensitivityCli, SobolSampleAnalyzeRoundTrip) {
       out << fmt_double(ishigami(x1[i], x2[i], x3[i])) << ",1.5," << fmt_double(x1[i] + 2 * x2[i])
           << "\n";
   }
-  const Result a = launch("sensitivity analyze " + design.string() + " --outputs " + y.string() +
-                              " --json -o " + results.string(),
-                          dir_);
+  const CommandResult a = run_launchmc_in("sensitivity analyze " + design.string() + " --outputs " +
+                                              y.string() + " --json -o " + results.string(),
+                                          dir_);
   ASSERT_EQ(a.status, 0) << a.err;
   const nlohmann::json j = nlohmann::json::parse(a.out);
   // Ishigami, analytic (Saltelli et al. 2008): S1 = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424,
@@ -166,8 +147,8 @@ TEST_F(SensitivityCli, SobolSampleAnalyzeRoundTrip) {
   }
   EXPECT_EQ(g.attribute<std::string>("status"), "ok");
   // The text table ranks by ST: x1 (0.56) before x2 (0.44) before x3 (0.24).
-  const Result t =
-      launch("sensitivity analyze " + design.string() + " --outputs " + y.string(), dir_);
+  const CommandResult t =
+      run_launchmc_in("sensitivity analyze " + design.string() + " --outputs " + y.string(), dir_);
   ASSERT_EQ(t.status, 0) << t.err;
   const auto p1 = t.out.find("  x1 "), p2 = t.out.find("  x2 "), p3 = t.out.find("  x3 ");
   ASSERT_NE(p1, std::string::npos) << t.out;
@@ -184,7 +165,8 @@ TEST_F(SensitivityCli, PlotScriptDrawsTheFilesIndicesRankedByTotal) {
   write(problem,
         "inputs:\n  - {name: small, uniform: {lo: 0, hi: 1}}\n"
         "  - {name: big, uniform: {lo: 0, hi: 1}}\n  - {name: none, uniform: {lo: 0, hi: 1}}\n");
-  ASSERT_EQ(launch("sensitivity sample " + problem.string() + " -n 256 -o " + design.string(), dir_)
+  ASSERT_EQ(run_launchmc_in(
+                "sensitivity sample " + problem.string() + " -n 256 -o " + design.string(), dir_)
                 .status,
             0);
   std::vector<double> small, big;
@@ -199,9 +181,9 @@ TEST_F(SensitivityCli, PlotScriptDrawsTheFilesIndicesRankedByTotal) {
     for (std::size_t i = 0; i < small.size(); ++i)
       out << fmt_double(small[i] + 3 * big[i]) << ",0\n";
   }
-  ASSERT_EQ(launch("sensitivity analyze " + design.string() + " --outputs " + y.string() + " -o " +
-                       results.string(),
-                   dir_)
+  ASSERT_EQ(run_launchmc_in("sensitivity analyze " + design.string() + " --outputs " + y.string() +
+                                " -o " + results.string(),
+                            dir_)
                 .status,
             0);
   const std::string script = std::string(LAUNCHMC_SOURCE_DIR) + "/scripts/plot_sensitivity.py";
@@ -241,9 +223,10 @@ TEST_F(SensitivityCli, MorrisRoundTrip) {
         "  - {name: a, uniform: {lo: 1, hi: 3}}\n"
         "  - {name: inert, normal: {mean: 0, sd: 1}}\n"
         "  - {name: c, triangular: {lo: 0, mode: 1, hi: 2}}\n");
-  const Result s = launch("sensitivity sample " + problem.string() +
-                              " --method morris -n 10 --levels 4 -o " + design.string(),
-                          dir_);
+  const CommandResult s =
+      run_launchmc_in("sensitivity sample " + problem.string() +
+                          " --method morris -n 10 --levels 4 -o " + design.string(),
+                      dir_);
   ASSERT_EQ(s.status, 0) << s.err;
   h5::File f = h5::File::open_read(design);
   const h5::Group g = f.root().open_group("design");
@@ -257,7 +240,7 @@ TEST_F(SensitivityCli, MorrisRoundTrip) {
     out << "y\n";
     for (std::size_t i = 0; i < a.size(); ++i) out << fmt_double(4 * a[i] + c[i] * c[i]) << "\n";
   }
-  const Result r = launch(
+  const CommandResult r = run_launchmc_in(
       "sensitivity analyze " + design.string() + " --outputs " + y.string() + " --json", dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
@@ -274,7 +257,8 @@ TEST_F(SensitivityCli, BadProblemsAndTablesAreRefusedClearly) {
   const fs::path problem = dir_ / "p.yaml", design = dir_ / "d.h5";
   auto sample = [&](const std::string& text) {
     write(problem, text);
-    return launch("sensitivity sample " + problem.string() + " -n 8 -o " + design.string(), dir_);
+    return run_launchmc_in("sensitivity sample " + problem.string() + " -n 8 -o " + design.string(),
+                           dir_);
   };
   struct Case {
     std::string text, expected;
@@ -305,26 +289,27 @@ TEST_F(SensitivityCli, BadProblemsAndTablesAreRefusedClearly) {
     }
   }
   // Through the binary: exit status 2, the message on stderr, no design written.
-  const Result bad = sample(cases[0].text);
+  const CommandResult bad = sample(cases[0].text);
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find(problem.string() + ":2:"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("exactly one distribution"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(design));
   // Usage errors.
   write(problem, "inputs:\n  - {name: x, uniform: {lo: 0, hi: 1}}\n");
-  EXPECT_EQ(
-      launch("sensitivity sample " + problem.string() + " -n 0 -o " + design.string(), dir_).status,
-      2);
-  EXPECT_EQ(
-      launch("sensitivity sample " + problem.string() + " --method sobl -n 8 -o " + design.string(),
-             dir_)
-          .status,
-      2);
-  EXPECT_EQ(launch("sensitivity sample " + problem.string() +
-                       " --method morris --levels 5 -n 8 "
-                       "-o " +
-                       design.string(),
-                   dir_)
+  EXPECT_EQ(run_launchmc_in(
+                "sensitivity sample " + problem.string() + " -n 0 -o " + design.string(), dir_)
+                .status,
+            2);
+  EXPECT_EQ(run_launchmc_in("sensitivity sample " + problem.string() + " --method sobl -n 8 -o " +
+                                design.string(),
+                            dir_)
+                .status,
+            2);
+  EXPECT_EQ(run_launchmc_in("sensitivity sample " + problem.string() +
+                                " --method morris --levels 5 -n 8 "
+                                "-o " +
+                                design.string(),
+                            dir_)
                 .status,
             2);
 
@@ -333,9 +318,9 @@ TEST_F(SensitivityCli, BadProblemsAndTablesAreRefusedClearly) {
   const fs::path y = dir_ / "Y.csv", out = dir_ / "out.h5";
   auto analyze = [&](const std::string& table) {
     write(y, table);
-    return launch("sensitivity analyze " + design.string() + " --outputs " + y.string() + " -o " +
-                      out.string(),
-                  dir_);
+    return run_launchmc_in("sensitivity analyze " + design.string() + " --outputs " + y.string() +
+                               " -o " + out.string(),
+                           dir_);
   };
   std::string rows;
   for (int i = 0; i < 24; ++i) rows += std::to_string(i) + "\n";
@@ -360,7 +345,7 @@ TEST_F(SensitivityCli, BadProblemsAndTablesAreRefusedClearly) {
     }
   }
   for (const Case& c : {tables[0], tables[1]}) {
-    const Result r = analyze(c.text);
+    const CommandResult r = analyze(c.text);
     EXPECT_EQ(r.status, 2) << c.text;
     EXPECT_NE(r.err.find(c.expected), std::string::npos) << c.expected << " -> " << r.err;
     EXPECT_FALSE(fs::exists(out));
@@ -377,14 +362,15 @@ TEST_F(SensitivityCli, BadProblemsAndTablesAreRefusedClearly) {
   for (int i = 0; i < 24; ++i)
     with_nan += (i == 4 ? std::string("nan") : std::to_string(i * i % 7)) + "\n";
   write(y, with_nan);
-  const Result r = launch(
+  const CommandResult r = run_launchmc_in(
       "sensitivity analyze " + design.string() + " --outputs " + y.string() + " --json", dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["outputs"]["y"]["base_points_used"], 7);
   EXPECT_EQ(j["outputs"]["y"]["base_points_dropped"], 1);
   // Not a design file.
-  const Result nd = launch("sensitivity analyze " + y.string() + " --outputs " + y.string(), dir_);
+  const CommandResult nd =
+      run_launchmc_in("sensitivity analyze " + y.string() + " --outputs " + y.string(), dir_);
   EXPECT_NE(nd.status, 0);
   EXPECT_NE(nd.err.find(y.string()), std::string::npos) << nd.err;
 }

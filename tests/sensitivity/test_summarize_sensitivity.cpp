@@ -18,39 +18,20 @@
 #include <numeric>
 #include <sstream>
 
+#include "../support/cli_runner.hpp"
 #include "../support/scratch_dir.hpp"
 #include "io/hdf5_file.hpp"
 
 namespace {
 
+using launchmc::test_support::CommandResult;
+using launchmc::test_support::kConfigDir;
+using launchmc::test_support::run_launchmc_in;
+
 namespace fs = std::filesystem;
 namespace h5 = launchmc::io::h5;
 
-const std::string kBinary = LAUNCHMC_BINARY;
-const std::string kConfigs = LAUNCHMC_CONFIG_DIR;
 constexpr double kZ = 1.959963984540054;  // Phi^-1(0.975)
-
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-Result launch(const std::string& args, const fs::path& dir) {
-  const fs::path err = dir / "stderr.txt";
-  const std::string cmd = kBinary + " " + args + " 2>" + err.string();
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t got = 0;
-  while ((got = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), got);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  return r;
-}
 
 // Textbook mid-ranks: 1..n in sorted order, tied values share the mean of their ranks.
 std::vector<double> mid_ranks(const std::vector<double>& v) {
@@ -80,11 +61,13 @@ class SummarizeSensitivity : public ::testing::Test {
                         ("launchmc_sumsens_" + std::to_string(::getpid())));
     fs::create_directories(*dir_);
     run_ = new fs::path(*dir_ / "hs18.h5");
-    const Result r = launch("run " + kConfigs + "/hwasong18_2023.yaml -n 200 --seed 3 -o " +
-                                run_->string() + " >/dev/null",
-                            *dir_);
+    const CommandResult r =
+        run_launchmc_in("run " + kConfigDir + "/hwasong18_2023.yaml -n 200 --seed 3 -o " +
+                            run_->string() + " >/dev/null",
+                        *dir_);
     ASSERT_EQ(r.status, 0) << r.err;
-    const Result s = launch("summarize --sensitivity --json " + run_->string(), *dir_);
+    const CommandResult s =
+        run_launchmc_in("summarize --sensitivity --json " + run_->string(), *dir_);
     ASSERT_EQ(s.status, 0) << s.err;
     json_ = new nlohmann::ordered_json(nlohmann::ordered_json::parse(s.out));
   }
@@ -222,7 +205,7 @@ TEST_F(SummarizeSensitivity, ValuesAgreeWithAnIndependentComputation) {
 // crossrange_sd_km (which it gets from the covariance by stats::range_spread), and their Spearman
 // correlations with the wind draws the ones summarize --sensitivity reports.
 TEST_F(SummarizeSensitivity, OffsetsAreTheSummarysDownrangeAndCrossrange) {
-  const Result r = launch("summarize --json " + run_->string(), *dir_);
+  const CommandResult r = run_launchmc_in("summarize --json " + run_->string(), *dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   const nlohmann::ordered_json sum = nlohmann::ordered_json::parse(r.out);
   nlohmann::ordered_json body;
@@ -299,23 +282,24 @@ TEST_F(SummarizeSensitivity, CrossWindDrivesStageOneCrossrange) {
 }
 
 TEST_F(SummarizeSensitivity, OutputsOptionAndTextTable) {
-  const Result r =
-      launch("summarize --sensitivity --json --outputs range_km " + run_->string(), *dir_);
+  const CommandResult r =
+      run_launchmc_in("summarize --sensitivity --json --outputs range_km " + run_->string(), *dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   const nlohmann::ordered_json j = nlohmann::ordered_json::parse(r.out);
   ASSERT_EQ(j["outputs"].size(), 1u);
   EXPECT_EQ(j["outputs"]["range_km"], (*json_)["outputs"]["range_km"]);
-  const Result bad = launch("summarize --sensitivity --outputs perigee " + run_->string(), *dir_);
+  const CommandResult bad =
+      run_launchmc_in("summarize --sensitivity --outputs perigee " + run_->string(), *dir_);
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("no outcome 'perigee'"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("range_km"), std::string::npos) << bad.err;  // lists what there is
-  const Result text = launch("summarize --sensitivity " + run_->string(), *dir_);
+  const CommandResult text = run_launchmc_in("summarize --sensitivity " + run_->string(), *dir_);
   ASSERT_EQ(text.status, 0) << text.err;
   EXPECT_NE(text.out.find("stage1.crossrange_km [km]: 200 rows used, 0 undefined"),
             std::string::npos)
       << text.out;
   // Plain summarize is unchanged: no sensitivity table.
-  const Result plain = launch("summarize " + run_->string(), *dir_);
+  const CommandResult plain = run_launchmc_in("summarize " + run_->string(), *dir_);
   ASSERT_EQ(plain.status, 0);
   EXPECT_EQ(plain.out.find("PRCC"), std::string::npos);
 }
@@ -359,14 +343,14 @@ TEST(SummarizeSensitivityWeighted, StratifiedRun) {
       fs::temp_directory_path() / ("launchmc_sumsens_w_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path run = dir / "c1.h5";
-  ASSERT_EQ(launch("run " + kConfigs +
-                       "/chollima1_2023.yaml -n 300 --seed 3 --stratify failures "
-                       "-o " +
-                       run.string() + " >/dev/null",
-                   dir)
+  ASSERT_EQ(run_launchmc_in("run " + kConfigDir +
+                                "/chollima1_2023.yaml -n 300 --seed 3 --stratify failures "
+                                "-o " +
+                                run.string() + " >/dev/null",
+                            dir)
                 .status,
             0);
-  const Result r = launch("summarize --sensitivity --json " + run.string(), dir);
+  const CommandResult r = run_launchmc_in("summarize --sensitivity --json " + run.string(), dir);
   ASSERT_EQ(r.status, 0) << r.err;
   const nlohmann::ordered_json j = nlohmann::ordered_json::parse(r.out);
   h5::File f = h5::File::open_read(run);
@@ -420,15 +404,16 @@ TEST(SummarizeSensitivityWeighted, StratifiedRun) {
 TEST_F(SummarizeSensitivity, RefusesFilesThatAreNotRuns) {
   const fs::path text = *dir_ / "not.h5";
   std::ofstream(text) << "hello\n";
-  const Result a = launch("summarize --sensitivity " + text.string(), *dir_);
+  const CommandResult a = run_launchmc_in("summarize --sensitivity " + text.string(), *dir_);
   EXPECT_EQ(a.status, 1);
   EXPECT_NE(a.err.find("cannot open the run file"), std::string::npos) << a.err;
   const fs::path flight = *dir_ / "flight.h5";
-  ASSERT_EQ(launch("fly " + kConfigs + "/hwasong18_2023.yaml -o " + flight.string() + " >/dev/null",
-                   *dir_)
-                .status,
-            0);
-  const Result b = launch("summarize --sensitivity " + flight.string(), *dir_);
+  ASSERT_EQ(
+      run_launchmc_in(
+          "fly " + kConfigDir + "/hwasong18_2023.yaml -o " + flight.string() + " >/dev/null", *dir_)
+          .status,
+      0);
+  const CommandResult b = run_launchmc_in("summarize --sensitivity " + flight.string(), *dir_);
   EXPECT_EQ(b.status, 1);
   EXPECT_NE(b.err.find("not a launchmc run file"), std::string::npos) << b.err;
   EXPECT_TRUE(b.out.empty());
