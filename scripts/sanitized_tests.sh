@@ -32,4 +32,7 @@ skip='^(notebook_.*|plots_scripts|golden_runs)$'
 skip+='|^GuidedDispersions\.|^Engine\.WilsonIntervalCoversAboutNinetyFivePercentOverSeeds$'
 skip+='|^StratifiedRun\.(ResolvesARareModesFootprint|AgreesWithBruteForce)'
 skip+='|^EngineTargetOrbit\.ChollimaRunReachesItsTargetMostOfTheTime$'
+# The sensitivity studies' numbers (two studies of 1,168 flights per test process); the
+# ConfigSensitivityRuns tests fly the same command and files under ASan.
+skip+='|^ConfigSensitivity\.'
 ctest --test-dir "$build" --output-on-failure --timeout 600 -j"$(nproc)" -E "$skip"
