@@ -70,9 +70,8 @@ std::map<std::string, CountryDensity> natural_earth_densities(const std::string&
   }
 
   GDALAllRegister();
-  std::unique_ptr<GDALDataset> ds(
-      GDALDataset::Open(countries.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
-                        nullptr));
+  std::unique_ptr<GDALDataset> ds(GDALDataset::Open(
+      countries.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!ds)
     throw std::runtime_error(fmt::format(
         "{}: Natural Earth's countries are missing (Debian package python3-geopandas ships "

@@ -27,8 +27,8 @@ TEST(DefaultPopulation, CountryDensitiesMatchOfficialAreas) {
   const struct {
     const char* code;
     double population, official_area_km2;
-  } cases[] = {{"JP", 126264931.0, 377975.0}, {"KP", 25666161.0, 120538.0},
-               {"KR", 51709098.0, 100410.0}};
+  } cases[] = {
+      {"JP", 126264931.0, 377975.0}, {"KP", 25666161.0, 120538.0}, {"KR", 51709098.0, 100410.0}};
   for (const auto& c : cases) {
     ASSERT_TRUE(densities().count(c.code)) << c.code;
     const risk::CountryDensity& d = densities().at(c.code);
