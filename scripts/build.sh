@@ -12,8 +12,12 @@ if command -v ccache >/dev/null 2>&1; then
   export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 fi
 # LAUNCHMC_BUILD_BENCH=OFF in the environment leaves the benchmarks out (scripts/test.sh in CI).
+# LAUNCHMC_MPI=ON|OFF in the environment builds with MPI or without (scripts/test.sh: ON, so that
+# the suite runs `mpirun`); unset, the tree keeps what it was configured with (first: OFF).
+mpi=()
+if [ -n "${LAUNCHMC_MPI:-}" ]; then mpi=(-DLAUNCHMC_MPI="$LAUNCHMC_MPI"); fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLAUNCHMC_BUILD_BENCH="${LAUNCHMC_BUILD_BENCH:-ON}" \
-  "${launcher[@]}" >/dev/null
+  "${mpi[@]}" "${launcher[@]}" >/dev/null
 if [ $# -gt 0 ]; then
   targets=()
   for t in "$@"; do targets+=(--target "$t"); done

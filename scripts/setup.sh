@@ -26,6 +26,7 @@ packages=(
   gmt-dcw                 # DCW country polygons: the countries
   ghostscript             # GMT needs it to write PNG maps
   python3-geopandas iso-codes  # risk --population default: Natural Earth's country populations, ISO 3166 codes
+  libopenmpi-dev openmpi-bin  # issue 13: the MPI build (-DLAUNCHMC_MPI=ON) that scripts/test.sh builds and tests
   clang libclang-rt-14-dev  # issue 8: ASan/UBSan tests and libFuzzer targets (scripts/sanitized_tests.sh, fuzz.sh)
 )
 

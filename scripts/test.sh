@@ -8,6 +8,10 @@ bash scripts/check_format.sh
 banner "Release build (build/)"
 # CI builds no benchmarks (no test runs them; a developer's build.sh does build them).
 if [ -n "${CI:-}" ]; then export LAUNCHMC_BUILD_BENCH=OFF; fi
+# The Release tree is the MPI build (tests/mpi run mpirun); the sanitized tree below is the
+# default, MPI-free one: both configurations are built and tested.
+export LAUNCHMC_MPI=ON
+export OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1} OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
 bash scripts/build.sh
 # ---- issue 8: sanitizers and fuzzing (docs/DEVELOPING.md) ----
 # The sanitized tree is built while the Release suite runs: the suite leaves a core idle much of

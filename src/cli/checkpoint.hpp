@@ -71,6 +71,18 @@ class ContinuedSink final : public engine::BlockSink {
   std::uint64_t rows_before_;
 };
 
+// A sink fed part of a run by an execution (run_blocks) while the whole run's begin() and
+// finish() are called on it by the caller (rank 0 under mpirun, cli/mpi_run.hpp): only the
+// blocks are passed on.
+class WritesOnlySink final : public engine::BlockSink {
+ public:
+  explicit WritesOnlySink(engine::BlockSink& sink) : sink_(sink) {}
+  void write(const engine::Block& block) override { sink_.write(block); }
+
+ private:
+  engine::BlockSink& sink_;
+};
+
 // Removes checkpoint_dir(output) and what it holds (an earlier run's chunks, superseded);
 // true when there was one.
 bool remove_checkpoint(const std::filesystem::path& output);

@@ -10,15 +10,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/arguments.hpp"
 #include "cli/checkpoint.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/map_command.hpp"
 #include "cli/merge_command.hpp"
+#include "cli/mpi_run.hpp"
 #include "cli/progress.hpp"
 #include "cli/risk_geography.hpp"
 #include "cli/sensitivity_command.hpp"
@@ -36,6 +39,7 @@
 #include "io/run_file.hpp"
 #include "io/run_sensitivity.hpp"
 #include "io/summary_report.hpp"
+#include "mpi/world.hpp"
 #include "outcome/flight_outcome.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/schema.hpp"
@@ -403,8 +407,28 @@ int run_run(const RunCmdOptions& opt) {
     throw cli::UsageError("--resume needs -o OUT: the checkpoint it continues is OUT.checkpoint/");
   if (opt.resume && opt.no_checkpoint)
     throw cli::UsageError("--resume with --no-checkpoint: a resumed run keeps its checkpoint");
-  prepare_output(opt.output, opt.config);
-  note_partial(opt.output);
+  // Under mpirun (cli/mpi_run.hpp) rank r flies shard r of R: ranks 1..R-1 into their shard
+  // files in OUT.ranks/ (`output` below), rank 0 into OUT, to which it adds the others' rows.
+  const mpi::World world = mpi::world();
+  const bool ranked = world.size > 1;
+  std::string output = opt.output;  // the file this process writes
+  if (ranked) {
+    if (opt.output.empty())
+      throw cli::UsageError(
+          "under mpirun, run needs -o OUT: the ranks' rows are gathered through OUT.ranks/");
+    if (!opt.shard.empty())
+      throw cli::UsageError("--shard under mpirun: the ranks already split the run; give one");
+    if (!opt.until_ci.empty())
+      throw cli::UsageError(
+          "--until-ci under mpirun: the stop depends on every row before it; run it in one "
+          "process");
+    if (world.rank > 0) {
+      output = cli::rank_part_path(opt.output, world).string();
+      cli::make_ranks_dir(opt.output);
+    }
+  }
+  prepare_output(output, opt.config);
+  if (world.rank == 0) note_partial(output);
   const Study cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   // The config's risk: section is checked before the flights (its files, its region).
   std::optional<RiskCmdOptions> risk_after;
@@ -424,10 +448,27 @@ int run_run(const RunCmdOptions& opt) {
   exec.until_ci_width = ro.until_ci_width;
   exec.cancel = &cli::interrupt_flag();
   launchmc::cli::Progress progress;
-  exec.progress = [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); };
+  if (world.rank == 0)
+    exec.progress = [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); };
   // A shard flies its range of the plan's blocks; its file records which (merge_command.hpp).
   std::optional<engine::PartOfRun> shard;
   engine::BlockRange range = plan.all_blocks();
+  // The blocks this process flies: its range, or under mpirun rank 0's shard of the run.
+  std::uint64_t fly_end = range.end;
+  if (ranked) {
+    const auto ranks = static_cast<std::uint64_t>(world.size);
+    if (ranks > plan.n_blocks())
+      throw cli::UsageError(fmt::format(
+          "mpirun -np {}: the plan has {} blocks of {} samples (-n {}), fewer than {} ranks: "
+          "lower -np or --block-size",
+          world.size, plan.n_blocks(), plan.block_size, plan.n_samples, world.size));
+    const engine::BlockRange mine = plan.shard_range(static_cast<std::uint64_t>(world.rank), ranks);
+    if (world.rank > 0) {
+      shard = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank), ranks};
+      range = mine;
+    }
+    fly_end = mine.end;
+  }
   if (!opt.shard.empty()) {
     shard = cli::parse_shard(opt.shard);
     if (ro.until_ci_width)
@@ -440,6 +481,7 @@ int run_run(const RunCmdOptions& opt) {
           "K or --block-size",
           opt.shard, plan.n_blocks(), plan.block_size, plan.n_samples, shard->count));
     range = plan.shard_range(shard->index, shard->count);
+    fly_end = range.end;
   }
   engine::RunLayout layout = engine::layout_of(cfg, plan, range, exec);
   layout.part = shard;
@@ -450,8 +492,8 @@ int run_run(const RunCmdOptions& opt) {
       engine::failure_report_reducer_for(layout, cfg);
   std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get()};
   std::unique_ptr<io::RunFileWriter> writer;
-  if (!opt.output.empty()) {
-    writer = std::make_unique<io::RunFileWriter>(opt.output, cfg);
+  if (!output.empty()) {
+    writer = std::make_unique<io::RunFileWriter>(output, cfg);
     writer->save_reducer("summary", *summary);
     writer->save_reducer("iip_corridor", *corridor);
     writer->save_reducer("failure_report", *report);
@@ -461,28 +503,83 @@ int run_run(const RunCmdOptions& opt) {
   // --resume), and the chunks this run writes; last of the sinks, after the run file's writer.
   std::vector<cli::RunPiece> finished;
   std::unique_ptr<cli::CheckpointSink> checkpoint;
-  if (!opt.output.empty()) {
-    const std::filesystem::path dir = cli::checkpoint_dir(opt.output);
+  // Under mpirun with --resume, a rank whose shard file is complete has nothing to fly.
+  const bool part_done =
+      ranked && world.rank > 0 && opt.resume && cli::is_complete_part(output, plan, range);
+  if (!output.empty() && !part_done) {
+    const std::filesystem::path dir = cli::checkpoint_dir(output);
     if (opt.resume) {
       if (std::filesystem::exists(dir)) {
-        finished = cli::checkpoint_chunks(opt.output, plan, range);
-      } else {
+        finished = cli::checkpoint_chunks(output, plan, {range.begin, fly_end});
+      } else if (world.rank == 0) {
         std::cerr << fmt::format(
             "launchmc: note: --resume: there is no checkpoint {}; the run starts from its "
             "first block\n",
             dir.string());
       }
-    } else if (cli::remove_checkpoint(opt.output)) {
+    } else if (cli::remove_checkpoint(output) && world.rank == 0) {
       std::cerr << fmt::format(
           "launchmc: note: the checkpoint {} of an earlier run was removed (--resume continues "
           "one)\n",
           dir.string());
     }
     if (!opt.no_checkpoint)
-      checkpoint = std::make_unique<cli::CheckpointSink>(opt.output, cfg, checkpoint_every);
+      checkpoint = std::make_unique<cli::CheckpointSink>(output, cfg, checkpoint_every);
+  }
+  // Every rank is ready (or one says why not, and all stop): from here an error stops them all.
+  if (ranked && !cli::ranks_ready()) {
+    writer.reset();  // their temporaries go, then OUT.ranks/ if this rank made it
+    checkpoint.reset();
+    cli::unmake_ranks_dir();
+    return kExitFailure;
+  }
+  if (part_done) {
+    writer.reset();  // its temporary goes; the complete file stays
+    mpi::send_done({plan.end_row(range.end) - plan.first_row(range.begin), 0});
+    return 0;
   }
   engine::BlocksResult br;
-  if (finished.empty()) {
+  if (ranked && world.rank == 0) {
+    // Rank 0: its own blocks (after those of its checkpoint, with --resume), then the other
+    // ranks' rows, all through the sinks of the whole run, finished once at the end.
+    const auto t0 = std::chrono::steady_clock::now();
+    if (checkpoint) sinks.push_back(checkpoint.get());
+    for (engine::BlockSink* s : sinks) s->begin(layout);
+    std::uint64_t rows = cli::feed_pieces(layout, finished, sinks);
+    std::uint64_t resumed_at = range.begin;
+    for (const cli::RunPiece& p : finished) resumed_at = std::max(resumed_at, p.blocks.end);
+    if (!finished.empty())
+      std::cerr << fmt::format("launchmc: rank 0 resumed from {}: {} already flown\n",
+                               cli::checkpoint_dir(output).string(),
+                               cli::describe_blocks(plan, {range.begin, resumed_at}));
+    engine::RunLayout own = layout;
+    own.range = {resumed_at, fly_end};
+    std::vector<std::unique_ptr<cli::WritesOnlySink>> writes;
+    std::vector<engine::BlockSink*> own_sinks;
+    for (engine::BlockSink* s : sinks) {
+      writes.push_back(std::make_unique<cli::WritesOnlySink>(*s));
+      own_sinks.push_back(writes.back().get());
+    }
+    const engine::BlocksResult flown = engine::run_blocks(own, own_sinks, exec);
+    rows += flown.rows;
+    br.end = flown.end;
+    if (flown.end != engine::RunEnd::interrupted) {
+      progress.end();
+      const cli::Gathered g = cli::gather_ranks(layout, sinks, opt.output, world,
+                                                cli::interrupt_flag(), cli::interrupt_signal);
+      rows += g.rows;
+      if (g.interrupted_by != 0) {
+        br.end = engine::RunEnd::interrupted;
+        if (g.interrupted_rank > 0)
+          std::cerr << fmt::format(
+              "launchmc: rank {} of {} was stopped by signal {} before its part was done\n",
+              g.interrupted_rank, world.size, g.interrupted_by);
+      }
+    }
+    br.rows = rows;
+    br.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (engine::BlockSink* s : sinks) s->finish(br.end, br.rows, br.elapsed_s);
+  } else if (finished.empty()) {
     if (checkpoint) sinks.push_back(checkpoint.get());
     br = engine::run_blocks(layout, sinks, exec, summary.get());
   } else {
@@ -498,7 +595,7 @@ int run_run(const RunCmdOptions& opt) {
     std::uint64_t resumed_at = range.begin;
     for (const cli::RunPiece& p : finished) resumed_at = std::max(resumed_at, p.blocks.end);
     std::cerr << fmt::format("launchmc: resumed from {}: {} already flown\n",
-                             cli::checkpoint_dir(opt.output).string(),
+                             cli::checkpoint_dir(output).string(),
                              cli::describe_blocks(plan, {range.begin, resumed_at}));
     engine::RunLayout rest = layout;
     rest.range = {stopped ? range.end : resumed_at, range.end};
@@ -524,6 +621,19 @@ int run_run(const RunCmdOptions& opt) {
   engine::RunResult r{summary->finish(meta), br.end};
   r.summary.iip_corridor = corridor->finish();
   r.summary.failure_report = report->finish();
+  if (ranked && world.rank > 0) {
+    // Ranks 1..R-1 tell rank 0 how their part ended; rank 0 prints the run's summary.
+    const bool stopped = r.end == engine::RunEnd::interrupted;
+    const int signo = stopped ? std::max(cli::interrupt_signal(), 1) : 0;
+    mpi::send_done({r.summary.samples, signo});
+    if (!stopped) return 0;
+    std::cerr << fmt::format(
+        "launchmc: rank {} of {} interrupted by {} after {} samples of its part (kept in {}); "
+        "the same mpirun command with --resume continues it\n",
+        world.rank, world.size, cli::interrupt_signal_name(), r.summary.samples,
+        cli::checkpoint_dir(output).string());
+    return 128 + signo;
+  }
   if (r.end == engine::RunEnd::interrupted) {
     // Deliberately: the finished samples are kept apart from the final path, nothing is printed
     // on stdout (a script must not mistake a partial summary for the run's), and the status says
@@ -535,14 +645,21 @@ int run_run(const RunCmdOptions& opt) {
                      "was not written",
                      r.summary.samples, writer->committed_path().string(), opt.output)
                : std::string("no output file was requested");
-    std::cerr << fmt::format("launchmc: run interrupted by {} after {} of {} samples; {}\n",
-                             cli::interrupt_signal_name(), r.summary.samples, ro.n_samples, kept);
+    // Under mpirun rank 0 also stops when another rank was interrupted (SIGTERM by default).
+    const int signo = cli::interrupt_signal() != 0 ? cli::interrupt_signal() : SIGTERM;
+    std::cerr << fmt::format(
+        "launchmc: run interrupted by {} after {} of {} samples; {}\n",
+        cli::interrupt_signal() != 0 ? cli::interrupt_signal_name() : "another rank's signal",
+        r.summary.samples, ro.n_samples, kept);
     if (checkpoint)
       std::cerr << fmt::format(
-          "launchmc: the same command with --resume continues the run from its checkpoint {}\n",
-          cli::checkpoint_dir(opt.output).string());
-    return 128 + cli::interrupt_signal();
+          "launchmc: the same {}command with --resume continues the run from its checkpoint "
+          "{}{}\n",
+          ranked ? "mpirun " : "", cli::checkpoint_dir(opt.output).string(),
+          ranked ? " and the other ranks' in " + cli::ranks_dir(opt.output).string() : "");
+    return 128 + signo;
   }
+  if (ranked) cli::remove_rank_parts(opt.output);  // OUT is complete
   if (opt.json) {
     nlohmann::json j = io::summary_to_json(r.summary);
     if (!opt.output.empty()) j["output"] = opt.output;
@@ -770,9 +887,21 @@ int run_target(const TargetCmdOptions& opt) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI when an MPI launcher started this process (src/mpi/world.hpp), finalized on return.
+  std::optional<launchmc::mpi::Session> mpi_session;
+  try {
+    mpi_session.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "launchmc: error: cannot start MPI: " << e.what() << "\n";
+    return kExitFailure;
+  }
   CLI::App app{"launchmc: Monte Carlo launch outcome estimator"};
-  app.set_version_flag("--version",
-                       fmt::format("launchmc {} ({})", launchmc::version, launchmc::git_revision));
+  app.set_version_flag(
+      "--version",
+      fmt::format("launchmc {} ({})\nMPI: {}", launchmc::version, launchmc::git_revision,
+                  launchmc::mpi::built_with_mpi()
+                      ? "yes (" + launchmc::mpi::library_version() + "; mpirun -np R launchmc run)"
+                      : std::string("no (build with -DLAUNCHMC_MPI=ON)")));
   app.require_subcommand(1);
 
   FlyOptions fly;
@@ -1008,6 +1137,21 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitConfig;
   }
 
+  // Under mpirun, `run` splits its flights over the ranks (cli/mpi_run.hpp). The other commands
+  // read or write one file in one pass, or fly one trajectory: rank 0 runs them alone.
+  const launchmc::mpi::World world = launchmc::mpi::world();
+  if (world.size > 1) {
+    if (!run_cmd->parsed()) {
+      if (world.rank > 0) return 0;
+      std::cerr << fmt::format(
+          "launchmc: note: under mpirun only `run` uses the {} ranks; this command runs on rank 0 "
+          "alone\n",
+          world.size);
+    } else {
+      launchmc::cli::rank_phase() = launchmc::cli::RankPhase::preparing;
+    }
+  }
+  using launchmc::cli::report_failure;
   try {
     if (fly_cmd->parsed()) return run_fly(fly, *fly_cmd);
     if (run_cmd->parsed()) return run_run(run);
@@ -1027,18 +1171,16 @@ int main(int argc, char** argv) {
     if (schema_cmd->parsed()) return run_schema(schema_opt);
     if (sensitivity.parsed()) return sensitivity.run();
   } catch (const launchmc::config::ConfigError& e) {
-    std::cerr << "launchmc: config error: " << e.what() << "\n";
-    return kExitConfig;
+    return report_failure(std::string("launchmc: config error: ") + e.what(), kExitConfig);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "launchmc: " << e.what() << "\n";
-    return kExitConfig;
+    return report_failure(std::string("launchmc: ") + e.what(), kExitConfig);
   } catch (const std::bad_alloc&) {
-    std::cerr << "launchmc: error: out of memory (lower -n, --block-size or -j, or the size of "
-                 "the config's tables)\n";
-    return kExitFailure;
+    return report_failure(
+        "launchmc: error: out of memory (lower -n, --block-size or -j, or the size of the "
+        "config's tables)",
+        kExitFailure);
   } catch (const std::exception& e) {
-    std::cerr << "launchmc: error: " << e.what() << "\n";
-    return kExitFailure;
+    return report_failure(std::string("launchmc: error: ") + e.what(), kExitFailure);
   }
   return 0;
 }

@@ -1,0 +1,107 @@
+// The MPI build's world (see world.hpp): Open MPI, or any MPI-3 library.
+#include <mpi.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "mpi/world.hpp"
+
+namespace launchmc::mpi {
+
+namespace {
+
+constexpr int kDoneTag = 4201;
+bool g_started = false;  // MPI_Init_thread was called (and MPI_Finalize is due)
+World g_world;
+
+// Whether an MPI launcher started this process: mpirun/mpiexec of Open MPI set
+// OMPI_COMM_WORLD_SIZE; PMIx launchers (srun --mpi=pmix, prterun) PMIX_RANK; PMI-1/2 launchers
+// (MPICH's hydra, srun --mpi=pmi2) PMI_RANK.
+bool launched_by_mpi() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
+    if (std::getenv(name) != nullptr) return true;
+  return false;
+}
+
+void check(int status, const char* what) {
+  if (status != MPI_SUCCESS) {
+    std::array<char, MPI_MAX_ERROR_STRING> text{};
+    int length = 0;
+    MPI_Error_string(status, text.data(), &length);
+    throw std::runtime_error(std::string(what) + ": " + std::string(text.data(), length));
+  }
+}
+
+}  // namespace
+
+Session::Session(int& argc, char**& argv) {
+  if (!launched_by_mpi()) return;
+  int provided = 0;
+  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  g_started = true;
+  if (provided < MPI_THREAD_FUNNELED) {
+    MPI_Finalize();
+    g_started = false;
+    throw std::runtime_error("the MPI library does not provide MPI_THREAD_FUNNELED");
+  }
+  check(MPI_Comm_rank(MPI_COMM_WORLD, &g_world.rank), "MPI_Comm_rank");
+  check(MPI_Comm_size(MPI_COMM_WORLD, &g_world.size), "MPI_Comm_size");
+}
+
+Session::~Session() {
+  if (g_started) MPI_Finalize();
+  g_started = false;
+}
+
+World world() noexcept { return g_world; }
+
+bool built_with_mpi() noexcept { return true; }
+
+std::string library_version() {
+  std::array<char, MPI_MAX_LIBRARY_VERSION_STRING> text{};
+  int length = 0;
+  MPI_Get_library_version(text.data(), &length);
+  std::string v(text.data(), static_cast<std::size_t>(length));
+  const std::size_t end = v.find_first_of(",\n");  // "Open MPI v4.1.4, package: ..."
+  return end == std::string::npos ? v : v.substr(0, end);
+}
+
+int lowest_failing_rank(bool failed) {
+  if (!g_started) return failed ? 0 : 1;
+  const int mine = failed ? g_world.rank : g_world.size;
+  int lowest = g_world.size;
+  check(MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
+  return lowest;
+}
+
+void send_done(const RankDone& done) {
+  const std::array<std::uint64_t, 2> message = {done.rows,
+                                                static_cast<std::uint64_t>(done.interrupted_by)};
+  check(MPI_Send(message.data(), 2, MPI_UINT64_T, 0, kDoneTag, MPI_COMM_WORLD), "MPI_Send");
+}
+
+bool poll_done(int from, RankDone& done) {
+  int arrived = 0;
+  check(MPI_Iprobe(from, kDoneTag, MPI_COMM_WORLD, &arrived, MPI_STATUS_IGNORE), "MPI_Iprobe");
+  if (arrived == 0) return false;
+  std::array<std::uint64_t, 2> message{};
+  check(MPI_Recv(message.data(), 2, MPI_UINT64_T, from, kDoneTag, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE),
+        "MPI_Recv");
+  done.rows = message[0];
+  done.interrupted_by = static_cast<int>(message[1]);
+  return true;
+}
+
+void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+
+void abort_all(int status) {
+  if (g_started) MPI_Abort(MPI_COMM_WORLD, status);
+  std::exit(status);
+}
+
+}  // namespace launchmc::mpi

@@ -1,0 +1,34 @@
+// The default build's world (see world.hpp): one rank, no MPI library.
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <thread>
+
+#include "mpi/world.hpp"
+
+namespace launchmc::mpi {
+
+Session::Session(int& /*argc*/, char**& /*argv*/) {}
+Session::~Session() = default;
+
+World world() noexcept { return {}; }
+
+bool built_with_mpi() noexcept { return false; }
+
+std::string library_version() { return "no"; }
+
+int lowest_failing_rank(bool failed) { return failed ? 0 : 1; }
+
+void send_done(const RankDone& /*done*/) {
+  throw std::logic_error("mpi::send_done: this launchmc was built without MPI");
+}
+
+bool poll_done(int /*from*/, RankDone& /*done*/) {
+  throw std::logic_error("mpi::poll_done: this launchmc was built without MPI");
+}
+
+void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+
+void abort_all(int status) { std::exit(status); }
+
+}  // namespace launchmc::mpi

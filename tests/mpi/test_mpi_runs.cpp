@@ -1,0 +1,161 @@
+// `mpirun -np R launchmc run ...` (issue 13, src/cli/mpi_run.hpp): the file is the single-process
+// run's in every dataset for R = 2 and 3 (attributes of when and how fast aside), a bad config
+// gives one message and no file, and --resume reuses a rank's finished part. Built only with
+// -DLAUNCHMC_MPI=ON (tests/CMakeLists.txt); Open MPI's mpirun runs the ranks on this machine.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "../support/cli_runner.hpp"
+#include "../support/scratch_dir.hpp"
+
+namespace launchmc::mpi_runs_test {
+namespace {
+
+namespace fs = std::filesystem;
+using test_support::CommandResult;
+using test_support::kBinary;
+using test_support::kConfigDir;
+
+const std::string kCompare = std::string(LAUNCHMC_TESTS_DIR) + "/cli/compare_run_files.py";
+// As root (CI) Open MPI needs these; --oversubscribe: more ranks than this machine's 2 cores.
+const std::string kMpirun =
+    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader "
+    "mpirun --oversubscribe --bind-to none";
+
+CommandResult mpi_launchmc(const fs::path& dir, int ranks, const std::string& args) {
+  return test_support::run_launchmc_in(args, dir,
+                                       kMpirun + " -np " + std::to_string(ranks));
+}
+
+// 0 when the files are equal in every dataset and attribute, those of when and how fast aside.
+int compare_files(const fs::path& a, const fs::path& b) {
+  return test_support::run_command("/usr/bin/python3 " + kCompare + " " + a.string() + " " +
+                                   b.string() +
+                                   " --ignore-attribute created_utc --ignore-attribute elapsed_s "
+                                   "--ignore-attribute samples_per_s >&2")
+      .status;
+}
+
+std::string without_speed(const std::string& json) {
+  std::string kept, line;
+  std::istringstream in(json);
+  while (std::getline(in, line))
+    if (line.find("\"elapsed_s\"") == std::string::npos &&
+        line.find("\"samples_per_s\"") == std::string::npos)
+      kept += line + "\n";
+  return kept;
+}
+
+bool no_leftovers(const fs::path& dir) {
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.find(".tmp-") != std::string::npos || name.find(".ranks") != std::string::npos ||
+        name.find(".checkpoint") != std::string::npos)
+      return false;
+  }
+  return true;
+}
+
+class MpiRuns : public io::ScratchDirTest {};
+
+TEST_F(MpiRuns, TwoAndThreeRanksWriteTheSingleRunsFile) {
+  ASSERT_NE(test_support::run_launchmc("--version").out.find("MPI: yes"), std::string::npos);
+  // 1000 samples in blocks of 64: 16 blocks (8+8 for two ranks; 5, 5, 6 for three).
+  const std::string args =
+      kConfigDir + "/hwasong18_2023.yaml -n 1000 --seed 7 --block-size 64 -j 1 --json";
+  const fs::path single = dir_ / "single.h5";
+  const CommandResult one = test_support::run_launchmc_in("run " + args + " -o " + single.string(),
+                                                          dir_);
+  ASSERT_EQ(one.status, 0) << one.err;
+  for (int ranks : {2, 3}) {
+    const fs::path out = dir_ / ("ranks" + std::to_string(ranks) + ".h5");
+    const CommandResult r = mpi_launchmc(dir_, ranks, "run " + args + " -o " + out.string());
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(compare_files(single, out), 0) << ranks << " ranks";
+    // One summary on stdout (rank 0's), the single run's.
+    EXPECT_EQ(without_speed(r.out), without_speed(one.out).replace(
+                                        without_speed(one.out).find(single.string()),
+                                        single.string().size(), out.string()))
+        << ranks << " ranks";
+  }
+  EXPECT_TRUE(no_leftovers(dir_));
+}
+
+TEST_F(MpiRuns, StratifiedBreakupsWithTwoRanks) {
+  // Failure strata (the weights depend on the whole run's rows per stratum) and fragments.
+  const std::string args = kConfigDir +
+                           "/chollima1_2023_aug.yaml -n 150 --seed 3 --block-size 16 --stratify "
+                           "failures -j 1";
+  const fs::path single = dir_ / "single.h5", out = dir_ / "two.h5";
+  const CommandResult one =
+      test_support::run_launchmc_in("run " + args + " -o " + single.string(), dir_);
+  ASSERT_EQ(one.status, 0) << one.err;
+  const CommandResult r = mpi_launchmc(dir_, 2, "run " + args + " -o " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(compare_files(single, out), 0);
+}
+
+TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
+  const std::string args =
+      kConfigDir + "/hwasong18_2023.yaml -n 600 --seed 11 --block-size 50 -j 1";
+  const fs::path single = dir_ / "single.h5", out = dir_ / "resumed.h5";
+  ASSERT_EQ(test_support::run_launchmc_in("run " + args + " -o " + single.string(), dir_).status,
+            0);
+  // Rank 1's part, as an earlier mpirun that died in the gather left it: shard 1 of 2.
+  fs::create_directories(dir_ / "resumed.h5.ranks");
+  const fs::path part = dir_ / "resumed.h5.ranks" / "rank_1_of_2.h5";
+  ASSERT_EQ(test_support::run_launchmc_in("run " + args + " --shard 1/2 -o " + part.string(), dir_)
+                .status,
+            0);
+  const CommandResult r =
+      mpi_launchmc(dir_, 2, "run " + args + " --resume -o " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(compare_files(single, out), 0);
+  EXPECT_TRUE(no_leftovers(dir_));
+  // Without --resume the part is flown again; the file is the same.
+  fs::create_directories(dir_ / "again.h5.ranks");
+  const fs::path stale = dir_ / "again.h5.ranks" / "rank_1_of_2.h5";
+  fs::copy_file(single, stale);  // not rank 1's part: must not be used
+  const CommandResult again = mpi_launchmc(dir_, 2, "run " + args + " -o " +
+                                                        (dir_ / "again.h5").string());
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(compare_files(single, dir_ / "again.h5"), 0);
+}
+
+TEST_F(MpiRuns, BadInputsGiveOneMessageAndNoFile) {
+  const fs::path out = dir_ / "out.h5";
+  // A config error every rank meets: said once, by rank 0.
+  const fs::path bad = dir_ / "bad.yaml";
+  {
+    std::ofstream f(bad);
+    f << test_support::slurp(kConfigDir + "/hwasong18_2023.yaml") << "\nno_such_key: 1\n";
+  }
+  CommandResult r = mpi_launchmc(dir_, 2, "run " + bad.string() + " -n 100 -o " + out.string());
+  EXPECT_NE(r.status, 0);
+  std::size_t said = 0;
+  for (std::size_t at = r.err.find("no_such_key"); at != std::string::npos;
+       at = r.err.find("no_such_key", at + 1))
+    ++said;
+  EXPECT_EQ(said, 1u) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  // More ranks than blocks; no -o; --until-ci.
+  const std::string cfg = kConfigDir + "/hwasong18_2023.yaml";
+  r = mpi_launchmc(dir_, 3, "run " + cfg + " -n 100 --block-size 64 -o " + out.string());
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("fewer than 3 ranks"), std::string::npos) << r.err;
+  r = mpi_launchmc(dir_, 2, "run " + cfg + " -n 100");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("needs -o OUT"), std::string::npos) << r.err;
+  r = mpi_launchmc(dir_, 2, "run " + cfg + " -n 100 --until-ci 0.1 -o " + out.string());
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("--until-ci under mpirun"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_TRUE(no_leftovers(dir_));
+}
+
+}  // namespace
+}  // namespace launchmc::mpi_runs_test
