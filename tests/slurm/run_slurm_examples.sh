@@ -312,11 +312,14 @@ records=$(grep -o "^JobId=$pre_id .*JobState=[A-Z]*" "$scratch/jobcomp.log" | se
   fail "job completion log: job $pre_id ended '$records', expected 'PREEMPTED PENDING COMPLETED '"
 grep -- 'preemptible: \|resumed from\|interrupted by\|no checkpoint\|DUE TO' "$log" | sed 's/^/    /'
 say "preemptible: job $pre_id Restarts=2; job completion log: $records"
-# The job ran -j $SLURM_CPUS_PER_TASK (2), which the file records: the one attribute that may
-# differ from the single run's (-j 0).
-[ "$(root_attribute "$out" threads_requested)" = 2 ] ||
-  fail "$out: threads_requested $(root_attribute "$out" threads_requested), not 2 (--cpus-per-task)"
-compare_with_single "$out" "preemptible.sbatch" --ignore-attribute threads_requested
+# The job ran -j $SLURM_CPUS_PER_TASK (2), which the file records (threads_requested, and threads
+# used): the attributes of how it ran that may differ from the single run's (-j 0: every core).
+for attr in threads_requested threads; do
+  [ "$(root_attribute "$out" $attr)" = 2 ] ||
+    fail "$out: $attr $(root_attribute "$out" $attr), not 2 (--cpus-per-task=2 -> -j 2)"
+done
+compare_with_single "$out" "preemptible.sbatch" --ignore-attribute threads_requested \
+  --ignore-attribute threads
 [ ! -e "$checkpoint" ] || fail "the checkpoint $checkpoint was left after the run completed"
 
 # ---- 3. MPI, if this launchmc has it.
@@ -338,7 +341,9 @@ if [ "$mpi" = yes ]; then
   mpi_id=${mpi_id%%;*}
   wait_for 120 "MPI job $mpi_id" all_final "$mpi_id" 1
   expect_completed "$mpi_id" 1 "mpi_run.sbatch"
-  compare_with_single "$scratch/mpi.h5" "mpi_run.sbatch (2 ranks)" --ignore-attribute threads_requested
+  # Ranks of -j 1 (threads, threads_requested: how it ran, not what).
+  compare_with_single "$scratch/mpi.h5" "mpi_run.sbatch (2 ranks)" \
+    --ignore-attribute threads_requested --ignore-attribute threads
 else
   echo "mpi_run.sbatch: SKIPPED: this launchmc was built without MPI" \
     "(\`$binary --version\` does not say MPI yes)"
