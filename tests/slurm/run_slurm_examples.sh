@@ -67,8 +67,8 @@ started_munge=""
 # A process that has ended may stay a zombie for a while (where init is slow to reap): ended too.
 alive() {
   local st
-  st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [[ $st != Z* ]]
+  st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "$st" != Z ]
 }
 cleanup() {
   local status=$?
@@ -76,12 +76,13 @@ cleanup() {
   if [ -n "${SLURM_CONF:-}" ] && [ -f "$scratch/slurmctld.pid" ]; then
     # Jobs first (their processes outlive slurmd), then the daemons.
     local jobs
-    mapfile -t jobs < <(squeue -h -o %A 2>/dev/null)
-    [ ${#jobs[@]} -eq 0 ] || scancel --quiet "${jobs[@]}" 2>/dev/null
-    for _ in $(seq 50); do
-      [ -z "$(squeue -h -o %A 2>/dev/null)" ] && break
-      sleep 0.2
-    done
+    if mapfile -t jobs < <(timeout 10 squeue -h -o %A 2>/dev/null) && [ ${#jobs[@]} -gt 0 ]; then
+      timeout 10 scancel --quiet "${jobs[@]}" 2>/dev/null
+      for _ in $(seq 50); do
+        [ -z "$(timeout 10 squeue -h -o %A 2>/dev/null)" ] && break
+        sleep 0.2
+      done
+    fi
   fi
   for pidfile in "$scratch/slurmd.pid" "$scratch/slurmctld.pid" $started_munge; do
     [ -f "$pidfile" ] || continue
@@ -133,6 +134,10 @@ fi
 # ---- slurm.conf in the scratch folder; free ports (another Slurm may be running).
 free_port() {
   local p=$1
+  command -v ss >/dev/null || {
+    echo "$p"
+    return
+  }
   while ss -Htln "sport = :$p" | grep -q . || ss -Htln "sport = :$((p + 1))" | grep -q .; do
     p=$((p + 2))
   done
@@ -225,7 +230,7 @@ export LAUNCHMC=$binary
 # ---- the single run every example must reproduce (directly, not through Slurm). Without -j,
 # as `merge` records it (threads_requested 0: all cores).
 single=$scratch/single.h5
-"$binary" run "$config" -n "$n" --seed "$seed" --block-size "$block" -o "$single" \
+timeout 300 "$binary" run "$config" -n "$n" --seed "$seed" --block-size "$block" -o "$single" \
   >"$scratch/single.out" 2>"$scratch/single.err" || {
   cat "$scratch/single.err" >&2
   fail "the single run failed"
