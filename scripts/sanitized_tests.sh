@@ -8,8 +8,9 @@
 # country data), sensitivity (problem files, output tables) and fuzz (the replayed fuzz findings); the physics folders' tests fly fixed inputs through code
 # the engine and cli tests fly too. Skipped at run time: the statistical whole-run tests (several
 # thousand flights, 10 s to 4 minutes each under ASan; the code they fly is run by the other
-# tests) and the Python-driven tests of the Release binary's output (notebooks, plot scripts,
-# golden runs).
+# tests), the Python-driven tests of the Release binary's output (notebooks, plot scripts,
+# golden runs) and slurm_examples (job scripts around `run`, `--shard`, `merge` and `--resume`,
+# which the cli tests run under ASan; the Release tree runs it).
 # Usage: scripts/sanitized_tests.sh [BUILD_DIR [all|build|test]] (default build-asan, all: build,
 # then test; scripts/test.sh builds while the Release suite runs, and tests after).
 set -euo pipefail
@@ -28,7 +29,7 @@ fi
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0
-skip='^(notebook_.*|plots_scripts|golden_runs)$'
+skip='^(notebook_.*|plots_scripts|golden_runs|slurm_examples)$'
 skip+='|^GuidedDispersions\.|^Engine\.WilsonIntervalCoversAboutNinetyFivePercentOverSeeds$'
 skip+='|^StratifiedRun\.(ResolvesARareModesFootprint|AgreesWithBruteForce)'
 skip+='|^EngineTargetOrbit\.ChollimaRunReachesItsTargetMostOfTheTime$'

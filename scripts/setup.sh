@@ -28,6 +28,7 @@ packages=(
   python3-geopandas iso-codes  # risk --population default: Natural Earth's country populations, ISO 3166 codes
   libopenmpi-dev openmpi-bin  # issue 13: the MPI build (-DLAUNCHMC_MPI=ON) that scripts/test.sh builds and tests
   clang libclang-rt-14-dev  # issue 8: ASan/UBSan tests and libFuzzer targets (scripts/sanitized_tests.sh, fuzz.sh)
+  slurm-wlm munge          # issue 13: tests/slurm starts a private single-node Slurm to run scripts/slurm/
 )
 
 missing=()
