@@ -541,44 +541,17 @@ int run_run(const RunCmdOptions& opt) {
   engine::BlocksResult br;
   if (ranked && world.rank == 0) {
     // Rank 0: its own blocks (after those of its checkpoint, with --resume), then the other
-    // ranks' rows, all through the sinks of the whole run, finished once at the end.
-    const auto t0 = std::chrono::steady_clock::now();
+    // ranks' rows, all through the sinks of the whole run (cli/mpi_run.hpp).
     if (checkpoint) sinks.push_back(checkpoint.get());
-    for (engine::BlockSink* s : sinks) s->begin(layout);
-    std::uint64_t rows = cli::feed_pieces(layout, finished, sinks);
-    std::uint64_t resumed_at = range.begin;
-    for (const cli::RunPiece& p : finished) resumed_at = std::max(resumed_at, p.blocks.end);
-    if (!finished.empty())
+    if (!finished.empty()) {
+      std::uint64_t resumed_at = range.begin;
+      for (const cli::RunPiece& p : finished) resumed_at = std::max(resumed_at, p.blocks.end);
       std::cerr << fmt::format("launchmc: rank 0 resumed from {}: {} already flown\n",
                                cli::checkpoint_dir(output).string(),
                                cli::describe_blocks(plan, {range.begin, resumed_at}));
-    engine::RunLayout own = layout;
-    own.range = {resumed_at, fly_end};
-    std::vector<std::unique_ptr<cli::WritesOnlySink>> writes;
-    std::vector<engine::BlockSink*> own_sinks;
-    for (engine::BlockSink* s : sinks) {
-      writes.push_back(std::make_unique<cli::WritesOnlySink>(*s));
-      own_sinks.push_back(writes.back().get());
     }
-    const engine::BlocksResult flown = engine::run_blocks(own, own_sinks, exec);
-    rows += flown.rows;
-    br.end = flown.end;
-    if (flown.end != engine::RunEnd::interrupted) {
-      progress.end();
-      const cli::Gathered g = cli::gather_ranks(layout, sinks, opt.output, world,
-                                                cli::interrupt_flag(), cli::interrupt_signal);
-      rows += g.rows;
-      if (g.interrupted_by != 0) {
-        br.end = engine::RunEnd::interrupted;
-        if (g.interrupted_rank > 0)
-          std::cerr << fmt::format(
-              "launchmc: rank {} of {} was stopped by signal {} before its part was done\n",
-              g.interrupted_rank, world.size, g.interrupted_by);
-      }
-    }
-    br.rows = rows;
-    br.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    for (engine::BlockSink* s : sinks) s->finish(br.end, br.rows, br.elapsed_s);
+    br = cli::fly_and_gather(layout, fly_end, finished, sinks, exec, opt.output, world,
+                             [&] { progress.end(); });
   } else if (finished.empty()) {
     if (checkpoint) sinks.push_back(checkpoint.get());
     br = engine::run_blocks(layout, sinks, exec, summary.get());
@@ -1141,11 +1114,11 @@ int main(int argc, char** argv) {
   // read or write one file in one pass, or fly one trajectory: rank 0 runs them alone.
   const launchmc::mpi::World world = launchmc::mpi::world();
   if (world.size > 1) {
-    if (!run_cmd->parsed()) {
+    if (!run_cmd->parsed() && !sensitivity.flies()) {
       if (world.rank > 0) return 0;
       std::cerr << fmt::format(
-          "launchmc: note: under mpirun only `run` uses the {} ranks; this command runs on rank 0 "
-          "alone\n",
+          "launchmc: note: under mpirun only `run` and `sensitivity CONFIG` use the {} ranks; this "
+          "command runs on rank 0 alone\n",
           world.size);
     } else {
       launchmc::cli::rank_phase() = launchmc::cli::RankPhase::preparing;

@@ -3,11 +3,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
+#include <memory>
 #include <system_error>
 #include <vector>
 
+#include "cli/checkpoint.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/merge_command.hpp"
+#include "io/run_file.hpp"
 
 namespace launchmc::cli {
 
@@ -90,8 +96,8 @@ bool is_complete_part(const std::filesystem::path& path, const engine::RunPlan& 
 }
 
 Gathered gather_ranks(const engine::RunLayout& layout, std::span<engine::BlockSink* const> sinks,
-                      const std::string& output, mpi::World world,
-                      const std::atomic<bool>& cancel, int (*own_signal)()) {
+                      const std::string& output, mpi::World world, const std::atomic<bool>& cancel,
+                      int (*own_signal)()) {
   Gathered g;
   const engine::RunPlan& plan = *layout.plan;
   for (int r = 1; r < world.size; ++r) {
@@ -107,17 +113,81 @@ Gathered gather_ranks(const engine::RunLayout& layout, std::span<engine::BlockSi
       return g;
     }
     const std::filesystem::path part = rank_part_path(output, {r, world.size});
-    const engine::BlockRange range = plan.shard_range(static_cast<std::uint64_t>(r),
-                                                      static_cast<std::uint64_t>(world.size));
+    const engine::BlockRange range =
+        plan.shard_range(static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(world.size));
     std::vector<RunPiece> pieces = {open_piece(part)};
     if (pieces.front().info.plan_identity != plan.identity() ||
         pieces.front().blocks.begin != range.begin || pieces.front().blocks.end != range.end)
-      throw std::runtime_error(fmt::format(
-          "rank {} says it wrote {}, but the file does not hold {} of this run", r,
-          part.string(), describe_blocks(plan, range)));
+      throw std::runtime_error(
+          fmt::format("rank {} says it wrote {}, but the file does not hold {} of this run", r,
+                      part.string(), describe_blocks(plan, range)));
     g.rows += feed_pieces(layout, pieces, sinks);
   }
   return g;
+}
+
+engine::BlocksResult fly_and_gather(const engine::RunLayout& layout, std::uint64_t own_end,
+                                    const std::vector<RunPiece>& finished,
+                                    std::span<engine::BlockSink* const> sinks,
+                                    const engine::Execution& execution, const std::string& output,
+                                    mpi::World world, const std::function<void()>& flown) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (engine::BlockSink* s : sinks) s->begin(layout);
+  engine::BlocksResult result;
+  result.rows = feed_pieces(layout, finished, sinks);
+  std::uint64_t resumed_at = layout.range.begin;
+  for (const RunPiece& p : finished) resumed_at = std::max(resumed_at, p.blocks.end);
+  engine::RunLayout own = layout;
+  own.range = {resumed_at, own_end};
+  std::vector<std::unique_ptr<WritesOnlySink>> writes;
+  std::vector<engine::BlockSink*> own_sinks;
+  for (engine::BlockSink* s : sinks) {
+    writes.push_back(std::make_unique<WritesOnlySink>(*s));
+    own_sinks.push_back(writes.back().get());
+  }
+  const engine::BlocksResult mine = engine::run_blocks(own, own_sinks, execution);
+  result.rows += mine.rows;
+  result.end = mine.end;
+  if (flown) flown();
+  if (mine.end != engine::RunEnd::interrupted) {
+    static const std::atomic<bool> never{false};
+    const Gathered g =
+        gather_ranks(layout, sinks, output, world,
+                     execution.cancel != nullptr ? *execution.cancel : never, interrupt_signal);
+    result.rows += g.rows;
+    if (g.interrupted_by != 0) {
+      result.end = engine::RunEnd::interrupted;
+      if (g.interrupted_rank > 0)
+        std::cerr << fmt::format(
+            "launchmc: rank {} of {} was stopped by signal {} before its part was done\n",
+            g.interrupted_rank, world.size, g.interrupted_by);
+    }
+  }
+  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (engine::BlockSink* s : sinks) s->finish(result.end, result.rows, result.elapsed_s);
+  return result;
+}
+
+int fly_rank_part(const Study& config, const engine::RunPlan& plan,
+                  const engine::Execution& execution, const std::string& output, mpi::World world) {
+  const auto ranks = static_cast<std::uint64_t>(world.size);
+  const engine::BlockRange range = plan.shard_range(static_cast<std::uint64_t>(world.rank), ranks);
+  engine::RunLayout layout = engine::layout_of(config, plan, range, execution);
+  layout.part = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank), ranks};
+  const auto summary = engine::summary_reducer_for(layout, config);
+  const auto corridor = engine::iip_corridor_reducer_for(layout, config);
+  const auto report = engine::failure_report_reducer_for(layout, config);
+  io::RunFileWriter writer(rank_part_path(output, world), config);
+  writer.save_reducer("summary", *summary);
+  writer.save_reducer("iip_corridor", *corridor);
+  writer.save_reducer("failure_report", *report);
+  const std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get(),
+                                                 &writer};
+  const engine::BlocksResult flown = engine::run_blocks(layout, sinks, execution);
+  const bool stopped = flown.end == engine::RunEnd::interrupted;
+  const int signo = stopped ? std::max(interrupt_signal(), 1) : 0;
+  mpi::send_done({flown.rows, signo});
+  return stopped ? 128 + signo : 0;
 }
 
 void remove_rank_parts(const std::string& output) {

@@ -15,9 +15,12 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "cli/merge_command.hpp"
 #include "engine/run.hpp"
 #include "mpi/world.hpp"
 
@@ -61,8 +64,24 @@ struct Gathered {
   int interrupted_rank = -1;
 };
 Gathered gather_ranks(const engine::RunLayout& layout, std::span<engine::BlockSink* const> sinks,
-                      const std::string& output, mpi::World world,
-                      const std::atomic<bool>& cancel, int (*own_signal)());
+                      const std::string& output, mpi::World world, const std::atomic<bool>& cancel,
+                      int (*own_signal)());
+
+// Rank 0's part of a run over R ranks: begins `sinks` with the whole run's `layout`, feeds them
+// the rows of `finished` (its checkpoint's, with --resume), flies the blocks after those up to
+// `own_end` (its shard), calls `flown()` (e.g. to end a progress bar), gathers the other ranks'
+// rows, and finishes the sinks once. Ends `interrupted` when this rank's SIGINT/SIGTERM or
+// another rank's stopped it.
+engine::BlocksResult fly_and_gather(const engine::RunLayout& layout, std::uint64_t own_end,
+                                    const std::vector<RunPiece>& finished,
+                                    std::span<engine::BlockSink* const> sinks,
+                                    const engine::Execution& execution, const std::string& output,
+                                    mpi::World world, const std::function<void()>& flown);
+
+// Ranks 1..R-1 of a run whose file is made by rank 0 (sensitivity): shard r of R flown into
+// OUT.ranks/, then rank 0 told. 0, or 128 + the signal that interrupted it.
+int fly_rank_part(const Study& config, const engine::RunPlan& plan,
+                  const engine::Execution& execution, const std::string& output, mpi::World world);
 
 // Removes OUT.ranks/ (after OUT is complete).
 void remove_rank_parts(const std::string& output);

@@ -10,6 +10,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/mpi_run.hpp"
 #include "cli/progress.hpp"
 #include "config/load_problem.hpp"
 #include "config/load_scenario.hpp"
@@ -191,6 +192,26 @@ int SensitivityCommand::run_config() const {
   plan.n_samples = n * per;
   plan.stratify = Stratify::none;
   plan.sensitivity = spec;
+  // Under mpirun (cli/mpi_run.hpp) rank r flies shard r of R of the design's rows; rank 0 writes
+  // the file and computes the indices.
+  const mpi::World world = mpi::world();
+  if (world.size > 1 && static_cast<std::uint64_t>(world.size) > plan.n_blocks())
+    throw UsageError(fmt::format(
+        "mpirun -np {}: the design's {} flights make {} blocks of {}, fewer than {} ranks: lower "
+        "-np or raise -n",
+        world.size, plan.n_samples, plan.n_blocks(), plan.block_size, world.size));
+  if (world.size > 1 && world.rank > 0) make_ranks_dir(run_output_);
+  if (world.size > 1 && !ranks_ready()) {
+    unmake_ranks_dir();
+    return 1;
+  }
+  if (world.rank > 0) {
+    engine::Execution rank_exec;
+    rank_exec.threads = threads;
+    rank_exec.cancel = &interrupt_flag();
+    install_interrupt_handlers();
+    return fly_rank_part(cfg, plan, rank_exec, run_output_, world);
+  }
   if (cfg.dispersions.stratify != Stratify::none)
     std::cerr << "launchmc: note: the config's uncertainties.stratify is not used: a sensitivity "
                  "design flies its rows with their own probabilities\n";
@@ -217,7 +238,11 @@ int SensitivityCommand::run_config() const {
   writer.save_reducer("iip_corridor", *corridor);
   writer.save_reducer("failure_report", *report);
   std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get(), &writer};
-  const engine::BlocksResult flown = engine::run_blocks(layout, sinks, exec);
+  const engine::BlocksResult flown =
+      world.size > 1
+          ? fly_and_gather(layout, plan.shard_range(0, static_cast<std::uint64_t>(world.size)).end,
+                           {}, sinks, exec, run_output_, world, [&] { progress.end(); })
+          : engine::run_blocks(layout, sinks, exec);
   if (flown.end == engine::RunEnd::interrupted) {
     progress.end();
     std::cerr << fmt::format(
@@ -228,6 +253,7 @@ int SensitivityCommand::run_config() const {
     return 128 + interrupt_signal();
   }
 
+  if (world.size > 1) remove_rank_parts(run_output_);  // the file is complete
   // The indices of every outcome the flights define, on the design's rows.
   io::RunOutcomes outcomes = io::run_outcomes(run_output_);
   io::OutputTable table;

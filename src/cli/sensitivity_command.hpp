@@ -15,6 +15,9 @@ class SensitivityCommand {
   // Adds `sensitivity` and its subcommands to `app`.
   explicit SensitivityCommand(CLI::App& app);
   bool parsed() const { return command_->parsed(); }
+  // Whether the parsed command flies a study (`sensitivity CONFIG`): under mpirun its flights
+  // are split over the ranks as a run's are (cli/mpi_run.hpp).
+  bool flies() const { return parsed() && !config_.empty(); }
   // Runs the parsed subcommand; returns the exit status (errors are thrown as in main.cpp:
   // ConfigError, std::invalid_argument for bad input, std::runtime_error for failures).
   int run() const;

@@ -46,10 +46,10 @@ int lowest_failing_rank(bool failed);
 
 // How a rank's part of a run ended, sent to rank 0 (tag kDoneTag).
 struct RankDone {
-  std::uint64_t rows = 0;     // rows flown and written to the rank's shard file
-  int interrupted_by = 0;     // 0, or the signal (SIGTERM, SIGINT) that stopped the rank early
+  std::uint64_t rows = 0;  // rows flown and written to the rank's shard file
+  int interrupted_by = 0;  // 0, or the signal (SIGTERM, SIGINT) that stopped the rank early
 };
-void send_done(const RankDone& done);  // to rank 0
+void send_done(const RankDone& done);      // to rank 0
 bool poll_done(int from, RankDone& done);  // one non-blocking attempt (MPI_Iprobe)
 void sleep_briefly();                      // 50 ms
 // Waits for `from`'s RankDone; polls `give_up` (e.g. this rank's own SIGTERM) every 50 ms and

@@ -89,9 +89,9 @@ bool poll_done(int from, RankDone& done) {
   check(MPI_Iprobe(from, kDoneTag, MPI_COMM_WORLD, &arrived, MPI_STATUS_IGNORE), "MPI_Iprobe");
   if (arrived == 0) return false;
   std::array<std::uint64_t, 2> message{};
-  check(MPI_Recv(message.data(), 2, MPI_UINT64_T, from, kDoneTag, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE),
-        "MPI_Recv");
+  check(
+      MPI_Recv(message.data(), 2, MPI_UINT64_T, from, kDoneTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+      "MPI_Recv");
   done.rows = message[0];
   done.interrupted_by = static_cast<int>(message[1]);
   return true;

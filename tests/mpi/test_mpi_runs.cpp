@@ -27,8 +27,7 @@ const std::string kMpirun =
     "mpirun --oversubscribe --bind-to none";
 
 CommandResult mpi_launchmc(const fs::path& dir, int ranks, const std::string& args) {
-  return test_support::run_launchmc_in(args, dir,
-                                       kMpirun + " -np " + std::to_string(ranks));
+  return test_support::run_launchmc_in(args, dir, kMpirun + " -np " + std::to_string(ranks));
 }
 
 // 0 when the files are equal in every dataset and attribute, those of when and how fast aside.
@@ -68,8 +67,8 @@ TEST_F(MpiRuns, TwoAndThreeRanksWriteTheSingleRunsFile) {
   const std::string args =
       kConfigDir + "/hwasong18_2023.yaml -n 1000 --seed 7 --block-size 64 -j 1 --json";
   const fs::path single = dir_ / "single.h5";
-  const CommandResult one = test_support::run_launchmc_in("run " + args + " -o " + single.string(),
-                                                          dir_);
+  const CommandResult one =
+      test_support::run_launchmc_in("run " + args + " -o " + single.string(), dir_);
   ASSERT_EQ(one.status, 0) << one.err;
   for (int ranks : {2, 3}) {
     const fs::path out = dir_ / ("ranks" + std::to_string(ranks) + ".h5");
@@ -77,9 +76,9 @@ TEST_F(MpiRuns, TwoAndThreeRanksWriteTheSingleRunsFile) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(compare_files(single, out), 0) << ranks << " ranks";
     // One summary on stdout (rank 0's), the single run's.
-    EXPECT_EQ(without_speed(r.out), without_speed(one.out).replace(
-                                        without_speed(one.out).find(single.string()),
-                                        single.string().size(), out.string()))
+    EXPECT_EQ(without_speed(r.out),
+              without_speed(one.out).replace(without_speed(one.out).find(single.string()),
+                                             single.string().size(), out.string()))
         << ranks << " ranks";
   }
   EXPECT_TRUE(no_leftovers(dir_));
@@ -99,6 +98,24 @@ TEST_F(MpiRuns, StratifiedBreakupsWithTwoRanks) {
   EXPECT_EQ(compare_files(single, out), 0);
 }
 
+TEST_F(MpiRuns, SensitivityStudyOverTwoRanksIsTheSingleProcesss) {
+  // The design's flights split over the ranks: the same rows, indices and JSON.
+  const std::string args =
+      kConfigDir + "/hwasong18_2023.yaml --method sobol -n 32 --seed 3 -j 1 --json";
+  const fs::path single = dir_ / "single.h5", out = dir_ / "two.h5";
+  const CommandResult one =
+      test_support::run_launchmc_in("sensitivity " + args + " -o " + single.string(), dir_);
+  ASSERT_EQ(one.status, 0) << one.err;
+  const CommandResult r = mpi_launchmc(dir_, 2, "sensitivity " + args + " -o " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(compare_files(single, out), 0);
+  std::string expected = one.out;
+  expected.replace(expected.find(single.string()), single.string().size(), out.string());
+  EXPECT_EQ(r.out, expected);
+  EXPECT_NE(r.out.find("\"S1\""), std::string::npos) << r.out;
+  EXPECT_TRUE(no_leftovers(dir_));
+}
+
 TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
   const std::string args =
       kConfigDir + "/hwasong18_2023.yaml -n 600 --seed 11 --block-size 50 -j 1";
@@ -111,8 +128,7 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
   ASSERT_EQ(test_support::run_launchmc_in("run " + args + " --shard 1/2 -o " + part.string(), dir_)
                 .status,
             0);
-  const CommandResult r =
-      mpi_launchmc(dir_, 2, "run " + args + " --resume -o " + out.string());
+  const CommandResult r = mpi_launchmc(dir_, 2, "run " + args + " --resume -o " + out.string());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(compare_files(single, out), 0);
   EXPECT_TRUE(no_leftovers(dir_));
@@ -120,8 +136,8 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
   fs::create_directories(dir_ / "again.h5.ranks");
   const fs::path stale = dir_ / "again.h5.ranks" / "rank_1_of_2.h5";
   fs::copy_file(single, stale);  // not rank 1's part: must not be used
-  const CommandResult again = mpi_launchmc(dir_, 2, "run " + args + " -o " +
-                                                        (dir_ / "again.h5").string());
+  const CommandResult again =
+      mpi_launchmc(dir_, 2, "run " + args + " -o " + (dir_ / "again.h5").string());
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_EQ(compare_files(single, dir_ / "again.h5"), 0);
 }

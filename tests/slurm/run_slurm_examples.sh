@@ -262,11 +262,17 @@ job_running() { [ "$(job_field "$1" JobState)" = RUNNING ]; }
 restarts_at_least() { [ "$(job_field "$1" Restarts)" -ge "$2" ] 2>/dev/null; }
 # Slurm 22.05 holds a requeued job for ~2 minutes (EligibleTime = requeue + 121 s: Reason
 # BeginTime); release it at once, as an administrator may (`scontrol update ... StartTime=now`).
+# Only once the node is free again (its earlier start wholly ended): released while slurmd still
+# ends that start, the job is refused at launch ("Job N already killed, do not launch batch
+# job") and ends FAILED; seen about once in five runs before this wait.
 release() {
   wait_for 30 "job $1 pending after its requeue" job_pending "$1"
+  wait_for 30 "the node free of job $1's earlier start" node_free
+  sleep 2
   scontrol update JobId="$1" StartTime=now
 }
 job_pending() { [ "$(job_field "$1" JobState)" = PENDING ]; }
+node_free() { scontrol -o show node | grep -q ' CPUAlloc=0 '; }
 pre_id=$(CONFIG=$config N=$n SEED=$seed BLOCK_SIZE=$block OUT=$out CHECKPOINT_EVERY=0.5 \
   sbatch --parsable --partition=batch --cpus-per-task=2 --mem=500M --time=10:00 \
   --output="$scratch/preemptible.out" "$examples/preemptible.sbatch")
