@@ -8,6 +8,8 @@ bash scripts/setup.sh
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Paths relative to the checkout in ccache's keys: another clone (a CI run) reuses the cache.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
   # Precompiled headers (LAUNCHMC_PCH): without this sloppiness ccache compiles them uncached.
   export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 fi

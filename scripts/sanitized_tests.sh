@@ -3,7 +3,7 @@
 # plus the libFuzzer targets) and runs the unit tests in it; any sanitizer report fails the test
 # that triggers it (halt_on_error=1, -fno-sanitize-recover=all). docs/DEVELOPING.md explains it.
 # To stay within CI's time, only the tests of what reads outside input or files are built here:
-# config, io, cli (which runs the sanitized binary, bad-input catalogue included), engine, stats,
+# config, io, cli (which runs the sanitized binary), engine, stats,
 # risk (run files and population rasters), geo (users' GeoJSON regions, GMT's coastline and
 # country data), sensitivity (problem files, output tables) and fuzz (the replayed fuzz findings); the physics folders' tests fly fixed inputs through code
 # the engine and cli tests fly too. Skipped at run time: the statistical whole-run tests (several
@@ -17,8 +17,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-asan}
 steps=${2:-all}
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  # As scripts/build.sh: paths relative to the checkout, so another clone reuses the cache.
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+  export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
+fi
 if [ "$steps" != test ]; then
-  cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DLAUNCHMC_SANITIZE=address,undefined \
     -DLAUNCHMC_FUZZ=ON -DLAUNCHMC_BUILD_BENCH=OFF \
@@ -43,4 +50,10 @@ skip+='|^ResumeTest\.|^ShardsTest\.(ThreeShardsMergedEqualTheSingleRun|MissingRe
 # SIGINT/SIGTERM during a run (~50 s each under ASan, waiting for blocks to finish; ~8 s in the
 # Release tree, which runs them); InterruptTest.StaleTemporariesOfDeadProcessesAreRemoved stays.
 skip+='|^InterruptTest\.Sig(int|term)KeepsTheFinishedSamplesAsAPartialFile$'
+# The bad-input catalogue (~150 launchmc processes, 120 s under ASan): the fuzzers feed the config
+# and run-file readers hostile input under the sanitizers; the Release tree runs the catalogue.
+skip+='|^Catalogue/BadInput\.'
+# summarize --sensitivity on fixture runs each test process flies again (60 s under ASan); the
+# ConfigSensitivityRuns tests run the rank measures on their runs under ASan.
+skip+='|^SummarizeSensitivity(Weighted)?\.'
 ctest --test-dir "$build" --output-on-failure --timeout 600 -j"$(nproc)" -E "$skip"
