@@ -24,6 +24,7 @@
 #include "cli/mpi_run.hpp"
 #include "cli/progress.hpp"
 #include "cli/risk_geography.hpp"
+#include "cli/run_sinks.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "common/suggest.hpp"
 #include "common/version.hpp"
@@ -485,20 +486,10 @@ int run_run(const RunCmdOptions& opt) {
   }
   engine::RunLayout layout = engine::layout_of(cfg, plan, range, exec);
   layout.part = shard;
-  const std::unique_ptr<engine::SummaryReducer> summary = engine::summary_reducer_for(layout, cfg);
-  const std::unique_ptr<engine::IipCorridorReducer> corridor =
-      engine::iip_corridor_reducer_for(layout, cfg);
-  const std::unique_ptr<engine::FailureReportReducer> report =
-      engine::failure_report_reducer_for(layout, cfg);
-  std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get()};
-  std::unique_ptr<io::RunFileWriter> writer;
-  if (!output.empty()) {
-    writer = std::make_unique<io::RunFileWriter>(output, cfg);
-    writer->save_reducer("summary", *summary);
-    writer->save_reducer("iip_corridor", *corridor);
-    writer->save_reducer("failure_report", *report);
-    sinks.push_back(writer.get());
-  }
+  cli::RunSinks run_sinks = cli::make_run_sinks(layout, cfg, output);
+  const engine::SummaryReducer* const summary = run_sinks.summary.get();
+  std::unique_ptr<io::RunFileWriter>& writer = run_sinks.writer;
+  std::vector<engine::BlockSink*> sinks = run_sinks.list();
   // The checkpoint (cli/checkpoint.hpp): the blocks an earlier run on this path finished (with
   // --resume), and the chunks this run writes; last of the sinks, after the run file's writer.
   std::vector<cli::RunPiece> finished;
@@ -554,7 +545,7 @@ int run_run(const RunCmdOptions& opt) {
                              [&] { progress.end(); });
   } else if (finished.empty()) {
     if (checkpoint) sinks.push_back(checkpoint.get());
-    br = engine::run_blocks(layout, sinks, exec, summary.get());
+    br = engine::run_blocks(layout, sinks, exec, summary);
   } else {
     // Resumed: the finished blocks' rows go to the sinks as `merge` feeds them, then the rest
     // of the range is flown (the checkpoint already holds the former).
@@ -585,15 +576,13 @@ int run_run(const RunCmdOptions& opt) {
       br.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       for (engine::BlockSink* s : rest_sinks) s->finish(br.end, 0, br.elapsed_s);
     } else {
-      br = engine::run_blocks(rest, rest_sinks, exec, summary.get());
+      br = engine::run_blocks(rest, rest_sinks, exec, summary);
     }
   }
   engine::RunMeta meta = layout.meta;
   meta.stopped_by = engine::to_string(br.end);
   meta.elapsed_s = br.elapsed_s;
-  engine::RunResult r{summary->finish(meta), br.end};
-  r.summary.iip_corridor = corridor->finish();
-  r.summary.failure_report = report->finish();
+  engine::RunResult r{run_sinks.summarize(meta), br.end};
   if (ranked && world.rank > 0) {
     // Ranks 1..R-1 tell rank 0 how their part ended; rank 0 prints the run's summary.
     const bool stopped = r.end == engine::RunEnd::interrupted;

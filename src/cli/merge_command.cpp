@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "cli/arguments.hpp"
+#include "cli/run_sinks.hpp"
 #include "common/version.hpp"
 #include "config/load_scenario.hpp"
 #include "io/output_file.hpp"
@@ -264,15 +265,8 @@ int run_merge(const MergeCmdOptions& opt, const AfterMerge& after) {
   const Study cfg = config_of(pieces.front());
   engine::Execution exec;
   const engine::RunLayout layout = engine::layout_of(cfg, plan, plan.all_blocks(), exec);
-  const auto summary = engine::summary_reducer_for(layout, cfg);
-  const auto corridor = engine::iip_corridor_reducer_for(layout, cfg);
-  const auto report = engine::failure_report_reducer_for(layout, cfg);
-  io::RunFileWriter writer(opt.output, cfg);
-  writer.save_reducer("summary", *summary);
-  writer.save_reducer("iip_corridor", *corridor);
-  writer.save_reducer("failure_report", *report);
-  const std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get(),
-                                                 &writer};
+  const RunSinks run_sinks = make_run_sinks(layout, cfg, opt.output);
+  const std::vector<engine::BlockSink*> sinks = run_sinks.list();
   for (engine::BlockSink* s : sinks) s->begin(layout);
   const std::uint64_t rows = feed_pieces(layout, pieces, sinks);
   const double elapsed =
@@ -282,9 +276,7 @@ int run_merge(const MergeCmdOptions& opt, const AfterMerge& after) {
   engine::RunMeta meta = layout.meta;
   meta.stopped_by = engine::to_string(engine::RunEnd::all_samples);
   meta.elapsed_s = elapsed;
-  engine::Summary s = summary->finish(meta);
-  s.iip_corridor = corridor->finish();
-  s.failure_report = report->finish();
+  const engine::Summary s = run_sinks.summarize(meta);
   if (opt.json) {
     nlohmann::json j = io::summary_to_json(s);
     j["output"] = opt.output;

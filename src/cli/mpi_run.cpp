@@ -13,7 +13,7 @@
 #include "cli/checkpoint.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/merge_command.hpp"
-#include "io/run_file.hpp"
+#include "cli/run_sinks.hpp"
 
 namespace launchmc::cli {
 
@@ -174,16 +174,8 @@ int fly_rank_part(const Study& config, const engine::RunPlan& plan,
   const engine::BlockRange range = plan.shard_range(static_cast<std::uint64_t>(world.rank), ranks);
   engine::RunLayout layout = engine::layout_of(config, plan, range, execution);
   layout.part = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank), ranks};
-  const auto summary = engine::summary_reducer_for(layout, config);
-  const auto corridor = engine::iip_corridor_reducer_for(layout, config);
-  const auto report = engine::failure_report_reducer_for(layout, config);
-  io::RunFileWriter writer(rank_part_path(output, world), config);
-  writer.save_reducer("summary", *summary);
-  writer.save_reducer("iip_corridor", *corridor);
-  writer.save_reducer("failure_report", *report);
-  const std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get(),
-                                                 &writer};
-  const engine::BlocksResult flown = engine::run_blocks(layout, sinks, execution);
+  const RunSinks sinks = make_run_sinks(layout, config, rank_part_path(output, world));
+  const engine::BlocksResult flown = engine::run_blocks(layout, sinks.list(), execution);
   const bool stopped = flown.end == engine::RunEnd::interrupted;
   const int signo = stopped ? std::max(interrupt_signal(), 1) : 0;
   mpi::send_done({flown.rows, signo});

@@ -12,6 +12,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/mpi_run.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_sinks.hpp"
 #include "config/load_problem.hpp"
 #include "config/load_scenario.hpp"
 #include "config/yaml_edit.hpp"
@@ -230,14 +231,8 @@ int SensitivityCommand::run_config() const {
   Progress progress;
   exec.progress = [&](std::uint64_t d, std::uint64_t t, double e) { progress(d, t, e); };
   const engine::RunLayout layout = engine::layout_of(cfg, plan, plan.all_blocks(), exec);
-  const auto summary = engine::summary_reducer_for(layout, cfg);
-  const auto corridor = engine::iip_corridor_reducer_for(layout, cfg);
-  const auto report = engine::failure_report_reducer_for(layout, cfg);
-  io::RunFileWriter writer(run_output_, cfg);
-  writer.save_reducer("summary", *summary);
-  writer.save_reducer("iip_corridor", *corridor);
-  writer.save_reducer("failure_report", *report);
-  std::vector<engine::BlockSink*> sinks = {summary.get(), corridor.get(), report.get(), &writer};
+  const RunSinks run_sinks = make_run_sinks(layout, cfg, run_output_);
+  const std::vector<engine::BlockSink*> sinks = run_sinks.list();
   const engine::BlocksResult flown =
       world.size > 1
           ? fly_and_gather(layout, plan.shard_range(0, static_cast<std::uint64_t>(world.size)).end,
@@ -248,8 +243,8 @@ int SensitivityCommand::run_config() const {
     std::cerr << fmt::format(
         "launchmc: sensitivity study interrupted by {} after {} of {} flights; they are kept in {} "
         "(an ordinary run file); no index was computed and {} was not written\n",
-        interrupt_signal_name(), flown.rows, plan.n_samples, writer.committed_path().string(),
-        run_output_);
+        interrupt_signal_name(), flown.rows, plan.n_samples,
+        run_sinks.writer->committed_path().string(), run_output_);
     return 128 + interrupt_signal();
   }
 

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/run_file_compare.hpp"
 #include "../support/scratch_dir.hpp"
 
 extern char** environ;
@@ -27,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kResumeBinary = LAUNCHMC_BINARY;
 const std::string kResumeConfigDir = LAUNCHMC_CONFIG_DIR;
-const std::string kResumeCompare = std::string(LAUNCHMC_TESTS_DIR) + "/cli/compare_run_files.py";
 
 std::string resume_slurp(const fs::path& p) {
   std::ifstream in(p);
@@ -65,15 +65,6 @@ std::size_t chunks_in(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.path().extension() == ".h5") ++n;
   return n;
-}
-
-int resume_compare(const fs::path& a, const fs::path& b) {
-  const std::string cmd = "/usr/bin/python3 " + kResumeCompare + " " + a.string() + " " +
-                          b.string() +
-                          " --ignore-attribute created_utc --ignore-attribute elapsed_s "
-                          "--ignore-attribute samples_per_s";
-  const int raw = std::system(cmd.c_str());
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
 }
 
 class ResumeTest : public io::ScratchDirTest {
@@ -132,7 +123,7 @@ TEST_F(ResumeTest, SigkillAtRandomPointsThenResumeEqualsTheUninterruptedRun) {
   const pid_t pid = resume_spawn(args, dir_);
   ASSERT_EQ(resume_wait(pid), 0) << resume_slurp(dir_ / "stderr.txt");
   EXPECT_FALSE(fs::exists(checkpoint));
-  EXPECT_EQ(resume_compare(full, out), 0);
+  EXPECT_EQ(test_support::compare_run_files(full, out), 0);
 }
 
 TEST_F(ResumeTest, SigtermFlushesTheCheckpointAndResumeEqualsTheUninterruptedRun) {
@@ -168,7 +159,7 @@ TEST_F(ResumeTest, SigtermFlushesTheCheckpointAndResumeEqualsTheUninterruptedRun
   EXPECT_NE(resume_slurp(dir_ / "stderr.txt").find("already flown"), std::string::npos);
   EXPECT_FALSE(fs::exists(checkpoint));
   EXPECT_FALSE(fs::exists(dir_ / "out.h5.partial"));
-  EXPECT_EQ(resume_compare(full, out), 0);
+  EXPECT_EQ(test_support::compare_run_files(full, out), 0);
 }
 
 }  // namespace

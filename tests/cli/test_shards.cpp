@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/run_file_compare.hpp"
 #include "../support/scratch_dir.hpp"
 #include "cli/merge_command.hpp"
 #include "engine/plan.hpp"
@@ -23,7 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kShardsBinary = LAUNCHMC_BINARY;
 const std::string kShardsConfigDir = LAUNCHMC_CONFIG_DIR;
-const std::string kShardsCompare = std::string(LAUNCHMC_TESTS_DIR) + "/cli/compare_run_files.py";
 
 struct ShardsCommand {
   int status = 0;
@@ -45,17 +45,6 @@ ShardsCommand shards_launchmc(const fs::path& dir, const std::string& args) {
   r.out = shards_slurp(out);
   r.err = shards_slurp(err);
   return r;
-}
-
-// 0 when the two files are equal in every dataset and attribute, those of when and how fast a
-// file was written aside.
-int shards_compare(const fs::path& a, const fs::path& b) {
-  const std::string cmd = "/usr/bin/python3 " + kShardsCompare + " " + a.string() + " " +
-                          b.string() +
-                          " --ignore-attribute created_utc --ignore-attribute elapsed_s "
-                          "--ignore-attribute samples_per_s";
-  const int raw = std::system(cmd.c_str());
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
 }
 
 bool shards_only_expected_files(const fs::path& dir, const fs::path& must_not_exist) {
@@ -158,20 +147,11 @@ TEST_F(ShardsTest, ThreeShardsMergedEqualTheSingleRun) {
   const fs::path merged = dir_ / "all.h5";
   const ShardsCommand m = merge({shards[2], shards[0], shards[1]}, merged);
   ASSERT_EQ(m.status, 0) << m.err;
-  EXPECT_EQ(shards_compare(single, merged), 0);
+  EXPECT_EQ(test_support::compare_run_files(single, merged), 0);
   const ShardsCommand s1 = shards_launchmc(dir_, "summarize --json " + single.string());
   const ShardsCommand s2 = shards_launchmc(dir_, "summarize --json " + merged.string());
   // The same summary, how fast aside.
-  auto without_speed = [](const std::string& json) {
-    std::string kept, line;
-    std::istringstream in(json);
-    while (std::getline(in, line))
-      if (line.find("\"elapsed_s\"") == std::string::npos &&
-          line.find("\"samples_per_s\"") == std::string::npos)
-        kept += line + "\n";
-    return kept;
-  };
-  EXPECT_TRUE(without_speed(s1.out) == without_speed(s2.out));
+  EXPECT_TRUE(test_support::without_speed(s1.out) == test_support::without_speed(s2.out));
   EXPECT_GT(s1.out.size(), 1000u);
 }
 
@@ -186,7 +166,7 @@ TEST_F(ShardsTest, StratifiedShardsMergedEqualTheSingleRun) {
   const fs::path merged = dir_ / "all.h5";
   const ShardsCommand m = merge(shards, merged);
   ASSERT_EQ(m.status, 0) << m.err;
-  EXPECT_EQ(shards_compare(single, merged), 0);
+  EXPECT_EQ(test_support::compare_run_files(single, merged), 0);
 }
 
 TEST_F(ShardsTest, MissingRepeatedAndForeignShardsAreRefusedAndNothingIsWritten) {

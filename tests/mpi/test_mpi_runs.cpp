@@ -10,6 +10,7 @@
 #include <string>
 
 #include "../support/cli_runner.hpp"
+#include "../support/run_file_compare.hpp"
 #include "../support/scratch_dir.hpp"
 
 namespace launchmc::mpi_runs_test {
@@ -17,10 +18,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using test_support::CommandResult;
+using test_support::compare_run_files;
 using test_support::kBinary;
 using test_support::kConfigDir;
+using test_support::without_speed;
 
-const std::string kCompare = std::string(LAUNCHMC_TESTS_DIR) + "/cli/compare_run_files.py";
 // As root (CI) Open MPI needs these; --oversubscribe: more ranks than this machine's 2 cores.
 const std::string kMpirun =
     "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader "
@@ -28,25 +30,6 @@ const std::string kMpirun =
 
 CommandResult mpi_launchmc(const fs::path& dir, int ranks, const std::string& args) {
   return test_support::run_launchmc_in(args, dir, kMpirun + " -np " + std::to_string(ranks));
-}
-
-// 0 when the files are equal in every dataset and attribute, those of when and how fast aside.
-int compare_files(const fs::path& a, const fs::path& b) {
-  return test_support::run_command("/usr/bin/python3 " + kCompare + " " + a.string() + " " +
-                                   b.string() +
-                                   " --ignore-attribute created_utc --ignore-attribute elapsed_s "
-                                   "--ignore-attribute samples_per_s >&2")
-      .status;
-}
-
-std::string without_speed(const std::string& json) {
-  std::string kept, line;
-  std::istringstream in(json);
-  while (std::getline(in, line))
-    if (line.find("\"elapsed_s\"") == std::string::npos &&
-        line.find("\"samples_per_s\"") == std::string::npos)
-      kept += line + "\n";
-  return kept;
 }
 
 bool no_leftovers(const fs::path& dir) {
@@ -74,7 +57,7 @@ TEST_F(MpiRuns, TwoAndThreeRanksWriteTheSingleRunsFile) {
     const fs::path out = dir_ / ("ranks" + std::to_string(ranks) + ".h5");
     const CommandResult r = mpi_launchmc(dir_, ranks, "run " + args + " -o " + out.string());
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(compare_files(single, out), 0) << ranks << " ranks";
+    EXPECT_EQ(compare_run_files(single, out), 0) << ranks << " ranks";
     // One summary on stdout (rank 0's), the single run's.
     EXPECT_EQ(without_speed(r.out),
               without_speed(one.out).replace(without_speed(one.out).find(single.string()),
@@ -95,7 +78,7 @@ TEST_F(MpiRuns, StratifiedBreakupsWithTwoRanks) {
   ASSERT_EQ(one.status, 0) << one.err;
   const CommandResult r = mpi_launchmc(dir_, 2, "run " + args + " -o " + out.string());
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(compare_files(single, out), 0);
+  EXPECT_EQ(compare_run_files(single, out), 0);
 }
 
 TEST_F(MpiRuns, SensitivityStudyOverTwoRanksIsTheSingleProcesss) {
@@ -108,7 +91,7 @@ TEST_F(MpiRuns, SensitivityStudyOverTwoRanksIsTheSingleProcesss) {
   ASSERT_EQ(one.status, 0) << one.err;
   const CommandResult r = mpi_launchmc(dir_, 2, "sensitivity " + args + " -o " + out.string());
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(compare_files(single, out), 0);
+  EXPECT_EQ(compare_run_files(single, out), 0);
   std::string expected = one.out;
   expected.replace(expected.find(single.string()), single.string().size(), out.string());
   EXPECT_EQ(r.out, expected);
@@ -130,7 +113,7 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
             0);
   const CommandResult r = mpi_launchmc(dir_, 2, "run " + args + " --resume -o " + out.string());
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(compare_files(single, out), 0);
+  EXPECT_EQ(compare_run_files(single, out), 0);
   EXPECT_TRUE(no_leftovers(dir_));
   // Without --resume the part is flown again; the file is the same.
   fs::create_directories(dir_ / "again.h5.ranks");
@@ -139,7 +122,7 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
   const CommandResult again =
       mpi_launchmc(dir_, 2, "run " + args + " -o " + (dir_ / "again.h5").string());
   ASSERT_EQ(again.status, 0) << again.err;
-  EXPECT_EQ(compare_files(single, dir_ / "again.h5"), 0);
+  EXPECT_EQ(compare_run_files(single, dir_ / "again.h5"), 0);
 }
 
 TEST_F(MpiRuns, BadInputsGiveOneMessageAndNoFile) {
