@@ -34,7 +34,7 @@ void CheckpointSink::write(const engine::Block& block) {
     chunk_layout_.range = {block.index, layout_->range.end};
     chunk_layout_.part = engine::PartOfRun{"checkpoint", 0, 0};
     chunk_ = std::make_unique<io::RunFileWriter>(dir_ / fmt::format("chunk_{:012}.h5", block.index),
-                                                 config_);
+                                                 config_, io::RunFileWriter::Compression::stored);
     chunk_->begin(chunk_layout_);
     chunk_rows_ = 0;
     chunk_start_ = std::chrono::steady_clock::now();

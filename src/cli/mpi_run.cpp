@@ -174,7 +174,8 @@ int fly_rank_part(const Study& config, const engine::RunPlan& plan,
   const engine::BlockRange range = plan.shard_range(static_cast<std::uint64_t>(world.rank), ranks);
   engine::RunLayout layout = engine::layout_of(config, plan, range, execution);
   layout.part = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank), ranks};
-  const RunSinks sinks = make_run_sinks(layout, config, rank_part_path(output, world));
+  const RunSinks sinks = make_run_sinks(layout, config, rank_part_path(output, world),
+                                        io::RunFileWriter::Compression::stored);
   const engine::BlocksResult flown = engine::run_blocks(layout, sinks.list(), execution);
   const bool stopped = flown.end == engine::RunEnd::interrupted;
   const int signo = stopped ? std::max(interrupt_signal(), 1) : 0;

@@ -17,13 +17,14 @@ engine::Summary RunSinks::summarize(const engine::RunMeta& meta) const {
 }
 
 RunSinks make_run_sinks(const engine::RunLayout& layout, const Study& config,
-                        const std::filesystem::path& output) {
+                        const std::filesystem::path& output,
+                        io::RunFileWriter::Compression compression) {
   RunSinks sinks;
   sinks.summary = engine::summary_reducer_for(layout, config);
   sinks.corridor = engine::iip_corridor_reducer_for(layout, config);
   sinks.report = engine::failure_report_reducer_for(layout, config);
   if (!output.empty()) {
-    sinks.writer = std::make_unique<io::RunFileWriter>(output, config);
+    sinks.writer = std::make_unique<io::RunFileWriter>(output, config, compression);
     sinks.writer->save_reducer("summary", *sinks.summary);
     sinks.writer->save_reducer("iip_corridor", *sinks.corridor);
     sinks.writer->save_reducer("failure_report", *sinks.report);

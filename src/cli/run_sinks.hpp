@@ -25,8 +25,10 @@ struct RunSinks {
   engine::Summary summarize(const engine::RunMeta& meta) const;
 };
 
-// The sinks of a run laid out so; `output` empty: no file (the reducers only).
-RunSinks make_run_sinks(const engine::RunLayout& layout, const Study& config,
-                        const std::filesystem::path& output);
+// The sinks of a run laid out so; `output` empty: no file (the reducers only). `compression`:
+// stored for a file only launchmc reads back (an MPI rank's part).
+RunSinks make_run_sinks(
+    const engine::RunLayout& layout, const Study& config, const std::filesystem::path& output,
+    io::RunFileWriter::Compression compression = io::RunFileWriter::Compression::deflated);
 
 }  // namespace launchmc::cli

@@ -39,20 +39,20 @@ constexpr int kIipDeflate = 1;
 class ColumnOut {
  public:
   ColumnOut(h5::Group& g, std::string_view name, std::string_view unit, engine::Storage storage,
-            std::string_view meaning, engine::EnumMembers (*members)())
+            std::string_view meaning, engine::EnumMembers (*members)(), int deflate)
       : storage_(storage) {
     switch (storage) {
       case engine::Storage::f64:
-        f64_ = g.create_appendable<double>(name, kChunk, kDeflate);
+        f64_ = g.create_appendable<double>(name, kChunk, deflate);
         break;
       case engine::Storage::i8:
-        i8_ = g.create_appendable<std::int8_t>(name, kChunk, kDeflate);
+        i8_ = g.create_appendable<std::int8_t>(name, kChunk, deflate);
         break;
       case engine::Storage::enum_i8:
-        i8_ = g.create_appendable(name, members(), kChunk, kDeflate);
+        i8_ = g.create_appendable(name, members(), kChunk, deflate);
         break;
       case engine::Storage::i64:
-        i64_ = g.create_appendable<std::int64_t>(name, kChunk, kDeflate);
+        i64_ = g.create_appendable<std::int64_t>(name, kChunk, deflate);
         break;
     }
     h5::Object& o = object();
@@ -101,6 +101,8 @@ struct RunFileWriter::Impl {
   std::filesystem::path path;
   std::filesystem::path committed_path;
   const Study* config = nullptr;
+  // Deflate levels: the columns' and the IIP tracks' (0: stored uncompressed).
+  int deflate = kDeflate, iip_deflate = kIipDeflate;
   std::vector<std::pair<std::string, const engine::Reducer*>> reducers;
   std::optional<AtomicOutput> output;  // declared before file: the file is closed first
   std::optional<h5::File> file;
@@ -135,10 +137,12 @@ struct RunFileWriter::Impl {
   const engine::RunLayout* layout = nullptr;
 };
 
-RunFileWriter::RunFileWriter(std::filesystem::path path, const Study& config)
+RunFileWriter::RunFileWriter(std::filesystem::path path, const Study& config,
+                             Compression compression)
     : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(path);
   impl_->config = &config;
+  if (compression == Compression::stored) impl_->deflate = impl_->iip_deflate = 0;
 }
 
 RunFileWriter::~RunFileWriter() = default;
@@ -202,12 +206,12 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
 
   h5::Group inputs = root.create_group("inputs");
   for (const auto& name : layout.samples->drawn_names())
-    m.drawn.push_back(inputs.create_appendable<double>(name, kChunk, kDeflate));
+    m.drawn.push_back(inputs.create_appendable<double>(name, kChunk, m.deflate));
   h5::Group design = root.create_group("design");
-  m.stream = design.create_appendable<std::uint64_t>("stream_index", kChunk, kDeflate);
+  m.stream = design.create_appendable<std::uint64_t>("stream_index", kChunk, m.deflate);
   m.stream.set_attribute(
       "meaning", "the stream index that keyed the row's environment, failure and navigation draws");
-  m.stratum = design.create_appendable<std::int8_t>("stratum", kChunk, kDeflate);
+  m.stratum = design.create_appendable<std::int8_t>("stratum", kChunk, m.deflate);
   m.stratum.set_attribute("meaning",
                           "the row's failure stratum: index into /strata (0 when not stratified)");
   const engine::FailureStrata& strata = layout.samples->strata();
@@ -269,7 +273,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
 
   h5::Group outcome = root.create_group("outcome");
   for (const engine::SampleColumn& c : engine::sample_columns())
-    m.sample.emplace_back(outcome, c.name, c.unit, c.storage, c.meaning, c.members);
+    m.sample.emplace_back(outcome, c.name, c.unit, c.storage, c.meaning, c.members, m.deflate);
 
   std::vector<std::string> body_names;
   for (const auto& slot : layout.slots) body_names.push_back(slot.name);
@@ -282,18 +286,18 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
     g.set_attribute("class", slot.body_class);
     std::vector<ColumnOut> cols;
     for (const engine::BodyColumn& c : engine::body_columns())
-      cols.emplace_back(g, c.name, c.unit, c.storage, c.meaning, c.members);
+      cols.emplace_back(g, c.name, c.unit, c.storage, c.meaning, c.members, m.deflate);
     m.bodies.push_back(std::move(cols));
   }
   h5::Group other = root.create_group("other_bodies");
   other.set_attribute("meaning",
                       "bodies a sample released that the nominal flight did not: entries "
                       "row_end[i-1] .. row_end[i]-1 are sample i's");
-  m.other_row_end = other.create_appendable<std::uint64_t>("row_end", kChunk, kDeflate);
+  m.other_row_end = other.create_appendable<std::uint64_t>("row_end", kChunk, m.deflate);
   for (const engine::BodyColumn& c : engine::other_body_columns())
-    m.other.emplace_back(other, c.name, c.unit, c.storage, c.meaning, c.members);
-  m.other_name = other.create_appendable<std::int64_t>("name_index", kChunk, kDeflate);
-  m.other_class = other.create_appendable<std::int64_t>("class_index", kChunk, kDeflate);
+    m.other.emplace_back(other, c.name, c.unit, c.storage, c.meaning, c.members, m.deflate);
+  m.other_name = other.create_appendable<std::int64_t>("name_index", kChunk, m.deflate);
+  m.other_class = other.create_appendable<std::int64_t>("class_index", kChunk, m.deflate);
 
   // The IIP tracks (docs/hdf5_format.md), with what the corridor statistics are measured
   // against: the grid, the nominal track and the configured lines and regions.
@@ -305,9 +309,9 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
       "every step_s from liftoff: points row_end[i-1] .. row_end[i]-1 are sample i's");
   iip.set_attribute("step_s", iip_cfg.step_s);
   iip.set_attribute("points_per_row", static_cast<std::uint64_t>(layout.iip_points_per_row));
-  m.iip_row_end = iip.create_appendable<std::uint64_t>("row_end", kChunk, kDeflate);
+  m.iip_row_end = iip.create_appendable<std::uint64_t>("row_end", kChunk, m.deflate);
   for (const engine::IipColumn& c : engine::iip_columns()) {
-    m.iip.push_back(iip.create_appendable<double>(c.name, kChunk, kIipDeflate));
+    m.iip.push_back(iip.create_appendable<double>(c.name, kChunk, m.iip_deflate));
     m.iip.back().set_attribute("units", c.unit);
     m.iip.back().set_attribute("meaning", c.meaning);
   }
@@ -341,10 +345,10 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   frag.set_attribute("meaning",
                      "bodies of breakups (flight termination, explosion): one entry per fragment "
                      "flown, standing for `weight` pieces; `sample` is its row");
-  m.fragment_sample = frag.create_appendable<std::uint64_t>("sample", kChunk, kDeflate);
+  m.fragment_sample = frag.create_appendable<std::uint64_t>("sample", kChunk, m.deflate);
   for (const engine::BodyColumn& c : engine::fragment_columns())
-    m.fragment.emplace_back(frag, c.name, c.unit, c.storage, c.meaning, c.members);
-  m.fragment_class = frag.create_appendable<std::int64_t>("class_index", kChunk, kDeflate);
+    m.fragment.emplace_back(frag, c.name, c.unit, c.storage, c.meaning, c.members, m.deflate);
+  m.fragment_class = frag.create_appendable<std::int64_t>("class_index", kChunk, m.deflate);
 }
 
 namespace {
@@ -434,7 +438,7 @@ void RunFileWriter::finish(engine::RunEnd end, std::uint64_t rows, double elapse
     strata_group.write("rows", std::span<const std::uint64_t>(m.stratum_rows));
     strata_group.write("weight", std::span<const double>(weight));
     h5::AppendableDataset<double> column =
-        root.open_group("outcome").create_appendable<double>("weight", kChunk, kDeflate);
+        root.open_group("outcome").create_appendable<double>("weight", kChunk, m.deflate);
     column.set_attribute("units", "1");
     column.set_attribute("meaning",
                          "how many flights the row stands for: pi_k N / n_k for its failure "

@@ -20,7 +20,12 @@ inline constexpr const char* kRunFormatVersion = engine::kRunFormatVersion;
 // every reducer registered with save_reducer() (under /reducers/<name>).
 class RunFileWriter : public engine::BlockSink {
  public:
-  RunFileWriter(std::filesystem::path path, const Study& config);
+  // deflated: the datasets shuffled and deflated (the run's file, a shard); stored: uncompressed,
+  // for files that live only until launchmc reads them back (checkpoint chunks, MPI rank parts):
+  // their writing and reading then cost no zlib time. The values are the same either way.
+  enum class Compression { deflated, stored };
+  RunFileWriter(std::filesystem::path path, const Study& config,
+                Compression compression = Compression::deflated);
   ~RunFileWriter() override;
   // Saves `reducer`'s state when the run finishes (it must outlive the run).
   void save_reducer(std::string name, const engine::Reducer& reducer);

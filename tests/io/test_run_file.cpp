@@ -60,8 +60,11 @@ double eccentricity_of(std::size_t i) { return 1e-5 * static_cast<double>(i % 37
 
 // Writes kRows synthetic samples in blocks of kBlockSize; returns their summary computed from the
 // blocks exactly as `run` does.
-engine::Summary write_synthetic_run(const fs::path& path, const Study& cfg) {
+engine::Summary write_synthetic_run(
+    const fs::path& path, const Study& cfg,
+    RunFileWriter::Compression compression = RunFileWriter::Compression::deflated) {
   testing_support::SyntheticRun run;
+  run.compression = compression;
   run.rows = kRows;
   run.block_size = kBlockSize;
   run.seed = 3;
@@ -107,6 +110,48 @@ TEST_F(RunFileIoTest, PoweredFlightEndRoundTripsWholeAndInSlices) {
     seen += slice.count;
   }
   EXPECT_EQ(seen, kRows);
+}
+
+// The filters of a dataset's creation property list, in order.
+std::vector<H5Z_filter_t> filters_of(const fs::path& path, const char* dataset) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t ds = H5Dopen2(file, dataset, H5P_DEFAULT);
+  const hid_t dcpl = H5Dget_create_plist(ds);
+  std::vector<H5Z_filter_t> out;
+  for (int i = 0; i < H5Pget_nfilters(dcpl); ++i) {
+    unsigned flags = 0;
+    std::size_t cd_count = 0;
+    unsigned config = 0;
+    out.push_back(H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &cd_count, nullptr, 0,
+                                 nullptr, &config));
+  }
+  H5Pclose(dcpl);
+  H5Dclose(ds);
+  H5Fclose(file);
+  return out;
+}
+
+// Checkpoint chunks and MPI rank parts are written uncompressed (Compression::stored): the same
+// values as the deflated run file, with no filter on any sample column.
+TEST_F(RunFileIoTest, StoredFilesHoldTheSameRowsWithoutFilters) {
+  const auto cfg = chollima();
+  const fs::path deflated = dir_ / "deflated.h5", stored = dir_ / "stored.h5";
+  write_synthetic_run(deflated, cfg);
+  write_synthetic_run(stored, cfg, RunFileWriter::Compression::stored);
+  const std::vector<H5Z_filter_t> shuffle_deflate = {H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE};
+  for (const char* ds : {"/outcome/status", "/outcome/perigee_alt_m", "/design/stream_index",
+                         "/bodies/s1/impact_lat_deg", "/iip/lat_deg"}) {
+    EXPECT_EQ(filters_of(deflated, ds), shuffle_deflate) << ds;
+    EXPECT_TRUE(filters_of(stored, ds).empty()) << ds;
+  }
+  const RunFile a = read_run_file(deflated), b = read_run_file(stored);
+  ASSERT_EQ(a.samples.count, kRows);
+  ASSERT_EQ(b.samples.count, kRows);
+  for (const char* column : {"status", "powered_flight_end", "perigee_alt_m", "eccentricity"})
+    for (std::size_t i = 0; i < kRows; ++i) {
+      const double x = a.samples.column(column)[i], y = b.samples.column(column)[i];
+      ASSERT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << column << " " << i;
+    }
 }
 
 TEST_F(RunFileIoTest, PoweredFlightEndIsAnHdf5EnumOfTheFlightEnumsNames) {

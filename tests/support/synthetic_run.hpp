@@ -23,6 +23,7 @@ struct SyntheticRun {
   std::uint64_t seed = 1;
   std::vector<engine::BodySlot> slots;
   std::optional<engine::TargetOrbit> target_orbit;
+  io::RunFileWriter::Compression compression = io::RunFileWriter::Compression::deflated;
 };
 
 // Writes run.rows samples to `path` in blocks of run.block_size: each row starts from
@@ -51,7 +52,7 @@ engine::Summary write_synthetic_run(const std::filesystem::path& path, const Stu
   engine::SummaryReducer acc(layout.slots, layout.meta.success_status,
                              layout.meta.failure_names.size(), run.target_orbit,
                              layout.meta.vehicle_ref_lat_deg, layout.meta.vehicle_ref_lon_deg);
-  io::RunFileWriter writer(path, cfg);
+  io::RunFileWriter writer(path, cfg, run.compression);
   writer.save_reducer("summary", acc);
   writer.begin(layout);
   engine::Block b;
