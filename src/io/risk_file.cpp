@@ -235,13 +235,15 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     // Sparse maps: the cells with a nonzero value, per group.
     h5::Group cg = g.create_group("cells");
     std::vector<std::uint64_t> cgroup, cell;
-    std::vector<double> prob, expected, prob_km2, expected_km2;
+    std::vector<double> prob, prob_lo, prob_hi, expected, prob_km2, expected_km2;
     for (std::size_t gi = 0; gi < names.size(); ++gi)
       for (const auto& entry : red.sparse_maps(gi)) {  // no dense map of the grid per group
         const double a = area[entry.cell / grid.nx()];
         cgroup.push_back(gi);
         cell.push_back(entry.cell);
         prob.push_back(entry.probability);
+        prob_lo.push_back(entry.probability_lo);
+        prob_hi.push_back(entry.probability_hi);
         expected.push_back(entry.expected);
         prob_km2.push_back(entry.probability / a);
         expected_km2.push_back(entry.expected / a);
@@ -249,6 +251,8 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     cg.write<std::uint64_t>("group", cgroup);
     cg.write<std::uint64_t>("cell", cell);
     cg.write<double>("probability", prob).set_attribute("units", "1");
+    cg.write<double>("probability_ci95_lo", prob_lo).set_attribute("units", "1");
+    cg.write<double>("probability_ci95_hi", prob_hi).set_attribute("units", "1");
     cg.write<double>("expected_impacts", expected).set_attribute("units", "1");
     cg.write<double>("probability_per_km2", prob_km2).set_attribute("units", "1/km^2");
     cg.write<double>("expected_impacts_per_km2", expected_km2).set_attribute("units", "1/km^2");

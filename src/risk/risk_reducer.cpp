@@ -518,14 +518,30 @@ std::vector<RiskReducer::SparseCell> RiskReducer::sparse_maps(std::size_t g) con
                                               : key_stratum(a.key) < key_stratum(b.key);
   });
   // Strata added in order from 0, as the dense maps do: the same bits.
+  const stats::Strata strata(setup_.stratum_probability);
+  std::vector<std::uint64_t> hit(strata_, 0);
   std::vector<SparseCell> out;
+  const auto close_cell = [&] {
+    if (out.empty()) return;
+    const stats::StratifiedProportion p = stats::stratified_proportion(strata, hit, rows_);
+    // The interval holds its own estimate; the cell's probability is the same sum in another
+    // order, so allow for its last bit.
+    out.back().probability_lo = std::min(p.ci.lo, out.back().probability);
+    out.back().probability_hi = std::max(p.ci.hi, out.back().probability);
+    std::fill(hit.begin(), hit.end(), 0);
+  };
   for (const CellSums& s : sums) {
     const std::size_t cell = key_cell(s.key);
-    if (out.empty() || out.back().cell != cell) out.push_back({cell, 0.0, 0.0});
+    if (out.empty() || out.back().cell != cell) {
+      close_cell();
+      out.push_back({cell, 0.0, 0.0, 0.0, 0.0});
+    }
     const double w = weight_of(key_stratum(s.key));
     out.back().probability += w * static_cast<double>(s.samples);
     out.back().expected += w * (static_cast<double>(s.pieces) / kPieceUnit);
+    hit[key_stratum(s.key)] += s.samples;
   }
+  close_cell();
   std::erase_if(out, [](const SparseCell& c) { return c.probability == 0.0 && c.expected == 0.0; });
   return out;
 }

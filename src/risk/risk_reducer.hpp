@@ -135,10 +135,13 @@ class RiskReducer final : public engine::Reducer {
   // strata summed in the same order), without a dense map of the grid.
   std::vector<std::pair<std::size_t, double>> expected_cells(std::size_t g) const;
   // probability_map(g) and expected_map(g) at the cells where either is nonzero, sorted by cell:
-  // the same values, without dense maps of the grid.
+  // the same values, without dense maps of the grid; with the probability's 95 % interval
+  // (stats::stratified_proportion of the cell's flights hit per stratum: Wilson's when not
+  // stratified), which says how far a rare cell's estimate can be trusted.
   struct SparseCell {
     std::size_t cell = 0;
     double probability = 0, expected = 0;
+    double probability_lo = 0, probability_hi = 0;
   };
   std::vector<SparseCell> sparse_maps(std::size_t g) const;
   std::vector<double> casualty_map() const;

@@ -487,6 +487,17 @@ TEST(HazardAreas, AircraftAreaWeighsStrata) {
   EXPECT_EQ(sparse[0].probability, red.probability_map(0)[0]);
   EXPECT_EQ(sparse[1].cell, 7u);
   EXPECT_EQ(sparse[1].expected, red.expected_map(0)[7]);
+  // The cell's interval: Wilson's on the effective trials p (1 - p) / v of the stratified
+  // variance v = pi_1^2 p_1 (1 - p_1) / n_1 (Korn & Graubard 1998), p_1 = 2 / 1000 in the
+  // failure stratum, none in the other.
+  const double p1 = 2.0 / 1000, p = 0.001 * p1, v = 0.001 * 0.001 * p1 * (1 - p1) / 1000;
+  const double n = p * (1 - p) / v, z = 1.959963984540054, d = 1 + z * z / n;
+  const double centre = (p + z * z / (2 * n)) / d;
+  const double half = z / d * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+  EXPECT_NEAR(sparse[1].probability_lo, centre - half, 1e-9 * p);
+  EXPECT_NEAR(sparse[1].probability_hi, centre + half, 1e-9 * p);
+  EXPECT_LT(sparse[1].probability_lo, sparse[1].probability);
+  EXPECT_GT(sparse[1].probability_hi, 3 * sparse[1].probability);  // two hits: wide
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <ogr_srs_api.h>
 
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -94,7 +95,7 @@ TEST_F(RiskFileTest, MapsWrittenUnderRiskAndReadBack) {
   EXPECT_EQ(slurp(run), before) << "-o elsewhere: the run file is not touched";
   const io::h5::File f = io::h5::File::open_read(out);
   const io::h5::Group g = f.root().open_group("risk");
-  EXPECT_EQ(g.attribute<std::string>("format_version"), "1.1");
+  EXPECT_EQ(g.attribute<std::string>("format_version"), "1.2");
   EXPECT_EQ(g.attribute<double>("west_deg"), 124.0);
   EXPECT_EQ(g.attribute<double>("north_deg"), 31.0);
   EXPECT_EQ(g.attribute<std::uint64_t>("nx"), 6u);
@@ -107,6 +108,15 @@ TEST_F(RiskFileTest, MapsWrittenUnderRiskAndReadBack) {
   const auto cell = g.read<std::uint64_t>("cells/cell");
   const auto p = g.read<double>("cells/probability");
   const auto pk = g.read<double>("cells/probability_per_km2");
+  const auto lo = g.read<double>("cells/probability_ci95_lo");
+  const auto hi = g.read<double>("cells/probability_ci95_hi");
+  // Wilson's 95 % interval of s hits in n flights, written out (E. B. Wilson, JASA 22, 1927).
+  const auto wilson = [](double s, double n) {
+    const double z = 1.959963984540054, ph = s / n, d = 1 + z * z / n;
+    const double centre = (ph + z * z / (2 * n)) / d;
+    const double half = z / d * std::sqrt(ph * (1 - ph) / n + z * z / (4 * n * n));
+    return std::array<double, 2>{centre - half, centre + half};
+  };
   // stage1: 50 rows at 30.75 (grid row 0), 40 at 30.25 (grid row 1), column 0.
   int seen = 0;
   for (std::size_t i = 0; i < group.size(); ++i) {
@@ -116,6 +126,9 @@ TEST_F(RiskFileTest, MapsWrittenUnderRiskAndReadBack) {
     const double expected = cell[i] == 0 ? 0.50 : 0.40;
     EXPECT_DOUBLE_EQ(p[i], expected);
     EXPECT_DOUBLE_EQ(pk[i], expected / area[cell[i] / 6]);
+    const auto ci = wilson(cell[i] == 0 ? 50 : 40, 100);
+    EXPECT_NEAR(lo[i], ci[0], 1e-12) << cell[i];
+    EXPECT_NEAR(hi[i], ci[1], 1e-12) << cell[i];
   }
   EXPECT_EQ(seen, 2);
   const auto ap = g.read<double>("areas/land/p");
