@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the libFuzzer targets fuzz_config and fuzz_run_file for a bounded time each, side by side
+# Runs the libFuzzer targets fuzz_config, fuzz_run_file and fuzz_regions for a bounded time each, side by side
 # (docs/DEVELOPING.md). Usage: scripts/fuzz.sh [BUILD_DIR [SECONDS]], BUILD_DIR configured with
 # LAUNCHMC_FUZZ=ON (scripts/sanitized_tests.sh builds build-asan so). Fails on any finding: a
 # crash, a sanitizer report, a leak, an input slower than 1 s, more than 2 GB. The input is kept
@@ -16,9 +16,10 @@ mkdir -p "$build/fuzz-artifacts"
 declare -A seeds=(
   [fuzz_config]="tests/fuzz/seeds/config tests/fuzz/regressions/config configs"
   [fuzz_run_file]="tests/fuzz/seeds/run_file tests/fuzz/regressions/run_file"
+  [fuzz_regions]="tests/fuzz/seeds/regions tests/fuzz/regressions/regions"
 )
 declare -A pids
-for target in fuzz_config fuzz_run_file; do
+for target in fuzz_config fuzz_run_file fuzz_regions; do
   corpus="$build/fuzz-corpus/$target"
   mkdir -p "$corpus"
   # shellcheck disable=SC2086  # the seed directories are words
@@ -28,7 +29,7 @@ for target in fuzz_config fuzz_run_file; do
   pids[$target]=$!
 done
 failed=0
-for target in fuzz_config fuzz_run_file; do
+for target in fuzz_config fuzz_run_file fuzz_regions; do
   if wait "${pids[$target]}"; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/fuzz-$target.log")
     echo "fuzz: $target: ${runs:-?} inputs in ${seconds} s, no finding"

@@ -17,6 +17,7 @@
 
 #include "config/load_scenario.hpp"
 #include "config/yaml_edit.hpp"
+#include "geo/region_classifier.hpp"
 #include "io/run_file.hpp"
 #include "run_file_builder.hpp"
 
@@ -97,6 +98,32 @@ inline void run_file_bytes_input(const std::uint8_t* data, std::size_t size) {
     if (!out) throw std::logic_error("fuzz harness: cannot write " + scratch_file().string());
   }
   read_run_file_both_ways(scratch_file());
+}
+
+// fuzz_regions: the input is a user's regions file (`risk --regions FILE`, `report.regions_file`),
+// read by GDAL/OGR into geo::RegionClassifier; an accepted one classifies points across the
+// globe (both sides of the antimeridian, the poles, longitudes beyond 180 as grid longitudes are).
+inline void regions_input(const std::uint8_t* data, std::size_t size) {
+  static const std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("launchmc_fuzz_" + std::to_string(::getpid()) + ".geojson");
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    if (!out) throw std::logic_error("fuzz harness: cannot write " + path.string());
+  }
+  try {
+    const geo::RegionClassifier regions(path.string());
+    std::vector<std::size_t> hits;
+    for (double lat = -90.0; lat <= 90.0; lat += 7.5)
+      for (double lon = -180.0; lon <= 360.0; lon += 7.5) {
+        hits.clear();
+        regions.classify(lat, lon, hits);
+        for (const std::size_t a : hits)
+          if (a >= regions.size()) throw std::logic_error("fuzz: an area index out of range");
+      }
+  } catch (const std::runtime_error&) {
+  }
 }
 
 }  // namespace launchmc::fuzz

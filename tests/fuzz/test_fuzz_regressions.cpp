@@ -64,6 +64,35 @@ TEST(FuzzRegressions, RunFileInputs) {
   replay(files, launchmc::fuzz::run_file_input);
 }
 
+TEST(FuzzRegressions, RegionsInputs) {
+  std::vector<fs::path> files = inputs_in(kFuzzDir / "regressions" / "regions");
+  for (const auto& f : inputs_in(kFuzzDir / "seeds" / "regions")) files.push_back(f);
+  ASSERT_FALSE(files.empty());
+  replay(files, launchmc::fuzz::regions_input);
+}
+
+// The regions seeds reach the accepted path: the classifier reads them and finds their areas.
+TEST(FuzzRegressions, RegionsSeedsAreAccepted) {
+  const launchmc::geo::RegionClassifier okinawa(
+      (kFuzzDir / "seeds" / "regions" / "okinawa_hole.geojson").string());
+  ASSERT_EQ(okinawa.size(), 2u);
+  std::vector<std::size_t> hits;
+  okinawa.classify(26.2, 127.7, hits);  // inside the box, outside its hole
+  EXPECT_EQ(hits, std::vector<std::size_t>{0});
+  hits.clear();
+  okinawa.classify(26.5, 128.0, hits);  // in the hole
+  EXPECT_TRUE(hits.empty());
+  const launchmc::geo::RegionClassifier wrap(
+      (kFuzzDir / "seeds" / "regions" / "antimeridian.geojson").string());
+  ASSERT_EQ(wrap.size(), 3u);
+  hits.clear();
+  wrap.classify(0.0, -175.0, hits);  // the split polygon's western part
+  EXPECT_EQ(hits, std::vector<std::size_t>{0});
+  hits.clear();
+  wrap.classify(25.0, -172.0, hits);  // 188 E: inside the ring written beyond 180
+  EXPECT_EQ(hits, std::vector<std::size_t>{1});
+}
+
 TEST(FuzzRegressions, RunFileBytesInputs) {
   replay(inputs_in(kFuzzDir / "regressions" / "run_file_bytes"),
          launchmc::fuzz::run_file_bytes_input);
