@@ -41,12 +41,11 @@ std::vector<io::VectorLayer> map_vector_layers(const MapData& d) {
       }
   }
   if (!d.ellipses_95.empty()) {
-    io::VectorLayer ellipses{"ellipses_95",
-                             io::GeometryKind::polygon,
-                             {{"name", FieldType::text},
-                              {"body", FieldType::text},
-                              {"p", FieldType::real}},
-                             {}};
+    io::VectorLayer ellipses{
+        "ellipses_95",
+        io::GeometryKind::polygon,
+        {{"name", FieldType::text}, {"body", FieldType::text}, {"p", FieldType::real}},
+        {}};
     for (const Outline& o : d.ellipses_95) {
       risk::Ring ring;
       for (const LatLon& p : o.points) ring.push_back({p.lon_deg, p.lat_deg});
@@ -63,11 +62,10 @@ std::vector<io::VectorLayer> map_vector_layers(const MapData& d) {
         twice_area += ax * b.lat_deg - bx * a.lat_deg;
       }
       if (twice_area < 0) std::reverse(ring.begin(), ring.end());
-      ellipses.features.push_back(
-          {{risk::Polygon{{std::move(ring)}}},
-           {},
-           {},
-           {fmt::format("{} 95 % ellipse", o.name), o.name, 0.95}});
+      ellipses.features.push_back({{risk::Polygon{{std::move(ring)}}},
+                                   {},
+                                   {},
+                                   {fmt::format("{} 95 % ellipse", o.name), o.name, 0.95}});
     }
     layers.push_back(std::move(ellipses));
   }

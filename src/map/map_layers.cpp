@@ -292,7 +292,7 @@ class ContainmentContours final : public MapLayer {
     }
   }
   void caption(std::vector<std::string>& lines) const override {
-    if (!has_risk_) {
+    if (!areas_ && !has_risk_) {
       lines.push_back(
           "No /risk in the file: no containment contours or hazard areas (`launchmc risk` adds "
           "them).");
