@@ -141,24 +141,22 @@ TEST_F(MapRiskLayers, LegendAndCaptionSayWhatRiskHolds) {
   for (std::size_t i = 0; i < body.size(); ++i) {
     if (!drawn[i]) continue;
     any_ship = true;
-    const std::string entry = body[i] + " (" +
-                              map::with_thousands(static_cast<std::uint64_t>(std::llround(area[i]))) +
-                              " km^2)";
+    const std::string entry =
+        body[i] + " (" + map::with_thousands(static_cast<std::uint64_t>(std::llround(area[i]))) +
+        " km^2)";
     EXPECT_NE(caption.find(entry), std::string::npos) << entry << "\n" << caption;
   }
   EXPECT_TRUE(any_ship);
   EXPECT_TRUE(has_label(L.legend, "ship hazard areas (97 % containment)"));
 
   const h5::Group air = risk.open_group("hazard_areas/aircraft");
-  const std::string cells = "Of the " +
-                            map::with_thousands(air.attribute<std::uint64_t>("cells_hit")) +
-                            " cells hit, " +
-                            map::with_thousands(air.attribute<std::uint64_t>("cells_certain_above")) +
-                            " are certainly above the threshold, " +
-                            map::with_thousands(air.attribute<std::uint64_t>("cells_certain_below")) +
-                            " certainly below and " +
-                            map::with_thousands(air.attribute<std::uint64_t>("cells_undecided")) +
-                            " undecided";
+  const std::string cells =
+      "Of the " + map::with_thousands(air.attribute<std::uint64_t>("cells_hit")) + " cells hit, " +
+      map::with_thousands(air.attribute<std::uint64_t>("cells_certain_above")) +
+      " are certainly above the threshold, " +
+      map::with_thousands(air.attribute<std::uint64_t>("cells_certain_below")) +
+      " certainly below and " +
+      map::with_thousands(air.attribute<std::uint64_t>("cells_undecided")) + " undecided";
   EXPECT_NE(caption.find(cells), std::string::npos) << cells << "\n" << caption;
   ASSERT_GT(air.attribute<std::uint64_t>("cells_above"), 0u);
   EXPECT_TRUE(has_label(L.legend, "aircraft hazard area (P > 1e-06 per cell)"));
@@ -264,12 +262,12 @@ TEST_F(MapRiskLayers, KnownPolygonsAreDrawnWhereTheyAreWithTheirHoleOpen) {
   const map::MapLayout L = map::draw_map(d, o, png);
   const Image im = read_png(png);
   const auto px = pixels_of(L, im,
-                            {{128.0, 24.0},    // the aircraft area's west edge
-                             {128.5, 24.0},    // inside it, between its edge and its hole
-                             {130.0, 24.0},    // the hole's middle
-                             {121.0, 37.0},    // the ship area's west edge
-                             {124.0, 29.0},    // the 95 % contour's west edge
-                             {133.5, 24.0}},   // east of everything
+                            {{128.0, 24.0},   // the aircraft area's west edge
+                             {128.5, 24.0},   // inside it, between its edge and its hole
+                             {130.0, 24.0},   // the hole's middle
+                             {121.0, 37.0},   // the ship area's west edge
+                             {124.0, 29.0},   // the 95 % contour's west edge
+                             {133.5, 24.0}},  // east of everything
                             dir_);
   EXPECT_GE(count_within(im, px[0].first, px[0].second, 2, kAircraft), 3)
       << px[0].first << "," << px[0].second;
@@ -302,8 +300,7 @@ TEST_F(MapRiskLayers, LongitudesBeyond180AreDrawnModulo360) {
   d.risk = map::RiskGrid{};
   map::RiskAreas areas;
   // 185..189 E = 175..171 W.
-  areas.hazards.aircraft.polygons = {
-      risk::Polygon{{{{185, -2}, {189, -2}, {189, 2}, {185, 2}}}}};
+  areas.hazards.aircraft.polygons = {risk::Polygon{{{{185, -2}, {189, -2}, {189, 2}, {185, 2}}}}};
   areas.hazards.aircraft.cells_above = 1;
   d.risk_areas = areas;
   map::MapOptions o;
@@ -343,9 +340,8 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
   std::vector<std::string> layer_names;
   for (int i = 0; i < GDALDatasetGetLayerCount(ds); ++i)
     layer_names.emplace_back(OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
-  EXPECT_EQ(layer_names,
-            (std::vector<std::string>{"launch_site", "iip_track", "iip_corridor", "ellipses_95",
-                                      "contours", "hazard_areas"}));
+  EXPECT_EQ(layer_names, (std::vector<std::string>{"launch_site", "iip_track", "iip_corridor",
+                                                   "ellipses_95", "contours", "hazard_areas"}));
 
   // The launch site at the root attributes' position.
   OGRLayerH site = GDALDatasetGetLayerByName(ds, "launch_site");
@@ -446,9 +442,9 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
     ASSERT_NE(hf, nullptr);
     EXPECT_EQ(OGR_F_GetFieldAsString(hf, OGR_F_GetFieldIndex(hf, "name")), name);
     const std::string kind = OGR_F_GetFieldAsString(hf, OGR_F_GetFieldIndex(hf, "kind"));
-    EXPECT_EQ(kind, name.rfind("ship", 0) == 0                     ? "ship"
-                    : name == "aircraft hazard area"               ? "aircraft"
-                                                                   : "aircraft_certain");
+    EXPECT_EQ(kind, name.rfind("ship", 0) == 0       ? "ship"
+                    : name == "aircraft hazard area" ? "aircraft"
+                                                     : "aircraft_certain");
     OGRGeometryH g = OGR_F_GetGeometryRef(hf);
     OGR_G_GetEnvelope(g, &env);
     EXPECT_NEAR(env.MinX, e.west, 1e-6) << name;
@@ -492,6 +488,34 @@ TEST_F(MapRiskLayers, KmlBesideThePngAndBadKmlPathsRefused) {
     EXPECT_EQ(r.out, "") << args;
   }
   EXPECT_FALSE(fs::exists(dir_ / "bad.txt"));
+}
+
+// A damaged /risk/contours (a column a row short) is refused naming the file and the dataset,
+// with nothing written.
+TEST_F(MapRiskLayers, DamagedContoursAreRefusedNamingTheDataset) {
+  const fs::path damaged = dir_ / "damaged_contours.h5";
+  fs::copy_file(risk_, damaged, fs::copy_options::overwrite_existing);
+  std::size_t rows = 0;
+  {
+    h5::File f = h5::File::open_append(damaged);
+    h5::Group c = f.root().open_group("risk/contours");
+    std::vector<double> p = c.read<double>("p");
+    rows = p.size();
+    p.pop_back();
+    c.remove("p");
+    c.write<double>("p", p);
+    f.close();
+  }
+  const fs::path png = dir_ / "damaged.png", kml = dir_ / "damaged.kml";
+  const CommandResult r = run_launchmc_in(
+      "map " + damaged.string() + " -o " + png.string() + " --kml " + kml.string(), dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("damaged_contours.h5: /risk: contours/p: " + std::to_string(rows - 1) +
+                       " rows, expected " + std::to_string(rows)),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(png));
+  EXPECT_FALSE(fs::exists(kml));
 }
 
 }  // namespace map_risk_layers_test

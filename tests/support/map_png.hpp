@@ -78,9 +78,9 @@ inline Image read_png(const std::filesystem::path& path) {
 // The pixels (column, row) of (lon, lat) points on the PNG: their page positions under the map's
 // projection from one run of the `gmt mapproject` program [cm from the map's lower left corner],
 // then the frame's place on the page and the PNG's pixels per cm.
-inline std::vector<std::pair<int, int>> pixels_of(const map::MapLayout& L, const Image& im,
-                                           const std::vector<std::pair<double, double>>& lon_lat,
-                                           const std::filesystem::path& dir) {
+inline std::vector<std::pair<int, int>> pixels_of(
+    const map::MapLayout& L, const Image& im, const std::vector<std::pair<double, double>>& lon_lat,
+    const std::filesystem::path& dir) {
   std::string points;
   for (const auto& [lon, lat] : lon_lat)
     points += std::to_string(lon) + " " + std::to_string(lat) + "\\n";
