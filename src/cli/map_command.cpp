@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "io/output_file.hpp"
 #include "map/map_data.hpp"
+#include "map/map_kml.hpp"
 
 namespace launchmc::cli {
 
@@ -19,9 +21,14 @@ CLI::App* add_map_command(CLI::App& app, MapCmdOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "map",
       "draw a run file on a map (PNG; GMT, offline): coastlines, borders, launch site, IIP track "
-      "and corridor, impacts, 95 % ellipses, and /risk's probability per cell");
+      "and corridor, impacts, 95 % ellipses, and /risk's probability per cell, containment "
+      "contours and hazard areas; --kml: the same as vector layers");
   cmd->add_option("file", o.file, "HDF5 file written by run -o (and risk)")->required();
-  cmd->add_option("-o,--output", o.output, "the PNG to write")->required();
+  cmd->add_option("-o,--output", o.output, "the PNG to write (-o, --kml or both)");
+  cmd->add_option("--kml", o.kml,
+                  "also (or, without -o, only) write the map's vector layers to this KML: launch "
+                  "site, nominal IIP track, 99 % IIP corridor, 95 % ellipses, contours, hazard "
+                  "areas");
   cmd->add_option("--region", o.region,
                   "W,S,E,N in degrees (default: the footprints that are not scattered, the IIP "
                   "track and the site, with a margin)");
@@ -54,29 +61,49 @@ int run_map(const MapCmdOptions& opt) {
                     opt.shore));
   options.shore = geo::parse_shore_resolution(opt.shore);
   map::validate(options);
-  const std::filesystem::path output(opt.output);
-  if (output.extension() != ".png")
-    throw std::invalid_argument(
-        fmt::format("-o {}: expected a file name ending in .png (the map is a PNG)", opt.output));
-  io::check_output_path(output, "-o", {std::filesystem::path(opt.file)});
+  if (opt.output.empty() && opt.kml.empty())
+    throw std::invalid_argument("-o, --kml: give -o MAP.png, --kml MAP.kml or both");
+  const std::filesystem::path output(opt.output), kml(opt.kml);
+  if (!opt.output.empty()) {
+    if (output.extension() != ".png")
+      throw std::invalid_argument(
+          fmt::format("-o {}: expected a file name ending in .png (the map is a PNG)", opt.output));
+    io::check_output_path(output, "-o", {std::filesystem::path(opt.file)});
+  }
+  if (!opt.kml.empty()) {
+    if (kml.extension() != ".kml")
+      throw std::invalid_argument(
+          fmt::format("--kml {}: expected a file name ending in .kml", opt.kml));
+    io::check_output_path(kml, "--kml", {std::filesystem::path(opt.file)});
+    if (!opt.output.empty() && std::filesystem::absolute(kml).lexically_normal() ==
+                                   std::filesystem::absolute(output).lexically_normal())
+      throw std::invalid_argument("--kml: the same file as -o");
+  }
   if (!std::filesystem::is_regular_file(opt.file))
     throw std::runtime_error(fmt::format("map: {}: no such run file", opt.file));
 
-  io::AtomicOutput out(output);
-  {
+  std::optional<io::AtomicOutput> out;
+  if (!opt.output.empty()) {
+    out.emplace(output);
     // Fail before the work when the output's directory cannot be written.
-    std::ofstream probe(out.temporary(), std::ios::binary);
+    std::ofstream probe(out->temporary(), std::ios::binary);
     if (!probe)
       throw std::runtime_error(
-          fmt::format("map: cannot write {}: {}", out.temporary().string(), std::strerror(errno)));
+          fmt::format("map: cannot write {}: {}", out->temporary().string(), std::strerror(errno)));
   }
   const map::MapData data = map::read_map_data(opt.file, options.max_points);
-  const map::MapLayout layout = map::draw_map(data, options, out.temporary());
-  out.commit();
+  std::optional<map::MapLayout> layout;
+  if (out) layout = map::draw_map(data, options, out->temporary());
+  // The KML before the PNG is committed: a KML that cannot be written leaves no new PNG either.
+  std::size_t kml_layers = 0;
+  if (!opt.kml.empty()) kml_layers = map::write_map_kml(data, kml);
+  if (out) out->commit();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("map written to {} ({} x {} px at {} dpi, drawn in {:.1f} s)\n", output.string(),
-             layout.width_px, layout.height_px, options.dpi, seconds);
+  if (layout)
+    fmt::print("map written to {} ({} x {} px at {} dpi, drawn in {:.1f} s)\n", output.string(),
+               layout->width_px, layout->height_px, options.dpi, seconds);
+  if (!opt.kml.empty()) fmt::print("KML written to {} ({} layers)\n", kml.string(), kml_layers);
   return 0;
 }
 

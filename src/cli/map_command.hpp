@@ -10,7 +10,8 @@ namespace launchmc::cli {
 
 struct MapCmdOptions {
   std::string file;
-  std::string output;
+  std::string output;  // the PNG; empty: none (then kml must be given)
+  std::string kml;     // the KML of the map's vector layers; empty: none
   std::string region;  // "W,S,E,N"; empty: from the data
   std::string shore = "low";
   map::MapOptions map;
@@ -19,8 +20,9 @@ struct MapCmdOptions {
 // Registers the `map` subcommand on `app`, its options filling `options`.
 CLI::App* add_map_command(CLI::App& app, MapCmdOptions& options);
 
-// Draws the map: the PNG is written to a temporary beside the output and renamed onto it, so a
-// failure leaves nothing (and any older map as it was). Returns the exit status; throws
+// Draws the map and/or writes its KML (at least one of -o, --kml): each is written to a
+// temporary beside it and renamed onto it, the KML first and the PNG once the KML is written, so
+// a failure leaves no PNG (and any older map as it was). Returns the exit status; throws
 // std::invalid_argument for bad options and std::runtime_error for a bad run file or a GMT
 // failure (main reports them).
 int run_map(const MapCmdOptions& options);

@@ -111,7 +111,7 @@ std::vector<VectorLayer> iip_corridor_layers(const engine::IipCorridorSummary& c
   return out;
 }
 
-std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
+std::vector<VectorLayer> hazard_vector_layers(const risk::HazardAreas& h) {
   std::vector<VectorLayer> layers;
   VectorLayer contours{"contours",
                        GeometryKind::polygon,
@@ -123,7 +123,7 @@ std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
                         {"effective_flights", Type::real},
                         {"reliable", Type::integer}},
                        {}};
-  for (const risk::Footprint& f : c.hazards.footprints)
+  for (const risk::Footprint& f : h.footprints)
     for (const risk::ContourLevel& l : f.levels) {
       if (!l.drawn || l.polygons.empty()) continue;
       contours.features.push_back({l.polygons,
@@ -144,7 +144,7 @@ std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
                        {"area_km2", Type::real},
                        {"reliable", Type::integer}},
                       {}};
-  for (const risk::ShipHazardArea& s : c.hazards.ships) {
+  for (const risk::ShipHazardArea& s : h.ships) {
     if (!s.containment.drawn || s.containment.polygons.empty()) continue;
     hazards.features.push_back(
         {s.containment.polygons,
@@ -153,7 +153,7 @@ std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
          {fmt::format("ship hazard area {}", s.body), std::string("ship"), s.body, s.containment.p,
           std::monostate{}, s.containment.area_km2, std::int64_t{s.containment.reliable}}});
   }
-  const risk::AircraftHazardArea& a = c.hazards.aircraft;
+  const risk::AircraftHazardArea& a = h.aircraft;
   if (!a.polygons.empty())
     hazards.features.push_back(
         {a.polygons,
@@ -169,6 +169,11 @@ std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
          {std::string("aircraft hazard area, certainly above"), std::string("aircraft_certain"),
           std::monostate{}, std::monostate{}, a.threshold, a.certain_area_km2, std::monostate{}}});
   layers.push_back(std::move(hazards));
+  return layers;
+}
+
+std::vector<VectorLayer> risk_vector_layers(const RiskComputation& c) {
+  std::vector<VectorLayer> layers = hazard_vector_layers(c.hazards);
   if (c.iip_corridor)
     for (VectorLayer& l : iip_corridor_layers(*c.iip_corridor)) layers.push_back(std::move(l));
   return layers;

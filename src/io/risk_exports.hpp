@@ -17,6 +17,9 @@ namespace launchmc::io {
 // (a polygon per containment probability: the nominal IIP track +- the cross-track half-width) and
 // "iip_track" (the nominal and the mean IIP tracks). docs/json.md lists their fields.
 std::vector<VectorLayer> risk_vector_layers(const RiskComputation& risk);
+// The first two alone ("contours", "hazard_areas"), from hazard areas computed or read back from
+// a run file (`launchmc map --kml`).
+std::vector<VectorLayer> hazard_vector_layers(const risk::HazardAreas& hazards);
 
 // The corridor's layers alone (none without grid points that have a nominal IIP).
 std::vector<VectorLayer> iip_corridor_layers(const engine::IipCorridorSummary& corridor);

@@ -172,6 +172,152 @@ void write_hazard_areas(h5::Group& risk_group, const risk::HazardAreas& h,
   }
 }
 
+namespace {
+
+risk::GroupKind group_kind_of(const std::string& text) {
+  for (const risk::GroupKind k : {risk::GroupKind::any, risk::GroupKind::body,
+                                  risk::GroupKind::vehicle, risk::GroupKind::failure_mode,
+                                  risk::GroupKind::normal_flight, risk::GroupKind::fragment_class})
+    if (text == risk::to_string(k)) return k;
+  throw std::runtime_error(fmt::format("groups/kind: unknown kind '{}'", text));
+}
+
+// Checks that every column of a ragged table has `n` rows.
+void check_rows(std::size_t n, std::size_t rows, const std::string& what) {
+  if (rows != n) throw std::runtime_error(fmt::format("{}: {} rows, expected {}", what, rows, n));
+}
+
+}  // namespace
+
+risk::HazardAreas read_hazard_areas(const h5::Group& risk_group) {
+  const auto names = risk_group.read<std::string>("groups/name");
+  const auto kinds = risk_group.read<std::string>("groups/kind");
+  check_rows(names.size(), kinds.size(), "groups/kind");
+  risk::HazardAreas h;
+  {
+    const h5::Group g = risk_group.open_group("contours");
+    const risk::Bandwidth bandwidth = risk::parse_bandwidth(g.attribute<std::string>("bandwidth"));
+    const auto group = g.read<std::uint64_t>("group");
+    const auto p = g.read<double>("p");
+    const auto drawn = g.read<std::uint8_t>("drawn");
+    const auto reliable = g.read<std::uint8_t>("reliable");
+    const auto threshold = g.read<double>("threshold_per_km2");
+    const auto mass = g.read<double>("mass_inside");
+    const auto area = g.read<double>("area_km2");
+    const auto eff = g.read<double>("effective_flights");
+    const auto tail = g.read<double>("tail_flights");
+    const auto sd_lon = g.read<double>("kernel_sd_lon_deg");
+    const auto sd_lat = g.read<double>("kernel_sd_lat_deg");
+    const auto corr = g.read<double>("kernel_correlation");
+    const auto cell = g.read<double>("cell_deg");
+    auto polygons = read_polygon_set(g);
+    const std::size_t n = group.size();
+    check_rows(n, p.size(), "contours/p");
+    check_rows(n, drawn.size(), "contours/drawn");
+    check_rows(n, reliable.size(), "contours/reliable");
+    check_rows(n, threshold.size(), "contours/threshold_per_km2");
+    check_rows(n, mass.size(), "contours/mass_inside");
+    check_rows(n, area.size(), "contours/area_km2");
+    check_rows(n, eff.size(), "contours/effective_flights");
+    check_rows(n, tail.size(), "contours/tail_flights");
+    check_rows(n, sd_lon.size(), "contours/kernel_sd_lon_deg");
+    check_rows(n, sd_lat.size(), "contours/kernel_sd_lat_deg");
+    check_rows(n, corr.size(), "contours/kernel_correlation");
+    check_rows(n, cell.size(), "contours/cell_deg");
+    check_rows(n, polygons.size(), "contours/polygon_end");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (group[i] >= names.size())
+        throw std::runtime_error(fmt::format("contours/group row {} is {}, /risk has {} groups", i,
+                                             group[i], names.size()));
+      // The writer puts a group's levels in consecutive rows: a new footprint starts where the
+      // group changes.
+      if (h.footprints.empty() || h.footprints.back().group != group[i]) {
+        risk::Footprint f;
+        f.group = group[i];
+        f.name = names[group[i]];
+        f.kind = group_kind_of(kinds[group[i]]);
+        f.effective_flights = eff[i];
+        f.bandwidth = bandwidth;
+        f.kernel_sd_lon_deg = sd_lon[i];
+        f.kernel_sd_lat_deg = sd_lat[i];
+        f.kernel_correlation = corr[i];
+        f.contour_cell_deg = cell[i];
+        h.footprints.push_back(std::move(f));
+      }
+      risk::ContourLevel l;
+      l.p = p[i];
+      l.drawn = drawn[i] != 0;
+      l.threshold_per_km2 = threshold[i];
+      l.mass_inside = mass[i];
+      l.area_km2 = area[i];
+      l.tail_flights = tail[i];
+      l.reliable = reliable[i] != 0;
+      l.polygons = std::move(polygons[i]);
+      h.footprints.back().levels.push_back(std::move(l));
+    }
+  }
+  {
+    const h5::Group g = risk_group.open_group("hazard_areas/ships");
+    const double p = g.attribute<double>("p");
+    const auto body = g.read<std::string>("body");
+    const auto group = g.read<std::uint64_t>("group");
+    const auto drawn = g.read<std::uint8_t>("drawn");
+    const auto reliable = g.read<std::uint8_t>("reliable");
+    const auto area = g.read<double>("area_km2");
+    const auto eff = g.read<double>("effective_flights");
+    const auto threshold = g.read<double>("threshold_per_km2");
+    auto polygons = read_polygon_set(g);
+    const std::size_t n = body.size();
+    check_rows(n, group.size(), "hazard_areas/ships/group");
+    check_rows(n, drawn.size(), "hazard_areas/ships/drawn");
+    check_rows(n, reliable.size(), "hazard_areas/ships/reliable");
+    check_rows(n, area.size(), "hazard_areas/ships/area_km2");
+    check_rows(n, eff.size(), "hazard_areas/ships/effective_flights");
+    check_rows(n, threshold.size(), "hazard_areas/ships/threshold_per_km2");
+    check_rows(n, polygons.size(), "hazard_areas/ships/polygon_end");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (group[i] >= names.size())
+        throw std::runtime_error(
+            fmt::format("hazard_areas/ships/group row {} is {}, /risk has {} groups", i, group[i],
+                        names.size()));
+      risk::ShipHazardArea s;
+      s.body = body[i];
+      s.group = group[i];
+      s.effective_flights = eff[i];
+      s.containment.p = p;
+      s.containment.drawn = drawn[i] != 0;
+      s.containment.reliable = reliable[i] != 0;
+      s.containment.area_km2 = area[i];
+      s.containment.threshold_per_km2 = threshold[i];
+      s.containment.polygons = std::move(polygons[i]);
+      h.ships.push_back(std::move(s));
+    }
+  }
+  {
+    const h5::Group g = risk_group.open_group("hazard_areas/aircraft");
+    risk::AircraftHazardArea& a = h.aircraft;
+    a.threshold = g.attribute<double>("threshold");
+    a.group = g.attribute<std::uint64_t>("group");
+    a.area_km2 = g.attribute<double>("area_km2");
+    a.certain_area_km2 = g.attribute<double>("certain_area_km2");
+    a.cells_hit = g.attribute<std::uint64_t>("cells_hit");
+    a.cells_above = g.attribute<std::uint64_t>("cells_above");
+    a.cells_certain_above = g.attribute<std::uint64_t>("cells_certain_above");
+    a.cells_certain_below = g.attribute<std::uint64_t>("cells_certain_below");
+    a.cells_undecided = g.attribute<std::uint64_t>("cells_undecided");
+    a.unhit_upper = g.attribute<double>("unhit_upper");
+    a.unhit_certain_below = g.attribute<std::uint64_t>("unhit_certain_below") != 0;
+    a.single_hit_probability = g.attribute<double>("single_hit_probability");
+    auto estimate = read_polygon_set(g.open_group("estimate"));
+    auto certain = read_polygon_set(g.open_group("certain"));
+    check_rows(1, estimate.size(), "hazard_areas/aircraft/estimate/polygon_end");
+    check_rows(1, certain.size(), "hazard_areas/aircraft/certain/polygon_end");
+    a.polygons = std::move(estimate[0]);
+    a.certain_polygons = std::move(certain[0]);
+  }
+  return h;
+}
+
 void add_hazard_areas_json(nlohmann::json& j, const risk::HazardAreas& h) {
   using nlohmann::json;
   json fps = json::array();

@@ -23,6 +23,13 @@ std::vector<std::vector<risk::Polygon>> read_polygon_set(const h5::Group& g);
 // Writes /risk/contours and /risk/hazard_areas into the /risk group `risk`.
 void write_hazard_areas(h5::Group& risk, const risk::HazardAreas& hazards,
                         risk::Bandwidth bandwidth);
+// The inverse, for readers of a run file (`launchmc map`): a footprint per group with entries in
+// /risk/contours (named and kinded from /risk/groups, levels in the file's order, the stored
+// columns filled in; expected pieces and flights, not stored there, stay 0), the ships' and the
+// aircraft hazard areas (all the attributes the writer stores). Throws std::runtime_error naming
+// the dataset for columns of different lengths or group indices outside /risk/groups; the caller
+// names the file.
+risk::HazardAreas read_hazard_areas(const h5::Group& risk);
 
 // The keys "footprints" and "hazard_areas" of `risk --json`.
 void add_hazard_areas_json(nlohmann::json& j, const risk::HazardAreas& hazards);

@@ -174,17 +174,35 @@ void write_vector_layers(const std::filesystem::path& path, VectorFormat format,
     OGRLayer* layer = ds->CreateLayer(l.name.c_str(), &wgs84, type, layer_options);
     CSLDestroy(layer_options);
     if (!layer) throw fail(fmt::format("creating layer '{}'", l.name));
+    // The layer's index of each of our fields. The KML driver's layers come with fields of their
+    // own ("Name" and "Description": the placemarks' <name> and <description>) before ours, so
+    // our i-th field is not the layer's i-th: set by position, every value landed one or two
+    // fields off (`risk --kml` wrote p under "group"). Our "name" is the driver's "Name".
+    const auto index_of = [&](const std::string& name) {
+      const OGRFeatureDefn* defn = layer->GetLayerDefn();
+      for (int i = 0; i < defn->GetFieldCount(); ++i)
+        if (name == defn->GetFieldDefn(i)->GetNameRef()) return i;
+      return -1;
+    };
+    std::vector<int> field_index;
     for (const VectorField& fd : l.fields) {
-      OGRFieldDefn def(fd.name.c_str(), fd.type == VectorField::Type::integer ? OFTInteger64
-                                        : fd.type == VectorField::Type::real  ? OFTReal
-                                                                              : OFTString);
-      if (layer->CreateField(&def) != OGRERR_NONE)
-        throw fail(fmt::format("creating field '{}' of layer '{}'", fd.name, l.name));
+      int idx = -1;
+      if (format == VectorFormat::kml && fd.name == "name") idx = index_of("Name");
+      if (idx < 0) {
+        OGRFieldDefn def(fd.name.c_str(), fd.type == VectorField::Type::integer ? OFTInteger64
+                                          : fd.type == VectorField::Type::real  ? OFTReal
+                                                                                : OFTString);
+        if (layer->CreateField(&def) != OGRERR_NONE)
+          throw fail(fmt::format("creating field '{}' of layer '{}'", fd.name, l.name));
+        idx = index_of(fd.name);
+      }
+      if (idx < 0) throw fail(fmt::format("no field '{}' in layer '{}'", fd.name, l.name));
+      field_index.push_back(idx);
     }
     for (const VectorFeature& f : l.features) {
       OGRFeature* feature = OGRFeature::CreateFeature(layer->GetLayerDefn());
       for (std::size_t i = 0; i < f.values.size(); ++i) {
-        const int idx = static_cast<int>(i);
+        const int idx = field_index[i];
         const FieldValue& v = f.values[i];
         if (std::holds_alternative<std::int64_t>(v))
           feature->SetField(idx, static_cast<GIntBig>(std::get<std::int64_t>(v)));

@@ -15,6 +15,7 @@
 #include "engine/impacts.hpp"
 #include "engine/summary.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/risk_hazards.hpp"
 #include "io/run_file.hpp"
 #include "map/text.hpp"
 #include "stats/bottom_k.hpp"
@@ -188,6 +189,41 @@ std::optional<RiskGrid> read_risk(const std::filesystem::path& path) {
   return r;
 }
 
+// The contours the map draws (RiskAreas) and the hazard areas, from /risk/contours and
+// /risk/hazard_areas; none when the file has no /risk or a /risk 1.0 (before contours).
+std::optional<RiskAreas> read_risk_areas(const std::filesystem::path& path) {
+  io::h5::File file = io::h5::File::open_read(path);
+  const io::h5::Group root = file.root();
+  if (!root.has("risk")) return std::nullopt;
+  const io::h5::Group g = root.open_group("risk");
+  if (!g.has("contours") && !g.has("hazard_areas")) return std::nullopt;
+  risk::HazardAreas all;
+  try {
+    all = io::read_hazard_areas(g);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(
+        fmt::format("map: {}: /risk: {} (the file is damaged or written by a newer launchmc; "
+                    "`launchmc risk` rewrites it)",
+                    path.string(), e.what()));
+  }
+  RiskAreas out;
+  out.hazards.ships = std::move(all.ships);
+  out.hazards.aircraft = std::move(all.aircraft);
+  for (risk::Footprint& f : all.footprints) {
+    if (f.kind != risk::GroupKind::any && f.kind != risk::GroupKind::body &&
+        f.kind != risk::GroupKind::fragment_class) {
+      out.groups_left_out.push_back(f.name);
+      continue;
+    }
+    std::erase_if(f.levels, [](const risk::ContourLevel& l) {
+      return std::none_of(kMapContourLevels.begin(), kMapContourLevels.end(),
+                          [&](double p) { return std::abs(l.p - p) < 1e-9; });
+    });
+    out.hazards.footprints.push_back(std::move(f));
+  }
+  return out;
+}
+
 }  // namespace
 
 MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_points) {
@@ -272,8 +308,12 @@ MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_poi
       if (std::isfinite(p.lat_deg) && std::isfinite(p.lon_deg))
         d.nominal_iip.push_back({p.lat_deg, p.lon_deg});
   }
-  if (corridor) d.iip_corridor_99 = corridor_outline(corridor->finish());
+  if (corridor) {
+    d.iip_corridor = corridor->finish();
+    d.iip_corridor_99 = corridor_outline(*d.iip_corridor);
+  }
   d.risk = read_risk(run_path);
+  d.risk_areas = read_risk_areas(run_path);
   return d;
 }
 

@@ -1,14 +1,18 @@
 // What `launchmc map` draws, read from a run file (docs/hdf5_format.md): the launch site, the
 // impact points of every body (a deterministic subsample when there are many), the summary's 95 %
-// ellipses, the nominal IIP track and the IIP corridor, and the /risk probability map when
-// `launchmc risk` has written one. Plain data: no GMT, no drawing.
+// ellipses, the nominal IIP track and the IIP corridor, and the /risk probability map, containment
+// contours and hazard areas when `launchmc risk` has written them. Plain data: no GMT, no drawing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "engine/iip_corridor.hpp"
+#include "risk/hazard_areas.hpp"
 
 namespace launchmc::map {
 
@@ -50,6 +54,19 @@ struct RiskGrid {
   std::uint64_t samples = 0;
 };
 
+// The containment levels the map draws of each drawn group (the file has 50, 95, 97, 99 and
+// 99.9 %: five nested outlines per group would hide the footprints).
+inline constexpr std::array<double, 2> kMapContourLevels{0.95, 0.99};
+
+// What the map shows of /risk/contours and /risk/hazard_areas (io::read_hazard_areas).
+struct RiskAreas {
+  // footprints: those of the group "any", of the nominal bodies and of the fragment classes, each
+  // with its kMapContourLevels levels (as stored: drawn or not, reliable or not); ships and
+  // aircraft: every hazard area of the file.
+  risk::HazardAreas hazards;
+  std::vector<std::string> groups_left_out;  // the other footprints' groups (vehicle, modes, ...)
+};
+
 struct MapData {
   std::filesystem::path run_path;
   std::string scenario;
@@ -61,14 +78,17 @@ struct MapData {
   std::vector<std::string> no_ellipse;  // "stage3: scattered over 2,300 km (rms)", ...
   std::vector<LatLon> nominal_iip;      // the nominal flight's IIP track (NaN points dropped)
   std::optional<Outline> iip_corridor_99;  // cross-track 99 % band about the nominal IIP
+  std::optional<engine::IipCorridorSummary> iip_corridor;  // the corridor itself (for --kml)
   std::optional<RiskGrid> risk;
+  std::optional<RiskAreas> risk_areas;  // none without /risk/contours (no /risk, or /risk 1.0)
 };
 
 // Reads a run file in slices (memory: the subsamples, not the rows). Each set keeps at most
 // `max_points` impacts: those whose row (fragments: row and entry) hashes smallest (bottom-k,
 // stats::BottomKSample), so the choice is the same for every render of the file and unbiased
 // (rows of a stratified run are not taken in a pattern). Throws std::runtime_error naming the
-// file for a file that is not a run file, or a damaged /risk.
+// file for a file that is not a run file, or a damaged /risk (its contours and hazard areas
+// included).
 MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_points);
 
 }  // namespace launchmc::map

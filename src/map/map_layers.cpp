@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "map/text.hpp"
 
@@ -26,6 +27,14 @@ constexpr std::array<char, 4> kFragmentSymbols = {'s', 'i', 'h', 'n'};
 
 // GMT pattern 10 (diagonal hatching), grey lines on a transparent background, 150 dpi.
 constexpr const char* kCorridorFill = "-Gp10+r150+fgray45+b-";
+// Hazard areas: hatched across the corridor's diagonals (ships: GMT pattern 5, horizontal lines;
+// aircraft: pattern 2, vertical lines), in colours none of the impact sets takes.
+constexpr const char* kShipColour = "0/60/170";
+constexpr const char* kShipFill = "-Gp5+r150+f0/60/170+b-";
+constexpr const char* kAircraftColour = "190/0/140";
+constexpr const char* kAircraftFill = "-Gp2+r150+f190/0/140+b-";
+// The contours of the group "any" (all debris): dark grey, apart from every set's colour.
+constexpr const char* kAnyContourColour = "60/60/60";
 
 const char* set_colour(std::size_t i) { return kSetColours[i % kSetColours.size()]; }
 char set_symbol(const ImpactSet& s, std::size_t fragment_index) {
@@ -152,6 +161,206 @@ class IipCorridor final : public MapLayer {
 
  private:
   Outline outline_;
+};
+
+// The aircraft hazard area (cells above 1e-6 per flight) and the ships' (each nominal body's 97 %
+// containment of normal-flight debris), hatched with their outlines; an unreliable ship area's
+// outline dashed.
+class HazardAreasLayer final : public MapLayer {
+ public:
+  explicit HazardAreasLayer(const risk::HazardAreas& h) : h_(h) {
+    for (const risk::ShipHazardArea& s : h_.ships)
+      ships_ = ships_ || !s.containment.polygons.empty();
+  }
+  void draw(Canvas& c) override {
+    const risk::AircraftHazardArea& a = h_.aircraft;
+    if (!a.polygons.empty())
+      c.on_map("plot", {c.polygons_file(a.polygons), kAircraftFill,
+                        std::string("-W1.0p,") + kAircraftColour});
+    for (const risk::ShipHazardArea& s : h_.ships) {
+      if (!s.containment.drawn || s.containment.polygons.empty()) continue;
+      c.on_map("plot",
+               {c.polygons_file(s.containment.polygons), kShipFill,
+                std::string("-W1.0p,") + kShipColour + (s.containment.reliable ? "" : ",-")});
+    }
+  }
+  void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
+    if (ships_) {
+      labels.push_back("ship hazard areas (97 % containment)");
+      lines.push_back(fmt::format("S 0.3c s 0.35c {} 1.0p,{} 0.7c {}", kShipFill + 2, kShipColour,
+                                  gmt_text(labels.back())));
+    }
+    if (!h_.aircraft.polygons.empty()) {
+      labels.push_back(
+          fmt::format("aircraft hazard area (P > {:g} per cell)", h_.aircraft.threshold));
+      lines.push_back(fmt::format("S 0.3c s 0.35c {} 1.0p,{} 0.7c {}", kAircraftFill + 2,
+                                  kAircraftColour, gmt_text(labels.back())));
+    }
+  }
+  void caption(std::vector<std::string>& lines) const override {
+    std::vector<std::string> drawn, unreliable, missing;
+    for (const risk::ShipHazardArea& s : h_.ships) {
+      if (!s.containment.drawn || s.containment.polygons.empty()) {
+        missing.push_back(s.body);
+        continue;
+      }
+      drawn.push_back(fmt::format(
+          "{} ({} km^2)", s.body,
+          with_thousands(static_cast<std::uint64_t>(std::llround(s.containment.area_km2)))));
+      if (!s.containment.reliable) unreliable.push_back(s.body);
+    }
+    if (h_.ships.empty()) {
+      lines.push_back("Ship hazard areas: no nominal body lands in normal flight.");
+    } else {
+      std::string t =
+          "Ship hazard areas (14 CFR 450.133: 97 % containment of each nominal body's "
+          "normal-flight debris; blue, hatched): " +
+          (drawn.empty() ? std::string("none drawn") : join(drawn)) + ".";
+      if (!unreliable.empty())
+        t += " Not reliable (dashed outline: fewer than 100 effective flights, or fewer than 10 "
+             "expected beyond the contour): " +
+             join(unreliable) + ".";
+      if (!missing.empty())
+        t += " Not drawn (less than 97 % of the debris in the grid): " + join(missing) + ".";
+      lines.push_back(t);
+    }
+    const risk::AircraftHazardArea& a = h_.aircraft;
+    std::string t = fmt::format(
+        "Aircraft hazard area (14 CFR 450.133; magenta, hatched): the cells where P(a piece of "
+        "any debris lands in the cell) per flight exceeds {:g}: ",
+        a.threshold);
+    t += a.cells_above == 0
+             ? std::string("no cell, nothing drawn.")
+             : fmt::format("{} cells, {} km^2.", with_thousands(a.cells_above),
+                           with_thousands(static_cast<std::uint64_t>(std::llround(a.area_km2))));
+    t += fmt::format(
+        " Of the {} cells hit, {} are certainly above the threshold, {} certainly below and {} "
+        "undecided (their 95 % interval holds it): the area's edge is uncertain there.",
+        with_thousands(a.cells_hit), with_thousands(a.cells_certain_above),
+        with_thousands(a.cells_certain_below), with_thousands(a.cells_undecided));
+    if (!a.unhit_certain_below)
+      t += fmt::format(
+          " A cell never hit is not shown to be below the threshold (upper bound {:.2g}): the "
+          "run is too small to bound the area.",
+          a.unhit_upper);
+    lines.push_back(t);
+  }
+
+ private:
+  static std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    return s;
+  }
+  risk::HazardAreas h_;
+  bool ships_ = false;
+};
+
+// The containment contours of the groups RiskAreas keeps (all debris, the nominal bodies, the
+// fragment classes) at 95 % (thick) and 99 % (thin), in the group's set colour; a level that is
+// not reliable dashed. Without /risk/contours it only says so in the caption.
+class ContainmentContours final : public MapLayer {
+ public:
+  ContainmentContours(const RiskAreas* areas, bool has_risk, std::vector<const char*> colours)
+      : has_risk_(has_risk), colours_(std::move(colours)) {
+    if (areas) areas_ = *areas;
+  }
+  void draw(Canvas& c) override {
+    if (!areas_) return;
+    const auto& fps = areas_->hazards.footprints;
+    // The 99 % outlines first: the thick 95 % ones stay whole where the two meet.
+    for (const double p : {kMapContourLevels[1], kMapContourLevels[0]})
+      for (std::size_t i = 0; i < fps.size(); ++i)
+        for (const risk::ContourLevel& l : fps[i].levels) {
+          if (l.p != p || !l.drawn || l.polygons.empty()) continue;
+          c.on_map("plot", {c.polygons_file(l.polygons), "-W" + pen(p, l.reliable, colours_[i])});
+        }
+  }
+  void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
+    if (!areas_ || !any_drawn()) return;
+    for (const double p : kMapContourLevels) {
+      labels.push_back(fmt::format("{:g} % containment{}", p * 100,
+                                   p == kMapContourLevels[0] ? " (grey: all debris)" : ""));
+      lines.push_back(fmt::format("S 0.3c - 0.5c - {} 0.7c {}", pen(p, true, "gray20"),
+                                  gmt_text(labels.back())));
+    }
+    if (any_unreliable()) {
+      labels.push_back("dashed: contour not reliable");
+      lines.push_back(fmt::format("S 0.3c - 0.5c - {} 0.7c {}",
+                                  pen(kMapContourLevels[0], false, "gray20"),
+                                  gmt_text(labels.back())));
+    }
+  }
+  void caption(std::vector<std::string>& lines) const override {
+    if (!areas_ && !has_risk_) {
+      lines.push_back(
+          "No /risk in the file: no containment contours or hazard areas (`launchmc risk` adds "
+          "them).");
+      return;
+    }
+    if (!areas_) {
+      lines.push_back(
+          "/risk has no containment contours or hazard areas (written before /risk format 1.1; "
+          "`launchmc risk` rewrites it).");
+      return;
+    }
+    const auto& fps = areas_->hazards.footprints;
+    if (fps.empty()) {
+      lines.push_back("Containment contours: no group with a landed piece.");
+      return;
+    }
+    std::vector<std::string> groups, unreliable, missing;
+    for (const risk::Footprint& f : fps) {
+      groups.push_back(f.kind == risk::GroupKind::any ? "all debris (any, grey)" : f.name);
+      for (const risk::ContourLevel& l : f.levels) {
+        const std::string name = fmt::format("{} {:g} %", f.name, l.p * 100);
+        if (!l.drawn || l.polygons.empty())
+          missing.push_back(name);
+        else if (!l.reliable)
+          unreliable.push_back(name);
+      }
+    }
+    std::string t = fmt::format(
+        "Containment contours (/risk/contours, kernel {}): the smallest regions holding 95 % "
+        "(thick) and 99 % (thin) of the group's expected pieces, for {}; in the sets' colours.",
+        risk::to_string(fps.front().bandwidth), join(groups));
+    if (!unreliable.empty())
+      t += " Dashed, not reliable (fewer than 100 effective flights, or fewer than 10 expected "
+           "beyond the contour): " +
+           join(unreliable) + ".";
+    if (!missing.empty())
+      t += " Not traced (less than that share of the pieces in the grid): " + join(missing) + ".";
+    if (!areas_->groups_left_out.empty())
+      t += " Not drawn (in `launchmc risk --kml`): the contours of " +
+           join(areas_->groups_left_out) + ".";
+    lines.push_back(t);
+  }
+
+ private:
+  static std::string pen(double p, bool reliable, const char* colour) {
+    return fmt::format("{}p,{}{}", p == kMapContourLevels[0] ? "1.3" : "0.6", colour,
+                       reliable ? "" : ",-");
+  }
+  static std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    return s;
+  }
+  bool any_drawn() const {
+    for (const risk::Footprint& f : areas_->hazards.footprints)
+      for (const risk::ContourLevel& l : f.levels)
+        if (l.drawn && !l.polygons.empty()) return true;
+    return false;
+  }
+  bool any_unreliable() const {
+    for (const risk::Footprint& f : areas_->hazards.footprints)
+      for (const risk::ContourLevel& l : f.levels)
+        if (l.drawn && !l.polygons.empty() && !l.reliable) return true;
+    return false;
+  }
+  std::optional<RiskAreas> areas_;
+  bool has_risk_ = false;
+  std::vector<const char*> colours_;  // per footprint
 };
 
 class NominalIipTrack final : public MapLayer {
@@ -394,6 +603,21 @@ std::string Canvas::points_file(const std::vector<LatLon>& points) {
   return figure_.write_file(fmt::format("points{}.txt", files_++), text).string();
 }
 
+std::string Canvas::polygons_file(const std::vector<risk::Polygon>& polygons) {
+  std::string text;
+  for (const risk::Polygon& poly : polygons)
+    for (std::size_t r = 0; r < poly.rings.size(); ++r) {
+      const risk::Ring& ring = poly.rings[r];
+      if (ring.empty()) continue;
+      text += r == 0 ? "> -Pp\n" : "> -Ph\n";
+      for (const risk::LonLat& q : ring) text += num(q.lon_deg) + " " + num(q.lat_deg) + "\n";
+      // Stored rings are open (the last point joins the first): closed here, so that an outline
+      // drawn without a fill is whole.
+      text += num(ring.front().lon_deg) + " " + num(ring.front().lat_deg) + "\n";
+    }
+  return figure_.write_file(fmt::format("polygons{}.txt", files_++), text).string();
+}
+
 bool region_contains(const MapRegion& r, const LatLon& p) {
   if (!(p.lat_deg >= r.south_deg && p.lat_deg <= r.north_deg)) return false;
   const double lon =
@@ -406,7 +630,23 @@ std::vector<std::unique_ptr<MapLayer>> make_layers(const MapData& data, const Ma
   std::vector<std::unique_ptr<MapLayer>> layers;
   layers.push_back(std::make_unique<LandAndSea>(options.shore));
   if (data.risk) layers.push_back(std::make_unique<RiskMap>(*data.risk));
+  if (data.risk_areas)
+    layers.push_back(std::make_unique<HazardAreasLayer>(data.risk_areas->hazards));
   if (data.iip_corridor_99) layers.push_back(std::make_unique<IipCorridor>(*data.iip_corridor_99));
+  // A footprint's contours in its impact set's colour (bodies and fragment classes share their
+  // set's name), those of all debris in grey.
+  std::vector<const char*> contour_colours;
+  if (data.risk_areas)
+    for (const risk::Footprint& f : data.risk_areas->hazards.footprints) {
+      const auto it = std::find_if(data.impacts.begin(), data.impacts.end(),
+                                   [&](const ImpactSet& s) { return s.name == f.name; });
+      contour_colours.push_back(
+          f.kind == risk::GroupKind::any || it == data.impacts.end()
+              ? kAnyContourColour
+              : set_colour(static_cast<std::size_t>(it - data.impacts.begin())));
+    }
+  layers.push_back(std::make_unique<ContainmentContours>(
+      data.risk_areas ? &*data.risk_areas : nullptr, data.risk.has_value(), contour_colours));
   if (data.nominal_iip.size() >= 2)
     layers.push_back(std::make_unique<NominalIipTrack>(data.nominal_iip, region));
   // The ellipses under the points: a narrow footprint's outline would hide its points.

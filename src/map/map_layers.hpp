@@ -33,6 +33,10 @@ class Canvas {
   void on_page(const std::string& module, std::vector<std::string> args);
   // Writes lon/lat points as a data file ("lon lat" lines) and returns its path.
   std::string points_file(const std::vector<LatLon>& points);
+  // Writes polygons as a multi-segment file, every ring closed, holes (rings after the first)
+  // marked "-Ph" so that a fill leaves them open; longitudes as given (GMT wraps them onto the
+  // map's -R). Returns its path.
+  std::string polygons_file(const std::vector<risk::Polygon>& polygons);
   // Room the layers take under the map, below the frame's annotations [cm]: a layer that draws
   // there (the colour bar) starts at -below_map_cm() and adds what it uses.
   double below_map_cm() const { return below_map_cm_; }

@@ -136,6 +136,14 @@ TEST_F(VectorExportTest, KmlLayersAndLinesAcrossTheAntimeridian) {
   OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(areas);
   ASSERT_NE(srs, nullptr);
   EXPECT_TRUE(OSRIsGeographic(srs));
+  // Every value under its own field (the KML driver's own fields come first in its layers).
+  OGR_L_ResetReading(areas);
+  OGRFeatureH holed = OGR_L_GetNextFeature(areas);
+  ASSERT_NE(holed, nullptr);
+  EXPECT_STREQ(OGR_F_GetFieldAsString(holed, OGR_F_GetFieldIndex(holed, "name")), "holed");
+  EXPECT_EQ(OGR_F_GetFieldAsDouble(holed, OGR_F_GetFieldIndex(holed, "p")), 0.97);
+  EXPECT_EQ(OGR_F_GetFieldAsInteger64(holed, OGR_F_GetFieldIndex(holed, "count")), 12);
+  OGR_F_Destroy(holed);
   OGRLayerH tracks = GDALDatasetGetLayerByName(ds, "tracks");
   ASSERT_NE(tracks, nullptr);
   OGR_L_ResetReading(tracks);

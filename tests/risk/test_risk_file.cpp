@@ -299,6 +299,47 @@ TEST_F(RiskFileTest, ContoursAndHazardAreasWrittenAndInJson) {
   const auto est = io::read_polygon_set(air.open_group("estimate"));
   ASSERT_EQ(est.size(), 1u);
   EXPECT_EQ(est[0].size(), 3u);  // stage 1's two cells joined; the fairing's two apart
+  // Read back whole (io::read_hazard_areas, as `launchmc map` reads it): what was computed, with
+  // the groups' names and kinds from /risk/groups.
+  const risk::HazardAreas back = io::read_hazard_areas(g);
+  ASSERT_EQ(back.footprints.size(), h.footprints.size());
+  for (std::size_t i = 0; i < h.footprints.size(); ++i) {
+    const risk::Footprint &x = h.footprints[i], &y = back.footprints[i];
+    EXPECT_EQ(y.name, x.name);
+    EXPECT_EQ(y.kind, x.kind);
+    EXPECT_EQ(y.group, x.group);
+    EXPECT_EQ(y.bandwidth, risk::Bandwidth::none);
+    ASSERT_EQ(y.levels.size(), x.levels.size());
+    for (std::size_t k = 0; k < x.levels.size(); ++k) {
+      EXPECT_EQ(y.levels[k].p, x.levels[k].p);
+      EXPECT_EQ(y.levels[k].drawn, x.levels[k].drawn);
+      EXPECT_EQ(y.levels[k].reliable, x.levels[k].reliable);
+      EXPECT_EQ(y.levels[k].area_km2, x.levels[k].area_km2);
+      ASSERT_EQ(y.levels[k].polygons.size(), x.levels[k].polygons.size());
+      for (std::size_t q = 0; q < x.levels[k].polygons.size(); ++q) {
+        ASSERT_EQ(y.levels[k].polygons[q].rings.size(), x.levels[k].polygons[q].rings.size());
+        for (std::size_t r = 0; r < x.levels[k].polygons[q].rings.size(); ++r) {
+          const risk::Ring &rx = x.levels[k].polygons[q].rings[r],
+                           &ry = y.levels[k].polygons[q].rings[r];
+          ASSERT_EQ(ry.size(), rx.size());
+          for (std::size_t v = 0; v < rx.size(); ++v) {
+            EXPECT_EQ(ry[v].lon_deg, rx[v].lon_deg);
+            EXPECT_EQ(ry[v].lat_deg, rx[v].lat_deg);
+          }
+        }
+      }
+    }
+  }
+  ASSERT_EQ(back.ships.size(), 2u);
+  EXPECT_EQ(back.ships[1].body, "fairing");
+  EXPECT_EQ(back.ships[1].containment.p, 0.97);
+  EXPECT_EQ(back.ships[1].containment.polygons.size(), 2u);
+  EXPECT_EQ(back.ships[1].containment.area_km2, h.ships[1].containment.area_km2);
+  EXPECT_EQ(back.aircraft.area_km2, a.area_km2);
+  EXPECT_EQ(back.aircraft.cells_above, 4u);
+  EXPECT_EQ(back.aircraft.cells_undecided, a.cells_undecided);
+  EXPECT_EQ(back.aircraft.polygons.size(), 3u);
+  EXPECT_EQ(back.aircraft.single_hit_probability, 0.01);
 
   // GIS exports: a GeoJSON per layer (no IIP tracks in this run: no corridor), one KML.
   const auto files = io::write_risk_vector_exports((dir_ / "gis").string(), dir_ / "gis.kml", c);
