@@ -4,7 +4,9 @@
 // temporary and renamed (io::AtomicOutput).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,5 +23,11 @@ struct GridBand {
 // the wrong size or none.
 void write_geotiff(const std::filesystem::path& path, const risk::Grid& grid,
                    const std::vector<GridBand>& bands);
+// The same with band i's values made by band_values(i) when it is written and freed after: one
+// dense band in memory at a time (a world-wide 0.05 deg grid is 26 M cells, 207 MB a band), and
+// GDAL's block cache flushed after each band.
+void write_geotiff(const std::filesystem::path& path, const risk::Grid& grid,
+                   const std::vector<std::string>& band_names,
+                   const std::function<std::vector<double>(std::size_t band)>& band_values);
 
 }  // namespace launchmc::io

@@ -257,15 +257,13 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     cg.write<double>("probability_per_km2", prob_km2).set_attribute("units", "1/km^2");
     cg.write<double>("expected_impacts_per_km2", expected_km2).set_attribute("units", "1/km^2");
     if (c.population) {
-      const auto ec = red.casualty_map();
       std::vector<std::uint64_t> ecell;
       std::vector<double> ev, ev_km2;
-      for (std::size_t i = 0; i < ec.size(); ++i)
-        if (ec[i] != 0.0) {
-          ecell.push_back(i);
-          ev.push_back(ec[i]);
-          ev_km2.push_back(ec[i] / area[i / grid.nx()]);
-        }
+      for (const auto& [i, ec] : red.casualty_cells()) {  // no dense map of the grid
+        ecell.push_back(i);
+        ev.push_back(ec);
+        ev_km2.push_back(ec / area[i / grid.nx()]);
+      }
       h5::Group eg = g.create_group("ec_cells");
       eg.write<std::uint64_t>("cell", ecell);
       eg.write<double>("ec", ev).set_attribute("units", "1");
@@ -355,12 +353,10 @@ std::vector<std::filesystem::path> write_risk_geotiffs(const std::string& prefix
                                                        const RiskComputation& c) {
   const risk::RiskReducer& red = *c.reducer;
   std::vector<std::filesystem::path> written;
-  std::vector<GridBand> bands;
-  const auto names = red.group_names();
-  for (std::size_t g = 0; g < names.size(); ++g)
-    bands.push_back({names[g], red.probability_map(g)});
   written.emplace_back(prefix + "_probability.tif");
-  write_geotiff(written.back(), red.setup().grid, bands);
+  // One dense band at a time: a run whose impacts span the globe has a grid of millions of cells.
+  write_geotiff(written.back(), red.setup().grid, red.group_names(),
+                [&](std::size_t g) { return red.probability_map(g); });
   if (c.population) {
     written.emplace_back(prefix + "_ec.tif");
     write_geotiff(written.back(), red.setup().grid, {{"ec", red.casualty_map()}});

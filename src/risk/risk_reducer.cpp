@@ -583,4 +583,23 @@ std::vector<double> RiskReducer::casualty_map() const {
   return map;
 }
 
+std::vector<std::pair<std::size_t, double>> RiskReducer::casualty_cells() const {
+  std::vector<CellSums> sums;
+  cells_.for_each([&](const CellSums& s) {
+    if (key_group(s.key) == 0) sums.push_back(s);
+  });
+  std::sort(sums.begin(), sums.end(), [](const CellSums& a, const CellSums& b) {
+    return key_cell(a.key) != key_cell(b.key) ? key_cell(a.key) < key_cell(b.key)
+                                              : key_stratum(a.key) < key_stratum(b.key);
+  });
+  std::vector<std::pair<std::size_t, double>> out;
+  for (const CellSums& s : sums) {
+    if (out.empty() || out.back().first != key_cell(s.key)) out.emplace_back(key_cell(s.key), 0.0);
+    out.back().second +=
+        weight_of(key_stratum(s.key)) * (static_cast<double>(s.casualties) / kCasualtyUnit);
+  }
+  std::erase_if(out, [](const auto& c) { return c.second == 0.0; });
+  return out;
+}
+
 }  // namespace launchmc::risk

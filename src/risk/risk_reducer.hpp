@@ -145,6 +145,9 @@ class RiskReducer final : public engine::Reducer {
   };
   std::vector<SparseCell> sparse_maps(std::size_t g) const;
   std::vector<double> casualty_map() const;
+  // The nonzero cells of casualty_map() as (cell, Ec), sorted by cell: the same values (the
+  // strata summed in the same order), without a dense map of the grid.
+  std::vector<std::pair<std::size_t, double>> casualty_cells() const;
   // The sparse cell counts of group `g`: per (cell, stratum) with a hit, the flights with at
   // least one piece of the group in the cell, sorted by cell then stratum.
   struct CellCount {

@@ -223,6 +223,12 @@ TEST(RiskMaps, ExpectedCasualtiesOnAUniformPopulation) {
   EXPECT_NEAR(ec[s.grid.cell_of(26.1, 126.1)], per_m2 * 40.0 / 8, 1e-12);
   EXPECT_EQ(s.grid.cell_of(26.0, 126.0), s.grid.cell_of(25.9, 126.0));
   EXPECT_NEAR(ec[s.grid.cell_of(25.9, 126.0)], per_m2 * intact / 8, 1e-12);
+  // The sparse cells (what /risk/ec_cells holds): the dense map's nonzero cells, bit for bit.
+  std::vector<std::pair<std::size_t, double>> nonzero;
+  for (std::size_t i = 0; i < ec.size(); ++i)
+    if (ec[i] != 0.0) nonzero.emplace_back(i, ec[i]);
+  EXPECT_GE(nonzero.size(), 2u);
+  EXPECT_EQ(red.casualty_cells(), nonzero);
   // P(at least one) vs expected pieces in the tank's cell: 1/8 of the flights, 80/8 pieces.
   const std::size_t tank = group_index(red, "tank"), cell = s.grid.cell_of(26.1, 126.1);
   EXPECT_DOUBLE_EQ(red.probability_map(tank)[cell], 1.0 / 8);
