@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "geo/country_classifier.hpp"
+#include "geo/masked_classifier.hpp"
 #include "geo/region_classifier.hpp"
 
 namespace launchmc::cli {
@@ -29,8 +30,11 @@ io::RiskGeography risk_geography(const RiskGeographyOptions& options, const risk
         impacts.lon1_deg + kMarginDeg, std::min(kMaxLatDeg, impacts.lat1_deg + kMarginDeg)};
     if (box.east_deg - box.west_deg > 360.0) box.east_deg = box.west_deg + 360.0;
     g.owned.push_back(std::make_unique<geo::LandClassifier>(box, options.shore));
-    g.groups.push_back({"land", g.owned.back().get()});
+    const geo::AreaClassifier& land = *g.owned.back();
+    g.groups.push_back({"land", &land});
+    // Countries on land only (geo/masked_classifier.hpp): P(a country) <= P(land).
     g.owned.push_back(std::make_unique<geo::CountryClassifier>(box));
+    g.owned.push_back(std::make_unique<geo::MaskedClassifier>(*g.owned.back(), land));
     g.groups.push_back({"countries", g.owned.back().get()});
   }
   if (regions) {
