@@ -120,6 +120,7 @@ RegionClassifier::RegionClassifier(const std::string& path) {
                    "; a Polygon or MultiPolygon was expected");
     }
     const std::size_t area = names_.size();
+    const std::size_t rings_before = rings.size();
     for (std::size_t p = 0; p < polygons.size(); ++p) {
       std::size_t ring_number = 0;
       for (const OGRLinearRing* ring : *polygons[p]) {
@@ -147,6 +148,11 @@ RegionClassifier::RegionClassifier(const std::string& path) {
         rings.push_back(std::move(r));
       }
     }
+    // An empty Polygon or MultiPolygon ("coordinates": []) is valid GeoJSON but bounds nothing.
+    if (rings.size() == rings_before)
+      throw fail(where + ": an empty " +
+                 OGRGeometryTypeToName(wkbFlatten(geometry->getGeometryType())) +
+                 "; a polygon with at least an outer ring was expected");
     names_.push_back(name);
   }
   if (names_.empty()) throw fail("has no features; at least one Polygon feature was expected");

@@ -218,7 +218,16 @@ MapLayout draw_map(const MapData& d, const MapOptions& o, const std::filesystem:
   L.region_from_data = !o.region;
   L.region = o.region ? *o.region : default_region(d);
   L.page_width_cm = o.width_cm;
-  const double legend_width_cm = std::clamp(0.3 * o.width_cm, 6.5, 10.0);
+  auto layers = make_layers(d, o, L.region);
+  std::vector<std::string> legend_lines;
+  for (const auto& layer : layers) layer->legend(legend_lines, L.legend);
+  // The legend as wide as its longest label needs (8 pt Helvetica: ~0.15 cm a character, after
+  // ~1.4 cm of symbol), so that no label is cut at the frame; at most 45 % of the page.
+  std::size_t longest = 0;
+  for (const std::string& label : L.legend) longest = std::max(longest, label.size());
+  const double legend_width_cm = std::min(
+      0.45 * o.width_cm,
+      std::max(std::clamp(0.3 * o.width_cm, 6.5, 10.0), 1.4 + 0.15 * static_cast<double>(longest)));
   L.map_width_cm = o.width_cm - kLeft_cm - kLegendGap_cm - legend_width_cm - kRight_cm;
   L.projection = projection_for(L.region, L.map_width_cm);
   L.map_height_cm = map_height_cm(L.region, L.projection);
@@ -227,10 +236,6 @@ MapLayout draw_map(const MapData& d, const MapOptions& o, const std::filesystem:
     L.projection = projection_for(L.region, L.map_width_cm);
     L.map_height_cm = map_height_cm(L.region, L.projection);
   }
-
-  auto layers = make_layers(d, o, L.region);
-  std::vector<std::string> legend_lines;
-  for (const auto& layer : layers) layer->legend(legend_lines, L.legend);
 
   // Title: the scenario (or --title); subtitle: what the run was.
   L.title = o.title.empty() ? d.scenario : o.title;

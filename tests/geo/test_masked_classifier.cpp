@@ -15,8 +15,8 @@ using launchmc::geo::MaskedClassifier;
 using launchmc::risk::PolygonAreas;
 
 TEST(MaskedClassifier, CountsTheAreasOnlyInsideTheMask) {
-  const PolygonAreas land({{"island", {{26.0, 127.5}, {26.0, 128.5}, {27.0, 128.5}, {27.0, 127.5}}}},
-                          125.0);
+  const PolygonAreas land(
+      {{"island", {{26.0, 127.5}, {26.0, 128.5}, {27.0, 128.5}, {27.0, 127.5}}}}, 125.0);
   const PolygonAreas countries(
       {{"A", {{25.5, 127.0}, {25.5, 128.0}, {27.5, 128.0}, {27.5, 127.0}}},
        {"B", {{25.5, 128.0}, {25.5, 129.0}, {27.5, 129.0}, {27.5, 128.0}}}},

@@ -116,6 +116,12 @@ TEST_F(RegionClassifierTest, BadFilesNameTheFileTheFeatureAndWhatWasExpected) {
           feature("same", R"({"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]})")),
       {"features[1]", "unique"});
   expect_error(collection(""), {"no features"});
+  // An empty MultiPolygon (found by fuzz_regions: it used to leave the index without a box and
+  // throw std::invalid_argument about a latitude of 91.8).
+  expect_error(collection(feature("empty", R"({"type": "MultiPolygon", "coordinates": []})")),
+               {"features[0]", "\"empty\"", "an empty Multi Polygon", "outer ring"});
+  expect_error(collection(feature("empty", R"({"type": "Polygon", "coordinates": []})")),
+               {"features[0]", "no geometry"});
   EXPECT_NE(error_of("").find("bad.geojson"), std::string::npos);
   try {
     RegionClassifier regions((dir_ / "missing.geojson").string());
