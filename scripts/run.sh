@@ -39,7 +39,8 @@ grep -E '^P\(' results/chollima1_2023_mc_open_loop.txt
 step 5 "debris-risk maps of the closed-loop run (/risk) and its map (GMT, offline)"
 # The grid covers the flight from Sohae to past the Philippines (the vehicle's few impacts farther
 # away count as "outside" the grid, but in P(land) and per country, for which the land mask and
-# the countries are loaded for all impacts: here the whole world, ~5 s and ~400 MB).
+# the countries are loaded for all impacts: here the whole world, ~5 s and ~400 MB; Ec from the
+# coarse default population, README).
 ./build/launchmc risk results/chollima1_2023_mc.h5 --grid 0.05 --region 110,5,140,45 \
   > results/chollima1_2023_risk.txt
 head -n 3 results/chollima1_2023_risk.txt

@@ -314,11 +314,14 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
   if (!opt.intact_casualty_area.empty())
     options.intact_casualty_area_m2 =
         cli::parse_real(opt.intact_casualty_area, "--intact-casualty-area", 0.0, 1e6, false, false);
-  // `default`: the bundled coarse population (risk/default_population.hpp), not a file.
-  if (opt.population == "default")
+  // `default` (also when not given, unless --no-geography: it is placed by the DCW countries):
+  // the bundled coarse population (risk/default_population.hpp); `none`: no Ec; else a file.
+  const std::string population =
+      !opt.population.empty() ? opt.population : (opt.no_geography ? "none" : "default");
+  if (population == "default")
     options.default_population = true;
-  else
-    options.population = opt.population;
+  else if (population != "none")
+    options.population = population;
   options.contour_bandwidth = risk::parse_bandwidth(opt.contour_bandwidth);
   options.iip_corridor = !opt.geojson.empty() || !opt.kml.empty();
   const std::filesystem::path run(opt.file);
@@ -347,12 +350,12 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
   for (const auto& f : io::write_risk_vector_exports(opt.geojson, opt.kml, risk))
     written.push_back(f);
   if (options.default_population)
-    std::cerr << "launchmc risk: note: --population default: each country at its mean density "
-                 "(Natural Earth 2019 estimates over its area), a coarse stand-in for a real "
-                 "raster (README, \"debris-risk maps\")\n";
+    std::cerr << "launchmc risk: note: population: the default (no --population FILE): each "
+                 "country at its mean density (Natural Earth 2019 estimates over its area), a "
+                 "coarse stand-in for a real raster (README, \"debris-risk maps\")\n";
   if (!risk.population)
-    std::cerr << "launchmc risk: no population raster (--population FILE): expected casualties "
-                 "are left out (ec: null)\n";
+    std::cerr << "launchmc risk: no population raster (--population none, or --no-geography "
+                 "without --population FILE): expected casualties are left out (ec: null)\n";
   if (opt.json) {
     std::cout << io::risk_to_json(risk).dump(2) << "\n";
   } else {
@@ -384,7 +387,9 @@ RiskCmdOptions risk_options_of(const launchmc::RiskSettings& r, const std::strin
   if (r.region)
     o.region = fmt::format("{:.17g},{:.17g},{:.17g},{:.17g}", r.region->west_deg,
                            r.region->south_deg, r.region->east_deg, r.region->north_deg);
-  o.population = r.population == "default" ? r.population : resolve(r.population, "population");
+  o.population = r.population == "default" || r.population == "none"
+                     ? r.population
+                     : resolve(r.population, "population");
   o.regions = resolve(r.regions, "regions");
   o.shore = std::string(launchmc::geo::to_string(r.shore));
   o.no_geography = !r.geography;
@@ -1010,8 +1015,9 @@ int main(int argc, char** argv) {
   risk_cmd
       ->add_option("--population", risk_opt.population,
                    "population density raster, persons per km^2 on a lon/lat grid (GeoTIFF or "
-                   "ESRI ASCII grid): expected casualties; `default`: country mean densities from "
-                   "packaged data (coarse: README)")
+                   "ESRI ASCII grid): expected casualties; `default` (when not given, unless "
+                   "--no-geography): country mean densities from packaged data (coarse: README); "
+                   "`none`: no expected casualties")
       ->type_name("FILE");
   risk_cmd
       ->add_option("--intact-casualty-area", risk_opt.intact_casualty_area,

@@ -1137,8 +1137,9 @@ void fields(A& a, RiskSettings& r) {
                         .meaning = "population-density raster, persons per km^2 on a lon/lat "
                                    "grid (GeoTIFF, ESRI ASCII grid), relative to the config's "
                                    "folder: expected casualties; `default`: each country at its "
-                                   "mean density, from packaged data (coarse; README)",
-                        .default_text = "none"});
+                                   "mean density, from packaged data (coarse; README); `none`: "
+                                   "no expected casualties",
+                        .default_text = "`default` (`none` with geography: false)"});
   a.text(r.regions, {.key = "regions",
                      .need = Need::optional,
                      .meaning = "named polygons (GeoJSON, or any polygon layer GDAL/OGR reads), "

@@ -52,8 +52,8 @@ fs::path RiskCli::dir_, RiskCli::run_;
 TEST_F(RiskCli, JsonKeysAndRiskGroup) {
   const fs::path out = dir_ / "with_risk.h5";
   const CommandResult r =
-      run_launchmc("risk " + run_.string() + " --grid 0.2 --json -o " + out.string() +
-                   " --geotiff " + (dir_ / "maps").string() + " --geojson " +
+      run_launchmc("risk " + run_.string() + " --grid 0.2 --json --population none -o " +
+                   out.string() + " --geotiff " + (dir_ / "maps").string() + " --geojson " +
                    (dir_ / "gis").string() + " --kml " + (dir_ / "gis.kml").string());
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -66,7 +66,7 @@ TEST_F(RiskCli, JsonKeysAndRiskGroup) {
   EXPECT_TRUE(fs::exists(dir_ / "gis.kml"));
   EXPECT_EQ(j["samples"], 48);
   EXPECT_EQ(keys(j["any"]), (std::set<std::string>{"p_land", "p_land_ci95", "ec", "ec_ci95"}));
-  EXPECT_TRUE(j["any"]["ec"].is_null());  // no raster: left out
+  EXPECT_TRUE(j["any"]["ec"].is_null());  // --population none: left out
   // Every nominal body, the vehicle and every fragment class, in that order.
   std::vector<std::string> names;
   for (const auto& b : j["bodies"]) {
@@ -87,10 +87,22 @@ TEST_F(RiskCli, JsonKeysAndRiskGroup) {
   EXPECT_TRUE(fs::exists(dir_ / "maps_probability.tif"));
   EXPECT_FALSE(fs::exists(dir_ / "maps_ec.tif"));
   // Text output names the missing raster.
-  const CommandResult t =
-      run_launchmc("risk " + run_.string() + " -o " + out.string(), Stderr::to_stdout);
+  const CommandResult t = run_launchmc(
+      "risk " + run_.string() + " --population none -o " + out.string(), Stderr::to_stdout);
   ASSERT_EQ(t.status, 0);
   EXPECT_NE(t.out.find("no population raster"), std::string::npos) << t.out;
+  // Without --population, the default population gives Ec (said on stderr), the same as
+  // --population default.
+  const CommandResult d = launchmc::test_support::run_launchmc_in(
+      "risk " + run_.string() + " --json -o " + out.string(), dir_);
+  ASSERT_EQ(d.status, 0) << d.err;
+  EXPECT_NE(d.err.find("population: the default"), std::string::npos) << d.err;
+  const auto jd = nlohmann::json::parse(d.out);
+  ASSERT_TRUE(jd["any"]["ec"].is_number()) << d.out;
+  const CommandResult e =
+      run_launchmc("risk " + run_.string() + " --json --population default -o " + out.string());
+  ASSERT_EQ(e.status, 0) << e.out;
+  EXPECT_EQ(nlohmann::json::parse(e.out)["any"], jd["any"]);
 }
 
 // --regions: a user's GeoJSON (read with OGR) replaces the run's report.regions. Every impact of
