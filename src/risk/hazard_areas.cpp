@@ -508,15 +508,8 @@ AircraftHazardArea compute_aircraft_hazard_area(const RiskReducer& reducer,
   const std::vector<std::uint64_t> zero(K, 0);
   a.unhit_upper = stats::stratified_proportion(strata, zero, rows).ci.hi;
   a.unhit_certain_below = a.unhit_upper <= threshold;
-  const std::vector<RiskReducer::CellCount> counts = reducer.cell_counts(g);
   std::vector<std::size_t> above, certain;
-  std::vector<std::uint64_t> hits(K);
-  for (std::size_t i = 0; i < counts.size();) {
-    const std::size_t cell = counts[i].cell;
-    std::fill(hits.begin(), hits.end(), 0);
-    for (; i < counts.size() && counts[i].cell == cell; ++i)
-      hits[counts[i].stratum] = counts[i].flights;
-    const stats::StratifiedProportion p = stats::stratified_proportion(strata, hits, rows);
+  for (const auto& [cell, p] : reducer.cell_proportions(g)) {
     ++a.cells_hit;
     if (p.p > threshold) above.push_back(cell);
     if (p.ci.lo > threshold) {

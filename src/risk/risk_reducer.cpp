@@ -518,30 +518,24 @@ std::vector<RiskReducer::SparseCell> RiskReducer::sparse_maps(std::size_t g) con
                                               : key_stratum(a.key) < key_stratum(b.key);
   });
   // Strata added in order from 0, as the dense maps do: the same bits.
-  const stats::Strata strata(setup_.stratum_probability);
-  std::vector<std::uint64_t> hit(strata_, 0);
   std::vector<SparseCell> out;
-  const auto close_cell = [&] {
-    if (out.empty()) return;
-    const stats::StratifiedProportion p = stats::stratified_proportion(strata, hit, rows_);
-    // The interval holds its own estimate; the cell's probability is the same sum in another
-    // order, so allow for its last bit.
-    out.back().probability_lo = std::min(p.ci.lo, out.back().probability);
-    out.back().probability_hi = std::max(p.ci.hi, out.back().probability);
-    std::fill(hit.begin(), hit.end(), 0);
-  };
   for (const CellSums& s : sums) {
     const std::size_t cell = key_cell(s.key);
-    if (out.empty() || out.back().cell != cell) {
-      close_cell();
-      out.push_back({cell, 0.0, 0.0, 0.0, 0.0});
-    }
+    if (out.empty() || out.back().cell != cell) out.push_back({cell, 0.0, 0.0, 0.0, 0.0});
     const double w = weight_of(key_stratum(s.key));
     out.back().probability += w * static_cast<double>(s.samples);
     out.back().expected += w * (static_cast<double>(s.pieces) / kPieceUnit);
-    hit[key_stratum(s.key)] += s.samples;
   }
-  close_cell();
+  // The intervals of the cells hit (both lists sorted by cell). The interval holds its own
+  // estimate; the cell's probability is the same sum in another order, so allow for its last bit.
+  const std::vector<CellProportion> proportions = cell_proportions(g);
+  auto cp = proportions.cbegin();
+  for (SparseCell& c : out) {
+    while (cp != proportions.cend() && cp->cell < c.cell) ++cp;
+    if (cp == proportions.cend() || cp->cell != c.cell) continue;
+    c.probability_lo = std::min(cp->p.ci.lo, c.probability);
+    c.probability_hi = std::max(cp->p.ci.hi, c.probability);
+  }
   std::erase_if(out, [](const SparseCell& c) { return c.probability == 0.0 && c.expected == 0.0; });
   return out;
 }
@@ -553,17 +547,25 @@ std::vector<std::pair<std::size_t, double>> RiskReducer::expected_cells(std::siz
   return out;
 }
 
-std::vector<RiskReducer::CellCount> RiskReducer::cell_counts(std::size_t g) const {
+std::vector<RiskReducer::CellProportion> RiskReducer::cell_proportions(std::size_t g) const {
   const std::size_t gi = internal_index(canonical_order(), g);
-  std::vector<CellCount> counts;
+  std::vector<CellSums> sums;
   cells_.for_each([&](const CellSums& s) {
-    if (key_group(s.key) == gi && s.samples > 0)
-      counts.push_back({key_cell(s.key), key_stratum(s.key), s.samples});
+    if (key_group(s.key) == gi && s.samples > 0) sums.push_back(s);
   });
-  std::sort(counts.begin(), counts.end(), [](const CellCount& a, const CellCount& b) {
-    return a.cell != b.cell ? a.cell < b.cell : a.stratum < b.stratum;
-  });
-  return counts;
+  std::sort(sums.begin(), sums.end(),
+            [](const CellSums& a, const CellSums& b) { return key_cell(a.key) < key_cell(b.key); });
+  const stats::Strata strata(setup_.stratum_probability);
+  std::vector<std::uint64_t> hits(strata_);
+  std::vector<CellProportion> out;
+  for (std::size_t i = 0; i < sums.size();) {
+    const std::size_t cell = key_cell(sums[i].key);
+    std::fill(hits.begin(), hits.end(), 0);
+    for (; i < sums.size() && key_cell(sums[i].key) == cell; ++i)
+      hits[key_stratum(sums[i].key)] = sums[i].samples;
+    out.push_back({cell, stats::stratified_proportion(strata, hits, rows_)});
+  }
+  return out;
 }
 
 std::size_t RiskReducer::normal_flight_group(std::size_t slot) const {

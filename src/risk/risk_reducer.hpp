@@ -39,6 +39,7 @@
 #include "risk/grid.hpp"
 #include "risk/population.hpp"
 #include "stats/moments.hpp"
+#include "stats/stratified.hpp"
 
 namespace launchmc::risk {
 
@@ -148,13 +149,15 @@ class RiskReducer final : public engine::Reducer {
   // The nonzero cells of casualty_map() as (cell, Ec), sorted by cell: the same values (the
   // strata summed in the same order), without a dense map of the grid.
   std::vector<std::pair<std::size_t, double>> casualty_cells() const;
-  // The sparse cell counts of group `g`: per (cell, stratum) with a hit, the flights with at
-  // least one piece of the group in the cell, sorted by cell then stratum.
-  struct CellCount {
-    std::size_t cell = 0, stratum = 0;
-    std::uint64_t flights = 0;
+  // Per cell hit by group `g`, sorted by cell: P(at least one piece of the group in the cell) as
+  // a stratified proportion of the flights that hit it (stats::stratified_proportion: Wilson's
+  // interval when not stratified), the one estimate behind the cells' intervals and the aircraft
+  // hazard area's decisions.
+  struct CellProportion {
+    std::size_t cell = 0;
+    stats::StratifiedProportion p;
   };
-  std::vector<CellCount> cell_counts(std::size_t g) const;
+  std::vector<CellProportion> cell_proportions(std::size_t g) const;
   // The probability a row of stratum k stands for: pi_k / n_k / (probability of the observed
   // strata); 0 for a stratum without rows.
   double row_weight(std::size_t k) const { return weight_of(k); }

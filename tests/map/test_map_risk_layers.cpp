@@ -96,6 +96,22 @@ void count_rings(OGRGeometryH g, std::size_t& rings, std::size_t& points) {
   for (int i = 0; i < n; ++i) count_rings(OGR_G_GetGeometryRef(g, i), rings, points);
 }
 
+// A KML feature's geometry against the stored entry it was written from: its box, and its rings
+// and points (KML closes every ring: one point more per ring).
+void expect_geometry_of(OGRFeatureH feature, const StoredEntry& e, const std::string& name) {
+  OGRGeometryH g = OGR_F_GetGeometryRef(feature);
+  OGREnvelope env;
+  OGR_G_GetEnvelope(g, &env);
+  EXPECT_NEAR(env.MinX, e.west, 1e-6) << name;
+  EXPECT_NEAR(env.MaxX, e.east, 1e-6) << name;
+  EXPECT_NEAR(env.MinY, e.south, 1e-6) << name;
+  EXPECT_NEAR(env.MaxY, e.north, 1e-6) << name;
+  std::size_t rings = 0, points = 0;
+  count_rings(g, rings, points);
+  EXPECT_EQ(rings, e.rings) << name;
+  EXPECT_EQ(points, e.points + e.rings) << name;
+}
+
 class MapRiskLayers : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -405,16 +421,7 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
     EXPECT_EQ(OGR_F_GetFieldAsString(cf, OGR_F_GetFieldIndex(cf, "group")), names[group[i]]);
     EXPECT_EQ(OGR_F_GetFieldAsDouble(cf, OGR_F_GetFieldIndex(cf, "p")), p[i]);
     const StoredEntry e = stored_entry(c, i);
-    OGRGeometryH g = OGR_F_GetGeometryRef(cf);
-    OGR_G_GetEnvelope(g, &env);
-    EXPECT_NEAR(env.MinX, e.west, 1e-6) << name;
-    EXPECT_NEAR(env.MaxX, e.east, 1e-6) << name;
-    EXPECT_NEAR(env.MinY, e.south, 1e-6) << name;
-    EXPECT_NEAR(env.MaxY, e.north, 1e-6) << name;
-    std::size_t rings = 0, points = 0;
-    count_rings(g, rings, points);
-    EXPECT_EQ(rings, e.rings) << name;
-    EXPECT_EQ(points, e.points + e.rings) << name;  // KML closes every ring
+    expect_geometry_of(cf, e, name);
     OGR_F_Destroy(cf);
   }
 
@@ -445,16 +452,7 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
     EXPECT_EQ(kind, name.rfind("ship", 0) == 0       ? "ship"
                     : name == "aircraft hazard area" ? "aircraft"
                                                      : "aircraft_certain");
-    OGRGeometryH g = OGR_F_GetGeometryRef(hf);
-    OGR_G_GetEnvelope(g, &env);
-    EXPECT_NEAR(env.MinX, e.west, 1e-6) << name;
-    EXPECT_NEAR(env.MaxX, e.east, 1e-6) << name;
-    EXPECT_NEAR(env.MinY, e.south, 1e-6) << name;
-    EXPECT_NEAR(env.MaxY, e.north, 1e-6) << name;
-    std::size_t rings = 0, points = 0;
-    count_rings(g, rings, points);
-    EXPECT_EQ(rings, e.rings) << name;
-    EXPECT_EQ(points, e.points + e.rings) << name;
+    expect_geometry_of(hf, e, name);
     OGR_F_Destroy(hf);
   }
   GDALClose(ds);
