@@ -204,6 +204,7 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     g.set_attribute("intact_casualty_area_m2", red.setup().intact_casualty_area_m2);
     g.set_attribute("population", c.population ? c.population->source() : std::string());
     g.set_attribute("ec_criterion", risk::kCollectiveRiskCriterion);
+    g.set_attribute("max_density_per_km2", c.result.max_density_per_km2);
     std::vector<double> area(grid.ny());
     for (std::size_t r = 0; r < grid.ny(); ++r) area[r] = grid.cell_area_km2(r);
     g.write<double>("cell_area_km2", area).set_attribute("units", "km^2");
@@ -231,6 +232,8 @@ void write_risk(const std::filesystem::path& run, const std::filesystem::path& o
     column("ec_ci95_hi", "1", [&](const auto& r) { return r.ec ? r.ec->hi : nan; });
     column("flights_hit", "1", [](const auto& r) { return static_cast<double>(r.flights_hit); });
     column("effective_flights", "1", [](const auto& r) { return r.effective_flights; });
+    column("ec_flights", "1",
+           [&](const auto& r) { return r.ec ? static_cast<double>(r.ec_flights) : nan; });
 
     // Sparse maps: the cells with a nonzero value, per group.
     h5::Group cg = g.create_group("cells");
@@ -319,6 +322,7 @@ nlohmann::json risk_to_json(const RiskComputation& c) {
   p_land(any, a);
   a["ec"] = any.ec ? json(any.ec->value) : json(nullptr);
   a["ec_ci95"] = any.ec ? interval(*any.ec) : json(nullptr);
+  a["ec_flights"] = any.ec ? json(any.ec_flights) : json(nullptr);
   j["any"] = a;
   json bodies = json::array();
   for (const risk::GroupResult& g : c.result.groups) {
@@ -335,6 +339,8 @@ nlohmann::json risk_to_json(const RiskComputation& c) {
           cn[g.areas[countries][i].name] = g.areas[countries][i].p.value;
     b["countries"] = cn;
     b["ec"] = g.ec ? json(g.ec->value) : json(nullptr);
+    b["ec_ci95"] = g.ec ? interval(*g.ec) : json(nullptr);
+    b["ec_flights"] = g.ec ? json(g.ec_flights) : json(nullptr);
     bodies.push_back(b);
   }
   j["bodies"] = bodies;
@@ -392,6 +398,15 @@ std::string risk_text(const RiskComputation& c) {
         "expected casualties Ec = {:.4g} [{:.4g}, {:.4g}] per flight (95 %): {} the "
         "1e-4 collective-risk criterion of 14 CFR 450.101\n",
         any.ec->value, any.ec->lo, any.ec->hi, verdict);
+    if (any.ec_flights == 0)
+      s << fmt::format(
+          "  no flight put debris on a populated cell: the upper bound assumes the densest cell "
+          "of the grid ({:.4g} /km^2) under the largest debris a flight landed\n",
+          c.result.max_density_per_km2);
+    else
+      s << fmt::format(
+          "  {} of {} flights put debris on a populated cell{}\n", any.ec_flights, c.result.samples,
+          any.ec_flights < 30 ? ": few, the interval widens to the count's (Wilson)" : "");
   } else {
     s << "expected casualties: not computed (no population raster: give --population FILE)\n";
   }

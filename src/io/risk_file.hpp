@@ -21,7 +21,7 @@
 
 namespace launchmc::io {
 
-inline constexpr const char* kRiskFormatVersion = "1.2";
+inline constexpr const char* kRiskFormatVersion = "1.3";
 
 struct RiskOptions {
   double grid_deg = 0.05;

@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 #include <gdal.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace launchmc::risk {
 
@@ -87,6 +89,30 @@ double PopulationRaster::density_per_km2(double lat_deg, double lon_deg) const n
   x /= dx_;
   if (!(x >= 0.0) || x >= static_cast<double>(nx_)) return 0.0;
   return density_[static_cast<std::size_t>(y) * nx_ + static_cast<std::size_t>(x)];
+}
+
+double PopulationRaster::max_density_per_km2(double west_deg, double south_deg, double east_deg,
+                                             double north_deg) const noexcept {
+  // Columns whose span [west_ + j dx, west_ + (j + 1) dx] meets the box, modulo 360.
+  const double width = east_deg >= west_deg ? east_deg - west_deg : east_deg + 360.0 - west_deg;
+  const auto wrap = [](double d) {
+    d = std::fmod(d, 360.0);
+    return d < 0 ? d + 360.0 : d;
+  };
+  std::vector<char> column(nx_, 0);
+  for (std::size_t j = 0; j < nx_; ++j) {
+    // The column's west edge measured east of the box's west edge, in [0, 360).
+    const double from_west = wrap(west_ + static_cast<double>(j) * dx_ - west_deg);
+    column[j] = width >= 360.0 || from_west <= width || from_west + dx_ >= 360.0;
+  }
+  double max = 0.0;
+  for (std::size_t i = 0; i < ny_; ++i) {
+    const double row_north = north_ - static_cast<double>(i) * dy_;
+    if (row_north - dy_ > north_deg || row_north < south_deg) continue;
+    for (std::size_t j = 0; j < nx_; ++j)
+      if (column[j]) max = std::max(max, static_cast<double>(density_[i * nx_ + j]));
+  }
+  return max;
 }
 
 }  // namespace launchmc::risk

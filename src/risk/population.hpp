@@ -22,6 +22,12 @@ class PopulationRaster {
 
   // Persons per km^2 at a geodetic point (longitude wrapped into the raster's 360 deg).
   double density_per_km2(double lat_deg, double lon_deg) const noexcept;
+  // The largest density of the raster's cells that overlap the box [west, east] x [south, north]
+  // (longitudes taken modulo 360; west > east: the box crosses the antimeridian) [1/km^2]: the
+  // bound on the density a piece can meet there, for the expected casualties' interval when no
+  // sampled piece met a populated cell.
+  double max_density_per_km2(double west_deg, double south_deg, double east_deg,
+                             double north_deg) const noexcept;
   const std::string& source() const noexcept { return source_; }
   // What the raster is, for files and reports (a built raster's default is "(values)").
   void set_source(std::string source) { source_ = std::move(source); }

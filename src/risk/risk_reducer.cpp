@@ -74,6 +74,8 @@ RiskReducer::Group RiskReducer::make_group(std::string name, GroupKind kind) con
   g.outside.resize(strata_);
   g.ec.resize(strata_);
   g.ec_sq.resize(strata_);
+  g.ec_flights.assign(strata_, 0);
+  g.area_max_m2.assign(strata_, 0.0);
   g.area_hits.assign(strata_ * area_slots_, 0);
   g.area_stamp.assign(area_slots_, 0);
   return g;
@@ -116,11 +118,13 @@ void RiskReducer::impact(std::size_t row, std::size_t stratum, int mode_group, s
     if (g.row_stamp != stamp) {
       g.row_stamp = stamp;
       g.ec_row = 0.0;
+      g.area_row_m2 = 0.0;
       ++g.samples_hit[stratum];
       touched_.push_back(gi);
     }
     g.pieces[stratum].add(pieces);
     g.ec_row += casualties;
+    g.area_row_m2 += pieces * area_m2;
     if (cell != Grid::npos) {
       CellSums& s = cells_.at(cell_key(gi, stratum, cell));
       s.pieces = add_fixed(s.pieces, to_fixed(pieces, kPieceUnit));
@@ -156,6 +160,8 @@ void RiskReducer::end_row(std::size_t stratum) {
     Group& g = groups_[gi];
     g.ec[stratum].add(g.ec_row);
     g.ec_sq[stratum].add_product(g.ec_row, g.ec_row);
+    if (g.ec_row > 0.0) ++g.ec_flights[stratum];
+    g.area_max_m2[stratum] = std::max(g.area_max_m2[stratum], g.area_row_m2);
   }
   touched_.clear();
 }
@@ -243,6 +249,8 @@ void RiskReducer::merge(const engine::Reducer& other_base) {
       a.outside[k].merge(b.outside[k]);
       a.ec[k].merge(b.ec[k]);
       a.ec_sq[k].merge(b.ec_sq[k]);
+      a.ec_flights[k] += b.ec_flights[k];
+      a.area_max_m2[k] = std::max(a.area_max_m2[k], b.area_max_m2[k]);
     }
     for (std::size_t i = 0; i < a.area_hits.size(); ++i) a.area_hits[i] += b.area_hits[i];
   }
@@ -311,11 +319,14 @@ void RiskReducer::save(engine::StateWriter& out) const {
   std::vector<std::size_t> position(groups_.size());
   for (std::size_t i = 0; i < order.size(); ++i) position[order[i]] = i;
   out.put("rows", std::span<const std::uint64_t>(rows_));
-  std::vector<std::uint64_t> hit, area;
+  std::vector<std::uint64_t> hit, area, ec_flights;
+  std::vector<double> area_max;
   std::vector<const stats::ExactSum*> pieces, outside, ec, ec_sq;
   for (const std::size_t g : order) {
     const Group& gr = groups_[g];
     hit.insert(hit.end(), gr.samples_hit.begin(), gr.samples_hit.end());
+    ec_flights.insert(ec_flights.end(), gr.ec_flights.begin(), gr.ec_flights.end());
+    area_max.insert(area_max.end(), gr.area_max_m2.begin(), gr.area_max_m2.end());
     area.insert(area.end(), gr.area_hits.begin(), gr.area_hits.end());
     for (std::size_t k = 0; k < strata_; ++k) {
       pieces.push_back(&gr.pieces[k]);
@@ -326,6 +337,8 @@ void RiskReducer::save(engine::StateWriter& out) const {
   }
   out.put("samples_hit", std::span<const std::uint64_t>(hit));
   out.put("area_hits", std::span<const std::uint64_t>(area));
+  out.put("ec_flights", std::span<const std::uint64_t>(ec_flights));
+  out.put("area_max_m2", std::span<const double>(area_max));
   put_sums(out, "pieces", pieces);
   put_sums(out, "outside", outside);
   put_sums(out, "ec", ec);
@@ -367,8 +380,11 @@ void RiskReducer::restore(const std::vector<std::string>& names, const engine::S
   const auto rows = in.counts("rows");
   const auto hit = in.counts("samples_hit");
   const auto area = in.counts("area_hits");
+  const auto ec_flights = in.counts("ec_flights");
+  const auto area_max = in.doubles("area_max_m2");
   if (rows.size() != strata_ || hit.size() != G * strata_ ||
-      area.size() != G * strata_ * area_slots_)
+      area.size() != G * strata_ * area_slots_ || ec_flights.size() != G * strata_ ||
+      area_max.size() != G * strata_)
     throw std::runtime_error("risk state: arrays of another size than the setup's");
   rows_ = rows;
   const auto pieces = get_sums(in, "pieces", G * strata_),
@@ -382,6 +398,8 @@ void RiskReducer::restore(const std::vector<std::string>& names, const engine::S
       gr.outside[k] = outside[g * strata_ + k];
       gr.ec[k] = ec[g * strata_ + k];
       gr.ec_sq[k] = ec_sq[g * strata_ + k];
+      gr.ec_flights[k] = ec_flights[g * strata_ + k];
+      gr.area_max_m2[k] = area_max[g * strata_ + k];
     }
     std::copy_n(area.begin() + static_cast<std::ptrdiff_t>(g * strata_ * area_slots_),
                 strata_ * area_slots_, gr.area_hits.begin());
@@ -427,6 +445,11 @@ RiskResult RiskReducer::finish() const {
     return Estimate{p.p, p.ci.lo, p.ci.hi};
   };
   const double z = 1.959963984540054;
+  if (setup_.population) {
+    const Grid& grid = setup_.grid;
+    res.max_density_per_km2 = setup_.population->max_density_per_km2(
+        grid.west_deg(), grid.south_deg(), grid.east_deg(), grid.north_deg());
+  }
   for (const std::size_t gi : canonical_order()) {
     const Group& g = groups_[gi];
     GroupResult r;
@@ -452,7 +475,20 @@ RiskResult RiskReducer::finish() const {
         }
       }
       const double half = z * std::sqrt(var);
-      r.ec = Estimate{mean, std::max(0.0, mean - half), mean + half};
+      Estimate e{mean, std::max(0.0, mean - half), mean + half};
+      // The count interval (risk_reducer.hpp): Ec = q m with q's Wilson interval.
+      const stats::StratifiedProportion q =
+          stats::stratified_proportion(strata, g.ec_flights, rows_);
+      if (q.p > 0.0) {
+        e.lo = std::min(e.lo, mean * (q.ci.lo / q.p));
+        e.hi = std::max(e.hi, mean * (q.ci.hi / q.p));
+      } else {
+        double area = setup_.intact_casualty_area_m2;
+        for (std::size_t k = 0; k < strata_; ++k) area = std::max(area, g.area_max_m2[k]);
+        e.hi = std::max(e.hi, q.ci.hi * area * res.max_density_per_km2 * 1e-6);
+      }
+      r.ec = e;
+      for (std::size_t k = 0; k < strata_; ++k) r.ec_flights += g.ec_flights[k];
     }
     double wh = 0, w2h = 0;
     for (std::size_t k = 0; k < strata_; ++k) {

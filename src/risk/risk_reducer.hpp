@@ -17,8 +17,16 @@
 //   in it), the same per-flight indicator, with a Wilson interval (stats::stratified_proportion:
 //   the stratified variance in a stratified run);
 // - expected casualties Ec: E[sum over the group's landed pieces of casualty area x population
-//   density at the impact point], with a 95 % normal interval from the per-flight values'
-//   stratified variance (Cochran 5.6).
+//   density at the impact point]. Its 95 % interval is the union of two: the normal interval
+//   from the per-flight values' stratified variance (Cochran 5.6), right when many flights put
+//   debris on people, and a count interval for when few do, where the normal one is far too
+//   narrow (with none it is [0, 0]). Ec = q m, q the probability that a flight puts debris on a
+//   populated cell ("contributes") and m the mean Ec of such a flight; q has a Wilson interval
+//   (stats::stratified_proportion of the contributing flights per stratum) and the count
+//   interval is Ec x [q_lo / q, q_hi / q]. With no contributing flight, m is bounded by the
+//   largest casualty area one flight of the group landed (at least the intact body's) times the
+//   densest population cell of the raster inside the map's grid: [0, q_hi x that bound], what
+//   the run can say (a run whose every piece fell at sea does not show Ec = 0 exactly).
 // Sample weights: a run stratified by failures (engine/strata.hpp) gives stratum k the weight
 // pi_k / n_k per row; every estimate is sum_k pi_k (stratum k's sum) / n_k over the strata that
 // have rows, divided by their probability: the same as weighting each row by its
@@ -97,6 +105,9 @@ struct GroupResult {
   // "Survey Sampling", 1965, sec. 11.7): how many independent flights support the group's map.
   std::uint64_t flights_hit = 0;
   double effective_flights = 0;
+  // The flights in which a piece of the group met a populated cell (Ec > 0): how many flights
+  // the Ec estimate rests on (0 without a population raster).
+  std::uint64_t ec_flights = 0;
 };
 
 struct RiskResult {
@@ -104,6 +115,9 @@ struct RiskResult {
   std::vector<std::uint64_t> stratum_rows;
   double observed_probability = 1;  // of the strata with rows (1 unless one has none)
   std::vector<GroupResult> groups;  // any, bodies, vehicle, failure modes, fragment classes
+  // The densest population cell of the raster inside the grid [1/km^2]: the bound on the density
+  // behind the Ec interval of a group with no contributing flight (0 without a raster).
+  double max_density_per_km2 = 0;
 };
 
 class RiskReducer final : public engine::Reducer {
@@ -174,10 +188,14 @@ class RiskReducer final : public engine::Reducer {
     GroupKind kind = GroupKind::any;
     std::vector<std::uint64_t> samples_hit;                   // [stratum]
     std::vector<stats::ExactSum> pieces, outside, ec, ec_sq;  // [stratum]
-    std::vector<std::uint64_t> area_hits;                     // [stratum * area_slots + slot]
+    std::vector<std::uint64_t> ec_flights;                    // [stratum]: flights with Ec > 0
+    // [stratum]: the largest sum over one flight's landed pieces of pieces x casualty area [m^2]
+    std::vector<double> area_max_m2;
+    std::vector<std::uint64_t> area_hits;  // [stratum * area_slots + slot]
     // Scratch of the current row (not state).
     std::uint64_t row_stamp = 0;  // row + 1
     double ec_row = 0;
+    double area_row_m2 = 0;
     std::vector<std::uint64_t> area_stamp;  // [slot]: row + 1
   };
   Group make_group(std::string name, GroupKind kind) const;

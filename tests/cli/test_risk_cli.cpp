@@ -65,12 +65,15 @@ TEST_F(RiskCli, JsonKeysAndRiskGroup) {
     EXPECT_TRUE(fs::exists(dir_ / (std::string("gis_") + layer + ".geojson"))) << layer;
   EXPECT_TRUE(fs::exists(dir_ / "gis.kml"));
   EXPECT_EQ(j["samples"], 48);
-  EXPECT_EQ(keys(j["any"]), (std::set<std::string>{"p_land", "p_land_ci95", "ec", "ec_ci95"}));
+  EXPECT_EQ(keys(j["any"]),
+            (std::set<std::string>{"p_land", "p_land_ci95", "ec", "ec_ci95", "ec_flights"}));
   EXPECT_TRUE(j["any"]["ec"].is_null());  // --population none: left out
+  EXPECT_TRUE(j["any"]["ec_flights"].is_null());
   // Every nominal body, the vehicle and every fragment class, in that order.
   std::vector<std::string> names;
   for (const auto& b : j["bodies"]) {
-    EXPECT_EQ(keys(b), (std::set<std::string>{"name", "p_land", "p_land_ci95", "countries", "ec"}));
+    EXPECT_EQ(keys(b), (std::set<std::string>{"name", "p_land", "p_land_ci95", "countries", "ec",
+                                              "ec_ci95", "ec_flights"}));
     names.push_back(b["name"]);
   }
   const auto f = launchmc::io::h5::File::open_read(run_);

@@ -95,7 +95,7 @@ TEST_F(RiskFileTest, MapsWrittenUnderRiskAndReadBack) {
   EXPECT_EQ(slurp(run), before) << "-o elsewhere: the run file is not touched";
   const io::h5::File f = io::h5::File::open_read(out);
   const io::h5::Group g = f.root().open_group("risk");
-  EXPECT_EQ(g.attribute<std::string>("format_version"), "1.2");
+  EXPECT_EQ(g.attribute<std::string>("format_version"), "1.3");
   EXPECT_EQ(g.attribute<double>("west_deg"), 124.0);
   EXPECT_EQ(g.attribute<double>("north_deg"), 31.0);
   EXPECT_EQ(g.attribute<std::uint64_t>("nx"), 6u);
@@ -178,8 +178,18 @@ TEST_F(RiskFileTest, PopulationFromAnAsciiGridGivesEc) {
   EXPECT_EQ(j["bodies"][0]["ec"].get<double>(), 0.0);
   // Interval: Bernoulli(0.65) x 0.02 per flight: +- 1.96 x 0.02 x sqrt(0.65 0.35 / 99 x 100 / 100).
   const double half = 1.959963984540054 * 0.02 * std::sqrt(0.65 * 0.35 * 100.0 / 99.0 / 100.0);
-  EXPECT_NEAR(j["any"]["ec_ci95"][0].get<double>(), ec - half, 1e-12);
+  // With 65 of 100 flights contributing the normal interval's upper end is the wider; its lower
+  // end is below the count interval's, ec x Wilson(65, 100) / 0.65 (formula: E. B. Wilson 1927).
+  const double z = 1.959963984540054, z2 = z * z;
+  const double wilson_lo =
+      (0.65 + z2 / 200 - z * std::sqrt(0.65 * 0.35 / 100 + z2 / 40000)) / (1 + z2 / 100);
+  EXPECT_NEAR(j["any"]["ec_ci95"][0].get<double>(), std::min(ec - half, ec * wilson_lo / 0.65),
+              1e-12);
   EXPECT_NEAR(j["any"]["ec_ci95"][1].get<double>(), ec + half, 1e-12);
+  EXPECT_EQ(j["any"]["ec_flights"].get<int>(), 65);
+  EXPECT_EQ(j["bodies"][1]["ec_flights"].get<int>(), 65);
+  EXPECT_EQ(j["bodies"][0]["ec_flights"].get<int>(), 0);
+  EXPECT_NEAR(j["bodies"][1]["ec_ci95"][1].get<double>(), ec + half, 1e-12);
   EXPECT_NE(io::risk_text(c).find("exceeds the 1e-4 collective-risk criterion"), std::string::npos);
 
   // GeoTIFFs read back with GDAL: georeferencing, bands, values.

@@ -235,6 +235,87 @@ TEST(RiskMaps, ExpectedCasualtiesOnAUniformPopulation) {
   EXPECT_DOUBLE_EQ(red.expected_map(tank)[cell], 80.0 / 8);
 }
 
+// A population of 0 except a block of 500 / km^2 (120-121 E, 29-30 N) inside the grid and one of
+// 9,999 / km^2 outside it (140 E): `contributing` of `n` flights put stage 1 on the block, the
+// others at sea; casualty area 12 m^2.
+risk::RiskResult ec_of_rare_contributions(std::size_t n, std::size_t contributing,
+                                          std::uint64_t first_row = 0) {
+  static const risk::PopulationRaster sparse = [] {
+    std::vector<float> d(360 * 180, 0.0f);
+    d[(90 - 30) * 360 + (180 + 120)] = 500.0f;
+    d[(90 - 30) * 360 + (180 + 140)] = 9999.0f;
+    return risk::PopulationRaster(-180, 90, 1.0, 1.0, 360, 180, std::move(d));
+  }();
+  risk::RiskSetup s = setup_with(risk::Grid(risk::Region{118, 20, 130, 32}, 0.5), {"stage1"});
+  s.population = &sparse;
+  s.intact_casualty_area_m2 = 12.0;
+  risk::RiskReducer red(s);
+  std::vector<Row> rows(n);
+  for (std::size_t i = 0; i < n; ++i)
+    rows[i].impacts.push_back(
+        {Impact::body, 0, "", i < contributing ? 29.5 : 25.0, i < contributing ? 120.5 : 125.0});
+  red.add(make_block(first_row, rows, 1));
+  return red.finish();
+}
+
+// No flight met a populated cell: Ec = 0, and the upper bound is the Wilson bound on the share
+// of flights that could (z^2 / (n + z^2) for 0 of n) times the largest debris a flight landed
+// (12 m^2) on the densest cell inside the grid (500 / km^2; the 9,999 outside it does not count).
+TEST(RiskMaps, EcWithNoContributingFlightIsBoundedByTheDensestCellOfTheGrid) {
+  const std::size_t n = 1000;
+  const risk::RiskResult res = ec_of_rare_contributions(n, 0);
+  EXPECT_EQ(res.max_density_per_km2, 500.0);
+  const risk::GroupResult& g = res.groups[0];
+  ASSERT_TRUE(g.ec.has_value());
+  EXPECT_EQ(g.ec_flights, 0u);
+  EXPECT_EQ(g.ec->value, 0.0);
+  EXPECT_EQ(g.ec->lo, 0.0);
+  const double z2 = 1.959963984540054 * 1.959963984540054;
+  EXPECT_NEAR(g.ec->hi, z2 / (n + z2) * 12.0 * 500.0 * 1e-6, 1e-15);
+}
+
+// Three of 1000 flights put 12 m^2 on 500 / km^2: Ec = 3/1000 x 6e-3. The normal interval of
+// three nonzero values is far too narrow; the interval is Ec x Wilson(3, 1000) / (3/1000), from
+// 0 (the normal interval's lower end, below the count's).
+TEST(RiskMaps, EcWithFewContributingFlightsHasTheCountsInterval) {
+  const std::size_t n = 1000, c = 3;
+  const risk::RiskResult res = ec_of_rare_contributions(n, c);
+  const risk::GroupResult& g = res.groups[0];
+  ASSERT_TRUE(g.ec.has_value());
+  EXPECT_EQ(g.ec_flights, c);
+  const double y = 12.0 * 500.0 * 1e-6, q = static_cast<double>(c) / n;
+  EXPECT_NEAR(g.ec->value, q * y, 1e-15);
+  const auto [lo, hi] = wilson(q, n);
+  EXPECT_NEAR(g.ec->hi, hi * y, 1e-12 * y);
+  const double normal_half = 1.959963984540054 * y * std::sqrt(q * (1 - q) * n / (n - 1) / n);
+  ASSERT_LT(q * y - normal_half, lo * y);  // the normal interval's lower end is the lower
+  EXPECT_NEAR(g.ec->lo, std::max(0.0, q * y - normal_half), 1e-12 * y);
+  EXPECT_GT(g.ec->hi, 1.3 * (q * y + normal_half));  // the normal upper end is 27 % lower
+}
+
+// Coverage: 400 runs of 1500 flights, each flight contributing with probability 0.002 (3 expected
+// per run): the interval holds the true Ec = 0.002 x 6e-3 in at least 93 % of the runs (Wilson's
+// coverage at n q = 3 is about 95 %), where the normal interval alone would hold it in about 80 %.
+TEST(RiskMaps, EcIntervalCoversTheTrueValueWhenContributionsAreRare) {
+  std::mt19937_64 rng(20261201);
+  const std::size_t n = 1500, runs = 400;
+  const double y = 12.0 * 500.0 * 1e-6, truth = 0.002 * y;
+  std::binomial_distribution<std::size_t> count(n, 0.002);
+  std::size_t covered = 0, normal_covered = 0;
+  for (std::size_t r = 0; r < runs; ++r) {
+    const std::size_t c = count(rng);
+    const risk::GroupResult g = ec_of_rare_contributions(n, c).groups[0];
+    covered += g.ec->lo <= truth && truth <= g.ec->hi;
+    const double q = static_cast<double>(c) / n;
+    const double half = 1.959963984540054 * y * std::sqrt(q * (1 - q) / (n - 1));
+    normal_covered += q * y - half <= truth && truth <= q * y + half;
+  }
+  std::printf("Ec interval coverage: %zu of %zu runs (normal interval alone: %zu)\n", covered, runs,
+              normal_covered);
+  EXPECT_GE(static_cast<double>(covered) / runs, 0.93);
+  EXPECT_LT(normal_covered, covered);
+}
+
 // A land mask of two islands and a country, drawn by hand: Okinawa main island and Miyako-jima
 // as boxes around their middles, "Japan" as their union's box; impacts at the islands' middles
 // and at sea (Yellow Sea, Philippine Sea).
@@ -323,8 +404,11 @@ TEST(RiskMaps, LandAndCountryProbabilitiesWithTheRealCoastlines) {
   EXPECT_EQ(areas[0][0].name, "land");
   EXPECT_DOUBLE_EQ(areas[0][0].p.value, 4.0 / 20);  // Okinawa 3, Miyako 1
   EXPECT_DOUBLE_EQ(areas[1][japan].p.value, 4.0 / 20);
-  for (std::size_t a = 0; a < countries.size(); ++a)
-    if (a != japan) EXPECT_DOUBLE_EQ(areas[1][a].p.value, 0.0) << countries.name(a);
+  for (std::size_t a = 0; a < countries.size(); ++a) {
+    if (a != japan) {
+      EXPECT_DOUBLE_EQ(areas[1][a].p.value, 0.0) << countries.name(a);
+    }
+  }
 }
 
 // Stratified sampling (failure 10 % of flights, given a quarter of the rows) against brute
@@ -394,8 +478,14 @@ TEST(RiskMaps, StratifiedWeightsAgreeWithBruteForce) {
   const risk::Estimate es = *s.groups[0].ec, eb = *b.groups[0].ec;
   EXPECT_NEAR(es.value, ec_truth, 1e-12);  // every row lands: no sampling error within strata
   EXPECT_TRUE(eb.lo <= ec_truth && ec_truth <= eb.hi);
-  // A stratum of constant values has no variance: the stratified interval is a point.
-  EXPECT_NEAR(es.hi - es.lo, 0.0, 1e-15);
+  // Every flight contributes the same value in its stratum: no variance, and the normal interval
+  // is a point; the count interval is not, since 4000 flights of 4000 contributing do not prove
+  // that every flight would: Ec x [q_lo, 1] with Wilson's q_lo for 1 on the stratified effective
+  // trials 1 / sum_k pi_k^2 / n_k (Korn & Graubard 1998, as stats::stratified_proportion).
+  const double n_eff = 1.0 / ((1 - p_fail) * (1 - p_fail) / (n - static_cast<double>(n_fail)) +
+                              p_fail * p_fail / static_cast<double>(n_fail));
+  EXPECT_NEAR(es.lo, es.value * wilson(1.0, n_eff).first, 1e-12 * es.value);
+  EXPECT_NEAR(es.hi, es.value, 1e-12 * es.value);
   std::printf("P(land): stratified %.5f [%.5f, %.5f], brute force %.5f [%.5f, %.5f], truth %.5f\n",
               ps.value, ps.lo, ps.hi, pb.value, pb.lo, pb.hi, truth);
 }
