@@ -41,10 +41,13 @@ step 5 "debris-risk maps of the closed-loop run (/risk) and its map (GMT, offlin
 # away count as "outside" the grid, but in P(land) and per country, for which the land mask and
 # the countries are loaded for all impacts: here the whole world, ~5 s and ~400 MB; Ec from the
 # coarse default population, README).
+# The notified drop zones (approximate boxes: configs/regions/) are the user regions: P(debris
+# inside each) in the risk table, and outlined on the map.
+zones=configs/regions/chollima1_2023_notified_zones.geojson
 ./build/launchmc risk results/chollima1_2023_mc.h5 --grid 0.05 --region 110,5,140,45 \
-  > results/chollima1_2023_risk.txt
+  --regions "$zones" > results/chollima1_2023_risk.txt
 head -n 3 results/chollima1_2023_risk.txt
-./build/launchmc map results/chollima1_2023_mc.h5 -o results/chollima1_2023_map.png
+./build/launchmc map results/chollima1_2023_mc.h5 --regions "$zones" -o results/chollima1_2023_map.png
 
 step 6 "sensitivity study: which uncertainties drive each outcome (Sobol' indices, N = 256)"
 # 25 factors x (256 x 27 flights): about 15 s on 2 cores; the indices go into the run file.

@@ -10,7 +10,9 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <vector>
 
+#include "geo/region_classifier.hpp"
 #include "io/output_file.hpp"
 #include "map/map_data.hpp"
 #include "map/map_kml.hpp"
@@ -42,6 +44,10 @@ CLI::App* add_map_command(CLI::App& app, MapCmdOptions& o) {
                   "impact points drawn per body at most (a subset chosen by row, the same on "
                   "every render)")
       ->capture_default_str();
+  cmd->add_option("--regions", o.regions,
+                  "outline and name the polygons of this GeoJSON file (as risk --regions: "
+                  "notified danger zones, EEZs); the run's report.regions, iip.regions and "
+                  "iip.lines are drawn without it");
   cmd->add_option("--shore", o.shore, "GSHHG coastline resolution: crude, low, intermediate")
       ->capture_default_str();
   return cmd;
@@ -81,6 +87,22 @@ int run_map(const MapCmdOptions& opt) {
   }
   if (!std::filesystem::is_regular_file(opt.file))
     throw std::runtime_error(fmt::format("map: {}: no such run file", opt.file));
+  // The user's regions are read (and refused, naming the file and feature) before any work.
+  std::vector<map::NamedShape> user_shapes;
+  if (!opt.regions.empty()) {
+    const geo::RegionClassifier regions(opt.regions);
+    const std::string source = std::filesystem::path(opt.regions).filename().string();
+    for (std::size_t a = 0; a < regions.size(); ++a) {
+      map::NamedShape shape{regions.name(a), source, true, {}};
+      for (const auto& ring : regions.rings()) {
+        if (ring.area != a) continue;
+        std::vector<map::LatLon> points;
+        for (const auto& v : ring.vertices) points.push_back({v.lat_deg, v.lon_deg});
+        shape.rings.push_back(std::move(points));
+      }
+      user_shapes.push_back(std::move(shape));
+    }
+  }
 
   std::optional<io::AtomicOutput> out;
   if (!opt.output.empty()) {
@@ -91,7 +113,8 @@ int run_map(const MapCmdOptions& opt) {
       throw std::runtime_error(
           fmt::format("map: cannot write {}: {}", out->temporary().string(), std::strerror(errno)));
   }
-  const map::MapData data = map::read_map_data(opt.file, options.max_points);
+  map::MapData data = map::read_map_data(opt.file, options.max_points);
+  for (auto& shape : user_shapes) data.shapes.push_back(std::move(shape));
   std::optional<map::MapLayout> layout;
   if (out) layout = map::draw_map(data, options, out->temporary());
   // The KML before the PNG is committed: a KML that cannot be written leaves no new PNG either.

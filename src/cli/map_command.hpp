@@ -14,6 +14,7 @@ struct MapCmdOptions {
   std::string kml;     // the KML of the map's vector layers; empty: none
   std::string region;  // "W,S,E,N"; empty: from the data
   std::string shore = "low";
+  std::string regions;  // a GeoJSON (or other OGR) file of named polygons to outline; empty: none
   map::MapOptions map;
 };
 

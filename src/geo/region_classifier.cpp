@@ -169,6 +169,7 @@ RegionClassifier::RegionClassifier(const std::string& path) {
   }
   if (!(box.north_deg > box.south_deg)) box.north_deg = box.south_deg + 1e-6;
   index_ = AreaGridIndex::from_rings(box, names_.size(), rings);
+  rings_ = std::move(rings);
 }
 
 void RegionClassifier::classify(double lat_deg, double lon_deg,

@@ -26,9 +26,13 @@ class RegionClassifier final : public AreaClassifier {
   std::size_t size() const override { return names_.size(); }
   const std::string& name(std::size_t area) const override { return names_.at(area); }
   void classify(double lat_deg, double lon_deg, std::vector<std::size_t>& hits) const override;
+  // The regions' rings as read (area index, vertices in file order: the outer ring of each
+  // polygon first, then its holes), for drawing them (launchmc map --regions).
+  const std::vector<AreaGridIndex::Ring>& rings() const noexcept { return rings_; }
 
  private:
   std::vector<std::string> names_;
+  std::vector<AreaGridIndex::Ring> rings_;
   AreaGridIndex index_;
 };
 

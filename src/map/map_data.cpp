@@ -314,6 +314,24 @@ MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_poi
   }
   d.risk = read_risk(run_path);
   d.risk_areas = read_risk_areas(run_path);
+  const auto add_shape = [&](const engine::IipZoneSpec& z, const char* source) {
+    NamedShape shape{z.name, source, z.region, {{}}};
+    for (const auto& p : z.points) shape.rings[0].push_back({p.lat_deg, p.lon_deg});
+    const auto same = [&](const NamedShape& o) {
+      if (o.name != shape.name || o.closed != shape.closed ||
+          o.rings[0].size() != shape.rings[0].size())
+        return false;
+      for (std::size_t i = 0; i < o.rings[0].size(); ++i)
+        if (o.rings[0][i].lat_deg != shape.rings[0][i].lat_deg ||
+            o.rings[0][i].lon_deg != shape.rings[0][i].lon_deg)
+          return false;
+      return true;
+    };
+    if (std::none_of(d.shapes.begin(), d.shapes.end(), same)) d.shapes.push_back(std::move(shape));
+  };
+  for (const auto& z : info.report_regions) add_shape(z, "report.regions");
+  if (info.iip)
+    for (const auto& z : info.iip->zones) add_shape(z, z.region ? "iip.regions" : "iip.lines");
   return d;
 }
 

@@ -67,6 +67,15 @@ struct RiskAreas {
   std::vector<std::string> groups_left_out;  // the other footprints' groups (vehicle, modes, ...)
 };
 
+// A named outline the map draws and labels: a user's region (map --regions FILE: notified
+// danger zones, EEZs), the run's report.regions and iip.regions (closed) or its iip.lines (open).
+struct NamedShape {
+  std::string name;
+  std::string source;  // where it comes from, for the caption: "report.regions", the file's name
+  bool closed = true;
+  std::vector<std::vector<LatLon>> rings;  // closed: outer ring(s) and holes; open: one line
+};
+
 struct MapData {
   std::filesystem::path run_path;
   std::string scenario;
@@ -81,6 +90,9 @@ struct MapData {
   std::optional<engine::IipCorridorSummary> iip_corridor;  // the corridor itself (for --kml)
   std::optional<RiskGrid> risk;
   std::optional<RiskAreas> risk_areas;  // none without /risk/contours (no /risk, or /risk 1.0)
+  // The run's report.regions, iip.regions and iip.lines (a polygon in both sections once), then
+  // those the caller adds (map --regions).
+  std::vector<NamedShape> shapes;
 };
 
 // Reads a run file in slices (memory: the subsamples, not the rows). Each set keeps at most

@@ -72,6 +72,28 @@ std::vector<io::VectorLayer> map_vector_layers(const MapData& d) {
   if (d.risk_areas)
     for (io::VectorLayer& l : io::hazard_vector_layers(d.risk_areas->hazards))
       layers.push_back(std::move(l));
+  if (!d.shapes.empty()) {
+    // Outlines, as the map draws them (a region's rings closed): a region's holes stay open
+    // whatever the file's ring orientation.
+    io::VectorLayer regions{"regions",
+                            io::GeometryKind::line,
+                            {{"name", FieldType::text}, {"source", FieldType::text}},
+                            {}};
+    for (const NamedShape& s : d.shapes) {
+      io::VectorFeature f{{}, {}, {}, {s.name, s.source}};
+      for (const auto& ring : s.rings) {
+        std::vector<risk::LonLat> line;
+        for (const LatLon& p : ring) line.push_back({p.lon_deg, p.lat_deg});
+        if (s.closed && !ring.empty() &&
+            (ring.front().lat_deg != ring.back().lat_deg ||
+             ring.front().lon_deg != ring.back().lon_deg))
+          line.push_back({ring.front().lon_deg, ring.front().lat_deg});
+        if (line.size() >= 2) f.lines.push_back(std::move(line));
+      }
+      if (!f.lines.empty()) regions.features.push_back(std::move(f));
+    }
+    if (!regions.features.empty()) layers.push_back(std::move(regions));
+  }
   return layers;
 }
 

@@ -507,6 +507,75 @@ class Ellipses final : public MapLayer {
   std::vector<std::string> none_;
 };
 
+// Named regions and lines (map --regions, the run's report.regions, iip.regions, iip.lines):
+// outlined in dark teal, apart from the impact sets' colours and the hazard areas', and named
+// in the same colour with a white halo, above a region's north-west corner.
+class Regions final : public MapLayer {
+ public:
+  Regions(const std::vector<NamedShape>& shapes, const MapRegion& region) : shapes_(shapes) {
+    for (const NamedShape& s : shapes_) {
+      bool inside = false;
+      for (const auto& ring : s.rings)
+        for (const LatLon& p : ring) inside = inside || region_contains(region, p);
+      (inside ? shown_ : outside_).push_back(&s);
+    }
+  }
+  void draw(Canvas& c) override {
+    std::string labels;
+    for (const NamedShape* s : shown_) {
+      for (const auto& ring : s->rings) {
+        if (ring.size() < 2) continue;
+        std::vector<LatLon> points = ring;
+        if (s->closed) points.push_back(ring.front());
+        c.on_map("plot", {c.points_file(points), std::string("-W1.2p,") + kRegionColour});
+      }
+      // The label above the first ring's north-west corner (its northernmost latitude and
+      // westernmost longitude, unwrapped about its first vertex), clear of what is inside; a
+      // line's at its middle vertex.
+      const auto& ring = s->rings.front();
+      if (ring.empty()) continue;
+      LatLon at = ring[ring.size() / 2];
+      if (s->closed) {
+        at = {-90.0, ring.front().lon_deg};
+        for (const LatLon& p : ring) {
+          at.lat_deg = std::max(at.lat_deg, p.lat_deg);
+          at.lon_deg =
+              std::min(at.lon_deg, ring.front().lon_deg +
+                                       std::remainder(p.lon_deg - ring.front().lon_deg, 360.0));
+        }
+      }
+      labels += fmt::format("{} {} {}\n", num(at.lon_deg), num(at.lat_deg), gmt_text(s->name));
+    }
+    if (!labels.empty())
+      c.on_map("text", {c.figure().write_file("region_labels.txt", labels).string(),
+                        std::string("-F+f7p,Helvetica-Bold,") + kRegionColour + "=~1.2p,white+jBL",
+                        "-D0.05c/0.08c"});
+  }
+  void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
+    if (shown_.empty()) return;
+    labels.push_back("regions and lines (named)");
+    lines.push_back(
+        fmt::format("S 0.3c - 0.5c - 1.2p,{} 0.7c {}", kRegionColour, gmt_text(labels.back())));
+  }
+  void caption(std::vector<std::string>& lines) const override {
+    if (shown_.empty() && outside_.empty()) return;
+    std::string text;
+    const std::size_t listed = std::min<std::size_t>(shown_.size(), 8);
+    for (std::size_t i = 0; i < listed; ++i)
+      text += fmt::format("{}{} ({})", i ? ", " : "", shown_[i]->name, shown_[i]->source);
+    if (shown_.size() > listed) text += fmt::format(" and {} more", shown_.size() - listed);
+    if (!shown_.empty()) lines.push_back("Outlined: " + text + ".");
+    if (!outside_.empty())
+      lines.push_back(fmt::format("Outside the map: {} region(s) or line(s), e.g. {}.",
+                                  outside_.size(), outside_.front()->name));
+  }
+
+ private:
+  static constexpr const char* kRegionColour = "0/110/100";
+  const std::vector<NamedShape>& shapes_;
+  std::vector<const NamedShape*> shown_, outside_;
+};
+
 class LaunchSite final : public MapLayer {
  public:
   explicit LaunchSite(LatLon site) : site_(site) {}
@@ -647,6 +716,7 @@ std::vector<std::unique_ptr<MapLayer>> make_layers(const MapData& data, const Ma
     }
   layers.push_back(std::make_unique<ContainmentContours>(
       data.risk_areas ? &*data.risk_areas : nullptr, data.risk.has_value(), contour_colours));
+  if (!data.shapes.empty()) layers.push_back(std::make_unique<Regions>(data.shapes, region));
   if (data.nominal_iip.size() >= 2)
     layers.push_back(std::make_unique<NominalIipTrack>(data.nominal_iip, region));
   // The ellipses under the points: a narrow footprint's outline would hide its points.

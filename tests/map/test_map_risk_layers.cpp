@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -341,7 +342,7 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
   const CommandResult r =
       run_launchmc_in("map " + risk_.string() + " --kml " + kml.string(), out_dir);
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.out, "KML written to " + kml.string() + " (6 layers)\n");
+  EXPECT_EQ(r.out, "KML written to " + kml.string() + " (7 layers)\n");
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(out_dir)) files.push_back(e.path().filename());
   std::sort(files.begin(), files.end());
@@ -356,8 +357,10 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
   std::vector<std::string> layer_names;
   for (int i = 0; i < GDALDatasetGetLayerCount(ds); ++i)
     layer_names.emplace_back(OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
-  EXPECT_EQ(layer_names, (std::vector<std::string>{"launch_site", "iip_track", "iip_corridor",
-                                                   "ellipses_95", "contours", "hazard_areas"}));
+  // "regions": the config's iip.lines (the Okinawa-Miyako gap).
+  EXPECT_EQ(layer_names,
+            (std::vector<std::string>{"launch_site", "iip_track", "iip_corridor", "ellipses_95",
+                                      "contours", "hazard_areas", "regions"}));
 
   // The launch site at the root attributes' position.
   OGRLayerH site = GDALDatasetGetLayerByName(ds, "launch_site");
@@ -466,8 +469,8 @@ TEST_F(MapRiskLayers, KmlBesideThePngAndBadKmlPathsRefused) {
                       dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(fs::exists(png));
-  // No /risk: the site, the track, the corridor and the ellipses.
-  EXPECT_NE(r.out.find("KML written to " + kml.string() + " (4 layers)"), std::string::npos)
+  // No /risk: the site, the track, the corridor, the ellipses and the config's iip.lines.
+  EXPECT_NE(r.out.find("KML written to " + kml.string() + " (5 layers)"), std::string::npos)
       << r.out;
   GDALAllRegister();
   GDALDatasetH ds = GDALOpenEx(kml.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
@@ -486,6 +489,95 @@ TEST_F(MapRiskLayers, KmlBesideThePngAndBadKmlPathsRefused) {
     EXPECT_EQ(r.out, "") << args;
   }
   EXPECT_FALSE(fs::exists(dir_ / "bad.txt"));
+}
+
+// Named regions and lines: a closed box, an open line and a region off the map, outlined in the
+// regions' colour (docs/map.md) where they are, named in the legend and the caption.
+TEST_F(MapRiskLayers, RegionsAndLinesAreOutlinedWhereTheyAre) {
+  map::MapData d;
+  d.run_path = "synthetic.h5";
+  d.scenario = "synthetic";
+  d.site = {35.0, 125.0};
+  d.shapes = {{"zone A", "zones.geojson", true, {{{22, 128}, {22, 132}, {26, 132}, {26, 128}}}},
+              {"gap", "iip.lines", false, {{{30, 121}, {34, 121}}}},
+              {"far away", "zones.geojson", true, {{{-40, 10}, {-40, 12}, {-38, 12}}}}};
+  map::MapOptions o;
+  o.region = map::MapRegion{120, 20, 135, 40};
+  o.dpi = 100;
+  const fs::path png = dir_ / "regions.png";
+  const map::MapLayout L = map::draw_map(d, o, png);
+  const Image im = read_png(png);
+  constexpr Rgb kRegion{0, 110, 100};
+  const auto px = pixels_of(L, im,
+                            {{128.0, 23.0},   // the box's west edge
+                             {132.0, 23.0},   // its east edge
+                             {130.0, 22.0},   // its south edge
+                             {121.0, 32.0},   // the line
+                             {121.0, 37.0},   // north of the line's end
+                             {133.5, 23.0},   // east of the box
+                             {129.0, 25.0}},  // inside the box, away from its label
+                            dir_);
+  for (std::size_t i = 0; i < 4; ++i)
+    EXPECT_GE(count_within(im, px[i].first, px[i].second, 2, kRegion), 3) << i;
+  for (std::size_t i = 4; i < 7; ++i)
+    EXPECT_EQ(count_within(im, px[i].first, px[i].second, 5, kRegion), 0) << i;
+  EXPECT_TRUE(has_label(L.legend, "regions and lines (named)"));
+  const std::string caption = caption_text(L.caption);
+  EXPECT_NE(caption.find("Outlined: zone A (zones.geojson), gap (iip.lines)."), std::string::npos)
+      << caption;
+  EXPECT_NE(caption.find("Outside the map: 1 region(s) or line(s), e.g. far away."),
+            std::string::npos)
+      << caption;
+}
+
+// map --regions FILE: the file's polygons in the KML's "regions" layer with the file's
+// coordinates, beside the config's iip.lines; a bad file is refused naming it, nothing written.
+TEST_F(MapRiskLayers, RegionsFileIsDrawnAndExportedAndABadOneRefused) {
+  const fs::path zones = dir_ / "zones.geojson";
+  std::ofstream(zones) << R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"name": "box"}, "geometry": {"type": "Polygon",
+     "coordinates": [[[123.0, 34.0], [124.5, 34.0], [124.5, 35.5], [123.0, 35.5], [123.0, 34.0]]]}}]})";
+  const fs::path png = dir_ / "zones.png", kml = dir_ / "zones.kml";
+  CommandResult r = run_launchmc_in("map " + run_.string() + " --regions " + zones.string() +
+                                        " -o " + png.string() + " --kml " + kml.string() +
+                                        " --dpi 50 --width-cm 14 --region 120,20,135,40",
+                                    dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  GDALAllRegister();
+  GDALDatasetH ds = GDALOpenEx(kml.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
+  ASSERT_NE(ds, nullptr);
+  OGRLayerH regions = GDALDatasetGetLayerByName(ds, "regions");
+  ASSERT_NE(regions, nullptr);
+  std::vector<std::string> names;
+  OGR_L_ResetReading(regions);
+  for (OGRFeatureH f = OGR_L_GetNextFeature(regions); f != nullptr;
+       f = OGR_L_GetNextFeature(regions)) {
+    names.emplace_back(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "name")));
+    if (names.back() == "box") {
+      OGREnvelope env;
+      OGR_G_GetEnvelope(OGR_F_GetGeometryRef(f), &env);
+      EXPECT_NEAR(env.MinX, 123.0, 1e-9);
+      EXPECT_NEAR(env.MaxX, 124.5, 1e-9);
+      EXPECT_NEAR(env.MinY, 34.0, 1e-9);
+      EXPECT_NEAR(env.MaxY, 35.5, 1e-9);
+    }
+    OGR_F_Destroy(f);
+  }
+  GDALClose(ds);
+  EXPECT_EQ(names, (std::vector<std::string>{"okinawa_miyako_gap", "box"}));
+
+  const fs::path bad = dir_ / "bad_zones.geojson";
+  std::ofstream(bad) << R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"name": "line"}, "geometry": {"type": "LineString",
+     "coordinates": [[123.0, 34.0], [124.5, 34.0]]}}]})";
+  const fs::path png2 = dir_ / "bad_zones.png";
+  r = run_launchmc_in(
+      "map " + run_.string() + " --regions " + bad.string() + " -o " + png2.string(), dir_);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("regions file " + bad.string() + ": features[0] (\"line\")"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(png2));
 }
 
 // A damaged /risk/contours (a column a row short) is refused naming the file and the dataset,
