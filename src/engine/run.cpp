@@ -86,7 +86,14 @@ RunLayout layout_of(const Study& config, const RunPlan& plan, BlockRange range,
   layout.plan = &plan;
   layout.range = {range.begin, std::min(range.end, plan.n_blocks())};
   // The nominal flight defines the bodies, their reference impact points and what success is.
-  const flight::FlightResult nominal = flight::fly(config.scenario);
+  // Its ground track on the IIP's grid rides along (a passive observer: the same flight).
+  const flight::Environment nominal_env = flight::make_environment(config.scenario);
+  flight::GroundTrackSampler ground(nominal_env, config.scenario.iip.step_s,
+                                    layout.nominal_ground_track);
+  flight::StepObserver* const observers[] = {&ground};
+  flight::FlightResult nominal;
+  flight::FlightWorkspace workspace;
+  flight::fly(config.scenario, {}, nominal, workspace, nullptr, observers);
   layout.nominal_track =
       std::make_shared<const flight::NominalTrack>(flight::record_nominal_track(config.scenario));
   layout.slots = body_slots(config.scenario, nominal);

@@ -78,6 +78,8 @@ struct RunLayout {
   // The nominal flight's IIP track (the corridor's reference) and the capacity per row of the
   // blocks' IIP table (iip_points_per_row).
   std::vector<flight::IipPoint> nominal_iip;
+  // The nominal flight's ground track on the same grid (where the vehicle is at each IIP time).
+  std::vector<flight::GroundPoint> nominal_ground_track;
   std::size_t iip_points_per_row = 0;
   // The nominal flight's track, the reference of the deviation limits of the flight-termination
   // rules: recorded here once, before the samples, read-only in every flight (empty without

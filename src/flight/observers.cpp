@@ -62,24 +62,10 @@ IipPoint iip_of(const Environment& env, double t_s, const State& y) noexcept {
   return p;
 }
 
-// Grid times are k * dt (not a running sum), so that every sample's k-th point is at the same
-// time to the bit: the run file's tracks and the corridor statistics line up on the grid.
-void IipSampler::point(double t_s, const State& y) {
-  if (done_) return;
-  const double t_next = static_cast<double>(next_k_) * dt_;
-  if (std::abs(t_s - t_next) <= kTimeEps_s) {
-    out_.push_back(iip_of(env_, t_next, y));
-    ++next_k_;
-  }
-}
-
-void IipSampler::step(const DenseStep<7>& d, double t_stop) {
-  if (done_) return;
-  for (double t = static_cast<double>(next_k_) * dt_; t <= t_stop + kTimeEps_s;
-       t = static_cast<double>(next_k_) * dt_) {
-    if (t >= d.t0 - kTimeEps_s) out_.push_back(iip_of(env_, t, d.at(t)));
-    ++next_k_;
-  }
+GroundPoint ground_point_of(const Environment& env, double t_s, const State& y) noexcept {
+  const geo::Geodetic g =
+      surface_coordinates(env, env.rotation.position_eci_to_ecef(y.head<3>(), t_s));
+  return {t_s, g.lat_rad * constants::rad_to_deg, g.lon_rad * constants::rad_to_deg, g.alt_m};
 }
 
 void MaxAltitudeTracker::step(const DenseStep<7>& d, double t_stop) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -100,26 +101,59 @@ struct IipPoint {
 // The IIP of a state at t_s over the flight's Earth (ellipsoid or validation sphere, rotation).
 IipPoint iip_of(const Environment& env, double t_s, const State& y) noexcept;
 
-// The IIP track of powered flight: the IIP every `step_s` from liftoff (t = 0, step_s, 2 step_s,
-// ...) while the flight is powered (segments with powered = false end it for good), appended to
-// `out` (whose capacity the caller keeps between flights: no allocation once warmed up).
-class IipSampler final : public StepObserver {
+// One point of a ground track: where the vehicle is at t_s (its sub-vehicle point on the flight's
+// Earth, geodetic on WGS-84 or spherical, and its height above the surface).
+struct GroundPoint {
+  double t_s = 0.0;
+  double lat_deg = 0.0;
+  double lon_deg = 0.0;  // east positive, (-180, 180]
+  double alt_m = 0.0;
+};
+GroundPoint ground_point_of(const Environment& env, double t_s, const State& y) noexcept;
+
+// Points of powered flight on the fixed grid t = 0, step_s, 2 step_s, ... from liftoff, made by
+// `Of` from the state at each grid time (dense output), appended to `out` (whose capacity the
+// caller keeps between flights: no allocation once warmed up); segments with powered = false end
+// it for good. Grid times are k * dt (not a running sum), so that every sample's k-th point is at
+// the same time to the bit: the run file's tracks and the corridor statistics line up on the grid.
+template <class Point, Point (*Of)(const Environment&, double, const State&) noexcept>
+class PoweredGridSampler final : public StepObserver {
  public:
-  IipSampler(const Environment& env, double step_s, std::vector<IipPoint>& out)
+  PoweredGridSampler(const Environment& env, double step_s, std::vector<Point>& out)
       : env_(env), dt_(step_s), out_(out) {}
   void segment(const PhaseForces* /*forces*/, bool powered) override {
     if (!powered) done_ = true;
   }
-  void step(const DenseStep<7>& d, double t_stop) override;
-  void point(double t_s, const State& y) override;
+  void step(const DenseStep<7>& d, double t_stop) override {
+    if (done_) return;
+    for (double t = static_cast<double>(next_k_) * dt_; t <= t_stop + kTimeEps_s;
+         t = static_cast<double>(next_k_) * dt_) {
+      if (t >= d.t0 - kTimeEps_s) out_.push_back(Of(env_, t, d.at(t)));
+      ++next_k_;
+    }
+  }
+  void point(double t_s, const State& y) override {
+    if (done_) return;
+    const double t_next = static_cast<double>(next_k_) * dt_;
+    if (std::abs(t_s - t_next) <= kTimeEps_s) {
+      out_.push_back(Of(env_, t_next, y));
+      ++next_k_;
+    }
+  }
 
  private:
+  static constexpr double kTimeEps_s = 1e-9;
   const Environment& env_;
   double dt_;
-  std::vector<IipPoint>& out_;
+  std::vector<Point>& out_;
   std::int64_t next_k_ = 0;  // index of the next grid time next_k_ * dt_
   bool done_ = false;
 };
+
+// The IIP track of powered flight (each sample's /iip rows).
+using IipSampler = PoweredGridSampler<IipPoint, iip_of>;
+// The ground track of powered flight on the same grid (the nominal flight's, /iip/nominal).
+using GroundTrackSampler = PoweredGridSampler<GroundPoint, ground_point_of>;
 
 // The highest point above the surface reached at the end of any step [m].
 class MaxAltitudeTracker final : public StepObserver {

@@ -12,4 +12,10 @@ namespace launchmc::io {
 
 void write_iip_track(h5::Group& group, std::span<const flight::IipPoint> track);
 
+// The ground track on the same grid as the group's IIP track (the vehicle's position at each of
+// its times): datasets vehicle_lat_deg, vehicle_lon_deg, vehicle_alt_m. Throws std::logic_error
+// if the two tracks are not of one grid (lengths or times differ).
+void write_ground_track(h5::Group& group, std::span<const flight::IipPoint> iip,
+                        std::span<const flight::GroundPoint> ground);
+
 }  // namespace launchmc::io

@@ -318,6 +318,7 @@ void RunFileWriter::begin(const engine::RunLayout& layout) {
   {
     h5::Group nominal = iip.create_group("nominal");
     write_iip_track(nominal, layout.nominal_iip);
+    write_ground_track(nominal, layout.nominal_iip, layout.nominal_ground_track);
   }
   {
     h5::Group zones = iip.create_group("zones");

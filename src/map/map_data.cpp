@@ -138,6 +138,26 @@ std::optional<Outline> corridor_outline(const engine::IipCorridorSummary& c) {
   return o;
 }
 
+// The nominal flight's ground track (/iip/nominal/vehicle_*; files from before 2026-12-01 have
+// none): NaN points dropped.
+std::vector<LatLon> read_ground_track(const std::filesystem::path& path) {
+  io::h5::File file = io::h5::File::open_read(path);
+  const io::h5::Group root = file.root();
+  std::vector<LatLon> track;
+  if (!root.has("iip")) return track;
+  const io::h5::Group nominal = root.open_group("iip").open_group("nominal");
+  if (!nominal.has("vehicle_lat_deg") || !nominal.has("vehicle_lon_deg")) return track;
+  const auto lat = nominal.read<double>("vehicle_lat_deg"),
+             lon = nominal.read<double>("vehicle_lon_deg");
+  if (lat.size() != lon.size())
+    throw std::runtime_error(
+        fmt::format("map: {}: /iip/nominal: vehicle_lat_deg and vehicle_lon_deg differ in length",
+                    path.string()));
+  for (std::size_t i = 0; i < lat.size(); ++i)
+    if (std::isfinite(lat[i]) && std::isfinite(lon[i])) track.push_back({lat[i], lon[i]});
+  return track;
+}
+
 std::optional<RiskGrid> read_risk(const std::filesystem::path& path) {
   io::h5::File file = io::h5::File::open_read(path);
   const io::h5::Group root = file.root();
@@ -308,6 +328,7 @@ MapData read_map_data(const std::filesystem::path& run_path, std::size_t max_poi
       if (std::isfinite(p.lat_deg) && std::isfinite(p.lon_deg))
         d.nominal_iip.push_back({p.lat_deg, p.lon_deg});
   }
+  d.nominal_ground_track = read_ground_track(run_path);
   if (corridor) {
     d.iip_corridor = corridor->finish();
     d.iip_corridor_99 = corridor_outline(*d.iip_corridor);

@@ -86,6 +86,9 @@ struct MapData {
   std::vector<Outline> ellipses_95;     // one per body with a drawable ellipse
   std::vector<std::string> no_ellipse;  // "stage3: scattered over 2,300 km (rms)", ...
   std::vector<LatLon> nominal_iip;      // the nominal flight's IIP track (NaN points dropped)
+  // Its ground track in powered flight on the same grid (/iip/nominal/vehicle_*; empty in files
+  // from before 2026-12-01).
+  std::vector<LatLon> nominal_ground_track;
   std::optional<Outline> iip_corridor_99;  // cross-track 99 % band about the nominal IIP
   std::optional<engine::IipCorridorSummary> iip_corridor;  // the corridor itself (for --kml)
   std::optional<RiskGrid> risk;

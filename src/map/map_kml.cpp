@@ -40,6 +40,13 @@ std::vector<io::VectorLayer> map_vector_layers(const MapData& d) {
         if (!l.features.empty()) layers.push_back(std::move(l));
       }
   }
+  if (d.nominal_ground_track.size() >= 2) {
+    io::VectorLayer ground{"ground_track", io::GeometryKind::line, {{"name", FieldType::text}}, {}};
+    std::vector<risk::LonLat> line;
+    for (const LatLon& p : d.nominal_ground_track) line.push_back({p.lon_deg, p.lat_deg});
+    ground.features.push_back({{}, {std::move(line)}, {}, {std::string("nominal ground track")}});
+    layers.push_back(std::move(ground));
+  }
   if (!d.ellipses_95.empty()) {
     io::VectorLayer ellipses{
         "ellipses_95",

@@ -363,9 +363,13 @@ class ContainmentContours final : public MapLayer {
   std::vector<const char*> colours_;  // per footprint
 };
 
-class NominalIipTrack final : public MapLayer {
+// A track of the nominal flight in powered flight: its IIP track (solid) or its ground track, the
+// points under the vehicle (dashed), on the same grid.
+class NominalTrack final : public MapLayer {
  public:
-  NominalIipTrack(std::vector<LatLon> track, const MapRegion& region) : track_(std::move(track)) {
+  NominalTrack(std::string what, std::string pen, std::vector<LatLon> track,
+               const MapRegion& region)
+      : what_(std::move(what)), pen_(std::move(pen)), track_(std::move(track)) {
     outside_ =
         static_cast<std::size_t>(std::count_if(track_.begin(), track_.end(), [&](const LatLon& p) {
           return !region_contains(region, p);
@@ -375,22 +379,23 @@ class NominalIipTrack final : public MapLayer {
     if (outside_ == 0) return;
     const LatLon& end = track_.back();
     lines.push_back(fmt::format(
-        "The nominal IIP track leaves the map ({} of its {} points outside; its last point: "
+        "The nominal {} leaves the map ({} of its {} points outside; its last point: "
         "{:.1f}{} {:.1f}{}).",
-        outside_, track_.size(), std::abs(end.lat_deg), end.lat_deg >= 0 ? "N" : "S",
+        what_, outside_, track_.size(), std::abs(end.lat_deg), end.lat_deg >= 0 ? "N" : "S",
         std::abs(end.lon_deg), end.lon_deg >= 0 ? "E" : "W"));
   }
   void draw(Canvas& c) override {
     // A segment per run of consecutive points: plot joins points with great circles (-A: none,
     // the track is dense) and -fg wraps longitudes.
-    c.on_map("plot", {c.points_file(track_), "-W1.2p,black"});
+    c.on_map("plot", {c.points_file(track_), "-W" + pen_});
   }
   void legend(std::vector<std::string>& lines, std::vector<std::string>& labels) const override {
-    labels.push_back("nominal IIP track (powered flight)");
-    lines.push_back("S 0.3c - 0.5c - 1.2p,black 0.7c " + gmt_text(labels.back()));
+    labels.push_back("nominal " + what_ + " (powered flight)");
+    lines.push_back("S 0.3c - 0.5c - " + pen_ + " 0.7c " + gmt_text(labels.back()));
   }
 
  private:
+  std::string what_, pen_;
   std::vector<LatLon> track_;
   std::size_t outside_ = 0;
 };
@@ -717,8 +722,12 @@ std::vector<std::unique_ptr<MapLayer>> make_layers(const MapData& data, const Ma
   layers.push_back(std::make_unique<ContainmentContours>(
       data.risk_areas ? &*data.risk_areas : nullptr, data.risk.has_value(), contour_colours));
   if (!data.shapes.empty()) layers.push_back(std::make_unique<Regions>(data.shapes, region));
+  if (data.nominal_ground_track.size() >= 2)
+    layers.push_back(std::make_unique<NominalTrack>("ground track", "1.0p,gray25,-",
+                                                    data.nominal_ground_track, region));
   if (data.nominal_iip.size() >= 2)
-    layers.push_back(std::make_unique<NominalIipTrack>(data.nominal_iip, region));
+    layers.push_back(
+        std::make_unique<NominalTrack>("IIP track", "1.2p,black", data.nominal_iip, region));
   // The ellipses under the points: a narrow footprint's outline would hide its points.
   std::vector<const char*> ellipse_colours;
   for (const Outline& o : data.ellipses_95) {

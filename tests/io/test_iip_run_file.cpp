@@ -4,6 +4,7 @@
 // say what the summary holds, key by key.
 #include <gtest/gtest.h>
 
+#include <GeographicLib/Geocentric.hpp>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -15,6 +16,7 @@
 #include "engine/run.hpp"
 #include "flight/flight.hpp"
 #include "io/flight_report.hpp"
+#include "io/hdf5_file.hpp"
 #include "io/run_file.hpp"
 #include "io/summary_report.hpp"
 
@@ -124,6 +126,65 @@ TEST_F(IipRunFile, RowsAreTheSamplesOwnTracksAndTheCorridorIsReproducible) {
   EXPECT_EQ(s.iip_corridor->track[k].impacting, n);
   EXPECT_NEAR(s.iip_corridor->track[k].mean_lat_deg, sum_lat / n, 1e-9);
   EXPECT_NEAR(s.iip_corridor->track[k].mean_lon_deg, sum_lon / n, 1e-9);
+}
+
+// The nominal flight's ground track (/iip/nominal/vehicle_*), on the IIP track's grid, against
+// the nominal flight's own time history (fly's recorder) converted to geodetic coordinates by
+// GeographicLib: at liftoff it is the launch site, and a swapped axis or a shifted time fails.
+class VehicleHistory final : public flight::TrajectoryRecorder {
+ public:
+  void record(int id, double t_s, const flight::State& y, const flight::Thrust&) override {
+    if (id == -1) points.emplace_back(t_s, y);
+  }
+  std::vector<std::pair<double, flight::State>> points;
+};
+
+TEST_F(IipRunFile, NominalGroundTrackIsWhereTheNominalVehicleIs) {
+  const Study cfg =
+      config::load_config_file(std::string(LAUNCHMC_CONFIG_DIR) + "/chollima1_2023.yaml");
+  engine::RunOptions o;
+  o.n_samples = 2;
+  o.seed = 3;
+  o.threads = 1;
+  const auto path = dir_ / "ground.h5";
+  RunFileWriter writer(path, cfg);
+  engine::run_monte_carlo(cfg, o, &writer, {});
+  const h5::File f = h5::File::open_read(path);
+  const h5::Group nominal = f.root().open_group("iip").open_group("nominal");
+  const auto t = nominal.read<double>("time_s");
+  const auto lat = nominal.read<double>("vehicle_lat_deg"),
+             lon = nominal.read<double>("vehicle_lon_deg"),
+             alt = nominal.read<double>("vehicle_alt_m");
+  ASSERT_EQ(lat.size(), t.size());
+  ASSERT_EQ(lon.size(), t.size());
+  ASSERT_EQ(alt.size(), t.size());
+  ASSERT_GT(t.size(), 100u);  // 705 s of powered flight every 5 s
+  EXPECT_NEAR(lat[0], cfg.scenario.site.lat_deg, 1e-9);
+  EXPECT_NEAR(lon[0], cfg.scenario.site.lon_deg, 1e-9);
+  EXPECT_NEAR(alt[0], cfg.scenario.site.alt_m, 1e-3);
+
+  VehicleHistory history;
+  flight::FlightResult r;
+  flight::FlightWorkspace ws;
+  flight::fly(cfg.scenario, {}, r, ws, &history);
+  const flight::Environment env = flight::make_environment(cfg.scenario);
+  const GeographicLib::Geocentric& wgs84 = GeographicLib::Geocentric::WGS84();
+  std::size_t compared = 0;
+  for (const auto& [th, y] : history.points) {
+    const double k = std::round(th / 5.0);
+    if (std::abs(th - 5.0 * k) > 1e-6 || k >= static_cast<double>(t.size())) continue;
+    const auto i = static_cast<std::size_t>(k);
+    const Eigen::Vector3d r_ecef = env.rotation.position_eci_to_ecef(y.head<3>(), th);
+    double glat = 0, glon = 0, galt = 0;
+    wgs84.Reverse(r_ecef.x(), r_ecef.y(), r_ecef.z(), glat, glon, galt);
+    EXPECT_NEAR(lat[i], glat, 1e-7) << t[i];
+    EXPECT_NEAR(lon[i], glon, 1e-7) << t[i];
+    EXPECT_NEAR(alt[i], galt, 1e-2) << t[i];
+    ++compared;
+  }
+  EXPECT_GT(compared, 100u);
+  // Powered flight ends in orbit (insertion at ~705 s, ~495 km up: configs/chollima1_2023.yaml).
+  EXPECT_NEAR(alt.back(), 495e3, 10e3);
 }
 
 TEST(IipReports, FlyJsonHasTheFlightsTrackKeyByKey) {

@@ -342,7 +342,7 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
   const CommandResult r =
       run_launchmc_in("map " + risk_.string() + " --kml " + kml.string(), out_dir);
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.out, "KML written to " + kml.string() + " (7 layers)\n");
+  EXPECT_EQ(r.out, "KML written to " + kml.string() + " (8 layers)\n");
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(out_dir)) files.push_back(e.path().filename());
   std::sort(files.begin(), files.end());
@@ -359,8 +359,8 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
     layer_names.emplace_back(OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
   // "regions": the config's iip.lines (the Okinawa-Miyako gap).
   EXPECT_EQ(layer_names,
-            (std::vector<std::string>{"launch_site", "iip_track", "iip_corridor", "ellipses_95",
-                                      "contours", "hazard_areas", "regions"}));
+            (std::vector<std::string>{"launch_site", "iip_track", "iip_corridor", "ground_track",
+                                      "ellipses_95", "contours", "hazard_areas", "regions"}));
 
   // The launch site at the root attributes' position.
   OGRLayerH site = GDALDatasetGetLayerByName(ds, "launch_site");
@@ -381,6 +381,25 @@ TEST_F(MapRiskLayers, KmlHoldsWhatTheMapShowsWithTheStoredCoordinates) {
   OGRLayerH corridor = GDALDatasetGetLayerByName(ds, "iip_corridor");
   ASSERT_NE(corridor, nullptr);
   EXPECT_EQ(OGR_L_GetFeatureCount(corridor, 1), 1);
+
+  // The nominal ground track: the stored /iip/nominal/vehicle_* points' box.
+  OGRLayerH ground = GDALDatasetGetLayerByName(ds, "ground_track");
+  ASSERT_NE(ground, nullptr);
+  ASSERT_EQ(OGR_L_GetFeatureCount(ground, 1), 1);
+  {
+    const h5::Group nominal = root.open_group("iip").open_group("nominal");
+    const auto glat = nominal.read<double>("vehicle_lat_deg");
+    const auto glon = nominal.read<double>("vehicle_lon_deg");
+    OGR_L_ResetReading(ground);
+    OGRFeatureH gf = OGR_L_GetNextFeature(ground);
+    OGREnvelope genv;
+    OGR_G_GetEnvelope(OGR_F_GetGeometryRef(gf), &genv);
+    EXPECT_NEAR(genv.MinX, *std::min_element(glon.begin(), glon.end()), 1e-9);
+    EXPECT_NEAR(genv.MaxX, *std::max_element(glon.begin(), glon.end()), 1e-9);
+    EXPECT_NEAR(genv.MinY, *std::min_element(glat.begin(), glat.end()), 1e-9);
+    EXPECT_NEAR(genv.MaxY, *std::max_element(glat.begin(), glat.end()), 1e-9);
+    OGR_F_Destroy(gf);
+  }
 
   // Ellipses: the bodies `summarize` gives a drawable 95 % ellipse (at least 30 impacts, not
   // scattered beyond 1,000 km rms).
@@ -469,8 +488,9 @@ TEST_F(MapRiskLayers, KmlBesideThePngAndBadKmlPathsRefused) {
                       dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(fs::exists(png));
-  // No /risk: the site, the track, the corridor, the ellipses and the config's iip.lines.
-  EXPECT_NE(r.out.find("KML written to " + kml.string() + " (5 layers)"), std::string::npos)
+  // No /risk: the site, the IIP track, the corridor, the ground track, the ellipses and the
+  // config's iip.lines.
+  EXPECT_NE(r.out.find("KML written to " + kml.string() + " (6 layers)"), std::string::npos)
       << r.out;
   GDALAllRegister();
   GDALDatasetH ds = GDALOpenEx(kml.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
