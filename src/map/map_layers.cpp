@@ -517,8 +517,9 @@ class Ellipses final : public MapLayer {
 // in the same colour with a white halo, above a region's north-west corner.
 class Regions final : public MapLayer {
  public:
-  Regions(const std::vector<NamedShape>& shapes, const MapRegion& region) : shapes_(shapes) {
-    for (const NamedShape& s : shapes_) {
+  // `shapes` must outlive the layer (the map's data).
+  Regions(const std::vector<NamedShape>& shapes, const MapRegion& region) {
+    for (const NamedShape& s : shapes) {
       bool inside = false;
       for (const auto& ring : s.rings)
         for (const LatLon& p : ring) inside = inside || region_contains(region, p);
@@ -537,8 +538,8 @@ class Regions final : public MapLayer {
       // The label above the first ring's north-west corner (its northernmost latitude and
       // westernmost longitude, unwrapped about its first vertex), clear of what is inside; a
       // line's at its middle vertex.
+      if (s->rings.empty() || s->rings.front().empty()) continue;
       const auto& ring = s->rings.front();
-      if (ring.empty()) continue;
       LatLon at = ring[ring.size() / 2];
       if (s->closed) {
         at = {-90.0, ring.front().lon_deg};
@@ -577,7 +578,6 @@ class Regions final : public MapLayer {
 
  private:
   static constexpr const char* kRegionColour = "0/110/100";
-  const std::vector<NamedShape>& shapes_;
   std::vector<const NamedShape*> shown_, outside_;
 };
 
