@@ -7,14 +7,17 @@
 #     dispersions) on all cores, with its third stage in closed-loop guidance as bundled, and
 #  3. the same samples with that guidance switched off (the calibrated open-loop program), and
 #     plots the two side by side,
-#  4. computes the closed-loop run's debris-risk maps (/risk: impact probability per cell) and
-#     draws its map (GMT, offline: coastlines, borders, IIP track and
-#     corridor, impacts, ellipses, the probability per cell),
+#  4. computes the closed-loop run's debris-risk maps (/risk: impact probability per cell, land,
+#     countries, the notified zones, Ec, hazard areas),
+#  5. runs a Sobol' sensitivity study of it,
+#  6. and ends by drawing the run's map (GMT, offline: coastlines, borders, the nominal ground
+#     and IIP tracks, the IIP corridor, impacts, ellipses, the probability per cell, contours,
+#     hazard areas, the notified zones),
 # and lists what it wrote under results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-step() { printf '\n==== [%s/7] %s\n' "$1" "$2"; }
+step() { printf '\n==== [%s/8] %s\n' "$1" "$2"; }
 
 step 1 "setup and build (scripts/setup.sh installs missing Debian packages; builds build/launchmc)"
 bash scripts/build.sh launchmc
@@ -36,7 +39,7 @@ grep -E '^P\(' results/chollima1_2023_mc_open_loop.txt
 /usr/bin/python3 scripts/plot_compare.py results/chollima1_2023_mc.h5 results/chollima1_2023_mc_open_loop.h5 \
   --labels "closed loop (UPFG)","open loop" -o results/chollima1_2023_open_vs_closed_loop.png
 
-step 5 "debris-risk maps of the closed-loop run (/risk) and its map (GMT, offline)"
+step 5 "debris-risk maps of the closed-loop run (/risk)"
 # The grid covers the flight from Sohae to past the Philippines (the vehicle's few impacts farther
 # away count as "outside" the grid, but in P(land) and per country, for which the land mask and
 # the countries are loaded for all impacts: here the whole world, ~5 s and ~400 MB; Ec from the
@@ -47,7 +50,6 @@ zones=configs/regions/chollima1_2023_notified_zones.geojson
 ./build/launchmc risk results/chollima1_2023_mc.h5 --grid 0.05 --region 110,5,140,45 \
   --regions "$zones" > results/chollima1_2023_risk.txt
 head -n 3 results/chollima1_2023_risk.txt
-./build/launchmc map results/chollima1_2023_mc.h5 --regions "$zones" -o results/chollima1_2023_map.png
 
 step 6 "sensitivity study: which uncertainties drive each outcome (Sobol' indices, N = 256)"
 # 25 factors x (256 x 27 flights): about 15 s on 2 cores; the indices go into the run file.
@@ -57,7 +59,10 @@ step 6 "sensitivity study: which uncertainties drive each outcome (Sobol' indice
   --outputs stage1.downrange_km,stage2.downrange_km,catalog_perigee_alt_km,target_orbit \
   -o results/chollima1_2023_sobol.png
 
-step 7 "done in $(( $(date +%s) - start )) s; written under results/"
+step 7 "the map of the closed-loop run (GMT, offline)"
+./build/launchmc map results/chollima1_2023_mc.h5 --regions "$zones" -o results/chollima1_2023_map.png
+
+step 8 "done in $(( $(date +%s) - start )) s; written under results/"
 cat <<'TXT'
   Look first at:
     results/chollima1_2023_map.png                the map: coastlines, IIP track and corridor, impacts, ellipses, P(impact) per cell
