@@ -63,7 +63,7 @@ RegionClassifier::RegionClassifier(const std::string& path) {
     try {
       const nlohmann::json parsed = nlohmann::json::parse(in);
       (void)parsed;
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // a parse error, or a number out of range
       throw fail(std::string("is not valid JSON (a GeoJSON FeatureCollection was expected): ") +
                  e.what());
     }
