@@ -65,7 +65,7 @@ step 7 "the map of the closed-loop run (GMT, offline)"
 step 8 "done in $(( $(date +%s) - start )) s; written under results/"
 cat <<'TXT'
   Look first at:
-    results/chollima1_2023_map.png                the map: coastlines, IIP track and corridor, impacts, ellipses, P(impact) per cell
+    results/chollima1_2023_map.png                the map: coastlines, ground and IIP tracks, corridor, impacts, ellipses, P(impact) per cell, zones
     results/chollima1_2023_mc.png                 impact points and ellipses, outcomes, orbits (closed loop)
     results/chollima1_2023_open_vs_closed_loop.png  what the third stage's guidance buys
     results/chollima1_2023_mc.txt                 the summary printed above (P(orbit), why samples failed, footprints)
