@@ -92,15 +92,12 @@ int run_map(const MapCmdOptions& opt) {
   if (!opt.regions.empty()) {
     const geo::RegionClassifier regions(opt.regions);
     const std::string source = std::filesystem::path(opt.regions).filename().string();
-    for (std::size_t a = 0; a < regions.size(); ++a) {
-      map::NamedShape shape{regions.name(a), source, true, {}};
-      for (const auto& ring : regions.rings()) {
-        if (ring.area != a) continue;
-        std::vector<map::LatLon> points;
-        for (const auto& v : ring.vertices) points.push_back({v.lat_deg, v.lon_deg});
-        shape.rings.push_back(std::move(points));
-      }
-      user_shapes.push_back(std::move(shape));
+    for (std::size_t a = 0; a < regions.size(); ++a)
+      user_shapes.push_back({regions.name(a), source, true, {}});
+    // One pass over the rings (a file of many features: not once per feature), in file order.
+    for (const auto& ring : regions.rings()) {
+      std::vector<map::LatLon>& points = user_shapes[ring.area].rings.emplace_back();
+      for (const auto& v : ring.vertices) points.push_back({v.lat_deg, v.lon_deg});
     }
   }
 
