@@ -18,8 +18,23 @@ std::filesystem::path checkpoint_dir(const std::filesystem::path& output) {
   return p;
 }
 
-CheckpointSink::CheckpointSink(std::filesystem::path output, const Study& config, double every_s)
-    : dir_(checkpoint_dir(output)), config_(config), every_s_(every_s) {}
+namespace {
+std::string chunk_name(std::uint64_t first_block) {
+  return fmt::format("chunk_{:012}.h5", first_block);
+}
+}  // namespace
+
+std::filesystem::path checkpoint_chunk_path(const std::filesystem::path& output,
+                                            std::uint64_t first_block) {
+  return checkpoint_dir(output) / chunk_name(first_block);
+}
+
+CheckpointSink::CheckpointSink(std::filesystem::path output, const Study& config, double every_s,
+                               Committed committed)
+    : dir_(checkpoint_dir(output)),
+      config_(config),
+      every_s_(every_s),
+      committed_(std::move(committed)) {}
 
 CheckpointSink::~CheckpointSink() = default;
 
@@ -33,14 +48,16 @@ void CheckpointSink::write(const engine::Block& block) {
     chunk_layout_ = *layout_;
     chunk_layout_.range = {block.index, layout_->range.end};
     chunk_layout_.part = engine::PartOfRun{"checkpoint", 0, 0};
-    chunk_ = std::make_unique<io::RunFileWriter>(dir_ / fmt::format("chunk_{:012}.h5", block.index),
-                                                 config_, io::RunFileWriter::Compression::stored);
+    chunk_ = std::make_unique<io::RunFileWriter>(dir_ / chunk_name(block.index), config_,
+                                                 io::RunFileWriter::Compression::stored);
     chunk_->begin(chunk_layout_);
     chunk_rows_ = 0;
+    chunk_begin_ = block.index;
     chunk_start_ = std::chrono::steady_clock::now();
   }
   chunk_->write(block);
   chunk_rows_ += block.count;
+  chunk_end_ = block.index + 1;
   const double age =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start_).count();
   if (age >= every_s_) commit_chunk();
@@ -51,11 +68,12 @@ void CheckpointSink::commit_chunk() {
   // Renamed into place whole (io::AtomicOutput): a kill before leaves its temporary only.
   chunk_->finish(engine::RunEnd::all_samples, chunk_rows_, 0.0);
   chunk_.reset();
+  if (committed_) committed_({chunk_begin_, chunk_end_});
 }
 
 void CheckpointSink::finish(engine::RunEnd end, std::uint64_t /*rows*/, double /*elapsed_s*/) {
-  if (end == engine::RunEnd::interrupted) {
-    commit_chunk();
+  if (end == engine::RunEnd::interrupted || committed_) {
+    commit_chunk();  // streamed: rank 0 removes the directory once it has read every chunk
     return;
   }
   chunk_.reset();  // the run's file is complete: its temporary goes

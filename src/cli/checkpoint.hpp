@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,14 +23,24 @@ namespace launchmc::cli {
 
 // OUT.checkpoint beside OUT.
 std::filesystem::path checkpoint_dir(const std::filesystem::path& output);
+// The chunk whose first block is `first_block` in it.
+std::filesystem::path checkpoint_chunk_path(const std::filesystem::path& output,
+                                            std::uint64_t first_block);
 
 // The sink that writes the chunks. A chunk is committed after `every_s` seconds of blocks (0:
 // one chunk per block), and when the run ends (a SIGINT/SIGTERM included). When the run ends
 // otherwise than interrupted, the directory is removed (the run's file is then complete: give
 // this sink after the run-file writer).
+//
+// Streamed (ranks 1..R-1 under mpirun, cli/mpi_run.hpp): `committed` is called with the blocks of
+// each chunk once it is in place (from the thread that writes the blocks), the last chunk is
+// committed when the run ends, and the directory is kept: rank 0 reads the chunks while the rank
+// flies, and removes OUT.ranks/ once OUT is complete.
 class CheckpointSink final : public engine::BlockSink {
  public:
-  CheckpointSink(std::filesystem::path output, const Study& config, double every_s);
+  using Committed = std::function<void(engine::BlockRange)>;
+  CheckpointSink(std::filesystem::path output, const Study& config, double every_s,
+                 Committed committed = {});
   ~CheckpointSink() override;
   void begin(const engine::RunLayout& layout) override;
   void write(const engine::Block& block) override;
@@ -41,7 +52,9 @@ class CheckpointSink final : public engine::BlockSink {
   std::filesystem::path dir_;
   const Study& config_;
   double every_s_;
+  Committed committed_;
   const engine::RunLayout* layout_ = nullptr;
+  std::uint64_t chunk_begin_ = 0, chunk_end_ = 0;  // the blocks of the chunk being written
   engine::RunLayout chunk_layout_;
   std::unique_ptr<io::RunFileWriter> chunk_;
   std::uint64_t chunk_rows_ = 0;

@@ -468,7 +468,7 @@ int run_run(const RunCmdOptions& opt) {
           "mpirun -np {}: the plan has {} blocks of {} samples (-n {}), fewer than {} ranks: "
           "lower -np or --block-size",
           world.size, plan.n_blocks(), plan.block_size, plan.n_samples, world.size));
-    const engine::BlockRange mine = plan.shard_range(static_cast<std::uint64_t>(world.rank), ranks);
+    const engine::BlockRange mine = cli::rank_range(plan, world.rank, world.size);
     if (world.rank > 0) {
       shard = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank), ranks};
       range = mine;
@@ -491,7 +491,11 @@ int run_run(const RunCmdOptions& opt) {
   }
   engine::RunLayout layout = engine::layout_of(cfg, plan, range, exec);
   layout.part = shard;
-  cli::RunSinks run_sinks = cli::make_run_sinks(layout, cfg, output);
+  // A rank's shard file is read back by rank 0 only: stored uncompressed.
+  cli::RunSinks run_sinks =
+      cli::make_run_sinks(layout, cfg, output,
+                          ranked && world.rank > 0 ? io::RunFileWriter::Compression::stored
+                                                   : io::RunFileWriter::Compression::deflated);
   const engine::SummaryReducer* const summary = run_sinks.summary.get();
   std::unique_ptr<io::RunFileWriter>& writer = run_sinks.writer;
   std::vector<engine::BlockSink*> sinks = run_sinks.list();
@@ -499,6 +503,7 @@ int run_run(const RunCmdOptions& opt) {
   // --resume), and the chunks this run writes; last of the sinks, after the run file's writer.
   std::vector<cli::RunPiece> finished;
   std::unique_ptr<cli::CheckpointSink> checkpoint;
+  std::optional<cli::RankAnnouncer> announce;  // ranks 1..R-1: what they tell rank 0
   // Under mpirun with --resume, a rank whose shard file is complete has nothing to fly.
   const bool part_done =
       ranked && world.rank > 0 && opt.resume && cli::is_complete_part(output, plan, range);
@@ -519,8 +524,16 @@ int run_run(const RunCmdOptions& opt) {
           "one)\n",
           dir.string());
     }
-    if (!opt.no_checkpoint)
+    if (ranked && world.rank > 0) {
+      // Ranks 1..R-1 hand their rows to rank 0 as checkpoint chunks (even with --no-checkpoint),
+      // one about every kStreamEvery_s, each announced when in place (cli/mpi_run.hpp).
+      announce.emplace();
+      checkpoint = std::make_unique<cli::CheckpointSink>(
+          output, cfg, std::min(checkpoint_every, cli::kStreamEvery_s),
+          [&a = *announce](engine::BlockRange blocks) { a.piece(blocks, false); });
+    } else if (!opt.no_checkpoint) {
       checkpoint = std::make_unique<cli::CheckpointSink>(output, cfg, checkpoint_every);
+    }
   }
   // Every rank is ready (or one says why not, and all stop): from here an error stops them all.
   if (ranked && !cli::ranks_ready()) {
@@ -531,9 +544,14 @@ int run_run(const RunCmdOptions& opt) {
   }
   if (part_done) {
     writer.reset();  // its temporary goes; the complete file stays
-    mpi::send_done({plan.end_row(range.end) - plan.first_row(range.begin), 0});
+    cli::RankAnnouncer whole;
+    whole.piece(range, true);
+    whole.done(plan.end_row(range.end) - plan.first_row(range.begin), 0);
     return 0;
   }
+  // A resumed rank's finished chunks are its part's first pieces.
+  if (announce)
+    for (const cli::RunPiece& p : finished) announce->piece(p.blocks, false);
   engine::BlocksResult br;
   if (ranked && world.rank == 0) {
     // Rank 0: its own blocks (after those of its checkpoint, with --resume), then the other
@@ -592,7 +610,7 @@ int run_run(const RunCmdOptions& opt) {
     // Ranks 1..R-1 tell rank 0 how their part ended; rank 0 prints the run's summary.
     const bool stopped = r.end == engine::RunEnd::interrupted;
     const int signo = stopped ? std::max(cli::interrupt_signal(), 1) : 0;
-    mpi::send_done({r.summary.samples, signo});
+    announce->done(r.summary.samples, signo);
     if (!stopped) return 0;
     std::cerr << fmt::format(
         "launchmc: rank {} of {} interrupted by {} after {} samples of its part (kept in {}); "

@@ -82,6 +82,59 @@ std::filesystem::path rank_part_path(const std::string& output, mpi::World world
   return ranks_dir(output) / fmt::format("rank_{}_of_{}.h5", world.rank, world.size);
 }
 
+engine::BlockRange rank_range(const engine::RunPlan& plan, int rank, int ranks) {
+  const std::uint64_t blocks = plan.n_blocks();
+  if (ranks <= 1) return rank == 0 ? plan.all_blocks() : engine::BlockRange{};
+  if (rank < 0 || rank >= ranks) return {};
+  const auto others = static_cast<std::uint64_t>(ranks - 1);
+  const double b = kRankRowCost / static_cast<double>(others);
+  const double share = std::max(0.0, (b - kGatherCost) / (1.0 - kGatherCost + b));
+  // Every other rank keeps at least a block (the caller refuses fewer blocks than ranks).
+  const std::uint64_t own = std::min<std::uint64_t>(
+      static_cast<std::uint64_t>(std::llround(share * static_cast<double>(blocks))),
+      blocks > others ? blocks - others : 0);
+  if (rank == 0) return {0, own};
+  // The rest as RunPlan::shard_range splits a range: floor(i n / K) from `own` on.
+  const std::uint64_t rest = blocks - own;
+  const auto start = [&](std::uint64_t i) {
+    return own + (i / others) * rest + (i % others) * rest / others;
+  };
+  const auto r = static_cast<std::uint64_t>(rank - 1);
+  return {start(r), start(r + 1)};
+}
+
+RankAnnouncer::RankAnnouncer() : main_(std::this_thread::get_id()) {}
+
+void RankAnnouncer::send(const mpi::RankMessage& message) {
+  // Called with mutex_ held: one thread at a time calls MPI (MPI_THREAD_SERIALIZED).
+  if (!mpi::messages_from_any_thread() && std::this_thread::get_id() != main_) {
+    waiting_.push_back(message);
+    return;
+  }
+  for (const mpi::RankMessage& m : waiting_) mpi::send_to_root(m);
+  waiting_.clear();
+  mpi::send_to_root(message);
+}
+
+void RankAnnouncer::piece(engine::BlockRange blocks, bool whole_part) {
+  const std::lock_guard lock(mutex_);
+  mpi::RankMessage m;
+  m.kind = mpi::RankMessage::Kind::piece;
+  m.begin = blocks.begin;
+  m.end = blocks.end;
+  m.whole_part = whole_part;
+  send(m);
+}
+
+void RankAnnouncer::done(std::uint64_t rows, int interrupted_by) {
+  const std::lock_guard lock(mutex_);
+  mpi::RankMessage m;
+  m.kind = mpi::RankMessage::Kind::done;
+  m.rows = rows;
+  m.interrupted_by = interrupted_by;
+  send(m);
+}
+
 bool is_complete_part(const std::filesystem::path& path, const engine::RunPlan& plan,
                       engine::BlockRange range) {
   std::error_code ec;
@@ -101,27 +154,42 @@ Gathered gather_ranks(const engine::RunLayout& layout, std::span<engine::BlockSi
   Gathered g;
   const engine::RunPlan& plan = *layout.plan;
   for (int r = 1; r < world.size; ++r) {
-    mpi::RankDone done;
-    if (!mpi::receive_done(r, done, [&] { return cancel.load(); })) {
-      g.interrupted_by = own_signal();
-      g.interrupted_rank = 0;
-      return g;
-    }
-    if (done.interrupted_by != 0) {
-      g.interrupted_by = done.interrupted_by;
-      g.interrupted_rank = r;
-      return g;
-    }
     const std::filesystem::path part = rank_part_path(output, {r, world.size});
-    const engine::BlockRange range =
-        plan.shard_range(static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(world.size));
-    std::vector<RunPiece> pieces = {open_piece(part)};
-    if (pieces.front().info.plan_identity != plan.identity() ||
-        pieces.front().blocks.begin != range.begin || pieces.front().blocks.end != range.end)
-      throw std::runtime_error(
-          fmt::format("rank {} says it wrote {}, but the file does not hold {} of this run", r,
-                      part.string(), describe_blocks(plan, range)));
-    g.rows += feed_pieces(layout, pieces, sinks);
+    const engine::BlockRange range = rank_range(plan, r, world.size);
+    std::uint64_t next = range.begin;  // the first block not yet fed
+    for (;;) {
+      mpi::RankMessage m;
+      if (!mpi::receive_message(r, m, [&] { return cancel.load(); })) {
+        g.interrupted_by = own_signal();
+        g.interrupted_rank = 0;
+        return g;
+      }
+      if (m.kind == mpi::RankMessage::Kind::done) {
+        if (m.interrupted_by != 0) {
+          g.interrupted_by = m.interrupted_by;
+          g.interrupted_rank = r;
+          return g;
+        }
+        if (next != range.end)
+          throw std::runtime_error(
+              fmt::format("rank {} says its part is done, but it handed over only {} of its {}", r,
+                          next == range.begin ? std::string("none")
+                                              : describe_blocks(plan, {range.begin, next}),
+                          describe_blocks(plan, range)));
+        break;
+      }
+      const std::filesystem::path path = m.whole_part ? part : checkpoint_chunk_path(part, m.begin);
+      RunPiece piece = open_piece(path);
+      if (piece.info.plan_identity != plan.identity() || piece.blocks.begin != m.begin ||
+          piece.blocks.end != m.end || m.begin != next || m.end > range.end)
+        throw std::runtime_error(fmt::format(
+            "rank {} says {} holds {}, but the file does not hold the next blocks of its part ({})",
+            r, path.string(), describe_blocks(plan, {m.begin, m.end}),
+            describe_blocks(plan, {next, range.end})));
+      const std::vector<RunPiece> pieces = {std::move(piece)};
+      g.rows += feed_pieces(layout, pieces, sinks);
+      next = m.end;
+    }
   }
   return g;
 }
@@ -171,15 +239,21 @@ engine::BlocksResult fly_and_gather(const engine::RunLayout& layout, std::uint64
 int fly_rank_part(const Study& config, const engine::RunPlan& plan,
                   const engine::Execution& execution, const std::string& output, mpi::World world) {
   const auto ranks = static_cast<std::uint64_t>(world.size);
-  const engine::BlockRange range = plan.shard_range(static_cast<std::uint64_t>(world.rank), ranks);
+  const engine::BlockRange range = rank_range(plan, world.rank, world.size);
   engine::RunLayout layout = engine::layout_of(config, plan, range, execution);
   layout.part = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank), ranks};
-  const RunSinks sinks = make_run_sinks(layout, config, rank_part_path(output, world),
-                                        io::RunFileWriter::Compression::stored);
-  const engine::BlocksResult flown = engine::run_blocks(layout, sinks.list(), execution);
+  const std::filesystem::path part = rank_part_path(output, world);
+  RunSinks sinks = make_run_sinks(layout, config, part, io::RunFileWriter::Compression::stored);
+  RankAnnouncer announce;
+  remove_checkpoint(part);  // an earlier run's chunks
+  CheckpointSink stream(part, config, kStreamEvery_s,
+                        [&](engine::BlockRange blocks) { announce.piece(blocks, false); });
+  std::vector<engine::BlockSink*> list = sinks.list();
+  list.push_back(&stream);
+  const engine::BlocksResult flown = engine::run_blocks(layout, list, execution);
   const bool stopped = flown.end == engine::RunEnd::interrupted;
   const int signo = stopped ? std::max(interrupt_signal(), 1) : 0;
-  mpi::send_done({flown.rows, signo});
+  announce.done(flown.rows, signo);
   return stopped ? 128 + signo : 0;
 }
 

@@ -1,12 +1,14 @@
 // `mpirun -np R launchmc run CONFIG -n N -o OUT` (issue 13; src/mpi/world.hpp starts MPI).
 //
-// Rank r flies shard r of R (RunPlan::shard_range: contiguous blocks), with TBB inside. Ranks
-// 1..R-1 write their rows as shard files in OUT.ranks/ (checkpointed like any run) and send rank
-// 0 a message when theirs is complete. Rank 0 writes OUT itself: its own blocks as it flies
-// them, then each other rank's rows in rank order, read back from its shard file, through the
-// same writer and reducers (the single run's: `merge` feeds them the same way). The file is
-// therefore the single-process run's in every dataset, for any R. OUT.ranks/ is removed once OUT
-// is complete. The ranks must see OUT's directory (a shared file system on a cluster).
+// Rank r flies a contiguous range of the plan's blocks (rank_range), with TBB inside. Ranks
+// 1..R-1 write their rows as shard files in OUT.ranks/ and, about every second, as checkpoint
+// chunks beside them, each announced to rank 0 when it is in place. Rank 0 writes OUT itself:
+// its own blocks as it flies them, then each other rank's rows in rank order, read from their
+// chunks as they come (while the rank still flies), through the same writer and reducers (the
+// single run's: `merge` feeds them the same way). The file is therefore the single-process run's
+// in every dataset, for any R. Rank 0 flies fewer blocks than the others, so that writing their
+// rows after its own ends when they end. OUT.ranks/ is removed once OUT is complete. The ranks
+// must see OUT's directory (a shared file system on a cluster).
 //
 // `--resume` under mpirun continues each rank's part: rank 0 from OUT.checkpoint/, rank r from
 // its shard's checkpoint, and a rank whose shard file is complete does not fly it again.
@@ -16,8 +18,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/merge_command.hpp"
@@ -52,12 +56,45 @@ void make_ranks_dir(const std::string& output);
 void unmake_ranks_dir();
 std::filesystem::path rank_part_path(const std::string& output, mpi::World world);
 
+// The blocks rank `rank` of `ranks` flies: contiguous, in rank order, covering the plan. Rank 0
+// also writes the other ranks' rows, at about kGatherCost of a row's flight and write each (what
+// is left of its work on them: read, reduce, deflate and write, ~0.15 ms a Chollima-1 row), while
+// the others' rows cost them about kRankRowCost of rank 0's own (they skip the deflate but write
+// each row twice, to their shard file and chunk). Rank 0 takes the share f that ends both at
+// once, f + a (1 - f) = b (1 - f) / (R - 1), i.e. f = (b / (R - 1) - a) / (1 - a + b / (R - 1))
+// (0.46 for 2 ranks, 0.27 for 3, 0.18 for 4, ...; none from 12 ranks on: rank 0 then only writes),
+// and the others split the rest evenly. Every rank computes the same ranges; no row depends on
+// them. Measured 2026-12-01 (docs/reports/batch_runs_2026-12.md).
+inline constexpr double kGatherCost = 0.09;   // a
+inline constexpr double kRankRowCost = 0.94;  // b
+engine::BlockRange rank_range(const engine::RunPlan& plan, int rank, int ranks);
+// How often (seconds) ranks 1..R-1 hand rank 0 a chunk of their rows at most.
+inline constexpr double kStreamEvery_s = 1.0;
+
+// Rank r > 0's messages to rank 0 (mpi::RankMessage): the pieces of its part as they are
+// complete, then how it ended. Made on the main thread; piece() may be called from the thread
+// that runs the sinks: if MPI allows only the main thread, the message waits for the next call
+// from it (done() at the latest).
+class RankAnnouncer {
+ public:
+  RankAnnouncer();
+  void piece(engine::BlockRange blocks, bool whole_part);
+  void done(std::uint64_t rows, int interrupted_by);
+
+ private:
+  void send(const mpi::RankMessage& message);
+  std::thread::id main_;
+  std::mutex mutex_;
+  std::vector<mpi::RankMessage> waiting_;
+};
+
 // Whether `path` is a complete shard file of `plan` holding exactly `range` (a rank's finished
 // part, kept for --resume).
 bool is_complete_part(const std::filesystem::path& path, const engine::RunPlan& plan,
                       engine::BlockRange range);
 
-// Rank 0: waits for ranks 1..R-1 in order and feeds each one's shard rows to `sinks`.
+// Rank 0: takes ranks 1..R-1 in order and feeds each one's rows to `sinks` as its pieces are
+// announced (their blocks checked to follow on), until it says it is done.
 struct Gathered {
   std::uint64_t rows = 0;
   int interrupted_by = 0;  // a signal that stopped a rank (or rank 0) before its part was done
@@ -78,8 +115,8 @@ engine::BlocksResult fly_and_gather(const engine::RunLayout& layout, std::uint64
                                     const engine::Execution& execution, const std::string& output,
                                     mpi::World world, const std::function<void()>& flown);
 
-// Ranks 1..R-1 of a run whose file is made by rank 0 (sensitivity): shard r of R flown into
-// OUT.ranks/, then rank 0 told. 0, or 128 + the signal that interrupted it.
+// Ranks 1..R-1 of a run whose file is made by rank 0 (sensitivity): rank_range flown into
+// OUT.ranks/ and streamed to rank 0 as above. 0, or 128 + the signal that interrupted it.
 int fly_rank_part(const Study& config, const engine::RunPlan& plan,
                   const engine::Execution& execution, const std::string& output, mpi::World world);
 

@@ -234,10 +234,9 @@ int SensitivityCommand::run_config() const {
   const RunSinks run_sinks = make_run_sinks(layout, cfg, run_output_);
   const std::vector<engine::BlockSink*> sinks = run_sinks.list();
   const engine::BlocksResult flown =
-      world.size > 1
-          ? fly_and_gather(layout, plan.shard_range(0, static_cast<std::uint64_t>(world.size)).end,
-                           {}, sinks, exec, run_output_, world, [&] { progress.end(); })
-          : engine::run_blocks(layout, sinks, exec);
+      world.size > 1 ? fly_and_gather(layout, rank_range(plan, 0, world.size).end, {}, sinks, exec,
+                                      run_output_, world, [&] { progress.end(); })
+                     : engine::run_blocks(layout, sinks, exec);
   if (flown.end == engine::RunEnd::interrupted) {
     progress.end();
     std::cerr << fmt::format(

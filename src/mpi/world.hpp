@@ -22,8 +22,10 @@ struct World {
   int size = 1;
 };
 
-// MPI for the lifetime of main(): MPI_Init_thread (MPI_THREAD_FUNNELED: only the main thread
-// calls MPI; TBB's workers never do) if a launcher started this process, MPI_Finalize at the end.
+// MPI for the lifetime of main(): MPI_Init_thread if a launcher started this process,
+// MPI_Finalize at the end. It asks for MPI_THREAD_SERIALIZED (a rank's run-file sink, which runs
+// on whichever TBB thread takes the pipeline's serial stage, tells rank 0 of each finished
+// chunk) and needs at least MPI_THREAD_FUNNELED (then those messages wait for the main thread).
 class Session {
  public:
   Session(int& argc, char**& argv);
@@ -44,20 +46,33 @@ std::string library_version();
 // that exactly one rank reports an error that all of them met (a bad config) and all stop.
 int lowest_failing_rank(bool failed);
 
-// How a rank's part of a run ended, sent to rank 0 (tag kDoneTag).
-struct RankDone {
-  std::uint64_t rows = 0;  // rows flown and written to the rank's shard file
-  int interrupted_by = 0;  // 0, or the signal (SIGTERM, SIGINT) that stopped the rank early
+// What ranks 1..R-1 tell rank 0 while they fly (tag kRankTag, in the order sent: MPI does not
+// reorder messages of one sender and tag), so that rank 0 writes their rows while they still fly
+// (src/cli/mpi_run.hpp):
+// - a piece: the blocks [begin, end) of the plan are complete in a file rank 0 can read (a chunk
+//   of the rank's checkpoint, or its whole shard file: `whole_part`);
+// - done: how the rank's part ended.
+struct RankMessage {
+  enum class Kind : std::uint64_t { piece = 1, done = 2 };
+  Kind kind = Kind::done;
+  std::uint64_t begin = 0, end = 0;  // piece: the blocks
+  bool whole_part = false;           // piece: the rank's shard file (else a checkpoint chunk)
+  std::uint64_t rows = 0;            // done: rows flown and written to the rank's shard file
+  int interrupted_by = 0;  // done: 0, or the signal (SIGTERM, SIGINT) that stopped the rank early
 };
-void send_done(const RankDone& done);      // to rank 0
-bool poll_done(int from, RankDone& done);  // one non-blocking attempt (MPI_Iprobe)
-void sleep_briefly();                      // 50 ms
-// Waits for `from`'s RankDone; polls `give_up` (e.g. this rank's own SIGTERM) every 50 ms and
-// returns false, having received nothing, when it returns true.
+// To rank 0. From any one thread at a time if messages_from_any_thread(), else from the thread
+// that started MPI only.
+void send_to_root(const RankMessage& message);
+bool messages_from_any_thread() noexcept;  // MPI_THREAD_SERIALIZED was granted
+// One non-blocking attempt (MPI_Iprobe) to receive `from`'s next message.
+bool poll_message(int from, RankMessage& message);
+void sleep_briefly();  // 5 ms
+// Waits for `from`'s next message; polls `give_up` (e.g. this rank's own SIGTERM) between tries
+// and returns false, having received nothing, when it returns true.
 template <typename GiveUp>
-bool receive_done(int from, RankDone& done, GiveUp give_up) {
+bool receive_message(int from, RankMessage& message, GiveUp give_up) {
   for (;;) {
-    if (poll_done(from, done)) return true;
+    if (poll_message(from, message)) return true;
     if (give_up()) return false;
     sleep_briefly();
   }

@@ -14,8 +14,9 @@ namespace launchmc::mpi {
 
 namespace {
 
-constexpr int kDoneTag = 4201;
-bool g_started = false;  // MPI_Init_thread was called (and MPI_Finalize is due)
+constexpr int kRankTag = 4202;
+bool g_serialized = false;  // MPI_THREAD_SERIALIZED granted
+bool g_started = false;     // MPI_Init_thread was called (and MPI_Finalize is due)
 World g_world;
 
 // Whether an MPI launcher started this process: mpirun/mpiexec of Open MPI set
@@ -41,8 +42,9 @@ void check(int status, const char* what) {
 Session::Session(int& argc, char**& argv) {
   if (!launched_by_mpi()) return;
   int provided = 0;
-  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
   g_started = true;
+  g_serialized = provided >= MPI_THREAD_SERIALIZED;
   if (provided < MPI_THREAD_FUNNELED) {
     MPI_Finalize();
     g_started = false;
@@ -78,26 +80,37 @@ int lowest_failing_rank(bool failed) {
   return lowest;
 }
 
-void send_done(const RankDone& done) {
-  const std::array<std::uint64_t, 2> message = {done.rows,
-                                                static_cast<std::uint64_t>(done.interrupted_by)};
-  check(MPI_Send(message.data(), 2, MPI_UINT64_T, 0, kDoneTag, MPI_COMM_WORLD), "MPI_Send");
+void send_to_root(const RankMessage& m) {
+  const std::array<std::uint64_t, 6> message = {
+      static_cast<std::uint64_t>(m.kind),          m.begin, m.end, m.whole_part ? 1U : 0U, m.rows,
+      static_cast<std::uint64_t>(m.interrupted_by)};
+  check(MPI_Send(message.data(), static_cast<int>(message.size()), MPI_UINT64_T, 0, kRankTag,
+                 MPI_COMM_WORLD),
+        "MPI_Send");
 }
 
-bool poll_done(int from, RankDone& done) {
+bool messages_from_any_thread() noexcept { return g_serialized; }
+
+bool poll_message(int from, RankMessage& m) {
   int arrived = 0;
-  check(MPI_Iprobe(from, kDoneTag, MPI_COMM_WORLD, &arrived, MPI_STATUS_IGNORE), "MPI_Iprobe");
+  check(MPI_Iprobe(from, kRankTag, MPI_COMM_WORLD, &arrived, MPI_STATUS_IGNORE), "MPI_Iprobe");
   if (arrived == 0) return false;
-  std::array<std::uint64_t, 2> message{};
-  check(
-      MPI_Recv(message.data(), 2, MPI_UINT64_T, from, kDoneTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
-      "MPI_Recv");
-  done.rows = message[0];
-  done.interrupted_by = static_cast<int>(message[1]);
+  std::array<std::uint64_t, 6> message{};
+  check(MPI_Recv(message.data(), static_cast<int>(message.size()), MPI_UINT64_T, from, kRankTag,
+                 MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        "MPI_Recv");
+  m.kind = static_cast<RankMessage::Kind>(message[0]);
+  if (m.kind != RankMessage::Kind::piece && m.kind != RankMessage::Kind::done)
+    throw std::runtime_error("a rank sent a message of unknown kind (another launchmc version?)");
+  m.begin = message[1];
+  m.end = message[2];
+  m.whole_part = message[3] != 0;
+  m.rows = message[4];
+  m.interrupted_by = static_cast<int>(message[5]);
   return true;
 }
 
-void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
 
 void abort_all(int status) {
   if (g_started) MPI_Abort(MPI_COMM_WORLD, status);

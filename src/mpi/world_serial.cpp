@@ -19,15 +19,17 @@ std::string library_version() { return "no"; }
 
 int lowest_failing_rank(bool failed) { return failed ? 0 : 1; }
 
-void send_done(const RankDone& /*done*/) {
-  throw std::logic_error("mpi::send_done: this launchmc was built without MPI");
+void send_to_root(const RankMessage& /*message*/) {
+  throw std::logic_error("mpi::send_to_root: this launchmc was built without MPI");
 }
 
-bool poll_done(int /*from*/, RankDone& /*done*/) {
-  throw std::logic_error("mpi::poll_done: this launchmc was built without MPI");
+bool messages_from_any_thread() noexcept { return false; }
+
+bool poll_message(int /*from*/, RankMessage& /*message*/) {
+  throw std::logic_error("mpi::poll_message: this launchmc was built without MPI");
 }
 
-void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
 
 void abort_all(int status) { std::exit(status); }
 

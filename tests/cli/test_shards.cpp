@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "../support/run_file_compare.hpp"
 #include "../support/scratch_dir.hpp"
 #include "cli/merge_command.hpp"
+#include "cli/mpi_run.hpp"
 #include "engine/plan.hpp"
 #include "io/hdf5_file.hpp"
 
@@ -76,6 +78,65 @@ TEST(ShardRanges, CoverEveryBlockOnceInOrder) {
   plan.block_size = 64;
   EXPECT_EQ(cli::describe_blocks(plan, {5, 10}), "blocks 5-9 (rows 320-639)");
   EXPECT_EQ(cli::describe_blocks(plan, {15, 16}), "block 15 (rows 960-999)");
+}
+
+// Rank 0 of an MPI run flies the share f of the blocks that makes its work, f + a (1 - f) (its
+// own rows, then writing the others' at a each), equal to each other rank's, b (1 - f) / (R - 1)
+// (cli/mpi_run.hpp). Here f is found by bisection on that balance, not by the closed form, and
+// the ranges must cover the plan once, in rank order, with a block at least for ranks 1..R-1.
+double balanced_share_by_bisection(int ranks) {
+  const double a = cli::kGatherCost, b = cli::kRankRowCost;
+  const auto excess = [&](double f) {  // rank 0's work minus another rank's
+    return f + a * (1.0 - f) - b * (1.0 - f) / static_cast<double>(ranks - 1);
+  };
+  if (excess(0.0) >= 0.0) return 0.0;  // rank 0 is busy enough writing the others' rows
+  double lo = 0.0, hi = 1.0;
+  for (int i = 0; i < 100; ++i) (excess(0.5 * (lo + hi)) < 0.0 ? lo : hi) = 0.5 * (lo + hi);
+  return lo;
+}
+
+TEST(RankRanges, RankZeroTakesTheBalancedShareAndTheRestSplitEvenly) {
+  // The model's constants as measured (docs/reports/batch_runs_2026-12.md): 2 ranks give rank 0
+  // a little less than half, and from some R on it only writes.
+  EXPECT_NEAR(balanced_share_by_bisection(2), 0.459, 0.001);
+  EXPECT_NEAR(balanced_share_by_bisection(3), 0.275, 0.001);
+  EXPECT_EQ(balanced_share_by_bisection(16), 0.0);
+  for (std::uint64_t n : {130ULL, 1000ULL, 12000ULL, 100000ULL, 1600000ULL}) {
+    engine::RunPlan plan;
+    plan.n_samples = n;
+    plan.block_size = 64;
+    const std::uint64_t blocks = plan.n_blocks();
+    for (int ranks = 1; ranks <= 17 && static_cast<std::uint64_t>(ranks) <= blocks; ++ranks) {
+      std::uint64_t next = 0;
+      std::uint64_t smallest = blocks, largest = 0;
+      for (int r = 0; r < ranks; ++r) {
+        const engine::BlockRange range = cli::rank_range(plan, r, ranks);
+        EXPECT_EQ(range.begin, next) << n << " rank " << r << " of " << ranks;
+        EXPECT_GE(range.end, range.begin);
+        if (r > 0) {
+          EXPECT_GE(range.size(), 1u) << n << " rank " << r << " of " << ranks;
+          smallest = std::min(smallest, range.size());
+          largest = std::max(largest, range.size());
+        }
+        next = range.end;
+      }
+      EXPECT_EQ(next, blocks) << n << " " << ranks;
+      if (ranks == 1) continue;
+      EXPECT_LE(largest - smallest, 1u) << n << " " << ranks;  // the others: even
+      const double want = balanced_share_by_bisection(ranks) * static_cast<double>(blocks);
+      const auto own = static_cast<double>(cli::rank_range(plan, 0, ranks).size());
+      // Rounded to a block, unless the others' one block each leaves rank 0 less.
+      if (blocks >= static_cast<std::uint64_t>(ranks) + static_cast<std::uint64_t>(want))
+        EXPECT_NEAR(own, want, 0.5 + 1e-9) << n << " " << ranks;
+      else
+        EXPECT_EQ(own, static_cast<double>(blocks - static_cast<std::uint64_t>(ranks - 1)));
+    }
+  }
+  engine::RunPlan plan;
+  plan.n_samples = 1000;
+  plan.block_size = 64;                            // 16 blocks
+  EXPECT_EQ(cli::rank_range(plan, 0, 2).end, 7u);  // 0.459 x 16 = 7.3
+  EXPECT_EQ(cli::rank_range(plan, 5, 2).size(), 0u);
 }
 
 TEST(ShardArguments, AreStrict) {

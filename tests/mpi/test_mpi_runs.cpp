@@ -3,11 +3,15 @@
 // gives one message and no file, and --resume reuses a rank's finished part. Built only with
 // -DLAUNCHMC_MPI=ON (tests/CMakeLists.txt); Open MPI's mpirun runs the ranks on this machine.
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "../support/cli_runner.hpp"
 #include "../support/run_file_compare.hpp"
@@ -32,21 +36,24 @@ CommandResult mpi_launchmc(const fs::path& dir, int ranks, const std::string& ar
   return test_support::run_launchmc_in(args, dir, kMpirun + " -np " + std::to_string(ranks));
 }
 
-bool no_leftovers(const fs::path& dir) {
+// What a run left beside its file: temporaries, OUT.ranks/, checkpoints (empty: nothing).
+std::string leftovers(const fs::path& dir) {
+  std::string left;
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
     if (name.find(".tmp-") != std::string::npos || name.find(".ranks") != std::string::npos ||
         name.find(".checkpoint") != std::string::npos)
-      return false;
+      left += name + " ";
   }
-  return true;
+  return left;
 }
 
 class MpiRuns : public io::ScratchDirTest {};
 
 TEST_F(MpiRuns, TwoAndThreeRanksWriteTheSingleRunsFile) {
   ASSERT_NE(test_support::run_launchmc("--version").out.find("MPI: yes"), std::string::npos);
-  // 1000 samples in blocks of 64: 16 blocks (8+8 for two ranks; 5, 5, 6 for three).
+  // 1000 samples in blocks of 64: 16 blocks (7 + 9 for two ranks; 4, 6, 6 for three:
+  // cli::rank_range).
   const std::string args =
       kConfigDir + "/hwasong18_2023.yaml -n 1000 --seed 7 --block-size 64 -j 1 --json";
   const fs::path single = dir_ / "single.h5";
@@ -64,7 +71,7 @@ TEST_F(MpiRuns, TwoAndThreeRanksWriteTheSingleRunsFile) {
                                              single.string().size(), out.string()))
         << ranks << " ranks";
   }
-  EXPECT_TRUE(no_leftovers(dir_));
+  EXPECT_EQ(leftovers(dir_), "");
 }
 
 TEST_F(MpiRuns, StratifiedBreakupsWithTwoRanks) {
@@ -96,7 +103,7 @@ TEST_F(MpiRuns, SensitivityStudyOverTwoRanksIsTheSingleProcesss) {
   expected.replace(expected.find(single.string()), single.string().size(), out.string());
   EXPECT_EQ(r.out, expected);
   EXPECT_NE(r.out.find("\"S1\""), std::string::npos) << r.out;
-  EXPECT_TRUE(no_leftovers(dir_));
+  EXPECT_EQ(leftovers(dir_), "");
 }
 
 TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
@@ -105,7 +112,8 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
   const fs::path single = dir_ / "single.h5", out = dir_ / "resumed.h5";
   ASSERT_EQ(test_support::run_launchmc_in("run " + args + " -o " + single.string(), dir_).status,
             0);
-  // Rank 1's part, as an earlier mpirun that died in the gather left it: shard 1 of 2.
+  // Rank 1's part, as an earlier mpirun that died in the gather left it: blocks 6-11 of 12
+  // (cli::rank_range gives rank 0 round(0.459 x 12) = 6), which is also shard 1 of 2.
   fs::create_directories(dir_ / "resumed.h5.ranks");
   const fs::path part = dir_ / "resumed.h5.ranks" / "rank_1_of_2.h5";
   ASSERT_EQ(test_support::run_launchmc_in("run " + args + " --shard 1/2 -o " + part.string(), dir_)
@@ -114,7 +122,7 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
   const CommandResult r = mpi_launchmc(dir_, 2, "run " + args + " --resume -o " + out.string());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(compare_run_files(single, out), 0);
-  EXPECT_TRUE(no_leftovers(dir_));
+  EXPECT_EQ(leftovers(dir_), "");
   // Without --resume the part is flown again; the file is the same.
   fs::create_directories(dir_ / "again.h5.ranks");
   const fs::path stale = dir_ / "again.h5.ranks" / "rank_1_of_2.h5";
@@ -123,6 +131,52 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
       mpi_launchmc(dir_, 2, "run " + args + " -o " + (dir_ / "again.h5").string());
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_EQ(compare_run_files(single, dir_ / "again.h5"), 0);
+}
+
+std::size_t chunks_in(const fs::path& dir) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".h5") ++n;
+  return n;
+}
+
+TEST_F(MpiRuns, KilledMidRunThenResumedEqualsTheSingleRun) {
+  // SIGKILL to mpirun and both ranks while they fly, once each rank has checkpointed some blocks
+  // (rank 1's chunks are also what rank 0 was writing into the file as they came), then the
+  // same mpirun with --resume: the single run's file.
+  const std::string plan = kConfigDir + "/hwasong18_2023.yaml -n 2000 --seed 13 --block-size 32";
+  const std::string args = plan + " -j 1 --checkpoint-every 0";
+  const fs::path single = dir_ / "single.h5", out = dir_ / "killed.h5";
+  ASSERT_EQ(
+      test_support::run_launchmc_in("run " + plan + " -j 1 -o " + single.string(), dir_).status, 0);
+  const std::string job = kMpirun + " -np 2 " + kBinary + " run " + args + " -o " + out.string();
+  test_support::run_command("(" + job + ") >/dev/null 2>" + (dir_ / "killed.err").string() + " &");
+  const fs::path rank1_chunks = dir_ / "killed.h5.ranks" / "rank_1_of_2.h5.checkpoint";
+  const fs::path rank0_chunks = dir_ / "killed.h5.checkpoint";
+  for (int i = 0; i < 6000 && (chunks_in(rank1_chunks) < 3 || chunks_in(rank0_chunks) < 3); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE(chunks_in(rank1_chunks), 3u);
+  // "killed[.]h5": a pattern that matches the job's command lines but not pkill's own shell's.
+  const std::string pattern = "'" + (dir_ / "killed[.]h5").string() + "'";
+  test_support::run_command("pkill -KILL -f " + pattern);
+  for (int i = 0; i < 1000 && test_support::run_command("pgrep -f " + pattern).status == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Until rank 0 (named by its output's temporary, OUT.tmp-HOST-PID) is reaped, not only dead:
+  // the resumed run removes a temporary only when its process is gone.
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("killed.h5.tmp-", 0) != 0) continue;
+    const pid_t pid = std::stoi(name.substr(name.rfind('-') + 1));
+    for (int i = 0; i < 1000 && (kill(pid, 0) == 0 || errno != ESRCH); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_FALSE(fs::exists(out)) << "the job ended before it was killed";
+  const CommandResult r = mpi_launchmc(dir_, 2, "run " + args + " --resume -o " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("rank 0 resumed from"), std::string::npos) << r.err;
+  EXPECT_EQ(compare_run_files(single, out), 0);
+  EXPECT_EQ(leftovers(dir_), "");
 }
 
 TEST_F(MpiRuns, BadInputsGiveOneMessageAndNoFile) {
@@ -153,7 +207,7 @@ TEST_F(MpiRuns, BadInputsGiveOneMessageAndNoFile) {
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.err.find("--until-ci under mpirun"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out));
-  EXPECT_TRUE(no_leftovers(dir_));
+  EXPECT_EQ(leftovers(dir_), "");
 }
 
 }  // namespace
