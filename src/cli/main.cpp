@@ -468,12 +468,18 @@ int run_run(const RunCmdOptions& opt) {
           "mpirun -np {}: the plan has {} blocks of {} samples (-n {}), fewer than {} ranks: "
           "lower -np or --block-size",
           world.size, plan.n_blocks(), plan.block_size, plan.n_samples, world.size));
-    const engine::BlockRange mine = cli::rank_range(plan, world.rank, world.size);
     if (world.rank > 0) {
-      shard = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank), ranks};
-      range = mine;
+      // Ranks 1..R-1 fly their part into checkpoint chunks that rank 0 writes into OUT.
+      const cli::RankPart part = cli::prepare_rank_part(plan, opt.output, world, opt.resume);
+      if (!cli::ranks_ready()) {
+        cli::unmake_ranks_dir();
+        return kExitFailure;
+      }
+      return cli::fly_rank_part(cfg, plan, exec, opt.output, world, part,
+                                std::min(opt.no_checkpoint ? cli::kStreamEvery_s : checkpoint_every,
+                                         cli::kStreamEvery_s));
     }
-    fly_end = mine.end;
+    fly_end = cli::rank_range(plan, 0, world.size).end;
   }
   if (!opt.shard.empty()) {
     shard = cli::parse_shard(opt.shard);
@@ -491,11 +497,7 @@ int run_run(const RunCmdOptions& opt) {
   }
   engine::RunLayout layout = engine::layout_of(cfg, plan, range, exec);
   layout.part = shard;
-  // A rank's shard file is read back by rank 0 only: stored uncompressed.
-  cli::RunSinks run_sinks =
-      cli::make_run_sinks(layout, cfg, output,
-                          ranked && world.rank > 0 ? io::RunFileWriter::Compression::stored
-                                                   : io::RunFileWriter::Compression::deflated);
+  cli::RunSinks run_sinks = cli::make_run_sinks(layout, cfg, output);
   const engine::SummaryReducer* const summary = run_sinks.summary.get();
   std::unique_ptr<io::RunFileWriter>& writer = run_sinks.writer;
   std::vector<engine::BlockSink*> sinks = run_sinks.list();
@@ -503,11 +505,7 @@ int run_run(const RunCmdOptions& opt) {
   // --resume), and the chunks this run writes; last of the sinks, after the run file's writer.
   std::vector<cli::RunPiece> finished;
   std::unique_ptr<cli::CheckpointSink> checkpoint;
-  std::optional<cli::RankAnnouncer> announce;  // ranks 1..R-1: what they tell rank 0
-  // Under mpirun with --resume, a rank whose shard file is complete has nothing to fly.
-  const bool part_done =
-      ranked && world.rank > 0 && opt.resume && cli::is_complete_part(output, plan, range);
-  if (!output.empty() && !part_done) {
+  if (!output.empty()) {
     const std::filesystem::path dir = cli::checkpoint_dir(output);
     if (opt.resume) {
       if (std::filesystem::exists(dir)) {
@@ -524,16 +522,8 @@ int run_run(const RunCmdOptions& opt) {
           "one)\n",
           dir.string());
     }
-    if (ranked && world.rank > 0) {
-      // Ranks 1..R-1 hand their rows to rank 0 as checkpoint chunks (even with --no-checkpoint),
-      // one about every kStreamEvery_s, each announced when in place (cli/mpi_run.hpp).
-      announce.emplace();
-      checkpoint = std::make_unique<cli::CheckpointSink>(
-          output, cfg, std::min(checkpoint_every, cli::kStreamEvery_s),
-          [&a = *announce](engine::BlockRange blocks) { a.piece(blocks, false); });
-    } else if (!opt.no_checkpoint) {
+    if (!opt.no_checkpoint)
       checkpoint = std::make_unique<cli::CheckpointSink>(output, cfg, checkpoint_every);
-    }
   }
   // Every rank is ready (or one says why not, and all stop): from here an error stops them all.
   if (ranked && !cli::ranks_ready()) {
@@ -542,16 +532,6 @@ int run_run(const RunCmdOptions& opt) {
     cli::unmake_ranks_dir();
     return kExitFailure;
   }
-  if (part_done) {
-    writer.reset();  // its temporary goes; the complete file stays
-    cli::RankAnnouncer whole;
-    whole.piece(range, true);
-    whole.done(plan.end_row(range.end) - plan.first_row(range.begin), 0);
-    return 0;
-  }
-  // A resumed rank's finished chunks are its part's first pieces.
-  if (announce)
-    for (const cli::RunPiece& p : finished) announce->piece(p.blocks, false);
   engine::BlocksResult br;
   if (ranked && world.rank == 0) {
     // Rank 0: its own blocks (after those of its checkpoint, with --resume), then the other
@@ -606,19 +586,6 @@ int run_run(const RunCmdOptions& opt) {
   meta.stopped_by = engine::to_string(br.end);
   meta.elapsed_s = br.elapsed_s;
   engine::RunResult r{run_sinks.summarize(meta), br.end};
-  if (ranked && world.rank > 0) {
-    // Ranks 1..R-1 tell rank 0 how their part ended; rank 0 prints the run's summary.
-    const bool stopped = r.end == engine::RunEnd::interrupted;
-    const int signo = stopped ? std::max(cli::interrupt_signal(), 1) : 0;
-    announce->done(r.summary.samples, signo);
-    if (!stopped) return 0;
-    std::cerr << fmt::format(
-        "launchmc: rank {} of {} interrupted by {} after {} samples of its part (kept in {}); "
-        "the same mpirun command with --resume continues it\n",
-        world.rank, world.size, cli::interrupt_signal_name(), r.summary.samples,
-        cli::checkpoint_dir(output).string());
-    return 128 + signo;
-  }
   if (r.end == engine::RunEnd::interrupted) {
     // Deliberately: the finished samples are kept apart from the final path, nothing is printed
     // on stdout (a script must not mistake a partial summary for the run's), and the status says

@@ -236,25 +236,62 @@ engine::BlocksResult fly_and_gather(const engine::RunLayout& layout, std::uint64
   return result;
 }
 
-int fly_rank_part(const Study& config, const engine::RunPlan& plan,
-                  const engine::Execution& execution, const std::string& output, mpi::World world) {
-  const auto ranks = static_cast<std::uint64_t>(world.size);
-  const engine::BlockRange range = rank_range(plan, world.rank, world.size);
-  engine::RunLayout layout = engine::layout_of(config, plan, range, execution);
-  layout.part = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank), ranks};
+RankPart prepare_rank_part(const engine::RunPlan& plan, const std::string& output, mpi::World world,
+                           bool resume) {
+  RankPart p;
+  p.range = rank_range(plan, world.rank, world.size);
   const std::filesystem::path part = rank_part_path(output, world);
-  RunSinks sinks = make_run_sinks(layout, config, part, io::RunFileWriter::Compression::stored);
+  if (resume && is_complete_part(part, plan, p.range)) {
+    p.whole_part_done = true;
+    return p;
+  }
+  if (resume && std::filesystem::exists(checkpoint_dir(part)))
+    p.finished = checkpoint_chunks(part, plan, p.range);
+  else
+    remove_checkpoint(part);  // an earlier job's chunks (without --resume: superseded)
+  return p;
+}
+
+int fly_rank_part(const Study& config, const engine::RunPlan& plan,
+                  const engine::Execution& execution, const std::string& output, mpi::World world,
+                  const RankPart& p, double every_s) {
   RankAnnouncer announce;
-  remove_checkpoint(part);  // an earlier run's chunks
-  CheckpointSink stream(part, config, kStreamEvery_s,
-                        [&](engine::BlockRange blocks) { announce.piece(blocks, false); });
-  std::vector<engine::BlockSink*> list = sinks.list();
-  list.push_back(&stream);
-  const engine::BlocksResult flown = engine::run_blocks(layout, list, execution);
-  const bool stopped = flown.end == engine::RunEnd::interrupted;
-  const int signo = stopped ? std::max(interrupt_signal(), 1) : 0;
-  announce.done(flown.rows, signo);
-  return stopped ? 128 + signo : 0;
+  const auto rows_of = [&](engine::BlockRange r) {
+    return plan.end_row(r.end) - plan.first_row(r.begin);
+  };
+  if (p.whole_part_done) {
+    announce.piece(p.range, true);
+    announce.done(rows_of(p.range), 0);
+    return 0;
+  }
+  std::uint64_t resumed_at = p.range.begin;
+  for (const RunPiece& piece : p.finished) {
+    announce.piece(piece.blocks, false);
+    resumed_at = piece.blocks.end;
+  }
+  std::uint64_t rows = rows_of({p.range.begin, resumed_at});
+  int signo = 0;
+  if (resumed_at < p.range.end) {
+    engine::RunLayout layout =
+        engine::layout_of(config, plan, {resumed_at, p.range.end}, execution);
+    layout.part = engine::PartOfRun{"shard", static_cast<std::uint64_t>(world.rank),
+                                    static_cast<std::uint64_t>(world.size)};
+    const std::filesystem::path part = rank_part_path(output, world);
+    CheckpointSink chunks(part, config, every_s,
+                          [&](engine::BlockRange blocks) { announce.piece(blocks, false); });
+    const std::vector<engine::BlockSink*> sinks = {&chunks};
+    const engine::BlocksResult flown = engine::run_blocks(layout, sinks, execution);
+    rows += flown.rows;
+    if (flown.end == engine::RunEnd::interrupted) signo = std::max(interrupt_signal(), 1);
+  }
+  announce.done(rows, signo);
+  if (signo == 0) return 0;
+  std::cerr << fmt::format(
+      "launchmc: rank {} of {} interrupted by {} after {} samples of its part (kept in {}); the "
+      "same mpirun command with --resume continues it\n",
+      world.rank, world.size, interrupt_signal_name(), rows,
+      checkpoint_dir(rank_part_path(output, world)).string());
+  return 128 + signo;
 }
 
 void remove_rank_parts(const std::string& output) {

@@ -1,8 +1,8 @@
 // `mpirun -np R launchmc run CONFIG -n N -o OUT` (issue 13; src/mpi/world.hpp starts MPI).
 //
 // Rank r flies a contiguous range of the plan's blocks (rank_range), with TBB inside. Ranks
-// 1..R-1 write their rows as shard files in OUT.ranks/ and, about every second, as checkpoint
-// chunks beside them, each announced to rank 0 when it is in place. Rank 0 writes OUT itself:
+// 1..R-1 write their rows, about every second, as checkpoint chunks in OUT.ranks/, each
+// announced to rank 0 when it is in place. Rank 0 writes OUT itself:
 // its own blocks as it flies them, then each other rank's rows in rank order, read from their
 // chunks as they come (while the rank still flies), through the same writer and reducers (the
 // single run's: `merge` feeds them the same way). The file is therefore the single-process run's
@@ -11,7 +11,7 @@
 // must see OUT's directory (a shared file system on a cluster).
 //
 // `--resume` under mpirun continues each rank's part: rank 0 from OUT.checkpoint/, rank r from
-// its shard's checkpoint, and a rank whose shard file is complete does not fly it again.
+// its chunks (a rank whose chunks cover its part flies nothing).
 #pragma once
 
 #include <atomic>
@@ -58,15 +58,16 @@ std::filesystem::path rank_part_path(const std::string& output, mpi::World world
 
 // The blocks rank `rank` of `ranks` flies: contiguous, in rank order, covering the plan. Rank 0
 // also writes the other ranks' rows, at about kGatherCost of a row's flight and write each (what
-// is left of its work on them: read, reduce, deflate and write, ~0.15 ms a Chollima-1 row), while
-// the others' rows cost them about kRankRowCost of rank 0's own (they skip the deflate but write
-// each row twice, to their shard file and chunk). Rank 0 takes the share f that ends both at
-// once, f + a (1 - f) = b (1 - f) / (R - 1), i.e. f = (b / (R - 1) - a) / (1 - a + b / (R - 1))
-// (0.46 for 2 ranks, 0.27 for 3, 0.18 for 4, ...; none from 12 ranks on: rank 0 then only writes),
-// and the others split the rest evenly. Every rank computes the same ranges; no row depends on
-// them. Measured 2026-12-01 (docs/reports/batch_runs_2026-12.md).
-inline constexpr double kGatherCost = 0.09;   // a
-inline constexpr double kRankRowCost = 0.94;  // b
+// is left of its work on them: read, reduce, deflate and write, ~0.17 ms a Chollima-1 row),
+// while the others' rows cost them about kRankRowCost of rank 0's own (they neither deflate nor
+// reduce, but their rows were measured as dear as rank 0's own: the flight is nearly all of it).
+// Rank 0 takes the share f that ends both at once, f + a (1 - f) = b (1 - f) / (R - 1), i.e.
+// f = (b / (R - 1) - a) / (1 - a + b / (R - 1)) (0.47 for 2 ranks, 0.28 for 3, 0.18 for 4, ...;
+// none from 10 ranks on: rank 0 then only writes), and the others split the rest evenly. Every
+// rank computes the same ranges; no row depends on them. Measured 2026-12-01
+// (docs/reports/batch_runs_2026-12.md).
+inline constexpr double kGatherCost = 0.12;  // a
+inline constexpr double kRankRowCost = 1.0;  // b
 engine::BlockRange rank_range(const engine::RunPlan& plan, int rank, int ranks);
 // How often (seconds) ranks 1..R-1 hand rank 0 a chunk of their rows at most.
 inline constexpr double kStreamEvery_s = 1.0;
@@ -115,10 +116,24 @@ engine::BlocksResult fly_and_gather(const engine::RunLayout& layout, std::uint64
                                     const engine::Execution& execution, const std::string& output,
                                     mpi::World world, const std::function<void()>& flown);
 
-// Ranks 1..R-1 of a run whose file is made by rank 0 (sensitivity): rank_range flown into
-// OUT.ranks/ and streamed to rank 0 as above. 0, or 128 + the signal that interrupted it.
+// Ranks 1..R-1 (run and sensitivity): what a rank has of its part before it flies, found while
+// the ranks prepare (a refused checkpoint is an error of the preparing phase). Its rows are its
+// checkpoint chunks only (OUT.ranks/rank_r_of_R.h5.checkpoint/): no shard file, no reducers
+// (rank 0 reduces every row once).
+struct RankPart {
+  engine::BlockRange range;        // rank_range
+  std::vector<RunPiece> finished;  // with --resume: the chunks an earlier job left, in order
+  // With --resume: a complete shard file of the range (as launchmc 0.1 before 2026-12-01 wrote
+  // rank parts, or `run --shard` for that range) stands for the whole part.
+  bool whole_part_done = false;
+};
+RankPart prepare_rank_part(const engine::RunPlan& plan, const std::string& output, mpi::World world,
+                           bool resume);
+// Flies what is left of the part, handing rank 0 each chunk (one about every `every_s` seconds
+// at most) and then saying how it ended. 0, or 128 + the signal that interrupted it.
 int fly_rank_part(const Study& config, const engine::RunPlan& plan,
-                  const engine::Execution& execution, const std::string& output, mpi::World world);
+                  const engine::Execution& execution, const std::string& output, mpi::World world,
+                  const RankPart& part, double every_s);
 
 // Removes OUT.ranks/ (after OUT is complete).
 void remove_rank_parts(const std::string& output);

@@ -201,7 +201,11 @@ int SensitivityCommand::run_config() const {
         "mpirun -np {}: the design's {} flights make {} blocks of {}, fewer than {} ranks: lower "
         "-np or raise -n",
         world.size, plan.n_samples, plan.n_blocks(), plan.block_size, world.size));
-  if (world.size > 1 && world.rank > 0) make_ranks_dir(run_output_);
+  std::optional<RankPart> part;
+  if (world.size > 1 && world.rank > 0) {
+    make_ranks_dir(run_output_);
+    part = prepare_rank_part(plan, run_output_, world, false);
+  }
   if (world.size > 1 && !ranks_ready()) {
     unmake_ranks_dir();
     return 1;
@@ -211,7 +215,7 @@ int SensitivityCommand::run_config() const {
     rank_exec.threads = threads;
     rank_exec.cancel = &interrupt_flag();
     install_interrupt_handlers();
-    return fly_rank_part(cfg, plan, rank_exec, run_output_, world);
+    return fly_rank_part(cfg, plan, rank_exec, run_output_, world, *part, kStreamEvery_s);
   }
   if (cfg.dispersions.stratify != Stratify::none)
     std::cerr << "launchmc: note: the config's uncertainties.stratify is not used: a sensitivity "

@@ -113,7 +113,7 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
   ASSERT_EQ(test_support::run_launchmc_in("run " + args + " -o " + single.string(), dir_).status,
             0);
   // Rank 1's part, as an earlier mpirun that died in the gather left it: blocks 6-11 of 12
-  // (cli::rank_range gives rank 0 round(0.459 x 12) = 6), which is also shard 1 of 2.
+  // (cli::rank_range gives rank 0 round(0.468 x 12) = 6), which is also shard 1 of 2.
   fs::create_directories(dir_ / "resumed.h5.ranks");
   const fs::path part = dir_ / "resumed.h5.ranks" / "rank_1_of_2.h5";
   ASSERT_EQ(test_support::run_launchmc_in("run " + args + " --shard 1/2 -o " + part.string(), dir_)
