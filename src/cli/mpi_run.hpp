@@ -48,9 +48,9 @@ int report_failure(const std::string& message, int status);
 // exits with a failure status quietly).
 bool ranks_ready();
 
-// OUT.ranks/ and rank r's shard file in it.
+// OUT.ranks/ and rank r's part in it (its chunks go to checkpoint_dir of this path).
 std::filesystem::path ranks_dir(const std::string& output);
-// Makes OUT.ranks/ (a rank's shard file goes there); removed again, if still empty, when the
+// Makes OUT.ranks/ (a rank's chunks go there); removed again, if still empty, when the
 // ranks do not agree to fly.
 void make_ranks_dir(const std::string& output);
 void unmake_ranks_dir();

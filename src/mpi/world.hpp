@@ -7,8 +7,9 @@
 // MPI build is then the same program as the default build's, with no MPI start-up cost, and as
 // root it needs none of Open MPI's OMPI_ALLOW_RUN_AS_ROOT variables.
 //
-// How `run` uses the ranks (src/cli/mpi_run.hpp): rank r flies shard r of R; ranks 1..R-1 write
-// their rows as shard files beside the output, rank 0 writes the run's file and feeds the other
+// How `run` uses the ranks (src/cli/mpi_run.hpp): rank r flies a contiguous range of blocks;
+// ranks 1..R-1 write their rows as checkpoint chunks beside the output and announce each (the
+// messages below), rank 0 writes the run's file and feeds the other
 // ranks' rows, in block order, to the single run's writer and reducers (a gather to rank 0).
 #pragma once
 
@@ -57,7 +58,7 @@ struct RankMessage {
   Kind kind = Kind::done;
   std::uint64_t begin = 0, end = 0;  // piece: the blocks
   bool whole_part = false;           // piece: the rank's shard file (else a checkpoint chunk)
-  std::uint64_t rows = 0;            // done: rows flown and written to the rank's shard file
+  std::uint64_t rows = 0;            // done: rows of the rank's part in its pieces
   int interrupted_by = 0;  // done: 0, or the signal (SIGTERM, SIGINT) that stopped the rank early
 };
 // To rank 0. From any one thread at a time if messages_from_any_thread(), else from the thread
