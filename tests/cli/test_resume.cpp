@@ -59,14 +59,6 @@ int resume_wait(pid_t pid) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
 }
 
-std::size_t chunks_in(const fs::path& dir) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".h5") ++n;
-  return n;
-}
-
 class ResumeTest : public io::ScratchDirTest {
  protected:
   std::vector<std::string> run_args(const fs::path& out, const std::string& seed = "5") const {
@@ -104,10 +96,10 @@ TEST_F(ResumeTest, SigkillAtRandomPointsThenResumeEqualsTheUninterruptedRun) {
   for (int round = 0; round < 3; ++round) {
     std::vector<std::string> args = run_args(out);
     if (round > 0) args.push_back("--resume");
-    const std::size_t before = chunks_in(checkpoint);
+    const std::size_t before = io::h5_files_in(checkpoint);
     const pid_t pid = resume_spawn(args, dir_);
     // Some new chunk first (this round flies blocks), then a random moment.
-    for (int i = 0; i < 12000 && chunks_in(checkpoint) <= before; ++i) {
+    for (int i = 0; i < 12000 && io::h5_files_in(checkpoint) <= before; ++i) {
       if (waitpid(pid, nullptr, WNOHANG) != 0) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -131,7 +123,7 @@ TEST_F(ResumeTest, SigtermFlushesTheCheckpointAndResumeEqualsTheUninterruptedRun
   const fs::path out = dir_ / "out.h5";
   const fs::path checkpoint = dir_ / "out.h5.checkpoint";
   pid_t pid = resume_spawn(run_args(out), dir_);
-  for (int i = 0; i < 12000 && chunks_in(checkpoint) < 3; ++i)
+  for (int i = 0; i < 12000 && io::h5_files_in(checkpoint) < 3; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   EXPECT_EQ(resume_wait(pid), 128 + SIGTERM);
@@ -141,7 +133,7 @@ TEST_F(ResumeTest, SigtermFlushesTheCheckpointAndResumeEqualsTheUninterruptedRun
   EXPECT_FALSE(fs::exists(out));
 
   // A checkpoint of another run (another seed) is refused, and left as it is.
-  const std::size_t chunks = chunks_in(checkpoint);
+  const std::size_t chunks = io::h5_files_in(checkpoint);
   std::vector<std::string> other = run_args(out, "6");
   other.push_back("--resume");
   pid = resume_spawn(other, dir_);
@@ -149,7 +141,7 @@ TEST_F(ResumeTest, SigtermFlushesTheCheckpointAndResumeEqualsTheUninterruptedRun
   EXPECT_NE(resume_slurp(dir_ / "stderr.txt").find("holds blocks of another run"),
             std::string::npos)
       << resume_slurp(dir_ / "stderr.txt");
-  EXPECT_EQ(chunks_in(checkpoint), chunks);
+  EXPECT_EQ(io::h5_files_in(checkpoint), chunks);
   EXPECT_FALSE(fs::exists(out));
 
   std::vector<std::string> args = run_args(out);

@@ -133,14 +133,6 @@ TEST_F(MpiRuns, ResumeReusesARanksFinishedPart) {
   EXPECT_EQ(compare_run_files(single, dir_ / "again.h5"), 0);
 }
 
-std::size_t chunks_in(const fs::path& dir) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".h5") ++n;
-  return n;
-}
-
 TEST_F(MpiRuns, KilledMidRunThenResumedEqualsTheSingleRun) {
   // SIGKILL to mpirun and both ranks while they fly, once each rank has checkpointed some blocks
   // (rank 1's chunks are also what rank 0 was writing into the file as they came), then the
@@ -154,9 +146,10 @@ TEST_F(MpiRuns, KilledMidRunThenResumedEqualsTheSingleRun) {
   test_support::run_command("(" + job + ") >/dev/null 2>" + (dir_ / "killed.err").string() + " &");
   const fs::path rank1_chunks = dir_ / "killed.h5.ranks" / "rank_1_of_2.h5.checkpoint";
   const fs::path rank0_chunks = dir_ / "killed.h5.checkpoint";
-  for (int i = 0; i < 6000 && (chunks_in(rank1_chunks) < 3 || chunks_in(rank0_chunks) < 3); ++i)
+  for (int i = 0;
+       i < 6000 && (io::h5_files_in(rank1_chunks) < 3 || io::h5_files_in(rank0_chunks) < 3); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_GE(chunks_in(rank1_chunks), 3u);
+  EXPECT_GE(io::h5_files_in(rank1_chunks), 3u);
   // "killed[.]h5": a pattern that matches the job's command lines but not pkill's own shell's.
   const std::string pattern = "'" + (dir_ / "killed[.]h5").string() + "'";
   test_support::run_command("pkill -KILL -f " + pattern);

@@ -27,4 +27,13 @@ class ScratchDirTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
+// The HDF5 files (.h5) in `dir` (0 when it does not exist): a checkpoint's chunks, say.
+inline std::size_t h5_files_in(const std::filesystem::path& dir) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".h5") ++n;
+  return n;
+}
+
 }  // namespace launchmc::io
