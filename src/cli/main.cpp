@@ -413,11 +413,11 @@ int run_run(const RunCmdOptions& opt) {
     throw cli::UsageError("--resume needs -o OUT: the checkpoint it continues is OUT.checkpoint/");
   if (opt.resume && opt.no_checkpoint)
     throw cli::UsageError("--resume with --no-checkpoint: a resumed run keeps its checkpoint");
-  // Under mpirun (cli/mpi_run.hpp) rank r flies shard r of R: ranks 1..R-1 into their shard
-  // files in OUT.ranks/ (`output` below), rank 0 into OUT, to which it adds the others' rows.
+  // Under mpirun (cli/mpi_run.hpp) rank r flies a contiguous range of blocks: ranks 1..R-1 into
+  // checkpoint chunks in OUT.ranks/, rank 0 into OUT, to which it adds the others' rows.
   const mpi::World world = mpi::world();
   const bool ranked = world.size > 1;
-  std::string output = opt.output;  // the file this process writes
+  const std::string& output = opt.output;  // the file this process writes (rank 0's)
   if (ranked) {
     if (opt.output.empty())
       throw cli::UsageError(
@@ -428,13 +428,12 @@ int run_run(const RunCmdOptions& opt) {
       throw cli::UsageError(
           "--until-ci under mpirun: the stop depends on every row before it; run it in one "
           "process");
-    if (world.rank > 0) {
-      output = cli::rank_part_path(opt.output, world).string();
-      cli::make_ranks_dir(opt.output);
-    }
+    if (world.rank > 0) cli::make_ranks_dir(opt.output);
   }
-  prepare_output(output, opt.config);
-  if (world.rank == 0) note_partial(output);
+  if (world.rank == 0) {
+    prepare_output(output, opt.config);
+    note_partial(output);
+  }
   const Study cfg = config::load_config_file(opt.config, parse_overrides(opt.overrides));
   // The config's risk: section is checked before the flights (its files, its region).
   std::optional<RiskCmdOptions> risk_after;
@@ -459,7 +458,7 @@ int run_run(const RunCmdOptions& opt) {
   // A shard flies its range of the plan's blocks; its file records which (merge_command.hpp).
   std::optional<engine::PartOfRun> shard;
   engine::BlockRange range = plan.all_blocks();
-  // The blocks this process flies: its range, or under mpirun rank 0's shard of the run.
+  // The blocks this process flies: its range, or under mpirun rank 0's part of the run.
   std::uint64_t fly_end = range.end;
   if (ranked) {
     const auto ranks = static_cast<std::uint64_t>(world.size);

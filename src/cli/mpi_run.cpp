@@ -13,7 +13,6 @@
 #include "cli/checkpoint.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/merge_command.hpp"
-#include "cli/run_sinks.hpp"
 
 namespace launchmc::cli {
 

@@ -37,10 +37,6 @@ void check(int status, const char* what) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 // launchmc's ranks exchange a few small messages a second, so the transport hardly matters to
 // them, but its start-up does: Open MPI's default point-to-point layer on Debian probes UCX
 // first, ~0.3 s of every rank's start on this machine. When every rank of the job is on this
