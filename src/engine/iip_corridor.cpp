@@ -235,6 +235,65 @@ void IipCorridorReducer::save_part(const Part& part, StateWriter& out) {
   put_packed_moments(out, "zone_time_s", zone_time);
 }
 
+void IipCorridorReducer::restore(const StateReader& in) {
+  restore_part(parts_[0], in);
+  for (std::size_t k = 1; k < parts_.size(); ++k)
+    restore_part(parts_[k], PrefixedStateReader(in, "stratum" + std::to_string(k) + "."));
+}
+
+void IipCorridorReducer::restore_part(Part& part, const StateReader& in) {
+  constexpr const char* what = "IIP corridor";
+  auto bad = [](const std::string& name) {
+    throw std::runtime_error("IIP corridor state: bad " + name);
+  };
+  const auto head = in.counts("counts");
+  if (head.size() != 3 || head[1] != part.grid.size() || head[2] != part.zone_count.size())
+    bad("counts (another grid or other zones)");
+  const std::size_t n = part.grid.size();
+  const auto tracks = in.counts("tracks");
+  if (tracks.size() != n) bad("tracks");
+  const auto lat = get_packed_moments(in, "lat_deg", n, what);
+  const auto lon = get_packed_moments(in, "lon_deg", n, what);
+  const auto along = get_packed_moments(in, "along_km", n, what);
+  const auto cross = get_packed_moments(in, "cross_km", n, what);
+  // The sketches: per grid point the number of (index, count) pairs (as a double), then the
+  // pairs; the counts array has the zeros' count first. |cross| >= 0: no negative store. A
+  // sketch of kCorridorQuantileAccuracy never collapses (its 2^20 buckets would span a range of
+  // values of e^2000, beyond any double's), so none is restored collapsed.
+  const auto index = in.doubles("cross_abs_km.sketch_index");
+  const auto counts = in.counts("cross_abs_km.sketch_counts");
+  std::size_t at = 0;
+  std::vector<GridPoint> grid(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (at >= index.size() || at >= counts.size()) bad("cross_abs_km");
+    const double pairs = index[at];
+    if (!(pairs >= 0) || pairs > static_cast<double>(index.size() - at - 1) ||
+        counts.size() - at - 1 < static_cast<std::size_t>(pairs))
+      bad("cross_abs_km");
+    const std::uint64_t zeros = counts[at];
+    stats::QuantileSketch::Store positive;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(pairs); ++i)
+      positive.emplace_back(static_cast<std::int32_t>(index[at + 1 + i]), counts[at + 1 + i]);
+    at += 1 + static_cast<std::size_t>(pairs);
+    GridPoint& g = grid[k];
+    g.tracks = tracks[k];
+    g.lat_deg = lat[k];
+    g.lon_deg = lon[k];
+    g.along_km = along[k];
+    g.cross_km = cross[k];
+    g.cross_abs_km = stats::QuantileSketch::from_state(kCorridorQuantileAccuracy,
+                                                       std::move(positive), {}, zeros, false);
+  }
+  if (at != index.size() || at != counts.size()) bad("cross_abs_km");
+  const auto zone_count = in.counts("zone_count");
+  if (zone_count.size() != part.zone_count.size()) bad("zone_count");
+  auto zone_time = get_packed_moments(in, "zone_time_s", zone_count.size(), what);
+  part.samples = head[0];
+  part.grid = std::move(grid);
+  part.zone_count = zone_count;
+  part.zone_time_s = std::move(zone_time);
+}
+
 IipCorridorSummary IipCorridorReducer::finish() const {
   IipCorridorSummary s;
   s.step_s = setup_.step_s;

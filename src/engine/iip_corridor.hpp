@@ -99,6 +99,9 @@ class IipCorridorReducer final : public Reducer {
   void add(const Block& block);
   void merge(const Reducer& other) override;
   void save(StateWriter& out) const override;
+  // Sets the state to one save() wrote for a reducer of the same setup (grid, zones, strata), bit
+  // for bit. Throws std::runtime_error for a state that does not fit the setup.
+  void restore(const StateReader& in);
   using BlockSink::finish;  // the sink's end-of-run hook, kept visible beside this overload
   IipCorridorSummary finish() const;
   const IipCorridorSetup& setup() const noexcept { return setup_; }
@@ -124,6 +127,7 @@ class IipCorridorReducer final : public Reducer {
     std::vector<stats::Moments> zone_time_s;
   };
   static void save_part(const Part& p, StateWriter& out);
+  static void restore_part(Part& p, const StateReader& in);
   IipCorridorSetup setup_;
   std::vector<Reference> reference_;  // [grid index]
   std::vector<Part> parts_;           // [stratum]

@@ -80,6 +80,34 @@ void put_packed_moments(StateWriter& out, const std::string& name,
   out.put(name + ".terms", std::span<const double>(terms));
 }
 
+std::vector<stats::Moments> get_packed_moments(const StateReader& in, const std::string& name,
+                                               std::size_t count, const char* what) {
+  const auto n = in.counts(name + ".count");
+  const auto min_max = in.doubles(name + ".min_max");
+  const auto lengths = in.counts(name + ".term_lengths");
+  const auto terms = in.doubles(name + ".terms");
+  if (n.size() != count || min_max.size() != 2 * count || lengths.size() != 2 * count)
+    bad(what, name);
+  std::vector<stats::Moments> items;
+  items.reserve(count);
+  std::uint64_t at = 0;
+  auto next_sum = [&](std::size_t k) {
+    if (lengths[k] > terms.size() - at) bad(what, name + ".terms");
+    const stats::ExactSum s = stats::ExactSum::from_terms(
+        std::span<const double>(terms.data() + at, static_cast<std::size_t>(lengths[k])));
+    at += lengths[k];
+    return s;
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    const stats::ExactSum sum = next_sum(2 * i);
+    const stats::ExactSum sum_sq = next_sum(2 * i + 1);
+    items.push_back(
+        stats::Moments::from_sums(n[i], sum, sum_sq, min_max[2 * i], min_max[2 * i + 1]));
+  }
+  if (at != terms.size()) bad(what, name + ".terms");
+  return items;
+}
+
 void put_impacts(StateWriter& out, const std::string& name, const stats::ImpactAccumulator& a) {
   const stats::ImpactSums& s = a.sums();
   put_reference(out, name, s.count, s.ref_lat_deg, s.ref_lon_deg);

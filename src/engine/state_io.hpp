@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "engine/reducer.hpp"
 #include "stats/bottom_k.hpp"
@@ -33,6 +34,9 @@ stats::Moments get_moments(const StateReader& in, const std::string& name, const
 // <name>.term_lengths.
 void put_packed_moments(StateWriter& out, const std::string& name,
                         std::span<const stats::Moments* const> items);
+// The `count` Moments put_packed_moments saved under `name`.
+std::vector<stats::Moments> get_packed_moments(const StateReader& in, const std::string& name,
+                                               std::size_t count, const char* what);
 
 // ImpactAccumulator: <name>.count, <name>.reference (lat, lon) and the exact sums <name>.x, .y,
 // .xx, .yy, .xy.

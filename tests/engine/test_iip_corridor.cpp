@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <vector>
 
 #include "common/constants.hpp"
 #include "engine/columns.hpp"
 #include "engine/iip_corridor.hpp"
 #include "engine/outcome.hpp"
+#include "engine/state_buffer.hpp"
 
 namespace launchmc::engine {
 namespace {
@@ -196,6 +199,95 @@ TEST(IipCorridor, SplitRunsMergeToTheSameBits) {
   }
   EXPECT_EQ(x.overflight[0].count, y.overflight[0].count);
   EXPECT_EQ(x.overflight[0].time_mean_s, y.overflight[0].time_mean_s);
+}
+
+// The bytes of a reducer's saved state.
+std::vector<std::byte> saved_bytes(const IipCorridorReducer& r) {
+  StateBuffer state;
+  r.save(state);
+  return state.bytes();
+}
+
+TEST(IipCorridor, ASavedStateSentAsBytesRestoresBitForBit) {
+  // How `mpirun ... risk` hands rank 0 a rank's corridor: save, bytes, restore, merge. Two
+  // strata (rows alternate), so that the per-stratum state under "stratum1." travels too.
+  IipZoneSpec line{"parallel", false, {{31.1, 124.0}, {31.1, 126.0}}};
+  IipZoneSpec box{"box", true, {{30.4, 124.8}, {30.4, 125.2}, {31.6, 125.2}, {31.6, 124.8}}};
+  IipCorridorSetup setup = setup_with({line, box});
+  setup.strata = FailureStrata({"none", "engine_shutdown"}, {0.9, 0.1}, {32768, 32768});
+  std::vector<Track> all;
+  for (int i = 0; i < 11; ++i)
+    all.push_back(shifted(0.017 * i - 0.08, 0.023 * (i % 5) - 0.04, i == 6 ? 2 : 4));
+  auto block = [&](std::size_t from, std::size_t to) {
+    Block b = block_of({all.begin() + static_cast<std::ptrdiff_t>(from),
+                        all.begin() + static_cast<std::ptrdiff_t>(to)});
+    b.stratum.resize(b.count);
+    for (std::size_t r = 0; r < b.count; ++r) b.stratum[r] = (from + r) % 2;
+    return b;
+  };
+  IipCorridorReducer whole(setup), first(setup), second(setup);
+  whole.add(block(0, all.size()));
+  first.add(block(0, 5));
+  second.add(block(5, all.size()));
+  const std::vector<std::byte> sent = saved_bytes(second);
+  IipCorridorReducer received(setup);
+  received.restore(StateBuffer::from_bytes(sent));
+  EXPECT_EQ(saved_bytes(received), sent);  // the same state, bit for bit
+  first.merge(received);
+  EXPECT_EQ(saved_bytes(first), saved_bytes(whole));
+  const IipCorridorSummary x = whole.finish(), y = first.finish();
+  ASSERT_EQ(x.track.size(), y.track.size());
+  for (std::size_t k = 0; k < x.track.size(); ++k) {
+    EXPECT_EQ(x.track[k].tracks, y.track[k].tracks);
+    EXPECT_EQ(x.track[k].mean_lon_deg, y.track[k].mean_lon_deg);
+    EXPECT_EQ(x.track[k].along_sd_km, y.track[k].along_sd_km);
+    EXPECT_EQ(x.track[k].cross_halfwidth_km, y.track[k].cross_halfwidth_km);
+  }
+  ASSERT_EQ(y.overflight.size(), 2u);
+  for (std::size_t z = 0; z < 2; ++z) {
+    EXPECT_GT(y.overflight[z].count, 0u) << z;
+    EXPECT_EQ(x.overflight[z].count, y.overflight[z].count);
+    EXPECT_EQ(x.overflight[z].time_sd_s, y.overflight[z].time_sd_s);
+  }
+  // A state of another setup (one zone fewer) is refused, not misread.
+  IipCorridorReducer other(setup_with({line}));
+  EXPECT_THROW(other.restore(StateBuffer::from_bytes(sent)), std::runtime_error);
+}
+
+TEST(StateBuffer, BytesCarryEveryArrayAndNameListExactly) {
+  StateBuffer s;
+  const std::vector<double> reals = {1.5, -0.0, std::numeric_limits<double>::infinity(), kNaN,
+                                     5e-324};
+  const std::vector<std::uint64_t> counts = {0, 1, ~std::uint64_t{0}};
+  s.put("a.reals", std::span<const double>(reals));
+  s.put("b.counts", std::span<const std::uint64_t>(counts));
+  s.put("empty", std::span<const double>());
+  s.put_names("groups", {"any", "", "stage 1 (spent)"});
+  const StateBuffer t = StateBuffer::from_bytes(s.bytes());
+  const std::vector<double> back = t.doubles("a.reals");
+  ASSERT_EQ(back.size(), reals.size());
+  for (std::size_t i = 0; i < reals.size(); ++i)  // bit patterns: -0 and NaN included
+    EXPECT_EQ(std::memcmp(&back[i], &reals[i], sizeof(double)), 0) << i;
+  EXPECT_EQ(t.counts("b.counts"), counts);
+  EXPECT_TRUE(t.doubles("empty").empty());
+  EXPECT_EQ(t.names("groups"), (std::vector<std::string>{"any", "", "stage 1 (spent)"}));
+  EXPECT_EQ(t.bytes(), s.bytes());
+  // Asked for what is not there, or of another kind: an error naming it.
+  EXPECT_THROW(t.doubles("b.counts"), std::runtime_error);
+  EXPECT_THROW(t.counts("missing"), std::runtime_error);
+  EXPECT_THROW(s.put_names("groups", {}), std::runtime_error);
+  // Damaged bytes are refused, at every truncation and with a wrong mark or a trailing byte.
+  const std::vector<std::byte> bytes = s.bytes();
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    EXPECT_THROW(StateBuffer::from_bytes(std::span<const std::byte>(bytes.data(), n)),
+                 std::runtime_error)
+        << n;
+  std::vector<std::byte> longer = bytes;
+  longer.push_back(std::byte{0});
+  EXPECT_THROW(StateBuffer::from_bytes(longer), std::runtime_error);
+  std::vector<std::byte> other_order = bytes;
+  std::swap(other_order[8], other_order[15]);  // the byte-order mark
+  EXPECT_THROW(StateBuffer::from_bytes(other_order), std::runtime_error);
 }
 
 }  // namespace
