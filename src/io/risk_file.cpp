@@ -23,29 +23,47 @@ namespace launchmc::io {
 
 namespace {
 
-// The impacts' bounding box (longitudes unwrapped about the launch site's), one cell wider.
-risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg,
-                               std::size_t slice_rows) {
+// The box of the impacts in rows [first, last) of the run.
+ImpactBox box_of_rows(const std::filesystem::path& run, std::uint64_t first, std::uint64_t last,
+                      std::size_t slice_rows) {
   RunFileReader reader(run);
+  reader.read_iip_tracks(false);  // impacts only
   const double ref = reader.info().meta.site_lon_deg;
-  double lat0 = 90, lat1 = -90, lon0 = 1e9, lon1 = -1e9;
-  std::uint64_t impacts = 0;
+  ImpactBox box;
   engine::Block block;
-  while (reader.next(block, slice_rows))
+  reader.seek(static_cast<std::size_t>(first));
+  for (std::uint64_t at = first; at < last; at += block.count) {
+    if (!reader.next(block,
+                     static_cast<std::size_t>(std::min<std::uint64_t>(slice_rows, last - at))))
+      break;
     engine::for_each_impact(block, [&](const engine::Impact& i) {
       const double lat = i.lat_deg, x = geo::unwrap_deg(i.lon_deg, ref);
-      lat0 = std::min(lat0, lat);
-      lat1 = std::max(lat1, lat);
-      lon0 = std::min(lon0, x);
-      lon1 = std::max(lon1, x);
-      ++impacts;
+      box.lat0_deg = std::min(box.lat0_deg, lat);
+      box.lat1_deg = std::max(box.lat1_deg, lat);
+      box.lon0_deg = std::min(box.lon0_deg, x);
+      box.lon1_deg = std::max(box.lon1_deg, x);
+      ++box.impacts;
     });
-  if (impacts == 0)
+  }
+  return box;
+}
+
+// The impacts' bounding box (longitudes unwrapped about the launch site's), one cell wider: of
+// this process's rows, united with the team's when there is one.
+risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg,
+                               std::size_t slice_rows, RiskTeam* team) {
+  const RunFileReader reader(run);
+  const double ref = reader.info().meta.site_lon_deg;
+  const auto [first, last] = team ? row_range(reader.rows(), team->member(), team->members())
+                                  : std::pair<std::uint64_t, std::uint64_t>{0, reader.rows()};
+  ImpactBox box = box_of_rows(run, first, last, slice_rows);
+  if (team) box = team->unite(box);
+  if (box.impacts == 0)
     throw std::runtime_error(
         fmt::format("{}: no body, vehicle or fragment of the run landed: there is no impact to map",
                     run.string()));
-  risk::Region r{lon0 - step_deg, std::max(-90.0, lat0 - step_deg), lon1 + step_deg,
-                 std::min(90.0, lat1 + step_deg)};
+  risk::Region r{box.lon0_deg - step_deg, std::max(-90.0, box.lat0_deg - step_deg),
+                 box.lon1_deg + step_deg, std::min(90.0, box.lat1_deg + step_deg)};
   if (r.lon1_deg - r.lon0_deg >= 360.0) {
     r.lon0_deg = ref - 180.0;
     r.lon1_deg = ref + 180.0;
@@ -88,6 +106,22 @@ std::unique_ptr<risk::PopulationRaster> load_population(const RiskOptions& optio
 
 // compute_risk with the run file open (`reader`, not yet read) and the population raster
 // already read (null: none).
+// Member 0 of a team: the other members' states restored and merged into `c`'s reducers, in
+// member order.
+void merge_members(RiskComputation& c, std::optional<engine::IipCorridorReducer>& corridor,
+                   const std::vector<engine::StateBuffer>& states) {
+  for (const engine::StateBuffer& state : states) {
+    risk::RiskReducer other(c.reducer->setup());
+    other.restore(state.names("risk.groups"), engine::PrefixedStateReader(state, "risk."));
+    c.reducer->merge(other);
+    if (corridor) {
+      engine::IipCorridorReducer part(corridor->setup());
+      part.restore(engine::PrefixedStateReader(state, "iip."));
+      corridor->merge(part);
+    }
+  }
+}
+
 RiskComputation compute_risk_with(const std::filesystem::path& run, RunFileReader& reader,
                                   const RiskOptions& options,
                                   const std::vector<risk::AreaGroup>& classifiers,
@@ -96,9 +130,9 @@ RiskComputation compute_risk_with(const std::filesystem::path& run, RunFileReade
   c.run_path = run;
   c.info = reader.info();
   c.population = std::move(population);
-  const risk::Region region = options.region
-                                  ? *options.region
-                                  : region_of_impacts(run, options.grid_deg, options.slice_rows);
+  const risk::Region region =
+      options.region ? *options.region
+                     : region_of_impacts(run, options.grid_deg, options.slice_rows, options.team);
   c.region_from_impacts = !options.region;
   c.areas = classifiers;
   const bool has_regions =
@@ -123,10 +157,36 @@ RiskComputation compute_risk_with(const std::filesystem::path& run, RunFileReade
   c.reducer = std::make_unique<risk::RiskReducer>(std::move(setup));
   std::optional<engine::IipCorridorReducer> corridor;
   if (options.iip_corridor && c.info.iip) corridor.emplace(*c.info.iip);
+  reader.read_iip_tracks(corridor.has_value());  // the maps need impacts only
+  RiskTeam* const team = options.team;
+  const auto [first, last] = team ? row_range(reader.rows(), team->member(), team->members())
+                                  : std::pair<std::uint64_t, std::uint64_t>{0, reader.rows()};
   engine::Block block;
-  while (reader.next(block, options.slice_rows)) {
+  reader.seek(static_cast<std::size_t>(first));
+  for (std::uint64_t at = first; at < last; at += block.count) {
+    if (!reader.next(block, static_cast<std::size_t>(
+                                std::min<std::uint64_t>(options.slice_rows, last - at))))
+      break;
     c.reducer->add(block);
     if (corridor) corridor->add(block);
+  }
+  if (team) {
+    engine::StateBuffer mine;
+    if (team->member() != 0) {
+      mine.put_names("risk.groups", c.reducer->group_names());
+      engine::PrefixedStateWriter risk_state(mine, "risk.");
+      c.reducer->save(risk_state);
+      if (corridor) {
+        engine::PrefixedStateWriter iip_state(mine, "iip.");
+        corridor->save(iip_state);
+      }
+    }
+    const std::vector<engine::StateBuffer> others = team->gather(mine);
+    if (team->member() != 0) {
+      c.lead = false;
+      return c;
+    }
+    merge_members(c, corridor, others);
   }
   if (corridor) c.iip_corridor = corridor->finish();
   c.result = c.reducer->finish();
@@ -141,8 +201,20 @@ RiskComputation compute_risk_with(const std::filesystem::path& run, RunFileReade
 
 }  // namespace
 
+std::pair<std::uint64_t, std::uint64_t> row_range(std::uint64_t rows, int member, int members) {
+  if (members < 1 || member < 0 || member >= members)
+    throw std::invalid_argument(fmt::format("row_range: member {} of {}", member, members));
+  // rows * m / R without overflowing 64 bits: (q R + r) m / R = q m + r m / R.
+  const auto m = static_cast<std::uint64_t>(member), R = static_cast<std::uint64_t>(members);
+  const std::uint64_t q = rows / R, rem = rows % R;
+  auto at = [&](std::uint64_t k) { return q * k + rem * k / R; };
+  return {at(m), at(m + 1)};
+}
+
 RiskComputation compute_risk(const std::filesystem::path& run, const RiskOptions& options,
                              const std::vector<risk::AreaGroup>& classifiers) {
+  if (options.team)
+    throw std::logic_error("compute_risk: a team shares compute_risk_with_geography only");
   check_options(options);
   RunFileReader reader(run);  // a file that is not a run file is refused before the raster
   return compute_risk_with(run, reader, options, classifiers, load_population(options));
@@ -153,7 +225,8 @@ RiskComputation compute_risk_with_geography(const std::filesystem::path& run,
                                             const GeographyBuilder& geography) {
   check_options(options);
   RunFileReader reader(run);  // a file that is not a run file is refused before any pass
-  const risk::Region impacts = region_of_impacts(run, options.grid_deg, options.slice_rows);
+  const risk::Region impacts =
+      region_of_impacts(run, options.grid_deg, options.slice_rows, options.team);
   // The user's inputs are checked before the geography is built (loading the countries takes
   // seconds): the raster is read, and the map's grid checked, first.
   std::unique_ptr<risk::PopulationRaster> population = load_population(options);

@@ -4,15 +4,18 @@
 // `risk --json` and the GeoTIFF exports. Layout: docs/hdf5_format.md (/risk); JSON: docs/json.md.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/iip_corridor.hpp"
+#include "engine/state_buffer.hpp"
 #include "geo/area_classifier.hpp"
 #include "io/run_file.hpp"
 #include "risk/hazard_areas.hpp"
@@ -22,6 +25,33 @@
 namespace launchmc::io {
 
 inline constexpr const char* kRiskFormatVersion = "1.3";
+
+// The impacts' bounding box: latitudes and longitudes (unwrapped about the launch site's) [deg],
+// and the number of impacts in it. Empty: no impact.
+struct ImpactBox {
+  double lat0_deg = 90, lat1_deg = -90, lon0_deg = 1e9, lon1_deg = -1e9;
+  std::uint64_t impacts = 0;
+};
+
+// Processes that share one risk computation (`mpirun -np R launchmc risk`, cli/mpi_risk.hpp):
+// member m reads the m-th of `members` contiguous ranges of the file's rows (row_range). Their
+// impact boxes are united on every member; their reducers' states are gathered to member 0, which
+// restores and merges them in member order and alone finishes the maps. The reducers' states are
+// exact (risk_reducer.hpp, iip_corridor.hpp), so the maps are the single process's bit for bit.
+// Each call is collective: every member makes it, in the same order.
+class RiskTeam {
+ public:
+  virtual ~RiskTeam() = default;
+  virtual int member() const = 0;
+  virtual int members() const = 0;
+  // The union of every member's box (each member gets it).
+  virtual ImpactBox unite(const ImpactBox& mine) = 0;
+  // Member 0: the states of members 1..R-1, in member order. The others send theirs and get none.
+  virtual std::vector<engine::StateBuffer> gather(const engine::StateBuffer& mine) = 0;
+};
+// The rows [first, second) of `rows` that member m of `members` reads: contiguous, in member
+// order, covering them once.
+std::pair<std::uint64_t, std::uint64_t> row_range(std::uint64_t rows, int member, int members);
 
 struct RiskOptions {
   double grid_deg = 0.05;
@@ -37,6 +67,8 @@ struct RiskOptions {
   risk::Bandwidth contour_bandwidth = risk::Bandwidth::scott;
   // Also compute the run's IIP corridor (for the GIS exports), when the file has IIP tracks.
   bool iip_corridor = false;
+  // Processes sharing the work (compute_risk_with_geography only); none: this one reads every row.
+  RiskTeam* team = nullptr;
 };
 
 // Area classifiers built for a run, owned here and listed as the reducer's area groups.
@@ -63,6 +95,9 @@ struct RiskComputation {
   risk::HazardAreas hazards;  // containment contours, ships' and aircraft hazard areas
   // The run's IIP corridor (RiskOptions::iip_corridor and a file with /iip), else none.
   std::optional<engine::IipCorridorSummary> iip_corridor;
+  // False on members 1..R-1 of a RiskTeam: they handed their rows' state to member 0 and hold no
+  // result (nothing to write or print).
+  bool lead = true;
 };
 
 // The area groups the risk command classifies impacts by, given the geography's classifiers

@@ -1181,7 +1181,7 @@ void RunFileReader::read_iip(engine::Block& b, std::size_t n) {
   t.columns.resize(cols.size());
   for (auto& c : t.columns) c.clear();
   t.row_end.assign(n, 0);
-  if (!info_.iip || n == 0) return;
+  if (!info_.iip || n == 0 || !read_iip_) return;
   const h5::Group iip = file_->root().open_group("iip");
   const EntryRange range =
       read_row_ends(path_, iip, "/iip", "points", position_, n, iip_entries_, t.row_end);

@@ -100,6 +100,9 @@ class RunFileReader {
   bool next(engine::Block& block, std::size_t max_rows);
   // Continues reading at row `row` (<= rows()).
   void seek(std::size_t row);
+  // Whether next() reads the IIP tracks (/iip, most of a run file's bytes); without, a block's
+  // tracks are empty (every row without points). For passes that do not look at them.
+  void read_iip_tracks(bool read) noexcept { read_iip_ = read; }
 
  private:
   void read_metadata();
@@ -123,6 +126,7 @@ class RunFileReader {
   std::vector<std::string> other_names_, other_classes_;
   std::uint64_t other_entries_ = 0;
   std::uint64_t iip_entries_ = 0;
+  bool read_iip_ = true;
   std::vector<std::string> fragment_classes_;
   std::uint64_t fragment_entries_ = 0;
   std::uint64_t fragment_next_ = 0;  // where the next slice's entries must start (sequential)

@@ -8,10 +8,12 @@
 #include <ogr_srs_api.h>
 
 #include <array>
+#include <barrier>
 #include <cmath>
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <thread>
 
 #include "../support/cli_runner.hpp"
 #include "../support/scratch_dir.hpp"
@@ -401,6 +403,156 @@ TEST_F(RiskFileTest, BadInputsAreRefusedAndTheFileUntouched) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("no impact"), std::string::npos) << e.what();
   }
+}
+
+// R members in threads of this process, joined by barriers: the team `mpirun ... risk` makes of
+// its ranks (cli/mpi_risk.hpp), without MPI, so that the split itself is tested here (and under
+// the sanitizers) and the MPI test checks only the transport.
+class ThreadTeam final : public io::RiskTeam {
+ public:
+  struct Shared {
+    explicit Shared(int n) : members(n), barrier(n), boxes(n), bytes(n) {}
+    int members;
+    std::barrier<> barrier;
+    std::vector<io::ImpactBox> boxes;
+    std::vector<std::vector<std::byte>> bytes;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  };
+  ThreadTeam(Shared& shared, int member) : shared_(shared), member_(member) {}
+  int member() const override { return member_; }
+  int members() const override { return shared_.members; }
+  io::ImpactBox unite(const io::ImpactBox& mine) override {
+    shared_.boxes[static_cast<std::size_t>(member_)] = mine;
+    shared_.barrier.arrive_and_wait();
+    io::ImpactBox all;
+    for (const io::ImpactBox& b : shared_.boxes) {
+      all.lat0_deg = std::min(all.lat0_deg, b.lat0_deg);
+      all.lat1_deg = std::max(all.lat1_deg, b.lat1_deg);
+      all.lon0_deg = std::min(all.lon0_deg, b.lon0_deg);
+      all.lon1_deg = std::max(all.lon1_deg, b.lon1_deg);
+      all.impacts += b.impacts;
+    }
+    shared_.barrier.arrive_and_wait();
+    return all;
+  }
+  std::vector<engine::StateBuffer> gather(const engine::StateBuffer& mine) override {
+    shared_.bytes[static_cast<std::size_t>(member_)] = mine.bytes();
+    shared_.barrier.arrive_and_wait();
+    std::vector<engine::StateBuffer> states;
+    if (member_ == 0)
+      for (int m = 1; m < shared_.members; ++m)
+        states.push_back(
+            engine::StateBuffer::from_bytes(shared_.bytes[static_cast<std::size_t>(m)]));
+    shared_.barrier.arrive_and_wait();
+    return states;
+  }
+
+ private:
+  Shared& shared_;
+  int member_;
+};
+
+TEST(RiskRowRanges, ContiguousInMemberOrderCoveringEveryRowOnce) {
+  for (const std::uint64_t rows : {0ULL, 1ULL, 7ULL, 100ULL, 1ULL << 62})
+    for (const int members : {1, 2, 3, 7}) {
+      std::uint64_t next = 0;
+      for (int m = 0; m < members; ++m) {
+        const auto [first, last] = io::row_range(rows, m, members);
+        EXPECT_EQ(first, next) << rows << " " << m << "/" << members;
+        EXPECT_LE(last - first, rows / members + 1);  // even: sizes differ by one at most
+        EXPECT_GE(last - first, rows / members);
+        next = last;
+      }
+      EXPECT_EQ(next, rows) << rows << " " << members;
+    }
+  EXPECT_THROW(io::row_range(10, 2, 2), std::invalid_argument);
+}
+
+TEST_F(RiskFileTest, ThreeMembersSplittingTheRowsMapAsOneProcess) {
+  // A stratified run of the August scenario (failure strata, breakups, fragment classes, other
+  // bodies): the maps of three members, each reading a third of the rows, merged on member 0,
+  // are the single pass's bit for bit (JSON, every map, the saved state); a population raster
+  // makes Ec's exact sums travel too.
+  const fs::path run = dir_ / "aug.h5";
+  const test_support::CommandResult made = test_support::run_launchmc(
+      "run " + std::string(LAUNCHMC_CONFIG_DIR) +
+      "/chollima1_2023_aug.yaml -n 90 --seed 5 --block-size 16 --stratify failures -j 1 -o " +
+      run.string());
+  ASSERT_EQ(made.status, 0) << made.err;
+  const fs::path asc = dir_ / "pop.asc";
+  std::ofstream(asc) << "ncols 3\nnrows 2\nxllcorner 115\nyllcorner 10\ncellsize 16\n"
+                        "NODATA_value -9999\n5 0 40\n300 7 1\n";
+  io::RiskOptions opt;
+  opt.grid_deg = 0.25;
+  opt.population = asc;
+  opt.iip_corridor = true;
+  // The geography: a box on the Yellow Sea as "land", from the impacts' box it is given (the
+  // members must agree on it to build the same classifier).
+  std::vector<risk::Region> boxes_seen(4);
+  auto geography_for = [&](std::size_t who) {
+    return [&boxes_seen, who](const risk::Region& impacts) {
+      boxes_seen[who] = impacts;
+      io::RiskGeography g;
+      g.owned.push_back(std::make_unique<risk::PolygonAreas>(
+          std::vector<risk::NamedPolygon>{
+              {"yellow sea", {{33.0, 121.0}, {38.0, 121.0}, {38.0, 126.0}, {33.0, 121.0}}}},
+          124.7));
+      g.groups.push_back({"land", g.owned.back().get()});
+      return g;
+    };
+  };
+  const io::RiskComputation single = io::compute_risk_with_geography(run, opt, geography_for(3));
+  constexpr int kMembers = 3;
+  ThreadTeam::Shared shared(kMembers);
+  std::vector<io::RiskComputation> parts(kMembers);
+  std::vector<std::string> errors(kMembers);
+  {
+    std::vector<std::jthread> threads;
+    for (int m = 0; m < kMembers; ++m)
+      threads.emplace_back([&, m] {
+        ThreadTeam team(shared, m);
+        io::RiskOptions mine = opt;
+        mine.team = &team;
+        try {
+          parts[static_cast<std::size_t>(m)] = io::compute_risk_with_geography(
+              run, mine, geography_for(static_cast<std::size_t>(m)));
+        } catch (const std::exception& e) {
+          errors[static_cast<std::size_t>(m)] = e.what();
+        }
+      });
+  }
+  for (int m = 0; m < kMembers; ++m) ASSERT_EQ(errors[static_cast<std::size_t>(m)], "") << m;
+  EXPECT_TRUE(parts[0].lead);
+  EXPECT_FALSE(parts[1].lead);
+  EXPECT_FALSE(parts[2].lead);
+  for (std::size_t m = 0; m < kMembers; ++m) {
+    EXPECT_EQ(boxes_seen[m].lon0_deg, boxes_seen[3].lon0_deg) << m;
+    EXPECT_EQ(boxes_seen[m].lat1_deg, boxes_seen[3].lat1_deg) << m;
+  }
+  const io::RiskComputation& team = parts[0];
+  const nlohmann::json a = io::risk_to_json(single), b = io::risk_to_json(team);
+  EXPECT_EQ(a.dump(), b.dump());
+  EXPECT_GT(a["any"]["ec"].get<double>(), 0.0);  // Ec is not trivially zero
+  EXPECT_EQ(team.result.samples, 90u);
+  engine::StateBuffer sa, sb;
+  single.reducer->save(sa);
+  team.reducer->save(sb);
+  EXPECT_EQ(sa.bytes(), sb.bytes());
+  for (std::size_t g = 0; g < single.result.groups.size(); ++g) {
+    EXPECT_EQ(single.reducer->probability_map(g), team.reducer->probability_map(g)) << g;
+    EXPECT_EQ(single.reducer->expected_map(g), team.reducer->expected_map(g)) << g;
+  }
+  EXPECT_EQ(single.reducer->casualty_map(), team.reducer->casualty_map());
+  ASSERT_TRUE(single.iip_corridor && team.iip_corridor);
+  ASSERT_EQ(single.iip_corridor->track.size(), team.iip_corridor->track.size());
+  ASSERT_GT(team.iip_corridor->track.size(), 10u);  // the tracks were read: not a trivial corridor
+  EXPECT_EQ(team.iip_corridor->track[1].tracks, 90u);
+  for (std::size_t k = 0; k < single.iip_corridor->track.size(); ++k) {
+    EXPECT_EQ(single.iip_corridor->track[k].tracks, team.iip_corridor->track[k].tracks);
+    EXPECT_EQ(single.iip_corridor->track[k].cross_halfwidth_km,
+              team.iip_corridor->track[k].cross_halfwidth_km);
+  }
+  EXPECT_EQ(single.iip_corridor->samples, 90u);
 }
 
 }  // namespace
