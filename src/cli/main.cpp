@@ -21,6 +21,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/map_command.hpp"
 #include "cli/merge_command.hpp"
+#include "cli/mpi_risk.hpp"
 #include "cli/mpi_run.hpp"
 #include "cli/progress.hpp"
 #include "cli/risk_geography.hpp"
@@ -305,10 +306,18 @@ struct RiskCmdOptions {
 };
 
 // `risk`: the debris-risk maps of a run file, written under /risk (of a copy renamed onto -o, by
-// default the run file itself), printed as text or JSON, and exported as GeoTIFF.
-int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
+// default the run file itself), printed as text or JSON, and exported as GeoTIFF. With
+// `over_ranks` under mpirun, every rank calls this and they share the passes over the rows
+// (cli/mpi_risk.hpp); rank 0 alone writes and prints.
+int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout,
+             bool over_ranks = false) {
   using namespace launchmc;
   io::RiskOptions options;
+  std::optional<cli::MpiRiskTeam> team;
+  if (over_ranks && mpi::world().size > 1) {
+    team.emplace(mpi::world());
+    options.team = &*team;
+  }
   options.grid_deg = cli::parse_real(opt.grid, "--grid", 0.0, 10.0, true, false);
   if (!opt.region.empty()) options.region = risk::parse_region(opt.region);
   if (!opt.intact_casualty_area.empty())
@@ -344,6 +353,7 @@ int run_risk(const RiskCmdOptions& opt, std::ostream& text_out = std::cout) {
       io::compute_risk_with_geography(run, options, [&geo_options](const risk::Region& impacts) {
         return cli::risk_geography(geo_options, impacts);
       });
+  if (!risk.lead) return 0;  // rank 0 finishes, writes and prints
   io::write_risk(run, output, risk);
   std::vector<std::filesystem::path> written;
   if (!opt.geotiff.empty()) written = io::write_risk_geotiffs(opt.geotiff, risk);
@@ -474,9 +484,14 @@ int run_run(const RunCmdOptions& opt) {
         cli::unmake_ranks_dir();
         return kExitFailure;
       }
-      return cli::fly_rank_part(cfg, plan, exec, opt.output, world, part,
-                                std::min(opt.no_checkpoint ? cli::kStreamEvery_s : checkpoint_every,
-                                         cli::kStreamEvery_s));
+      const int status =
+          cli::fly_rank_part(cfg, plan, exec, opt.output, world, part,
+                             std::min(opt.no_checkpoint ? cli::kStreamEvery_s : checkpoint_every,
+                                      cli::kStreamEvery_s));
+      // The config's risk: section: the ranks map OUT together once rank 0 has written it.
+      if (!risk_after) return status;
+      if (!cli::ranks_ready_to_map(status == 0)) return status == 0 ? kExitFailure : status;
+      return run_risk(*risk_after, std::cout, true);
     }
     fly_end = cli::rank_range(plan, 0, world.size).end;
   }
@@ -608,6 +623,7 @@ int run_run(const RunCmdOptions& opt) {
           "{}{}\n",
           ranked ? "mpirun " : "", cli::checkpoint_dir(opt.output).string(),
           ranked ? " and the other ranks' in " + cli::ranks_dir(opt.output).string() : "");
+    if (ranked && risk_after) cli::ranks_ready_to_map(false);  // the others wait to map OUT
     return 128 + signo;
   }
   if (ranked) cli::remove_rank_parts(opt.output);  // OUT is complete
@@ -637,7 +653,8 @@ int run_run(const RunCmdOptions& opt) {
                    "the run file, and there is none (give -o FILE)\n";
     } else {
       // With --json, stdout carries the summary's object alone: the maps' lines go to stderr.
-      return run_risk(*risk_after, opt.json ? std::cerr : std::cout);
+      if (ranked && !cli::ranks_ready_to_map(true)) return kExitFailure;
+      return run_risk(*risk_after, opt.json ? std::cerr : std::cout, ranked);
     }
   }
   return 0;
@@ -1089,15 +1106,16 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitConfig;
   }
 
-  // Under mpirun, `run` splits its flights over the ranks (cli/mpi_run.hpp). The other commands
+  // Under mpirun, `run` and `sensitivity CONFIG` split their flights over the ranks
+  // (cli/mpi_run.hpp), `risk` its passes over the rows (cli/mpi_risk.hpp). The other commands
   // read or write one file in one pass, or fly one trajectory: rank 0 runs them alone.
   const launchmc::mpi::World world = launchmc::mpi::world();
   if (world.size > 1) {
-    if (!run_cmd->parsed() && !sensitivity.flies()) {
+    if (!run_cmd->parsed() && !sensitivity.flies() && !risk_cmd->parsed()) {
       if (world.rank > 0) return 0;
       std::cerr << fmt::format(
-          "launchmc: note: under mpirun only `run` and `sensitivity CONFIG` use the {} ranks; this "
-          "command runs on rank 0 alone\n",
+          "launchmc: note: under mpirun only `run`, `sensitivity CONFIG` and `risk` use the {} "
+          "ranks; this command runs on rank 0 alone\n",
           world.size);
     } else {
       launchmc::cli::rank_phase() = launchmc::cli::RankPhase::preparing;
@@ -1110,7 +1128,7 @@ int main(int argc, char** argv) {
     if (sum_cmd->parsed())
       return run_summarize(summarize_path, summarize_json, summarize_sensitivity,
                            summarize_outputs);
-    if (risk_cmd->parsed()) return run_risk(risk_opt);
+    if (risk_cmd->parsed()) return run_risk(risk_opt, std::cout, true);
     if (map_cmd->parsed()) return launchmc::cli::run_map(map_opt);
     if (merge_cmd->parsed())  // the config's risk: section, as `run` applies it
       return launchmc::cli::run_merge(
@@ -1122,6 +1140,8 @@ int main(int argc, char** argv) {
     if (target_cmd->parsed()) return run_target(target);
     if (schema_cmd->parsed()) return run_schema(schema_opt);
     if (sensitivity.parsed()) return sensitivity.run();
+  } catch (const launchmc::cli::PeersFailed&) {
+    return kExitFailure;  // the lowest failing rank said why
   } catch (const launchmc::config::ConfigError& e) {
     return report_failure(std::string("launchmc: config error: ") + e.what(), kExitConfig);
   } catch (const std::invalid_argument& e) {

@@ -13,8 +13,11 @@
 // ranks' rows, in block order, to the single run's writer and reducers (a gather to rank 0).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace launchmc::mpi {
 
@@ -78,6 +81,18 @@ bool receive_message(int from, RankMessage& message, GiveUp give_up) {
     sleep_briefly();
   }
 }
+
+// For `risk` over the ranks (src/cli/mpi_risk.hpp): collectives that every rank makes, and the
+// partial maps' states sent to rank 0.
+// - all_min, all_sum: the element-wise minimum (sum) of every rank's `values`, in place on every
+//   rank (exact: a minimum and an integer sum do not depend on the order they are taken in).
+// - send_bytes_to_root: rank r > 0 sends rank 0 a byte string (a reducer's saved state,
+//   engine/state_buffer.hpp) on its own tag, kStateTag; receive_bytes: rank 0 waits for rank
+//   `from`'s next one. Strings of any length (sent in pieces below MPI's int count).
+void all_min(std::span<double> values);
+void all_sum(std::span<std::uint64_t> values);
+void send_bytes_to_root(std::span<const std::byte> bytes);
+std::vector<std::byte> receive_bytes(int from);
 
 // Ends every rank of the job (MPI_Abort) with `status`; without MPI, std::exit.
 [[noreturn]] void abort_all(int status);

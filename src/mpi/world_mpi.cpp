@@ -1,6 +1,7 @@
 // The MPI build's world (see world.hpp): Open MPI, or any MPI-3 library.
 #include <mpi.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdlib>
@@ -15,6 +16,9 @@ namespace launchmc::mpi {
 namespace {
 
 constexpr int kRankTag = 4202;
+constexpr int kStateTag = 4203;
+// The largest piece of a byte string in one message (MPI counts are ints).
+constexpr std::size_t kMaxPiece = std::size_t{1} << 30;
 bool g_serialized = false;  // MPI_THREAD_SERIALIZED granted
 bool g_started = false;     // MPI_Init_thread was called (and MPI_Finalize is due)
 World g_world;
@@ -121,6 +125,44 @@ bool poll_message(int from, RankMessage& m) {
   m.rows = message[4];
   m.interrupted_by = static_cast<int>(message[5]);
   return true;
+}
+
+void all_min(std::span<double> values) {
+  if (!g_started || values.empty()) return;
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE,
+                      MPI_MIN, MPI_COMM_WORLD),
+        "MPI_Allreduce");
+}
+
+void all_sum(std::span<std::uint64_t> values) {
+  if (!g_started || values.empty()) return;
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_UINT64_T,
+                      MPI_SUM, MPI_COMM_WORLD),
+        "MPI_Allreduce");
+}
+
+void send_bytes_to_root(std::span<const std::byte> bytes) {
+  const std::uint64_t size = bytes.size();
+  check(MPI_Send(&size, 1, MPI_UINT64_T, 0, kStateTag, MPI_COMM_WORLD), "MPI_Send");
+  for (std::size_t at = 0; at < bytes.size(); at += kMaxPiece) {
+    const std::size_t n = std::min(kMaxPiece, bytes.size() - at);
+    check(MPI_Send(bytes.data() + at, static_cast<int>(n), MPI_BYTE, 0, kStateTag, MPI_COMM_WORLD),
+          "MPI_Send");
+  }
+}
+
+std::vector<std::byte> receive_bytes(int from) {
+  std::uint64_t size = 0;
+  check(MPI_Recv(&size, 1, MPI_UINT64_T, from, kStateTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        "MPI_Recv");
+  std::vector<std::byte> bytes(static_cast<std::size_t>(size));
+  for (std::size_t at = 0; at < bytes.size(); at += kMaxPiece) {
+    const std::size_t n = std::min(kMaxPiece, bytes.size() - at);
+    check(MPI_Recv(bytes.data() + at, static_cast<int>(n), MPI_BYTE, from, kStateTag,
+                   MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+          "MPI_Recv");
+  }
+  return bytes;
 }
 
 void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }

@@ -172,6 +172,78 @@ TEST_F(MpiRuns, KilledMidRunThenResumedEqualsTheSingleRun) {
   EXPECT_EQ(leftovers(dir_), "");
 }
 
+TEST_F(MpiRuns, RiskOverTwoAndThreeRanksIsTheSingleProcesss) {
+  // `mpirun ... risk` splits the passes over the rows (cli/mpi_risk.hpp): the file (its /risk
+  // included), the JSON and the GIS exports are the single process's, for 2 and 3 ranks. A
+  // stratified August run: strata, breakups, fragments; the default population (Ec), land and
+  // countries; --geojson also computes the IIP corridor, whose state travels too.
+  const fs::path run = dir_ / "aug.h5";
+  const CommandResult made = test_support::run_launchmc_in(
+      "run " + kConfigDir +
+          "/chollima1_2023_aug.yaml -n 120 --seed 3 --block-size 16 --stratify failures -j 1 -o " +
+          run.string(),
+      dir_);
+  ASSERT_EQ(made.status, 0) << made.err;
+  const std::string args = "risk " + run.string() + " --grid 0.2 --json";
+  const CommandResult one = test_support::run_launchmc_in(
+      args + " -o " + (dir_ / "one.h5").string() + " --geojson " + (dir_ / "one").string(), dir_);
+  ASSERT_EQ(one.status, 0) << one.err;
+  ASSERT_NE(one.out.find("\"ec\""), std::string::npos);
+  for (int ranks : {2, 3}) {
+    const std::string tag = "r" + std::to_string(ranks);
+    const CommandResult r = mpi_launchmc(
+        dir_, ranks,
+        args + " -o " + (dir_ / (tag + ".h5")).string() + " --geojson " + (dir_ / tag).string());
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, one.out) << ranks << " ranks";
+    // Rank 0 alone speaks: the population note once.
+    std::size_t notes = 0;
+    for (std::size_t at = r.err.find("note: population"); at != std::string::npos;
+         at = r.err.find("note: population", at + 1))
+      ++notes;
+    EXPECT_EQ(notes, 1u) << r.err;
+    EXPECT_EQ(compare_run_files(dir_ / "one.h5", dir_ / (tag + ".h5")), 0) << ranks << " ranks";
+    for (const char* what : {"_contours.geojson", "_iip_corridor.geojson"})
+      EXPECT_EQ(test_support::slurp(dir_ / (tag + what)),
+                test_support::slurp(dir_ / ("one" + std::string(what))))
+          << ranks << " ranks " << what;
+  }
+  // A bad input every rank meets is said once, and nothing is written.
+  const CommandResult bad =
+      mpi_launchmc(dir_, 2,
+                   "risk " + run.string() + " --population " + (dir_ / "missing.tif").string() +
+                       " -o " + (dir_ / "bad.h5").string());
+  EXPECT_NE(bad.status, 0);
+  std::size_t said = 0;
+  for (std::size_t at = bad.err.find("launchmc: error:"); at != std::string::npos;
+       at = bad.err.find("launchmc: error:", at + 1))
+    ++said;
+  EXPECT_EQ(said, 1u) << bad.err;
+  EXPECT_NE(bad.err.find("missing.tif"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(dir_ / "bad.h5"));
+}
+
+TEST_F(MpiRuns, RunWithARiskSectionMapsOverTheRanks) {
+  // A config's risk: section under mpirun: the ranks fly, then map OUT together; the file is the
+  // single process's, /risk included.
+  const fs::path conf = dir_ / "hwasong_risk.yaml";
+  {
+    std::ofstream f(conf);
+    f << test_support::slurp(kConfigDir + "/hwasong18_2023.yaml")
+      << "\nrisk:\n  grid_deg: 0.5\n  geography: false\n";
+  }
+  const std::string args = "run " + conf.string() + " -n 300 --seed 11 --block-size 32 -j 1 -o ";
+  const fs::path single = dir_ / "single.h5", two = dir_ / "two.h5";
+  const CommandResult one = test_support::run_launchmc_in(args + single.string(), dir_);
+  ASSERT_EQ(one.status, 0) << one.err;
+  ASSERT_NE(one.out.find("risk maps written to"), std::string::npos) << one.out;
+  const CommandResult r = mpi_launchmc(dir_, 2, args + two.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("risk maps written to " + two.string()), std::string::npos) << r.out;
+  EXPECT_EQ(compare_run_files(single, two), 0);
+  EXPECT_EQ(leftovers(dir_), "");
+}
+
 TEST_F(MpiRuns, BadInputsGiveOneMessageAndNoFile) {
   const fs::path out = dir_ / "out.h5";
   // A config error every rank meets: said once, by rank 0.
