@@ -27,6 +27,7 @@ packages=(
   ghostscript             # GMT needs it to write PNG maps
   python3-geopandas iso-codes  # risk --population default: Natural Earth's country populations, ISO 3166 codes
   libopenmpi-dev openmpi-bin  # issue 13: the MPI build (-DLAUNCHMC_MPI=ON) that scripts/test.sh builds and tests
+  libhdf5-openmpi-dev     # issue 13: for bench/parallel_hdf5 only (a standalone build); launchmc keeps the serial libhdf5-dev
   clang libclang-rt-14-dev  # issue 8: ASan/UBSan tests and libFuzzer targets (scripts/sanitized_tests.sh, fuzz.sh)
   slurm-wlm munge          # issue 13: tests/slurm starts a private single-node Slurm to run scripts/slurm/
 )
