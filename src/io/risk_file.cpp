@@ -104,8 +104,6 @@ std::unique_ptr<risk::PopulationRaster> load_population(const RiskOptions& optio
   return std::make_unique<risk::PopulationRaster>(options.population);
 }
 
-// compute_risk with the run file open (`reader`, not yet read) and the population raster
-// already read (null: none).
 // Member 0 of a team: the other members' states restored and merged into `c`'s reducers, in
 // member order.
 void merge_members(RiskComputation& c, std::optional<engine::IipCorridorReducer>& corridor,
@@ -122,6 +120,9 @@ void merge_members(RiskComputation& c, std::optional<engine::IipCorridorReducer>
   }
 }
 
+// compute_risk with the run file open (`reader`, not yet read) and the population raster
+// already read (null: none). With options.team, this member's share of the rows, and on members
+// other than 0 a computation with no result (lead false).
 RiskComputation compute_risk_with(const std::filesystem::path& run, RunFileReader& reader,
                                   const RiskOptions& options,
                                   const std::vector<risk::AreaGroup>& classifiers,
