@@ -48,6 +48,14 @@ std::string leftovers(const fs::path& dir) {
   return left;
 }
 
+// How many times `needle` occurs in `text` (one message said once, not once per rank).
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
 class MpiRuns : public io::ScratchDirTest {};
 
 TEST_F(MpiRuns, TwoAndThreeRanksWriteTheSingleRunsFile) {
@@ -197,11 +205,7 @@ TEST_F(MpiRuns, RiskOverTwoAndThreeRanksIsTheSingleProcesss) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, one.out) << ranks << " ranks";
     // Rank 0 alone speaks: the population note once.
-    std::size_t notes = 0;
-    for (std::size_t at = r.err.find("note: population"); at != std::string::npos;
-         at = r.err.find("note: population", at + 1))
-      ++notes;
-    EXPECT_EQ(notes, 1u) << r.err;
+    EXPECT_EQ(occurrences(r.err, "note: population"), 1u) << r.err;
     EXPECT_EQ(compare_run_files(dir_ / "one.h5", dir_ / (tag + ".h5")), 0) << ranks << " ranks";
     for (const char* what : {"_contours.geojson", "_iip_corridor.geojson"})
       EXPECT_EQ(test_support::slurp(dir_ / (tag + what)),
@@ -214,11 +218,7 @@ TEST_F(MpiRuns, RiskOverTwoAndThreeRanksIsTheSingleProcesss) {
                    "risk " + run.string() + " --population " + (dir_ / "missing.tif").string() +
                        " -o " + (dir_ / "bad.h5").string());
   EXPECT_NE(bad.status, 0);
-  std::size_t said = 0;
-  for (std::size_t at = bad.err.find("launchmc: error:"); at != std::string::npos;
-       at = bad.err.find("launchmc: error:", at + 1))
-    ++said;
-  EXPECT_EQ(said, 1u) << bad.err;
+  EXPECT_EQ(occurrences(bad.err, "launchmc: error:"), 1u) << bad.err;
   EXPECT_NE(bad.err.find("missing.tif"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(dir_ / "bad.h5"));
 }
@@ -254,11 +254,7 @@ TEST_F(MpiRuns, BadInputsGiveOneMessageAndNoFile) {
   }
   CommandResult r = mpi_launchmc(dir_, 2, "run " + bad.string() + " -n 100 -o " + out.string());
   EXPECT_NE(r.status, 0);
-  std::size_t said = 0;
-  for (std::size_t at = r.err.find("no_such_key"); at != std::string::npos;
-       at = r.err.find("no_such_key", at + 1))
-    ++said;
-  EXPECT_EQ(said, 1u) << r.err;
+  EXPECT_EQ(occurrences(r.err, "no_such_key"), 1u) << r.err;
   EXPECT_FALSE(fs::exists(out));
   // More ranks than blocks; no -o; --until-ci.
   const std::string cfg = kConfigDir + "/hwasong18_2023.yaml";
