@@ -102,10 +102,10 @@ const StateBuffer::Entry& StateBuffer::find(std::string_view name, Kind kind) co
   for (const Entry& e : entries_)
     if (e.name == name) {
       if (e.kind != kind)
-        throw std::runtime_error(
-            fmt::format("reducer state: '{}' holds {}, not {}", std::string(name),
-                        kind_name(static_cast<std::uint8_t>(e.kind)),
-                        kind_name(static_cast<std::uint8_t>(kind))));
+        throw std::runtime_error(fmt::format("reducer state: '{}' holds {}, not {}",
+                                             std::string(name),
+                                             kind_name(static_cast<std::uint8_t>(e.kind)),
+                                             kind_name(static_cast<std::uint8_t>(kind))));
       return e;
     }
   throw std::runtime_error(fmt::format("reducer state: no '{}'", std::string(name)));
