@@ -23,19 +23,32 @@ namespace launchmc::io {
 
 namespace {
 
-// The box of the impacts in rows [first, last) of the run.
-ImpactBox box_of_rows(const std::filesystem::path& run, std::uint64_t first, std::uint64_t last,
-                      std::size_t slice_rows) {
-  RunFileReader reader(run);
-  reader.read_iip_tracks(false);  // impacts only
-  const double ref = reader.info().meta.site_lon_deg;
-  ImpactBox box;
+// Feeds `visit` this process's rows of the file (its team share, or all), in slices of at most
+// slice_rows.
+template <typename Visit>
+void for_each_own_slice(RunFileReader& reader, const RiskTeam* team, std::size_t slice_rows,
+                        Visit visit) {
+  const auto [first, last] = team ? row_range(reader.rows(), team->member(), team->members())
+                                  : std::pair<std::uint64_t, std::uint64_t>{0, reader.rows()};
   engine::Block block;
   reader.seek(static_cast<std::size_t>(first));
   for (std::uint64_t at = first; at < last; at += block.count) {
     if (!reader.next(block,
                      static_cast<std::size_t>(std::min<std::uint64_t>(slice_rows, last - at))))
       break;
+    visit(block);
+  }
+}
+
+// The impacts' bounding box (longitudes unwrapped about the launch site's), one cell wider: of
+// this process's rows, united with the team's when there is one.
+risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg,
+                               std::size_t slice_rows, RiskTeam* team) {
+  RunFileReader reader(run);
+  reader.read_iip_tracks(false);  // impacts only
+  const double ref = reader.info().meta.site_lon_deg;
+  ImpactBox box;
+  for_each_own_slice(reader, team, slice_rows, [&](const engine::Block& block) {
     engine::for_each_impact(block, [&](const engine::Impact& i) {
       const double lat = i.lat_deg, x = geo::unwrap_deg(i.lon_deg, ref);
       box.lat0_deg = std::min(box.lat0_deg, lat);
@@ -44,19 +57,7 @@ ImpactBox box_of_rows(const std::filesystem::path& run, std::uint64_t first, std
       box.lon1_deg = std::max(box.lon1_deg, x);
       ++box.impacts;
     });
-  }
-  return box;
-}
-
-// The impacts' bounding box (longitudes unwrapped about the launch site's), one cell wider: of
-// this process's rows, united with the team's when there is one.
-risk::Region region_of_impacts(const std::filesystem::path& run, double step_deg,
-                               std::size_t slice_rows, RiskTeam* team) {
-  const RunFileReader reader(run);
-  const double ref = reader.info().meta.site_lon_deg;
-  const auto [first, last] = team ? row_range(reader.rows(), team->member(), team->members())
-                                  : std::pair<std::uint64_t, std::uint64_t>{0, reader.rows()};
-  ImpactBox box = box_of_rows(run, first, last, slice_rows);
+  });
   if (team) box = team->unite(box);
   if (box.impacts == 0)
     throw std::runtime_error(
@@ -160,17 +161,10 @@ RiskComputation compute_risk_with(const std::filesystem::path& run, RunFileReade
   if (options.iip_corridor && c.info.iip) corridor.emplace(*c.info.iip);
   reader.read_iip_tracks(corridor.has_value());  // the maps need impacts only
   RiskTeam* const team = options.team;
-  const auto [first, last] = team ? row_range(reader.rows(), team->member(), team->members())
-                                  : std::pair<std::uint64_t, std::uint64_t>{0, reader.rows()};
-  engine::Block block;
-  reader.seek(static_cast<std::size_t>(first));
-  for (std::uint64_t at = first; at < last; at += block.count) {
-    if (!reader.next(block, static_cast<std::size_t>(
-                                std::min<std::uint64_t>(options.slice_rows, last - at))))
-      break;
+  for_each_own_slice(reader, team, options.slice_rows, [&](const engine::Block& block) {
     c.reducer->add(block);
     if (corridor) corridor->add(block);
-  }
+  });
   if (team) {
     engine::StateBuffer mine;
     if (team->member() != 0) {
