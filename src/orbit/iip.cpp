@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace launchmc::orbit {
 
@@ -18,19 +19,22 @@ struct EllipticArc {
   double sqrt_mu;         // [m^1.5/s]
   double inv_n;           // 1 / mean motion = sqrt(a^3 / mu) [s]
   double e_sin0, e_cos0;  // e sin E0, e cos E0
+  // Set once per arc: the root search evaluates position() ~6 times per IIP.
+  double a_over_r0;  // a / r0 [-]
+  double sqrt_a;     // sqrt(a) [sqrt(m)]
 
   // Position at dE with the f and g functions (Vallado eqs. 2-67 and 2-68 in eccentric-anomaly
   // form): f = 1 - (a / r0)(1 - cos dE), g = [a sigma0 (1 - cos dE) + r0 sqrt(a) sin dE] / sqrt(mu)
   // (sigma0 = r0 . v0 / sqrt(mu)); the latter has no cancellation for small dE.
-  Eigen::Vector3d position(double dE) const noexcept {
-    const double c = std::cos(dE), s = std::sin(dE);
-    const double f = 1.0 - a / r0_norm * (1.0 - c);
-    const double g = (a * rv_sqrt_mu * (1.0 - c) + r0_norm * std::sqrt(a) * s) / sqrt_mu;
+  // c, s: cos dE and sin dE.
+  Eigen::Vector3d position(double c, double s) const noexcept {
+    const double f = 1.0 - a_over_r0 * (1.0 - c);
+    const double g = (a * rv_sqrt_mu * (1.0 - c) + r0_norm * sqrt_a * s) / sqrt_mu;
     return f * r0 + g * v0;
   }
   // Time to go through dE: Kepler's equation M - M0 = dE + e sin E0 (1 - cos dE) - e cos E0 sin dE.
-  double time_s(double dE) const noexcept {
-    return inv_n * (dE + e_sin0 * (1.0 - std::cos(dE)) - e_cos0 * std::sin(dE));
+  double time_s(double dE, double c, double s) const noexcept {
+    return inv_n * (dE + e_sin0 * (1.0 - c) - e_cos0 * s);
   }
 };
 
@@ -87,9 +91,11 @@ Iip instantaneous_impact_point(const Eigen::Vector3d& r_eci_m, const Eigen::Vect
   arc.a = 1.0 / alpha;
   arc.sqrt_mu = std::sqrt(mu);
   arc.rv_sqrt_mu = r_eci_m.dot(v_eci_mps) / arc.sqrt_mu;
-  arc.inv_n = arc.a * std::sqrt(arc.a) / arc.sqrt_mu;
+  arc.sqrt_a = std::sqrt(arc.a);
+  arc.a_over_r0 = arc.a / r0;
+  arc.inv_n = arc.a * arc.sqrt_a / arc.sqrt_mu;
   arc.e_cos0 = 1.0 - r0 / arc.a;
-  arc.e_sin0 = arc.rv_sqrt_mu / std::sqrt(arc.a);
+  arc.e_sin0 = arc.rv_sqrt_mu / arc.sqrt_a;
   const double e = std::hypot(arc.e_cos0, arc.e_sin0);
   const double rp = arc.a * (1.0 - e);
 
@@ -114,16 +120,33 @@ Iip instantaneous_impact_point(const Eigen::Vector3d& r_eci_m, const Eigen::Vect
     // Past the inner sphere already (only round-off can bring us here above the surface).
     return finish(r_eci_m, 0.0);
   }
+  // The cosine and sine of the last dE evaluated: the search ends where it last looked.
+  double last_dE = std::numeric_limits<double>::quiet_NaN(), last_c = 1.0, last_s = 0.0;
+  auto cos_sin = [&](double dE) {
+    if (!(dE == last_dE)) {
+      last_dE = dE;
+      last_c = std::cos(dE);
+      last_s = std::sin(dE);
+    }
+  };
+  // The landing at dE: one cosine and sine for the place and the time.
+  auto land_at = [&](double dE) {
+    cos_sin(dE);
+    return finish(arc.position(last_c, last_s), arc.time_s(dE, last_c, last_s));
+  };
   // A sphere: both radii are its own, and the bracket is the crossing itself (closed form).
-  if (dE_hi == dE_lo) return finish(arc.position(dE_lo), arc.time_s(dE_lo));
+  if (dE_hi == dE_lo) return land_at(dE_lo);
 
-  auto h = [&](double dE) { return height_of(arc.position(dE), surface); };
+  auto h = [&](double dE) {
+    cos_sin(dE);
+    return height_of(arc.position(last_c, last_s), surface);
+  };
   // First sign change of the height in [dE_lo, dE_hi]. When the arc goes below the inner sphere
   // (the usual case) the ends bracket it already: h(lo) >= 0 >= h(hi), and the height falls
   // monotonically in between but for a grazing arc, so Illinois regula falsi starts at once.
   // A perigee between b and a (grazing) is scanned first for the first sign change.
   double x0 = dE_lo, h0 = h(dE_lo);
-  if (h0 <= 0.0) return finish(arc.position(x0), arc.time_s(x0));
+  if (h0 <= 0.0) return land_at(x0);
   double x1 = dE_hi, h1 = h(dE_hi);
   if (!(rp < r_inner) || h1 > 0.0) {
     constexpr int kScan = 8;
@@ -142,7 +165,7 @@ Iip instantaneous_impact_point(const Eigen::Vector3d& r_eci_m, const Eigen::Vect
     }
     if (!found) {
       // The radius at dE_hi is b: the height there is <= 0 but for round-off.
-      if (rp < r_inner) return finish(arc.position(dE_hi), arc.time_s(dE_hi));
+      if (rp < r_inner) return land_at(dE_hi);
       return out;  // a perigee between b and a that stays above the ellipsoid
     }
   }
@@ -165,7 +188,7 @@ Iip instantaneous_impact_point(const Eigen::Vector3d& r_eci_m, const Eigen::Vect
       side = -1;
     }
   }
-  return finish(arc.position(x), arc.time_s(x));
+  return land_at(x);
 }
 
 }  // namespace launchmc::orbit
