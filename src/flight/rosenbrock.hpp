@@ -36,7 +36,7 @@ class Rosenbrock23 {
     Matrix jac;
     f(t, y, f0);
     ++stats.rhs_evaluations;
-    if (!f0.allFinite() || !y.allFinite()) return {StopReason::non_finite, -1};
+    if (!all_finite<N>(f0) || !all_finite<N>(y)) return {StopReason::non_finite, -1};
     if (h <= 0.0) h = std::min(1.0, t_end - t);
 
     std::array<double, kMaxEvents> g_old{}, g_new{};
@@ -95,8 +95,8 @@ class Rosenbrock23 {
           observe(dense, t_fire);
           t = t_fire;
           y = dense.at(t_fire);
-          return y.allFinite() ? IntegrationOutcome{StopReason::event, fired}
-                               : IntegrationOutcome{StopReason::non_finite, -1};
+          return all_finite<N>(y) ? IntegrationOutcome{StopReason::event, fired}
+                                  : IntegrationOutcome{StopReason::non_finite, -1};
         }
         g_old = g_new;
       }
@@ -105,7 +105,7 @@ class Rosenbrock23 {
       y = y1;
       f0 = f2;  // first same as last
       need_jacobian = true;
-      if (!y.allFinite() || !f0.allFinite()) return {StopReason::non_finite, -1};
+      if (!all_finite<N>(y) || !all_finite<N>(f0)) return {StopReason::non_finite, -1};
       if (hits_end) return {StopReason::reached_end, -1};
       h *= std::min(5.0, fac);
     }
